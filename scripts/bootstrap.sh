@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# bootstrap.sh — install everything fundguard needs on a fresh Debian 12 machine.
+#
+# Idempotent: packages already present are not reinstalled, and the npm tools
+# used by the benchmarks are installed only when `--bench` is given and they
+# are missing. Runs as root (or through sudo when available). Never prompts.
+set -euo pipefail
+
+PKGS=(build-essential cmake pkg-config git ca-certificates
+      sqlite3 libsqlite3-dev libsodium-dev libcmocka-dev libxlsxwriter-dev
+      zlib1g-dev clang libclang-rt-14-dev)
+
+want_bench=0
+for a in "$@"; do
+  case "$a" in
+    --bench) want_bench=1 ;;
+    *) echo "bootstrap.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "bootstrap.sh: must run as root (or have sudo)" >&2; exit 1; fi
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "$want_bench" -eq 1 ]; then
+  for p in nodejs npm time; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || command -v "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "bootstrap: Debian packages already present" >&2
+fi
+
+if [ "$want_bench" -eq 1 ]; then
+  here="$(cd "$(dirname "$0")/.." && pwd)"
+  if [ ! -d "$here/bench/node_modules/@duckdb/node-api" ]; then
+    echo "bootstrap: installing DuckDB for the benchmarks (npm)" >&2
+    (cd "$here/bench" && npm install --no-audit --no-fund --silent)
+  fi
+fi

@@ -1,0 +1,33 @@
+/*
+ * cli.h — the fundguard command-line front end: git-style subcommands.
+ *
+ * Each subcommand lives in cmd_<name>.c as `int fg_cmd_<name>(int argc,
+ * char **argv)` (argv[0] is the subcommand name) and returns the process exit
+ * status of cli.md: 0 done, 1 refused or found a problem, 2 usage error.
+ * Front ends stay thin: parse flags, call the library, print.
+ */
+#ifndef FG_CLI_CLI_H
+#define FG_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common/fg.h"
+
+int fg_cmd_init(int argc, char **argv);
+int fg_cmd_gen(int argc, char **argv);
+int fg_cmd_import(int argc, char **argv);
+int fg_cmd_screen(int argc, char **argv);
+int fg_cmd_findings(int argc, char **argv);
+int fg_cmd_log(int argc, char **argv);
+int fg_cmd_user(int argc, char **argv);
+int fg_cmd_propose(int argc, char **argv);
+
+/* Print "fundguard: <msg>" to stderr and return the exit code for err. */
+int fg_cli_fail(const fg_err *err);
+/* Print a usage error to stderr and return 2. */
+int fg_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when stderr is a terminal (progress bars only then). */
+bool fg_cli_stderr_tty(void);
+
+#endif

@@ -1,0 +1,8 @@
+/* cmd_init.c — placeholder until the owning subsystem lands (replaced, not kept). */
+#include <stdio.h>
+#include "cli/cli.h"
+int fg_cmd_init(int argc, char **argv) {
+  (void)argc; (void)argv;
+  fprintf(stderr, "fundguard init: not built yet\n");
+  return 1;
+}

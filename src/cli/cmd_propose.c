@@ -1,0 +1,8 @@
+/* cmd_propose.c — placeholder until the owning subsystem lands (replaced, not kept). */
+#include <stdio.h>
+#include "cli/cli.h"
+int fg_cmd_propose(int argc, char **argv) {
+  (void)argc; (void)argv;
+  fprintf(stderr, "fundguard propose: not built yet\n");
+  return 1;
+}

@@ -1,0 +1,75 @@
+/*
+ * main.c — entry point: dispatch `fundguard <command> [args]` to the
+ * subcommand's function, print the version, or the list of commands.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+typedef struct {
+  const char *name;
+  int (*fn)(int, char **);
+  const char *help_zh;
+  const char *help_en;
+} fg_command;
+
+static const fg_command fg_commands[] = {
+    {"init", fg_cmd_init, "创建数据库、平台密钥和首批用户", "create a store, platform key and first users"},
+    {"gen", fg_cmd_gen, "生成确定性的模拟城市数据和应查出的疑点清单", "generate a synthetic city and its truth file"},
+    {"import", fg_cmd_import, "按数据接入标准导入一批文件", "import a directory of standard files as one batch"},
+    {"screen", fg_cmd_screen, "运行疑点筛查规则", "run the screening rules"},
+    {"findings", fg_cmd_findings, "导出疑点 (csv/jsonl/xlsx)", "export findings (csv/jsonl/xlsx)"},
+    {"log", fg_cmd_log, "日志校验、检查点和证明", "journal verify, checkpoint and proofs"},
+    {"user", fg_cmd_user, "用户与角色", "users and roles"},
+    {"propose", fg_cmd_propose, "一岗双核：提议、复核、审批", "two-person review: propose, review, approve"},
+};
+
+static void fg_main_usage(FILE *f) {
+  fprintf(f, "用法 usage: fundguard <command> [options]\n\n");
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_commands); i++)
+    fprintf(f, "  %-9s %s — %s\n", fg_commands[i].name, fg_commands[i].help_zh,
+            fg_commands[i].help_en);
+  fprintf(f, "\n`fundguard <command> --help` shows a command's options.\n");
+}
+
+int fg_cli_fail(const fg_err *err) {
+  fprintf(stderr, "fundguard: %s\n", err->msg[0] ? err->msg : "failed");
+  return fg_exit_code(err->code ? err->code : FG_EINPUT);
+}
+
+int fg_cli_usage(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "fundguard %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n(see `fundguard %s --help`)\n", cmd);
+  va_end(ap);
+  return 2;
+}
+
+bool fg_cli_stderr_tty(void) { return isatty(STDERR_FILENO) == 1; }
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fg_main_usage(stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    printf("fundguard %s (schema version %d)\n", FG_VERSION, FG_STORE_SCHEMA_VERSION);
+    return 0;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    fg_main_usage(stdout);
+    return 0;
+  }
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_commands); i++)
+    if (strcmp(argv[1], fg_commands[i].name) == 0) return fg_commands[i].fn(argc - 1, argv + 1);
+  fprintf(stderr, "fundguard: unknown command '%s'\n\n", argv[1]);
+  fg_main_usage(stderr);
+  return 2;
+}

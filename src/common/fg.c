@@ -1,0 +1,143 @@
+/*
+ * fg.c — implementation of the shared conventions of fg.h: the error
+ * record, aborting allocators and the growable buffer.
+ */
+#include "common/fg.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int fg_verrf(fg_err *err, int code, const char *fmt, va_list ap) {
+  assert(code < 0);
+  if (err != NULL) {
+    err->code = code;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  }
+  return code;
+}
+
+int fg_errf(fg_err *err, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fg_verrf(err, code, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+void fg_err_clear(fg_err *err) {
+  if (err != NULL) {
+    err->code = FG_OK;
+    err->msg[0] = '\0';
+  }
+}
+
+int fg_exit_code(int code) {
+  if (code == FG_OK) return 0;
+  if (code == FG_EUSAGE) return 2;
+  return 1;
+}
+
+static void fg_oom(size_t n) {
+  fprintf(stderr, "fundguard: out of memory (%zu bytes)\n", n);
+  abort();
+}
+
+void *fg_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (p == NULL) fg_oom(n);
+  return p;
+}
+
+void *fg_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (p == NULL) fg_oom(n * size);
+  return p;
+}
+
+void *fg_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (q == NULL) fg_oom(n);
+  return q;
+}
+
+char *fg_xstrdup(const char *s) {
+  assert(s != NULL);
+  return fg_xstrndup(s, strlen(s));
+}
+
+char *fg_xstrndup(const char *s, size_t n) {
+  char *p = fg_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void fg_buf_grow(fg_buf *b, size_t extra) {
+  size_t need = b->len + extra + 1;
+  if (need <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < need) cap *= 2;
+  b->buf = fg_xrealloc(b->buf, cap);
+  b->cap = cap;
+}
+
+void fg_buf_add(fg_buf *b, const void *data, size_t n) {
+  fg_buf_grow(b, n);
+  if (n) memcpy(b->buf + b->len, data, n);
+  b->len += n;
+  b->buf[b->len] = '\0';
+}
+
+void fg_buf_adds(fg_buf *b, const char *s) { fg_buf_add(b, s, strlen(s)); }
+
+void fg_buf_addc(fg_buf *b, char c) { fg_buf_add(b, &c, 1); }
+
+void fg_buf_addf(fg_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  assert(n >= 0);
+  fg_buf_grow(b, (size_t)n);
+  vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  b->len += (size_t)n;
+}
+
+void fg_buf_reset(fg_buf *b) {
+  b->len = 0;
+  if (b->buf) b->buf[0] = '\0';
+}
+
+void fg_buf_free(fg_buf *b) {
+  free(b->buf);
+  b->buf = NULL;
+  b->len = b->cap = 0;
+}
+
+char *fg_buf_detach(fg_buf *b) {
+  char *s = b->buf ? b->buf : fg_xstrdup("");
+  b->buf = NULL;
+  b->len = b->cap = 0;
+  return s;
+}
+
+void fg_fen_to_yuan(int64_t amount_fen, char *out, size_t out_size) {
+  assert(out_size >= 32);
+  uint64_t mag = amount_fen < 0 ? (uint64_t)0 - (uint64_t)amount_fen : (uint64_t)amount_fen;
+  snprintf(out, out_size, "%s%" PRIu64 ".%02" PRIu64, amount_fen < 0 ? "-" : "",
+           mag / 100, mag % 100);
+}
+
+void fg_hex(const uint8_t *data, size_t n, char *out) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[data[i] >> 4];
+    out[2 * i + 1] = digits[data[i] & 15];
+  }
+  out[2 * n] = '\0';
+}

@@ -1,0 +1,88 @@
+/*
+ * fg.h — the conventions every fundguard subsystem shares.
+ *
+ * One error convention, used everywhere (in the spirit of git's error()):
+ * a function that can fail returns int, 0 on success or a negative FG_E*
+ * code, and writes a human-readable message into a caller-owned fg_err.
+ * The message is the whole story for the user: the CLI prints it verbatim
+ * to stderr and maps the code to an exit status (fg_exit_code()).
+ *
+ * Memory ownership is explicit: a function that returns heap memory says
+ * so in its header comment; the caller frees it with the matching *_free.
+ *
+ * Money is always int64_t fen; names carry their unit last (amount_fen,
+ * timeout_ms). Floats never hold money.
+ */
+#ifndef FG_COMMON_FG_H
+#define FG_COMMON_FG_H
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+  FG_OK = 0,
+  FG_EINPUT = -1,   /* bad input: refused, exit 1 */
+  FG_EUSAGE = -2,   /* usage error, exit 2 */
+  FG_EIO = -3,      /* file system error, exit 1 */
+  FG_EDB = -4,      /* store error, exit 1 */
+  FG_EPERM = -5,    /* permission denied / authentication failed, exit 1 */
+  FG_ENOMEM = -6,   /* out of memory, exit 1 */
+  FG_EVERIFY = -7,  /* verification failed, exit 1 */
+  FG_ELIMIT = -8,   /* an explicit limit was exceeded, exit 1 */
+};
+
+#define FG_ERR_MSG_MAX 2048
+
+typedef struct fg_err {
+  int code;
+  char msg[FG_ERR_MSG_MAX];
+} fg_err;
+
+/* Record an error; returns code so callers can write `return fg_errf(...)`.
+ * A later call overwrites an earlier message. err may be NULL. */
+int fg_errf(fg_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int fg_verrf(fg_err *err, int code, const char *fmt, va_list ap);
+void fg_err_clear(fg_err *err);
+/* Map an error code to the process exit status of cli.md (0, 1 or 2). */
+int fg_exit_code(int code);
+
+/* Allocation that aborts on failure: the platform has no useful way to
+ * continue without memory, and every caller checking NULL is noise. */
+void *fg_xmalloc(size_t n);
+void *fg_xcalloc(size_t n, size_t size);
+void *fg_xrealloc(void *p, size_t n);
+char *fg_xstrdup(const char *s);
+char *fg_xstrndup(const char *s, size_t n);
+
+#define FG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Growable byte buffer (git's strbuf): buf is always NUL-terminated. */
+typedef struct fg_buf {
+  char *buf;
+  size_t len;
+  size_t cap;
+} fg_buf;
+#define FG_BUF_INIT {NULL, 0, 0}
+void fg_buf_grow(fg_buf *b, size_t extra);
+void fg_buf_add(fg_buf *b, const void *data, size_t n);
+void fg_buf_adds(fg_buf *b, const char *s);
+void fg_buf_addc(fg_buf *b, char c);
+void fg_buf_addf(fg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fg_buf_reset(fg_buf *b);
+void fg_buf_free(fg_buf *b);
+/* Detach the buffer: the caller owns the returned string (free()). */
+char *fg_buf_detach(fg_buf *b);
+
+/* Format money (fen) as yuan with two decimals into out (>= 32 bytes). */
+void fg_fen_to_yuan(int64_t amount_fen, char *out, size_t out_size);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void fg_hex(const uint8_t *data, size_t n, char *out);
+
+#endif

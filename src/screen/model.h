@@ -1,0 +1,156 @@
+/*
+ * model.h — the in-memory picture of a store that the screening rules read.
+ *
+ * The loader (screen/load.c) reads every imported table once from the store
+ * and turns it into flat arrays of small fixed-size structs: dates as fg_day,
+ * months as fg_month, money as int64 fen, codes as small integers, and every
+ * identifier interned to an integer. Rules then join by integer compares over
+ * arrays that are sorted for them, never by string or by SQL. This is why the
+ * engine is hand-written: the rules are a few dozen passes over sorted arrays
+ * grouped by person, which beats a general query engine that must rebuild
+ * hash tables for each rule.
+ *
+ * Persons.  Every distinct person_id seen in any table (persons, facts, the
+ * other authorities' deaths/incarcerations/certifications, staff, operations)
+ * gets a person key `pk` (0..npk-1, ids compared upper-cased). pk_person[pk]
+ * is the index into persons[] or -1 when persons.csv never named the id.
+ *
+ * Grouping.  Tables marked "by pk" are sorted by (pk, then the order given)
+ * and have an offset array `<table>_off` of npk+1 entries: the rows of person
+ * pk are [off[pk], off[pk+1]).
+ *
+ * Strings.  Other identifiers (employer_id, payment_id, settlement_id,
+ * institution_id, item_code, account_no, staff_id, bank_account, invoice_no,
+ * diagnosis, reference) are interned in one string pool: fg_sid is an index
+ * into model->str (0 = empty/absent). Equal strings have equal sids.
+ *
+ * Evidence.  Every row keeps `row`, the store's rowid of the row in its
+ * standard table, so a finding can name exactly which rows made it fire.
+ *
+ * Memory grows linearly with rows: about 40-64 bytes per fact row plus the
+ * string pool; see docs/screening.md.
+ */
+#ifndef FG_SCREEN_MODEL_H
+#define FG_SCREEN_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/date.h"
+#include "schema/schema.h"
+
+typedef int32_t fg_pk;  /* person key, -1 = none */
+typedef uint32_t fg_sid; /* interned string, 0 = empty */
+typedef int64_t fg_rowid;
+
+/* Scheme codes are kept as their number: 110, 120, 170, 210, 310, 390, 410, 510. */
+typedef int16_t fg_scheme;
+
+enum { FG_SEX_NONE = 0, FG_SEX_MALE = 1, FG_SEX_FEMALE = 2 };
+enum { FG_CONTRIB_NORMAL = 0, FG_CONTRIB_BACK = 1 };
+enum {
+  FG_BEN_PENSION, FG_BEN_UNEMPLOYMENT, FG_BEN_INJURY_DISABILITY, FG_BEN_INJURY_DEPENDANT,
+  FG_BEN_MATERNITY, FG_BEN_FUNERAL, FG_BEN_SURVIVOR, FG_BEN_LUMP_SUM
+};
+enum { FG_RET_NORMAL, FG_RET_EARLY, FG_RET_SPECIAL_WORK, FG_RET_DISABILITY };
+enum { FG_INST_HOSPITAL, FG_INST_PHARMACY, FG_INST_REHAB, FG_INST_ASSISTIVE };
+enum { FG_TERM_NONE, FG_TERM_VIOLATION, FG_TERM_ILLEGAL };
+enum { FG_CAT_DRUG, FG_CAT_EXAM, FG_CAT_TREATMENT, FG_CAT_MATERIAL, FG_CAT_BED };
+enum { FG_VISIT_OUTPATIENT, FG_VISIT_INPATIENT };
+enum { FG_ACC_INCOME, FG_ACC_EXPENDITURE, FG_ACC_FISCAL_SPECIAL };
+enum { FG_DIR_IN, FG_DIR_OUT };
+enum { FG_CP_PERSON, FG_CP_EMPLOYER, FG_CP_INSTITUTION, FG_CP_FUND, FG_CP_FISCAL,
+       FG_CP_BANK, FG_CP_OTHER };
+enum { FG_PURPOSE_NONE, FG_PURPOSE_SWEEP, FG_PURPOSE_ALLOCATE, FG_PURPOSE_PAYMENT,
+       FG_PURPOSE_REFUND, FG_PURPOSE_REMIT_UP, FG_PURPOSE_OTHER };
+enum { FG_OP_ENROLL, FG_OP_BACK_PAYMENT, FG_OP_RETIREMENT_APPROVAL, FG_OP_BENEFIT_CHANGE,
+       FG_OP_PAYMENT, FG_OP_DATA_MODIFICATION, FG_OP_PERMISSION_CHANGE, FG_OP_OTHER };
+
+typedef struct { fg_rowid row; fg_pk pk; uint8_t sex; fg_day birth; fg_sid region; } fg_m_person;
+typedef struct { fg_rowid row; fg_sid employer_id; } fg_m_employer;
+/* by pk, then start */
+typedef struct { fg_rowid row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid employer_id;
+                 fg_day start, end; /* end FG_NODAY = open */ } fg_m_enrollment;
+/* by pk, then period, paid */
+typedef struct { fg_rowid row; fg_pk pk; fg_sid employer_id; /* 0 = none */ fg_scheme scheme;
+                 fg_sid region; fg_month period; int64_t base_fen, amount_fen; fg_day paid;
+                 uint8_t kind; } fg_m_contribution;
+/* by pk, then period, paid */
+typedef struct { fg_rowid row; fg_pk pk; fg_sid payment_id; fg_scheme scheme; uint8_t type;
+                 fg_sid region; fg_month period; int64_t amount_fen; fg_day paid;
+                 fg_sid bank_account; } fg_m_payment;
+/* by pk, then approved_on */
+typedef struct { fg_rowid row; fg_pk pk; uint8_t kind; fg_day approved_on, retire_date,
+                 birth_on_file; int32_t special_work_years; /* -1 = empty */
+                 fg_sid reviewer1, reviewer2; } fg_m_retirement;
+/* sorted by institution_id then agreement_start */
+typedef struct { fg_rowid row; fg_sid institution_id; uint8_t kind; fg_day start, end,
+                 terminated_on; uint8_t term_reason; } fg_m_institution;
+/* sorted by item_code; absent numbers are -1 */
+typedef struct { fg_rowid row; fg_sid item_code; uint8_t category; bool in_scope;
+                 int64_t max_unit_price_fen; int64_t max_qty_milli; uint8_t sex_limit;
+                 int32_t min_age, max_age; } fg_m_catalog;
+/* by pk, then admit */
+typedef struct { fg_rowid row; fg_pk pk; fg_sid settlement_id; fg_sid institution_id;
+                 fg_scheme scheme; uint8_t visit; fg_day admit, discharge; fg_sid diagnosis;
+                 fg_sid invoice_no; int64_t total_fen, fund_paid_fen; fg_day settled_on;
+                 int32_t items_first, items_count; /* into items[] */ } fg_m_settlement;
+/* grouped by settlement (in settlement order), then line_no */
+typedef struct { fg_rowid row; fg_sid settlement_id; int32_t settlement; /* index, -1 none */
+                 int64_t line_no; fg_sid item_code; int32_t catalog; /* index, -1 none */
+                 fg_day service_date; int64_t qty_milli, unit_price_fen, amount_fen,
+                 fund_amount_fen; } fg_m_item;
+typedef struct { fg_rowid row; fg_pk pk; fg_day death_date; } fg_m_death;          /* by pk */
+typedef struct { fg_rowid row; fg_pk pk; fg_day start, end; } fg_m_incarceration;  /* by pk */
+typedef struct { fg_rowid row; fg_pk pk; fg_day certified_on; } fg_m_survival;     /* by pk */
+typedef struct { fg_rowid row; fg_sid account_no; fg_scheme scheme; uint8_t kind;
+                 int64_t opening_fen; fg_day opened_on; } fg_m_account; /* by account_no */
+/* sorted by account, booked_on, txn_id */
+typedef struct { fg_rowid row; fg_sid txn_id; fg_sid account_no; int32_t account; /* -1 */
+                 fg_day booked_on; uint8_t dir; int64_t amount_fen; fg_sid cp_account;
+                 int32_t cp_fund_account; /* index into accounts or -1 */ uint8_t cp_kind;
+                 fg_sid reference; uint8_t purpose; } fg_m_txn;
+typedef struct { fg_rowid row; fg_sid staff_id; fg_pk pk; /* -1 none */ fg_sid post;
+                 fg_day post_since; bool high_risk; fg_sid roles; } fg_m_staff;
+typedef struct { fg_rowid row; fg_sid op_id; uint8_t op_type; fg_sid operator_id,
+                 reviewer_id, approver_id; fg_pk subject_pk; fg_sid reference;
+                 int64_t amount_fen; /* -1 = empty */ int64_t at_s; } fg_m_operation;
+typedef struct { fg_rowid row; fg_sid region; int year; int64_t floor_fen, cap_fen; } fg_m_wage_base;
+
+typedef struct fg_model {
+  /* which standard tables any batch has brought (rules skip otherwise) */
+  bool present[FG_T_COUNT];
+
+  /* string pool */
+  uint32_t nstr;
+  const char **str; /* str[sid] -> NUL-terminated; str[0] = "" */
+
+  /* person keys */
+  int32_t npk;
+  const char **pk_id;    /* upper-cased person_id text */
+  int32_t *pk_person;    /* index into persons or -1 */
+  fg_day *pk_death;      /* earliest death_date or FG_NODAY */
+
+  int32_t npersons;        fg_m_person *persons;
+  int32_t nemployers;      fg_m_employer *employers;
+  int64_t nenrollments;    fg_m_enrollment *enrollments;       int64_t *enrollments_off;
+  int64_t ncontributions;  fg_m_contribution *contributions;   int64_t *contributions_off;
+  int64_t npayments;       fg_m_payment *payments;             int64_t *payments_off;
+  int64_t nretirements;    fg_m_retirement *retirements;       int64_t *retirements_off;
+  int32_t ninstitutions;   fg_m_institution *institutions;
+  int32_t ncatalog;        fg_m_catalog *catalog;
+  int64_t nsettlements;    fg_m_settlement *settlements;       int64_t *settlements_off;
+  int64_t nitems;          fg_m_item *items;
+  int64_t ndeaths;         fg_m_death *deaths;                 int64_t *deaths_off;
+  int64_t nincarcerations; fg_m_incarceration *incarcerations; int64_t *incarcerations_off;
+  int64_t nsurvivals;      fg_m_survival *survivals;           int64_t *survivals_off;
+  int32_t naccounts;       fg_m_account *accounts;
+  int64_t ntxns;           fg_m_txn *txns;
+  int32_t nstaff;          fg_m_staff *staff;
+  int64_t noperations;     fg_m_operation *operations;
+  int32_t nwage_bases;     fg_m_wage_base *wage_bases;
+
+  void *arena; /* owner of all of the above */
+} fg_model;
+
+#endif
