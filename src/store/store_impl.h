@@ -1,0 +1,37 @@
+/*
+ * store_impl.h — private to src/store/: the SQLite representation of a
+ * store, shared by the store_sqlite_*.c files. Nothing outside src/store/
+ * includes this header.
+ *
+ * Each area keeps its SQL in its own file and contributes its tables'
+ * DDL (CREATE TABLE ... statements, run once by the migration that creates
+ * schema version 1; later versions append migrations in store_sqlite.c):
+ *   store_sqlite.c         core, standard tables, batches (import)
+ *   store_sqlite_screen.c  screening runs and findings
+ *   store_sqlite_config.c  stored configuration
+ *   store_sqlite_journal.c journal entries, tree heads
+ *   store_sqlite_authz.c   users, roles, keys, proposals
+ */
+#ifndef FG_STORE_STORE_IMPL_H
+#define FG_STORE_STORE_IMPL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct fg_store {
+  sqlite3 *db;
+  char *path;
+  bool read_only;
+  int tx_depth;
+};
+
+extern const char *const fg_sqlite_ddl_screen;
+extern const char *const fg_sqlite_ddl_config;
+extern const char *const fg_sqlite_ddl_journal;
+extern const char *const fg_sqlite_ddl_authz;
+
+/* Format the current SQLite error into err and return FG_EDB. */
+int fg_sqlite_err(fg_store *s, fg_err *err, const char *what);
+
+#endif
