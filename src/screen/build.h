@@ -1,0 +1,39 @@
+/*
+ * build.h — building a model (model.h) row by row.
+ *
+ * The store loader (load.c) scans every standard table of the store and feeds
+ * each row here; tests feed rows straight from small CSV literals. After the
+ * last row, fg_mb_finish() interns, sorts and indexes everything and returns
+ * the model; the builder is consumed.
+ *
+ * Rows are given as they are stored (store.h fg_value, schema column order):
+ * INTEGER columns (money in fen, quantities in thousandths, whole numbers,
+ * years) in .i, TEXT columns in .s/.n, .is_null for an absent value.
+ */
+#ifndef FG_SCREEN_BUILD_H
+#define FG_SCREEN_BUILD_H
+
+#include "schema/schema.h"
+#include "screen/model.h"
+#include "store/store.h"
+
+typedef struct fg_model_builder fg_model_builder;
+
+fg_model_builder *fg_mb_new(void);
+/* Mark table t as brought by some batch (even with no rows). */
+void fg_mb_present(fg_model_builder *b, fg_table_id t);
+/* Add one stored row (implies fg_mb_present). Copies what it keeps. */
+void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value *vals);
+/* Finish: returns the model (owned by caller, fg_model_free) and frees b. */
+fg_model *fg_mb_finish(fg_model_builder *b);
+void fg_model_free(fg_model *m);
+
+/* Load the whole model from a store (uses both cores: tables are read on
+ * two connections in parallel). */
+int fg_model_load(const char *store_path, fg_model **out, fg_err *err);
+
+/* Lookups. */
+fg_pk fg_model_find_pk(const fg_model *m, const char *person_id);
+fg_sid fg_model_find_sid(const fg_model *m, const char *s);
+
+#endif

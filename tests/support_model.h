@@ -1,0 +1,28 @@
+/*
+ * support_model.h — tests build a model from CSV literals, one per standard
+ * table, in the data standard's own file format (header row, then rows;
+ * plain commas, no quoting needed in tests). Values are converted as import
+ * would store them (money -> fen, quantity -> thousandths). Rowids are the
+ * 1-based data row number within each literal.
+ *
+ *   fg_model *m = fg_test_model((fg_test_tables){
+ *       [FG_T_PERSONS] = "person_id,name,sex,birth_date\n1101...,张三,1,1960-01-01\n",
+ *       [FG_T_DEATHS] = "person_id,death_date,source\n...",
+ *   });
+ * A NULL entry is an absent table; "" is not allowed (give at least a header).
+ */
+#ifndef FG_TESTS_SUPPORT_MODEL_H
+#define FG_TESTS_SUPPORT_MODEL_H
+
+#include "screen/build.h"
+#include "screen/screen.h"
+
+typedef const char *fg_test_tables[FG_T_COUNT];
+
+fg_model *fg_test_model(const fg_test_tables tables);
+/* Run one rule over the model with the default configuration at as_of
+ * ("YYYY-MM-DD"); returns its findings, sorted. */
+fg_findings fg_test_run_rule(const fg_model *m, const char *rule_id, const char *as_of);
+/* Find a finding by subject id in a sorted findings list; NULL if none. */
+const fg_finding *fg_test_find(const fg_findings *f, const char *subject_id);
+#endif
