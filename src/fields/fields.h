@@ -40,7 +40,8 @@ char fg_gb11643_check_char(const char digits17[17]);
  * char, correct check char, birth part a real date not after as_of, first two
  * digits a province-level code; or a foreigner's permanent residence number
  * ('9' + province code in digits 2-3, same birth part and check char).
- * id must already be normalised (upper-case X). */
+ * id must already be normalised (upper-case X). as_of == FG_NODAY: no bound
+ * on the birth date (it must still be a real date). */
 bool fg_gb11643_valid(const char *id, size_t n, fg_day as_of);
 /* Birth date encoded in a (valid) identity number. */
 fg_day fg_gb11643_birth(const char *id);

@@ -1,0 +1,249 @@
+/*
+ * csv.c — the CSV reader of csv.h: opening (mmap or memory), encoding
+ * detection and conversion (through csv_decode.c), SHA-256 of the raw bytes,
+ * the RFC 4180 record parser and fg_csv_split for parallel parsing.
+ *
+ * The parser works in place on the decoded text: an unquoted field is a
+ * (pointer, length) into the text, found by a scan that looks at 8 bytes at a
+ * time for the three bytes that end it (',' '\n' '"'); a quoted field is
+ * found with memchr for '"', and only a quoted field holding "" is copied
+ * (unescaped) into the reader's per-record scratch buffer.
+ */
+#include "csv/csv.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv/csv_internal.h"
+
+static const char *const ENC_UTF8 = "utf-8";
+static const char *const ENC_GB18030 = "gb18030";
+
+/* ---- opening -------------------------------------------------------------- */
+
+/* Map an encoding option to ENC_*; NULL when unknown. *detect for none. */
+static const char *encoding_of(const char *opt, bool *detect) {
+  *detect = opt == NULL || opt[0] == '\0';
+  if (*detect) return NULL;
+  if (strcasecmp(opt, "utf-8") == 0 || strcasecmp(opt, "utf8") == 0) return ENC_UTF8;
+  if (strcasecmp(opt, "gb18030") == 0 || strcasecmp(opt, "gbk") == 0 ||
+      strcasecmp(opt, "gb2312") == 0 || strcasecmp(opt, "cp936") == 0)
+    return ENC_GB18030;
+  return NULL;
+}
+
+static int decode_error(const fg_csv *c, const uint8_t *raw, size_t raw_n, size_t bad_at,
+                        fg_err *err) {
+  assert(bad_at < raw_n || raw_n == 0 || bad_at == raw_n);
+  char hex[FG_CSV_HEX_BYTES_SHOWN * 3 + 1] = "";
+  size_t shown = FG_MIN((size_t)FG_CSV_HEX_BYTES_SHOWN, raw_n - bad_at);
+  size_t at = 0;
+  for (size_t i = 0; i < shown; i++) {
+    at += (size_t)snprintf(hex + at, sizeof hex - at, i ? " %02X" : "%02X", raw[bad_at + i]);
+  }
+  return fg_errf(err, FG_EINPUT, "%s:%lld: 无法按 %s 解码的字节 (%s)", c->name,
+                 (long long)fg_csv_line_of(raw, bad_at), c->enc, hex);
+}
+
+static bool has_utf8_bom(const uint8_t *s, size_t n) {
+  return n >= FG_CSV_BOM_LEN && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
+}
+
+/* Decide the encoding and set c->text/text_n/begin. raw must stay valid
+ * for UTF-8 (parsed in place). */
+static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding, fg_err *err) {
+  bool detect;
+  const char *forced = encoding_of(encoding, &detect);
+  if (!detect && forced == NULL) {
+    return fg_errf(err, FG_EUSAGE, "%s: 不支持的编码 %s（可用 utf-8、gb18030、gbk）", c->name,
+                   encoding);
+  }
+  const bool bom = has_utf8_bom(raw, n);
+  size_t bad_at = n;
+  if (forced == ENC_UTF8 || (detect && bom)) {
+    c->enc = ENC_UTF8;
+    bad_at = fg_csv_utf8_invalid_at(raw, n);
+    if (bad_at != n) return decode_error(c, raw, n, bad_at, err);
+  } else if (detect && (bad_at = fg_csv_utf8_invalid_at(raw, n)) == n) {
+    c->enc = ENC_UTF8;
+  } else {
+    c->enc = ENC_GB18030;
+    size_t out_n = 0;
+    int rc = fg_csv_gb18030_to_utf8(raw, n, &c->owned_text, &out_n, &bad_at);
+    if (rc == FG_EIO) return fg_errf(err, FG_EIO, "%s: 系统 iconv 不支持 GB18030", c->name);
+    if (rc != 0) return decode_error(c, raw, n, bad_at, err);
+    c->text = c->owned_text;
+    c->text_n = out_n;
+    c->begin = has_utf8_bom((const uint8_t *)c->text, out_n) ? FG_CSV_BOM_LEN : 0;
+    return 0;
+  }
+  c->text = (const char *)raw;
+  c->text_n = n;
+  c->begin = bom ? FG_CSV_BOM_LEN : 0;
+  return 0;
+}
+
+/* ---- hashing ------------------------------------------------------------- */
+
+static void *hash_main(void *arg) {
+  fg_csv *c = arg;
+  crypto_hash_sha256(c->sha, c->hash_src, c->hash_n);
+  return NULL;
+}
+
+/* Hash raw[0..n): on a thread when background and the file is big (raw
+ * must then stay valid until fg_csv_hash_wait), else right away. */
+static void hash_start(fg_csv *c, const uint8_t *raw, size_t n, bool background) {
+  assert(!c->hash_pending);
+  c->hash_src = raw;
+  c->hash_n = n;
+  if (background && n >= FG_CSV_HASH_THREAD_MIN_BYTES &&
+      pthread_create(&c->hash_thread, NULL, hash_main, c) == 0) {
+    c->hash_pending = true;
+    return;
+  }
+  hash_main(c);
+}
+
+void fg_csv_hash_wait(fg_csv *c) {
+  assert(c != NULL && !c->is_part);
+  pthread_mutex_lock(&c->hash_mu);
+  if (c->hash_pending) {
+    pthread_join(c->hash_thread, NULL);
+    c->hash_pending = false;
+  }
+  pthread_mutex_unlock(&c->hash_mu);
+}
+
+static fg_csv *reader_new(const char *name) {
+  fg_csv *c = fg_xcalloc(1, sizeof *c);
+  pthread_mutex_init(&c->hash_mu, NULL);
+  const char *slash = strrchr(name, '/');
+  snprintf(c->name, sizeof c->name, "%s", slash ? slash + 1 : name);
+  c->line = 1;
+  return c;
+}
+
+/* Common tail of both openers: hash, decode, position at the start. */
+static int open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
+                       bool background, fg_err *err) {
+  if ((uint64_t)n > FG_CSV_FILE_SIZE_MAX) {
+    return fg_errf(err, FG_ELIMIT, "%s: 文件超过 %llu 字节上限", c->name,
+                   (unsigned long long)FG_CSV_FILE_SIZE_MAX);
+  }
+  static const uint8_t empty[1] = {0};
+  if (sodium_init() < 0) return fg_errf(err, FG_EIO, "%s: libsodium 初始化失败", c->name);
+  hash_start(c, n ? raw : empty, n, background);
+  int rc = decode(c, n ? raw : empty, n, encoding, err);
+  if (rc != 0) return rc;
+  c->pos = c->begin;
+  c->end = c->text_n;
+  assert(c->begin <= c->end);
+  fg_buf_grow(&c->scratch, 256);
+  return 0;
+}
+
+int fg_csv_open_mem(const char *name, const void *data, size_t len, const char *encoding,
+                    fg_csv **out, fg_err *err) {
+  assert(name != NULL && out != NULL);
+  assert(data != NULL || len == 0);
+  *out = NULL;
+  fg_csv *c = reader_new(name);
+  int rc = open_common(c, data, len, encoding, false, err);
+  if (rc != 0) {
+    fg_csv_close(c);
+    return rc;
+  }
+  *out = c;
+  return 0;
+}
+
+/* mmap path into c->map; an empty file maps nothing. */
+static int map_file(fg_csv *c, const char *path, fg_err *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fg_errf(err, FG_EIO, "%s: 无法打开文件：%s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return fg_errf(err, FG_EIO, "%s: 不是可读的普通文件", path);
+  }
+  c->map_n = (size_t)st.st_size;
+  if (c->map_n > 0) {
+    c->map = mmap(NULL, c->map_n, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (c->map == MAP_FAILED) {
+      c->map = NULL;
+      close(fd);
+      return fg_errf(err, FG_EIO, "%s: 无法映射文件：%s", path, strerror(errno));
+    }
+    (void)madvise(c->map, c->map_n, MADV_SEQUENTIAL);
+  }
+  close(fd);
+  return 0;
+}
+
+int fg_csv_open(const char *path, const char *encoding, fg_csv **out, fg_err *err) {
+  assert(path != NULL && out != NULL);
+  *out = NULL;
+  fg_csv *c = reader_new(path);
+  int rc = map_file(c, path, err);
+  if (rc == 0) rc = open_common(c, c->map, c->map_n, encoding, true, err);
+  if (rc != 0) {
+    fg_csv_close(c);
+    return rc;
+  }
+  *out = c;
+  return 0;
+}
+
+void fg_csv_close(fg_csv *c) {
+  if (c == NULL) return;
+  if (!c->is_part) {
+    fg_csv_hash_wait(c);
+    if (c->map != NULL) munmap(c->map, c->map_n);
+    free(c->owned_text);
+  }
+  fg_buf_free(&c->scratch);
+  pthread_mutex_destroy(&c->hash_mu);
+  free(c);
+}
+
+const char *fg_csv_encoding(const fg_csv *c) {
+  assert(c != NULL);
+  return c->enc;
+}
+
+const char *fg_csv_name(const fg_csv *c) {
+  assert(c != NULL);
+  return c->name;
+}
+
+void fg_csv_sha256(const fg_csv *c, uint8_t out[32]) {
+  assert(c != NULL && out != NULL);
+  /* The hash may still be computing: waiting changes no visible state. */
+  if (!c->is_part) fg_csv_hash_wait((fg_csv *)(uintptr_t)c);
+  memcpy(out, c->sha, FG_CSV_SHA256_BYTES);
+}
+
+uint64_t fg_csv_offset(const fg_csv *c) {
+  assert(c != NULL);
+  return c->pos;
+}
+
+uint64_t fg_csv_size(const fg_csv *c) {
+  assert(c != NULL);
+  return c->text_n;
+}
+
+uint64_t fg_csv_begin(const fg_csv *c) {
+  assert(c != NULL);
+  return c->begin;
+}
