@@ -1,0 +1,495 @@
+/*
+ * rules_benefit.c — benefit rules of rules.md v1.2: paid_after_death,
+ * paid_during_incarceration, duplicate_pension, unemployment_while_employed,
+ * unemployment_while_pensioned, unemployment_over_entitlement,
+ * survival_cert_overdue, shared_bank_account, large_payment_unreviewed,
+ * maternity_repeat.
+ *
+ * Payments are grouped by person and sorted by (period, paid_date) (model.h),
+ * so the person rules walk a person's payments once, period group by period
+ * group. shared_bank_account regroups payments by bank account with one
+ * counting sort; large_payment_unreviewed indexes the payment operations by
+ * reference once. Money is summed in int64 fen. Read-only on the model;
+ * writes only to `out` (thread-safe).
+ */
+#include <stdlib.h>
+
+#include "screen/rule_kit.h"
+#include "screen/rules.h"
+
+enum {
+  /* benefit.maternity_repeat: episode starts closer than this fire */
+  FG_RB_MATERNITY_MIN_GAP_MONTHS = 10,
+  /* benefit.unemployment_over_entitlement: 210 months -> entitled months */
+  FG_RB_ENTITLE_MONTHS_1 = 12, FG_RB_ENTITLE_MONTHS_2 = 60, FG_RB_ENTITLE_MONTHS_3 = 120,
+  FG_RB_ENTITLED_1 = 12, FG_RB_ENTITLED_2 = 18, FG_RB_ENTITLED_3 = 24,
+};
+/* shared_bank_account indexes payments with 32-bit positions. */
+#define FG_RB_PAYMENTS_MAX ((int64_t)UINT32_MAX - 1)
+
+#define FG_RB_FOR_PERSONS(m, pk) for (fg_pk pk = 0; pk < (m)->npk; pk++)
+
+/* End (exclusive) of the period group that starts at payment i (< hi). */
+static int64_t fg_rb_period_end(const fg_model *m, int64_t i, int64_t hi) {
+  assert(i < hi);
+  int64_t j = i + 1;
+  while (j < hi && m->payments[j].period == m->payments[i].period) j++;
+  return j;
+}
+
+static bool fg_rb_periodic_type(uint8_t t) {
+  return t == FG_BEN_PENSION || t == FG_BEN_UNEMPLOYMENT || t == FG_BEN_INJURY_DISABILITY ||
+         t == FG_BEN_INJURY_DEPENDANT || t == FG_BEN_MATERNITY;
+}
+
+void fg_rule_benefit_paid_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+    if (lo == hi || m->pk_death[pk] == FG_NODAY) continue;
+    fg_month dm = fg_month_of_day(m->pk_death[pk]);
+    int64_t sum_fen = 0;
+    for (int64_t i = hi - 1; i >= lo && m->payments[i].period > dm; i--) {
+      const fg_m_payment *p = &m->payments[i];
+      if (!fg_rb_periodic_type(p->type)) continue;
+      sum_fen += p->amount_fen;
+      fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
+    }
+    if (fg_rk_empty(&rk)) continue;
+    char d[11];
+    fg_format_day(m->pk_death[pk], d);
+    fg_rk_text(&rk, "periodic benefits paid for periods after death on %s", d);
+    fg_rk_ev_death(&rk, m, pk);
+    fg_rk_emit(&rk, out, "benefit.paid_after_death", "person", m->pk_id[pk], sum_fen);
+  }
+  fg_rk_free(&rk);
+}
+
+/* Whether incarceration c covers period mo: after the start month and not
+ * after the end month (open end: no bound). */
+static bool fg_rb_jail_covers(const fg_m_incarceration *c, fg_month mo) {
+  if (c->start == FG_NODAY || mo <= fg_month_of_day(c->start)) return false;
+  return c->end == FG_NODAY || mo <= fg_month_of_day(c->end);
+}
+
+static void fg_rb_jail_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_findings *out) {
+  int64_t clo = m->incarcerations_off[pk], chi = m->incarcerations_off[pk + 1];
+  int64_t sum_fen = 0;
+  for (int64_t i = m->payments_off[pk]; i < m->payments_off[pk + 1]; i++) {
+    const fg_m_payment *p = &m->payments[i];
+    if (p->type != FG_BEN_PENSION) continue;
+    bool covered = false;
+    for (int64_t c = clo; c < chi && !covered; c++)
+      covered = fg_rb_jail_covers(&m->incarcerations[c], p->period);
+    if (!covered) continue; /* a payment counts once however many cover it */
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "pension periods during incarceration: ");
+    fg_rk_item_month(rk, p->period);
+    fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
+    sum_fen += p->amount_fen;
+  }
+  if (fg_rk_empty(rk)) return;
+  for (int64_t c = clo; c < chi; c++) {
+    bool used = false;
+    for (int64_t i = m->payments_off[pk]; i < m->payments_off[pk + 1] && !used; i++)
+      used = m->payments[i].type == FG_BEN_PENSION &&
+             fg_rb_jail_covers(&m->incarcerations[c], m->payments[i].period);
+    if (used) fg_rk_ev(rk, FG_T_INCARCERATIONS, m->incarcerations[c].row);
+  }
+  fg_rk_emit(rk, out, "benefit.paid_during_incarceration", "person", m->pk_id[pk], sum_fen);
+}
+
+void fg_rule_benefit_paid_during_incarceration(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    if (m->payments_off[pk] < m->payments_off[pk + 1] &&
+        m->incarcerations_off[pk] < m->incarcerations_off[pk + 1])
+      fg_rb_jail_person(m, pk, &rk, out);
+  }
+  fg_rk_free(&rk);
+}
+
+void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+    int64_t amount_fen = 0;
+    for (int64_t i = lo, j; i < hi; i = j) {
+      j = fg_rb_period_end(m, i, hi);
+      int64_t n = 0, sum_fen = 0, max_fen = 0;
+      for (int64_t k = i; k < j; k++) {
+        if (m->payments[k].type != FG_BEN_PENSION) continue;
+        n++;
+        sum_fen += m->payments[k].amount_fen;
+        max_fen = FG_MAX(max_fen, m->payments[k].amount_fen);
+      }
+      if (n < 2) continue;
+      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "periods with several pension payments: ");
+      fg_rk_item_month(&rk, m->payments[i].period);
+      for (int64_t k = i; k < j; k++)
+        if (m->payments[k].type == FG_BEN_PENSION) fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
+      amount_fen += sum_fen - max_fen;
+    }
+    if (!fg_rk_empty(&rk))
+      fg_rk_emit(&rk, out, "benefit.duplicate_pension", "person", m->pk_id[pk], amount_fen);
+  }
+  fg_rk_free(&rk);
+}
+
+/* First contribution index in [lo, hi) with period >= mo (sorted by period). */
+static int64_t fg_rb_contrib_lower_bound(const fg_model *m, int64_t lo, int64_t hi, fg_month mo) {
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (m->contributions[mid].period < mo) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Adds the employed (110/310 with employer) contributions of period mo as
+ * evidence; returns whether there is one. */
+static bool fg_rb_employed_in(const fg_model *m, fg_pk pk, fg_month mo, fg_rk *rk) {
+  int64_t hi = m->contributions_off[pk + 1];
+  bool any = false;
+  for (int64_t i = fg_rb_contrib_lower_bound(m, m->contributions_off[pk], hi, mo);
+       i < hi && m->contributions[i].period == mo; i++) {
+    const fg_m_contribution *c = &m->contributions[i];
+    if ((c->scheme != 110 && c->scheme != 310) || c->employer_id == 0) continue;
+    any = true;
+    fg_rk_ev(rk, FG_T_CONTRIBUTIONS, c->row);
+  }
+  return any;
+}
+
+static void fg_rb_employed_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_findings *out) {
+  int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+  int64_t sum_fen = 0;
+  for (int64_t i = lo, j; i < hi; i = j) {
+    j = fg_rb_period_end(m, i, hi);
+    bool paid = false;
+    for (int64_t k = i; k < j && !paid; k++) paid = m->payments[k].type == FG_BEN_UNEMPLOYMENT;
+    if (!paid || !fg_rb_employed_in(m, pk, m->payments[i].period, rk)) continue;
+    if (rk->nitems == 0) fg_rk_text(rk, "unemployment paid for periods with employment: ");
+    fg_rk_item_month(rk, m->payments[i].period);
+    for (int64_t k = i; k < j; k++) {
+      if (m->payments[k].type != FG_BEN_UNEMPLOYMENT) continue;
+      sum_fen += m->payments[k].amount_fen;
+      fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
+    }
+  }
+  if (!fg_rk_empty(rk))
+    fg_rk_emit(rk, out, "benefit.unemployment_while_employed", "person", m->pk_id[pk], sum_fen);
+}
+
+void fg_rule_benefit_unemployment_while_employed(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    if (m->payments_off[pk] < m->payments_off[pk + 1] &&
+        m->contributions_off[pk] < m->contributions_off[pk + 1])
+      fg_rb_employed_person(m, pk, &rk, out);
+  }
+  fg_rk_free(&rk);
+}
+
+void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+    int64_t sum_fen = 0;
+    for (int64_t i = lo, j; i < hi; i = j) {
+      j = fg_rb_period_end(m, i, hi);
+      bool pension = false, unemployment = false;
+      for (int64_t k = i; k < j; k++) {
+        pension |= m->payments[k].type == FG_BEN_PENSION;
+        unemployment |= m->payments[k].type == FG_BEN_UNEMPLOYMENT;
+      }
+      if (!pension || !unemployment) continue;
+      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "unemployment and pension paid for periods: ");
+      fg_rk_item_month(&rk, m->payments[i].period);
+      for (int64_t k = i; k < j; k++) {
+        uint8_t t = m->payments[k].type;
+        if (t == FG_BEN_UNEMPLOYMENT) sum_fen += m->payments[k].amount_fen;
+        if (t == FG_BEN_UNEMPLOYMENT || t == FG_BEN_PENSION)
+          fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
+      }
+    }
+    if (!fg_rk_empty(&rk))
+      fg_rk_emit(&rk, out, "benefit.unemployment_while_pensioned", "person", m->pk_id[pk], sum_fen);
+  }
+  fg_rk_free(&rk);
+}
+
+/* Entitled months of unemployment benefit for a number of 210 months. */
+static int32_t fg_rb_entitlement(int32_t months_210) {
+  if (months_210 < FG_RB_ENTITLE_MONTHS_1) return 0;
+  if (months_210 < FG_RB_ENTITLE_MONTHS_2) return FG_RB_ENTITLED_1;
+  if (months_210 < FG_RB_ENTITLE_MONTHS_3) return FG_RB_ENTITLED_2;
+  return FG_RB_ENTITLED_3;
+}
+
+/* Distinct periods of scheme-210 contributions of pk strictly before mo. */
+static int32_t fg_rb_months_210(const fg_model *m, fg_pk pk, fg_month mo) {
+  int32_t n = 0;
+  fg_month last = FG_NOMONTH;
+  for (int64_t i = m->contributions_off[pk];
+       i < m->contributions_off[pk + 1] && m->contributions[i].period < mo; i++) {
+    if (m->contributions[i].scheme != 210) continue;
+    if (m->contributions[i].period != last) n++;
+    last = m->contributions[i].period;
+  }
+  return n;
+}
+
+static void fg_rb_entitle_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_findings *out) {
+  int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+  int32_t entitled = -1, distinct = 0, months_210 = 0;
+  fg_month last = FG_NOMONTH;
+  int64_t sum_fen = 0;
+  for (int64_t i = lo; i < hi; i++) {
+    const fg_m_payment *p = &m->payments[i];
+    if (p->type != FG_BEN_UNEMPLOYMENT) continue;
+    if (entitled < 0) {
+      months_210 = fg_rb_months_210(m, pk, p->period);
+      entitled = fg_rb_entitlement(months_210);
+    }
+    if (p->period != last) distinct++;
+    last = p->period;
+    if (distinct <= entitled) continue;
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "periods past the entitlement: ");
+    fg_rk_item_month(rk, p->period);
+    fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
+    sum_fen += p->amount_fen;
+  }
+  if (fg_rk_empty(rk)) return;
+  fg_rk_text(rk, "; %d distinct periods paid, %d months of 210 contributions entitle %d",
+             distinct, months_210, entitled);
+  fg_rk_emit(rk, out, "benefit.unemployment_over_entitlement", "person", m->pk_id[pk], sum_fen);
+}
+
+void fg_rule_benefit_unemployment_over_entitlement(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    if (m->payments_off[pk] < m->payments_off[pk + 1]) fg_rb_entitle_person(m, pk, &rk, out);
+  }
+  fg_rk_free(&rk);
+}
+
+/* The latest certification of pk on or before as_of, or FG_NODAY. */
+static fg_day fg_rb_latest_cert(const fg_model *m, fg_pk pk, fg_day as_of) {
+  fg_day best = FG_NODAY;
+  for (int64_t i = m->survivals_off[pk]; i < m->survivals_off[pk + 1]; i++) {
+    fg_day d = m->survivals[i].certified_on;
+    if (d != FG_NODAY && d <= as_of && d > best) best = d;
+  }
+  return best;
+}
+
+static void fg_rb_cert_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+  fg_month first = FG_NOMONTH, latest = FG_NOMONTH;
+  for (int64_t i = lo; i < hi; i++) {
+    if (m->payments[i].type != FG_BEN_PENSION) continue;
+    if (first == FG_NOMONTH) first = m->payments[i].period; /* sorted by period */
+    latest = m->payments[i].period;
+  }
+  if (first == FG_NOMONTH) return; /* only pensioners */
+  fg_day cert = fg_rb_latest_cert(m, pk, ctx->as_of);
+  fg_month c = cert != FG_NODAY ? fg_month_of_day(cert) : first;
+  if (latest - c <= ctx->cfg->survival_cert_max_gap_months) return;
+  char l[8], cm[8];
+  fg_format_month(latest, l);
+  fg_format_month(c, cm);
+  fg_rk_text(rk, "latest pension period %s, %s %s: %d months", l,
+             cert != FG_NODAY ? "last certification" : "no certification, first pension period",
+             cm, (int)(latest - c));
+  for (int64_t i = lo; i < hi; i++)
+    if (m->payments[i].type == FG_BEN_PENSION && m->payments[i].period == latest)
+      fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[i].row);
+  for (int64_t i = m->survivals_off[pk]; i < m->survivals_off[pk + 1] && cert != FG_NODAY; i++)
+    if (m->survivals[i].certified_on == cert) fg_rk_ev(rk, FG_T_SURVIVAL_CERTIFICATIONS, m->survivals[i].row);
+  fg_rk_emit(rk, out, "benefit.survival_cert_overdue", "person", m->pk_id[pk], 0);
+}
+
+void fg_rule_benefit_survival_cert_overdue(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  assert(ctx->cfg->survival_cert_max_gap_months >= 0);
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    if (m->payments_off[pk] < m->payments_off[pk + 1]) fg_rb_cert_person(ctx, pk, &rk, out);
+  }
+  fg_rk_free(&rk);
+}
+
+/* One payment of a bank-account group, sortable by (period, pk). */
+typedef struct fg_rb_acct_row {
+  fg_month period;
+  fg_pk pk;
+  uint32_t ix; /* into payments */
+} fg_rb_acct_row;
+
+static int fg_rb_acct_cmp(const void *a, const void *b) {
+  const fg_rb_acct_row *x = a, *y = b;
+  if (x->period != y->period) return x->period < y->period ? -1 : 1;
+  if (x->pk != y->pk) return x->pk < y->pk ? -1 : 1;
+  return (x->ix > y->ix) - (x->ix < y->ix);
+}
+
+/* Tests one bank account's payments (rows, n), sorted here by (period, pk). */
+static void fg_rb_acct_test(const fg_rule_ctx *ctx, fg_sid acct, fg_rb_acct_row *rows, int64_t n,
+                            fg_rk *rk, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  qsort(rows, (size_t)n, sizeof rows[0], fg_rb_acct_cmp);
+  for (int64_t i = 0, j; i < n; i = j) {
+    int32_t persons = 0;
+    for (j = i; j < n && rows[j].period == rows[i].period; j++)
+      if (j == i || rows[j].pk != rows[j - 1].pk) persons++;
+    if (persons < ctx->cfg->shared_account_min_persons) continue;
+    char mo[8];
+    fg_format_month(rows[i].period, mo);
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "periods paid to several persons: ");
+    fg_rk_item(rk, "%s (%d persons)", mo, persons);
+    for (int64_t k = i; k < j; k++) fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[rows[k].ix].row);
+  }
+  if (!fg_rk_empty(rk))
+    fg_rk_emit(rk, out, "benefit.shared_bank_account", "bank_account", m->str[acct], 0);
+}
+
+void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  assert(m->npayments <= FG_RB_PAYMENTS_MAX);
+  /* counting sort of the payments by bank_account sid */
+  uint32_t *start = fg_xcalloc((size_t)m->nstr + 2, sizeof *start);
+  for (int64_t i = 0; i < m->npayments; i++) start[m->payments[i].bank_account + 1]++;
+  for (uint32_t s = 0; s < m->nstr; s++) start[s + 1] += start[s];
+  uint32_t *fill = fg_xmalloc(((size_t)m->nstr + 1) * sizeof *fill);
+  for (uint32_t s = 0; s <= m->nstr; s++) fill[s] = start[s];
+  fg_rb_acct_row *rows = fg_xmalloc(((size_t)m->npayments + 1) * sizeof *rows);
+  for (int64_t i = 0; i < m->npayments; i++) {
+    const fg_m_payment *p = &m->payments[i];
+    assert(p->bank_account < m->nstr);
+    rows[fill[p->bank_account]++] = (fg_rb_acct_row){p->period, p->pk, (uint32_t)i};
+  }
+  free(fill);
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (fg_sid s = 1; s < m->nstr; s++) { /* sid 0 = no account */
+    int64_t n = (int64_t)start[s + 1] - start[s];
+    if (n >= ctx->cfg->shared_account_min_persons && n > 0)
+      fg_rb_acct_test(ctx, s, rows + start[s], n, &rk, out);
+  }
+  fg_rk_free(&rk);
+  free(rows);
+  free(start);
+}
+
+/* A payment operation that references a document, and whether it was
+ * reviewed by someone other than its operator. */
+typedef struct fg_rb_op_ref {
+  fg_sid ref;
+  bool reviewed;
+  fg_rowid row;
+} fg_rb_op_ref;
+
+static int fg_rb_op_ref_cmp(const void *a, const void *b) {
+  const fg_rb_op_ref *x = a, *y = b;
+  if (x->ref != y->ref) return x->ref < y->ref ? -1 : 1;
+  return (x->row > y->row) - (x->row < y->row);
+}
+
+/* First index in refs[0, n) with ref >= key. */
+static int64_t fg_rb_op_lower_bound(const fg_rb_op_ref *refs, int64_t n, fg_sid key) {
+  int64_t lo = 0, hi = n;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (refs[mid].ref < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static void fg_rb_large_one(const fg_model *m, const fg_m_payment *p, const fg_rb_op_ref *refs,
+                            int64_t nrefs, fg_rk *rk, fg_findings *out) {
+  int64_t a = fg_rb_op_lower_bound(refs, nrefs, p->payment_id), b = a;
+  bool reviewed = false;
+  for (; b < nrefs && refs[b].ref == p->payment_id; b++) reviewed |= refs[b].reviewed;
+  if (reviewed) return;
+  char amt[32];
+  fg_fen_to_yuan(p->amount_fen, amt, sizeof amt);
+  fg_rk_text(rk, "payment of %s yuan; %lld payment operations, none reviewed by another person",
+             amt, (long long)(b - a));
+  fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
+  for (int64_t k = a; k < b; k++) fg_rk_ev(rk, FG_T_OPERATIONS, refs[k].row);
+  fg_rk_emit(rk, out, "benefit.large_payment_unreviewed", "payment_id", m->str[p->payment_id],
+             p->amount_fen);
+}
+
+void fg_rule_benefit_large_payment_unreviewed(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rb_op_ref *refs = fg_xmalloc(((size_t)m->noperations + 1) * sizeof *refs);
+  int64_t nrefs = 0;
+  for (int64_t i = 0; i < m->noperations; i++) {
+    const fg_m_operation *o = &m->operations[i];
+    if (o->op_type != FG_OP_PAYMENT || o->reference == 0) continue;
+    bool reviewed = o->reviewer_id != 0 && o->reviewer_id != o->operator_id;
+    refs[nrefs++] = (fg_rb_op_ref){o->reference, reviewed, o->row};
+  }
+  qsort(refs, (size_t)nrefs, sizeof refs[0], fg_rb_op_ref_cmp);
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (int64_t i = 0; i < m->npayments; i++) {
+    const fg_m_payment *p = &m->payments[i];
+    if (p->amount_fen > ctx->cfg->large_payment_fen) fg_rb_large_one(m, p, refs, nrefs, &rk, out);
+  }
+  fg_rk_free(&rk);
+  free(refs);
+}
+
+/* Adds the maternity payments of period mo of pk (rows [lo, hi)) as evidence. */
+static void fg_rb_ev_maternity(const fg_model *m, int64_t lo, int64_t hi, fg_month mo, fg_rk *rk) {
+  for (int64_t i = lo; i < hi && m->payments[i].period <= mo; i++)
+    if (m->payments[i].type == FG_BEN_MATERNITY && m->payments[i].period == mo)
+      fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[i].row);
+}
+
+void fg_rule_benefit_maternity_repeat(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  FG_RB_FOR_PERSONS(m, pk) {
+    int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
+    fg_month prev = FG_NOMONTH, episode = FG_NOMONTH, listed = FG_NOMONTH;
+    for (int64_t i = lo; i < hi; i++) {
+      fg_month mo = m->payments[i].period;
+      if (m->payments[i].type != FG_BEN_MATERNITY || mo == prev) continue;
+      bool starts = prev == FG_NOMONTH || prev + 1 < mo;
+      prev = mo;
+      if (!starts) continue;
+      if (episode != FG_NOMONTH && mo - episode < FG_RB_MATERNITY_MIN_GAP_MONTHS) {
+        char a[8], b[8];
+        fg_format_month(episode, a);
+        fg_format_month(mo, b);
+        if (fg_rk_empty(&rk)) fg_rk_text(&rk, "maternity episodes starting less than 10 months apart: ");
+        fg_rk_item(&rk, "%s->%s", a, b);
+        if (episode != listed) fg_rb_ev_maternity(m, lo, hi, episode, &rk);
+        fg_rb_ev_maternity(m, lo, hi, mo, &rk);
+        listed = mo;
+      }
+      episode = mo;
+    }
+    if (!fg_rk_empty(&rk)) fg_rk_emit(&rk, out, "benefit.maternity_repeat", "person", m->pk_id[pk], 0);
+  }
+  fg_rk_free(&rk);
+}

@@ -1,0 +1,293 @@
+/*
+ * rules_contrib.c — contribution rules of rules.md v1.2:
+ * contribution.base_out_of_range, contribution.base_spike,
+ * contribution.backpay_before_retirement, contribution.before_age_16,
+ * contribution.after_death. Person rules: one finding per person key.
+ *
+ * Contributions are grouped by person and sorted by (period, paid_date)
+ * (model.h), so every rule is one pass over a person's rows, with binary
+ * search for the retirement windows. Money is summed in int64 fen; the
+ * base_spike ratio is compared by cross-multiplication in __int128.
+ * Read-only on the model; writes only to `out` (thread-safe).
+ */
+#include <stdlib.h>
+
+#include "screen/rule_kit.h"
+#include "screen/rules.h"
+
+/* contribution.base_spike windows (rules.md Boundaries). */
+enum {
+  FG_RC_SPIKE_WINDOW_MONTHS = 36,
+  FG_RC_SPIKE_MIN_PERIODS = 12,
+  FG_RC_PCT = 100,
+  /* backpay window: paid_date in [approved_on - 364 days, approved_on] */
+  FG_RC_BACKPAY_WINDOW_DAYS = 364,
+  FG_RC_ADULT_AGE_YEARS = 16,
+};
+
+static bool fg_rc_is_pension(fg_scheme s) { return s == 110 || s == 120 || s == 170; }
+
+static int fg_rc_wb_cmp(const void *a, const void *b) {
+  const fg_m_wage_base *x = a, *y = b;
+  if (x->region != y->region) return x->region < y->region ? -1 : 1;
+  return (x->year > y->year) - (x->year < y->year);
+}
+
+/* The wage_bases row of (region, year) in the sorted copy, or NULL. */
+static const fg_m_wage_base *fg_rc_wb_find(const fg_m_wage_base *wb, int32_t n, fg_sid region,
+                                           int year) {
+  fg_m_wage_base key = {.region = region, .year = year};
+  return bsearch(&key, wb, (size_t)n, sizeof wb[0], fg_rc_wb_cmp);
+}
+
+static void fg_rc_range_person(const fg_model *m, const fg_m_wage_base *wb, fg_pk pk,
+                               fg_rk *rk, fg_findings *out) {
+  fg_rowid last_wb_row = -1;
+  for (int64_t i = m->contributions_off[pk]; i < m->contributions_off[pk + 1]; i++) {
+    const fg_m_contribution *c = &m->contributions[i];
+    if (c->scheme != 110 || c->employer_id == 0) continue;
+    const fg_m_wage_base *w =
+        fg_rc_wb_find(wb, m->nwage_bases, c->region, fg_month_year(c->period));
+    if (w == NULL || (c->base_fen >= w->floor_fen && c->base_fen <= w->cap_fen)) continue;
+    char mo[8], base[32], lim[32];
+    fg_format_month(c->period, mo);
+    fg_fen_to_yuan(c->base_fen, base, sizeof base);
+    bool low = c->base_fen < w->floor_fen;
+    fg_fen_to_yuan(low ? w->floor_fen : w->cap_fen, lim, sizeof lim);
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "110 base out of range: ");
+    fg_rk_item(rk, "%s base %s %s %s", mo, base, low ? "< floor" : "> cap", lim);
+    fg_rk_ev(rk, FG_T_CONTRIBUTIONS, c->row);
+    if (w->row != last_wb_row) fg_rk_ev(rk, FG_T_WAGE_BASES, w->row);
+    last_wb_row = w->row;
+  }
+  if (!fg_rk_empty(rk))
+    fg_rk_emit(rk, out, "contribution.base_out_of_range", "person", m->pk_id[pk], 0);
+}
+
+void fg_rule_contribution_base_out_of_range(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  assert(m->nwage_bases >= 0);
+  fg_m_wage_base *wb = fg_xcalloc((size_t)m->nwage_bases + 1, sizeof *wb);
+  for (int32_t i = 0; i < m->nwage_bases; i++) wb[i] = m->wage_bases[i];
+  qsort(wb, (size_t)m->nwage_bases, sizeof *wb, fg_rc_wb_cmp);
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (fg_pk pk = 0; pk < m->npk; pk++)
+    if (m->contributions_off[pk] < m->contributions_off[pk + 1])
+      fg_rc_range_person(m, wb, pk, &rk, out);
+  fg_rk_free(&rk);
+  free(wb);
+}
+
+/* First contribution index in [lo, hi) with period >= mo (rows sorted by period). */
+static int64_t fg_rc_lower_bound(const fg_model *m, int64_t lo, int64_t hi, fg_month mo) {
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (m->contributions[mid].period < mo) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+typedef struct fg_rc_window {
+  int64_t sum_fen, rows;
+  int32_t periods; /* distinct */
+} fg_rc_window;
+
+/* Scheme-110 rows of [lo, hi) with period in [from, to]. */
+static fg_rc_window fg_rc_window_of(const fg_model *m, int64_t lo, int64_t hi, fg_month from,
+                                    fg_month to) {
+  fg_rc_window w = {0, 0, 0};
+  fg_month last = FG_NOMONTH;
+  for (int64_t i = fg_rc_lower_bound(m, lo, hi, from); i < hi; i++) {
+    const fg_m_contribution *c = &m->contributions[i];
+    if (c->period > to) break;
+    if (c->scheme != 110) continue;
+    w.sum_fen += c->base_fen;
+    w.rows++;
+    if (c->period != last) w.periods++;
+    last = c->period;
+  }
+  return w;
+}
+
+/* base_spike test of one retirement; fills the two windows (A, B). */
+static bool fg_rc_spike_fires(const fg_rule_ctx *ctx, int64_t lo, int64_t hi,
+                              const fg_m_retirement *r, fg_rc_window *a, fg_rc_window *b) {
+  if (r->retire_date == FG_NODAY) return false;
+  fg_month M = fg_month_of_day(r->retire_date);
+  *a = fg_rc_window_of(ctx->m, lo, hi, M - FG_RC_SPIKE_WINDOW_MONTHS, M - 1);
+  *b = fg_rc_window_of(ctx->m, lo, hi, M - 2 * FG_RC_SPIKE_WINDOW_MONTHS,
+                       M - FG_RC_SPIKE_WINDOW_MONTHS - 1);
+  if (a->periods < FG_RC_SPIKE_MIN_PERIODS || b->periods < FG_RC_SPIKE_MIN_PERIODS) return false;
+  assert(a->rows > 0 && b->rows > 0);
+  /* mean(A) > pct/100 x mean(B)  <=>  sumA*rowsB*100 > pct*sumB*rowsA */
+  __int128 lhs = (__int128)a->sum_fen * b->rows * FG_RC_PCT;
+  __int128 rhs = (__int128)ctx->cfg->base_spike_ratio_pct * b->sum_fen * a->rows;
+  return lhs > rhs;
+}
+
+static void fg_rc_spike_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  int64_t lo = m->contributions_off[pk], hi = m->contributions_off[pk + 1];
+  for (int64_t r = m->retirements_off[pk]; r < m->retirements_off[pk + 1]; r++) {
+    const fg_m_retirement *ret = &m->retirements[r];
+    fg_rc_window a, b;
+    if (!fg_rc_spike_fires(ctx, lo, hi, ret, &a, &b)) continue;
+    fg_month M = fg_month_of_day(ret->retire_date);
+    char mo[8], sa[32], sb[32];
+    fg_format_month(M, mo);
+    fg_fen_to_yuan(a.sum_fen, sa, sizeof sa);
+    fg_fen_to_yuan(b.sum_fen, sb, sizeof sb);
+    fg_rk_text(rk, "%sretire month %s: window A base sum %s over %lld rows, window B %s over %lld rows",
+               fg_rk_empty(rk) ? "" : "; ", mo, sa, (long long)a.rows, sb, (long long)b.rows);
+    fg_rk_ev(rk, FG_T_RETIREMENTS, ret->row);
+    for (int64_t i = fg_rc_lower_bound(m, lo, hi, M - 2 * FG_RC_SPIKE_WINDOW_MONTHS); i < hi; i++) {
+      if (m->contributions[i].period >= M) break;
+      if (m->contributions[i].scheme == 110) fg_rk_ev(rk, FG_T_CONTRIBUTIONS, m->contributions[i].row);
+    }
+  }
+  if (!fg_rk_empty(rk)) fg_rk_emit(rk, out, "contribution.base_spike", "person", m->pk_id[pk], 0);
+}
+
+void fg_rule_contribution_base_spike(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  assert(ctx->cfg->base_spike_ratio_pct >= 0);
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (fg_pk pk = 0; pk < m->npk; pk++)
+    if (m->retirements_off[pk] < m->retirements_off[pk + 1] &&
+        m->contributions_off[pk] < m->contributions_off[pk + 1])
+      fg_rc_spike_person(ctx, pk, &rk, out);
+  fg_rk_free(&rk);
+}
+
+/* A back payment of a pension scheme paid within retirement r's window. */
+static bool fg_rc_backpay_in(const fg_m_contribution *c, const fg_m_retirement *r) {
+  return c->kind == FG_CONTRIB_BACK && fg_rc_is_pension(c->scheme) && r->approved_on != FG_NODAY &&
+         c->paid != FG_NODAY && c->paid >= r->approved_on - FG_RC_BACKPAY_WINDOW_DAYS &&
+         c->paid <= r->approved_on;
+}
+
+/* Distinct periods of the back payments in retirement r's window. */
+static int32_t fg_rc_backpay_periods(const fg_model *m, int64_t lo, int64_t hi,
+                                     const fg_m_retirement *r) {
+  int32_t periods = 0;
+  fg_month last = FG_NOMONTH;
+  for (int64_t i = lo; i < hi; i++) {
+    const fg_m_contribution *c = &m->contributions[i];
+    if (!fg_rc_backpay_in(c, r)) continue;
+    if (c->period != last) periods++; /* rows sorted by period */
+    last = c->period;
+  }
+  return periods;
+}
+
+/* Growable per-person flags (one per retirement), reused across persons. */
+typedef struct fg_rc_flags {
+  uint8_t *v;
+  int64_t cap;
+} fg_rc_flags;
+
+static void fg_rc_flags_need(fg_rc_flags *f, int64_t n) {
+  assert(n >= 0);
+  if (n <= f->cap) return;
+  f->cap = FG_MAX(n, 2 * f->cap);
+  f->v = fg_xrealloc(f->v, (size_t)f->cap);
+}
+
+static void fg_rc_backpay_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rc_flags *fired,
+                                 fg_rk *rk, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  int64_t lo = m->contributions_off[pk], hi = m->contributions_off[pk + 1];
+  int64_t rlo = m->retirements_off[pk], nret = m->retirements_off[pk + 1] - rlo;
+  fg_rc_flags_need(fired, nret);
+  bool any = false;
+  for (int64_t r = 0; r < nret; r++) {
+    const fg_m_retirement *ret = &m->retirements[rlo + r];
+    int32_t periods = fg_rc_backpay_periods(m, lo, hi, ret);
+    fired->v[r] = periods >= ctx->cfg->backpay_min_periods;
+    if (!fired->v[r]) continue;
+    char d[11];
+    fg_format_day(ret->approved_on, d);
+    fg_rk_text(rk, "%sapproved %s: %d back-paid periods", any ? "; " : "", d, periods);
+    fg_rk_ev(rk, FG_T_RETIREMENTS, ret->row);
+    any = true;
+  }
+  if (!any) return;
+  int64_t sum_fen = 0;
+  for (int64_t i = lo; i < hi; i++) {
+    bool in = false;
+    for (int64_t r = 0; r < nret && !in; r++)
+      in = fired->v[r] && fg_rc_backpay_in(&m->contributions[i], &m->retirements[rlo + r]);
+    if (!in) continue;
+    sum_fen += m->contributions[i].amount_fen;
+    fg_rk_ev(rk, FG_T_CONTRIBUTIONS, m->contributions[i].row);
+  }
+  fg_rk_emit(rk, out, "contribution.backpay_before_retirement", "person", m->pk_id[pk], sum_fen);
+}
+
+void fg_rule_contribution_backpay_before_retirement(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rc_flags fired = {NULL, 0};
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (fg_pk pk = 0; pk < m->npk; pk++)
+    if (m->retirements_off[pk] < m->retirements_off[pk + 1] &&
+        m->contributions_off[pk] < m->contributions_off[pk + 1])
+      fg_rc_backpay_person(ctx, pk, &fired, &rk, out);
+  fg_rk_free(&rk);
+  free(fired.v);
+}
+
+void fg_rule_contribution_before_age_16(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (fg_pk pk = 0; pk < m->npk; pk++) {
+    int64_t lo = m->contributions_off[pk], hi = m->contributions_off[pk + 1];
+    fg_day birth = fg_rk_birth(m, pk);
+    if (lo == hi || birth == FG_NODAY) continue;
+    /* the month of the 16th birthday (29 Feb -> 1 March in a common year) */
+    fg_month turns16 = fg_month_of_day(fg_birthday_at(birth, FG_RC_ADULT_AGE_YEARS));
+    int64_t sum_fen = 0;
+    for (int64_t i = lo; i < hi && m->contributions[i].period < turns16; i++) {
+      const fg_m_contribution *c = &m->contributions[i];
+      if (c->scheme == 390) continue;
+      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "periods before turning 16: ");
+      fg_rk_item_month(&rk, c->period);
+      fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
+      sum_fen += c->amount_fen;
+    }
+    if (fg_rk_empty(&rk)) continue;
+    fg_rk_ev(&rk, FG_T_PERSONS, fg_rk_person_row(m, pk));
+    fg_rk_emit(&rk, out, "contribution.before_age_16", "person", m->pk_id[pk], sum_fen);
+  }
+  fg_rk_free(&rk);
+}
+
+void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (fg_pk pk = 0; pk < m->npk; pk++) {
+    int64_t lo = m->contributions_off[pk], hi = m->contributions_off[pk + 1];
+    if (lo == hi || m->pk_death[pk] == FG_NODAY) continue;
+    fg_month dm = fg_month_of_day(m->pk_death[pk]);
+    if (m->contributions[hi - 1].period <= dm) continue; /* sorted by period */
+    int64_t sum_fen = 0;
+    char d[11];
+    fg_format_day(m->pk_death[pk], d);
+    fg_rk_text(&rk, "died %s; contributions for periods ", d);
+    for (int64_t i = fg_rc_lower_bound(m, lo, hi, dm + 1); i < hi; i++) {
+      const fg_m_contribution *c = &m->contributions[i];
+      assert(c->period > dm);
+      fg_rk_item_month(&rk, c->period);
+      fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
+      sum_fen += c->amount_fen;
+    }
+    fg_rk_ev_death(&rk, m, pk);
+    fg_rk_emit(&rk, out, "contribution.after_death", "person", m->pk_id[pk], sum_fen);
+  }
+  fg_rk_free(&rk);
+}
