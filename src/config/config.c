@@ -1,0 +1,233 @@
+/*
+ * config.c — the screening configuration's defaults (the (cfg) values of
+ * rules.md and the bundled working-day calendar) and the lookups the rules
+ * and the trust core call: retirement age by (sex, category, birth month),
+ * working day, calendar coverage, exclusive role pairs, and the hash of the
+ * canonical text. The file format itself (parse and canonical text) lives
+ * in config_parse.c.
+ */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_impl.h"
+
+/* Limits of fg_config_roles_conflict's scan of one staff member's roles. */
+#define FG_CFG_ROLES_MAX_TOKENS 64
+
+const char *const fg_cfg_category_names[FG_AGE_CATEGORIES] = {"enroll_limit", "normal",
+                                                              "special_work"};
+
+/* The catalogue's defaults (rules.md), ages in months. */
+static const struct {
+  uint8_t sex, category;
+  int32_t age_months;
+} fg_default_ages[] = {
+    {FG_CFG_SEX_MALE, FG_AGE_ENROLL_LIMIT, 60 * 12}, {FG_CFG_SEX_FEMALE, FG_AGE_ENROLL_LIMIT, 55 * 12},
+    {FG_CFG_SEX_MALE, FG_AGE_NORMAL, 60 * 12},       {FG_CFG_SEX_FEMALE, FG_AGE_NORMAL, 50 * 12},
+    {FG_CFG_SEX_MALE, FG_AGE_SPECIAL_WORK, 55 * 12}, {FG_CFG_SEX_FEMALE, FG_AGE_SPECIAL_WORK, 45 * 12},
+};
+
+static const char *const fg_default_role_pairs[][2] = {
+    {"handler", "reviewer"}, {"accountant", "cashier"},
+    {"sysadmin", "dbadmin"}, {"handler", "supervisor"},
+};
+
+fg_month fg_cfg_born_all_from(void) { return fg_month_from_ym(FG_CFG_BORN_MIN_YEAR, 1); }
+fg_month fg_cfg_born_all_to(void) { return fg_month_from_ym(FG_CFG_BORN_MAX_YEAR, 12); }
+
+/* Index of the first calendar entry with day >= d. */
+static int32_t fg_cal_lower_bound(const fg_config *cfg, fg_day d) {
+  int32_t lo = 0, hi = cfg->ncal;
+  while (lo < hi) {
+    int32_t mid = lo + (hi - lo) / 2;
+    if (cfg->cal[mid].day < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+bool fg_cfg_cal_set(fg_config *cfg, fg_day day, bool work) {
+  assert(cfg->ncal >= 0 && cfg->ncal <= FG_CFG_MAX_CAL_DAYS);
+  int32_t i = fg_cal_lower_bound(cfg, day);
+  if (i < cfg->ncal && cfg->cal[i].day == day) {
+    cfg->cal[i].work = work;
+    return true;
+  }
+  if (cfg->ncal == FG_CFG_MAX_CAL_DAYS) return false;
+  memmove(&cfg->cal[i + 1], &cfg->cal[i], (size_t)(cfg->ncal - i) * sizeof cfg->cal[0]);
+  memset(&cfg->cal[i], 0, sizeof cfg->cal[i]);
+  cfg->cal[i].day = day;
+  cfg->cal[i].work = work;
+  cfg->ncal++;
+  return true;
+}
+
+void fg_cfg_cal_clear(fg_config *cfg) {
+  memset(cfg->cal, 0, sizeof cfg->cal);
+  cfg->ncal = 0;
+}
+
+int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_month to,
+                       int32_t age_months) {
+  assert(sex == FG_CFG_SEX_MALE || sex == FG_CFG_SEX_FEMALE);
+  assert(category >= 0 && category < FG_AGE_CATEGORIES && from <= to && age_months > 0);
+  for (int32_t i = 0; i < cfg->nage_rows; i++) {
+    fg_age_row *r = &cfg->age_rows[i];
+    if (r->sex == sex && r->category == category && r->born_from == from && r->born_to == to) {
+      r->age_months = age_months;
+      return i;
+    }
+  }
+  if (cfg->nage_rows == FG_CFG_MAX_AGE_ROWS) return -1;
+  fg_age_row *r = &cfg->age_rows[cfg->nage_rows++];
+  memset(r, 0, sizeof *r);
+  r->sex = (uint8_t)sex;
+  r->category = (uint8_t)category;
+  r->born_from = from;
+  r->born_to = to;
+  r->age_months = age_months;
+  return cfg->nage_rows - 1;
+}
+
+/* Load the compiled-in calendar CSV (`date,kind,name`, header first). The
+ * data is part of the build, so a malformed row is a build defect (assert). */
+static void fg_load_bundled_calendar(fg_config *cfg) {
+  const char *p = fg_bundled_calendar_csv;
+  const char *nl = strchr(p, '\n');
+  assert(nl != NULL && "bundled calendar has a header");
+  p = nl + 1;
+  int ymin = 0, ymax = -1;
+  while (*p) {
+    nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    if (len > 0 && p[len - 1] == '\r') len--;
+    if (len > 0) {
+      fg_day day;
+      bool ok = len > 11 && p[10] == ',' && fg_parse_day(p, 10, &day);
+      assert(ok && "bundled calendar row has a valid date");
+      bool work = strncmp(p + 11, "work,", 5) == 0;
+      assert(work || strncmp(p + 11, "off,", 4) == 0);
+      ok = fg_cfg_cal_set(cfg, day, work);
+      assert(ok && "bundled calendar fits FG_CFG_MAX_CAL_DAYS");
+      (void)ok;
+      int y, m, d;
+      fg_ymd_from_day(day, &y, &m, &d);
+      if (ymax < ymin) ymin = ymax = y;
+      ymin = FG_MIN(ymin, y);
+      ymax = FG_MAX(ymax, y);
+    }
+    p = nl ? nl + 1 : p + len;
+  }
+  cfg->cal_year_min = ymin;
+  cfg->cal_year_max = ymax;
+}
+
+void fg_config_defaults(fg_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->base_spike_ratio_pct = 200;
+  cfg->backpay_min_periods = 12;
+  cfg->survival_cert_max_gap_months = 12;
+  cfg->shared_account_min_persons = 3;
+  cfg->large_payment_fen = 5000000;
+  cfg->high_frequency_max_visits = 20;
+  cfg->split_admission_max_days = 15;
+  cfg->tenure_max_years = 5;
+  cfg->special_work_min_years = 8;
+  cfg->work_start_s = 8 * 3600;
+  cfg->work_end_s = 19 * 3600;
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_ages); i++) {
+    int32_t at = fg_cfg_age_set(cfg, fg_default_ages[i].sex, fg_default_ages[i].category,
+                                fg_cfg_born_all_from(), fg_cfg_born_all_to(),
+                                fg_default_ages[i].age_months);
+    assert(at == (int32_t)i);
+    (void)at;
+  }
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_role_pairs); i++) {
+    strcpy(cfg->role_pairs[i][0], fg_default_role_pairs[i][0]);
+    strcpy(cfg->role_pairs[i][1], fg_default_role_pairs[i][1]);
+  }
+  cfg->nrole_pairs = (int32_t)FG_ARRAY_LEN(fg_default_role_pairs);
+  cfg->password_max_age_days = 90;
+  cfg->lockout_failures = 5;
+  fg_load_bundled_calendar(cfg);
+}
+
+int32_t fg_config_age_months(const fg_config *cfg, int sex, int category, fg_month born) {
+  assert(category >= 0 && category < FG_AGE_CATEGORIES);
+  /* Later rows win: scan from the end. */
+  for (int32_t i = cfg->nage_rows - 1; i >= 0; i--) {
+    const fg_age_row *r = &cfg->age_rows[i];
+    if (r->sex == sex && r->category == category && born >= r->born_from && born <= r->born_to)
+      return r->age_months;
+  }
+  return -1;
+}
+
+bool fg_config_covers_year(const fg_config *cfg, int y) {
+  return y >= cfg->cal_year_min && y <= cfg->cal_year_max;
+}
+
+bool fg_config_is_workday(const fg_config *cfg, fg_day day) {
+  assert(day != FG_NODAY);
+  bool weekday = fg_weekday(day) < 5;
+  int y, m, d;
+  fg_ymd_from_day(day, &y, &m, &d);
+  if (!fg_config_covers_year(cfg, y)) return weekday;
+  int32_t i = fg_cal_lower_bound(cfg, day);
+  if (i < cfg->ncal && cfg->cal[i].day == day) return cfg->cal[i].work;
+  return weekday;
+}
+
+/* Split roles (`;`-separated) into trimmed, lower-cased tokens in buf;
+ * tokens too long to be a configured role are dropped (they match none). */
+static int fg_role_tokens(const char *roles, char buf[][FG_CFG_ROLE_MAX], int max_tokens) {
+  int n = 0;
+  const char *p = roles;
+  while (*p && n < max_tokens) {
+    const char *end = strchr(p, ';');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *s = p;
+    while (len > 0 && *s == ' ') s++, len--;
+    while (len > 0 && s[len - 1] == ' ') len--;
+    if (len > 0 && len < FG_CFG_ROLE_MAX) {
+      for (size_t i = 0; i < len; i++) buf[n][i] = (char)tolower((unsigned char)s[i]);
+      buf[n][len] = '\0';
+      n++;
+    }
+    p = end ? end + 1 : p + strlen(p);
+  }
+  return n;
+}
+
+static bool fg_role_held(char tokens[][FG_CFG_ROLE_MAX], int n, const char *role) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(tokens[i], role) == 0) return true;
+  return false;
+}
+
+bool fg_config_roles_conflict(const fg_config *cfg, const char *roles, const char **a,
+                              const char **b) {
+  assert(cfg != NULL);
+  if (roles == NULL) return false;
+  char tokens[FG_CFG_ROLES_MAX_TOKENS][FG_CFG_ROLE_MAX];
+  int n = fg_role_tokens(roles, tokens, FG_CFG_ROLES_MAX_TOKENS);
+  for (int32_t i = 0; i < cfg->nrole_pairs; i++) {
+    if (fg_role_held(tokens, n, cfg->role_pairs[i][0]) &&
+        fg_role_held(tokens, n, cfg->role_pairs[i][1])) {
+      if (a) *a = cfg->role_pairs[i][0];
+      if (b) *b = cfg->role_pairs[i][1];
+      return true;
+    }
+  }
+  return false;
+}
+
+void fg_config_hash(const fg_config *cfg, char out[65]) {
+  char *text = fg_config_serialize(cfg);
+  uint8_t digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, (const unsigned char *)text, strlen(text));
+  fg_hex(digest, sizeof digest, out);
+  free(text);
+}

@@ -1,0 +1,231 @@
+/*
+ * rules_fund.c — institution and fund-account rules of rules.md v1.2:
+ * institution.resigned_within_ban, fund.income_balance_at_month_end,
+ * fund.income_account_outflow, fund.cross_scheme_transfer,
+ * fund.unmatched_private_payment.
+ *
+ * Agreements are read per institution (the model sorts them by
+ * institution_id, then agreement_start); transactions per account (sorted by
+ * account, booked_on, txn_id). "Fund account" = a row of fund_accounts; a
+ * transaction's counterparty is that account when counterparty_account names
+ * one (fg_m_txn.cp_fund_account). Read-only on the model; writes only to `out`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen/rule_kit.h"
+#include "screen/rules.h"
+
+/* Ban lengths of a terminated agreement, in years. */
+#define FG_BAN_VIOLATION_YEARS 1
+#define FG_BAN_ILLEGAL_YEARS 2
+
+static int fg_ban_years(uint8_t reason) {
+  if (reason == FG_TERM_VIOLATION) return FG_BAN_VIOLATION_YEARS;
+  if (reason == FG_TERM_ILLEGAL) return FG_BAN_ILLEGAL_YEARS;
+  return 0;
+}
+
+/* Agreements [lo, hi) of one institution: each banned one against the others. */
+static void fg_ban_run(const fg_model *m, int32_t lo, int32_t hi, fg_rk *rk) {
+  for (int32_t a = lo; a < hi; a++) {
+    const fg_m_institution *t = &m->institutions[a];
+    int years = fg_ban_years(t->term_reason);
+    if (years == 0 || t->terminated_on == FG_NODAY) continue;
+    fg_day ban_end = fg_day_plus_years(t->terminated_on, years); /* exclusive */
+    for (int32_t b = lo; b < hi; b++) {
+      const fg_m_institution *n = &m->institutions[b];
+      if (b == a || n->start == FG_NODAY || n->start < t->terminated_on || n->start >= ban_end)
+        continue;
+      char d1[11], d2[11];
+      fg_format_day(t->terminated_on, d1);
+      fg_format_day(n->start, d2);
+      fg_rk_item(rk, "terminated %s (%s), new agreement %s", d1,
+                 t->term_reason == FG_TERM_ILLEGAL ? "illegal" : "violation", d2);
+      fg_rk_ev(rk, FG_T_INSTITUTIONS, t->row);
+      fg_rk_ev(rk, FG_T_INSTITUTIONS, n->row);
+    }
+  }
+}
+
+void fg_rule_institution_resigned_within_ban(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (int32_t i = 0; i < m->ninstitutions;) {
+    int32_t j = i + 1;
+    while (j < m->ninstitutions &&
+           m->institutions[j].institution_id == m->institutions[i].institution_id)
+      j++;
+    fg_ban_run(m, i, j, &rk);
+    if (!fg_rk_empty(&rk))
+      fg_rk_emit(&rk, out, "institution.resigned_within_ban", "institution",
+                 m->str[m->institutions[i].institution_id], 0);
+    i = j;
+  }
+  fg_rk_free(&rk);
+}
+
+static const fg_m_account *fg_txn_account(const fg_model *m, const fg_m_txn *t) {
+  if (t->account < 0) return NULL;
+  assert(t->account < m->naccounts);
+  return &m->accounts[t->account];
+}
+
+static const fg_m_account *fg_txn_cp_account(const fg_model *m, const fg_m_txn *t) {
+  if (t->cp_fund_account < 0) return NULL;
+  assert(t->cp_fund_account < m->naccounts);
+  return &m->accounts[t->cp_fund_account];
+}
+
+/* Transactions [lo, hi) of one income account: month-end balances. Booking
+ * dates before opened_on count as opened_on, which keeps them sorted. */
+static void fg_balance_run(const fg_rule_ctx *ctx, const fg_m_account *acc, int64_t lo,
+                           int64_t hi, fg_rk *rk) {
+  const fg_model *m = ctx->m;
+  int64_t balance_fen = acc->opening_fen;
+  for (int64_t i = lo; i < hi;) {
+    fg_day d0 = FG_MAX(m->txns[i].booked_on, acc->opened_on);
+    fg_month mo = fg_month_of_day(d0);
+    int64_t j = i;
+    for (; j < hi && fg_month_of_day(FG_MAX(m->txns[j].booked_on, acc->opened_on)) == mo; j++) {
+      const fg_m_txn *t = &m->txns[j];
+      balance_fen += t->dir == FG_DIR_IN ? t->amount_fen : -t->amount_fen;
+    }
+    if (fg_month_last_day(mo) <= ctx->as_of && balance_fen != 0) {
+      char b[8], y[32];
+      fg_format_month(mo, b);
+      fg_fen_to_yuan(balance_fen, y, sizeof y);
+      fg_rk_item(rk, "%s end balance %s", b, y);
+      for (int64_t k = i; k < j; k++) fg_rk_ev(rk, FG_T_FUND_TRANSACTIONS, m->txns[k].row);
+    }
+    i = j;
+  }
+}
+
+void fg_rule_fund_income_balance_at_month_end(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (int64_t i = 0; i < m->ntxns;) {
+    int64_t j = i + 1;
+    while (j < m->ntxns && m->txns[j].account == m->txns[i].account &&
+           m->txns[j].account_no == m->txns[i].account_no)
+      j++;
+    const fg_m_account *acc = fg_txn_account(m, &m->txns[i]);
+    if (acc && acc->kind == FG_ACC_INCOME && acc->opened_on != FG_NODAY) {
+      fg_balance_run(ctx, acc, i, j, &rk);
+      if (!fg_rk_empty(&rk)) {
+        fg_rk_ev(&rk, FG_T_FUND_ACCOUNTS, acc->row);
+        fg_rk_emit(&rk, out, "fund.income_balance_at_month_end", "account_no",
+                   m->str[acc->account_no], 0);
+      }
+    }
+    i = j;
+  }
+  fg_rk_free(&rk);
+}
+
+/* The three lawful outflows of an income account (rules.md). */
+static bool fg_outflow_lawful(const fg_model *m, const fg_m_account *acc, const fg_m_txn *t) {
+  const fg_m_account *cp = fg_txn_cp_account(m, t);
+  if (cp && cp->kind == FG_ACC_FISCAL_SPECIAL && cp->scheme == acc->scheme) return true;
+  if (t->purpose == FG_PURPOSE_REFUND &&
+      (t->cp_kind == FG_CP_PERSON || t->cp_kind == FG_CP_EMPLOYER))
+    return true;
+  return t->purpose == FG_PURPOSE_REMIT_UP && t->cp_kind == FG_CP_FUND && t->cp_account != 0 &&
+         cp == NULL;
+}
+
+static void fg_emit_txn(fg_rk *rk, fg_findings *out, const fg_model *m, const char *rule,
+                        const fg_m_txn *t) {
+  fg_rk_ev(rk, FG_T_FUND_TRANSACTIONS, t->row);
+  fg_rk_emit(rk, out, rule, "txn_id", m->str[t->txn_id], t->amount_fen);
+}
+
+void fg_rule_fund_income_account_outflow(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (int64_t i = 0; i < m->ntxns; i++) {
+    const fg_m_txn *t = &m->txns[i];
+    const fg_m_account *acc = fg_txn_account(m, t);
+    if (!acc || acc->kind != FG_ACC_INCOME || t->dir != FG_DIR_OUT || fg_outflow_lawful(m, acc, t))
+      continue;
+    fg_rk_text(&rk, "out of income account %s to %s", m->str[acc->account_no],
+               t->cp_account ? m->str[t->cp_account] : "(no counterparty account)");
+    fg_emit_txn(&rk, out, m, "fund.income_account_outflow", t);
+  }
+  fg_rk_free(&rk);
+}
+
+void fg_rule_fund_cross_scheme_transfer(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (int64_t i = 0; i < m->ntxns; i++) {
+    const fg_m_txn *t = &m->txns[i];
+    const fg_m_account *acc = fg_txn_account(m, t), *cp = fg_txn_cp_account(m, t);
+    if (!acc || !cp || t->dir != FG_DIR_OUT || acc->scheme == cp->scheme) continue;
+    fg_rk_text(&rk, "scheme %d account %s to scheme %d account %s", acc->scheme,
+               m->str[acc->account_no], cp->scheme, m->str[cp->account_no]);
+    fg_rk_ev(&rk, FG_T_FUND_ACCOUNTS, acc->row);
+    fg_rk_ev(&rk, FG_T_FUND_ACCOUNTS, cp->row);
+    fg_emit_txn(&rk, out, m, "fund.cross_scheme_transfer", t);
+  }
+  fg_rk_free(&rk);
+}
+
+/* payment_id sid -> payments index, sorted for binary search. */
+typedef struct {
+  fg_sid payment_id;
+  int64_t index;
+} fg_pay_ix;
+
+static int fg_cmp_pay_ix(const void *a, const void *b) {
+  const fg_pay_ix *x = a, *y = b;
+  if (x->payment_id != y->payment_id) return x->payment_id < y->payment_id ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static const fg_m_payment *fg_find_payment(const fg_model *m, const fg_pay_ix *ix, int64_t n,
+                                           fg_sid id) {
+  int64_t lo = 0, hi = n;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (ix[mid].payment_id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && ix[lo].payment_id == id ? &m->payments[ix[lo].index] : NULL;
+}
+
+void fg_rule_fund_unmatched_private_payment(const fg_rule_ctx *ctx, fg_findings *out) {
+  const fg_model *m = ctx->m;
+  fg_pay_ix *ix = fg_xmalloc(((size_t)m->npayments + 1) * sizeof *ix);
+  for (int64_t i = 0; i < m->npayments; i++) {
+    ix[i].payment_id = m->payments[i].payment_id;
+    ix[i].index = i;
+  }
+  qsort(ix, (size_t)m->npayments, sizeof *ix, fg_cmp_pay_ix);
+  fg_rk rk;
+  fg_rk_init(&rk);
+  for (int64_t i = 0; i < m->ntxns; i++) {
+    const fg_m_txn *t = &m->txns[i];
+    const fg_m_account *acc = fg_txn_account(m, t);
+    if (!acc || acc->kind != FG_ACC_EXPENDITURE || t->dir != FG_DIR_OUT ||
+        t->cp_kind != FG_CP_PERSON)
+      continue;
+    const fg_m_payment *p = t->reference ? fg_find_payment(m, ix, m->npayments, t->reference) : NULL;
+    if (p && p->amount_fen == t->amount_fen && p->bank_account == t->cp_account) continue;
+    if (!t->reference) fg_rk_text(&rk, "no reference");
+    else if (!p) fg_rk_text(&rk, "reference %s is no payment_id", m->str[t->reference]);
+    else {
+      fg_rk_text(&rk, "payment %s differs in %s", m->str[t->reference],
+                 p->amount_fen != t->amount_fen ? "amount" : "bank_account");
+      fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
+    }
+    fg_emit_txn(&rk, out, m, "fund.unmatched_private_payment", t);
+  }
+  fg_rk_free(&rk);
+  free(ix);
+}
