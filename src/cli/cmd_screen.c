@@ -1,8 +1,99 @@
-/* cmd_screen.c — placeholder until the owning subsystem lands (replaced, not kept). */
+/*
+ * cmd_screen.c — `fundguard screen --db PATH --as-of DATE [--rules LIST]
+ * [--config FILE]`: run the screening rules (screen.h fg_screen_run) and
+ * print a summary per rule on stdout; timing and warnings on stderr.
+ * Findings are results, not problems: exit 0 whatever is found.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "screen/screen.h"
+
+static const char fg_screen_help[] =
+    "用法 usage: fundguard screen --db PATH --as-of DATE [--rules LIST] [--config FILE]\n"
+    "\n"
+    "运行疑点筛查规则，结果作为一次筛查运行保存在数据库中。\n"
+    "Run the screening rules over the store; the findings are stored as one run\n"
+    "(export them with `fundguard findings`).\n"
+    "\n"
+    "  --db PATH       数据库文件 the store\n"
+    "  --as-of DATE    筛查基准日 YYYY-MM-DD the screening date\n"
+    "  --rules LIST    只运行这些规则 (逗号分隔) only these rule ids, comma-separated\n"
+    "  --config FILE   假设分析: 使用另一份配置 (不作为正式筛查)\n"
+    "                  what-if run with another configuration (not official)\n"
+    "\n"
+    "stdout: 每条规则的疑点数和涉及金额; stderr: 用时和警告. Exit 0 whatever is found.\n";
+
+/* The one place the acting user is determined. The trust core replaces
+ * this with authentication (FUNDGUARD_USER / FUNDGUARD_PASSWORD, or a
+ * terminal prompt) and refuses with exit 1 when it cannot. */
+static const char *fg_screen_actor(void) {
+  const char *u = getenv("FUNDGUARD_USER");
+  if (!u || !*u) u = getenv("USER");
+  return u && *u ? u : "unknown";
+}
+
+static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o) {
+  char as_of[11], yuan[32];
+  fg_format_day(o->as_of, as_of);
+  printf("筛查运行 run #%lld  基准日 as of %s  %s  配置 config %.12s\n", (long long)res->run_id,
+         as_of, res->official ? "正式 official" : "假设分析 what-if (非正式)", res->config_hash);
+  printf("%-42s %10s %18s  %s\n", "规则 rule", "疑点数", "涉及金额(元)", "名称");
+  int nskipped = 0;
+  for (int i = 0; i < res->nstats; i++) {
+    const fg_screen_rule_stat *st = &res->stats[i];
+    if (st->skipped) {
+      nskipped++;
+      continue;
+    }
+    fg_fen_to_yuan(st->amount_fen, yuan, sizeof yuan);
+    printf("%-42s %10lld %18s  %s\n", st->rule->id, (long long)st->count, yuan,
+           st->rule->title_zh);
+  }
+  fg_fen_to_yuan(res->amount_fen, yuan, sizeof yuan);
+  printf("%-42s %10lld %18s\n", "合计 total", (long long)res->nfindings, yuan);
+  if (nskipped) {
+    printf("\n已跳过的规则 skipped rules (缺少输入表 input tables absent): %d\n", nskipped);
+    for (int i = 0; i < res->nstats; i++)
+      if (res->stats[i].skipped)
+        printf("  %-40s %s (缺少 %s)\n", res->stats[i].rule->id, res->stats[i].rule->title_zh,
+               res->stats[i].missing);
+  }
+}
+
 int fg_cmd_screen(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fprintf(stderr, "fundguard screen: not built yet\n");
-  return 1;
+  const char *db = NULL, *as_of = NULL;
+  fg_screen_opts o = {0};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(fg_screen_help, stdout);
+      return 0;
+    }
+    bool takes = strcmp(a, "--db") == 0 || strcmp(a, "--as-of") == 0 ||
+                 strcmp(a, "--rules") == 0 || strcmp(a, "--config") == 0;
+    if (!takes) return fg_cli_usage("screen", "未知参数 unknown argument '%s'", a);
+    if (i + 1 >= argc) return fg_cli_usage("screen", "%s 需要一个值 needs a value", a);
+    const char *v = argv[++i];
+    if (strcmp(a, "--db") == 0) db = v;
+    else if (strcmp(a, "--as-of") == 0) as_of = v;
+    else if (strcmp(a, "--rules") == 0) o.rules = v;
+    else o.config_path = v;
+  }
+  if (!db) return fg_cli_usage("screen", "缺少 --db missing --db");
+  if (!as_of) return fg_cli_usage("screen", "缺少 --as-of missing --as-of");
+  if (!fg_parse_day(as_of, (int)strlen(as_of), &o.as_of))
+    return fg_cli_usage("screen", "--as-of 不是有效日期 YYYY-MM-DD: %s", as_of);
+  o.actor = fg_screen_actor();
+  fg_screen_result res;
+  fg_err err = {0};
+  int rc = fg_screen_run(db, &o, &res, &err);
+  if (rc) return fg_cli_fail(&err);
+  fg_screen_print(&res, &o);
+  fprintf(stderr, "fundguard screen: 载入 load %.2f s, 规则 rules %.2f s, 保存 store %.2f s\n",
+          res.load_ms / 1000.0, res.rules_ms / 1000.0, res.store_ms / 1000.0);
+  fg_screen_result_free(&res);
+  return 0;
 }

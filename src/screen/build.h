@@ -27,12 +27,21 @@ void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value
 /* Finish: returns the model (owned by caller, fg_model_free) and frees b. */
 fg_model *fg_mb_finish(fg_model_builder *b);
 void fg_model_free(fg_model *m);
+/* Discard a builder without finishing it. */
+void fg_mb_free(fg_model_builder *b);
+/* Move every table of `from` into `into` (their tables must be disjoint),
+ * re-interning from's identifiers in id order; frees `from`. The parallel
+ * loader builds one builder per thread and merges them in a fixed order,
+ * so the ids of the model do not depend on thread timing. */
+void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from);
 
 /* Load the whole model from a store (uses both cores: tables are read on
  * two connections in parallel). */
 int fg_model_load(const char *store_path, fg_model **out, fg_err *err);
 
-/* Lookups. */
+/* Lookups: -1 / 0 when the id is not in the model (sid 0 is also the empty
+ * string, so check for 0 before comparing). Person ids match upper-cased.
+ * sids are not in text order; compare m->str[sid] with strcmp for that. */
 fg_pk fg_model_find_pk(const fg_model *m, const char *person_id);
 fg_sid fg_model_find_sid(const fg_model *m, const char *s);
 

@@ -11,6 +11,7 @@
 #ifndef FG_SCREEN_SCREEN_H
 #define FG_SCREEN_SCREEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/date.h"
@@ -68,5 +69,58 @@ typedef struct fg_rule {
 /* The registry of rules.md, in catalogue order. */
 const fg_rule *fg_rules(int *n);
 const fg_rule *fg_rule_by_id(const char *id);
+
+/* ---- running a screening (engine.c) ---------------------------------------
+ * fg_screen_run(): load the model from the store, run the selected rules on
+ * FG_SCREEN_THREADS worker threads, sort the findings, and store the run,
+ * its findings and their evidence in one transaction. */
+
+#define FG_SCREEN_THREADS 2
+#define FG_SCREEN_ACTOR_MAX 64
+
+/* Called inside the run's transaction just before commit (the journal hooks
+ * in here). findings_sha256_hex is the SHA-256 of the canonical findings
+ * bytes: for every finding in stored order, the UTF-8 line
+ *   rule \t subject_type \t subject_id \t amount_fen (decimal) \n
+ * A non-zero return rolls the whole run back and is returned by the run. */
+struct fg_store;
+typedef int (*fg_screen_commit_hook)(void *ud, struct fg_store *s, int64_t run_id,
+                                     const char *findings_sha256_hex, fg_err *err);
+
+typedef struct fg_screen_opts {
+  fg_day as_of;
+  const char *rules;       /* comma-separated rule ids; NULL or "" = all */
+  const char *config_path; /* what-if configuration file; NULL = the official one */
+  const char *actor;       /* who runs it (user name) */
+  fg_screen_commit_hook on_commit; /* optional */
+  void *hook_ud;
+} fg_screen_opts;
+
+/* One selected rule's outcome, in registry order. */
+typedef struct fg_screen_rule_stat {
+  const fg_rule *rule;
+  bool skipped;        /* an input table is absent from every batch */
+  int64_t count;       /* findings */
+  int64_t amount_fen;  /* their amounts summed */
+  char missing[160];   /* when skipped: the absent tables, comma-separated */
+} fg_screen_rule_stat;
+
+typedef struct fg_screen_result {
+  int64_t run_id;
+  int nstats;
+  fg_screen_rule_stat *stats; /* heap */
+  int64_t nfindings, amount_fen;
+  bool official;
+  char config_hash[65];
+  char findings_sha256[65];
+  double load_ms, rules_ms, store_ms;
+} fg_screen_result;
+
+/* Severity of a rule's findings: "high", "medium" or "low" (engine.c). */
+const char *fg_screen_severity(const char *rule_id);
+
+int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_result *res,
+                  fg_err *err);
+void fg_screen_result_free(fg_screen_result *res);
 
 #endif

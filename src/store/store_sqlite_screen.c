@@ -1,6 +1,238 @@
 /*
- * store_sqlite_screen.c — SQLite storage of the screen area (see store_impl.h).
+ * store_sqlite_screen.c — SQLite storage of the screen area (see
+ * store_impl.h and the "screening" section of store.h): screening runs,
+ * their findings in sorted order, and each finding's evidence rows.
+ *
+ * All three tables are append-only (triggers refuse UPDATE and DELETE): a
+ * run is a record of what the platform found on a given day, and a rerun is
+ * a new run. Findings are inserted with two prepared statements inside the
+ * caller's transaction; the store's synchronous=FULL makes the commit
+ * durable.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "store/store_impl.h"
 
-const char *const fg_sqlite_ddl_screen = "";
+#define FG_SCREEN_BATCH_LIST_MAX_BYTES (1 << 20)
+
+const char *const fg_sqlite_ddl_screen =
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL,"
+    " finished_at TEXT NOT NULL, as_of TEXT NOT NULL, rules_run TEXT NOT NULL,"
+    " rules_skipped TEXT NOT NULL,"
+    " config_sha256 TEXT NOT NULL CHECK (length(config_sha256) = 64),"
+    " official INTEGER NOT NULL CHECK (official IN (0, 1)), batches TEXT NOT NULL,"
+    " max_batch INTEGER NOT NULL, actor TEXT NOT NULL, nfindings INTEGER NOT NULL,"
+    " findings_sha256 TEXT NOT NULL CHECK (length(findings_sha256) = 64));\n"
+    "CREATE TABLE findings (id INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL REFERENCES runs(id), rule TEXT NOT NULL,"
+    " subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, amount_fen INTEGER NOT NULL,"
+    " severity TEXT NOT NULL CHECK (severity IN ('high','medium','low')),"
+    " detail TEXT NOT NULL);\n"
+    "CREATE INDEX findings_run_rule ON findings(run, rule);\n"
+    "CREATE TABLE finding_evidence (finding INTEGER NOT NULL REFERENCES findings(id),"
+    " table_name TEXT NOT NULL, row_id INTEGER NOT NULL);\n"
+    "CREATE INDEX finding_evidence_finding ON finding_evidence(finding);\n"
+    "CREATE TRIGGER runs_no_update BEFORE UPDATE ON runs BEGIN"
+    " SELECT RAISE(ABORT, 'fundguard: runs are never changed'); END;\n"
+    "CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs BEGIN"
+    " SELECT RAISE(ABORT, 'fundguard: runs are never deleted'); END;\n"
+    "CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings BEGIN"
+    " SELECT RAISE(ABORT, 'fundguard: findings are never changed'); END;\n"
+    "CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings BEGIN"
+    " SELECT RAISE(ABORT, 'fundguard: findings are never deleted'); END;\n"
+    "CREATE TRIGGER finding_evidence_no_update BEFORE UPDATE ON finding_evidence BEGIN"
+    " SELECT RAISE(ABORT, 'fundguard: evidence is never changed'); END;\n"
+    "CREATE TRIGGER finding_evidence_no_delete BEFORE DELETE ON finding_evidence BEGIN"
+    " SELECT RAISE(ABORT, 'fundguard: evidence is never deleted'); END;\n";
+
+static int fg_screen_prepare(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err,
+                             const char *what) {
+  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(*st);
+    *st = NULL;
+    return fg_sqlite_err(s, err, what);
+  }
+  return 0;
+}
+
+int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *err) {
+  assert(s && list && max_batch);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_screen_prepare(
+      s, "SELECT DISTINCT batch FROM batch_files ORDER BY batch", &st, err, "batches");
+  if (rc) return rc;
+  fg_buf b = FG_BUF_INIT;
+  fg_buf_adds(&b, "");
+  *max_batch = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    if (b.len < FG_SCREEN_BATCH_LIST_MAX_BYTES) fg_buf_addf(&b, "%s%lld", b.len ? "," : "", (long long)id);
+    if (id > *max_batch) *max_batch = id;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    fg_buf_free(&b);
+    return fg_sqlite_err(s, err, "batches");
+  }
+  *list = fg_buf_detach(&b);
+  return 0;
+}
+
+int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err *err) {
+  assert(s && r && run_id && s->tx_depth > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_screen_prepare(
+      s,
+      "INSERT INTO runs (started_at, finished_at, as_of, rules_run, rules_skipped,"
+      " config_sha256, official, batches, max_batch, actor, nfindings, findings_sha256)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      &st, err, "runs insert");
+  if (rc) return rc;
+  const char *texts[] = {r->started_at, r->finished_at,   r->as_of,
+                         r->rules_run,  r->rules_skipped, r->config_sha256};
+  for (int i = 0; i < 6; i++) sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 7, r->official ? 1 : 0);
+  sqlite3_bind_text(st, 8, r->batches, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, r->max_batch);
+  sqlite3_bind_text(st, 10, r->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 11, r->nfindings);
+  sqlite3_bind_text(st, 12, r->findings_sha256, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "runs insert");
+  sqlite3_finalize(st);
+  if (rc == 0) *run_id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+static int fg_screen_put_one(fg_store *s, sqlite3_stmt *fs, sqlite3_stmt *es, int64_t run_id,
+                             const fg_store_finding *f, fg_err *err) {
+  sqlite3_reset(fs);
+  sqlite3_bind_int64(fs, 1, run_id);
+  sqlite3_bind_text(fs, 2, f->rule, -1, SQLITE_STATIC);
+  sqlite3_bind_text(fs, 3, f->subject_type, -1, SQLITE_STATIC);
+  sqlite3_bind_text(fs, 4, f->subject_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(fs, 5, f->amount_fen);
+  sqlite3_bind_text(fs, 6, f->severity, -1, SQLITE_STATIC);
+  sqlite3_bind_text(fs, 7, f->detail ? f->detail : "", -1, SQLITE_STATIC);
+  if (sqlite3_step(fs) != SQLITE_DONE) return fg_sqlite_err(s, err, "findings insert");
+  int64_t fid = sqlite3_last_insert_rowid(s->db);
+  for (int32_t k = 0; k < f->nev; k++) {
+    sqlite3_reset(es);
+    sqlite3_bind_int64(es, 1, fid);
+    sqlite3_bind_text(es, 2, fg_schema_table(f->ev[k].table)->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(es, 3, f->ev[k].rowid);
+    if (sqlite3_step(es) != SQLITE_DONE) return fg_sqlite_err(s, err, "evidence insert");
+  }
+  return 0;
+}
+
+int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f, int64_t n,
+                          fg_err *err) {
+  assert(s && (f || n == 0) && n >= 0 && s->tx_depth > 0);
+  sqlite3_stmt *fs = NULL, *es = NULL;
+  int rc = fg_screen_prepare(s,
+                             "INSERT INTO findings (run, rule, subject_type, subject_id,"
+                             " amount_fen, severity, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             &fs, err, "findings insert");
+  if (rc == 0)
+    rc = fg_screen_prepare(s,
+                           "INSERT INTO finding_evidence (finding, table_name, row_id)"
+                           " VALUES (?1, ?2, ?3)",
+                           &es, err, "evidence insert");
+  for (int64_t i = 0; rc == 0 && i < n; i++) rc = fg_screen_put_one(s, fs, es, run_id, &f[i], err);
+  sqlite3_finalize(fs);
+  sqlite3_finalize(es);
+  return rc;
+}
+
+int fg_store_run_latest(fg_store *s, int64_t *run_id, bool *found, fg_err *err) {
+  assert(s && run_id && found);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_screen_prepare(s, "SELECT max(id) FROM runs", &st, err, "runs");
+  if (rc) return rc;
+  *found = false;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    *run_id = sqlite3_column_int64(st, 0);
+    *found = true;
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+static const char *fg_screen_col_dup(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return fg_xstrdup(t ? (const char *)t : "");
+}
+
+int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_err *err) {
+  assert(s && r && found);
+  memset(r, 0, sizeof *r);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_screen_prepare(
+      s,
+      "SELECT id, started_at, finished_at, as_of, rules_run, rules_skipped, config_sha256,"
+      " official, batches, max_batch, actor, nfindings, findings_sha256 FROM runs WHERE id = ?1",
+      &st, err, "runs");
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  *found = false;
+  if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    *found = true;
+    r->id = sqlite3_column_int64(st, 0);
+    r->started_at = fg_screen_col_dup(st, 1);
+    r->finished_at = fg_screen_col_dup(st, 2);
+    r->as_of = fg_screen_col_dup(st, 3);
+    r->rules_run = fg_screen_col_dup(st, 4);
+    r->rules_skipped = fg_screen_col_dup(st, 5);
+    r->config_sha256 = fg_screen_col_dup(st, 6);
+    r->official = sqlite3_column_int(st, 7) != 0;
+    r->batches = fg_screen_col_dup(st, 8);
+    r->max_batch = sqlite3_column_int64(st, 9);
+    r->actor = fg_screen_col_dup(st, 10);
+    r->nfindings = sqlite3_column_int64(st, 11);
+    r->findings_sha256 = fg_screen_col_dup(st, 12);
+    rc = SQLITE_DONE;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "runs");
+}
+
+void fg_store_run_clear(fg_store_run *r) {
+  if (!r) return;
+  const char *heap[] = {r->started_at, r->finished_at, r->as_of, r->rules_run, r->rules_skipped,
+                        r->config_sha256, r->batches, r->actor, r->findings_sha256};
+  for (size_t i = 0; i < FG_ARRAY_LEN(heap); i++) free((void *)heap[i]);
+  memset(r, 0, sizeof *r);
+}
+
+int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
+                           fg_store_finding_fn fn, void *ud, fg_err *err) {
+  assert(s && fn);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_screen_prepare(
+      s,
+      "SELECT f.id, f.rule, f.subject_type, f.subject_id, f.amount_fen, f.severity, f.detail,"
+      " (SELECT group_concat(e, ';') FROM (SELECT table_name || ':' || row_id AS e"
+      "   FROM finding_evidence WHERE finding = f.id ORDER BY rowid))"
+      " FROM findings f WHERE f.run = ?1 AND (?2 IS NULL OR f.rule = ?2) ORDER BY f.id",
+      &st, err, "findings");
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  if (rule) sqlite3_bind_text(st, 2, rule, -1, SQLITE_STATIC);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_finding f = {0};
+    f.rule = (const char *)sqlite3_column_text(st, 1);
+    f.subject_type = (const char *)sqlite3_column_text(st, 2);
+    f.subject_id = (const char *)sqlite3_column_text(st, 3);
+    f.amount_fen = sqlite3_column_int64(st, 4);
+    f.severity = (const char *)sqlite3_column_text(st, 5);
+    f.detail = (const char *)sqlite3_column_text(st, 6);
+    const char *ev = (const char *)sqlite3_column_text(st, 7);
+    ret = fn(ud, sqlite3_column_int64(st, 0), &f, ev ? ev : "");
+    if (ret) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "findings");
+  sqlite3_finalize(st);
+  return ret;
+}

@@ -1,0 +1,352 @@
+/*
+ * build_finish.c — fg_mb_finish(): turn the builder's row vectors into the
+ * sorted, indexed model of model.h.
+ *
+ * "By pk" tables are placed with a stable counting sort on pk (linear, and
+ * it yields the <table>_off arrays directly); each person's group is then
+ * sorted by the table's secondary order, rowid last, skipping the sort when
+ * the group already is in order (the usual case: files come by period).
+ * Items are counting-sorted the same way by their settlement's index.
+ * Every order ends with the rowid, so the model is the same on every run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen/build_impl.h"
+
+typedef int (*fg_mb_cmp)(const void *a, const void *b, void *ctx);
+
+#define FG_MB_CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+static void *fg_mb_own(fg_model_arena *a, void *p) {
+  if (a->nblocks == a->capblocks) {
+    a->capblocks = a->capblocks ? 2 * a->capblocks : 64;
+    a->blocks = fg_xrealloc(a->blocks, a->capblocks * sizeof *a->blocks);
+  }
+  a->blocks[a->nblocks++] = p;
+  return p;
+}
+
+static int fg_mb_strcmp(const fg_mb_pool *p, fg_sid x, fg_sid y) {
+  return x == y ? 0 : strcmp(p->str[x], p->str[y]);
+}
+
+static int cmp_enrollment(const void *a, const void *b, void *ctx) {
+  const fg_m_enrollment *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->start, y->start);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_contribution(const void *a, const void *b, void *ctx) {
+  const fg_m_contribution *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->period, y->period);
+  FG_MB_CMP(x->paid, y->paid);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_payment(const void *a, const void *b, void *ctx) {
+  const fg_m_payment *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->period, y->period);
+  FG_MB_CMP(x->paid, y->paid);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_retirement(const void *a, const void *b, void *ctx) {
+  const fg_m_retirement *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->approved_on, y->approved_on);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_settlement(const void *a, const void *b, void *ctx) {
+  const fg_m_settlement *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->admit, y->admit);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_death(const void *a, const void *b, void *ctx) {
+  const fg_m_death *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->death_date, y->death_date);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_incarceration(const void *a, const void *b, void *ctx) {
+  const fg_m_incarceration *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->start, y->start);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_survival(const void *a, const void *b, void *ctx) {
+  const fg_m_survival *x = a, *y = b;
+  (void)ctx;
+  FG_MB_CMP(x->certified_on, y->certified_on);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_item(const void *a, const void *b, void *ctx) {
+  const fg_m_item *x = a, *y = b;
+  int c = fg_mb_strcmp(ctx, x->settlement_id, y->settlement_id); /* orphans only */
+  if (c) return c;
+  FG_MB_CMP(x->line_no, y->line_no);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_catalog(const void *a, const void *b, void *ctx) {
+  const fg_m_catalog *x = a, *y = b;
+  int c = fg_mb_strcmp(ctx, x->item_code, y->item_code);
+  if (c) return c;
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_institution(const void *a, const void *b, void *ctx) {
+  const fg_m_institution *x = a, *y = b;
+  int c = fg_mb_strcmp(ctx, x->institution_id, y->institution_id);
+  if (c) return c;
+  FG_MB_CMP(x->start, y->start);
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_account(const void *a, const void *b, void *ctx) {
+  const fg_m_account *x = a, *y = b;
+  int c = fg_mb_strcmp(ctx, x->account_no, y->account_no);
+  if (c) return c;
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+static int cmp_txn(const void *a, const void *b, void *ctx) {
+  const fg_m_txn *x = a, *y = b;
+  int64_t ax = x->account < 0 ? INT64_MAX : x->account;
+  int64_t ay = y->account < 0 ? INT64_MAX : y->account;
+  FG_MB_CMP(ax, ay);
+  if (x->account < 0) {
+    int c = fg_mb_strcmp(ctx, x->account_no, y->account_no);
+    if (c) return c;
+  }
+  FG_MB_CMP(x->booked_on, y->booked_on);
+  int c = fg_mb_strcmp(ctx, x->txn_id, y->txn_id);
+  if (c) return c;
+  FG_MB_CMP(x->row, y->row);
+  return 0;
+}
+
+/* Sort [p, p + n) unless it already is in order. */
+static void fg_mb_sort_group(char *p, int64_t n, size_t es, fg_mb_cmp cmp, void *ctx) {
+  int64_t i = 1;
+  while (i < n && cmp(p + (size_t)(i - 1) * es, p + (size_t)i * es, ctx) <= 0) i++;
+  if (i < n) qsort_r(p, (size_t)n, es, cmp, ctx);
+}
+
+/* Stable counting sort of v by key(row) in [0, nkeys), then each group by
+ * cmp. Returns the nkeys + 1 offsets (heap). */
+static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys,
+                                  int64_t (*key)(const char *row, int64_t nkeys), fg_mb_cmp cmp, void *ctx) {
+  int64_t *off = fg_xcalloc((size_t)nkeys + 1, sizeof *off);
+  for (int64_t r = 0; r < v->n; r++) {
+    int64_t k = key(v->data + (size_t)r * es, nkeys);
+    assert(k >= 0 && k < nkeys);
+    off[k + 1]++;
+  }
+  for (int64_t k = 0; k < nkeys; k++) off[k + 1] += off[k];
+  char *out = v->n ? fg_xmalloc((size_t)v->n * es) : NULL;
+  for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
+    const char *row = v->data + (size_t)r * es;
+    int64_t k = key(row, nkeys);
+    memcpy(out + (size_t)off[k]++ * es, row, es);
+  }
+  for (int64_t k = nkeys; k > 0; k--) off[k] = off[k - 1];
+  off[0] = 0;
+  assert(off[nkeys] == v->n);
+  free(v->data);
+  v->data = out;
+  v->cap = v->n;
+  for (int64_t k = 0; k < nkeys; k++)
+    if (off[k + 1] - off[k] > 1)
+      fg_mb_sort_group(out + (size_t)off[k] * es, off[k + 1] - off[k], es, cmp, ctx);
+  return off;
+}
+
+static int64_t fg_mb_key_pk(const char *row, int64_t nkeys) {
+  fg_pk pk;
+  memcpy(&pk, row + sizeof(fg_rowid), sizeof pk); /* pk follows row (static asserts) */
+  (void)nkeys;
+  return pk;
+}
+
+/* Items: their settlement's index; items of no settlement in the last bucket. */
+static int64_t fg_mb_key_item(const char *row, int64_t nkeys) {
+  const fg_m_item *it = (const fg_m_item *)row;
+  return it->settlement >= 0 ? it->settlement : nkeys - 1;
+}
+
+typedef struct {
+  fg_table_id t;
+  fg_mb_cmp cmp;
+} fg_mb_pk_sort;
+
+static const fg_mb_pk_sort fg_mb_pk_sorts[] = {
+    {FG_T_ENROLLMENTS, cmp_enrollment},     {FG_T_CONTRIBUTIONS, cmp_contribution},
+    {FG_T_BENEFIT_PAYMENTS, cmp_payment},   {FG_T_RETIREMENTS, cmp_retirement},
+    {FG_T_MEDICAL_SETTLEMENTS, cmp_settlement}, {FG_T_DEATHS, cmp_death},
+    {FG_T_INCARCERATIONS, cmp_incarceration}, {FG_T_SURVIVAL_CERTIFICATIONS, cmp_survival},
+};
+
+static void fg_mb_person_arrays(fg_model *m, fg_model_builder *b, fg_model_arena *a) {
+  m->npk = (int32_t)b->pid.n;
+  m->pk_id = b->pid.str;
+  m->pk_person = fg_mb_own(a, fg_xmalloc(((size_t)m->npk + 1) * sizeof *m->pk_person));
+  m->pk_death = fg_mb_own(a, fg_xmalloc(((size_t)m->npk + 1) * sizeof *m->pk_death));
+  for (int32_t pk = 0; pk < m->npk; pk++) {
+    m->pk_person[pk] = -1;
+    m->pk_death[pk] = FG_NODAY;
+  }
+  const fg_mb_vec *pv = &b->rows[FG_T_PERSONS];
+  const fg_m_person *persons = (const fg_m_person *)pv->data;
+  for (int64_t i = 0; i < pv->n; i++) /* persons is keyed: the first row wins */
+    if (persons[i].pk >= 0 && m->pk_person[persons[i].pk] < 0)
+      m->pk_person[persons[i].pk] = (int32_t)i;
+  const fg_mb_vec *dv = &b->rows[FG_T_DEATHS];
+  const fg_m_death *deaths = (const fg_m_death *)dv->data;
+  for (int64_t i = 0; i < dv->n; i++) {
+    fg_day d = deaths[i].death_date, *cur = &m->pk_death[deaths[i].pk];
+    if (d != FG_NODAY && (*cur == FG_NODAY || d < *cur)) *cur = d;
+  }
+}
+
+/* Link items to settlements (first settlement of an id, in settlement order)
+ * and to the catalogue; group them; fill items_first/items_count. */
+static int64_t *fg_mb_link_items(fg_model_builder *b, int32_t *map) {
+  fg_mb_vec *sv = &b->rows[FG_T_MEDICAL_SETTLEMENTS], *iv = &b->rows[FG_T_MEDICAL_ITEMS];
+  fg_mb_vec *cv = &b->rows[FG_T_CATALOG];
+  fg_m_settlement *sett = (fg_m_settlement *)sv->data;
+  fg_m_catalog *cat = (fg_m_catalog *)cv->data;
+  if (iv->n >= INT32_MAX || sv->n >= INT32_MAX) {
+    fprintf(stderr, "fundguard: more than %d medical items or settlements\n", INT32_MAX - 1);
+    abort();
+  }
+  for (int64_t i = sv->n - 1; i >= 0; i--) map[sett[i].settlement_id] = (int32_t)i;
+  for (int64_t i = 0; i < iv->n; i++) {
+    fg_m_item *it = (fg_m_item *)iv->data + i;
+    it->settlement = map[it->settlement_id];
+  }
+  for (int64_t i = 0; i < sv->n; i++) map[sett[i].settlement_id] = -1;
+  for (int64_t i = cv->n - 1; i >= 0; i--) map[cat[i].item_code] = (int32_t)i;
+  for (int64_t i = 0; i < iv->n; i++) {
+    fg_m_item *it = (fg_m_item *)iv->data + i;
+    it->catalog = map[it->item_code];
+  }
+  for (int64_t i = 0; i < cv->n; i++) map[cat[i].item_code] = -1;
+  int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sv->n + 1, fg_mb_key_item, cmp_item,
+                                   &b->str);
+  for (int64_t i = 0; i < sv->n; i++) {
+    sett[i].items_first = (int32_t)off[i];
+    sett[i].items_count = (int32_t)(off[i + 1] - off[i]);
+  }
+  return off;
+}
+
+static void fg_mb_link_txns(fg_model_builder *b, int32_t *map) {
+  fg_mb_vec *av = &b->rows[FG_T_FUND_ACCOUNTS], *tv = &b->rows[FG_T_FUND_TRANSACTIONS];
+  fg_m_account *acc = (fg_m_account *)av->data;
+  for (int64_t i = av->n - 1; i >= 0; i--) map[acc[i].account_no] = (int32_t)i;
+  map[0] = -1; /* an empty counterparty is no account */
+  for (int64_t i = 0; i < tv->n; i++) {
+    fg_m_txn *t = (fg_m_txn *)tv->data + i;
+    t->account = map[t->account_no];
+    t->cp_fund_account = map[t->cp_account];
+  }
+  for (int64_t i = 0; i < av->n; i++) map[acc[i].account_no] = -1;
+  if (tv->n > 1) qsort_r(tv->data, (size_t)tv->n, sizeof(fg_m_txn), cmp_txn, &b->str);
+}
+
+static void fg_mb_sort_keyed(fg_model_builder *b) {
+  fg_mb_vec *v = &b->rows[FG_T_CATALOG];
+  if (v->n > 1) qsort_r(v->data, (size_t)v->n, sizeof(fg_m_catalog), cmp_catalog, &b->str);
+  v = &b->rows[FG_T_INSTITUTIONS];
+  if (v->n > 1)
+    qsort_r(v->data, (size_t)v->n, sizeof(fg_m_institution), cmp_institution, &b->str);
+  v = &b->rows[FG_T_FUND_ACCOUNTS];
+  if (v->n > 1) qsort_r(v->data, (size_t)v->n, sizeof(fg_m_account), cmp_account, &b->str);
+}
+
+#define FG_MB_TAKE(t, cnt, arr)                                            \
+  do {                                                                     \
+    m->cnt = b->rows[t].n;                                                 \
+    m->arr = fg_mb_own(a, b->rows[t].data);                                \
+    b->rows[t].data = NULL;                                                \
+  } while (0)
+
+static void fg_mb_take_all(fg_model *m, fg_model_builder *b, fg_model_arena *a) {
+  FG_MB_TAKE(FG_T_PERSONS, npersons, persons);
+  FG_MB_TAKE(FG_T_EMPLOYERS, nemployers, employers);
+  FG_MB_TAKE(FG_T_ENROLLMENTS, nenrollments, enrollments);
+  FG_MB_TAKE(FG_T_CONTRIBUTIONS, ncontributions, contributions);
+  FG_MB_TAKE(FG_T_BENEFIT_PAYMENTS, npayments, payments);
+  FG_MB_TAKE(FG_T_RETIREMENTS, nretirements, retirements);
+  FG_MB_TAKE(FG_T_INSTITUTIONS, ninstitutions, institutions);
+  FG_MB_TAKE(FG_T_CATALOG, ncatalog, catalog);
+  FG_MB_TAKE(FG_T_MEDICAL_SETTLEMENTS, nsettlements, settlements);
+  FG_MB_TAKE(FG_T_MEDICAL_ITEMS, nitems, items);
+  FG_MB_TAKE(FG_T_DEATHS, ndeaths, deaths);
+  FG_MB_TAKE(FG_T_INCARCERATIONS, nincarcerations, incarcerations);
+  FG_MB_TAKE(FG_T_SURVIVAL_CERTIFICATIONS, nsurvivals, survivals);
+  FG_MB_TAKE(FG_T_FUND_ACCOUNTS, naccounts, accounts);
+  FG_MB_TAKE(FG_T_FUND_TRANSACTIONS, ntxns, txns);
+  FG_MB_TAKE(FG_T_STAFF, nstaff, staff);
+  FG_MB_TAKE(FG_T_OPERATIONS, noperations, operations);
+  FG_MB_TAKE(FG_T_WAGE_BASES, nwage_bases, wage_bases);
+}
+
+fg_model *fg_mb_finish(fg_model_builder *b) {
+  assert(b);
+  fg_model *m = fg_xcalloc(1, sizeof *m);
+  fg_model_arena *a = fg_xcalloc(1, sizeof *a);
+  m->arena = a;
+  memcpy(m->present, b->present, sizeof m->present);
+  fg_mb_person_arrays(m, b, a);
+  int64_t *offs[FG_ARRAY_LEN(fg_mb_pk_sorts)];
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
+    fg_table_id t = fg_mb_pk_sorts[i].t;
+    offs[i] = fg_mb_own(a, fg_mb_bucket_sort(&b->rows[t], fg_mb_desc_of(t)->elem_size, m->npk,
+                                             fg_mb_key_pk, fg_mb_pk_sorts[i].cmp, NULL));
+  }
+  m->enrollments_off = offs[0];
+  m->contributions_off = offs[1];
+  m->payments_off = offs[2];
+  m->retirements_off = offs[3];
+  m->settlements_off = offs[4];
+  m->deaths_off = offs[5];
+  m->incarcerations_off = offs[6];
+  m->survivals_off = offs[7];
+  fg_mb_sort_keyed(b);
+  int32_t *map = fg_xmalloc(((size_t)b->str.n + 1) * sizeof *map);
+  for (uint32_t i = 0; i < b->str.n; i++) map[i] = -1;
+  free(fg_mb_link_items(b, map));
+  fg_mb_link_txns(b, map);
+  free(map);
+  fg_mb_take_all(m, b, a);
+  m->nstr = b->str.n;
+  m->str = b->str.str;
+  a->str = b->str; /* the pools move into the arena */
+  a->pid = b->pid;
+  memset(&b->str, 0, sizeof b->str);
+  memset(&b->pid, 0, sizeof b->pid);
+  fg_mb_free(b);
+  return m;
+}
+
+void fg_model_free(fg_model *m) {
+  if (!m) return;
+  fg_model_arena *a = m->arena;
+  for (size_t i = 0; i < a->nblocks; i++) free(a->blocks[i]);
+  free(a->blocks);
+  fg_mb_pool_free(&a->str);
+  fg_mb_pool_free(&a->pid);
+  free(a);
+  free(m);
+}

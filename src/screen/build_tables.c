@@ -1,0 +1,313 @@
+/*
+ * build_tables.c — one converter per standard table: a stored row (schema
+ * column order, store.h fg_value) into its model.h struct, plus the table
+ * descriptors (struct size, where the interned ids sit) that the builder
+ * uses to grow, merge and sort rows generically. Column indexes below follow
+ * schema.c; the static asserts pin the struct layout the builder relies on
+ * (rowid first, pk right after it for "by pk" tables).
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen/build_impl.h"
+
+_Static_assert(offsetof(fg_m_enrollment, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_contribution, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_payment, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_retirement, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_settlement, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_death, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_incarceration, pk) == 8, "pk after row");
+_Static_assert(offsetof(fg_m_survival, pk) == 8, "pk after row");
+
+static fg_day fg_mb_day(const fg_value *v) {
+  fg_day d;
+  if (v->is_null || !v->s || !fg_parse_day(v->s, v->n, &d)) return FG_NODAY;
+  return d;
+}
+
+static fg_month fg_mb_month(const fg_value *v) {
+  fg_month m;
+  if (v->is_null || !v->s || !fg_parse_month(v->s, v->n, &m)) return FG_NOMONTH;
+  return m;
+}
+
+static int64_t fg_mb_int(const fg_value *v, int64_t absent) { return v->is_null ? absent : v->i; }
+
+static fg_scheme fg_mb_scheme(const fg_value *v) {
+  if (v->is_null || !v->s) return 0;
+  return (fg_scheme)strtol(v->s, NULL, 10);
+}
+
+/* Index of the value in the column's enumeration, -1 when absent. */
+static int fg_mb_enum(fg_table_id t, int col, const fg_value *v) {
+  if (v->is_null || !v->s || v->n <= 0) return -1;
+  const fg_column *c = &fg_schema_table(t)->cols[col];
+  assert(c->type == FG_COL_ENUM && c->enum_values);
+  for (int i = 0; c->enum_values[i]; i++)
+    if ((int)strlen(c->enum_values[i]) == v->n && memcmp(c->enum_values[i], v->s, (size_t)v->n) == 0)
+      return i;
+  return -1;
+}
+
+/* Enumerations whose model code is index + 1 (0 = none): sex, reasons, purposes. */
+static uint8_t fg_mb_enum1(fg_table_id t, int col, const fg_value *v) {
+  return (uint8_t)(fg_mb_enum(t, col, v) + 1);
+}
+
+static uint8_t fg_mb_enum0(fg_table_id t, int col, const fg_value *v) {
+  int e = fg_mb_enum(t, col, v);
+  return (uint8_t)(e < 0 ? 0 : e);
+}
+
+static void conv_person(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_person *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->sex = fg_mb_enum1(FG_T_PERSONS, 2, &v[2]);
+  r->birth = fg_mb_day(&v[3]);
+  r->region = fg_mb_sid(b, &v[4]);
+}
+
+static void conv_employer(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_employer *r = row;
+  r->employer_id = fg_mb_sid(b, &v[0]);
+}
+
+static void conv_enrollment(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_enrollment *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->scheme = fg_mb_scheme(&v[1]);
+  r->region = fg_mb_sid(b, &v[2]);
+  r->employer_id = fg_mb_sid(b, &v[3]);
+  r->start = fg_mb_day(&v[4]);
+  r->end = fg_mb_day(&v[5]);
+}
+
+static void conv_contribution(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_contribution *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->employer_id = fg_mb_sid(b, &v[1]);
+  r->scheme = fg_mb_scheme(&v[2]);
+  r->region = fg_mb_sid(b, &v[3]);
+  r->period = fg_mb_month(&v[4]);
+  r->base_fen = fg_mb_int(&v[5], 0);
+  r->amount_fen = fg_mb_int(&v[6], 0);
+  r->paid = fg_mb_day(&v[7]);
+  r->kind = fg_mb_enum0(FG_T_CONTRIBUTIONS, 8, &v[8]);
+}
+
+static void conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_payment *r = row;
+  r->payment_id = fg_mb_sid(b, &v[0]);
+  r->pk = fg_mb_pk(b, &v[1]);
+  r->scheme = fg_mb_scheme(&v[2]);
+  r->type = fg_mb_enum0(FG_T_BENEFIT_PAYMENTS, 3, &v[3]);
+  r->region = fg_mb_sid(b, &v[4]);
+  r->period = fg_mb_month(&v[5]);
+  r->amount_fen = fg_mb_int(&v[6], 0);
+  r->paid = fg_mb_day(&v[7]);
+  r->bank_account = fg_mb_sid(b, &v[8]);
+}
+
+static void conv_retirement(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_retirement *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->kind = fg_mb_enum0(FG_T_RETIREMENTS, 1, &v[1]);
+  r->approved_on = fg_mb_day(&v[2]);
+  r->retire_date = fg_mb_day(&v[3]);
+  r->birth_on_file = fg_mb_day(&v[4]);
+  r->special_work_years = (int32_t)fg_mb_int(&v[5], -1);
+  r->reviewer1 = fg_mb_sid(b, &v[6]);
+  r->reviewer2 = fg_mb_sid(b, &v[7]);
+}
+
+static void conv_institution(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_institution *r = row;
+  r->institution_id = fg_mb_sid(b, &v[0]);
+  r->kind = fg_mb_enum0(FG_T_INSTITUTIONS, 2, &v[2]);
+  r->start = fg_mb_day(&v[3]);
+  r->end = fg_mb_day(&v[4]);
+  r->terminated_on = fg_mb_day(&v[5]);
+  r->term_reason = fg_mb_enum1(FG_T_INSTITUTIONS, 6, &v[6]);
+}
+
+static void conv_catalog(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_catalog *r = row;
+  r->item_code = fg_mb_sid(b, &v[0]);
+  r->category = fg_mb_enum0(FG_T_CATALOG, 2, &v[2]);
+  r->in_scope = fg_mb_enum(FG_T_CATALOG, 3, &v[3]) == 0; /* "Y" */
+  r->max_unit_price_fen = fg_mb_int(&v[4], -1);
+  r->max_qty_milli = fg_mb_int(&v[5], -1);
+  r->sex_limit = fg_mb_enum1(FG_T_CATALOG, 6, &v[6]);
+  r->min_age = (int32_t)fg_mb_int(&v[7], -1);
+  r->max_age = (int32_t)fg_mb_int(&v[8], -1);
+}
+
+static void conv_settlement(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_settlement *r = row;
+  r->settlement_id = fg_mb_sid(b, &v[0]);
+  r->pk = fg_mb_pk(b, &v[1]);
+  r->institution_id = fg_mb_sid(b, &v[2]);
+  r->scheme = fg_mb_scheme(&v[3]);
+  r->visit = fg_mb_enum0(FG_T_MEDICAL_SETTLEMENTS, 4, &v[4]);
+  r->admit = fg_mb_day(&v[5]);
+  r->discharge = fg_mb_day(&v[6]);
+  r->diagnosis = fg_mb_sid(b, &v[7]);
+  r->invoice_no = fg_mb_sid(b, &v[8]);
+  r->total_fen = fg_mb_int(&v[9], 0);
+  r->fund_paid_fen = fg_mb_int(&v[10], 0);
+  r->settled_on = fg_mb_day(&v[11]);
+  r->items_first = 0;
+  r->items_count = 0;
+}
+
+static void conv_item(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_item *r = row;
+  r->settlement_id = fg_mb_sid(b, &v[0]);
+  r->settlement = -1;
+  r->line_no = fg_mb_int(&v[1], 0);
+  r->item_code = fg_mb_sid(b, &v[2]);
+  r->catalog = -1;
+  r->service_date = fg_mb_day(&v[3]);
+  r->qty_milli = fg_mb_int(&v[4], 0);
+  r->unit_price_fen = fg_mb_int(&v[5], 0);
+  r->amount_fen = fg_mb_int(&v[6], 0);
+  r->fund_amount_fen = fg_mb_int(&v[7], 0);
+}
+
+static void conv_death(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_death *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->death_date = fg_mb_day(&v[1]);
+}
+
+static void conv_incarceration(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_incarceration *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->start = fg_mb_day(&v[1]);
+  r->end = fg_mb_day(&v[2]);
+}
+
+static void conv_survival(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_survival *r = row;
+  r->pk = fg_mb_pk(b, &v[0]);
+  r->certified_on = fg_mb_day(&v[1]);
+}
+
+static void conv_account(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_account *r = row;
+  r->account_no = fg_mb_sid(b, &v[0]);
+  r->scheme = fg_mb_scheme(&v[1]);
+  r->kind = fg_mb_enum0(FG_T_FUND_ACCOUNTS, 2, &v[2]);
+  r->opening_fen = fg_mb_int(&v[3], 0);
+  r->opened_on = fg_mb_day(&v[4]);
+}
+
+static void conv_txn(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_txn *r = row;
+  r->txn_id = fg_mb_sid(b, &v[0]);
+  r->account_no = fg_mb_sid(b, &v[1]);
+  r->account = -1;
+  r->booked_on = fg_mb_day(&v[2]);
+  r->dir = fg_mb_enum0(FG_T_FUND_TRANSACTIONS, 3, &v[3]);
+  r->amount_fen = fg_mb_int(&v[4], 0);
+  r->cp_account = fg_mb_sid(b, &v[5]);
+  r->cp_fund_account = -1;
+  r->cp_kind = fg_mb_enum0(FG_T_FUND_TRANSACTIONS, 6, &v[6]);
+  r->reference = fg_mb_sid(b, &v[7]);
+  r->purpose = fg_mb_enum1(FG_T_FUND_TRANSACTIONS, 8, &v[8]);
+}
+
+static void conv_staff(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_staff *r = row;
+  r->staff_id = fg_mb_sid(b, &v[0]);
+  r->pk = fg_mb_pk(b, &v[2]);
+  r->post = fg_mb_sid(b, &v[3]);
+  r->post_since = fg_mb_day(&v[4]);
+  r->high_risk = fg_mb_enum(FG_T_STAFF, 5, &v[5]) == 0; /* "Y" */
+  r->roles = fg_mb_sid(b, &v[6]);
+}
+
+static void conv_operation(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_operation *r = row;
+  r->op_id = fg_mb_sid(b, &v[0]);
+  r->op_type = fg_mb_enum0(FG_T_OPERATIONS, 1, &v[1]);
+  r->operator_id = fg_mb_sid(b, &v[2]);
+  r->reviewer_id = fg_mb_sid(b, &v[3]);
+  r->approver_id = fg_mb_sid(b, &v[4]);
+  r->subject_pk = fg_mb_pk(b, &v[5]);
+  r->reference = fg_mb_sid(b, &v[6]);
+  r->amount_fen = fg_mb_int(&v[7], -1);
+  int64_t ts = 0;
+  if (v[8].is_null || !v[8].s || !fg_parse_timestamp(v[8].s, v[8].n, &ts)) ts = INT64_MIN;
+  r->at_s = ts;
+}
+
+static void conv_wage_base(fg_model_builder *b, void *row, const fg_value *v) {
+  fg_m_wage_base *r = row;
+  r->region = fg_mb_sid(b, &v[0]);
+  r->year = (int)fg_mb_int(&v[1], 0);
+  r->floor_fen = fg_mb_int(&v[2], 0);
+  r->cap_fen = fg_mb_int(&v[3], 0);
+}
+
+#define O(T, f) offsetof(T, f)
+static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
+    [FG_T_PERSONS] = {sizeof(fg_m_person), conv_person, 1, {O(fg_m_person, region)}, 1,
+                      {O(fg_m_person, pk)}},
+    [FG_T_EMPLOYERS] = {sizeof(fg_m_employer), conv_employer, 1,
+                        {O(fg_m_employer, employer_id)}, 0, {0}},
+    [FG_T_ENROLLMENTS] = {sizeof(fg_m_enrollment), conv_enrollment, 2,
+                          {O(fg_m_enrollment, region), O(fg_m_enrollment, employer_id)}, 1,
+                          {O(fg_m_enrollment, pk)}},
+    [FG_T_CONTRIBUTIONS] = {sizeof(fg_m_contribution), conv_contribution, 2,
+                            {O(fg_m_contribution, employer_id), O(fg_m_contribution, region)},
+                            1, {O(fg_m_contribution, pk)}},
+    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), conv_payment, 3,
+                               {O(fg_m_payment, payment_id), O(fg_m_payment, region),
+                                O(fg_m_payment, bank_account)},
+                               1, {O(fg_m_payment, pk)}},
+    [FG_T_RETIREMENTS] = {sizeof(fg_m_retirement), conv_retirement, 2,
+                          {O(fg_m_retirement, reviewer1), O(fg_m_retirement, reviewer2)}, 1,
+                          {O(fg_m_retirement, pk)}},
+    [FG_T_INSTITUTIONS] = {sizeof(fg_m_institution), conv_institution, 1,
+                           {O(fg_m_institution, institution_id)}, 0, {0}},
+    [FG_T_CATALOG] = {sizeof(fg_m_catalog), conv_catalog, 1, {O(fg_m_catalog, item_code)}, 0,
+                      {0}},
+    [FG_T_MEDICAL_SETTLEMENTS] = {sizeof(fg_m_settlement), conv_settlement, 4,
+                                  {O(fg_m_settlement, settlement_id),
+                                   O(fg_m_settlement, institution_id),
+                                   O(fg_m_settlement, diagnosis), O(fg_m_settlement, invoice_no)},
+                                  1, {O(fg_m_settlement, pk)}},
+    [FG_T_MEDICAL_ITEMS] = {sizeof(fg_m_item), conv_item, 2,
+                            {O(fg_m_item, settlement_id), O(fg_m_item, item_code)}, 0, {0}},
+    [FG_T_DEATHS] = {sizeof(fg_m_death), conv_death, 0, {0}, 1, {O(fg_m_death, pk)}},
+    [FG_T_INCARCERATIONS] = {sizeof(fg_m_incarceration), conv_incarceration, 0, {0}, 1,
+                             {O(fg_m_incarceration, pk)}},
+    [FG_T_SURVIVAL_CERTIFICATIONS] = {sizeof(fg_m_survival), conv_survival, 0, {0}, 1,
+                                      {O(fg_m_survival, pk)}},
+    [FG_T_FUND_ACCOUNTS] = {sizeof(fg_m_account), conv_account, 1,
+                            {O(fg_m_account, account_no)}, 0, {0}},
+    [FG_T_FUND_TRANSACTIONS] = {sizeof(fg_m_txn), conv_txn, 4,
+                                {O(fg_m_txn, txn_id), O(fg_m_txn, account_no),
+                                 O(fg_m_txn, cp_account), O(fg_m_txn, reference)},
+                                0, {0}},
+    [FG_T_STAFF] = {sizeof(fg_m_staff), conv_staff, 3,
+                    {O(fg_m_staff, staff_id), O(fg_m_staff, post), O(fg_m_staff, roles)}, 1,
+                    {O(fg_m_staff, pk)}},
+    [FG_T_OPERATIONS] = {sizeof(fg_m_operation), conv_operation, 5,
+                         {O(fg_m_operation, op_id), O(fg_m_operation, operator_id),
+                          O(fg_m_operation, reviewer_id), O(fg_m_operation, approver_id),
+                          O(fg_m_operation, reference)},
+                         1, {O(fg_m_operation, subject_pk)}},
+    [FG_T_WAGE_BASES] = {sizeof(fg_m_wage_base), conv_wage_base, 1, {O(fg_m_wage_base, region)},
+                         0, {0}},
+};
+#undef O
+
+const fg_mb_desc *fg_mb_desc_of(fg_table_id t) {
+  assert(t >= 0 && t < FG_T_COUNT);
+  assert(fg_mb_descs[t].conv != NULL);
+  return &fg_mb_descs[t];
+}

@@ -1,0 +1,184 @@
+/*
+ * engine_run.c — fg_screen_run() (screen.h): one screening run from store
+ * to stored findings. The pieces (rule selection, the worker pool, the
+ * digest) are in engine.c; this file is the sequence and the storing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "screen/build.h"
+#include "screen/engine.h"
+#include "store/store.h"
+
+#define FG_SCREEN_BEIJING_OFFSET_S (8 * 3600)
+#define FG_SCREEN_YEAR_MIN 1900
+#define FG_SCREEN_YEAR_MAX 2099
+
+static double fg_screen_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Now, Beijing time, YYYY-MM-DDTHH:MM:SS. */
+static void fg_screen_timestamp(char out[20]) {
+  fg_format_timestamp((int64_t)time(NULL) + FG_SCREEN_BEIJING_OFFSET_S, out);
+}
+
+/* The official configuration of the store, or a what-if file over the
+ * defaults. */
+static int fg_screen_config(fg_store *s, const char *path, fg_config *cfg, bool *official,
+                            fg_err *err) {
+  fg_config_defaults(cfg);
+  if (path) {
+    *official = false;
+    return fg_config_load_file(cfg, path, err);
+  }
+  *official = true;
+  char *text = NULL;
+  bool found = false;
+  int rc = fg_store_config_get_official(s, &text, NULL, NULL, &found, err);
+  if (rc) return rc;
+  if (!found) {
+    fprintf(stderr, "fundguard screen: 数据库中没有正式配置，使用默认配置"
+                    " (no official configuration stored: using the defaults)\n");
+    return 0;
+  }
+  rc = fg_config_parse(cfg, "official configuration", text, strlen(text), err);
+  free(text);
+  return rc;
+}
+
+/* Warn once, naming every year the operations touch that the working-day
+ * calendar does not cover (rules.md: Monday-Friday are then working days). */
+static void fg_screen_warn_calendar(const fg_model *m, const fg_config *cfg, fg_day as_of) {
+  bool seen[FG_SCREEN_YEAR_MAX - FG_SCREEN_YEAR_MIN + 1] = {false};
+  int y, mo, d;
+  fg_ymd_from_day(as_of, &y, &mo, &d);
+  if (y >= FG_SCREEN_YEAR_MIN && y <= FG_SCREEN_YEAR_MAX) seen[y - FG_SCREEN_YEAR_MIN] = true;
+  for (int64_t i = 0; i < m->noperations; i++) {
+    int64_t at_s = m->operations[i].at_s;
+    if (at_s == INT64_MIN) continue;
+    int64_t day = at_s >= 0 ? at_s / 86400 : -((-at_s + 86399) / 86400);
+    fg_ymd_from_day((fg_day)day, &y, &mo, &d);
+    if (y >= FG_SCREEN_YEAR_MIN && y <= FG_SCREEN_YEAR_MAX) seen[y - FG_SCREEN_YEAR_MIN] = true;
+  }
+  fg_buf b = FG_BUF_INIT;
+  for (int k = 0; k < (int)FG_ARRAY_LEN(seen); k++)
+    if (seen[k] && !fg_config_covers_year(cfg, FG_SCREEN_YEAR_MIN + k))
+      fg_buf_addf(&b, "%s%d", b.len ? ", " : "", FG_SCREEN_YEAR_MIN + k);
+  if (b.len)
+    fprintf(stderr,
+            "fundguard screen: 警告: 工作日历未覆盖 %s 年，这些年份按周一至周五为工作日处理"
+            " (warning: the working-day calendar does not cover %s)\n",
+            b.buf, b.buf);
+  fg_buf_free(&b);
+}
+
+/* Comma-joined ids of the rules that ran (skipped = false) or were skipped. */
+static char *fg_screen_rule_list(const fg_screen_result *res, bool skipped) {
+  fg_buf b = FG_BUF_INIT;
+  fg_buf_adds(&b, "");
+  for (int i = 0; i < res->nstats; i++)
+    if (res->stats[i].skipped == skipped)
+      fg_buf_addf(&b, "%s%s", b.len ? "," : "", res->stats[i].rule->id);
+  return fg_buf_detach(&b);
+}
+
+static int fg_screen_store(fg_store *s, const fg_screen_opts *o, fg_screen_result *res,
+                           const fg_findings *f, const char *started_at, fg_err *err) {
+  char *batches = NULL, *run = fg_screen_rule_list(res, false),
+       *skipped = fg_screen_rule_list(res, true);
+  char as_of[11], finished_at[20];
+  int64_t max_batch = 0;
+  fg_format_day(o->as_of, as_of);
+  fg_store_finding *rows = fg_xcalloc((size_t)f->n + 1, sizeof *rows);
+  fg_store_evidence *ev = NULL;
+  int64_t nev = 0;
+  for (int64_t i = 0; i < f->n; i++) nev += f->v[i].nev;
+  ev = fg_xcalloc((size_t)nev + 1, sizeof *ev);
+  nev = 0;
+  for (int64_t i = 0; i < f->n; i++) {
+    const fg_finding *x = &f->v[i];
+    rows[i] = (fg_store_finding){x->rule, x->subject_type, x->subject_id, x->amount_fen,
+                                 fg_screen_severity(x->rule), x->detail, ev + nev, x->nev};
+    for (int32_t k = 0; k < x->nev; k++, nev++)
+      ev[nev] = (fg_store_evidence){(fg_table_id)x->ev[k].table, x->ev[k].row};
+  }
+  int rc = fg_store_batches_read(s, &batches, &max_batch, err);
+  if (rc == 0) rc = fg_store_begin(s, err);
+  if (rc == 0) {
+    fg_screen_timestamp(finished_at);
+    fg_store_run r = {0, started_at, finished_at, as_of, run, skipped, res->config_hash,
+                      res->official, batches, max_batch, o->actor ? o->actor : "",
+                      f->n, res->findings_sha256};
+    rc = fg_store_run_add(s, &r, &res->run_id, err);
+    if (rc == 0) rc = fg_store_findings_add(s, res->run_id, rows, f->n, err);
+    if (rc == 0 && o->on_commit)
+      rc = o->on_commit(o->hook_ud, s, res->run_id, res->findings_sha256, err);
+    if (rc == 0) rc = fg_store_commit(s, err);
+    if (rc) fg_store_rollback(s);
+  }
+  free(rows);
+  free(ev);
+  free(batches);
+  free(run);
+  free(skipped);
+  return rc;
+}
+
+/* Load, run the selected rules, and fill res; findings into *f. */
+static int fg_screen_execute(const char *store_path, const fg_screen_opts *opts,
+                             const fg_config *cfg, const fg_rule **sel, int nsel,
+                             fg_screen_result *res, fg_findings *f, fg_err *err) {
+  double t0 = fg_screen_now_ms();
+  fg_model *m = NULL;
+  int rc = fg_model_load(store_path, &m, err);
+  if (rc) return rc;
+  double t1 = fg_screen_now_ms();
+  res->load_ms = t1 - t0;
+  fg_screen_warn_calendar(m, cfg, opts->as_of);
+  fg_rule_ctx ctx = {.m = m, .cfg = cfg, .as_of = opts->as_of};
+  res->nstats = nsel;
+  res->stats = fg_xcalloc((size_t)nsel + 1, sizeof *res->stats);
+  fg_screen_run_rules(&ctx, sel, nsel, FG_SCREEN_THREADS, res->stats, f);
+  res->rules_ms = fg_screen_now_ms() - t1;
+  fg_model_free(m);
+  res->nfindings = f->n;
+  for (int64_t i = 0; i < f->n; i++) res->amount_fen += f->v[i].amount_fen;
+  fg_screen_findings_digest(f, res->findings_sha256);
+  return 0;
+}
+
+int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_result *res,
+                  fg_err *err) {
+  assert(store_path && opts && res);
+  memset(res, 0, sizeof *res);
+  int nreg = 0;
+  const fg_rule *reg = fg_rules(&nreg);
+  const fg_rule *sel[FG_SCREEN_MAX_RULES];
+  int nsel = 0;
+  int rc = fg_screen_select(reg, nreg, opts->rules, sel, &nsel, err);
+  if (rc) return rc;
+  char started_at[20];
+  fg_screen_timestamp(started_at);
+  fg_store *s = NULL;
+  if ((rc = fg_store_open(store_path, false, &s, err)) != 0) return rc;
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  rc = fg_screen_config(s, opts->config_path, cfg, &res->official, err);
+  fg_findings f = {0};
+  if (rc == 0) {
+    fg_config_hash(cfg, res->config_hash);
+    rc = fg_screen_execute(store_path, opts, cfg, sel, nsel, res, &f, err);
+  }
+  double t2 = fg_screen_now_ms();
+  if (rc == 0) rc = fg_screen_store(s, opts, res, &f, started_at, err);
+  res->store_ms = fg_screen_now_ms() - t2;
+  fg_findings_free(&f);
+  free(cfg);
+  fg_store_close(s);
+  if (rc) fg_screen_result_free(res);
+  return rc;
+}

@@ -1,0 +1,167 @@
+/*
+ * test_export.c — the findings export (screen/export.h): RFC 4180 quoting
+ * of details with commas, quotes and newlines, amounts in yuan with two
+ * decimals, JSON Lines escaping, and an xlsx workbook that is a real zip
+ * file. Findings are stored through the store's screening section first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen/export.h"
+#include "store/store.h"
+#include "testutil.h"
+
+static const char *title_of(const char *rule) {
+  return strcmp(rule, "benefit.paid_after_death") == 0 ? "死亡后继续发放待遇" : "";
+}
+
+static void test_csv_field(void **state) {
+  (void)state;
+  fg_buf b = FG_BUF_INIT;
+  fg_export_csv_field(&b, "plain 张三");
+  fg_buf_addc(&b, '|');
+  fg_export_csv_field(&b, "a,b \"q\"\nline2");
+  fg_buf_addc(&b, '|');
+  fg_export_csv_field(&b, "");
+  assert_string_equal(b.buf, "plain 张三|\"a,b \"\"q\"\"\nline2\"|");
+  fg_buf_reset(&b);
+  fg_export_json_string(&b, "x\"\\\n\t\x01张");
+  assert_string_equal(b.buf, "\"x\\\"\\\\\\n\\t\\u0001张\"");
+  fg_buf_free(&b);
+}
+
+/* A store with one run of three findings; returns the store path (heap). */
+static char *make_store(const char *dir, int64_t *run_id) {
+  char *path = malloc(4200);
+  snprintf(path, 4200, "%s/fg.db", dir);
+  fg_err err = {0};
+  fg_store *s = NULL;
+  assert_int_equal(fg_store_create(path, &s, &err), 0);
+  fg_store_evidence ev[] = {{FG_T_BENEFIT_PAYMENTS, 3}, {FG_T_DEATHS, 1}};
+  fg_store_finding f[] = {
+      {"benefit.paid_after_death", "person", "11010519491231002X", 1234505, "high",
+       "periods 2024-06,2024-07; note \"late\"\nsecond line", ev, 2},
+      {"control.tenure_exceeded", "staff_id", "S001", 0, "low", "post 出纳", NULL, 0},
+      {"medical.price_over_limit", "settlement_id", "000123", 7, "medium", "x", NULL, 0},
+  };
+  char hex[65];
+  memset(hex, 'b', 64);
+  hex[64] = 0;
+  fg_store_run r = {0, "2025-01-01T08:00:00", "2025-01-01T08:00:01", "2025-01-01", "a", "", hex,
+                    true, "", 0, "tester", 3, hex};
+  assert_int_equal(fg_store_begin(s, &err), 0);
+  assert_int_equal(fg_store_run_add(s, &r, run_id, &err), 0);
+  assert_int_equal(fg_store_findings_add(s, *run_id, f, 3, &err), 0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  fg_store_close(s);
+  return path;
+}
+
+static char *export_text(const char *db, const char *dir, fg_export_format fmt, const char *rule,
+                         int64_t run_id, int64_t *count) {
+  char out[4300];
+  snprintf(out, sizeof out, "%s/out.txt", dir);
+  FILE *f = fopen(out, "wb");
+  assert_non_null(f);
+  fg_store *s = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_store_open(db, true, &s, &err), 0);
+  fg_export_opts o = {.run_id = run_id, .rule = rule, .format = fmt, .out = f,
+                      .title_of = title_of};
+  assert_int_equal(fg_export_findings(s, &o, count, &err), 0);
+  fg_store_close(s);
+  fclose(f);
+  size_t n = 0;
+  return fg_test_read(out, &n);
+}
+
+static void test_csv_export(void **state) {
+  (void)state;
+  char *dir = fg_test_tmpdir();
+  int64_t run_id = 0, count = 0;
+  char *db = make_store(dir, &run_id);
+  char *csv = export_text(db, dir, FG_EXPORT_CSV, NULL, run_id, &count);
+  assert_int_equal(count, 3);
+  const char *want =
+      "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_id\n"
+      "benefit.paid_after_death,person,11010519491231002X,12345.05,"
+      "\"periods 2024-06,2024-07; note \"\"late\"\"\nsecond line\",high,死亡后继续发放待遇,"
+      "benefit_payments:3;deaths:1,1\n"
+      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,1\n"
+      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,1\n";
+  assert_string_equal(csv, want);
+  free(csv);
+  csv = export_text(db, dir, FG_EXPORT_CSV, "control.tenure_exceeded", run_id, &count);
+  assert_int_equal(count, 1);
+  assert_non_null(strstr(csv, "S001"));
+  assert_null(strstr(csv, "000123"));
+  free(csv);
+  free(db);
+  fg_test_rmrf(dir);
+  free(dir);
+}
+
+static void test_jsonl_export(void **state) {
+  (void)state;
+  char *dir = fg_test_tmpdir();
+  int64_t run_id = 0, count = 0;
+  char *db = make_store(dir, &run_id);
+  char *js = export_text(db, dir, FG_EXPORT_JSONL, NULL, run_id, &count);
+  assert_int_equal(count, 3);
+  const char *first =
+      "{\"run_id\":1,\"rule\":\"benefit.paid_after_death\",\"subject_type\":\"person\","
+      "\"subject_id\":\"11010519491231002X\",\"amount\":12345.05,\"amount_fen\":1234505,"
+      "\"severity\":\"high\",\"title_zh\":\"死亡后继续发放待遇\","
+      "\"detail\":\"periods 2024-06,2024-07; note \\\"late\\\"\\nsecond line\","
+      "\"evidence\":[\"benefit_payments:3\",\"deaths:1\"]}\n";
+  assert_memory_equal(js, first, strlen(first));
+  assert_non_null(strstr(js, "\"amount\":0.07,"));
+  assert_non_null(strstr(js, "\"evidence\":[]}"));
+  int lines = 0;
+  for (const char *p = js; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 3);
+  free(js);
+  free(db);
+  fg_test_rmrf(dir);
+  free(dir);
+}
+
+static void test_xlsx_export(void **state) {
+  (void)state;
+  char *dir = fg_test_tmpdir();
+  int64_t run_id = 0, count = 0;
+  char *db = make_store(dir, &run_id);
+  char out[4300];
+  snprintf(out, sizeof out, "%s/findings.xlsx", dir);
+  fg_store *s = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_store_open(db, true, &s, &err), 0);
+  fg_export_opts o = {.run_id = run_id, .format = FG_EXPORT_XLSX, .xlsx_path = out,
+                      .title_of = title_of};
+  assert_int_equal(fg_export_findings(s, &o, &count, &err), 0);
+  fg_store_close(s);
+  assert_int_equal(count, 3);
+  size_t n = 0;
+  char *x = fg_test_read(out, &n);
+  assert_non_null(x);
+  assert_true(n > 1000);
+  assert_memory_equal(x, "PK\x03\x04", 4);
+  free(x);
+  fg_export_format fmt;
+  assert_true(fg_export_parse_format("jsonl", &fmt) && fmt == FG_EXPORT_JSONL);
+  assert_false(fg_export_parse_format("xls", &fmt));
+  free(db);
+  fg_test_rmrf(dir);
+  free(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_csv_field),
+      cmocka_unit_test(test_csv_export),
+      cmocka_unit_test(test_jsonl_export),
+      cmocka_unit_test(test_xlsx_export),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
