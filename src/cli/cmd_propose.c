@@ -1,8 +1,133 @@
-/* cmd_propose.c — placeholder until the owning subsystem lands (replaced, not kept). */
+/*
+ * cmd_propose.c — `fundguard propose list|show|review|approve|refuse`: the
+ * two-person review queue (authz.h fg_review_). Listing needs
+ * proposal.read; review, approval and refusal are checked by the engine
+ * (not the proposer, not the reviewer again, the right permission, not
+ * expired) and every refusal is journaled.
+ */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authz/authz.h"
 #include "cli/cli.h"
+
+static void fg_propose_usage(FILE *f) {
+  fprintf(f,
+          "用法 usage: fundguard propose <子命令> --db PATH\n"
+          "  list                 列出提议及其状态 (需 proposal.read)\n"
+          "  show ID              查看提议内容\n"
+          "  review ID            复核 (须非提议人，需 proposal.review)\n"
+          "  approve ID           审批 (须非提议人、非复核人，需 proposal.approve)\n"
+          "  refuse ID [--reason TEXT]   驳回\n"
+          "身份: FUNDGUARD_USER / FUNDGUARD_PASSWORD，或在终端输入。新建用户的提议在最后一步\n"
+          "需要初始密码 (FUNDGUARD_INIT_PASSWORD 或终端输入)。\n");
+}
+
+static void fg_propose_print(const fg_store_proposal *p, bool full) {
+  time_t exp = (time_t)p->expires_s;
+  struct tm tm;
+  char when[32];
+  gmtime_r(&exp, &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  fg_review_status st = fg_review_status_of(p, (int64_t)time(NULL));
+  printf("#%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)p->id, p->kind, p->proposer,
+         fg_review_status_zh(st), when, full ? "" : p->payload);
+  if (full)
+    printf("  内容 payload: %s\n  复核 reviewer: %s\n  审批 approver: %s\n  驳回 refused by: %s\n",
+           p->payload, p->reviewer[0] ? p->reviewer : "-", p->approver[0] ? p->approver : "-",
+           p->refused_by[0] ? p->refused_by : "-");
+}
+
+static int fg_propose_list_one(void *ud, const fg_store_proposal *p) {
+  (void)ud;
+  fg_propose_print(p, false);
+  return 0;
+}
+
+static int fg_propose_show(fg_store *s, int64_t id, fg_err *err) {
+  fg_store_proposal p;
+  bool found = false;
+  int rc = fg_store_proposal_get(s, id, &p, &found, err);
+  if (rc) return rc;
+  if (!found) return fg_errf(err, FG_EINPUT, "提议 #%lld 不存在", (long long)id);
+  fg_propose_print(&p, true);
+  fg_store_proposal_clear(&p);
+  return 0;
+}
+
+/* review / approve / refuse as the authenticated user. */
+static int fg_propose_act(fg_store *s, const char *db, const char *sub, int64_t id,
+                          const char *reason, fg_err *err) {
+  fg_signer me;
+  int rc = fg_authn_cli(s, db, NULL, &me, err);
+  if (rc) return rc;
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  char pw[FG_AUTHN_PASSWORD_MAX + 2] = "";
+  fg_review_opts opts = {NULL};
+  fg_store_proposal p;
+  bool found = false;
+  rc = fg_authz_load_config(s, cfg, err);
+  if (rc == 0) rc = fg_store_proposal_get(s, id, &p, &found, err);
+  bool needs = false;
+  if (rc == 0 && found) {
+    fg_review_kind(p.kind, &needs, NULL);
+    bool final = strcmp(sub, "approve") == 0 || (strcmp(sub, "review") == 0 && !needs);
+    if (final && strcmp(p.kind, FG_REVIEW_USER_CREATE) == 0 &&
+        fg_authn_read_secret("FUNDGUARD_INIT_PASSWORD", "新用户的初始密码: ", pw, sizeof pw,
+                             err) == 0)
+      opts.initial_password = pw;
+    fg_store_proposal_clear(&p);
+  }
+  const int64_t now = (int64_t)time(NULL);
+  if (rc == 0 && strcmp(sub, "review") == 0) rc = fg_review_review(s, cfg, &me, id, &opts, now, err);
+  else if (rc == 0 && strcmp(sub, "approve") == 0)
+    rc = fg_review_approve(s, cfg, &me, id, &opts, now, err);
+  else if (rc == 0)
+    rc = fg_review_refuse(s, &me, id, reason ? reason : "", now, err);
+  sodium_memzero(pw, sizeof pw);
+  fg_authn_signer_wipe(&me);
+  free(cfg);
+  if (rc == 0) fprintf(stderr, "提议 #%lld: %s 已记录。\n", (long long)id, sub);
+  return rc;
+}
+
 int fg_cmd_propose(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fprintf(stderr, "fundguard propose: not built yet\n");
-  return 1;
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    fg_propose_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const char *sub = argv[1], *db = "fundguard.db", *reason = NULL, *idtext = NULL;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
+    else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) reason = argv[++i];
+    else if (argv[i][0] != '-' && idtext == NULL) idtext = argv[i];
+    else return fg_cli_usage("propose", "未知或缺少参数的选项 %s", argv[i]);
+  }
+  bool is_list = strcmp(sub, "list") == 0;
+  bool known = is_list || strcmp(sub, "show") == 0 || strcmp(sub, "review") == 0 ||
+               strcmp(sub, "approve") == 0 || strcmp(sub, "refuse") == 0;
+  if (!known) return fg_cli_usage("propose", "未知子命令 %s", sub);
+  char *end = NULL;
+  long long id = idtext ? strtoll(idtext, &end, 10) : 0;
+  if (!is_list && (idtext == NULL || *end != '\0' || id <= 0))
+    return fg_cli_usage("propose", "%s 需要一个提议编号 ID", sub);
+  fg_err err = {0};
+  fg_store *s = NULL;
+  if (fg_store_open(db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  int rc;
+  if (is_list || strcmp(sub, "show") == 0) {
+    fg_signer me;
+    rc = fg_authn_cli(s, db, FG_PERM_PROPOSAL_READ, &me, &err);
+    fg_authn_signer_wipe(&me);
+    if (rc == 0)
+      rc = is_list ? fg_store_proposal_each(s, fg_propose_list_one, NULL, &err)
+                   : fg_propose_show(s, id, &err);
+  } else {
+    rc = fg_propose_act(s, db, sub, id, reason, &err);
+  }
+  fg_store_close(s);
+  return rc ? fg_cli_fail(&err) : 0;
 }

@@ -1,8 +1,180 @@
-/* cmd_user.c — placeholder until the owning subsystem lands (replaced, not kept). */
+/*
+ * cmd_user.c — `fundguard user list|show|passwd|grant|revoke|create|unlock`:
+ * the platform's users and roles (authz.h). Reading needs user.read;
+ * changing one's own password needs only one's own (even expired) password;
+ * every change of users and roles is a proposal for two-person review
+ * (`fundguard propose review|approve ID`), never applied here.
+ */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authz/authz.h"
 #include "cli/cli.h"
+
+enum { FG_USER_MAX_POS = 2 };
+
+typedef struct fg_user_args {
+  const char *db, *name, *roles;
+  const char *pos[FG_USER_MAX_POS];
+  int npos;
+} fg_user_args;
+
+static void fg_user_usage(FILE *f) {
+  fprintf(f,
+          "用法 usage: fundguard user <子命令> --db PATH ...\n"
+          "  list                         列出用户及其角色 (需 user.read)\n"
+          "  show USER                    查看用户 (需 user.read)\n"
+          "  passwd                       更换本人密码 (新密码取自 FUNDGUARD_NEW_PASSWORD 或终端)\n"
+          "  grant USER ROLE              提议授予角色 (需 user.manage；经复核、审批后生效)\n"
+          "  revoke USER ROLE             提议撤销角色 (经复核后生效)\n"
+          "  create USER --name NAME --roles R1;R2   提议新建用户 (经复核、审批后生效)\n"
+          "  unlock USER                  提议解锁被锁定的账户 (经复核后生效)\n"
+          "身份: FUNDGUARD_USER / FUNDGUARD_PASSWORD，或在终端输入。\n");
+}
+
+static int fg_user_parse(int argc, char **argv, fg_user_args *a) {
+  memset(a, 0, sizeof *a);
+  a->db = "fundguard.db";
+  for (int i = 2; i < argc; i++) {
+    const char **slot = NULL;
+    if (strcmp(argv[i], "--db") == 0) slot = &a->db;
+    if (strcmp(argv[i], "--name") == 0) slot = &a->name;
+    if (strcmp(argv[i], "--roles") == 0) slot = &a->roles;
+    if (slot != NULL && i + 1 < argc) {
+      *slot = argv[++i];
+    } else if (slot != NULL || argv[i][0] == '-' || a->npos == FG_USER_MAX_POS) {
+      return fg_cli_usage("user", "未知或缺少参数的选项 %s", argv[i]);
+    } else {
+      a->pos[a->npos++] = argv[i];
+    }
+  }
+  return 0;
+}
+
+static int fg_user_print(void *ud, const fg_store_user *u) {
+  fg_store *s = ud;
+  char roles[FG_STORE_ROLES_MAX];
+  fg_err err = {0};
+  if (fg_store_user_roles(s, u->name, roles, sizeof roles, &err) != 0) {
+    fprintf(stderr, "fundguard: %s\n", err.msg);
+    return FG_EDB;
+  }
+  char fp[65];
+  fg_hex(u->public_key, 8, fp);
+  printf("%s\t%s\t%s\t%s\n", u->name, u->display_name, roles[0] ? roles : "-", fp);
+  return 0;
+}
+
+static int fg_user_show(fg_store *s, const char *name, fg_err *err) {
+  fg_store_user u;
+  fg_store_cred c;
+  bool found = false, have = false;
+  int rc = fg_store_user_get(s, name, &u, &found, err);
+  if (rc == 0 && found) rc = fg_store_cred_get(s, name, &c, &have, err);
+  if (rc) return rc;
+  if (!found || !have) return fg_errf(err, FG_EINPUT, "用户 %s 不存在", name);
+  char roles[FG_STORE_ROLES_MAX], pk[65];
+  int64_t failures = 0;
+  if ((rc = fg_store_user_roles(s, name, roles, sizeof roles, err)) != 0 ||
+      (rc = fg_authn_failures(s, name, &failures, err)) != 0)
+    return rc;
+  fg_hex(u.public_key, sizeof u.public_key, pk);
+  printf("用户 user: %s\n姓名 name: %s\n角色 roles: %s\n数字证书公钥 public key: %s\n", u.name,
+         u.display_name, roles[0] ? roles : "-", pk);
+  printf("密码设置于 password set: %lld 天前%s\n连续密码错误 failures: %lld\n",
+         (long long)((time(NULL) - c.password_set_s) / FG_AUTHN_DAY_S),
+         c.must_change ? " (初始密码，须更换)" : "", (long long)failures);
+  sodium_memzero(&c, sizeof c);
+  return 0;
+}
+
+static int fg_user_passwd(fg_store *s, const fg_user_args *a, fg_err *err) {
+  fg_signer me;
+  int rc = fg_authn_cli_key(s, a->db, NULL, NULL, FG_AUTHN_ALLOW_EXPIRED, &me, err);
+  if (rc) return rc;
+  char pw[FG_AUTHN_PASSWORD_MAX + 2], again[FG_AUTHN_PASSWORD_MAX + 2];
+  rc = fg_authn_read_secret("FUNDGUARD_NEW_PASSWORD", "新密码: ", pw, sizeof pw, err);
+  const char *env = getenv("FUNDGUARD_NEW_PASSWORD");
+  if (rc == 0 && (env == NULL || env[0] == '\0')) {
+    rc = fg_authn_read_secret("FUNDGUARD_NEW_PASSWORD", "再次输入新密码: ", again, sizeof again,
+                              err);
+    if (rc == 0 && strcmp(pw, again) != 0) rc = fg_errf(err, FG_EINPUT, "两次输入的新密码不一致");
+  }
+  if (rc == 0) rc = fg_authn_passwd(s, &me, pw, (int64_t)time(NULL), err);
+  sodium_memzero(pw, sizeof pw);
+  sodium_memzero(again, sizeof again);
+  fg_authn_signer_wipe(&me);
+  if (rc == 0) fprintf(stderr, "密码已更换。\n");
+  return rc;
+}
+
+/* grant / revoke / create / unlock: a proposal, never a direct change. */
+static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, fg_err *err) {
+  const char *kind = NULL;
+  char *payload = NULL;
+  char role[FG_STORE_ROLES_MAX];
+  if ((strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0) && a->npos == 2) {
+    int rc = fg_authz_roles_normalize(a->pos[1], role, sizeof role, err);
+    if (rc) return rc;
+    kind = sub[0] == 'g' ? FG_REVIEW_ROLE_GRANT : FG_REVIEW_ROLE_REVOKE;
+    payload = fg_review_payload_role(a->pos[0], role);
+  } else if (strcmp(sub, "create") == 0 && a->npos == 1 && a->name && a->roles) {
+    int rc = fg_authz_roles_normalize(a->roles, role, sizeof role, err);
+    if (rc) return rc;
+    kind = FG_REVIEW_USER_CREATE;
+    payload = fg_review_payload_user(a->pos[0], a->name, role);
+  } else if (strcmp(sub, "unlock") == 0 && a->npos == 1) {
+    kind = FG_REVIEW_USER_UNLOCK;
+    payload = fg_review_payload_unlock(a->pos[0]);
+  } else {
+    return fg_errf(err, FG_EUSAGE, "user %s: 参数不对 (见 fundguard user --help)", sub);
+  }
+  fg_signer me;
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  int64_t id = 0;
+  int rc = fg_authn_cli(s, a->db, FG_PERM_USER_MANAGE, &me, err);
+  if (rc == 0) {
+    rc = fg_authz_load_config(s, cfg, err);
+    if (rc == 0)
+      rc = fg_review_propose(s, cfg, &me, kind, payload, (int64_t)time(NULL), &id, err);
+    fg_authn_signer_wipe(&me);
+  }
+  if (rc == 0)
+    printf("已提交提议 #%lld (%s)，待他人复核: fundguard propose review %lld --db %s\n",
+           (long long)id, kind, (long long)id, a->db);
+  free(cfg);
+  free(payload);
+  return rc;
+}
+
 int fg_cmd_user(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fprintf(stderr, "fundguard user: not built yet\n");
-  return 1;
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    fg_user_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  fg_user_args a;
+  if (fg_user_parse(argc, argv, &a) != 0) return 2;
+  const char *sub = argv[1];
+  fg_err err = {0};
+  fg_store *s = NULL;
+  if (fg_store_open(a.db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  int rc;
+  fg_signer me;
+  if (strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0) {
+    rc = fg_authn_cli(s, a.db, FG_PERM_USER_READ, &me, &err);
+    fg_authn_signer_wipe(&me);
+    if (rc == 0 && sub[0] == 'l') rc = fg_store_user_each(s, fg_user_print, s, &err);
+    if (rc == 0 && sub[0] == 's')
+      rc = a.npos == 1 ? fg_user_show(s, a.pos[0], &err)
+                       : fg_errf(&err, FG_EUSAGE, "user show 需要一个用户名");
+  } else if (strcmp(sub, "passwd") == 0) {
+    rc = fg_user_passwd(s, &a, &err);
+  } else {
+    rc = fg_user_propose(s, sub, &a, &err);
+  }
+  fg_store_close(s);
+  return rc ? fg_cli_fail(&err) : 0;
 }

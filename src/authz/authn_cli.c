@@ -1,0 +1,169 @@
+/*
+ * authn_cli.c — how a command-line act finds its user (see authz.h,
+ * fg_authn_cli): FUNDGUARD_USER / FUNDGUARD_PASSWORD from the environment
+ * (scripts, CI), else the terminal (password without echo), else a clear
+ * refusal. It loads the official configuration and the platform key,
+ * authenticates, asks for a new password when an initial one is used
+ * interactively, and checks the permission through fg_authz_check_signer.
+ * A refused permission is journaled (signed by the user, who did log in).
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "authz/authz_impl.h"
+
+#define FG_AUTHN_TTY "/dev/tty"
+#define FG_AUTHN_KEY_SUFFIX ".key"
+enum { FG_AUTHN_PATH_MAX = 4096 };
+
+/* Read one line from the terminal, echo off when secret. false when there
+ * is no terminal or nothing was read. */
+static bool fg_authn_tty_line(const char *prompt, bool secret, char *out, size_t out_size) {
+  assert(out != NULL && out_size > 1);
+  if (!isatty(STDIN_FILENO)) return false;
+  FILE *tty = fopen(FG_AUTHN_TTY, "r+");
+  if (tty == NULL) return false;
+  struct termios old, quiet;
+  bool restore = false;
+  if (secret && tcgetattr(fileno(tty), &old) == 0) {
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+  }
+  fputs(prompt, stderr);
+  fflush(stderr);
+  bool ok = fgets(out, (int)out_size, tty) != NULL;
+  if (restore) tcsetattr(fileno(tty), TCSAFLUSH, &old);
+  if (secret) fputc('\n', stderr);
+  fclose(tty);
+  if (!ok) return false;
+  out[strcspn(out, "\r\n")] = '\0';
+  return out[0] != '\0';
+}
+
+int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, size_t out_size,
+                         fg_err *err) {
+  assert(env_name != NULL && prompt != NULL && out != NULL);
+  assert(out_size >= FG_AUTHN_PASSWORD_MAX + 1);
+  const char *v = getenv(env_name);
+  if (v != NULL && v[0] != '\0') {
+    if (strlen(v) > FG_AUTHN_PASSWORD_MAX)
+      return fg_errf(err, FG_ELIMIT, "%s 过长: 至多 %d 个字节", env_name, FG_AUTHN_PASSWORD_MAX);
+    snprintf(out, out_size, "%s", v);
+    return 0;
+  }
+  if (fg_authn_tty_line(prompt, true, out, out_size)) return 0;
+  return fg_errf(err, FG_EPERM, "需要密码: 请设置环境变量 %s，或在终端上运行以输入密码", env_name);
+}
+
+/* Ask for a new password twice on the terminal and set it. */
+static int fg_authn_cli_change(fg_store *s, const fg_signer *me, fg_err *err) {
+  char a[FG_AUTHN_PASSWORD_MAX + 2], b[FG_AUTHN_PASSWORD_MAX + 2];
+  fprintf(stderr, "首次登录须更换初始密码。\n");
+  int rc = FG_EPERM;
+  if (!fg_authn_tty_line("新密码: ", true, a, sizeof a) ||
+      !fg_authn_tty_line("再次输入新密码: ", true, b, sizeof b))
+    fg_errf(err, FG_EPERM, "未能读取新密码");
+  else if (strcmp(a, b) != 0)
+    fg_errf(err, FG_EINPUT, "两次输入的新密码不一致");
+  else
+    rc = fg_authn_passwd(s, me, a, (int64_t)time(NULL), err);
+  sodium_memzero(a, sizeof a);
+  sodium_memzero(b, sizeof b);
+  return rc;
+}
+
+/* The official configuration of the store (defaults when none stored). */
+int fg_authz_load_config(fg_store *s, fg_config *cfg, fg_err *err) {
+  fg_config_defaults(cfg);
+  char *text = NULL;
+  bool found = false;
+  int rc = fg_store_config_get_official(s, &text, NULL, NULL, &found, err);
+  if (rc == 0 && found) rc = fg_config_parse(cfg, "stored configuration", text, strlen(text), err);
+  free(text);
+  return rc;
+}
+
+/* Refused permission: journaled, signed by the authenticated user. */
+static int fg_authn_cli_denied(fg_store *s, fg_signer *me, const char *permission, fg_err *err) {
+  fg_buf b = FG_BUF_INIT;
+  fg_authz_json_begin(&b);
+  fg_authz_json_str(&b, "permission", permission);
+  fg_authz_json_str(&b, "user", me->actor);
+  fg_authz_json_end(&b);
+  char msg[FG_ERR_MSG_MAX];
+  snprintf(msg, sizeof msg, "%s", err->msg);
+  int rc = fg_authz_refuse(s, me, "authz.denied", b.buf, err, FG_EPERM, "%s", msg);
+  fg_buf_free(&b);
+  fg_authn_signer_wipe(me);
+  return rc;
+}
+
+/* Who acts: FUNDGUARD_USER, else asked on the terminal. */
+static int fg_authn_cli_user(char *user, size_t user_size, fg_err *err) {
+  const char *v = getenv("FUNDGUARD_USER");
+  if (v != NULL && v[0] != '\0') {
+    if (strlen(v) >= user_size) return fg_errf(err, FG_EINPUT, "FUNDGUARD_USER 过长");
+    snprintf(user, user_size, "%s", v);
+    return 0;
+  }
+  if (fg_authn_tty_line("用户名: ", false, user, user_size)) return 0;
+  return fg_errf(err, FG_EPERM,
+                 "需要用户身份: 请设置环境变量 FUNDGUARD_USER 和 FUNDGUARD_PASSWORD，"
+                 "或在终端上运行以输入用户名和密码");
+}
+
+static int fg_authn_cli_login(fg_store *s, const fg_config *cfg, const fg_signer *platform,
+                              unsigned flags, fg_signer *out, fg_err *err) {
+  char user[FG_STORE_USER_MAX], pw[FG_AUTHN_PASSWORD_MAX + 2];
+  int rc = fg_authn_cli_user(user, sizeof user, err);
+  if (rc == 0) rc = fg_authn_read_secret("FUNDGUARD_PASSWORD", "密码: ", pw, sizeof pw, err);
+  if (rc) return rc;
+  const char *env_pw = getenv("FUNDGUARD_PASSWORD");
+  const bool interactive = env_pw == NULL || env_pw[0] == '\0';
+  bool must_change = false;
+  rc = fg_authn_login(s, cfg, platform, user, pw, (int64_t)time(NULL), flags, out, &must_change,
+                      err);
+  sodium_memzero(pw, sizeof pw);
+  if (rc == 0 && must_change && interactive) {
+    rc = fg_authn_cli_change(s, out, err);
+    if (rc) fg_authn_signer_wipe(out);
+  }
+  return rc;
+}
+
+int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
+                     const char *permission, unsigned flags, fg_signer *out, fg_err *err) {
+  assert(s != NULL && store_path != NULL && out != NULL);
+  memset(out, 0, sizeof *out);
+  char path[FG_AUTHN_PATH_MAX];
+  if (key_path == NULL) {
+    if (strlen(store_path) + strlen(FG_AUTHN_KEY_SUFFIX) >= sizeof path)
+      return fg_errf(err, FG_ELIMIT, "数据库路径过长: %.200s", store_path);
+    snprintf(path, sizeof path, "%s%s", store_path, FG_AUTHN_KEY_SUFFIX);
+    key_path = path;
+  }
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  fg_signer platform;
+  int rc = fg_authz_load_config(s, cfg, err);
+  if (rc == 0) rc = fg_journal_platform_signer(key_path, &platform, err);
+  if (rc == 0) {
+    rc = fg_authn_cli_login(s, cfg, &platform, flags, out, err);
+    fg_authn_signer_wipe(&platform);
+  }
+  free(cfg);
+  if (rc || permission == NULL) return rc;
+  if (fg_authz_check_signer(s, out, permission, err) != 0)
+    return fg_authn_cli_denied(s, out, permission, err);
+  return 0;
+}
+
+int fg_authn_cli(fg_store *s, const char *store_path, const char *permission, fg_signer *out,
+                 fg_err *err) {
+  return fg_authn_cli_key(s, store_path, NULL, permission, 0, out, err);
+}

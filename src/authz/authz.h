@@ -1,0 +1,231 @@
+/*
+ * authz.h — identity, authorization and two-person review (一岗双核): the
+ * trust core's public face. Three parts, one prefix each:
+ *
+ *   fg_authz_  roles, permissions and the ONE authorization check every CLI
+ *              command and HTTP endpoint goes through (fg_authz_check);
+ *              static separation of duties (exclusive role pairs from cfg).
+ *   fg_authn_  users: Argon2id password hashes, lockout, expiry, and each
+ *              user's Ed25519 key pair (the digital certificate) whose secret
+ *              key is sealed with a key derived from the password, so a
+ *              signer (fg_signer) comes only from the right password.
+ *   fg_review_ the general two-person review engine: propose (A) -> review
+ *              (B != A) -> approve (C != A, B) where the kind needs it ->
+ *              apply, in the transaction of the final step.
+ *
+ * Storage is the "users, roles, proposals" section of store.h (append-only
+ * tables). Every change and every refusal is a journal entry
+ * (fg_journal_append): acts of an authenticated user are signed with the
+ * user's key, refused logins with the platform key. A refusal adds its
+ * journal entry and nothing else. Call these functions outside a store
+ * transaction: each one commits its own (so a refusal's entry survives).
+ *
+ * How a command authenticates (the lead wires this into cmd_import,
+ * cmd_screen, cmd_findings, cmd_log):
+ *
+ *     fg_signer me;
+ *     if ((rc = fg_authn_cli(store, db_path, FG_PERM_DATA_IMPORT, &me, &err)) != 0)
+ *       return fg_cli_fail(&err);          // exit 1, refusal already journaled
+ *     ... fg_store_begin; work; fg_journal_append(store, &me, ...); commit ...
+ *     fg_authn_signer_wipe(&me);
+ */
+#ifndef FG_AUTHZ_AUTHZ_H
+#define FG_AUTHZ_AUTHZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/fg.h"
+#include "config/config.h"
+#include "journal/journal.h"
+#include "store/store.h"
+
+/* ---- roles and permissions (fg_authz_) ------------------------------------ */
+
+#define FG_PERM_DATA_IMPORT "data.import"           /* import a batch */
+#define FG_PERM_DATA_AMEND "data.amend"             /* propose a data amendment */
+#define FG_PERM_FINDINGS_SCREEN "findings.screen"   /* run the screening */
+#define FG_PERM_FINDINGS_READ "findings.read"       /* read findings (journaled) */
+#define FG_PERM_FINDINGS_EXPORT "findings.export"   /* export findings */
+#define FG_PERM_FINDING_DISMISS "finding.dismiss"   /* propose: finding is normal */
+#define FG_PERM_CASE_WRITEOFF "case.writeoff"       /* propose: close with write-off */
+#define FG_PERM_CONFIG_PROPOSE "config.propose"     /* propose a configuration */
+#define FG_PERM_JOURNAL_READ "journal.read"         /* read the journal */
+#define FG_PERM_JOURNAL_CHECKPOINT "journal.checkpoint" /* write a checkpoint */
+#define FG_PERM_REPORT_INTAKE "report.intake"       /* whistleblower reports */
+#define FG_PERM_USER_READ "user.read"               /* list and show users */
+#define FG_PERM_USER_MANAGE "user.manage"           /* propose user / role changes */
+#define FG_PERM_PROPOSAL_READ "proposal.read"       /* list and show proposals */
+#define FG_PERM_PROPOSAL_REVIEW "proposal.review"   /* review (复核) */
+#define FG_PERM_PROPOSAL_APPROVE "proposal.approve" /* approve (审批) */
+
+/* The platform's roles (least privilege), in catalogue order. */
+size_t fg_authz_role_count(void);
+const char *fg_authz_role_name(size_t i);    /* "handler", ... */
+const char *fg_authz_role_zh(const char *role); /* "经办", ...; NULL if unknown */
+bool fg_authz_role_known(const char *role);
+/* Whether role grants permission by default. */
+bool fg_authz_role_has(const char *role, const char *permission);
+/* Whether permission is one of the FG_PERM_* names. */
+bool fg_authz_permission_known(const char *permission);
+
+/* Check a `;`-separated role set: every role known, no exclusive pair of
+ * cfg held together. FG_EINPUT with a message naming the role or pair. */
+int fg_authz_roles_valid(const fg_config *cfg, const char *roles, fg_err *err);
+
+/* Lower-case and trim a `;`-separated role list into out (no validation). */
+int fg_authz_roles_normalize(const char *roles, char *out, size_t out_size, fg_err *err);
+
+/* THE authorization check: 0 when user exists and one of its current roles
+ * grants permission, else FG_EPERM with a message naming user, roles and
+ * permission. Every command and endpoint calls this (through fg_authn_cli or
+ * fg_authz_check_signer); nothing else decides permissions. */
+int fg_authz_check(fg_store *s, const char *user, const char *permission, fg_err *err);
+
+/* Prove a signer is who it says: signer->actor is a user whose certificate
+ * (public key) equals signer->pk, and signer->sk signs for that key. Then
+ * fg_authz_check. FG_EPERM otherwise (signing as another user). */
+int fg_authz_check_signer(fg_store *s, const fg_signer *signer, const char *permission,
+                          fg_err *err);
+
+/* ---- users and authentication (fg_authn_) --------------------------------- */
+
+#define FG_AUTHN_PASSWORD_MIN 8     /* bytes */
+#define FG_AUTHN_PASSWORD_MAX 256   /* bytes */
+#define FG_AUTHN_NAME_MAX 63        /* bytes of a user name */
+#define FG_AUTHN_DAY_S 86400
+
+/* Create a user with an initial password (must_change set), a fresh Ed25519
+ * key pair and roles (validated: known, no exclusive pair). Journaled as
+ * "user.create" signed by `by` (the platform at init, the final approver of
+ * a user_create proposal). Runs inside the caller's transaction when there
+ * is one. proposal_id is 0 for init's roster. */
+int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
+                         const char *user, const char *display_name, const char *roles,
+                         const char *password, int64_t proposal_id, int64_t now_s,
+                         fg_err *err);
+
+/* init's roster (CSV `user,name,roles`): every row checked, then all users
+ * created in one transaction with the initial password, each journaled
+ * "user.create" signed by the platform. Sets *created. */
+int fg_authz_init_roster(fg_store *s, const fg_config *cfg, const fg_signer *platform,
+                         const char *roster_path, const char *password, int64_t now_s,
+                         size_t *created, fg_err *err);
+
+/* The store's official configuration over the defaults (defaults when none
+ * is stored). */
+int fg_authz_load_config(fg_store *s, fg_config *cfg, fg_err *err);
+
+enum {
+  FG_AUTHN_ALLOW_EXPIRED = 1u << 0, /* only `user passwd` may log in expired */
+};
+
+/* Authenticate user with password at now_s and unlock the user's key into
+ * *out. Refusals (unknown user, wrong password, locked after
+ * cfg->lockout_failures consecutive wrong passwords, password older than
+ * cfg->password_max_age_days) are journaled "authn.refused", signed by
+ * platform, and return FG_EPERM. *must_change (may be NULL) reports an
+ * initial password still in use. Wipe *out with fg_authn_signer_wipe. */
+int fg_authn_login(fg_store *s, const fg_config *cfg, const fg_signer *platform,
+                   const char *user, const char *password, int64_t now_s, unsigned flags,
+                   fg_signer *out, bool *must_change, fg_err *err);
+
+/* Replace the password of the signer's own user: re-seals the same secret
+ * key (the certificate stays), clears must_change. Journaled "user.passwd". */
+int fg_authn_passwd(fg_store *s, const fg_signer *self, const char *new_password,
+                    int64_t now_s, fg_err *err);
+
+/* Consecutive wrong passwords of user (0 after its next signed act). */
+int fg_authn_failures(fg_store *s, const char *user, int64_t *n, fg_err *err);
+
+void fg_authn_signer_wipe(fg_signer *signer);
+
+/* The CLI's one entry point for commands that act as a user: takes
+ * FUNDGUARD_USER / FUNDGUARD_PASSWORD from the environment, else asks on the
+ * terminal (password without echo; an initial password must then be
+ * replaced), else fails (FG_EPERM, clear message). Loads the stored
+ * configuration and the platform key (store_path.key), logs in, and checks
+ * permission (NULL: none needed). Refusals are journaled. */
+int fg_authn_cli(fg_store *s, const char *store_path, const char *permission, fg_signer *out,
+                 fg_err *err);
+/* Same, with the platform key file given (init's --key); key_path NULL means
+ * store_path.key. */
+int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
+                     const char *permission, unsigned flags, fg_signer *out, fg_err *err);
+/* Read a password from the environment variable env_name, else the terminal
+ * (no echo, prompt on stderr). FG_EPERM when neither is possible. out must
+ * hold FG_AUTHN_PASSWORD_MAX + 1 bytes; wipe it with sodium_memzero. */
+int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, size_t out_size,
+                         fg_err *err);
+
+/* ---- two-person review (fg_review_) --------------------------------------- */
+
+#define FG_REVIEW_EXPIRY_DAYS 7 /* pending proposals expire after this */
+
+#define FG_REVIEW_ROLE_GRANT "role_grant"
+#define FG_REVIEW_ROLE_REVOKE "role_revoke"
+#define FG_REVIEW_USER_CREATE "user_create"
+#define FG_REVIEW_USER_UNLOCK "user_unlock"
+#define FG_REVIEW_CONFIG_CHANGE "config_change"
+#define FG_REVIEW_DATA_AMENDMENT "data_amendment"
+#define FG_REVIEW_FINDING_DISMISS "finding_dismiss"
+#define FG_REVIEW_CASE_WRITEOFF "case_writeoff"
+
+typedef enum fg_review_status {
+  FG_REVIEW_PENDING,   /* waiting for review */
+  FG_REVIEW_REVIEWED,  /* reviewed, waiting for approval */
+  FG_REVIEW_APPLIED,   /* final step taken, effect executed */
+  FG_REVIEW_REFUSED,   /* a reviewer or approver said no */
+  FG_REVIEW_EXPIRED,   /* not finished before expires_s */
+} fg_review_status;
+
+fg_review_status fg_review_status_of(const fg_store_proposal *p, int64_t now_s);
+const char *fg_review_status_zh(fg_review_status st);
+/* Whether kind is configured; *needs_approval and the permission needed to
+ * propose it. */
+bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose_perm);
+
+/* Options of the final step, for effects that need a secret that must not
+ * be in the payload (user_create: the new user's initial password). */
+typedef struct fg_review_opts {
+  const char *initial_password;
+} fg_review_opts;
+
+/* The effect of an approved proposal of a kind owned by another subsystem
+ * (config_change, data_amendment, finding_dismiss, case_writeoff). It runs
+ * inside the final step's transaction; by is the final actor. It writes
+ * rows only (no journal entry of its own): every row it inserts into a
+ * table with a jseq column carries jseq, the seq of the step's journal
+ * entry, which is appended right after and so covers them. Kinds owned
+ * here (role_grant, role_revoke, user_create, user_unlock) are built in. A
+ * kind with no effect registered cannot be finally approved (refused, no
+ * fake success). */
+typedef int (*fg_review_apply_fn)(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
+                                  int64_t jseq, fg_err *err);
+int fg_review_set_applier(const char *kind, fg_review_apply_fn fn);
+
+/* Payloads (canonical JSON, sorted keys) for the built-in kinds. Heap. */
+char *fg_review_payload_role(const char *user, const char *role);
+char *fg_review_payload_user(const char *user, const char *display_name, const char *roles);
+char *fg_review_payload_unlock(const char *user);
+/* Read the string member key of a flat JSON object into out. */
+bool fg_review_payload_get(const char *payload, const char *key, char *out, size_t out_size);
+
+/* Propose an action of kind with payload. Checks the proposer's signer and
+ * permission and, for role grants, the separation rules early. *id_out. */
+int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, const char *kind,
+                      const char *payload, int64_t now_s, int64_t *id_out, fg_err *err);
+/* Review (复核) proposal id: by != proposer, with proposal.review. When the
+ * kind needs no approval this is the final step and applies the effect. */
+int fg_review_review(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
+                     const fg_review_opts *opts, int64_t now_s, fg_err *err);
+/* Approve (审批): by != proposer, != reviewer, with proposal.approve; applies. */
+int fg_review_approve(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
+                      const fg_review_opts *opts, int64_t now_s, fg_err *err);
+/* Refuse (驳回) a pending proposal: by != proposer, with review or approve
+ * permission. The proposal is closed; nothing is applied. */
+int fg_review_refuse(fg_store *s, const fg_signer *by, int64_t id, const char *reason,
+                     int64_t now_s, fg_err *err);
+
+#endif
