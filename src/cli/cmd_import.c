@@ -1,8 +1,118 @@
-/* cmd_import.c — placeholder until the owning subsystem lands (replaced, not kept). */
+/*
+ * cmd_import.c — `fundguard import --db PATH [--encoding E] [--quarantine
+ * FILE] DIR`: the thin front end of import/import.h. It parses flags, opens
+ * the store, runs fg_import_dir with a progress bar (stderr, terminals
+ * only), prints notices and errors to stderr and the per-table summary to
+ * stdout, and maps the outcome to the exit codes of cli.md.
+ */
 #include <stdio.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "import/import.h"
+#include "store/store.h"
+
+enum { FG_IMPORT_BAR_WIDTH = 40 };
+
+static void fg_import_usage(FILE *f) {
+  fprintf(f,
+          "用法 usage: fundguard import --db PATH [--encoding utf-8|gb18030] [--quarantine FILE] DIR\n"
+          "  把 DIR 中符合数据接入标准的文件作为一个批次导入 (全部成功或全部不导入)。\n"
+          "  --db PATH          数据库 (默认 ./fundguard.db)\n"
+          "  --encoding E       强制编码 (默认自动识别 UTF-8 / GB18030)\n"
+          "  --quarantine FILE  隔离模式: 存入合格的行，被拒绝的行写入 FILE\n"
+          "                     (CSV: file,line,reason,record)\n");
+}
+
+static void fg_import_bar(void *ud, uint64_t done, uint64_t total) {
+  (void)ud;
+  const int pct = total ? (int)(done * 100 / total) : 100;
+  const int fill = pct * FG_IMPORT_BAR_WIDTH / 100;
+  char bar[FG_IMPORT_BAR_WIDTH + 1];
+  for (int i = 0; i < FG_IMPORT_BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '.';
+  bar[FG_IMPORT_BAR_WIDTH] = '\0';
+  fprintf(stderr, "\r导入 [%s] %3d%%", bar, pct);
+  if (done >= total) fputc('\n', stderr);
+  fflush(stderr);
+}
+
+static void fg_import_summary(const fg_import_result *r) {
+  printf("%-28s %12s %12s %12s %12s\n", "文件 file", "读取 read", "存入 stored",
+         "未变 unchanged", "拒绝 rejected");
+  for (int i = 0; i < r->nfiles; i++) {
+    const fg_import_file *f = &r->files[i];
+    const char *name = fg_schema_table(f->table)->file;
+    if (f->skipped)
+      printf("%-28s %s\n", name, "此前已导入 (文件相同)，跳过");
+    else
+      printf("%-28s %12lld %12lld %12lld %12lld\n", name, (long long)f->rows_read,
+             (long long)f->rows_stored, (long long)f->rows_unchanged,
+             (long long)f->rows_rejected);
+  }
+}
+
+typedef struct fg_import_args {
+  const char *db, *encoding, *quarantine, *dir;
+} fg_import_args;
+
+/* Returns -1 to go on, else the exit code. */
+static int fg_import_parse(int argc, char **argv, fg_import_args *a) {
+  for (int i = 1; i < argc; i++) {
+    const char *s = argv[i];
+    const bool has_val = i + 1 < argc;
+    if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+      fg_import_usage(stdout);
+      return 0;
+    } else if (strcmp(s, "--db") == 0 && has_val) {
+      a->db = argv[++i];
+    } else if (strcmp(s, "--encoding") == 0 && has_val) {
+      a->encoding = argv[++i];
+    } else if (strcmp(s, "--quarantine") == 0 && has_val) {
+      a->quarantine = argv[++i];
+    } else if (s[0] == '-') {
+      return fg_cli_usage("import", "未知或缺少参数的选项 %s", s);
+    } else if (a->dir == NULL) {
+      a->dir = s;
+    } else {
+      return fg_cli_usage("import", "只能给出一个目录 (%s)", s);
+    }
+  }
+  if (a->dir == NULL) return fg_cli_usage("import", "缺少要导入的目录 DIR");
+  return -1;
+}
+
+static void fg_import_print_messages(const fg_import_result *r) {
+  for (int i = 0; i < r->nnotices; i++) fprintf(stderr, "%s\n", r->notices[i]);
+  for (int i = 0; i < r->nerrors_listed; i++) fprintf(stderr, "%s\n", r->errors[i]);
+  if (r->nerrors > r->nerrors_listed)
+    fprintf(stderr, "……另有 %lld 个错误未列出\n", (long long)(r->nerrors - r->nerrors_listed));
+}
+
 int fg_cmd_import(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fprintf(stderr, "fundguard import: not built yet\n");
-  return 1;
+  fg_import_args a = {"fundguard.db", NULL, NULL, NULL};
+  const int pr = fg_import_parse(argc, argv, &a);
+  if (pr >= 0) return pr;
+  fg_err err = {0};
+  fg_store *s = NULL;
+  if (fg_store_open(a.db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  fg_import_opts o = {.encoding = a.encoding, .quarantine_path = a.quarantine};
+  if (fg_cli_stderr_tty()) o.progress = fg_import_bar;
+  fg_import_result r;
+  const int rc = fg_import_dir(s, a.dir, &o, &r, &err);
+  fg_store_close(s);
+  fg_import_print_messages(&r);
+  int code = 0;
+  if (rc != 0) {
+    code = fg_cli_fail(&err);
+  } else if (r.noop) {
+    printf("没有新数据: 所有文件此前均已导入 (SHA-256 相同)，未做任何更改。\n");
+  } else {
+    fg_import_summary(&r);
+    printf("批次 %lld 已存入。", (long long)r.batch_id);
+    if (a.quarantine)
+      printf("拒绝 %lld 行，见隔离文件 %s。", (long long)r.nrejected, a.quarantine);
+    printf("\n");
+  }
+  fg_import_result_free(&r);
+  return code;
 }

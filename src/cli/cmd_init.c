@@ -1,8 +1,123 @@
-/* cmd_init.c — placeholder until the owning subsystem lands (replaced, not kept). */
+/*
+ * cmd_init.c — `fundguard init --db PATH [--roster FILE]`: creates the
+ * store (store.h fg_store_create: schema version 1, every table) and says
+ * what it made, then the trust core: the platform's Ed25519 key pair
+ * (secret key to PATH.key, mode 0600, or --key FILE; public key into the
+ * store and printed) and the first users from --roster with the initial
+ * password from FUNDGUARD_INIT_PASSWORD or the terminal (authz.h
+ * fg_authz_init_roster). Init is the one unilateral act; a failed init
+ * leaves no store and no key behind.
+ */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "authz/authz.h"
 #include "cli/cli.h"
+#include "journal/journal.h"
+#include "store/store.h"
+
+enum { FG_INIT_PATH_MAX = 4096 };
+
+static void fg_init_usage(FILE *f) {
+  fprintf(f,
+          "用法 usage: fundguard init --db PATH [--roster FILE] [--key FILE]\n"
+          "  创建新的数据库 (已存在则拒绝)、平台密钥对和首批用户。\n"
+          "  --db PATH       数据库文件 (默认 ./fundguard.db)\n"
+          "  --roster FILE   首批用户 CSV: user,name,roles (角色以 ; 分隔)；\n"
+          "                  初始密码取自环境变量 FUNDGUARD_INIT_PASSWORD，否则在终端输入\n"
+          "  --key FILE      平台私钥文件 (默认 PATH.key，权限 0600)\n");
+}
+
+/* A failed init leaves nothing behind: the store, its WAL files, the key. */
+static void fg_init_undo(const char *db, const char *key_path) {
+  const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+  char p[FG_INIT_PATH_MAX + 16];
+  for (size_t i = 0; i < FG_ARRAY_LEN(suffix); i++) {
+    snprintf(p, sizeof p, "%s%s", db, suffix[i]);
+    unlink(p);
+  }
+  unlink(key_path);
+}
+
+/* Platform key pair and first users, in the new store s. */
+static int fg_init_trust(fg_store *s, const char *key_path, const char *roster,
+                         const char *password, fg_err *err) {
+  uint8_t pk[32];
+  int rc = fg_journal_platform_keygen(s, key_path, pk, err);
+  if (rc) return rc;
+  char hex[65];
+  fg_hex(pk, sizeof pk, hex);
+  size_t created = 0;
+  if (roster != NULL) {
+    fg_signer platform;
+    fg_config *cfg = fg_xmalloc(sizeof *cfg);
+    rc = fg_authz_load_config(s, cfg, err);
+    if (rc == 0) rc = fg_journal_platform_signer(key_path, &platform, err);
+    if (rc == 0)
+      rc = fg_authz_init_roster(s, cfg, &platform, roster, password, (int64_t)time(NULL),
+                                &created, err);
+    fg_authn_signer_wipe(&platform);
+    free(cfg);
+    if (rc) return rc;
+  }
+  printf("平台公钥 platform public key: %s\n", hex);
+  printf("平台私钥已写入 %s (权限 0600，请妥善保管，勿与数据库放在一起备份)\n", key_path);
+  if (roster != NULL)
+    printf("已创建 %zu 个用户 (初始密码须在首次交互登录时更换)\n", created);
+  return 0;
+}
+
 int fg_cmd_init(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fprintf(stderr, "fundguard init: not built yet\n");
-  return 1;
+  const char *db = "fundguard.db";
+  const char *roster = NULL;
+  const char *key = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fg_init_usage(stdout);
+      return 0;
+    } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+      db = argv[++i];
+    } else if (strcmp(argv[i], "--roster") == 0 && i + 1 < argc) {
+      roster = argv[++i];
+    } else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) {
+      key = argv[++i];
+    } else {
+      return fg_cli_usage("init", "未知或缺少参数的选项 %s", argv[i]);
+    }
+  }
+  fg_err err = {0};
+  char key_path[FG_INIT_PATH_MAX];
+  if (strlen(key ? key : db) + 5 >= sizeof key_path)
+    return fg_cli_usage("init", "路径过长: %.200s", key ? key : db);
+  snprintf(key_path, sizeof key_path, "%s%s", key ? key : db, key ? "" : ".key");
+  if (access(key_path, F_OK) == 0) {
+    fg_errf(&err, FG_EINPUT, "平台私钥文件 %s 已存在，不会覆盖", key_path);
+    return fg_cli_fail(&err);
+  }
+  char password[FG_AUTHN_PASSWORD_MAX + 2] = "";
+  if (roster != NULL &&
+      fg_authn_read_secret("FUNDGUARD_INIT_PASSWORD", "首批用户的初始密码: ", password,
+                           sizeof password, &err) != 0)
+    return fg_cli_fail(&err);
+  fg_store *s = NULL;
+  if (fg_store_create(db, &s, &err) != 0) {
+    sodium_memzero(password, sizeof password);
+    return fg_cli_fail(&err);
+  }
+  int rc = fg_init_trust(s, key_path, roster, password, &err);
+  sodium_memzero(password, sizeof password);
+  /* ---- configuration: the official configuration (fg_config_defaults +
+   * the store's config function), in one transaction with its entry. */
+  fg_store_close(s);
+  if (rc != 0) {
+    fg_init_undo(db, key_path);
+    return fg_cli_fail(&err);
+  }
+  printf("已创建数据库 %s (结构版本 %d): 数据标准的 %d 张表、批次记录表。\n", db,
+         FG_STORE_SCHEMA_VERSION, FG_T_COUNT);
+  return 0;
 }

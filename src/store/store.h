@@ -67,10 +67,284 @@ bool fg_store_table_present(fg_store *s, fg_table_id t);
 
 /* ---- import (batches) ---------------------------------------------------- */
 
+/* A batch is one run of `fundguard import`: a row in `batches` and one row
+ * per imported file in `batch_files`. Its rows carry _batch = its id. */
+typedef enum fg_batch_mode { FG_BATCH_ATOMIC, FG_BATCH_QUARANTINE } fg_batch_mode;
+
+/* Insert a `batches` row with status "running"; sets *batch_id. Inside the
+ * caller's transaction. started_at is YYYY-MM-DDTHH:MM:SS (Beijing time). */
+int fg_store_batch_begin(fg_store *s, const char *actor, fg_batch_mode mode,
+                         const char *started_at, int64_t *batch_id, fg_err *err);
+/* Set finished_at and status ("stored") of a batch. */
+int fg_store_batch_finish(fg_store *s, int64_t batch_id, const char *status,
+                          const char *finished_at, fg_err *err);
+
+/* One imported file of a batch (a `batch_files` row). */
+typedef struct fg_store_batch_file {
+  fg_table_id table;
+  const char *file_name;
+  const char *sha256_hex; /* 64 lowercase hex digits */
+  int64_t bytes;
+  const char *encoding; /* "utf-8" or "gb18030" */
+  int64_t rows_read, rows_stored, rows_unchanged, rows_rejected;
+} fg_store_batch_file;
+int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_file *f,
+                            fg_err *err);
+/* Sets *found when a file with this SHA-256 was already imported for t. */
+int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, bool *found,
+                           fg_err *err);
+
+/* Bulk insert of rows of table t (prepared once per store and table).
+ * vals[ncols] in schema column order; TEXT values must stay valid until the
+ * call returns (they are bound without copying). Sets *rowid. */
+int fg_store_insert(fg_store *s, fg_table_id t, int64_t batch_id, int64_t line,
+                    const fg_value *vals, int64_t *rowid, fg_err *err);
+/* Like fg_store_scan, restricted to the columns cols[0..ncols) of t: fn gets
+ * vals[ncols] in that order. Used to load keys and reference targets into
+ * the importer's in-memory hash sets (no per-row SELECT during import). */
+int fg_store_scan_cols(fg_store *s, fg_table_id t, const int *cols, int ncols, fg_row_fn fn,
+                       void *ud, fg_err *err);
+/* Read the stored row `rowid` of t into vals[ncols] (schema order). The TEXT
+ * pointers stay valid until the next fg_store_get_row on this store and
+ * table. Sets *found. */
+int fg_store_get_row(fg_store *s, fg_table_id t, int64_t rowid, fg_value *vals, bool *found,
+                     fg_err *err);
+/* Tune the connection for a bulk load (a large page cache, so the batch's
+ * b-tree pages stay in memory until commit). */
+int fg_store_bulk_tune(fg_store *s, fg_err *err);
+/* Number of rows in `batches` (for tests and summaries). */
+int64_t fg_store_batch_count(fg_store *s);
+
 /* ---- screening (runs, findings) ------------------------------------------ */
+
+/* Owned by screen (screen/screen.h is the domain's face). Tables:
+ *   runs              one row per screening run (append-only)
+ *   findings          one row per finding, in the run's sorted order
+ *   finding_evidence  the standard-table rows (table, rowid) behind a finding
+ * Rows are never changed or deleted (triggers refuse it). Times are
+ * YYYY-MM-DDTHH:MM:SS Beijing time. */
+
+typedef struct fg_store_run {
+  int64_t id;                  /* set by fg_store_run_add / read back */
+  const char *started_at, *finished_at;
+  const char *as_of;           /* YYYY-MM-DD */
+  const char *rules_run;       /* comma-separated rule ids */
+  const char *rules_skipped;   /* comma-separated rule ids ("" = none) */
+  const char *config_sha256;   /* 64 hex digits */
+  bool official;               /* false: a what-if run (screen --config) */
+  const char *batches;         /* comma-separated batch ids read */
+  int64_t max_batch;           /* highest batch id read, 0 = none */
+  const char *actor;
+  int64_t nfindings;
+  const char *findings_sha256; /* screen.h defines the canonical bytes */
+} fg_store_run;
+
+typedef struct fg_store_evidence {
+  fg_table_id table;
+  int64_t rowid;
+} fg_store_evidence;
+
+typedef struct fg_store_finding {
+  const char *rule, *subject_type, *subject_id;
+  int64_t amount_fen;
+  const char *severity; /* high | medium | low */
+  const char *detail;
+  const fg_store_evidence *ev;
+  int32_t nev;
+} fg_store_finding;
+
+/* The batches that have brought rows or files so far: *list is heap
+ * ("1,2,3", "" when none), *max_batch 0 when none. */
+int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *err);
+/* Insert a run row; sets *run_id. Inside the caller's transaction. */
+int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err *err);
+/* Bulk insert of f[0..n) with their evidence, in order (prepared once).
+ * Inside the caller's transaction. */
+int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f, int64_t n,
+                          fg_err *err);
+/* The newest run's id; *found false when no run is stored. */
+int fg_store_run_latest(fg_store *s, int64_t *run_id, bool *found, fg_err *err);
+/* Read run id: strings in *r are heap (fg_store_run_clear frees them). */
+int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_err *err);
+void fg_store_run_clear(fg_store_run *r);
+/* Call fn for each finding of a run (rule NULL = all rules) in stored
+ * order; f->ev is NULL and evidence is "table:rowid;..." text. fn returns
+ * non-zero to stop (the value is returned). */
+typedef int (*fg_store_finding_fn)(void *ud, int64_t finding_id, const fg_store_finding *f,
+                                   const char *evidence);
+int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
+                           fg_store_finding_fn fn, void *ud, fg_err *err);
+
+/* ---- configuration ------------------------------------------------------ */
+
+/* Owned by config (config/config.h gives the text form). Table
+ * config_versions is append-only: each row is one canonical configuration
+ * text with its SHA-256 (computed here, verified on every read), status
+ * `official` or `proposed`. The configuration in force is the newest
+ * official row. */
+
+/* Append a configuration text: official (in force from now on) or proposed
+ * (the text of proposal proposal_id; <= 0 for none). created_s is Unix
+ * seconds; jseq the journal entry covering the row (< 0 for none). Sets
+ * *id_out (may be NULL). Inside the caller's transaction. */
+int fg_store_config_put(fg_store *s, const char *text, bool official, int64_t proposal_id,
+                        int64_t created_s, int64_t jseq, int64_t *id_out, fg_err *err);
+/* The official configuration: *text is heap memory (free()), sha256_hex
+ * (may be NULL) gets the 64 hex digits, *id_out (may be NULL) the row id.
+ * *found is false (and *text NULL) when none is stored. FG_EVERIFY when the
+ * stored hash does not match the text. */
+int fg_store_config_get_official(fg_store *s, char **text, char sha256_hex[65], int64_t *id_out,
+                                 bool *found, fg_err *err);
+/* One stored configuration by row id (same conventions). */
+int fg_store_config_get(fg_store *s, int64_t id, char **text, char sha256_hex[65], bool *found,
+                        fg_err *err);
 
 /* ---- journal ------------------------------------------------------------- */
 
+/* Owned by journal (journal/journal.h gives the meaning). `journal` holds
+ * one row per entry; `platform_keys` the platform's Ed25519 public key. Both
+ * are append-only (triggers refuse UPDATE and DELETE, as on the standard
+ * tables and batch_files). Pointers of a row stay valid only during the
+ * call that hands them out. */
+typedef struct fg_store_journal_row {
+  int64_t seq;
+  const char *at, *actor, *action;
+  const char *payload;
+  size_t payload_len;
+  const char *covers;
+  size_t covers_len;
+  const uint8_t *pubkey, *sig, *leaf;
+  size_t pubkey_len, sig_len, leaf_len;
+} fg_store_journal_row;
+int fg_store_journal_insert(fg_store *s, const fg_store_journal_row *r, fg_err *err);
+/* max(seq) + 1, or 0 for an empty journal. */
+int fg_store_journal_next_seq(fg_store *s, int64_t *seq, fg_err *err);
+int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err);
+/* Entries with seq >= from_seq in seq order; fn returns non-zero to stop. */
+typedef int (*fg_store_journal_fn)(void *ud, const fg_store_journal_row *r);
+int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn, void *ud,
+                          fg_err *err);
+int fg_store_platform_key_add(fg_store *s, const uint8_t pk[32], const char *created, int64_t jseq,
+                              fg_err *err);
+/* The platform public key (the first one stored); *found false if none. */
+int fg_store_platform_key_get(fg_store *s, uint8_t pk[32], bool *found, fg_err *err);
+
+/* Generic row access for coverage (any table, SQLite's own aside). */
+typedef struct fg_store_cell {
+  char type; /* 'N' null, 'I' integer, 'R' real, 'T' text, 'B' blob */
+  int64_t i;
+  double r;
+  const void *p;
+  int n;
+} fg_store_cell;
+/* Names of all tables (heap: free each and the array). */
+int fg_store_tables(fg_store *s, char ***names, int *n, fg_err *err);
+bool fg_store_has_column(fg_store *s, const char *table, const char *column);
+/* Names of the tables that have a column of this name (heap, as above). */
+int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, int *n,
+                                fg_err *err);
+/* Rows of table with every column in declared order. column NULL or "":
+ * all rows in rowid order, group "". value NULL: all rows ordered by
+ * (column, rowid), group = the column's value as text ("" for NULL); else
+ * only rows whose column equals value, in rowid order. */
+typedef int (*fg_store_cells_fn)(void *ud, const char *group, int64_t rowid,
+                                 const fg_store_cell *cells, int ncells);
+int fg_store_rows_by(fg_store *s, const char *table, const char *column, const char *value,
+                     fg_store_cells_fn fn, void *ud, fg_err *err);
+
 /* ---- users, roles, proposals --------------------------------------------- */
+
+/* Owned by authz (src/authz/authz.h is the domain's face; these are only the
+ * rows). Every table of this area is append-only: SQLite triggers refuse
+ * UPDATE and DELETE, so a change is always a new row, and every row carries
+ * jseq, the journal entry that covers it. Times are Unix seconds (UTC).
+ *   users            one row per user: name, display name, public key
+ *   user_credentials password hash + encrypted Ed25519 secret key; the
+ *                    newest row of a user is the current one
+ *   role_events      grant / revoke of a role; the newest event per
+ *                    (user, role) decides
+ *   proposals        two-person review: kind, payload, proposer, expiry
+ *   proposal_events  review / approve / refuse / apply steps (one each) */
+
+#define FG_STORE_USER_MAX 64       /* bytes of a user name, NUL included */
+#define FG_STORE_DISPLAY_MAX 128   /* bytes of a display name, NUL included */
+#define FG_STORE_ROLES_MAX 512     /* bytes of a `;`-joined role list */
+#define FG_STORE_KIND_MAX 32       /* bytes of a proposal kind */
+#define FG_STORE_PWHASH_MAX 128    /* crypto_pwhash_STRBYTES */
+#define FG_STORE_SK_BOX_BYTES 80   /* secretbox of a 64-byte Ed25519 key */
+
+typedef struct fg_store_user {
+  char name[FG_STORE_USER_MAX];
+  char display_name[FG_STORE_DISPLAY_MAX];
+  uint8_t public_key[32];
+  int64_t created_s;
+} fg_store_user;
+
+typedef struct fg_store_cred {
+  char password_hash[FG_STORE_PWHASH_MAX]; /* crypto_pwhash_str (Argon2id) */
+  uint8_t key_salt[16];                    /* crypto_pwhash_SALTBYTES */
+  uint8_t key_nonce[24];                   /* crypto_secretbox_NONCEBYTES */
+  uint8_t sk_box[FG_STORE_SK_BOX_BYTES];   /* secretbox(Ed25519 sk) */
+  int64_t opslimit;
+  int64_t memlimit_bytes;
+  int64_t password_set_s;
+  bool must_change;
+} fg_store_cred;
+
+/* Insert a user (fails with FG_EINPUT when the name exists). */
+int fg_store_user_add(fg_store *s, const fg_store_user *u, int64_t jseq, fg_err *err);
+/* Read a user; *found is false when there is none. */
+int fg_store_user_get(fg_store *s, const char *name, fg_store_user *u, bool *found,
+                      fg_err *err);
+/* Call fn for every user in name order; fn returns non-zero to stop. */
+typedef int (*fg_store_user_fn)(void *ud, const fg_store_user *u);
+int fg_store_user_each(fg_store *s, fg_store_user_fn fn, void *ud, fg_err *err);
+/* Append a credential row (the user's current one from now on). */
+int fg_store_cred_add(fg_store *s, const char *user, const fg_store_cred *c, int64_t jseq,
+                      fg_err *err);
+/* The current credential of a user; *found false when none. */
+int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *found,
+                      fg_err *err);
+/* Append a grant (grant=true) or revoke of role for user. proposal_id is 0
+ * for the roster given to init. */
+int fg_store_role_event(fg_store *s, const char *user, const char *role, bool grant,
+                        int64_t proposal_id, int64_t jseq, fg_err *err);
+/* Current roles of user, sorted, `;`-joined into out (empty when none). */
+int fg_store_user_roles(fg_store *s, const char *user, char *out, size_t out_size,
+                        fg_err *err);
+/* Number of consecutive refused logins (journal action "authn.refused" with
+ * reason "password") of user since the user's last signed journal entry or
+ * the last "user.unlock" / "user.passwd" entry naming the user. The journal
+ * is the source of truth: a refused login adds a journal entry and nothing
+ * else. */
+int fg_store_authn_failures(fg_store *s, const char *user, int64_t *n, fg_err *err);
+
+typedef struct fg_store_proposal {
+  int64_t id;
+  char kind[FG_STORE_KIND_MAX];
+  char *payload; /* heap (canonical JSON); fg_store_proposal_clear frees */
+  char proposer[FG_STORE_USER_MAX];
+  int64_t created_s, expires_s;
+  /* steps taken so far ("" / 0 when not taken) */
+  char reviewer[FG_STORE_USER_MAX];
+  char approver[FG_STORE_USER_MAX];
+  char refused_by[FG_STORE_USER_MAX];
+  bool applied;
+} fg_store_proposal;
+void fg_store_proposal_clear(fg_store_proposal *p);
+/* The id the next fg_store_proposal_add will get (inside a transaction). */
+int fg_store_proposal_next_id(fg_store *s, int64_t *id, fg_err *err);
+/* Insert a proposal with id p->id (from fg_store_proposal_next_id). */
+int fg_store_proposal_add(fg_store *s, const fg_store_proposal *p, int64_t jseq, fg_err *err);
+/* Read a proposal with its steps; *found false when absent. The caller
+ * clears p with fg_store_proposal_clear. */
+int fg_store_proposal_get(fg_store *s, int64_t id, fg_store_proposal *p, bool *found,
+                          fg_err *err);
+/* Append a step: "review", "approve", "refuse" or "apply" (each at most once). */
+int fg_store_proposal_step(fg_store *s, int64_t id, const char *step, const char *actor,
+                           int64_t at_s, int64_t jseq, fg_err *err);
+/* Call fn for every proposal in id order (p is valid during the call). */
+typedef int (*fg_store_proposal_fn)(void *ud, const fg_store_proposal *p);
+int fg_store_proposal_each(fg_store *s, fg_store_proposal_fn fn, void *ud, fg_err *err);
 
 #endif

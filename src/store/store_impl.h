@@ -24,7 +24,15 @@ struct fg_store {
   char *path;
   bool read_only;
   int tx_depth;
+  /* import: prepared per standard table on first use, finalized at close */
+  sqlite3_stmt *insert_stmt[FG_T_COUNT];
+  sqlite3_stmt *get_row_stmt[FG_T_COUNT];
 };
+
+/* Finalize the statements the import area prepared (called by close). */
+void fg_sqlite_import_close(fg_store *s);
+/* Reset (not finalize) them, so no read is pending at commit/rollback. */
+void fg_sqlite_import_reset(fg_store *s);
 
 extern const char *const fg_sqlite_ddl_screen;
 extern const char *const fg_sqlite_ddl_config;

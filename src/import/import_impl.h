@@ -1,0 +1,59 @@
+/*
+ * import_impl.h — private to src/import: the state of one import run
+ * shared by import.c (directory, batch, transaction, result) and
+ * import_row.c (header, fields, keys, references, rows).
+ */
+#ifndef FG_IMPORT_IMPORT_IMPL_H
+#define FG_IMPORT_IMPORT_IMPL_H
+
+#include <stdio.h>
+
+#include "csv/csv.h"
+#include "import/import.h"
+#include "import/import_keyset.h"
+
+/* Rows between two progress reports. */
+#define FG_IMPORT_PROGRESS_ROWS 65536
+/* Longest reason kept for one rejected row (bytes). */
+#define FG_IMPORT_REASON_LEN_MAX 4096
+
+/* Per standard table: what import knows of its keys and reference targets.
+ * keys: key bytes -> tag: > 0 the rowid of a row stored by an earlier
+ * batch, < 0 minus the line of a row of this batch. refs: values of the
+ * column other tables reference (column 0) — the same set as keys when the
+ * key is that single column. rejected (quarantine cascade): referenced
+ * value of a rejected row -> index of its first rejection in fg_imp.roots. */
+typedef struct fg_imp_table {
+  fg_keyset keys;
+  fg_keyset refs_own;
+  fg_keyset *refs;
+  fg_keyset rejected;
+  bool keys_loaded, refs_loaded;
+  bool present; /* some batch, this one included, brought the table */
+  bool in_batch;
+} fg_imp_table;
+
+typedef struct fg_imp {
+  fg_store *s;
+  const fg_import_opts *o;
+  fg_import_result *r;
+  int64_t batch_id;
+  bool quarantine;
+  bool storing; /* false once an atomic batch has an error: only validate */
+  FILE *reject;
+  fg_imp_table tabs[FG_T_COUNT];
+  char **roots; /* "file:line" of first rejections */
+  size_t nroots, roots_cap;
+  uint64_t done_bytes, total_bytes;
+} fg_imp;
+
+/* Record a problem: listed up to FG_IMPORT_ERRORS_LISTED_MAX, always counted. */
+void fg_imp_error(fg_imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fg_imp_notice(fg_imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Load the key set / reference set of table t from the store (once). */
+int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err);
+int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err);
+/* Read every record of one open file (header first) into the batch. */
+int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err);
+
+#endif

@@ -1,0 +1,447 @@
+/*
+ * import_row.c — reading one standard file into the batch: the header
+ * (columns by name, any order, case-insensitive; unknown columns noticed
+ * once; duplicates and missing required columns refused), then every
+ * record: each field judged alone (data-standard.md "What import checks"),
+ * its key against this batch and earlier ones, its references, and then
+ * stored, counted unchanged, or rejected (listed as an error in atomic mode,
+ * written to the reject file in quarantine mode, with the cascade).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fields/fields.h"
+#include "import/import_impl.h"
+#include "import/import_sets.h"
+
+enum {
+  FG_IMP_VALUE_SHOWN_MAX = 200, /* bytes of a value quoted in a message */
+  FG_IMP_HEADER_NAME_MAX = 128,
+  FG_IMP_PID_BYTES = 19,
+};
+
+typedef struct fg_imp_file_ctx {
+  fg_imp *im;
+  fg_import_file *f;
+  const fg_table *t;
+  const char *fname;
+  int colmap[FG_CSV_FIELDS_MAX]; /* field position -> schema column, -1 unknown */
+  int pos[FG_MAX_COLS];          /* schema column -> 1-based field position, 0 absent */
+  int nheader;
+  bool is_target; /* other tables reference this one */
+  const fg_csv_record *rec;
+  fg_value vals[FG_MAX_COLS];
+  char pid[FG_MAX_COLS][FG_IMP_PID_BYTES];
+  int nrow_errs;
+  int ncascade;         /* of nrow_errs: references to rejected rows */
+  int64_t cascade_root; /* index in im->roots, -1 none */
+  fg_buf reason, key, msg;
+} fg_imp_file_ctx;
+
+/* Add " (value)" to b, cut at a UTF-8 boundary when long. */
+static void fg_imp_add_value(fg_buf *b, const char *s, size_t n) {
+  if (n == 0) return;
+  size_t k = FG_MIN(n, (size_t)FG_IMP_VALUE_SHOWN_MAX);
+  while (k < n && k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+  fg_buf_adds(b, " (");
+  fg_buf_add(b, s, k);
+  fg_buf_adds(b, k < n ? "…)" : ")");
+}
+
+/* One problem of the current row: `file:line:column: name: what (value)`,
+ * or `file:line: what` when col < 0. */
+static void fg_imp_row_problem(fg_imp_file_ctx *fc, int col, const char *what, const char *s,
+                               size_t n) {
+  fg_buf *m = &fc->msg;
+  fg_buf_reset(m);
+  if (col >= 0)
+    fg_buf_addf(m, "%s:%lld:%d: %s: %s", fc->fname, (long long)fc->rec->line, fc->pos[col],
+                fc->t->cols[col].name, what);
+  else
+    fg_buf_addf(m, "%s:%lld: %s", fc->fname, (long long)fc->rec->line, what);
+  fg_imp_add_value(m, s, n);
+  fc->nrow_errs++;
+  if (fc->im->quarantine) {
+    if (fc->reason.len + m->len < FG_IMPORT_REASON_LEN_MAX) {
+      if (fc->reason.len) fg_buf_adds(&fc->reason, "; ");
+      fg_buf_add(&fc->reason, m->buf, m->len);
+    }
+  } else {
+    fg_imp_error(fc->im, "%s", m->buf);
+  }
+}
+
+static bool fg_imp_enum_ok(const fg_column *col, const char *s, size_t n) {
+  for (const char *const *v = col->enum_values; *v; v++)
+    if (strlen(*v) == n && memcmp(*v, s, n) == 0) return true;
+  return false;
+}
+
+static void fg_imp_enum_error(fg_imp_file_ctx *fc, int c, const char *s, size_t n) {
+  fg_buf what = FG_BUF_INIT;
+  fg_buf_adds(&what, "不是允许的代码之一 [");
+  for (const char *const *v = fc->t->cols[c].enum_values; *v; v++)
+    fg_buf_addf(&what, "%s%s", v == fc->t->cols[c].enum_values ? "" : " ", *v);
+  fg_buf_adds(&what, "]");
+  fg_imp_row_problem(fc, c, what.buf, s, n);
+  fg_buf_free(&what);
+}
+
+/* Judge and convert field s[0..n) of schema column c into vals[c]; the
+ * message of a wrong value, or NULL. */
+static const char *fg_imp_convert(fg_imp_file_ctx *fc, int c, const char *s, size_t n) {
+  const fg_column *col = &fc->t->cols[c];
+  fg_value *v = &fc->vals[c];
+  const int ni = n > 64 ? 64 : (int)n; /* longer never parses as date/month/time */
+  int year = 0;
+  fg_day day;
+  fg_month month;
+  int64_t ts;
+  switch (col->type) {
+  case FG_COL_TEXT:
+  case FG_COL_ID:
+    return NULL;
+  case FG_COL_PERSON_ID:
+    if (!fg_person_id_normalize(s, n, fc->pid[c])) return "身份证号应为 1-18 位 ASCII 字母或数字";
+    v->s = fc->pid[c];
+    return NULL;
+  case FG_COL_USCC:
+    return fg_gb32100_valid(s, n) ? NULL : "不是有效的统一社会信用代码，按 GB 32100 校验";
+  case FG_COL_REGION:
+    return fg_region_ok(s, n) ? NULL : "行政区划代码应为 6 位数字，前两位为省级代码";
+  case FG_COL_DATE:
+    return n == 10 && fg_parse_day(s, ni, &day) ? NULL
+                                               : "不是有效日期，应为 1900-01-01 至 2099-12-31 间的 YYYY-MM-DD";
+  case FG_COL_MONTH:
+    return n == 7 && fg_parse_month(s, ni, &month) ? NULL : "不是有效月份，应为 YYYY-MM，月份 01-12";
+  case FG_COL_TIMESTAMP:
+    return n == 19 && fg_parse_timestamp(s, ni, &ts) ? NULL
+                                                     : "不是有效时间，应为 YYYY-MM-DDTHH:MM:SS";
+  case FG_COL_YEAR:
+    if (!fg_parse_year(s, n, &year)) return "年份应为 4 位数字";
+    v->i = year;
+    return NULL;
+  case FG_COL_MONEY:
+    return fg_parse_money(s, n, &v->i) ? NULL
+                                       : "金额应为元，非负，最多 13 位整数和 2 位小数";
+  case FG_COL_QTY:
+    return fg_parse_qty(s, n, &v->i) ? NULL : "数量应为非负小数，最多 3 位小数";
+  case FG_COL_UINT:
+    return fg_parse_uint(s, n, &v->i) ? NULL : "应为非负整数，只含数字";
+  case FG_COL_ENUM:
+    return fg_imp_enum_ok(col, s, n) ? NULL : "";
+  }
+  return "未知的列类型";
+}
+
+static void fg_imp_field(fg_imp_file_ctx *fc, int c, const char *s, size_t n) {
+  fg_value *v = &fc->vals[c];
+  if (n == 0) {
+    if (fc->t->cols[c].required) fg_imp_row_problem(fc, c, "必填字段为空", NULL, 0);
+    return;
+  }
+  *v = (fg_value){false, 0, s, (int)n};
+  const char *what = fg_imp_convert(fc, c, s, n);
+  if (what == NULL) return;
+  if (what[0] == '\0')
+    fg_imp_enum_error(fc, c, s, n);
+  else
+    fg_imp_row_problem(fc, c, what, s, n);
+  *v = (fg_value){true, 0, NULL, 0};
+}
+
+/* Human-readable key: "name=value, name=value". */
+static void fg_imp_key_text(fg_imp_file_ctx *fc, fg_buf *b) {
+  for (int k = 0; k < fc->t->nkey; k++) {
+    const int c = fc->t->key_cols[k];
+    const fg_value *v = &fc->vals[c];
+    fg_buf_addf(b, "%s%s=", k ? ", " : "", fc->t->cols[c].name);
+    if (fg_schema_sql_type(fc->t->cols[c].type)[0] == 'I')
+      fg_buf_addf(b, "%lld", (long long)v->i);
+    else
+      fg_buf_add(b, v->s, (size_t)v->n);
+  }
+}
+
+/* First column whose value differs from the stored row, or -1. */
+static int fg_imp_first_diff(fg_imp_file_ctx *fc, const fg_value *stored) {
+  for (int c = 0; c < fc->t->ncols; c++) {
+    const fg_value *a = &fc->vals[c], *b = &stored[c];
+    if (a->is_null != b->is_null) return c;
+    if (a->is_null) continue;
+    if (fg_schema_sql_type(fc->t->cols[c].type)[0] == 'I') {
+      if (a->i != b->i) return c;
+    } else if (a->n != b->n || memcmp(a->s, b->s, (size_t)a->n) != 0) {
+      return c;
+    }
+  }
+  return -1;
+}
+
+/* Key of the current row against this batch and earlier ones. Sets
+ * *unchanged when an earlier batch stored the same row; returns the tag
+ * slot of the key (NULL when the row has no complete key). */
+static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *err, int *rc) {
+  const fg_table *t = fc->t;
+  *unchanged = false;
+  if (t->nkey == 0) return NULL;
+  fg_buf_reset(&fc->key);
+  for (int k = 0; k < t->nkey; k++) {
+    const int c = t->key_cols[k];
+    if (fc->vals[c].is_null) return NULL;
+    fg_imp_key_add(&fc->key, &t->cols[c], &fc->vals[c]);
+  }
+  const int64_t line = fc->rec->line;
+  bool added = false;
+  int64_t *tag = fg_keyset_put(&fc->im->tabs[t->id].keys, fc->key.buf, fc->key.len,
+                               fg_imp_tag_batch(line, false), &added);
+  if (added) return tag;
+  fg_buf what = FG_BUF_INIT;
+  fg_buf_adds(&what, "重复的键 ");
+  fg_imp_key_text(fc, &what);
+  if (fg_imp_tag_in_batch(*tag)) {
+    fg_buf_addf(&what, "，与本批第 %lld 行相同", (long long)fg_imp_tag_line(*tag));
+    fg_imp_row_problem(fc, t->key_cols[0], what.buf, NULL, 0);
+  } else {
+    fg_value stored[FG_MAX_COLS];
+    bool found = false;
+    *rc = fg_store_get_row(fc->im->s, t->id, *tag, stored, &found, err);
+    const int d = (*rc == 0 && found) ? fg_imp_first_diff(fc, stored) : -1;
+    if (d < 0) {
+      *unchanged = *rc == 0;
+    } else {
+      fg_buf_reset(&what);
+      fg_buf_adds(&what, "键 ");
+      fg_imp_key_text(fc, &what);
+      fg_buf_addf(&what, " 已由此前的批次存入，而本行的 %s 不同，更正须另行报送，不能覆盖",
+                  t->cols[d].name);
+      const fg_value *v = &fc->vals[d];
+      char num[32];
+      const bool is_int = fg_schema_sql_type(t->cols[d].type)[0] == 'I';
+      if (is_int && !v->is_null) snprintf(num, sizeof num, "%lld", (long long)v->i);
+      const int col = fc->pos[d] > 0 ? d : t->key_cols[0];
+      fg_imp_row_problem(fc, col, what.buf, v->is_null ? NULL : is_int ? num : v->s,
+                         v->is_null ? 0 : is_int ? strlen(num) : (size_t)v->n);
+    }
+  }
+  fg_buf_free(&what);
+  return tag;
+}
+
+/* References of the current row (only to tables some batch brought). */
+static void fg_imp_check_refs(fg_imp_file_ctx *fc) {
+  fc->cascade_root = -1;
+  fc->ncascade = 0;
+  for (int c = 0; c < fc->t->ncols; c++) {
+    const int rt = fc->t->cols[c].ref_table;
+    const fg_value *v = &fc->vals[c];
+    if (rt < 0 || v->is_null || !fc->im->tabs[rt].present) continue;
+    fg_imp_table *target = &fc->im->tabs[rt];
+    assert(target->refs != NULL);
+    const int64_t *tag = fg_keyset_find(target->refs, v->s, (size_t)v->n);
+    if (tag != NULL && !fg_imp_tag_rejected(*tag)) continue;
+    const int64_t *root = fg_keyset_find(&target->rejected, v->s, (size_t)v->n);
+    if (root != NULL) {
+      if (fc->cascade_root < 0) fc->cascade_root = *root;
+      if (!fc->im->quarantine) continue; /* its own error is already listed */
+      fc->ncascade++;
+      fg_buf what = FG_BUF_INIT;
+      fg_buf_addf(&what, "引用的 %s 行已被拒绝，首个被拒绝的行是 %s",
+                  fg_schema_table(rt)->name, fc->im->roots[*root]);
+      fg_imp_row_problem(fc, c, what.buf, v->s, (size_t)v->n);
+      fg_buf_free(&what);
+      continue;
+    }
+    fg_buf what = FG_BUF_INIT;
+    fg_buf_addf(&what, "%s 中没有 %s 为此值的行", fg_schema_table(rt)->name,
+                fg_schema_table(rt)->cols[fc->t->cols[c].ref_col].name);
+    fg_imp_row_problem(fc, c, what.buf, v->s, (size_t)v->n);
+    fg_buf_free(&what);
+  }
+}
+
+static void fg_imp_csv_field(FILE *f, const char *s, size_t n) {
+  fputc('"', f);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') fputc('"', f);
+    fputc(s[i], f);
+  }
+  fputc('"', f);
+}
+
+/* The row is rejected: count it, note its key and referenced value as
+ * rejected (cascade), write it to the reject file in quarantine mode. */
+static int fg_imp_reject(fg_imp_file_ctx *fc, int64_t *key_tag, fg_err *err) {
+  fg_imp *im = fc->im;
+  fc->f->rows_rejected++;
+  if (key_tag != NULL && fg_imp_tag_in_batch(*key_tag))
+    *key_tag = fg_imp_tag_batch(fc->rec->line, true);
+  /* A row with problems of its own starts a chain; one rejected only for
+   * pointing at a rejected row carries that row's first rejection on. */
+  int64_t root = fc->nrow_errs > fc->ncascade ? -1 : fc->cascade_root;
+  if (root < 0) {
+    if (im->nroots == im->roots_cap) {
+      im->roots_cap = im->roots_cap ? im->roots_cap * 2 : 64;
+      im->roots = fg_xrealloc(im->roots, im->roots_cap * sizeof *im->roots);
+    }
+    fg_buf b = FG_BUF_INIT;
+    fg_buf_addf(&b, "%s:%lld", fc->fname, (long long)fc->rec->line);
+    root = (int64_t)im->nroots;
+    im->roots[im->nroots++] = fg_buf_detach(&b);
+  }
+  if (fc->is_target && !fc->vals[0].is_null) {
+    bool added = false;
+    fg_keyset_put(&im->tabs[fc->t->id].rejected, fc->vals[0].s, (size_t)fc->vals[0].n, root,
+                  &added);
+  }
+  if (!im->quarantine) return 0;
+  im->r->nrejected++;
+  fprintf(im->reject, "%s,%lld,", fc->fname, (long long)fc->rec->line);
+  fg_imp_csv_field(im->reject, fc->reason.buf ? fc->reason.buf : "", fc->reason.len);
+  fputc(',', im->reject);
+  fg_imp_csv_field(im->reject, fc->rec->raw, fc->rec->raw_n);
+  if (fputc('\n', im->reject) == EOF)
+    return fg_errf(err, FG_EIO, "无法写入隔离文件 %s", im->o->quarantine_path);
+  return 0;
+}
+
+/* Store the current row (or, once an atomic batch has failed, only
+ * remember it) and make it a reference target. */
+static int fg_imp_store(fg_imp_file_ctx *fc, fg_err *err) {
+  fg_imp *im = fc->im;
+  if (im->storing) {
+    int64_t rowid = 0;
+    const int rc =
+        fg_store_insert(im->s, fc->t->id, im->batch_id, fc->rec->line, fc->vals, &rowid, err);
+    if (rc) return rc;
+    if (fc->f->rows_stored == 0) fc->f->rowid_first = rowid;
+    assert(fc->f->rows_stored == 0 || rowid == fc->f->rowid_last + 1);
+    fc->f->rowid_last = rowid;
+  }
+  fc->f->rows_stored++;
+  fg_imp_table *it = &im->tabs[fc->t->id];
+  if (fc->is_target && it->refs == &it->refs_own && it->refs_loaded) {
+    bool added = false;
+    fg_keyset_put(&it->refs_own, fc->vals[0].s, (size_t)fc->vals[0].n, 1, &added);
+  }
+  return 0;
+}
+
+static int fg_imp_row(fg_imp_file_ctx *fc, const fg_csv_record *rec, fg_err *err) {
+  fc->rec = rec;
+  fc->nrow_errs = 0;
+  fc->ncascade = 0;
+  fc->cascade_root = -1;
+  fg_buf_reset(&fc->reason);
+  fc->f->rows_read++;
+  for (int c = 0; c < fc->t->ncols; c++) fc->vals[c] = (fg_value){true, 0, NULL, 0};
+  if (rec->nf != fc->nheader) {
+    char what[128];
+    snprintf(what, sizeof what, "本行有 %d 个字段，而表头有 %d 个", rec->nf, fc->nheader);
+    fg_imp_row_problem(fc, -1, what, NULL, 0);
+    return fg_imp_reject(fc, NULL, err);
+  }
+  for (int i = 0; i < rec->nf; i++)
+    if (fc->colmap[i] >= 0) fg_imp_field(fc, fc->colmap[i], rec->f[i].s, rec->f[i].n);
+  bool unchanged = false;
+  int rc = 0;
+  int64_t *tag = fg_imp_check_key(fc, &unchanged, err, &rc);
+  if (rc) return rc;
+  fg_imp_check_refs(fc);
+  if (fc->nrow_errs > 0 || fc->cascade_root >= 0) return fg_imp_reject(fc, tag, err);
+  if (unchanged) {
+    *tag = fg_imp_tag_batch(rec->line, false);
+    fc->f->rows_unchanged++;
+    return 0;
+  }
+  return fg_imp_store(fc, err);
+}
+
+/* Copy a header name for lookup; false when too long to be a column. */
+static bool fg_imp_header_name(const fg_csv_field *h, char *out) {
+  if (h->n >= FG_IMP_HEADER_NAME_MAX) return false;
+  memcpy(out, h->s, h->n);
+  out[h->n] = '\0';
+  return true;
+}
+
+/* Map the header row; file-level problems are errors of the batch. */
+static void fg_imp_header(fg_imp_file_ctx *fc, const fg_csv_record *h) {
+  fg_imp *im = fc->im;
+  fc->nheader = h->nf;
+  fg_buf unknown = FG_BUF_INIT;
+  for (int i = 0; i < h->nf; i++) {
+    char name[FG_IMP_HEADER_NAME_MAX];
+    const int c = fg_imp_header_name(&h->f[i], name) ? fg_schema_col(fc->t, name) : -1;
+    fc->colmap[i] = c;
+    for (int j = 0; j < i; j++) {
+      if (h->f[j].n == h->f[i].n && strncasecmp(h->f[j].s, h->f[i].s, h->f[i].n) == 0) {
+        fg_imp_error(im, "%s:%lld: 表头中的列重复: %.*s (第 %d 列和第 %d 列)", fc->fname,
+                     (long long)h->line, (int)h->f[i].n, h->f[i].s, j + 1, i + 1);
+        fc->colmap[i] = -1;
+        break;
+      }
+    }
+    if (c >= 0 && fc->colmap[i] >= 0) {
+      fc->pos[c] = i + 1;
+    } else if (c < 0) {
+      fg_buf_addf(&unknown, "%s%.*s", unknown.len ? ", " : "", (int)h->f[i].n, h->f[i].s);
+    }
+  }
+  if (unknown.len > 0)
+    fg_imp_notice(im, "注意: %s: 以下列不属于数据标准，已忽略: %s", fc->fname, unknown.buf);
+  fg_buf_free(&unknown);
+  for (int c = 0; c < fc->t->ncols; c++)
+    if (fc->t->cols[c].required && fc->pos[c] == 0)
+      fg_imp_error(im, "%s:%lld: 缺少必填列 %s", fc->fname, (long long)h->line,
+                   fc->t->cols[c].name);
+}
+
+static bool fg_imp_is_target(fg_table_id t) {
+  for (int u = 0; u < FG_T_COUNT; u++) {
+    const fg_table *tab = fg_schema_table(u);
+    for (int c = 0; c < tab->ncols; c++)
+      if (tab->cols[c].ref_table == (int)t) return true;
+  }
+  return false;
+}
+
+static void fg_imp_progress(fg_imp *im, const fg_csv *c) {
+  if (im->o->progress != NULL)
+    im->o->progress(im->o->progress_ud, im->done_bytes + fg_csv_offset(c), im->total_bytes);
+}
+
+int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err) {
+  assert(im != NULL && f != NULL && c != NULL);
+  fg_imp_file_ctx *fc = fg_xcalloc(1, sizeof *fc);
+  fc->im = im;
+  fc->f = f;
+  fc->t = fg_schema_table(f->table);
+  fc->fname = fc->t->file;
+  fc->is_target = fg_imp_is_target(f->table);
+  const int64_t errors_before = im->r->nerrors;
+  fg_csv_record rec;
+  fg_err cerr = {0};
+  int got = fg_csv_next(c, &rec, &cerr);
+  int rc = 0;
+  if (got == 0) fg_imp_error(im, "%s:1: 文件为空，缺少表头行", fc->fname);
+  if (got > 0) fg_imp_header(fc, &rec);
+  const bool header_ok = im->r->nerrors == errors_before;
+  while (got > 0 && header_ok && rc == 0) {
+    got = fg_csv_next(c, &rec, &cerr);
+    if (got > 0) rc = fg_imp_row(fc, &rec, err);
+    if (got > 0 && f->rows_read % FG_IMPORT_PROGRESS_ROWS == 0) fg_imp_progress(im, c);
+  }
+  if (got < 0 && (cerr.code == FG_EINPUT || cerr.code == FG_ELIMIT))
+    fg_imp_error(im, "%s", cerr.msg);
+  else if (got < 0 && rc == 0)
+    rc = fg_errf(err, cerr.code, "%s", cerr.msg);
+  im->done_bytes += fg_csv_size(c);
+  fg_imp_progress(im, c);
+  fg_buf_free(&fc->reason);
+  fg_buf_free(&fc->key);
+  fg_buf_free(&fc->msg);
+  free(fc);
+  return rc;
+}

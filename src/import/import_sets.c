@@ -1,0 +1,82 @@
+/*
+ * import_sets.c — loading the importer's in-memory key and reference sets
+ * (import_keyset.h) from the store, and the canonical key bytes shared by
+ * stored rows and rows being read: the key columns' values (INTEGER ones
+ * in decimal) joined by 0x1F.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "import/import_impl.h"
+#include "import/import_sets.h"
+
+enum { FG_IMP_KEY_SEP = 0x1f, FG_IMP_INT_TEXT_MAX = 24 };
+
+void fg_imp_key_add(fg_buf *b, const fg_column *col, const fg_value *v) {
+  assert(b != NULL && col != NULL && v != NULL && !v->is_null);
+  if (b->len > 0) fg_buf_addc(b, FG_IMP_KEY_SEP);
+  if (fg_schema_sql_type(col->type)[0] == 'I') {
+    char tmp[FG_IMP_INT_TEXT_MAX];
+    const int n = snprintf(tmp, sizeof tmp, "%" PRId64, v->i);
+    fg_buf_add(b, tmp, (size_t)n);
+  } else {
+    fg_buf_add(b, v->s, (size_t)v->n);
+  }
+}
+
+typedef struct fg_imp_load_ctx {
+  const fg_table *t;
+  const int *cols;
+  int ncols;
+  fg_keyset *set;
+  fg_buf key;
+} fg_imp_load_ctx;
+
+static int fg_imp_load_row(void *ud, int64_t rowid, const fg_value *vals) {
+  fg_imp_load_ctx *lc = ud;
+  assert(rowid > 0);
+  fg_buf_reset(&lc->key);
+  for (int i = 0; i < lc->ncols; i++) {
+    if (vals[i].is_null) return 0; /* a key column is required: only a hand-edited store */
+    fg_imp_key_add(&lc->key, &lc->t->cols[lc->cols[i]], &vals[i]);
+  }
+  bool added = false;
+  fg_keyset_put(lc->set, lc->key.buf ? lc->key.buf : "", lc->key.len, rowid, &added);
+  return 0;
+}
+
+static int fg_imp_load(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg_keyset *set,
+                       fg_err *err) {
+  fg_imp_load_ctx lc = {fg_schema_table(t), cols, ncols, set, FG_BUF_INIT};
+  const int rc = fg_store_scan_cols(im->s, t, cols, ncols, fg_imp_load_row, &lc, err);
+  fg_buf_free(&lc.key);
+  return rc;
+}
+
+int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err) {
+  fg_imp_table *it = &im->tabs[t];
+  if (it->keys_loaded) return 0;
+  const fg_table *tab = fg_schema_table(t);
+  assert(tab->nkey > 0 && tab->nkey <= FG_MAX_KEY_COLS);
+  it->keys_loaded = true;
+  return fg_imp_load(im, t, tab->key_cols, tab->nkey, &it->keys, err);
+}
+
+bool fg_imp_refs_are_keys(fg_table_id t) {
+  const fg_table *tab = fg_schema_table(t);
+  return tab->nkey == 1 && tab->key_cols[0] == 0;
+}
+
+int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err) {
+  fg_imp_table *it = &im->tabs[t];
+  if (it->refs_loaded) return 0;
+  it->refs_loaded = true;
+  if (fg_imp_refs_are_keys(t)) {
+    it->refs = &it->keys;
+    return fg_imp_load_keys(im, t, err);
+  }
+  static const int col0[1] = {0};
+  it->refs = &it->refs_own;
+  return fg_imp_load(im, t, col0, 1, &it->refs_own, err);
+}

@@ -1,0 +1,327 @@
+/*
+ * store_sqlite.c — the core of the SQLite store (store.h "core"): creating
+ * and opening the file, forward migrations, transactions, and reading the
+ * standard tables back (scan, count, presence).
+ *
+ * Schema versions are an array of migration steps; schema_meta records each
+ * applied step. Version 1 creates one table per table of the data standard
+ * (same names and columns, types from fg_schema_sql_type, plus _batch and
+ * _line), the batch bookkeeping (batches, batch_files) and then the DDL of
+ * the other areas (screen, config, journal, authz) from their own files.
+ *
+ * Keys and partitioning: the standard tables are plain rowid tables with no
+ * SQL key index. The importer keeps keys and reference targets in memory
+ * hash sets (loaded once per batch by fg_store_scan_cols), so the bulk
+ * insert touches only the table b-tree. No row's identity depends on
+ * anything but its table's rowid and its own columns, and every person
+ * fact carries person_id, so the fact tables can later be partitioned by
+ * person_id (e.g. contributions_p00..pNN, or PostgreSQL partitions)
+ * without changing the importer's key logic.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store_impl.h"
+
+enum {
+  FG_STORE_PAGE_SIZE_BYTES = 8192,
+  FG_STORE_BUSY_TIMEOUT_MS = 30000,
+};
+
+int fg_sqlite_err(fg_store *s, fg_err *err, const char *what) {
+  assert(s != NULL && what != NULL);
+  const char *m = s->db ? sqlite3_errmsg(s->db) : "no connection";
+  return fg_errf(err, FG_EDB, "数据库错误 (%s): %s", what, m);
+}
+
+static int fg_sqlite_exec(fg_store *s, const char *sql, fg_err *err) {
+  assert(s != NULL && s->db != NULL && sql != NULL);
+  char *msg = NULL;
+  if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    fg_errf(err, FG_EDB, "数据库错误: %s (%.200s)", msg ? msg : "?", sql);
+    sqlite3_free(msg);
+    return FG_EDB;
+  }
+  return 0;
+}
+
+/* CREATE TABLE for one standard table, derived from the schema. */
+static void fg_sqlite_table_ddl(const fg_table *t, fg_buf *b) {
+  assert(t != NULL && t->ncols > 0 && t->ncols <= FG_MAX_COLS);
+  fg_buf_addf(b, "CREATE TABLE %s (", t->name);
+  for (int i = 0; i < t->ncols; i++) {
+    const fg_column *c = &t->cols[i];
+    fg_buf_addf(b, "%s %s%s, ", c->name, fg_schema_sql_type(c->type),
+                c->required ? " NOT NULL" : "");
+  }
+  fg_buf_adds(b, "_batch INTEGER NOT NULL, _line INTEGER NOT NULL);\n");
+}
+
+static const char fg_sqlite_ddl_batches[] =
+    "CREATE TABLE batches (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL,"
+    " finished_at TEXT, actor TEXT NOT NULL,"
+    " mode TEXT NOT NULL CHECK (mode IN ('atomic','quarantine')),"
+    " status TEXT NOT NULL);\n"
+    "CREATE TABLE batch_files (batch INTEGER NOT NULL REFERENCES batches(id),"
+    " table_name TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " bytes INTEGER NOT NULL, encoding TEXT NOT NULL, rows_read INTEGER NOT NULL,"
+    " rows_stored INTEGER NOT NULL, rows_unchanged INTEGER NOT NULL,"
+    " rows_rejected INTEGER NOT NULL);\n"
+    "CREATE INDEX batch_files_table_sha ON batch_files(table_name, sha256);\n";
+
+static int fg_sqlite_migrate_v1(fg_store *s, fg_err *err) {
+  fg_buf b = FG_BUF_INIT;
+  for (int t = 0; t < FG_T_COUNT; t++) fg_sqlite_table_ddl(fg_schema_table(t), &b);
+  fg_buf_adds(&b, fg_sqlite_ddl_batches);
+  int rc = fg_sqlite_exec(s, b.buf, err);
+  fg_buf_free(&b);
+  const char *const areas[] = {fg_sqlite_ddl_screen, fg_sqlite_ddl_config,
+                               fg_sqlite_ddl_journal, fg_sqlite_ddl_authz};
+  for (size_t i = 0; rc == 0 && i < FG_ARRAY_LEN(areas); i++)
+    if (areas[i] != NULL && areas[i][0] != '\0') rc = fg_sqlite_exec(s, areas[i], err);
+  return rc;
+}
+
+typedef struct fg_migration {
+  int version;
+  int (*apply)(fg_store *s, fg_err *err);
+} fg_migration;
+
+/* Forward migrations, in order; version N's step turns N-1 into N. */
+static const fg_migration fg_migrations[] = {
+    {1, fg_sqlite_migrate_v1},
+};
+
+int fg_store_schema_version(fg_store *s) {
+  assert(s != NULL && s->db != NULL);
+  sqlite3_stmt *st = NULL;
+  int v = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_meta", -1, &st, NULL) ==
+      SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+static int fg_sqlite_migrate(fg_store *s, fg_err *err) {
+  assert(!s->read_only);
+  int rc = fg_sqlite_exec(s,
+                          "CREATE TABLE IF NOT EXISTS schema_meta (version INTEGER PRIMARY KEY,"
+                          " applied_at TEXT NOT NULL)",
+                          err);
+  if (rc) return rc;
+  const int have = fg_store_schema_version(s);
+  if (have > FG_STORE_SCHEMA_VERSION)
+    return fg_errf(err, FG_EDB, "数据库的结构版本 %d 比本程序支持的 %d 新，请升级 fundguard", have,
+                   FG_STORE_SCHEMA_VERSION);
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_migrations); i++) {
+    const fg_migration *m = &fg_migrations[i];
+    assert(m->version == (int)i + 1);
+    if (m->version <= have) continue;
+    if ((rc = fg_store_begin(s, err)) != 0) return rc;
+    rc = m->apply(s, err);
+    if (rc == 0) {
+      char sql[128];
+      snprintf(sql, sizeof sql,
+               "INSERT INTO schema_meta VALUES (%d, strftime('%%Y-%%m-%%dT%%H:%%M:%%S',"
+               " 'now', '+8 hours'))",
+               m->version);
+      rc = fg_sqlite_exec(s, sql, err);
+    }
+    if (rc != 0) {
+      fg_store_rollback(s);
+      return rc;
+    }
+    if ((rc = fg_store_commit(s, err)) != 0) return rc;
+  }
+  return 0;
+}
+
+static int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **out,
+                             fg_err *err) {
+  fg_store *s = fg_xcalloc(1, sizeof *s);
+  s->path = fg_xstrdup(path);
+  s->read_only = read_only;
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    fg_errf(err, FG_EDB, "无法打开数据库 %s: %s", path,
+            s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    fg_store_close(s);
+    return FG_EDB;
+  }
+  sqlite3_busy_timeout(s->db, FG_STORE_BUSY_TIMEOUT_MS);
+  char pragmas[256];
+  snprintf(pragmas, sizeof pragmas,
+           "%sPRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;",
+           create ? "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; " : "");
+  _Static_assert(FG_STORE_PAGE_SIZE_BYTES == 8192, "page size in pragma text");
+  int rc = fg_sqlite_exec(s, pragmas, err);
+  if (rc) {
+    fg_store_close(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int fg_store_create(const char *path, fg_store **out, fg_err *err) {
+  assert(path != NULL && out != NULL);
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return fg_errf(err, FG_EINPUT, "%s 已存在，不会覆盖已有的数据库", path);
+  if (errno != ENOENT) return fg_errf(err, FG_EIO, "%s: %s", path, strerror(errno));
+  fg_store *s = NULL;
+  int rc = fg_sqlite_connect(path, false, true, &s, err);
+  if (rc) return rc;
+  if ((rc = fg_sqlite_migrate(s, err)) != 0) {
+    fg_store_close(s);
+    unlink(path);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err) {
+  assert(path != NULL && out != NULL);
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return fg_errf(err, FG_EIO, "数据库 %s 不存在 (先运行 fundguard init --db %s)", path, path);
+  fg_store *s = NULL;
+  int rc = fg_sqlite_connect(path, read_only, false, &s, err);
+  if (rc) return rc;
+  if (!read_only) rc = fg_sqlite_migrate(s, err);
+  if (rc == 0 && fg_store_schema_version(s) != FG_STORE_SCHEMA_VERSION)
+    rc = fg_errf(err, FG_EDB, "%s 不是 fundguard 数据库，或其结构版本 %d 不受支持", path,
+                 fg_store_schema_version(s));
+  if (rc) {
+    fg_store_close(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+void fg_store_close(fg_store *s) {
+  if (s == NULL) return;
+  if (s->db != NULL) {
+    fg_sqlite_import_close(s);
+    if (s->tx_depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(s->db);
+  }
+  free(s->path);
+  free(s);
+}
+
+int fg_store_begin(fg_store *s, fg_err *err) {
+  assert(s != NULL && s->tx_depth >= 0);
+  if (s->tx_depth == 0) {
+    int rc = fg_sqlite_exec(s, s->read_only ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    if (rc) return rc;
+  }
+  s->tx_depth++;
+  return 0;
+}
+
+int fg_store_commit(fg_store *s, fg_err *err) {
+  assert(s != NULL && s->tx_depth > 0);
+  if (s->tx_depth > 1) {
+    s->tx_depth--;
+    return 0;
+  }
+  fg_sqlite_import_reset(s);
+  int rc = fg_sqlite_exec(s, "COMMIT", err);
+  if (rc == 0) s->tx_depth = 0;
+  return rc;
+}
+
+void fg_store_rollback(fg_store *s) {
+  assert(s != NULL);
+  if (s->tx_depth == 0) return;
+  fg_sqlite_import_reset(s);
+  sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  s->tx_depth = 0;
+}
+
+/* Fill vals[i] from result column first+i according to the schema type. */
+static void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, const int *cols,
+                                int ncols, fg_value *vals) {
+  for (int i = 0; i < ncols; i++) {
+    const int c = cols ? cols[i] : i;
+    assert(c >= 0 && c < t->ncols);
+    fg_value *v = &vals[i];
+    v->is_null = sqlite3_column_type(st, first + i) == SQLITE_NULL;
+    v->i = 0;
+    v->s = NULL;
+    v->n = 0;
+    if (v->is_null) continue;
+    if (fg_schema_sql_type(t->cols[c].type)[0] == 'I') {
+      v->i = sqlite3_column_int64(st, first + i);
+    } else {
+      v->s = (const char *)sqlite3_column_text(st, first + i);
+      v->n = sqlite3_column_bytes(st, first + i);
+    }
+  }
+}
+
+int fg_store_scan_cols(fg_store *s, fg_table_id tid, const int *cols, int ncols, fg_row_fn fn,
+                       void *ud, fg_err *err) {
+  assert(s != NULL && fn != NULL && ncols >= 0 && ncols <= FG_MAX_COLS);
+  const fg_table *t = fg_schema_table(tid);
+  fg_buf sql = FG_BUF_INIT;
+  fg_buf_adds(&sql, "SELECT rowid");
+  for (int i = 0; i < ncols; i++) fg_buf_addf(&sql, ", %s", t->cols[cols ? cols[i] : i].name);
+  fg_buf_addf(&sql, " FROM %s ORDER BY rowid", t->name);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL);
+  fg_buf_free(&sql);
+  if (rc != SQLITE_OK) return fg_sqlite_err(s, err, t->name);
+  fg_value vals[FG_MAX_COLS];
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_sqlite_read_vals(st, 1, t, cols, ncols, vals);
+    ret = fn(ud, sqlite3_column_int64(st, 0), vals);
+    if (ret != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, t->name);
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int fg_store_scan(fg_store *s, fg_table_id t, fg_row_fn fn, void *ud, fg_err *err) {
+  return fg_store_scan_cols(s, t, NULL, fg_schema_table(t)->ncols, fn, ud, err);
+}
+
+static int64_t fg_sqlite_int_query(fg_store *s, const char *sql, const char *text_arg) {
+  sqlite3_stmt *st = NULL;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (text_arg) sqlite3_bind_text(st, 1, text_arg, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+int64_t fg_store_count(fg_store *s, fg_table_id tid) {
+  assert(s != NULL);
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", fg_schema_table(tid)->name);
+  return fg_sqlite_int_query(s, sql, NULL);
+}
+
+bool fg_store_table_present(fg_store *s, fg_table_id tid) {
+  assert(s != NULL);
+  return fg_sqlite_int_query(s, "SELECT count(*) FROM batch_files WHERE table_name = ?1",
+                             fg_schema_table(tid)->name) > 0;
+}
+
+int64_t fg_store_batch_count(fg_store *s) {
+  assert(s != NULL);
+  return fg_sqlite_int_query(s, "SELECT count(*) FROM batches", NULL);
+}

@@ -1,0 +1,207 @@
+/*
+ * store_sqlite_import.c — SQLite side of import (store.h "import"): batch
+ * records, the byte-identical file lookup, the prepared bulk INSERT of
+ * standard rows and the by-rowid read used to compare a repeated key with
+ * its stored row.
+ *
+ * Speed: one INSERT statement per table is prepared once and reset per row;
+ * TEXT values are bound SQLITE_STATIC (the caller keeps them alive for the
+ * call), so a row costs one b-tree append and no copies on our side.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+
+enum { FG_SQLITE_BULK_CACHE_KIB = 64 * 1024 };
+
+int fg_store_bulk_tune(fg_store *s, fg_err *err) {
+  assert(s != NULL && s->db != NULL);
+  char sql[96];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY",
+           FG_SQLITE_BULK_CACHE_KIB);
+  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
+                                                                : fg_sqlite_err(s, err, "pragma");
+}
+
+static bool fg_sqlite_is_int_col(const fg_column *c) {
+  return fg_schema_sql_type(c->type)[0] == 'I';
+}
+
+void fg_sqlite_import_close(fg_store *s) {
+  assert(s != NULL);
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    sqlite3_finalize(s->insert_stmt[t]);
+    sqlite3_finalize(s->get_row_stmt[t]);
+    s->insert_stmt[t] = NULL;
+    s->get_row_stmt[t] = NULL;
+  }
+}
+
+void fg_sqlite_import_reset(fg_store *s) {
+  assert(s != NULL);
+  for (int t = 0; t < FG_T_COUNT; t++)
+    if (s->get_row_stmt[t] != NULL) sqlite3_reset(s->get_row_stmt[t]);
+}
+
+static const char *fg_batch_mode_name(fg_batch_mode m) {
+  return m == FG_BATCH_QUARANTINE ? "quarantine" : "atomic";
+}
+
+int fg_store_batch_begin(fg_store *s, const char *actor, fg_batch_mode mode,
+                         const char *started_at, int64_t *batch_id, fg_err *err) {
+  assert(s != NULL && actor != NULL && started_at != NULL && batch_id != NULL);
+  assert(s->tx_depth > 0 && !s->read_only);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT INTO batches (started_at, actor, mode, status)"
+                         " VALUES (?1, ?2, ?3, 'running')",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fg_sqlite_err(s, err, "batches");
+  sqlite3_bind_text(st, 1, started_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, fg_batch_mode_name(mode), -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batches");
+  sqlite3_finalize(st);
+  if (rc == 0) *batch_id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+int fg_store_batch_finish(fg_store *s, int64_t batch_id, const char *status,
+                          const char *finished_at, fg_err *err) {
+  assert(s != NULL && status != NULL && finished_at != NULL && batch_id > 0);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "UPDATE batches SET finished_at = ?1, status = ?2 WHERE id = ?3",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fg_sqlite_err(s, err, "batches");
+  sqlite3_bind_text(st, 1, finished_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, batch_id);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batches");
+  sqlite3_finalize(st);
+  assert(rc != 0 || sqlite3_changes(s->db) == 1);
+  return rc;
+}
+
+int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_file *f,
+                            fg_err *err) {
+  assert(s != NULL && f != NULL && batch_id > 0);
+  assert(f->sha256_hex != NULL && strlen(f->sha256_hex) == 64);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT INTO batch_files VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", -1,
+                         &st, NULL) != SQLITE_OK)
+    return fg_sqlite_err(s, err, "batch_files");
+  sqlite3_bind_int64(st, 1, batch_id);
+  sqlite3_bind_text(st, 2, fg_schema_table(f->table)->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, f->file_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, f->sha256_hex, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, f->bytes);
+  sqlite3_bind_text(st, 6, f->encoding, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 7, f->rows_read);
+  sqlite3_bind_int64(st, 8, f->rows_stored);
+  sqlite3_bind_int64(st, 9, f->rows_unchanged);
+  sqlite3_bind_int64(st, 10, f->rows_rejected);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batch_files");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, bool *found,
+                           fg_err *err) {
+  assert(s != NULL && sha256_hex != NULL && found != NULL);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT 1 FROM batch_files WHERE table_name = ?1 AND sha256 = ?2 LIMIT 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fg_sqlite_err(s, err, "batch_files");
+  sqlite3_bind_text(st, 1, fg_schema_table(t)->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, sha256_hex, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "batch_files");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, fg_err *err) {
+  if (s->insert_stmt[t->id] != NULL) return s->insert_stmt[t->id];
+  fg_buf sql = FG_BUF_INIT;
+  fg_buf_addf(&sql, "INSERT INTO %s (", t->name);
+  for (int i = 0; i < t->ncols; i++) fg_buf_addf(&sql, "%s, ", t->cols[i].name);
+  fg_buf_adds(&sql, "_batch, _line) VALUES (");
+  for (int i = 0; i < t->ncols + 2; i++) fg_buf_adds(&sql, i ? ", ?" : "?");
+  fg_buf_adds(&sql, ")");
+  if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, &s->insert_stmt[t->id],
+                         NULL) != SQLITE_OK)
+    fg_sqlite_err(s, err, t->name);
+  fg_buf_free(&sql);
+  return s->insert_stmt[t->id];
+}
+
+int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line,
+                    const fg_value *vals, int64_t *rowid, fg_err *err) {
+  assert(s != NULL && vals != NULL && batch_id > 0 && line > 1);
+  assert(s->tx_depth > 0);
+  const fg_table *t = fg_schema_table(tid);
+  sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, err);
+  if (st == NULL) return FG_EDB;
+  for (int i = 0; i < t->ncols; i++) {
+    const fg_value *v = &vals[i];
+    if (v->is_null)
+      sqlite3_bind_null(st, i + 1);
+    else if (fg_sqlite_is_int_col(&t->cols[i]))
+      sqlite3_bind_int64(st, i + 1, v->i);
+    else
+      sqlite3_bind_text(st, i + 1, v->s, v->n, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(st, t->ncols + 1, batch_id);
+  sqlite3_bind_int64(st, t->ncols + 2, line);
+  const int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
+  if (rowid) *rowid = sqlite3_last_insert_rowid(s->db);
+  return 0;
+}
+
+static sqlite3_stmt *fg_sqlite_get_row_stmt(fg_store *s, const fg_table *t, fg_err *err) {
+  if (s->get_row_stmt[t->id] != NULL) return s->get_row_stmt[t->id];
+  fg_buf sql = FG_BUF_INIT;
+  fg_buf_adds(&sql, "SELECT ");
+  for (int i = 0; i < t->ncols; i++) fg_buf_addf(&sql, "%s%s", i ? ", " : "", t->cols[i].name);
+  fg_buf_addf(&sql, " FROM %s WHERE rowid = ?1", t->name);
+  if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, &s->get_row_stmt[t->id],
+                         NULL) != SQLITE_OK)
+    fg_sqlite_err(s, err, t->name);
+  fg_buf_free(&sql);
+  return s->get_row_stmt[t->id];
+}
+
+int fg_store_get_row(fg_store *s, fg_table_id tid, int64_t rowid, fg_value *vals, bool *found,
+                     fg_err *err) {
+  assert(s != NULL && vals != NULL && found != NULL);
+  const fg_table *t = fg_schema_table(tid);
+  sqlite3_stmt *st = fg_sqlite_get_row_stmt(s, t, err);
+  if (st == NULL) return FG_EDB;
+  sqlite3_reset(st); /* keeps the previous row's text alive until now */
+  sqlite3_bind_int64(st, 1, rowid);
+  const int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
+  if (!*found) return 0;
+  for (int i = 0; i < t->ncols; i++) {
+    fg_value *v = &vals[i];
+    v->is_null = sqlite3_column_type(st, i) == SQLITE_NULL;
+    v->i = 0;
+    v->s = NULL;
+    v->n = 0;
+    if (v->is_null) continue;
+    if (fg_sqlite_is_int_col(&t->cols[i])) {
+      v->i = sqlite3_column_int64(st, i);
+    } else {
+      v->s = (const char *)sqlite3_column_text(st, i);
+      v->n = sqlite3_column_bytes(st, i);
+    }
+  }
+  return 0;
+}

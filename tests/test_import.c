@@ -1,0 +1,475 @@
+/*
+ * test_import.c — the importer against data-standard.md v1.2, in process
+ * (fg_import_dir on a fresh store, CSV files written to a temp directory):
+ * atomicity, keys and repeats, references, quarantine with cascade,
+ * idempotent re-import, encodings, notices, file-level errors and the
+ * exact error format.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields/fields.h"
+#include "import/import.h"
+#include "store/store.h"
+#include "testutil.h"
+
+typedef struct fx {
+  char *root;
+  char db[4200];
+  fg_store *s;
+  int ndirs;
+} fx;
+
+static int fx_setup(void **state) {
+  fx *f = calloc(1, sizeof *f);
+  f->root = fg_test_tmpdir();
+  snprintf(f->db, sizeof f->db, "%s/t.db", f->root);
+  fg_err err = {0};
+  assert_int_equal(fg_store_create(f->db, &f->s, &err), 0);
+  *state = f;
+  return 0;
+}
+
+static int fx_teardown(void **state) {
+  fx *f = *state;
+  fg_store_close(f->s);
+  fg_test_rmrf(f->root);
+  free(f->root);
+  free(f);
+  return 0;
+}
+
+/* A fresh data directory; returns a static-lifetime path in buf. */
+static const char *fx_dir(fx *f, char *buf, size_t n) {
+  snprintf(buf, n, "%s/d%d", f->root, f->ndirs++);
+  char cmd[4300];
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", buf);
+  assert_int_equal(system(cmd), 0);
+  return buf;
+}
+
+static int fx_import(fx *f, const char *dir, const char *quarantine, fg_import_result *r,
+                     fg_err *err) {
+  fg_import_opts o = {.quarantine_path = quarantine, .actor = "tester"};
+  return fg_import_dir(f->s, dir, &o, r, err);
+}
+
+static bool has_line(char **list, int n, const char *s) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(list[i], s) == 0) return true;
+  return false;
+}
+
+static bool has_sub(char **list, int n, const char *s) {
+  for (int i = 0; i < n; i++)
+    if (strstr(list[i], s) != NULL) return true;
+  return false;
+}
+
+static void dump(const fg_import_result *r) {
+  for (int i = 0; i < r->nerrors_listed; i++) fprintf(stderr, "  error: %s\n", r->errors[i]);
+  for (int i = 0; i < r->nnotices; i++) fprintf(stderr, "  notice: %s\n", r->notices[i]);
+}
+
+static const char PERSONS[] =
+    "person_id,name,sex,birth_date,region\n"
+    "11010519491231002x,张三,1,1949-12-31,110105\n"
+    "110105195001010011,李四,2,1950-01-01,\n";
+
+static void valid_uscc(char out[19]) {
+  memcpy(out, "91110000100000000", 17);
+  out[17] = fg_gb32100_check_char(out);
+  out[18] = '\0';
+}
+
+static int64_t total_rows(fg_store *s) {
+  int64_t n = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) n += fg_store_count(s, t);
+  return n;
+}
+
+static void test_basic_and_idempotent(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fx_dir(f, d, sizeof d);
+  char uscc[19], emp[256], con[512];
+  valid_uscc(uscc);
+  snprintf(emp, sizeof emp, "EMPLOYER_ID,Name\n%s,\"某某公司, 有限\"\"责任\"\"\"\n", uscc);
+  fg_test_write(d, "persons.csv", PERSONS, (size_t)-1);
+  fg_test_write(d, "employers.csv", emp, (size_t)-1);
+  snprintf(con, sizeof con,
+           "amount,base,person_id,employer_id,scheme,region,period,paid_date,kind\r\n"
+           "400.5,5000,11010519491231002X,%s,110,410100,2024-01,2024-01-15,normal\r\n"
+           " 0.01 ,12,110105195001010011,,110,410100,2024-02,2024-02-15,back_payment\r\n",
+           uscc);
+  fg_test_write(d, "contributions.csv", con, (size_t)-1);
+  fg_import_result r;
+  fg_err err = {0};
+  int rc = fx_import(f, d, NULL, &r, &err);
+  if (rc) dump(&r);
+  assert_int_equal(rc, 0);
+  assert_true(r.batch_id > 0);
+  assert_int_equal(r.nfiles, 3);
+  assert_int_equal(r.files[0].table, FG_T_PERSONS);
+  assert_int_equal(r.files[2].table, FG_T_CONTRIBUTIONS);
+  assert_int_equal(r.files[2].rows_stored, 2);
+  assert_int_equal(r.files[2].rowid_last - r.files[2].rowid_first, 1);
+  assert_int_equal(strlen(r.files[2].sha256_hex), 64);
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 2);
+  fg_value v[FG_MAX_COLS];
+  bool found = false;
+  assert_int_equal(fg_store_get_row(f->s, FG_T_CONTRIBUTIONS, 2, v, &found, &err), 0);
+  assert_true(found);
+  assert_int_equal(v[6].i, 1);   /* amount 0.01 yuan = 1 fen */
+  assert_true(v[1].is_null);     /* empty employer_id */
+  assert_int_equal(fg_store_get_row(f->s, FG_T_CONTRIBUTIONS, 1, v, &found, &err), 0);
+  assert_int_equal(v[6].i, 40050);
+  assert_int_equal(v[5].i, 500000);
+  assert_int_equal(fg_store_get_row(f->s, FG_T_EMPLOYERS, 1, v, &found, &err), 0);
+  assert_string_equal(v[1].s, "某某公司, 有限\"责任\"");
+  assert_int_equal(fg_store_get_row(f->s, FG_T_PERSONS, 1, v, &found, &err), 0);
+  assert_string_equal(v[0].s, "11010519491231002X");
+
+  /* the same file set again: a no-op */
+  const int64_t batches = fg_store_batch_count(f->s), rows = total_rows(f->s);
+  rc = fx_import(f, d, NULL, &r, &err);
+  assert_int_equal(rc, 0);
+  assert_true(r.noop);
+  assert_int_equal(r.batch_id, 0);
+  assert_true(r.files[0].skipped && r.files[1].skipped && r.files[2].skipped);
+  assert_true(has_sub(r.notices, r.nnotices, "persons.csv 与此前导入的文件完全相同"));
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_batch_count(f->s), batches);
+  assert_int_equal(total_rows(f->s), rows);
+}
+
+static void test_atomic_last_line_of_last_file(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv", PERSONS, (size_t)-1);
+  fg_import_result r;
+  fg_err err = {0};
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_free(&r);
+  int64_t before[FG_T_COUNT];
+  for (int t = 0; t < FG_T_COUNT; t++) before[t] = fg_store_count(f->s, t);
+  const int64_t batches = fg_store_batch_count(f->s);
+
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv",
+                "person_id,name,sex,birth_date\n120101198001010012,王五,1,1980-01-01\n",
+                (size_t)-1);
+  fg_test_write(d, "deaths.csv", "person_id,death_date,source\nX1,2020-01-01,health\n",
+                (size_t)-1);
+  fg_test_write(d, "wage_bases.csv",
+                "region,year,floor,cap\n410100,2023,3000,20000\n410100,2024,3000,2e4\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  assert_int_equal(r.nerrors, 1);
+  assert_string_equal(r.errors[0],
+                      "wage_bases.csv:3:4: cap: 金额应为元，非负，最多 13 位整数和 2 位小数 (2e4)");
+  assert_int_equal(r.batch_id, 0);
+  fg_import_result_free(&r);
+  for (int t = 0; t < FG_T_COUNT; t++) assert_int_equal(fg_store_count(f->s, t), before[t]);
+  assert_int_equal(fg_store_batch_count(f->s), batches);
+  assert_false(fg_store_table_present(f->s, FG_T_WAGE_BASES));
+}
+
+static void test_field_errors_format(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv",
+                "person_id,name,sex,birth_date,region\n"
+                "A1,\"多行\n姓名\",3,2023-02-30,990000\n"
+                "A-2,  ,1,1990-01-01,\n",
+                (size_t)-1);
+  fg_test_write(d, "operations.csv",
+                "op_id,op_type,operator_id,at,amount\nO1,enroll,S1,2024-01-01T24:00:00,-5\n",
+                (size_t)-1);
+  fg_import_result r;
+  fg_err err = {0};
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  dump(&r);
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "persons.csv:2:3: sex: 不是允许的代码之一 [1 2] (3)"));
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "persons.csv:2:4: birth_date: 不是有效日期，应为 1900-01-01 至 "
+                       "2099-12-31 间的 YYYY-MM-DD (2023-02-30)"));
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "persons.csv:2:5: region: 行政区划代码应为 6 位数字，前两位为省级代码 "
+                       "(990000)"));
+  /* the record of line 2 spans two lines; the next starts on line 4 */
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "persons.csv:4:1: person_id: 身份证号应为 1-18 位 ASCII 字母或数字 (A-2)"));
+  assert_true(has_line(r.errors, r.nerrors_listed, "persons.csv:4:2: name: 必填字段为空"));
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "operations.csv:2:4: at: 不是有效时间，应为 YYYY-MM-DDTHH:MM:SS "
+                       "(2024-01-01T24:00:00)"));
+  assert_true(has_sub(r.errors, r.nerrors_listed, "operations.csv:2:5: amount: 金额应为元"));
+  /* operator S1 is not checked: no batch brought staff */
+  assert_false(has_sub(r.errors, r.nerrors_listed, "operator_id"));
+  assert_int_equal(r.nerrors, 7);
+  fg_import_result_free(&r);
+}
+
+static void test_keys_and_repeats(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv",
+                "person_id,name,sex,birth_date\nP1,甲,1,1960-01-01\nP1,乙,1,1960-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  assert_string_equal(r.errors[0], "persons.csv:3:1: person_id: 重复的键 person_id=P1，与本批第 2 行相同");
+  fg_import_result_free(&r);
+
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv",
+                "person_id,name,sex,birth_date\nP1,甲,1,1960-01-01\nP2,乙,2,1961-01-01\n",
+                (size_t)-1);
+  fg_test_write(d, "institutions.csv",
+                "institution_id,name,kind,agreement_start\nH1,医院,hospital,2020-01-01\n"
+                "H1,医院,hospital,2022-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_free(&r);
+
+  /* same values -> unchanged; other values -> error naming key and column */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv",
+                "name,person_id,sex,birth_date\n甲,P1,1,1960-01-01\n乙,P2,2,1961-02-01\n"
+                "丙,P3,1,1970-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  assert_int_equal(r.nerrors, 1);
+  assert_string_equal(r.errors[0],
+                      "persons.csv:3:4: birth_date: 键 person_id=P2 已由此前的批次存入，而本行的 "
+                      "birth_date 不同，更正须另行报送，不能覆盖 (1961-02-01)");
+  fg_import_result_free(&r);
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv",
+                "name,person_id,sex,birth_date\n甲,P1,1,1960-01-01\n丙,P3,1,1970-01-01\n",
+                (size_t)-1);
+  fg_test_write(d, "institutions.csv",
+                "institution_id,name,kind,agreement_start\nH1,医院,hospital,2022-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(r.files[0].rows_unchanged, 1);
+  assert_int_equal(r.files[0].rows_stored, 1);
+  assert_int_equal(r.files[1].rows_unchanged, 1);
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 3);
+  assert_int_equal(fg_store_count(f->s, FG_T_INSTITUTIONS), 2);
+}
+
+static void test_references(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  /* no batch brought persons or staff: unchecked; exempt columns never fail */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "retirements.csv",
+                "person_id,kind,approved_on,retire_date,birth_date_on_file,reviewer1\n"
+                "NOBODY,normal,2020-01-01,2020-02-01,1960-01-01,S9\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_free(&r);
+  /* persons brought (empty): now checked; deaths exempt */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv", "person_id,name,sex,birth_date\n", (size_t)-1);
+  fg_test_write(d, "deaths.csv", "person_id,death_date,source\nNOBODY,2020-01-01,court\n",
+                (size_t)-1);
+  fg_test_write(d, "medical_items.csv",
+                "settlement_id,line_no,item_code,service_date,quantity,unit_price,amount,"
+                "fund_amount\nSX,1,NOT_IN_CATALOG,2020-01-01,1.5,2,3,3\n",
+                (size_t)-1);
+  fg_test_write(d, "enrollments.csv",
+                "person_id,scheme,region,start_date\nNOBODY,110,410100,2020-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  assert_int_equal(r.nerrors, 1);
+  assert_string_equal(r.errors[0],
+                      "enrollments.csv:2:1: person_id: persons 中没有 person_id 为此值的行 (NOBODY)");
+  fg_import_result_free(&r);
+  /* persons empty file of an earlier batch... then a batch bringing the person */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv", "person_id,name,sex,birth_date\nNOBODY,某,1,1960-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_free(&r);
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "enrollments.csv",
+                "person_id,scheme,region,start_date\nNOBODY,110,410100,2020-01-01\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_free(&r);
+  /* staff brought: reviewers checked now */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "staff.csv", "staff_id,name,post,post_since,high_risk\nS1,员,窗口,2020-01-01,N\n",
+                (size_t)-1);
+  fg_test_write(d, "operations.csv", "op_id,op_type,operator_id,approver_id,at\n"
+                "O1,other,S1,S2,2024-01-01T08:00:00\n", (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  assert_int_equal(r.nerrors, 1);
+  assert_string_equal(r.errors[0],
+                      "operations.csv:2:4: approver_id: staff 中没有 staff_id 为此值的行 (S2)");
+  fg_import_result_free(&r);
+}
+
+static void test_quarantine_cascade(void **state) {
+  fx *f = *state;
+  char d[4200], q[4300];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  snprintf(q, sizeof q, "%s/rejects.csv", f->root);
+  fg_test_write(d, "persons.csv",
+                "person_id,name,sex,birth_date\nP1,甲,1,1960-01-01\nP2,乙,9,1960-01-01\n",
+                (size_t)-1);
+  fg_test_write(d, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P1,110,410100,2024-01,1,1,2024-01-02,normal\n"
+                "P2,110,410100,2024-01,1,1,2024-01-02,normal\n",
+                (size_t)-1);
+  fg_test_write(d, "medical_settlements.csv",
+                "settlement_id,person_id,institution_id,scheme,visit_type,admit_date,invoice_no,"
+                "total,fund_paid,settled_on\nM1,P2,H1,310,outpatient,2024-01-01,I1,10,5,2024-01-01\n",
+                (size_t)-1);
+  fg_test_write(d, "medical_items.csv",
+                "settlement_id,line_no,item_code,service_date,quantity,unit_price,amount,"
+                "fund_amount\nM1,1,C1,2024-01-01,1,10,10,5\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, q, &r, &err), 0);
+  assert_true(r.batch_id > 0);
+  assert_int_equal(r.nrejected, 4);
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 1);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 1);
+  assert_int_equal(fg_store_count(f->s, FG_T_MEDICAL_ITEMS), 0);
+  char *txt = fg_test_read(q, NULL);
+  assert_non_null(txt);
+  fprintf(stderr, "%s", txt);
+  assert_non_null(strstr(txt, "file,line,reason,record\n"
+                              "persons.csv,3,\"persons.csv:3:3: sex: 不是允许的代码之一 [1 2] (9)\","
+                              "\"P2,乙,9,1960-01-01\"\n"));
+  assert_non_null(strstr(txt, "contributions.csv,3,\"contributions.csv:3:1: person_id: 引用的 "
+                              "persons 行已被拒绝，首个被拒绝的行是 persons.csv:3 (P2)\""));
+  /* two levels down the chain still names the first rejection */
+  assert_non_null(strstr(txt, "medical_items.csv,2,\"medical_items.csv:2:1: settlement_id: "
+                              "引用的 medical_settlements 行已被拒绝，首个被拒绝的行是 "
+                              "persons.csv:3 (M1)\""));
+  free(txt);
+}
+
+static void test_encodings_and_notices(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  /* GB18030: 张 = D5 C5, U+20000 = 95 32 82 36 (4-byte sequence) */
+  fg_test_write(d, "persons.csv",
+                "person_id,name,sex,birth_date,nickname\nG1,\xd5\xc5\x95\x32\x82\x36,1,1960-01-01,x\n",
+                (size_t)-1);
+  fg_test_write(d, "README.txt", "hello", (size_t)-1);
+  fg_test_write(d, "Persons.CSV", "x", (size_t)-1);
+  fg_test_write(d, "staff.csv", "\xef\xbb\xbfstaff_id,name,post,post_since,high_risk\n", (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(r.files[0].encoding[0], 'g');
+  assert_true(has_sub(r.notices, r.nnotices, "persons.csv: 以下列不属于数据标准，已忽略: nickname"));
+  assert_true(has_sub(r.notices, r.nnotices, "未读取: Persons.CSV, README.txt"));
+  fg_import_result_free(&r);
+  assert_true(fg_store_table_present(f->s, FG_T_STAFF));
+  assert_int_equal(fg_store_count(f->s, FG_T_STAFF), 0);
+  fg_value v[FG_MAX_COLS];
+  bool found = false;
+  assert_int_equal(fg_store_get_row(f->s, FG_T_PERSONS, 1, v, &found, &err), 0);
+  assert_string_equal(v[1].s, "张\xf0\xa0\x80\x80");
+}
+
+static void test_file_level_errors(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv", "person_id,name,birth_date\nP1,甲,1960-01-01\n", (size_t)-1);
+  fg_test_write(d, "employers.csv", "employer_id,name,Name\n", (size_t)-1);
+  fg_test_write(d, "staff.csv", "staff_id,name,post,post_since,high_risk\nS1,\xff\xff,a,2020-01-01,N\n",
+                (size_t)-1);
+  fg_test_write(d, "catalog.csv", "", 0);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  dump(&r);
+  assert_true(has_line(r.errors, r.nerrors_listed, "persons.csv:1: 缺少必填列 sex"));
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "employers.csv:1: 表头中的列重复: Name (第 2 列和第 3 列)"));
+  assert_true(has_sub(r.errors, r.nerrors_listed, "staff.csv:2: "));
+  assert_true(has_line(r.errors, r.nerrors_listed, "catalog.csv:1: 文件为空，缺少表头行"));
+  fg_import_result_free(&r);
+  assert_int_equal(total_rows(f->s), 0);
+  assert_int_equal(fg_store_batch_count(f->s), 0);
+}
+
+typedef struct hook_seen {
+  int calls;
+  int64_t batch_id, first, last;
+  int fail;
+} hook_seen;
+
+static int hook(void *ud, fg_store *s, const fg_import_result *r, fg_err *err) {
+  hook_seen *h = ud;
+  h->calls++;
+  h->batch_id = r->batch_id;
+  h->first = r->files[0].rowid_first;
+  h->last = r->files[0].rowid_last;
+  assert_int_equal(fg_store_count(s, FG_T_PERSONS), h->last); /* inside the transaction */
+  return h->fail ? fg_errf(err, FG_EVERIFY, "journal refused") : 0;
+}
+
+static void test_before_commit_hook(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "persons.csv", PERSONS, (size_t)-1);
+  hook_seen h = {.fail = 1};
+  fg_import_opts o = {.actor = "t", .before_commit = hook, .hook_ud = &h};
+  assert_int_equal(fg_import_dir(f->s, d, &o, &r, &err), FG_EVERIFY);
+  assert_string_equal(err.msg, "journal refused");
+  assert_int_equal(r.batch_id, 0);
+  fg_import_result_free(&r);
+  assert_int_equal(h.calls, 1);
+  assert_int_equal(total_rows(f->s), 0);
+  assert_int_equal(fg_store_batch_count(f->s), 0);
+  h.fail = 0;
+  assert_int_equal(fg_import_dir(f->s, d, &o, &r, &err), 0);
+  assert_int_equal(h.calls, 2);
+  assert_int_equal(h.batch_id, r.batch_id);
+  assert_int_equal(h.first, 1);
+  assert_int_equal(h.last, 2);
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 2);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_basic_and_idempotent, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_atomic_last_line_of_last_file, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_field_errors_format, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_keys_and_repeats, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_references, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_quarantine_cascade, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_encodings_and_notices, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_file_level_errors, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_before_commit_hook, fx_setup, fx_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
