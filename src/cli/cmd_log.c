@@ -1,8 +1,224 @@
-/* cmd_log.c — placeholder until the owning subsystem lands (replaced, not kept). */
+/*
+ * cmd_log.c — `fundguard log verify|checkpoint|prove|check-proof`: the thin
+ * front end of the tamper-evident journal (journal/journal.h). Exit 0 ok,
+ * 1 verification failed or refused, 2 usage (cli.md).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
 #include "cli/cli.h"
+#include "journal/journal.h"
+
+#define FG_LOG_FILE_MAX_BYTES (16u * 1024u * 1024u)
+#define FG_LOG_VERIFY_THREADS 2
+
+typedef struct fg_log_args {
+  const char *db, *checkpoint, *pubkey, *out, *key, *since, *proof;
+  const char *entry;
+  bool help;
+} fg_log_args;
+
+static const char *const fg_log_usage_text =
+    "用法 usage:\n"
+    "  fundguard log verify      --db PATH [--checkpoint FILE] [--pubkey FILE]\n"
+    "  fundguard log checkpoint  --db PATH [-o FILE] [--key FILE]\n"
+    "  fundguard log prove       --db PATH (--entry N [--checkpoint FILE] | --since FILE) [-o FILE]\n"
+    "  fundguard log check-proof PROOF_FILE --checkpoint FILE\n"
+    "verify 重新推导每条日志的签名、叶哈希、Merkle 树以及每张表的每一行；\n"
+    "没有 --checkpoint 或 --pubkey 时只能证明内部一致（见 docs/journal.md）。\n"
+    "--key 为平台私钥文件（默认 PATH.key）。\n";
+
+static int fg_log_parse(int argc, char **argv, fg_log_args *a) {
+  memset(a, 0, sizeof *a);
+  for (int i = 2; i < argc; i++) {
+    const char *f = argv[i];
+    const char **slot = strcmp(f, "--db") == 0           ? &a->db
+                        : strcmp(f, "--checkpoint") == 0 ? &a->checkpoint
+                        : strcmp(f, "--pubkey") == 0     ? &a->pubkey
+                        : strcmp(f, "-o") == 0           ? &a->out
+                        : strcmp(f, "--key") == 0        ? &a->key
+                        : strcmp(f, "--since") == 0      ? &a->since
+                        : strcmp(f, "--entry") == 0      ? &a->entry
+                                                         : NULL;
+    if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
+      a->help = true;
+    } else if (slot) {
+      if (i + 1 >= argc) return fg_cli_usage("log", "%s 需要一个值", f);
+      *slot = argv[++i];
+    } else if (f[0] != '-' && !a->proof) {
+      a->proof = f;
+    } else {
+      return fg_cli_usage("log", "未知参数 %s", f);
+    }
+  }
+  return 0;
+}
+
+static int fg_log_read(const char *path, char **text, size_t *n, fg_err *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return fg_errf(err, FG_EIO, "无法读取 %s", path);
+  fg_buf b = FG_BUF_INIT;
+  char chunk[8192];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= FG_LOG_FILE_MAX_BYTES)
+    fg_buf_add(&b, chunk, got);
+  fclose(f);
+  if (b.len > FG_LOG_FILE_MAX_BYTES) {
+    fg_buf_free(&b);
+    return fg_errf(err, FG_ELIMIT, "%s 超过 %u 字节", path, FG_LOG_FILE_MAX_BYTES);
+  }
+  fg_buf_grow(&b, 1);
+  *n = b.len;
+  *text = fg_buf_detach(&b);
+  return 0;
+}
+
+static int fg_log_load_checkpoint(const char *path, fg_journal_checkpoint *cp, fg_err *err) {
+  char *text = NULL;
+  size_t n = 0;
+  int rc = fg_log_read(path, &text, &n, err);
+  if (rc == 0) rc = fg_journal_checkpoint_parse(text, n, cp, err);
+  free(text);
+  return rc;
+}
+
+/* --pubkey FILE: 64 hex digits (what init and checkpoints print). */
+static int fg_log_load_pubkey(const char *path, uint8_t pk[32], fg_err *err) {
+  char *text = NULL;
+  size_t n = 0, bin = 0;
+  int rc = fg_log_read(path, &text, &n, err);
+  if (rc != 0) return rc;
+  const char *p = text;
+  while (*p == ' ' || *p == '\n') p++;
+  if (strncmp(p, "pubkey ", 7) == 0) p += 7;
+  if (sodium_hex2bin(pk, 32, p, strnlen(p, 64), NULL, &bin, NULL) != 0 || bin != 32)
+    rc = fg_errf(err, FG_EINPUT, "%s 不是平台公钥（64 位十六进制）", path);
+  free(text);
+  return rc;
+}
+
+static int fg_log_emit(const fg_log_args *a, const fg_buf *b, fg_err *err) {
+  FILE *f = a->out ? fopen(a->out, "wb") : stdout;
+  if (!f) return fg_errf(err, FG_EIO, "无法写入 %s", a->out);
+  bool ok = fwrite(b->buf, 1, b->len, f) == b->len;
+  if (a->out && fclose(f) != 0) ok = false;
+  return ok ? 0 : fg_errf(err, FG_EIO, "写入失败");
+}
+
+static void fg_log_print_report(const fg_journal_verify_report *r) {
+  char root[65];
+  fg_hex(r->root, 32, root);
+  fputs(r->text.buf ? r->text.buf : "", stdout);
+  if (r->problems > FG_JOURNAL_PROBLEMS_LISTED_MAX)
+    printf("……另有 %lld 处不符未列出\n", (long long)(r->problems - FG_JOURNAL_PROBLEMS_LISTED_MAX));
+  printf("日志 %llu 条，树根 %s；%d 张表，%lld 行由日志覆盖并核对一致。\n",
+         (unsigned long long)r->entries, root, r->tables, (long long)r->rows_covered);
+  if (!r->anchored)
+    printf("注意：未给出 --checkpoint 或 --pubkey，只证明了内部一致；尾部截断或整库换钥重签无法发现。\n");
+}
+
+static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
+  fg_journal_checkpoint cp;
+  uint8_t pin[32];
+  fg_journal_verify_opts o = {NULL, NULL, FG_LOG_VERIFY_THREADS};
+  int rc = 0;
+  if (a->checkpoint && (rc = fg_log_load_checkpoint(a->checkpoint, &cp, err)) != 0) return rc;
+  if (a->checkpoint) o.checkpoint = &cp;
+  if (a->pubkey && (rc = fg_log_load_pubkey(a->pubkey, pin, err)) != 0) return rc;
+  if (a->pubkey) o.pin_pubkey = pin;
+  fg_journal_verify_report rep;
+  rc = fg_journal_verify(s, &o, &rep, err);
+  if (rc == 0 || rc == FG_EVERIFY) fg_log_print_report(&rep);
+  fg_buf_free(&rep.text);
+  return rc;
+}
+
+static int fg_log_with_store(const fg_log_args *a, const char *sub, fg_err *err) {
+  if (!a->db) return fg_cli_usage("log", "%s 需要 --db PATH", sub);
+  fg_store *s = NULL;
+  int rc = fg_store_open(a->db, true, &s, err);
+  if (rc != 0) return fg_cli_fail(err);
+  fg_buf out = FG_BUF_INIT;
+  if (strcmp(sub, "verify") == 0) {
+    rc = fg_log_verify(a, s, err);
+  } else if (strcmp(sub, "checkpoint") == 0) {
+    fg_buf key = FG_BUF_INIT;
+    fg_buf_addf(&key, "%s.key", a->db);
+    fg_signer sg;
+    fg_journal_checkpoint cp;
+    rc = fg_journal_platform_signer(a->key ? a->key : key.buf, &sg, err);
+    if (rc == 0) rc = fg_journal_checkpoint_make(s, &sg, &cp, err);
+    sodium_memzero(&sg, sizeof sg);
+    fg_buf_free(&key);
+    if (rc == 0) fg_journal_checkpoint_format(&cp, &out);
+  } else if (a->entry && !a->since) {
+    char *end = NULL;
+    unsigned long long idx = strtoull(a->entry, &end, 10);
+    fg_journal_checkpoint cp = {0};
+    if (!*a->entry || *end) rc = fg_errf(err, FG_EUSAGE, "--entry 需要一个非负整数");
+    if (rc == 0 && a->checkpoint) rc = fg_log_load_checkpoint(a->checkpoint, &cp, err);
+    if (rc == 0) rc = fg_journal_prove_inclusion(s, idx, cp.size, &out, err);
+  } else if (a->since && !a->entry) {
+    fg_journal_checkpoint cp;
+    rc = fg_log_load_checkpoint(a->since, &cp, err);
+    if (rc == 0) rc = fg_journal_prove_consistency(s, &cp, &out, err);
+  } else {
+    fg_store_close(s);
+    return fg_cli_usage("log", "prove 需要 --entry N 或 --since FILE 之一");
+  }
+  if (rc == 0 && out.len > 0) rc = fg_log_emit(a, &out, err);
+  fg_buf_free(&out);
+  fg_store_close(s);
+  return rc == 0 ? 0 : fg_cli_fail(err);
+}
+
+static int fg_log_check_proof(const fg_log_args *a, fg_err *err) {
+  if (!a->proof || !a->checkpoint)
+    return fg_cli_usage("log", "check-proof 需要 PROOF_FILE 和 --checkpoint FILE");
+  fg_journal_checkpoint cp;
+  char *text = NULL;
+  size_t n = 0;
+  fg_buf msg = FG_BUF_INIT;
+  int rc = fg_log_load_checkpoint(a->checkpoint, &cp, err);
+  if (rc == 0 && a->pubkey) {
+    uint8_t pin[32];
+    rc = fg_log_load_pubkey(a->pubkey, pin, err);
+    if (rc == 0 && memcmp(pin, cp.pubkey, 32) != 0)
+      rc = fg_errf(err, FG_EVERIFY, "检查点不是由 --pubkey 给出的平台密钥签名的");
+  }
+  if (rc == 0) rc = fg_log_read(a->proof, &text, &n, err);
+  if (rc == 0) rc = fg_journal_check_proof(text, n, &cp, &msg, err);
+  if (rc == 0) fputs(msg.buf, stdout);
+  free(text);
+  fg_buf_free(&msg);
+  return rc == 0 ? 0 : fg_cli_fail(err);
+}
+
 int fg_cmd_log(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fprintf(stderr, "fundguard log: not built yet\n");
-  return 1;
+  if (argc < 2) {
+    fputs(fg_log_usage_text, stderr);
+    return 2;
+  }
+  const char *sub = argv[1];
+  if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+    fputs(fg_log_usage_text, stdout);
+    return 0;
+  }
+  fg_log_args a;
+  int rc = fg_log_parse(argc, argv, &a);
+  if (rc != 0) return rc;
+  if (a.help) {
+    fputs(fg_log_usage_text, stdout);
+    return 0;
+  }
+  if (sodium_init() < 0) return 1;
+  fg_err err = {0};
+  if (strcmp(sub, "check-proof") == 0) return fg_log_check_proof(&a, &err);
+  if (a.proof) return fg_cli_usage("log", "未知参数 %s", a.proof);
+  if (strcmp(sub, "verify") == 0 || strcmp(sub, "checkpoint") == 0 || strcmp(sub, "prove") == 0)
+    return fg_log_with_store(&a, sub, &err);
+  return fg_cli_usage("log", "未知的子命令 %s", sub);
 }

@@ -30,4 +30,101 @@ typedef struct fg_signer {
 int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
                       const char *payload, size_t payload_len, int64_t *seq_out, fg_err *err);
 
+/* ---- entries and their coverage of stored rows (docs/journal.md) -------- */
+
+#define FG_JOURNAL_PLATFORM_ACTOR "platform"
+#define FG_JOURNAL_FIELD_MAX 256   /* bytes of at / actor / action */
+#define FG_JOURNAL_MAX_COVERS 128  /* covers of one entry */
+/* Column that ties a platform row to the entry that wrote it. */
+#define FG_JOURNAL_JSEQ_COLUMN "jseq"
+
+/* "The rows of table whose column equals value" (column "" = every row of
+ * the table): the entry records their count and the Merkle root over their
+ * canonical encodings in rowid order. */
+typedef struct fg_journal_cover {
+  const char *table;
+  const char *column;
+  const char *value;
+} fg_journal_cover;
+
+/* The seq the next appended entry will get: insert rows carrying
+ * jseq = this value FIRST, then append; fg_journal_append covers every row
+ * of every table with a jseq column whose jseq is the new entry's seq. */
+int fg_journal_next_seq(fg_store *s, int64_t *seq, fg_err *err);
+/* fg_journal_append plus explicit covers (e.g. an import batch's rows). */
+int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *action,
+                              const char *payload, size_t payload_len,
+                              const fg_journal_cover *covers, size_t ncovers, int64_t *seq_out,
+                              fg_err *err);
+/* Count and Merkle root of the rows a cover names, as verify re-derives. */
+int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
+                         fg_err *err);
+
+/* Import hook (import.h fg_import_hook; ud is the fg_signer of the user who
+ * imports): appends "import.batch" covering the batch's rows in every
+ * standard table, its `batches` row and its `batch_files` rows; the payload
+ * names each file with its SHA-256 and row counts. */
+struct fg_import_result;
+int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err);
+
+/* ---- platform key ------------------------------------------------------- */
+
+/* Create the platform Ed25519 key pair: secret key to key_path (mode 0600,
+ * refused if it exists), public key into the store with an entry
+ * "platform.init" signed by it, inside its own transaction. */
+int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out[32], fg_err *err);
+/* Load the platform signer from key_path (actor "platform"). */
+int fg_journal_platform_signer(const char *key_path, fg_signer *out, fg_err *err);
+
+/* ---- checkpoints, verification, proofs ---------------------------------- */
+
+/* A signed tree head (text form in docs/journal.md). */
+typedef struct fg_journal_checkpoint {
+  uint64_t size;
+  uint8_t root[32];
+  char time[40];
+  uint8_t pubkey[32];
+  uint8_t sig[64];
+} fg_journal_checkpoint;
+
+/* Tree head of the store now, signed by signer (the platform key). */
+int fg_journal_checkpoint_make(fg_store *s, const fg_signer *signer, fg_journal_checkpoint *cp,
+                               fg_err *err);
+void fg_journal_checkpoint_format(const fg_journal_checkpoint *cp, fg_buf *out);
+/* Parse and check the signature (with the key the checkpoint names). */
+int fg_journal_checkpoint_parse(const char *text, size_t n, fg_journal_checkpoint *cp, fg_err *err);
+
+typedef struct fg_journal_verify_opts {
+  const uint8_t *pin_pubkey;              /* platform key from outside, or NULL */
+  const fg_journal_checkpoint *checkpoint; /* tree head kept outside, or NULL */
+  int threads;                             /* signature checkers (>= 1) */
+} fg_journal_verify_opts;
+
+#define FG_JOURNAL_PROBLEMS_LISTED_MAX 200
+
+typedef struct fg_journal_verify_report {
+  uint64_t entries;
+  uint8_t root[32];
+  int64_t rows_covered;
+  int tables;
+  int64_t problems;  /* all problems found */
+  fg_buf text;       /* the first FG_JOURNAL_PROBLEMS_LISTED_MAX, one per line */
+  bool anchored;     /* a checkpoint or a pinned key was given */
+} fg_journal_verify_report;
+
+/* Re-derive everything; FG_EVERIFY when any problem was found (listed in
+ * rep->text), another code when it could not run. fg_buf_free(&rep->text). */
+int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_verify_report *rep,
+                      fg_err *err);
+
+/* Proof files (JSON, the layout of transparency-dev/merkle's test vectors
+ * plus "kind"). Inclusion of entry idx in the tree of the first size
+ * entries (size 0 = all); consistency from the checkpoint to now. */
+int fg_journal_prove_inclusion(fg_store *s, uint64_t idx, uint64_t size, fg_buf *out, fg_err *err);
+int fg_journal_prove_consistency(fg_store *s, const fg_journal_checkpoint *cp, fg_buf *out,
+                                 fg_err *err);
+/* Check a proof file against a checkpoint; describes the result in msg. */
+int fg_journal_check_proof(const char *text, size_t n, const fg_journal_checkpoint *cp, fg_buf *msg,
+                           fg_err *err);
+
 #endif

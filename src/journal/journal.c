@@ -1,0 +1,291 @@
+/*
+ * journal.c — appending entries (journal.h): canonical entry bytes, the
+ * covers of stored rows, Ed25519 signing, the leaf hash; the platform key;
+ * the import hook. Verification is in journal_verify.c, checkpoints and
+ * proofs in journal_proof.c; both re-derive with the functions here
+ * (journal_impl.h). docs/journal.md is the reference for every format.
+ */
+#include "journal/journal_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "import/import.h"
+
+static const char FG_JOURNAL_MAGIC[] = "fundguard-journal-v1\n";
+
+void fg_journal_now(char out[FG_JOURNAL_TIME_MAX]) {
+  time_t t = time(NULL) + 8 * 3600; /* Beijing time */
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, FG_JOURNAL_TIME_MAX, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+void fg_journal_canonical(const fg_store_journal_row *r, fg_buf *out) {
+  assert(r != NULL && out != NULL);
+  char pk[65];
+  fg_hex(r->pubkey, r->pubkey_len == 32 ? 32 : 0, pk);
+  fg_buf_reset(out);
+  fg_buf_adds(out, FG_JOURNAL_MAGIC);
+  fg_buf_addf(out, "%lld\n%s\n%s\n%s\n%s\n%zu\n", (long long)r->seq, r->at, r->actor, r->action,
+              pk, r->payload_len);
+  fg_buf_add(out, r->payload, r->payload_len);
+  fg_buf_addf(out, "\n%zu\n", r->covers_len);
+  fg_buf_add(out, r->covers, r->covers_len);
+}
+
+void fg_journal_leaf(const fg_buf *canonical, const uint8_t *sig, size_t sig_len, uint8_t out[32]) {
+  crypto_hash_sha256_state st;
+  const uint8_t prefix = 0x00;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, &prefix, 1);
+  crypto_hash_sha256_update(&st, (const uint8_t *)canonical->buf, canonical->len);
+  if (sig_len > 0) crypto_hash_sha256_update(&st, sig, sig_len);
+  crypto_hash_sha256_final(&st, out);
+}
+
+/* Canonical encoding of one stored row (docs/journal.md "Rows"). */
+void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out) {
+  fg_buf_reset(out);
+  for (int c = 0; c < n; c++) {
+    const fg_store_cell *x = &cells[c];
+    uint8_t be[8];
+    uint64_t u = (uint64_t)x->i;
+    if (x->type == 'R') memcpy(&u, &x->r, sizeof u);
+    fg_buf_addc(out, x->type);
+    if (x->type == 'I' || x->type == 'R') {
+      for (int k = 0; k < 8; k++) be[k] = (uint8_t)(u >> (56 - 8 * k));
+      fg_buf_add(out, be, 8);
+    } else if (x->type == 'T' || x->type == 'B') {
+      uint32_t len = (uint32_t)x->n;
+      for (int k = 0; k < 4; k++) be[k] = (uint8_t)(len >> (24 - 8 * k));
+      fg_buf_add(out, be, 4);
+      if (x->n > 0) fg_buf_add(out, x->p, (size_t)x->n);
+    }
+  }
+}
+
+typedef struct fg_rows_acc {
+  fg_merkle_stream st;
+  fg_buf enc;
+  int64_t n;
+} fg_rows_acc;
+
+static int fg_journal_rows_cb(void *ud, const char *group, int64_t rowid, const fg_store_cell *cells,
+                              int ncells) {
+  (void)group;
+  (void)rowid;
+  fg_rows_acc *a = ud;
+  fg_merkle_hash h;
+  fg_journal_row_encode(cells, ncells, &a->enc);
+  fg_merkle_leaf_hash(a->enc.buf, a->enc.len, h);
+  fg_merkle_stream_push(&a->st, h);
+  a->n++;
+  return 0;
+}
+
+int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
+                         fg_err *err) {
+  assert(s != NULL && c != NULL && c->table != NULL && root != NULL && count != NULL);
+  fg_rows_acc a;
+  fg_merkle_stream_init(&a.st);
+  a.enc = (fg_buf)FG_BUF_INIT;
+  a.n = 0;
+  const char *col = c->column ? c->column : "";
+  int rc = fg_store_rows_by(s, c->table, col, *col ? c->value : NULL, fg_journal_rows_cb, &a, err);
+  fg_buf_free(&a.enc);
+  if (rc != 0) return rc;
+  fg_merkle_stream_root(&a.st, root);
+  *count = a.n;
+  return 0;
+}
+
+static bool fg_journal_field_ok(const char *s) {
+  return s != NULL && strlen(s) < FG_JOURNAL_FIELD_MAX && strpbrk(s, "\t\n\r") == NULL;
+}
+
+static int fg_journal_add_cover(fg_store *s, const fg_journal_cover *c, bool keep_empty,
+                                fg_buf *covers, fg_err *err) {
+  if (!fg_journal_field_ok(c->table) || !fg_journal_field_ok(c->column ? c->column : "") ||
+      !fg_journal_field_ok(c->value ? c->value : ""))
+    return fg_errf(err, FG_EINPUT, "日志覆盖范围的名称无效");
+  uint8_t root[32];
+  int64_t n;
+  int rc = fg_journal_rows_root(s, c, root, &n, err);
+  if (rc != 0 || (n == 0 && !keep_empty)) return rc;
+  char hex[65];
+  fg_hex(root, 32, hex);
+  fg_buf_addf(covers, "%s\t%s\t%s\t%lld\t%s\n", c->table, c->column ? c->column : "",
+              c->value ? c->value : "", (long long)n, hex);
+  return 0;
+}
+
+/* Covers: the explicit ones, then every jseq table's rows of this seq. */
+static int fg_journal_covers(fg_store *s, int64_t seq, const fg_journal_cover *covers,
+                             size_t ncovers, fg_buf *out, fg_err *err) {
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < ncovers; i++) rc = fg_journal_add_cover(s, &covers[i], true, out, err);
+  char **names = NULL;
+  int nt = 0;
+  if (rc == 0) rc = fg_store_tables_with_column(s, FG_JOURNAL_JSEQ_COLUMN, &names, &nt, err);
+  char value[32];
+  snprintf(value, sizeof value, "%lld", (long long)seq);
+  for (int t = 0; t < nt; t++) {
+    if (rc == 0) {
+      fg_journal_cover c = {names[t], FG_JOURNAL_JSEQ_COLUMN, value};
+      rc = fg_journal_add_cover(s, &c, false, out, err);
+    }
+    free(names[t]);
+  }
+  free(names);
+  return rc;
+}
+
+int fg_journal_next_seq(fg_store *s, int64_t *seq, fg_err *err) {
+  return fg_store_journal_next_seq(s, seq, err);
+}
+
+int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *action,
+                              const char *payload, size_t payload_len,
+                              const fg_journal_cover *covers, size_t ncovers, int64_t *seq_out,
+                              fg_err *err) {
+  assert(s != NULL && signer != NULL && action != NULL && (payload != NULL || payload_len == 0));
+  assert(ncovers <= FG_JOURNAL_MAX_COVERS);
+  if (!fg_journal_field_ok(signer->actor) || !fg_journal_field_ok(action) || !signer->actor[0])
+    return fg_errf(err, FG_EINPUT, "日志条目的操作人或动作无效");
+  char at[FG_JOURNAL_TIME_MAX];
+  fg_journal_now(at);
+  fg_store_journal_row r = {0};
+  int rc = fg_store_journal_next_seq(s, &r.seq, err);
+  fg_buf cov = FG_BUF_INIT, canon = FG_BUF_INIT;
+  fg_buf_grow(&cov, 1);
+  if (rc == 0) rc = fg_journal_covers(s, r.seq, covers, ncovers, &cov, err);
+  uint8_t sig[crypto_sign_BYTES], leaf[32];
+  if (rc == 0) {
+    r.at = at, r.actor = signer->actor, r.action = action;
+    r.payload = payload ? payload : "", r.payload_len = payload_len;
+    r.covers = cov.buf, r.covers_len = cov.len;
+    r.pubkey = signer->pk, r.pubkey_len = 32;
+    fg_journal_canonical(&r, &canon);
+    crypto_sign_ed25519_detached(sig, NULL, (const uint8_t *)canon.buf, canon.len, signer->sk);
+    fg_journal_leaf(&canon, sig, sizeof sig, leaf);
+    r.sig = sig, r.sig_len = sizeof sig, r.leaf = leaf, r.leaf_len = sizeof leaf;
+    rc = fg_store_journal_insert(s, &r, err);
+  }
+  if (rc == 0 && seq_out) *seq_out = r.seq;
+  fg_buf_free(&cov);
+  fg_buf_free(&canon);
+  return rc;
+}
+
+int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
+                      const char *payload, size_t payload_len, int64_t *seq_out, fg_err *err) {
+  return fg_journal_append_covered(s, signer, action, payload, payload_len, NULL, 0, seq_out, err);
+}
+
+/* ---- import hook -------------------------------------------------------- */
+
+int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err) {
+  const fg_signer *signer = ud;
+  assert(signer != NULL && s != NULL && r != NULL && r->batch_id > 0);
+  char batch[32];
+  snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
+  fg_journal_cover covers[FG_T_COUNT + 2];
+  size_t nc = 0;
+  for (int t = 0; t < FG_T_COUNT; t++)
+    covers[nc++] = (fg_journal_cover){fg_schema_table(t)->name, "_batch", batch};
+  covers[nc++] = (fg_journal_cover){"batches", "id", batch};
+  covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch};
+  fg_buf p = FG_BUF_INIT;
+  fg_buf_addf(&p, "{\"batch\":%lld,\"files\":[", (long long)r->batch_id);
+  for (int i = 0; i < r->nfiles; i++) {
+    const fg_import_file *f = &r->files[i];
+    fg_buf_addf(&p, "%s{\"table\":", i ? "," : "");
+    const char *name = fg_schema_table(f->table)->name;
+    fg_journal_json_add_str(&p, name, strlen(name));
+    fg_buf_addf(&p, ",\"sha256\":\"%s\",\"bytes\":%lld,\"rows_stored\":%lld,\"skipped\":%s}",
+                f->sha256_hex, (long long)f->bytes, (long long)f->rows_stored,
+                f->skipped ? "true" : "false");
+  }
+  fg_buf_adds(&p, "]}");
+  int rc = fg_journal_append_covered(s, signer, "import.batch", p.buf, p.len, covers, nc, NULL, err);
+  fg_buf_free(&p);
+  return rc;
+}
+
+/* ---- platform key ------------------------------------------------------- */
+
+static int fg_journal_write_key(const char *key_path, const uint8_t sk[64], fg_err *err) {
+  int fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return fg_errf(err, FG_EIO, "无法创建平台私钥文件 %s: %s", key_path, strerror(errno));
+  char hex[129];
+  fg_hex(sk, 64, hex);
+  char line[160];
+  int n = snprintf(line, sizeof line, "fundguard-platform-key-v1 %s\n", hex);
+  bool ok = n > 0 && write(fd, line, (size_t)n) == (ssize_t)n && fsync(fd) == 0;
+  sodium_memzero(hex, sizeof hex);
+  sodium_memzero(line, sizeof line);
+  if (close(fd) != 0) ok = false;
+  return ok ? 0 : fg_errf(err, FG_EIO, "无法写入平台私钥文件 %s", key_path);
+}
+
+int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out[32], fg_err *err) {
+  assert(s != NULL && key_path != NULL);
+  bool found = false;
+  uint8_t old[32];
+  int rc = fg_store_platform_key_get(s, old, &found, err);
+  if (rc != 0) return rc;
+  if (found) return fg_errf(err, FG_EINPUT, "数据库已有平台密钥");
+  fg_signer sg = {0};
+  snprintf(sg.actor, sizeof sg.actor, "%s", FG_JOURNAL_PLATFORM_ACTOR);
+  crypto_sign_ed25519_keypair(sg.pk, sg.sk);
+  rc = fg_journal_write_key(key_path, sg.sk, err);
+  int64_t seq = 0;
+  char at[FG_JOURNAL_TIME_MAX];
+  fg_journal_now(at);
+  if (rc == 0) rc = fg_store_begin(s, err);
+  if (rc == 0) {
+    rc = fg_store_journal_next_seq(s, &seq, err);
+    if (rc == 0) rc = fg_store_platform_key_add(s, sg.pk, at, seq, err);
+    const char payload[] = "{\"platform_key\":\"created\"}";
+    const fg_journal_cover meta = {"schema_meta", "", NULL};
+    if (rc == 0)
+      rc = fg_journal_append_covered(s, &sg, "platform.init", payload, strlen(payload), &meta, 1,
+                                     NULL, err);
+    if (rc == 0) rc = fg_store_commit(s, err);
+    else fg_store_rollback(s);
+  }
+  if (rc != 0) unlink(key_path);
+  if (rc == 0 && pk_out) memcpy(pk_out, sg.pk, 32);
+  sodium_memzero(&sg, sizeof sg);
+  return rc;
+}
+
+int fg_journal_platform_signer(const char *key_path, fg_signer *out, fg_err *err) {
+  assert(key_path != NULL && out != NULL);
+  FILE *f = fopen(key_path, "r");
+  if (!f) return fg_errf(err, FG_EIO, "无法读取平台私钥文件 %s: %s", key_path, strerror(errno));
+  char line[256] = {0};
+  bool got = fgets(line, sizeof line, f) != NULL;
+  fclose(f);
+  const char *tag = "fundguard-platform-key-v1 ";
+  size_t bin = 0;
+  memset(out, 0, sizeof *out);
+  int rc = 0;
+  if (!got || strncmp(line, tag, strlen(tag)) != 0 ||
+      sodium_hex2bin(out->sk, 64, line + strlen(tag), 128, NULL, &bin, NULL) != 0 || bin != 64)
+    rc = fg_errf(err, FG_EINPUT, "平台私钥文件 %s 格式不对", key_path);
+  sodium_memzero(line, sizeof line);
+  if (rc != 0) return rc;
+  crypto_sign_ed25519_sk_to_pk(out->pk, out->sk);
+  snprintf(out->actor, sizeof out->actor, "%s", FG_JOURNAL_PLATFORM_ACTOR);
+  return 0;
+}
