@@ -242,7 +242,7 @@ static bool fg_proof_is(fg_merkle_bytes b, const uint8_t h[32]) {
 
 static int fg_check_inclusion(const fg_journal_json *o, fg_proof_vals *v,
                               const fg_journal_checkpoint *cp, fg_buf *msg, fg_err *err) {
-  uint64_t idx, size;
+  uint64_t idx = 0, size = 0;
   fg_merkle_bytes root, leaf;
   size_t first, n;
   if (fg_proof_u64(o, "leafIdx", &idx, err) || fg_proof_u64(o, "treeSize", &size, err) ||
@@ -262,7 +262,7 @@ static int fg_check_inclusion(const fg_journal_json *o, fg_proof_vals *v,
 
 static int fg_check_consistency(const fg_journal_json *o, fg_proof_vals *v,
                                 const fg_journal_checkpoint *cp, fg_buf *msg, fg_err *err) {
-  uint64_t s1, s2;
+  uint64_t s1 = 0, s2 = 0;
   fg_merkle_bytes r1, r2;
   size_t first, n;
   if (fg_proof_u64(o, "size1", &s1, err) || fg_proof_u64(o, "size2", &s2, err) ||
