@@ -462,9 +462,12 @@ static void test_load_and_cli(void **state) {
                 "P1,ab12,110,pension,110105,2024-04,3000,2024-04-10,B1\n", (size_t)-1);
   fg_test_write(city, "incarcerations.csv", "person_id,start_date,end_date\n", (size_t)-1);
   int rc = 0;
-  free(cli("%s init --db '%s' %s", db, "", &rc));
+  /* the trust core: the demo roster's handler imports, its supervisor screens */
+  setenv("FUNDGUARD_INIT_PASSWORD", "engine-test-pass", 1);
+  setenv("FUNDGUARD_PASSWORD", "engine-test-pass", 1);
+  free(cli("%s init --db '%s' --roster '%s'", db, FG_SOURCE_DIR "/scripts/demo-roster.csv", &rc));
   assert_int_equal(rc, 0);
-  free(cli("%s import --db '%s' '%s'", db, city, &rc));
+  free(cli("FUNDGUARD_USER=zhang.jb %s import --db '%s' '%s'", db, city, &rc));
   assert_int_equal(rc, 0);
   /* the parallel loader sees what the store holds */
   fg_model *m = NULL;
@@ -479,29 +482,29 @@ static void test_load_and_cli(void **state) {
   assert_false(m->present[FG_T_STAFF]);
   fg_model_free(m);
   /* two runs, same findings */
-  char *out = cli("%s screen --db '%s' --as-of 2025-01-01 --rules %s", db,
+  char *out = cli("FUNDGUARD_USER=li.jd %s screen --db '%s' --as-of 2025-01-01 --rules %s", db,
                   "benefit.paid_after_death,benefit.paid_during_incarceration,control.self_review",
                   &rc);
   assert_int_equal(rc, 0);
   assert_non_null(strstr(out, "6000.50"));
   assert_non_null(strstr(out, "control.self_review"));
   free(out);
-  free(cli("%s screen --db '%s' --as-of 2025-01-01 --rules %s", db,
+  free(cli("FUNDGUARD_USER=li.jd %s screen --db '%s' --as-of 2025-01-01 --rules %s", db,
            "benefit.paid_after_death,benefit.paid_during_incarceration,control.self_review", &rc));
-  char *r1 = cli("%s findings --db '%s' --format csv --run %s", db, "1", &rc);
+  char *r1 = cli("FUNDGUARD_USER=li.jd %s findings --db '%s' --format csv --run %s", db, "1", &rc);
   assert_int_equal(rc, 0);
-  char *r2 = cli("%s findings --db '%s' --format csv --run %s", db, "2", &rc);
+  char *r2 = cli("FUNDGUARD_USER=li.jd %s findings --db '%s' --format csv --run %s", db, "2", &rc);
   assert_non_null(strstr(r1, "benefit.paid_after_death,person,AB12,6000.50,"));
   assert_non_null(strstr(r2, ",2\n")); /* run_id column, last */
   for (char *q = r2; (q = strstr(q, ",2\n")) != NULL; q += 3) q[1] = '1';
   assert_string_equal(r1, r2);
   free(r1);
   free(r2);
-  free(cli("%s screen --db '%s' --as-of 2025-01-01 --rules %s", db, "no.such_rule", &rc));
+  free(cli("FUNDGUARD_USER=li.jd %s screen --db '%s' --as-of 2025-01-01 --rules %s", db, "no.such_rule", &rc));
   assert_int_equal(rc, 2);
-  free(cli("%s findings --db '%s' --format %s", db, "xlsx", &rc));
+  free(cli("FUNDGUARD_USER=li.jd %s findings --db '%s' --format %s", db, "xlsx", &rc));
   assert_int_equal(rc, 2);
-  free(cli("%s findings --db '%s' --format csv --run %s", db, "99", &rc));
+  free(cli("FUNDGUARD_USER=li.jd %s findings --db '%s' --format csv --run %s", db, "99", &rc));
   assert_int_equal(rc, 1);
   fg_test_rmrf(dir);
   free(dir);

@@ -3,13 +3,24 @@
  * --format csv|jsonl|xlsx [-o FILE]`: export the findings of a stored run
  * (the latest by default) through screen/export.h. Subject ids are
  * exported whole. Exit 0 whatever the run found.
+ *
+ * An export is a read of personal data, so it is journaled: the user
+ * (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) needs
+ * findings.export to write a file (-o), findings.read to print on stdout;
+ * the export is made into a buffer (or a .part file for xlsx) first, then a
+ * "findings.export" entry signed by the user (run, rule filter, format,
+ * output, row count) is committed, and only then is the data released.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "authz/authz.h"
 #include "cli/cli.h"
+#include "journal/journal.h"
+#include "journal/json.h"
 #include "screen/export.h"
 #include "screen/screen.h"
 
@@ -28,16 +39,12 @@ static const char fg_findings_help[] =
     "                   output file (required for xlsx; stdout otherwise)\n"
     "\n"
     "CSV: rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_id\n"
-    "(UTF-8, RFC 4180; amount in yuan with two decimals).\n";
-
-/* The one place the acting user is determined. The trust core replaces
- * this with authentication (FUNDGUARD_USER / FUNDGUARD_PASSWORD) and
- * journals the export under that user. */
-static const char *fg_findings_actor(void) {
-  const char *u = getenv("FUNDGUARD_USER");
-  if (!u || !*u) u = getenv("USER");
-  return u && *u ? u : "unknown";
-}
+    "(UTF-8, RFC 4180; amount in yuan with two decimals).\n"
+    "\n"
+    "身份 identity: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
+    "  两者皆无则退出码 1。写文件 (-o) 需要 findings.export (基金监督 supervisor)，\n"
+    "  输出到 stdout 需要 findings.read (supervisor, auditor, security-auditor)。\n"
+    "  每次导出 (谁、哪次运行、哪些条件、多少条) 都由该用户签名记入日志 (findings.export)。\n";
 
 static const char *fg_findings_title(const char *rule_id) {
   const fg_rule *r = fg_rule_by_id(rule_id);
@@ -83,28 +90,85 @@ static int fg_findings_run_id(fg_store *s, const char *run, int64_t *run_id, fg_
   return 0;
 }
 
+/* The "findings.export" entry: who read which run, filtered how, into
+ * what, how many rows; committed before the data is released. */
+static int fg_findings_journal(fg_store *s, const fg_signer *me, const fg_findings_args *a,
+                               int64_t run_id, int64_t count, fg_err *err) {
+  fg_buf p = FG_BUF_INIT;
+  fg_buf_addf(&p, "{\"count\":%lld,\"format\":", (long long)count);
+  fg_journal_json_add_str(&p, a->format, strlen(a->format));
+  const char *output = a->out ? a->out : "stdout";
+  fg_buf_adds(&p, ",\"output\":");
+  fg_journal_json_add_str(&p, output, strlen(output));
+  fg_buf_adds(&p, ",\"rule\":");
+  if (a->rule) fg_journal_json_add_str(&p, a->rule, strlen(a->rule));
+  else fg_buf_adds(&p, "null");
+  fg_buf_addf(&p, ",\"run\":%lld}", (long long)run_id);
+  int rc = fg_store_begin(s, err);
+  if (rc == 0) rc = fg_journal_append(s, me, "findings.export", p.buf, p.len, NULL, err);
+  if (rc == 0) rc = fg_store_commit(s, err);
+  else fg_store_rollback(s);
+  fg_buf_free(&p);
+  return rc;
+}
+
+/* Export into a memory buffer (csv, jsonl) or a .part file (xlsx). */
+static int fg_findings_stage(fg_store *s, const fg_findings_args *a, fg_export_format fmt,
+                             int64_t run_id, const char *part, char **mem, size_t *nmem,
+                             int64_t *count, fg_err *err) {
+  FILE *buf = NULL;
+  if (fmt != FG_EXPORT_XLSX && (buf = open_memstream(mem, nmem)) == NULL)
+    return fg_errf(err, FG_EIO, "内存不足: %s", strerror(errno));
+  fg_export_opts o = {.run_id = run_id, .rule = a->rule, .format = fmt, .out = buf,
+                      .xlsx_path = fmt == FG_EXPORT_XLSX ? part : NULL,
+                      .title_of = fg_findings_title};
+  int rc = fg_export_findings(s, &o, count, err);
+  if (buf && fclose(buf) != 0 && rc == 0) rc = fg_errf(err, FG_EIO, "内存不足");
+  return rc;
+}
+
+/* Hand the staged export over: the buffer to -o or stdout, the .part
+ * file renamed to -o. */
+static int fg_findings_release(const fg_findings_args *a, const char *part, const char *mem,
+                               size_t nmem, fg_err *err) {
+  if (!mem) {
+    if (rename(part, a->out) != 0)
+      return fg_errf(err, FG_EIO, "无法写入 %s: %s", a->out, strerror(errno));
+    return 0;
+  }
+  FILE *out = a->out ? fopen(a->out, "wb") : stdout;
+  if (!out) return fg_errf(err, FG_EIO, "无法写入 %s: %s", a->out, strerror(errno));
+  bool ok = fwrite(mem, 1, nmem, out) == nmem;
+  if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) ok = false;
+  return ok ? 0 : fg_errf(err, FG_EIO, "无法写入 %s: %s", a->out ? a->out : "stdout",
+                          strerror(errno));
+}
+
 static int fg_findings_export(const fg_findings_args *a, fg_export_format fmt, int64_t run_id) {
   fg_err err = {0};
   fg_store *s = NULL;
-  const char *actor = fg_findings_actor();
-  (void)actor; /* the trust core journals the export under this user */
+  fg_signer me;
+  const char *perm = a->out ? FG_PERM_FINDINGS_EXPORT : FG_PERM_FINDINGS_READ;
   int rc = fg_store_open(a->db, false, &s, &err);
-  if (rc == 0) rc = fg_findings_run_id(s, a->run, &run_id, &err);
-  FILE *out = NULL;
-  if (rc == 0 && fmt != FG_EXPORT_XLSX) {
-    out = a->out ? fopen(a->out, "wb") : stdout;
-    if (!out) rc = fg_errf(&err, FG_EIO, "无法写入 %s: %s", a->out, strerror(errno));
+  if (rc) return fg_cli_fail(&err);
+  if ((rc = fg_authn_cli(s, a->db, perm, &me, &err)) != 0) {
+    fg_store_close(s);
+    return fg_cli_fail(&err);
   }
+  rc = fg_findings_run_id(s, a->run, &run_id, &err);
+  fg_buf part = FG_BUF_INIT;
+  fg_buf_addf(&part, "%s.part", a->out ? a->out : "");
+  char *mem = NULL;
+  size_t nmem = 0;
   int64_t count = 0;
-  if (rc == 0) {
-    fg_export_opts o = {.run_id = run_id, .rule = a->rule, .format = fmt, .out = out,
-                        .xlsx_path = fmt == FG_EXPORT_XLSX ? a->out : NULL,
-                        .title_of = fg_findings_title};
-    rc = fg_export_findings(s, &o, &count, &err);
-  }
-  if (out && out != stdout && fclose(out) != 0 && rc == 0)
-    rc = fg_errf(&err, FG_EIO, "无法写入 %s: %s", a->out, strerror(errno));
+  if (rc == 0) rc = fg_findings_stage(s, a, fmt, run_id, part.buf, &mem, &nmem, &count, &err);
+  if (rc == 0) rc = fg_findings_journal(s, &me, a, run_id, count, &err);
+  if (rc == 0) rc = fg_findings_release(a, part.buf, mem, nmem, &err);
+  if (rc && fmt == FG_EXPORT_XLSX) unlink(part.buf);
+  fg_authn_signer_wipe(&me);
   fg_store_close(s);
+  free(mem);
+  fg_buf_free(&part);
   if (rc) return fg_cli_fail(&err);
   fprintf(stderr, "fundguard findings: 运行 run #%lld, 导出 %lld 条疑点 exported\n",
           (long long)run_id, (long long)count);

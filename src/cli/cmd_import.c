@@ -3,13 +3,18 @@
  * FILE] DIR`: the thin front end of import/import.h. It parses flags, opens
  * the store, runs fg_import_dir with a progress bar (stderr, terminals
  * only), prints notices and errors to stderr and the per-table summary to
- * stdout, and maps the outcome to the exit codes of cli.md.
+ * stdout, and maps the outcome to the exit codes of cli.md. The user
+ * (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) needs data.import;
+ * the batch commits together with its "import.batch" journal entry, signed
+ * by that user (journal.h fg_journal_import_hook as before_commit).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "authz/authz.h"
 #include "cli/cli.h"
 #include "import/import.h"
+#include "journal/journal.h"
 #include "store/store.h"
 
 enum { FG_IMPORT_BAR_WIDTH = 40 };
@@ -21,7 +26,9 @@ static void fg_import_usage(FILE *f) {
           "  --db PATH          数据库 (默认 ./fundguard.db)\n"
           "  --encoding E       强制编码 (默认自动识别 UTF-8 / GB18030)\n"
           "  --quarantine FILE  隔离模式: 存入合格的行，被拒绝的行写入 FILE\n"
-          "                     (CSV: file,line,reason,record)\n");
+          "                     (CSV: file,line,reason,record)\n"
+          "  身份 identity: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
+          "  两者皆无则退出码 1。需要权限 data.import (经办 handler)；批次由该用户签名记入日志。\n");
 }
 
 static void fg_import_bar(void *ud, uint64_t done, uint64_t total) {
@@ -95,10 +102,17 @@ int fg_cmd_import(int argc, char **argv) {
   fg_err err = {0};
   fg_store *s = NULL;
   if (fg_store_open(a.db, false, &s, &err) != 0) return fg_cli_fail(&err);
-  fg_import_opts o = {.encoding = a.encoding, .quarantine_path = a.quarantine};
+  fg_signer me;
+  if (fg_authn_cli(s, a.db, FG_PERM_DATA_IMPORT, &me, &err) != 0) {
+    fg_store_close(s);
+    return fg_cli_fail(&err);
+  }
+  fg_import_opts o = {.encoding = a.encoding, .quarantine_path = a.quarantine, .actor = me.actor,
+                      .before_commit = fg_journal_import_hook, .hook_ud = &me};
   if (fg_cli_stderr_tty()) o.progress = fg_import_bar;
   fg_import_result r;
   const int rc = fg_import_dir(s, a.dir, &o, &r, &err);
+  fg_authn_signer_wipe(&me);
   fg_store_close(s);
   fg_import_print_messages(&r);
   int code = 0;

@@ -5,8 +5,10 @@
  * (secret key to PATH.key, mode 0600, or --key FILE; public key into the
  * store and printed) and the first users from --roster with the initial
  * password from FUNDGUARD_INIT_PASSWORD or the terminal (authz.h
- * fg_authz_init_roster). Init is the one unilateral act; a failed init
- * leaves no store and no key behind.
+ * fg_authz_init_roster), then the official default configuration
+ * (config_versions, covered by a "config.init" entry signed by the
+ * platform). Init is the one unilateral act; a failed init leaves no store
+ * and no key behind.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -71,6 +73,34 @@ static int fg_init_trust(fg_store *s, const char *key_path, const char *roster,
   return 0;
 }
 
+/* The official configuration: the defaults, stored with jseq = the seq of
+ * the "config.init" entry that covers the row, in one transaction. */
+static int fg_init_config(fg_store *s, const char *key_path, fg_err *err) {
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  fg_config_defaults(cfg);
+  char *text = fg_config_serialize(cfg);
+  char hash[65];
+  fg_config_hash(cfg, hash);
+  free(cfg);
+  fg_buf p = FG_BUF_INIT;
+  fg_buf_addf(&p, "{\"config_sha256\":\"%s\",\"status\":\"official\"}", hash);
+  fg_signer platform = {0};
+  int64_t seq = -1, got = -1;
+  int rc = fg_journal_platform_signer(key_path, &platform, err);
+  if (rc == 0 && (rc = fg_store_begin(s, err)) == 0) {
+    rc = fg_journal_next_seq(s, &seq, err);
+    if (rc == 0) rc = fg_store_config_put(s, text, true, 0, (int64_t)time(NULL), seq, NULL, err);
+    if (rc == 0) rc = fg_journal_append(s, &platform, "config.init", p.buf, p.len, &got, err);
+    assert(rc != 0 || got == seq);
+    if (rc == 0) rc = fg_store_commit(s, err);
+    else fg_store_rollback(s);
+  }
+  fg_authn_signer_wipe(&platform);
+  fg_buf_free(&p);
+  free(text);
+  return rc;
+}
+
 int fg_cmd_init(int argc, char **argv) {
   const char *db = "fundguard.db";
   const char *roster = NULL;
@@ -110,8 +140,7 @@ int fg_cmd_init(int argc, char **argv) {
   }
   int rc = fg_init_trust(s, key_path, roster, password, &err);
   sodium_memzero(password, sizeof password);
-  /* ---- configuration: the official configuration (fg_config_defaults +
-   * the store's config function), in one transaction with its entry. */
+  if (rc == 0) rc = fg_init_config(s, key_path, &err);
   fg_store_close(s);
   if (rc != 0) {
     fg_init_undo(db, key_path);

@@ -1,7 +1,10 @@
 /*
  * cmd_log.c — `fundguard log verify|checkpoint|prove|check-proof`: the thin
  * front end of the tamper-evident journal (journal/journal.h). Exit 0 ok,
- * 1 verification failed or refused, 2 usage (cli.md).
+ * 1 verification failed or refused, 2 usage (cli.md). `log checkpoint`
+ * acts as a user (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) with
+ * journal.checkpoint (supervisor, auditor, security-auditor); verify, prove
+ * and check-proof need no user.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "authz/authz.h"
 #include "cli/cli.h"
 #include "journal/journal.h"
 
@@ -29,7 +33,10 @@ static const char *const fg_log_usage_text =
     "  fundguard log check-proof PROOF_FILE --checkpoint FILE\n"
     "verify 重新推导每条日志的签名、叶哈希、Merkle 树以及每张表的每一行；\n"
     "没有 --checkpoint 或 --pubkey 时只能证明内部一致（见 docs/journal.md）。\n"
-    "--key 为平台私钥文件（默认 PATH.key）。\n";
+    "--key 为平台私钥文件（默认 PATH.key）。\n"
+    "checkpoint 需要用户身份: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
+    "两者皆无则退出码 1。需要权限 journal.checkpoint (supervisor, auditor, security-auditor)。\n"
+    "verify、prove、check-proof 不需要用户。\n";
 
 static int fg_log_parse(int argc, char **argv, fg_log_args *a) {
   memset(a, 0, sizeof *a);
@@ -136,24 +143,36 @@ static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
   return rc;
 }
 
+/* A signed tree head, by a user with journal.checkpoint (refusals are
+ * journaled by fg_authn_cli_key). */
+static int fg_log_checkpoint(const fg_log_args *a, fg_store *s, fg_buf *out, fg_err *err) {
+  fg_buf key = FG_BUF_INIT;
+  fg_buf_addf(&key, "%s.key", a->db);
+  const char *key_path = a->key ? a->key : key.buf;
+  fg_signer me, sg;
+  fg_journal_checkpoint cp;
+  int rc = fg_authn_cli_key(s, a->db, key_path, FG_PERM_JOURNAL_CHECKPOINT, 0, &me, err);
+  if (rc == 0) {
+    fg_authn_signer_wipe(&me);
+    rc = fg_journal_platform_signer(key_path, &sg, err);
+    if (rc == 0) rc = fg_journal_checkpoint_make(s, &sg, &cp, err);
+    sodium_memzero(&sg, sizeof sg);
+  }
+  fg_buf_free(&key);
+  if (rc == 0) fg_journal_checkpoint_format(&cp, out);
+  return rc;
+}
+
 static int fg_log_with_store(const fg_log_args *a, const char *sub, fg_err *err) {
   if (!a->db) return fg_cli_usage("log", "%s 需要 --db PATH", sub);
   fg_store *s = NULL;
-  int rc = fg_store_open(a->db, true, &s, err);
+  int rc = fg_store_open(a->db, strcmp(sub, "checkpoint") != 0, &s, err);
   if (rc != 0) return fg_cli_fail(err);
   fg_buf out = FG_BUF_INIT;
   if (strcmp(sub, "verify") == 0) {
     rc = fg_log_verify(a, s, err);
   } else if (strcmp(sub, "checkpoint") == 0) {
-    fg_buf key = FG_BUF_INIT;
-    fg_buf_addf(&key, "%s.key", a->db);
-    fg_signer sg;
-    fg_journal_checkpoint cp;
-    rc = fg_journal_platform_signer(a->key ? a->key : key.buf, &sg, err);
-    if (rc == 0) rc = fg_journal_checkpoint_make(s, &sg, &cp, err);
-    sodium_memzero(&sg, sizeof sg);
-    fg_buf_free(&key);
-    if (rc == 0) fg_journal_checkpoint_format(&cp, &out);
+    rc = fg_log_checkpoint(a, s, &out, err);
   } else if (a->entry && !a->since) {
     char *end = NULL;
     unsigned long long idx = strtoull(a->entry, &end, 10);

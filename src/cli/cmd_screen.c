@@ -2,13 +2,19 @@
  * cmd_screen.c — `fundguard screen --db PATH --as-of DATE [--rules LIST]
  * [--config FILE]`: run the screening rules (screen.h fg_screen_run) and
  * print a summary per rule on stdout; timing and warnings on stderr.
- * Findings are results, not problems: exit 0 whatever is found.
+ * Findings are results, not problems: exit 0 whatever is found. The user
+ * (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) needs
+ * findings.screen; the run and its findings are stored together with a
+ * "screen.run" journal entry signed by that user (journal.h
+ * fg_journal_screen_hook), in one transaction.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "authz/authz.h"
 #include "cli/cli.h"
+#include "journal/journal.h"
 #include "screen/screen.h"
 
 static const char fg_screen_help[] =
@@ -24,15 +30,20 @@ static const char fg_screen_help[] =
     "  --config FILE   假设分析: 使用另一份配置 (不作为正式筛查)\n"
     "                  what-if run with another configuration (not official)\n"
     "\n"
+    "身份 identity: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
+    "  两者皆无则退出码 1。需要权限 findings.screen (基金监督 supervisor)。\n"
+    "  本次运行由该用户签名记入日志 (screen.run)。\n"
+    "\n"
     "stdout: 每条规则的疑点数和涉及金额; stderr: 用时和警告. Exit 0 whatever is found.\n";
 
-/* The one place the acting user is determined. The trust core replaces
- * this with authentication (FUNDGUARD_USER / FUNDGUARD_PASSWORD, or a
- * terminal prompt) and refuses with exit 1 when it cannot. */
-static const char *fg_screen_actor(void) {
-  const char *u = getenv("FUNDGUARD_USER");
-  if (!u || !*u) u = getenv("USER");
-  return u && *u ? u : "unknown";
+/* Authenticate the acting user with findings.screen (refusals are
+ * journaled by fg_authn_cli); *me signs the run's journal entry. */
+static int fg_screen_login(const char *db, fg_signer *me, fg_err *err) {
+  fg_store *s = NULL;
+  int rc = fg_store_open(db, false, &s, err);
+  if (rc == 0) rc = fg_authn_cli(s, db, FG_PERM_FINDINGS_SCREEN, me, err);
+  fg_store_close(s);
+  return rc;
 }
 
 static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o) {
@@ -86,10 +97,15 @@ int fg_cmd_screen(int argc, char **argv) {
   if (!as_of) return fg_cli_usage("screen", "缺少 --as-of missing --as-of");
   if (!fg_parse_day(as_of, (int)strlen(as_of), &o.as_of))
     return fg_cli_usage("screen", "--as-of 不是有效日期 YYYY-MM-DD: %s", as_of);
-  o.actor = fg_screen_actor();
-  fg_screen_result res;
   fg_err err = {0};
+  fg_signer me;
+  if (fg_screen_login(db, &me, &err) != 0) return fg_cli_fail(&err);
+  o.actor = me.actor;
+  o.on_commit = fg_journal_screen_hook;
+  o.hook_ud = &me;
+  fg_screen_result res;
   int rc = fg_screen_run(db, &o, &res, &err);
+  fg_authn_signer_wipe(&me);
   if (rc) return fg_cli_fail(&err);
   fg_screen_print(&res, &o);
   fprintf(stderr, "fundguard screen: 载入 load %.2f s, 规则 rules %.2f s, 保存 store %.2f s\n",

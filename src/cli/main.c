@@ -34,6 +34,9 @@ static void fg_main_usage(FILE *f) {
     fprintf(f, "  %-9s %s — %s\n", fg_commands[i].name, fg_commands[i].help_zh,
             fg_commands[i].help_en);
   fprintf(f, "\n`fundguard <command> --help` shows a command's options.\n");
+  fprintf(f, "以用户身份执行的命令 (import, screen, findings, log checkpoint, user, propose)\n"
+             "从环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD 取得身份，否则在终端输入；\n"
+             "两者皆无则退出码 1。gen、log verify/prove/check-proof 不需要用户。\n");
 }
 
 int fg_cli_fail(const fg_err *err) {

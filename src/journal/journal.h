@@ -66,6 +66,13 @@ int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32
  * names each file with its SHA-256 and row counts. */
 struct fg_import_result;
 int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err);
+/* Screening hook (screen.h fg_screen_commit_hook; ud is the fg_signer of
+ * the user who screens): appends "screen.run" inside the run's transaction,
+ * covering the run's rows by run id: (runs, id), (findings, run) and
+ * (finding_evidence, run); the payload names run, date, configuration hash,
+ * official or what-if, rules run, finding count and the findings digest. */
+int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *findings_sha256_hex,
+                           fg_err *err);
 
 /* ---- platform key ------------------------------------------------------- */
 

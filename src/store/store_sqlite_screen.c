@@ -7,7 +7,9 @@
  * run is a record of what the platform found on a given day, and a rerun is
  * a new run. Findings are inserted with two prepared statements inside the
  * caller's transaction; the store's synchronous=FULL makes the commit
- * durable.
+ * durable. Each evidence row repeats its run id, so that one journal entry
+ * ("screen.run", journal.h fg_journal_screen_hook) covers a whole run:
+ * runs by id, findings and finding_evidence by run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,10 @@ const char *const fg_sqlite_ddl_screen =
     " detail TEXT NOT NULL);\n"
     "CREATE INDEX findings_run_rule ON findings(run, rule);\n"
     "CREATE TABLE finding_evidence (finding INTEGER NOT NULL REFERENCES findings(id),"
-    " table_name TEXT NOT NULL, row_id INTEGER NOT NULL);\n"
+    " table_name TEXT NOT NULL, row_id INTEGER NOT NULL,"
+    " run INTEGER NOT NULL REFERENCES runs(id));\n"
     "CREATE INDEX finding_evidence_finding ON finding_evidence(finding);\n"
+    "CREATE INDEX finding_evidence_run ON finding_evidence(run);\n"
     "CREATE TRIGGER runs_no_update BEFORE UPDATE ON runs BEGIN"
     " SELECT RAISE(ABORT, 'fundguard: runs are never changed'); END;\n"
     "CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs BEGIN"
@@ -121,6 +125,7 @@ static int fg_screen_put_one(fg_store *s, sqlite3_stmt *fs, sqlite3_stmt *es, in
     sqlite3_bind_int64(es, 1, fid);
     sqlite3_bind_text(es, 2, fg_schema_table(f->ev[k].table)->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(es, 3, f->ev[k].rowid);
+    sqlite3_bind_int64(es, 4, run_id);
     if (sqlite3_step(es) != SQLITE_DONE) return fg_sqlite_err(s, err, "evidence insert");
   }
   return 0;
@@ -136,8 +141,8 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
                              &fs, err, "findings insert");
   if (rc == 0)
     rc = fg_screen_prepare(s,
-                           "INSERT INTO finding_evidence (finding, table_name, row_id)"
-                           " VALUES (?1, ?2, ?3)",
+                           "INSERT INTO finding_evidence (finding, table_name, row_id, run)"
+                           " VALUES (?1, ?2, ?3, ?4)",
                            &es, err, "evidence insert");
   for (int64_t i = 0; rc == 0 && i < n; i++) rc = fg_screen_put_one(s, fs, es, run_id, &f[i], err);
   sqlite3_finalize(fs);

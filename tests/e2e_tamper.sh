@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# e2e_tamper.sh — `fundguard log verify` catches tampering done with sqlite3
+# behind the platform's back. One store is built through the CLI (init, import,
+# screen, findings export; see trust_lib.sh) and a checkpoint taken; each case
+# works on a fresh copy, changes it, and requires verify to exit 1 with a
+# message naming the table or the journal entry. Truncation and re-keying are
+# caught only against the outside anchors (checkpoint, --pubkey), as
+# docs/journal.md says; without them verify must (honestly) pass.
+# Usage: bash e2e_tamper.sh path/to/fundguard
+set -u
+FG="$1"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/tests/trust_lib.sh"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+command -v sqlite3 >/dev/null || fail "sqlite3 is needed"
+
+trust_data "$W/d"
+trust_store "$W/base.db" "$W/d"
+FUNDGUARD_USER=chen.jh "$FG" log checkpoint --db "$W/base.db" -o "$W/cp" 2>/dev/null || fail "checkpoint"
+sed -n 's/^平台公钥 platform public key: //p' "$W/base.db.init.out" >"$W/pub"
+"$FG" log verify --db "$W/base.db" --checkpoint "$W/cp" --pubkey "$W/pub" >/dev/null || fail "base store must verify"
+N=$(sqlite3 "$W/base.db" "SELECT count(*) FROM journal")
+
+fresh() { rm -f "$W/t.db"*; cp "$W/base.db" "$W/t.db"; cp "$W/base.db.key" "$W/t.db.key"; }
+sql() { sqlite3 "$W/t.db" "$1" || fail "sqlite3: $1"; }
+# caught NAME PATTERN [verify flags...]: verify exits 1 and says PATTERN
+caught() {
+  local name="$1" pat="$2"; shift 2
+  "$FG" log verify --db "$W/t.db" "$@" >"$W/out" 2>&1; local rc=$?
+  [ $rc -eq 1 ] || { cat "$W/out" >&2; fail "($name) verify exit $rc, want 1"; }
+  grep -q -- "$pat" "$W/out" || { cat "$W/out" >&2; fail "($name) message lacks '$pat'"; }
+  echo "caught ($name): $(grep -m1 -- "$pat" "$W/out")"
+}
+seq_of() { sqlite3 "$W/t.db" "SELECT seq FROM journal WHERE action = '$1' ORDER BY seq LIMIT 1"; }
+
+# (a) one byte of a fact row (the trigger dropped first)
+fresh
+sql "DROP TRIGGER persons_no_update;
+     UPDATE persons SET name = '丁' WHERE rowid = 1;"
+caught a "表 persons 中 _batch=1 的行与日志第 $(seq_of import.batch) 条不符"
+
+# (b) a finding's amount
+fresh
+sql "DROP TRIGGER findings_no_update; UPDATE findings SET amount_fen = amount_fen - 100000;"
+caught b "表 findings 中 run=1 的行与日志第 $(seq_of screen.run) 条不符"
+
+# (c) a journal entry's payload
+fresh
+s=$(seq_of findings.export)
+sql "DROP TRIGGER journal_no_update;
+     UPDATE journal SET payload = replace(payload, '\"count\":1', '\"count\":0') WHERE seq = $s;"
+caught c "日志第 $s 条（li.jd findings.export）：签名不符"
+
+# (d) a user row, and a configuration row
+fresh
+sql "DROP TRIGGER users_no_update; UPDATE users SET display_name = '张三' WHERE name = 'zhang.jb';"
+caught d-user "表 users 中 jseq=1 的行与日志第 1 条不符"
+fresh
+s=$(seq_of config.init)
+sql "DROP TRIGGER config_versions_no_update;
+     UPDATE config_versions SET text = text || ' ', sha256 = lower(hex(randomblob(32)));"
+caught d-config "表 config_versions 中 jseq=$s 的行与日志第 $s 条不符"
+
+# (e) a fact row deleted
+fresh
+sql "DROP TRIGGER contributions_no_delete; DELETE FROM contributions WHERE rowid = 2;"
+caught e "表 contributions 中 _batch=1 的行与日志第 $(seq_of import.batch) 条不符：日志记录 5 行，现存 4 行"
+
+# (f) two journal entries' payloads swapped
+fresh
+sql "DROP TRIGGER journal_no_update;
+     CREATE TEMP TABLE sw AS SELECT seq, payload FROM journal WHERE seq IN (2, 3);
+     UPDATE journal SET payload = (SELECT payload FROM sw WHERE sw.seq = 5 - journal.seq)
+     WHERE seq IN (2, 3);"
+caught f "日志第 2 条（platform user.create）：签名不符"
+grep -q "日志第 3 条（platform user.create）：签名不符" "$W/out" || fail "(f) entry 3 not named"
+
+# (g) a trigger dropped and a row of another table changed (the run's actor)
+fresh
+sql "DROP TRIGGER runs_no_update; UPDATE runs SET actor = 'zhang.jb';"
+caught g "表 runs 中 id=1 的行与日志第 $(seq_of screen.run) 条不符"
+
+# (h) the journal's tail truncated together with every row it covers: only
+#     the checkpoint taken before can tell
+fresh
+s=$(seq_of screen.run)
+sql "DROP TRIGGER journal_no_delete; DROP TRIGGER runs_no_delete; DROP TRIGGER findings_no_delete;
+     DROP TRIGGER finding_evidence_no_delete;
+     DELETE FROM journal WHERE seq >= $s; DELETE FROM finding_evidence; DELETE FROM findings;
+     DELETE FROM runs;"
+"$FG" log verify --db "$W/t.db" >/dev/null || fail "(h) without an anchor verify proves internal consistency only"
+caught h "日志只有 $s 条，少于检查点记录的 $N 条：日志尾部被截断" --checkpoint "$W/cp"
+
+# (i) re-keyed: the platform key replaced in place ...
+fresh
+sql "DROP TRIGGER platform_keys_no_update; UPDATE platform_keys SET pubkey = randomblob(32);"
+caught i-key "表 platform_keys 中 jseq=0 的行与日志第 0 条不符"
+grep -q "日志第 0 条：签名公钥不是 platform 的登记公钥" "$W/out" || fail "(i-key) entry 0 not named"
+# ... and a store forged whole (new platform key, every entry signed afresh):
+# internally consistent, caught by the checkpoint and by the pinned key
+rm -f "$W/t.db"*
+trust_store "$W/t.db" "$W/d"
+"$FG" log verify --db "$W/t.db" >/dev/null || fail "(i) a re-keyed store is internally consistent"
+caught i-checkpoint "数据库中的平台公钥与检查点的不同" --checkpoint "$W/cp"
+caught i-pubkey "数据库中的平台公钥与 --pubkey 给出的不同" --pubkey "$W/pub"
+echo "OK e2e_tamper: every case caught"

@@ -1,0 +1,57 @@
+# trust_lib.sh — shared by tests/e2e_trust.sh and tests/e2e_tamper.sh (sourced,
+# not a test itself): a small hand-written data set of the standard (persons,
+# contributions, benefit_payments, deaths; GB 11643 ids with computed check
+# characters) and a store built from it through the CLI as the demo roster's
+# users: init, import (handler), screen and findings export (supervisor).
+# Needs: FG (the binary), ROOT (the source tree). Sets FUNDGUARD_* itself.
+
+TRUST_PW="trust-e2e-pass-1"
+export FUNDGUARD_INIT_PASSWORD="$TRUST_PW" FUNDGUARD_PASSWORD="$TRUST_PW"
+unset FUNDGUARD_USER
+AS_OF=2024-12-31
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# gb11643 REGION(6) BIRTH(8) SEQ(3): the 18-character id with its ISO 7064
+# MOD 11-2 check character.
+gb11643() {
+  awk -v b="$1$2$3" 'BEGIN { split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " "); s = 0;
+    for (i = 1; i <= 17; i++) s += substr(b, i, 1) * w[i];
+    printf "%s%s\n", b, substr("10X98765432", s % 11 + 1, 1) }'
+}
+
+# trust_data DIR: three persons; B died in March 2024 and is paid a pension
+# through May (benefit.paid_after_death fires for April and May).
+trust_data() {
+  local d="$1" a b c
+  a=$(gb11643 110101 19600101 013) b=$(gb11643 360426 19550315 024) c=$(gb11643 440113 19700505 031)
+  mkdir -p "$d"
+  printf 'person_id,name,sex,birth_date,region\n%s,甲,1,1960-01-01,110101\n%s,乙,2,1955-03-15,360426\n%s,丙,1,1970-05-05,440113\n' \
+    "$a" "$b" "$c" >"$d/persons.csv"
+  {
+    echo 'person_id,employer_id,scheme,region,period,base,amount,paid_date,kind'
+    for m in 01 02 03; do echo "$a,,110,110101,2024-$m,5000.00,400.00,2024-$m-15,normal"; done
+    for m in 01 02; do echo "$c,,110,440113,2024-$m,6000.00,480.00,2024-$m-15,normal"; done
+  } >"$d/contributions.csv"
+  {
+    echo 'payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account'
+    for m in 1 2 3 4 5; do echo "BP$m,$b,110,pension,360426,2024-0$m,3000.00,2024-0$m-10,6222000011112222"; done
+  } >"$d/benefit_payments.csv"
+  printf 'person_id,death_date,source\n%s,2024-03-10,civil_affairs\n' "$b" >"$d/deaths.csv"
+}
+
+# as USER CMD...: run the binary as a demo-roster user.
+as() { local u="$1"; shift; FUNDGUARD_USER="$u" "$FG" "$@"; }
+
+# trust_store DB DATA: init with the demo roster, import, screen, export.
+trust_store() {
+  local db="$1" data="$2"
+  "$FG" init --db "$db" --roster "$ROOT/scripts/demo-roster.csv" >"$db.init.out" || fail "init"
+  as zhang.jb import --db "$db" "$data" >/dev/null || fail "import by the handler"
+  as li.jd screen --db "$db" --as-of "$AS_OF" >/dev/null 2>"$db.screen.err" || fail "screen by the supervisor"
+  as li.jd findings --db "$db" --format csv -o "$db.findings.csv" 2>/dev/null ||
+    fail "findings export by the supervisor"
+}
+
+# jcount DB ACTION: number of journal entries with this action.
+jcount() { sqlite3 "$1" "SELECT count(*) FROM journal WHERE action = '$2'"; }
