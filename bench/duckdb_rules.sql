@@ -42,10 +42,10 @@ WITH idchk AS (
     try_strptime(substr(pid, 7, 8), '%Y%m%d') AS idbirth
   FROM p),
 idv AS (
-  SELECT *, shape AND idbirth IS NOT NULL AND CAST(idbirth AS DATE) <= DATE '${AS_OF}'
-    AND substr('10X98765432', CAST(list_sum(list_transform(range(17), i -> CAST(substr(pid, i + 1, 1) AS INTEGER)
+  SELECT *, CASE WHEN shape AND idbirth IS NOT NULL THEN CAST(idbirth AS DATE) <= DATE '${AS_OF}'
+    AND substr('10X98765432', CAST(list_sum(list_transform(range(17), i -> TRY_CAST(substr(pid, i + 1, 1) AS INTEGER)
       * [7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2][i + 1])) % 11 AS INTEGER) + 1, 1) = substr(pid, 18, 1)
-    AND (prov_ok(substr(pid, 1, 2)) OR (substr(pid, 1, 1) = '9' AND prov_ok(substr(pid, 2, 2)))) AS valid
+    AND (prov_ok(substr(pid, 1, 2)) OR (substr(pid, 1, 1) = '9' AND prov_ok(substr(pid, 2, 2)))) ELSE false END AS valid
   FROM idchk)
 SELECT 'identity.invalid_id' AS rule, 'person' AS subject_type, pid AS subject_id, 0::DECIMAL(18,2) AS amount
   FROM idv WHERE NOT coalesce(valid, false)
