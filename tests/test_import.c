@@ -433,6 +433,56 @@ static int hook(void *ud, fg_store *s, const fg_import_result *r, fg_err *err) {
   return h->fail ? fg_errf(err, FG_EVERIFY, "journal refused") : 0;
 }
 
+/* Enough rows to wrap the pipeline's ring (import_pipe.h) several times,
+ * with the stored-row comparison (a request to the SQLite thread) in the
+ * middle of it; a file of an imported file's size but other bytes is read. */
+enum { BIG_PERSONS = 20000, BIG_CONTRIBS = 30000 };
+
+static void write_big(const char *d, int changed_line) {
+  fg_buf b = FG_BUF_INIT;
+  fg_buf_adds(&b, "person_id,name,sex,birth_date\n");
+  for (int i = 0; i < BIG_PERSONS; i++)
+    fg_buf_addf(&b, "P%07d,N%07d,%d,1960-01-01\n", i, i, i + 2 == changed_line ? 2 : 1);
+  fg_test_write(d, "persons.csv", b.buf, b.len);
+  fg_buf_reset(&b);
+  fg_buf_adds(&b, "person_id,scheme,region,period,base,amount,paid_date,kind\n");
+  for (int i = 0; i < BIG_CONTRIBS; i++)
+    fg_buf_addf(&b, "P%07d,110,410100,2024-01,%d,1,2024-01-02,normal\n", i % BIG_PERSONS, i);
+  fg_test_write(d, "contributions.csv", b.buf, b.len);
+  fg_buf_free(&b);
+}
+
+static void test_many_rows_pipeline(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  write_big(d, 0);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(r.files[0].rows_stored, BIG_PERSONS);
+  assert_int_equal(r.files[1].rows_stored, BIG_CONTRIBS);
+  assert_int_equal(r.files[1].rowid_first, 1);
+  assert_int_equal(r.files[1].rowid_last, BIG_CONTRIBS);
+  fg_import_result_free(&r);
+  fg_value v[FG_MAX_COLS];
+  bool found = false;
+  assert_int_equal(fg_store_get_row(f->s, FG_T_CONTRIBUTIONS, BIG_CONTRIBS, v, &found, &err), 0);
+  assert_true(found);
+  assert_int_equal(v[5].i, (int64_t)(BIG_CONTRIBS - 1) * 100);
+  /* same size, one value changed far in: an error; every other row unchanged */
+  fx_dir(f, d, sizeof d);
+  write_big(d, 15000);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  assert_int_equal(r.nerrors, 1);
+  assert_true(has_sub(r.errors, r.nerrors_listed, "persons.csv:15000:3: sex: 键 person_id=P0014998"));
+  assert_int_equal(r.files[0].rows_unchanged, BIG_PERSONS - 1);
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), BIG_PERSONS);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), BIG_CONTRIBS);
+  assert_int_equal(fg_store_batch_count(f->s), 1);
+}
+
 static void test_before_commit_hook(void **state) {
   fx *f = *state;
   char d[4200];
@@ -470,6 +520,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_encodings_and_notices, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_file_level_errors, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_before_commit_hook, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_many_rows_pipeline, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,13 @@
 /*
  * import.c — one import run (import.h): list the directory, open the
- * standard files (decoding, SHA-256), skip byte-identical ones, then in one
- * transaction record the batch, read the files in reference order
- * (import_row.c does the rows), record per-file counts, call the journal's
- * before_commit hook and commit — or roll everything back.
+ * standard files (decoding; SHA-256 on a background thread), skip
+ * byte-identical ones (only a file of a size some earlier batch imported
+ * can be one: only for such a file is the hash awaited before reading),
+ * then in one transaction record the batch, read the files in reference
+ * order (import_pipe.c: import_row.c on a worker thread, inserts on this
+ * one), record per-file counts, call the journal's before_commit hook and
+ * commit — or roll everything back. A batch runs in SQLite's rollback
+ * journal when it can switch to it (store.h fg_store_bulk_journal).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +19,7 @@
 #include <unistd.h>
 
 #include "import/import_impl.h"
+#include "import/import_pipe.h"
 
 enum { FG_IMPORT_PATH_LEN_MAX = 4096, FG_IMPORT_TS_LEN = 20 };
 
@@ -116,6 +121,12 @@ static int fg_import_scan_dir(fg_imp *im, const char *dir, bool have[FG_T_COUNT]
   return 0;
 }
 
+static void fg_import_hash(fg_import_file *f, const fg_csv *c) {
+  uint8_t sha[32];
+  fg_csv_sha256(c, sha); /* waits for the background hash of a big file */
+  fg_hex(sha, sizeof sha, f->sha256_hex);
+}
+
 /* Open every standard file (decode, SHA-256) and mark byte-identical ones
  * skipped. File-level decoding errors are recorded, not returned. */
 static int fg_import_open_all(fg_imp *im, const char *dir, const bool have[FG_T_COUNT],
@@ -138,13 +149,16 @@ static int fg_import_open_all(fg_imp *im, const char *dir, const bool have[FG_T_
       continue;
     }
     if (rc != 0) return fg_errf(err, rc, "%s", ferr.msg);
-    uint8_t sha[32];
-    fg_csv_sha256(csv[t], sha);
-    fg_hex(sha, sizeof sha, f->sha256_hex);
     f->encoding = fg_csv_encoding(csv[t]);
     struct stat st;
     f->bytes = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
-    if ((rc = fg_store_file_imported(im->s, t, f->sha256_hex, &f->skipped, err)) != 0) return rc;
+    /* Only a file whose size was seen before can be byte-identical: wait
+     * for its SHA-256 now; any other file is hashed while it is read. */
+    bool seen = false;
+    if ((rc = fg_store_file_size_seen(im->s, t, f->bytes, &seen, err)) != 0) return rc;
+    if (seen) fg_import_hash(f, csv[t]);
+    if (seen && (rc = fg_store_file_imported(im->s, t, f->sha256_hex, &f->skipped, err)) != 0)
+      return rc;
     if (f->skipped) {
       fg_imp_notice(im, "%s 与此前导入的文件完全相同 (SHA-256 %.16s…)，跳过",
                     fg_schema_table(t)->file, f->sha256_hex);
@@ -210,16 +224,22 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
   char ts[FG_IMPORT_TS_LEN];
   fg_import_now(ts);
   const char *actor = im->o->actor ? im->o->actor : fg_import_actor();
+  bool rollback_journal = false;
+  (void)fg_store_bulk_journal(im->s, true, &rollback_journal);
   int rc = fg_store_begin(im->s, err);
-  if (rc) return rc;
+  if (rc) {
+    if (rollback_journal) (void)fg_store_bulk_journal(im->s, false, NULL);
+    return rc;
+  }
   rc = fg_store_batch_begin(im->s, actor, im->quarantine ? FG_BATCH_QUARANTINE : FG_BATCH_ATOMIC,
                             ts, &im->batch_id, err);
   if (rc == 0) rc = fg_store_bulk_tune(im->s, err);
   if (rc == 0) rc = fg_import_load_sets(im, csv, err);
   if (rc == 0) rc = fg_import_open_reject(im, err);
-  for (int i = 0; i < im->r->nfiles && rc == 0; i++) {
+  if (rc == 0) rc = fg_imp_pipe_run(im, csv, err);
+  for (int i = 0; i < im->r->nfiles; i++) {
     fg_import_file *f = &im->r->files[i];
-    if (csv[f->table] != NULL) rc = fg_imp_read_file(im, f, csv[f->table], err);
+    if (csv[f->table] != NULL && f->sha256_hex[0] == '\0') fg_import_hash(f, csv[f->table]);
   }
   if (rc == 0 && im->r->nerrors > 0) {
     rc = fg_errf(err, FG_EINPUT, "导入被拒绝: 发现 %lld 个错误，本批数据均未存入",
@@ -232,6 +252,7 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
     fg_store_rollback(im->s);
     im->r->batch_id = 0;
   }
+  if (rollback_journal) (void)fg_store_bulk_journal(im->s, false, NULL);
   return rc;
 }
 

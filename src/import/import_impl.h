@@ -1,7 +1,8 @@
 /*
  * import_impl.h — private to src/import: the state of one import run
- * shared by import.c (directory, batch, transaction, result) and
- * import_row.c (header, fields, keys, references, rows).
+ * shared by import.c (directory, batch, transaction, result),
+ * import_row.c (header, fields, keys, references, rows) and import_pipe.c
+ * (the worker thread that runs import_row.c, and the SQLite thread).
  */
 #ifndef FG_IMPORT_IMPORT_IMPL_H
 #define FG_IMPORT_IMPORT_IMPL_H
@@ -33,6 +34,8 @@ typedef struct fg_imp_table {
   bool in_batch;
 } fg_imp_table;
 
+struct fg_imp_pipe;
+
 typedef struct fg_imp {
   fg_store *s;
   const fg_import_opts *o;
@@ -45,6 +48,8 @@ typedef struct fg_imp {
   char **roots; /* "file:line" of first rejections */
   size_t nroots, roots_cap;
   uint64_t done_bytes, total_bytes;
+  fg_csv *csv[FG_T_COUNT];  /* the open readers (the worker reads them) */
+  struct fg_imp_pipe *pipe; /* the pipeline while the files are read */
 } fg_imp;
 
 /* Record a problem: listed up to FG_IMPORT_ERRORS_LISTED_MAX, always counted. */

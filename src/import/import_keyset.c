@@ -1,29 +1,65 @@
 /*
  * import_keyset.c — the open-addressing hash map of import_keyset.h:
  * linear probing over a power-of-two table kept at most half full, 64-bit
- * hashes compared before the key bytes, keys packed in one arena.
+ * hashes compared before the key bytes, short keys inside their slot and
+ * longer ones packed in one arena.
  */
 #include "import/import_keyset.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/fg.h"
 
 enum { FG_KEYSET_CAP_MIN = 1024, FG_KEYSET_ARENA_MIN_BYTES = 64 * 1024 };
+/* Slot arrays from this size on ask for transparent huge pages: lookups in
+ * a table of millions of keys are random, and each one would otherwise
+ * also miss the TLB. */
+#define FG_KEYSET_HUGE_BYTES ((size_t)4 << 20)
+#define FG_KEYSET_HUGE_PAGE ((uintptr_t)2 << 20)
 
-/* 64-bit FNV-1a, finished with a murmur3 mix; never returns 0 (0 marks an
+static void fg_keyset_advise_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  if (n < FG_KEYSET_HUGE_BYTES) return;
+  const uintptr_t a = ((uintptr_t)p + FG_KEYSET_HUGE_PAGE - 1) & ~(FG_KEYSET_HUGE_PAGE - 1);
+  const uintptr_t e = ((uintptr_t)p + n) & ~(FG_KEYSET_HUGE_PAGE - 1);
+  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint: failure is fine */
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+/* Word-at-a-time multiply-xorshift hash (keys are short: ids of 1-40
+ * bytes), finished with murmur3's fmix64; never returns 0 (0 marks an
  * empty slot). */
 static uint64_t fg_keyset_hash(const char *key, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (uint8_t)key[i];
-    h *= 1099511628211ULL;
+  const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xbf58476d1ce4e5b9ULL;
+  uint64_t h = k1 ^ (n * k2);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, key + i, 8);
+    h = (h ^ w) * k2;
+    h ^= h >> 29;
+  }
+  if (i < n) {
+    uint64_t w = 0;
+    memcpy(&w, key + i, n - i);
+    h = (h ^ w) * k2;
+    h ^= h >> 29;
   }
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
   return h ? h : 1;
+}
+
+static const char *fg_keyset_key(const fg_keyset *k, const fg_keyset_slot *s) {
+  return s->len <= FG_KEYSET_INLINE_LEN ? s->inl : k->arena + s->off;
 }
 
 void fg_keyset_init(fg_keyset *k) {
@@ -45,7 +81,7 @@ static fg_keyset_slot *fg_keyset_probe(const fg_keyset *k, uint64_t h, const cha
   for (;;) {
     fg_keyset_slot *s = &k->slots[i];
     if (s->hash == 0) return s;
-    if (s->hash == h && s->len == n && memcmp(k->arena + s->off, key, n) == 0) return s;
+    if (s->hash == h && s->len == n && memcmp(fg_keyset_key(k, s), key, n) == 0) return s;
     i = (i + 1) & (k->cap - 1);
   }
 }
@@ -55,6 +91,7 @@ static void fg_keyset_grow(fg_keyset *k) {
   fg_keyset_slot *old = k->slots;
   const size_t ocap = k->cap;
   k->slots = fg_xcalloc(ncap, sizeof *k->slots);
+  fg_keyset_advise_huge(k->slots, ncap * sizeof *k->slots);
   k->cap = ncap;
   for (size_t i = 0; i < ocap; i++) {
     if (old[i].hash == 0) continue;
@@ -80,18 +117,23 @@ int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, boo
   fg_keyset_slot *s = fg_keyset_probe(k, h, key, n);
   *added = s->hash == 0;
   if (!*added) return &s->tag;
-  if (k->arena_len + n > k->arena_cap) {
-    size_t ncap = k->arena_cap ? k->arena_cap : FG_KEYSET_ARENA_MIN_BYTES;
-    while (ncap < k->arena_len + n) ncap *= 2;
-    k->arena = fg_xrealloc(k->arena, ncap);
-    k->arena_cap = ncap;
-  }
-  if (n) memcpy(k->arena + k->arena_len, key, n);
   s->hash = h;
-  s->off = k->arena_len;
   s->len = (uint32_t)n;
   s->tag = tag;
-  k->arena_len += n;
+  s->off = 0;
+  if (n <= FG_KEYSET_INLINE_LEN) {
+    if (n) memcpy(s->inl, key, n);
+  } else {
+    if (k->arena_len + n > k->arena_cap) {
+      size_t ncap = k->arena_cap ? k->arena_cap : FG_KEYSET_ARENA_MIN_BYTES;
+      while (ncap < k->arena_len + n) ncap *= 2;
+      k->arena = fg_xrealloc(k->arena, ncap);
+      k->arena_cap = ncap;
+    }
+    memcpy(k->arena + k->arena_len, key, n);
+    s->off = k->arena_len;
+    k->arena_len += n;
+  }
   k->count++;
   assert(k->count * 2 <= k->cap);
   return &s->tag;

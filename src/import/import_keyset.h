@@ -6,9 +6,9 @@
  * Import never runs a per-row SELECT: before a batch it loads, from the
  * store, the keys of every table it will write and the key column of every
  * table it must check references against (fg_store_scan_cols), and it adds
- * the keys of this batch's rows as it goes. Keys are stored once in an
- * append-only arena; a slot holds the hash, the arena offset/length and the
- * tag (the importer uses it for a stored rowid, a line of this batch, or
+ * the keys of this batch's rows as it goes. A short key is kept in its
+ * slot, a longer one once in an append-only arena; a slot holds the hash,
+ * the key (or its arena offset), its length and the tag (the importer uses it for a stored rowid, a line of this batch, or
  * the index of a rejection).
  */
 #ifndef FG_IMPORT_IMPORT_KEYSET_H
@@ -21,11 +21,16 @@
 /* Longest key (bytes) the set accepts: two fields of the CSV limit. */
 #define FG_KEYSET_KEY_LEN_MAX (2u * 64u * 1024u + 1u)
 
+/* Keys up to this many bytes (identity numbers, credit codes, most ids)
+ * live in the slot itself: a lookup then touches one cache line, not two. */
+#define FG_KEYSET_INLINE_LEN 20
+
 typedef struct fg_keyset_slot {
   uint64_t hash; /* 0 = empty slot */
-  uint64_t off;  /* key bytes in the arena */
-  uint32_t len;
   int64_t tag;
+  uint64_t off; /* key bytes in the arena (longer keys only) */
+  uint32_t len;
+  char inl[FG_KEYSET_INLINE_LEN]; /* key bytes of a short key */
 } fg_keyset_slot;
 
 typedef struct fg_keyset {

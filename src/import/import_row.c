@@ -13,6 +13,7 @@
 
 #include "fields/fields.h"
 #include "import/import_impl.h"
+#include "import/import_pipe.h"
 #include "import/import_sets.h"
 
 enum {
@@ -206,7 +207,7 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
   } else {
     fg_value stored[FG_MAX_COLS];
     bool found = false;
-    *rc = fg_store_get_row(fc->im->s, t->id, *tag, stored, &found, err);
+    *rc = fg_imp_pipe_get_row(fc->im->pipe, t->id, *tag, stored, &found, err);
     const int d = (*rc == 0 && found) ? fg_imp_first_diff(fc, stored) : -1;
     if (d < 0) {
       *unchanged = *rc == 0;
@@ -306,18 +307,13 @@ static int fg_imp_reject(fg_imp_file_ctx *fc, int64_t *key_tag, fg_err *err) {
   return 0;
 }
 
-/* Store the current row (or, once an atomic batch has failed, only
- * remember it) and make it a reference target. */
+/* Store the current row (queue it for the SQLite thread; once an atomic
+ * batch has failed, only remember it) and make it a reference target. */
 static int fg_imp_store(fg_imp_file_ctx *fc, fg_err *err) {
   fg_imp *im = fc->im;
   if (im->storing) {
-    int64_t rowid = 0;
-    const int rc =
-        fg_store_insert(im->s, fc->t->id, im->batch_id, fc->rec->line, fc->vals, &rowid, err);
+    const int rc = fg_imp_pipe_push(im->pipe, fc->f, fc->rec->line, fc->vals, err);
     if (rc) return rc;
-    if (fc->f->rows_stored == 0) fc->f->rowid_first = rowid;
-    assert(fc->f->rows_stored == 0 || rowid == fc->f->rowid_last + 1);
-    fc->f->rowid_last = rowid;
   }
   fc->f->rows_stored++;
   fg_imp_table *it = &im->tabs[fc->t->id];

@@ -99,6 +99,15 @@ int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, b
  * call returns (they are bound without copying). Sets *rowid. */
 int fg_store_insert(fg_store *s, fg_table_id t, int64_t batch_id, int64_t line,
                     const fg_value *vals, int64_t *rowid, fg_err *err);
+/* Rows per multi-row INSERT: one statement step per this many rows saves
+ * SQLite's per-statement work. (ncols + 2) * rows stays below SQLite's
+ * historic 999 bound parameters. */
+#define FG_STORE_INSERT_ROWS 32
+/* Insert exactly FG_STORE_INSERT_ROWS rows of t in one statement: row r's
+ * values are vals[r * FG_MAX_COLS ..] (schema order), its line lines[r];
+ * they get consecutive rowids, the last in *rowid_last. */
+int fg_store_insert_many(fg_store *s, fg_table_id t, int64_t batch_id, const int64_t *lines,
+                         const fg_value *vals, int nrows, int64_t *rowid_last, fg_err *err);
 /* Like fg_store_scan, restricted to the columns cols[0..ncols) of t: fn gets
  * vals[ncols] in that order. Used to load keys and reference targets into
  * the importer's in-memory hash sets (no per-row SELECT during import). */
@@ -112,6 +121,21 @@ int fg_store_get_row(fg_store *s, fg_table_id t, int64_t rowid, fg_value *vals, 
 /* Tune the connection for a bulk load (a large page cache, so the batch's
  * b-tree pages stay in memory until commit). */
 int fg_store_bulk_tune(fg_store *s, fg_err *err);
+/* Journal of a bulk batch. bulk=true (outside any transaction): switch
+ * the file from WAL to SQLite's rollback journal, which writes each new
+ * page once (WAL writes it twice: log, then checkpoint) and journals only
+ * the few pre-existing pages an append touches; synchronous=FULL keeps a
+ * commit durable and atomic either way. Never waits: when another
+ * connection has the file open the switch fails, *switched is false and
+ * the batch runs in WAL. bulk=false switches back to WAL (also done by
+ * fg_store_open, should a crash leave the file in rollback mode).
+ * Returns 0 when the file is in the requested mode, FG_EDB otherwise. */
+int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched);
+/* Sets *seen when a file of exactly this many bytes was imported for t
+ * (a byte-identical file must have the same size: when none has, the
+ * importer need not wait for the SHA-256 before reading). */
+int fg_store_file_size_seen(fg_store *s, fg_table_id t, int64_t bytes, bool *seen,
+                            fg_err *err);
 /* Number of rows in `batches` (for tests and summaries). */
 int64_t fg_store_batch_count(fg_store *s);
 

@@ -19,6 +19,9 @@
 
 #include "store/store.h"
 
+/* How long a connection waits for another one's lock. */
+#define FG_STORE_BUSY_TIMEOUT_MS 30000
+
 struct fg_store {
   sqlite3 *db;
   char *path;
@@ -26,6 +29,7 @@ struct fg_store {
   int tx_depth;
   /* import: prepared per standard table on first use, finalized at close */
   sqlite3_stmt *insert_stmt[FG_T_COUNT];
+  sqlite3_stmt *insert_many_stmt[FG_T_COUNT]; /* FG_STORE_INSERT_ROWS rows */
   sqlite3_stmt *get_row_stmt[FG_T_COUNT];
 };
 

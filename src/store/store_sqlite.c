@@ -29,7 +29,6 @@
 
 enum {
   FG_STORE_PAGE_SIZE_BYTES = 8192,
-  FG_STORE_BUSY_TIMEOUT_MS = 30000,
 };
 
 int fg_sqlite_err(fg_store *s, fg_err *err, const char *what) {
@@ -196,6 +195,10 @@ int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err)
   fg_store *s = NULL;
   int rc = fg_sqlite_connect(path, read_only, false, &s, err);
   if (rc) return rc;
+  /* A crash during a bulk batch (fg_store_bulk_journal) leaves the file in
+   * rollback mode: return it to WAL (best effort; its hot journal, if any,
+   * is rolled back by SQLite first). */
+  if (!read_only) (void)fg_store_bulk_journal(s, false, NULL);
   if (!read_only) rc = fg_sqlite_migrate(s, err);
   if (rc == 0 && fg_store_schema_version(s) != FG_STORE_SCHEMA_VERSION)
     rc = fg_errf(err, FG_EDB, "%s 不是 fundguard 数据库，或其结构版本 %d 不受支持", path,

@@ -4,7 +4,8 @@
  * standard rows and the by-rowid read used to compare a repeated key with
  * its stored row.
  *
- * Speed: one INSERT statement per table is prepared once and reset per row;
+ * Speed: INSERT statements per table (one row, FG_STORE_INSERT_ROWS rows)
+ * are prepared once and reset per use (no clear_bindings);
  * TEXT values are bound SQLITE_STATIC (the caller keeps them alive for the
  * call), so a row costs one b-tree append and no copies on our side.
  */
@@ -13,7 +14,9 @@
 
 #include "store/store_impl.h"
 
-enum { FG_SQLITE_BULK_CACHE_KIB = 64 * 1024 };
+enum { FG_SQLITE_BULK_CACHE_KIB = 64 * 1024, FG_SQLITE_PARAMS_SAFE_MAX = 999 };
+_Static_assert(FG_STORE_INSERT_ROWS * (FG_MAX_COLS + 2) <= FG_SQLITE_PARAMS_SAFE_MAX,
+               "a multi-row INSERT must stay within SQLite's parameter limit");
 
 int fg_store_bulk_tune(fg_store *s, fg_err *err) {
   assert(s != NULL && s->db != NULL);
@@ -24,6 +27,30 @@ int fg_store_bulk_tune(fg_store *s, fg_err *err) {
                                                                 : fg_sqlite_err(s, err, "pragma");
 }
 
+/* journal_mode as the connection reports it after running sql ("wal",
+ * "delete", ...) into out; "" when the statement failed (e.g. busy). */
+static void fg_sqlite_journal_mode(fg_store *s, const char *sql, char out[16]) {
+  out[0] = '\0';
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+    snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+}
+
+int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched) {
+  assert(s != NULL && s->db != NULL && !s->read_only && s->tx_depth == 0);
+  char mode[16];
+  /* Never wait for other connections: if one holds the file, stay in WAL. */
+  sqlite3_busy_timeout(s->db, 0);
+  fg_sqlite_journal_mode(s, bulk ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL",
+                         mode);
+  sqlite3_busy_timeout(s->db, FG_STORE_BUSY_TIMEOUT_MS);
+  const bool ok = strcmp(mode, bulk ? "delete" : "wal") == 0;
+  if (switched != NULL) *switched = ok;
+  return ok ? 0 : FG_EDB;
+}
+
 static bool fg_sqlite_is_int_col(const fg_column *c) {
   return fg_schema_sql_type(c->type)[0] == 'I';
 }
@@ -32,8 +59,10 @@ void fg_sqlite_import_close(fg_store *s) {
   assert(s != NULL);
   for (int t = 0; t < FG_T_COUNT; t++) {
     sqlite3_finalize(s->insert_stmt[t]);
+    sqlite3_finalize(s->insert_many_stmt[t]);
     sqlite3_finalize(s->get_row_stmt[t]);
     s->insert_stmt[t] = NULL;
+    s->insert_many_stmt[t] = NULL;
     s->get_row_stmt[t] = NULL;
   }
 }
@@ -124,19 +153,58 @@ int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, b
   return rc;
 }
 
-static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, fg_err *err) {
-  if (s->insert_stmt[t->id] != NULL) return s->insert_stmt[t->id];
+int fg_store_file_size_seen(fg_store *s, fg_table_id t, int64_t bytes, bool *seen,
+                            fg_err *err) {
+  assert(s != NULL && seen != NULL && bytes >= 0);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT 1 FROM batch_files WHERE table_name = ?1 AND bytes = ?2 LIMIT 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fg_sqlite_err(s, err, "batch_files");
+  sqlite3_bind_text(st, 1, fg_schema_table(t)->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, bytes);
+  int rc = sqlite3_step(st);
+  *seen = rc == SQLITE_ROW;
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "batch_files");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* INSERT of nrows rows (1 or FG_STORE_INSERT_ROWS) into t, prepared once. */
+static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, int nrows,
+                                           fg_err *err) {
+  assert(nrows == 1 || nrows == FG_STORE_INSERT_ROWS);
+  sqlite3_stmt **slot = nrows == 1 ? &s->insert_stmt[t->id] : &s->insert_many_stmt[t->id];
+  if (*slot != NULL) return *slot;
   fg_buf sql = FG_BUF_INIT;
   fg_buf_addf(&sql, "INSERT INTO %s (", t->name);
   for (int i = 0; i < t->ncols; i++) fg_buf_addf(&sql, "%s, ", t->cols[i].name);
-  fg_buf_adds(&sql, "_batch, _line) VALUES (");
-  for (int i = 0; i < t->ncols + 2; i++) fg_buf_adds(&sql, i ? ", ?" : "?");
-  fg_buf_adds(&sql, ")");
-  if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, &s->insert_stmt[t->id],
-                         NULL) != SQLITE_OK)
+  fg_buf_adds(&sql, "_batch, _line) VALUES ");
+  for (int r = 0; r < nrows; r++) {
+    fg_buf_adds(&sql, r ? ", (" : "(");
+    for (int i = 0; i < t->ncols + 2; i++) fg_buf_adds(&sql, i ? ", ?" : "?");
+    fg_buf_adds(&sql, ")");
+  }
+  if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
     fg_sqlite_err(s, err, t->name);
   fg_buf_free(&sql);
-  return s->insert_stmt[t->id];
+  return *slot;
+}
+
+/* Bind one row's values at parameter base+1.. (ncols values, batch, line). */
+static void fg_sqlite_bind_row(sqlite3_stmt *st, const fg_table *t, int base, int64_t batch_id,
+                               int64_t line, const fg_value *vals) {
+  for (int i = 0; i < t->ncols; i++) {
+    const fg_value *v = &vals[i];
+    if (v->is_null)
+      sqlite3_bind_null(st, base + i + 1);
+    else if (fg_sqlite_is_int_col(&t->cols[i]))
+      sqlite3_bind_int64(st, base + i + 1, v->i);
+    else
+      sqlite3_bind_text(st, base + i + 1, v->s, v->n, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(st, base + t->ncols + 1, batch_id);
+  sqlite3_bind_int64(st, base + t->ncols + 2, line);
 }
 
 int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line,
@@ -144,23 +212,29 @@ int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line
   assert(s != NULL && vals != NULL && batch_id > 0 && line > 1);
   assert(s->tx_depth > 0);
   const fg_table *t = fg_schema_table(tid);
-  sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, err);
+  sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, 1, err);
   if (st == NULL) return FG_EDB;
-  for (int i = 0; i < t->ncols; i++) {
-    const fg_value *v = &vals[i];
-    if (v->is_null)
-      sqlite3_bind_null(st, i + 1);
-    else if (fg_sqlite_is_int_col(&t->cols[i]))
-      sqlite3_bind_int64(st, i + 1, v->i);
-    else
-      sqlite3_bind_text(st, i + 1, v->s, v->n, SQLITE_STATIC);
-  }
-  sqlite3_bind_int64(st, t->ncols + 1, batch_id);
-  sqlite3_bind_int64(st, t->ncols + 2, line);
+  fg_sqlite_bind_row(st, t, 0, batch_id, line, vals);
   const int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
   if (rowid) *rowid = sqlite3_last_insert_rowid(s->db);
+  return 0;
+}
+
+int fg_store_insert_many(fg_store *s, fg_table_id tid, int64_t batch_id, const int64_t *lines,
+                         const fg_value *vals, int nrows, int64_t *rowid_last, fg_err *err) {
+  assert(s != NULL && vals != NULL && lines != NULL && nrows == FG_STORE_INSERT_ROWS);
+  assert(s->tx_depth > 0 && batch_id > 0);
+  const fg_table *t = fg_schema_table(tid);
+  sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, nrows, err);
+  if (st == NULL) return FG_EDB;
+  for (int r = 0; r < nrows; r++)
+    fg_sqlite_bind_row(st, t, r * (t->ncols + 2), batch_id, lines[r], &vals[r * FG_MAX_COLS]);
+  const int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
+  if (rowid_last) *rowid_last = sqlite3_last_insert_rowid(s->db);
   return 0;
 }
 

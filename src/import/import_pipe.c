@@ -1,0 +1,253 @@
+/*
+ * import_pipe.c — the two-thread pipeline of import_pipe.h: a bounded ring
+ * of row chunks between the worker (reads and judges the files) and the
+ * SQLite thread (inserts), one mutex and two condition variables, plus a
+ * one-slot request channel for the worker's reads of stored rows.
+ */
+#include "import/import_pipe.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import/import_impl.h"
+
+typedef struct fg_imp_cell {
+  int64_t i;
+  uint32_t off; /* text bytes in the chunk's text buffer */
+  int32_t n;    /* -1: NULL; else text length (0 when the value has none) */
+} fg_imp_cell;
+
+typedef struct fg_imp_chunk {
+  fg_import_file *f; /* the file (and table) of every row of the chunk */
+  int nrows;
+  int64_t line[FG_IMP_CHUNK_ROWS];
+  fg_imp_cell cells[FG_IMP_CHUNK_ROWS][FG_MAX_COLS];
+  fg_buf text;
+} fg_imp_chunk;
+
+struct fg_imp_pipe {
+  fg_imp *im;
+  pthread_mutex_t mu;
+  pthread_cond_t work;  /* SQLite thread: a chunk, a request, or the end */
+  pthread_cond_t space; /* worker: a free chunk, or its request served */
+  fg_imp_chunk *ring;   /* FG_IMP_PIPE_CHUNKS; [head, tail) are full */
+  uint64_t head, tail;  /* worker fills ring[tail % N] while tail - head < N */
+  bool done;            /* the worker has finished (tail final) */
+  int failed;           /* store failure on the SQLite thread (ferr) */
+  fg_err ferr;
+  /* the request channel */
+  bool req_pending;
+  fg_table_id req_table;
+  int64_t req_rowid;
+  fg_value *req_vals;
+  bool req_found;
+  int req_rc;
+  fg_err req_err;
+  fg_buf req_text;
+  /* the worker's outcome */
+  int wrc;
+  fg_err werr;
+};
+
+static fg_imp_chunk *fg_imp_pipe_filling(fg_imp_pipe *p) {
+  return &p->ring[p->tail % FG_IMP_PIPE_CHUNKS];
+}
+
+/* Worker: hand the filling chunk over and wait for a free one. */
+static int fg_imp_pipe_publish(fg_imp_pipe *p, fg_err *err) {
+  pthread_mutex_lock(&p->mu);
+  if (fg_imp_pipe_filling(p)->nrows > 0) {
+    p->tail++;
+    pthread_cond_signal(&p->work);
+  }
+  while (__atomic_load_n(&p->failed, __ATOMIC_RELAXED) == 0 &&
+         p->tail - p->head >= FG_IMP_PIPE_CHUNKS)
+    pthread_cond_wait(&p->space, &p->mu);
+  const int rc = __atomic_load_n(&p->failed, __ATOMIC_RELAXED);
+  if (rc != 0) *err = p->ferr;
+  pthread_mutex_unlock(&p->mu);
+  if (rc == 0) {
+    fg_imp_chunk *c = fg_imp_pipe_filling(p);
+    c->nrows = 0;
+    c->f = NULL;
+    fg_buf_reset(&c->text);
+  }
+  return rc;
+}
+
+int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_value *vals,
+                     fg_err *err) {
+  assert(p != NULL && f != NULL && vals != NULL);
+  fg_imp_chunk *c = fg_imp_pipe_filling(p);
+  if (c->nrows > 0 && (c->f != f || c->nrows == FG_IMP_CHUNK_ROWS ||
+                       c->text.len >= FG_IMP_CHUNK_TEXT_BYTES)) {
+    const int rc = fg_imp_pipe_publish(p, err);
+    if (rc != 0) return rc;
+    c = fg_imp_pipe_filling(p);
+  } else if (__atomic_load_n(&p->failed, __ATOMIC_RELAXED) != 0) {
+    return fg_imp_pipe_publish(p, err); /* reports the failure */
+  }
+  const int ncols = fg_schema_table(f->table)->ncols;
+  const int r = c->nrows++;
+  c->f = f;
+  c->line[r] = line;
+  for (int k = 0; k < ncols; k++) {
+    const fg_value *v = &vals[k];
+    fg_imp_cell *cell = &c->cells[r][k];
+    cell->i = v->i;
+    cell->off = (uint32_t)c->text.len;
+    cell->n = v->is_null ? -1 : v->s != NULL ? v->n : 0;
+    if (cell->n > 0) fg_buf_add(&c->text, v->s, (size_t)v->n);
+  }
+  return 0;
+}
+
+/* SQLite thread: serve the pending request (deep copy of the row). */
+static void fg_imp_pipe_serve(fg_imp_pipe *p) {
+  fg_value vals[FG_MAX_COLS];
+  const int ncols = fg_schema_table(p->req_table)->ncols;
+  p->req_rc = fg_store_get_row(p->im->s, p->req_table, p->req_rowid, vals, &p->req_found,
+                               &p->req_err);
+  fg_buf_reset(&p->req_text);
+  size_t offs[FG_MAX_COLS];
+  for (int k = 0; p->req_rc == 0 && p->req_found && k < ncols; k++) {
+    offs[k] = p->req_text.len;
+    if (!vals[k].is_null && vals[k].s != NULL)
+      fg_buf_add(&p->req_text, vals[k].s, (size_t)vals[k].n);
+  }
+  for (int k = 0; p->req_rc == 0 && p->req_found && k < ncols; k++) {
+    p->req_vals[k] = vals[k];
+    if (!vals[k].is_null && vals[k].s != NULL) p->req_vals[k].s = p->req_text.buf + offs[k];
+  }
+}
+
+int fg_imp_pipe_get_row(fg_imp_pipe *p, fg_table_id t, int64_t rowid, fg_value *vals,
+                        bool *found, fg_err *err) {
+  assert(p != NULL && vals != NULL && found != NULL);
+  pthread_mutex_lock(&p->mu);
+  assert(!p->req_pending);
+  p->req_table = t;
+  p->req_rowid = rowid;
+  p->req_vals = vals;
+  p->req_pending = true;
+  pthread_cond_signal(&p->work);
+  while (p->req_pending) pthread_cond_wait(&p->space, &p->mu);
+  const int rc = p->req_rc;
+  *found = p->req_found;
+  if (rc != 0) *err = p->req_err;
+  pthread_mutex_unlock(&p->mu);
+  return rc;
+}
+
+/* Note the rowids [first, last] stored for f (contiguous: one writer). */
+static void fg_imp_pipe_rowids(fg_import_file *f, int64_t first, int64_t last) {
+  if (f->rowid_last == 0) f->rowid_first = first;
+  assert(f->rowid_last == 0 || first == f->rowid_last + 1);
+  f->rowid_last = last;
+}
+
+/* SQLite thread: insert the rows of one chunk, FG_STORE_INSERT_ROWS per
+ * statement while that many are left, then one by one. */
+static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err) {
+  fg_import_file *f = c->f;
+  const int ncols = fg_schema_table(f->table)->ncols;
+  fg_value vals[FG_STORE_INSERT_ROWS * FG_MAX_COLS];
+  for (int r = 0; r < c->nrows;) {
+    const int n = c->nrows - r >= FG_STORE_INSERT_ROWS ? FG_STORE_INSERT_ROWS : 1;
+    for (int j = 0; j < n; j++) {
+      for (int k = 0; k < ncols; k++) {
+        const fg_imp_cell *cell = &c->cells[r + j][k];
+        vals[j * FG_MAX_COLS + k] =
+            (fg_value){cell->n < 0, cell->i, cell->n > 0 ? c->text.buf + cell->off : "",
+                       cell->n > 0 ? cell->n : 0};
+      }
+    }
+    int64_t last = 0;
+    const int rc = n == 1 ? fg_store_insert(p->im->s, f->table, p->im->batch_id, c->line[r],
+                                            vals, &last, err)
+                          : fg_store_insert_many(p->im->s, f->table, p->im->batch_id,
+                                                 &c->line[r], vals, n, &last, err);
+    if (rc != 0) return rc;
+    fg_imp_pipe_rowids(f, last - n + 1, last);
+    r += n;
+  }
+  return 0;
+}
+
+/* SQLite thread: take chunks and requests until the worker is done. */
+static void fg_imp_pipe_consume(fg_imp_pipe *p) {
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (!p->req_pending && p->head == p->tail && !p->done)
+      pthread_cond_wait(&p->work, &p->mu);
+    if (p->req_pending) {
+      fg_imp_pipe_serve(p); /* the worker waits for it: no one else runs */
+      p->req_pending = false;
+      pthread_cond_broadcast(&p->space);
+      continue;
+    }
+    if (p->head == p->tail) break; /* done and drained */
+    fg_imp_chunk *c = &p->ring[p->head % FG_IMP_PIPE_CHUNKS];
+    pthread_mutex_unlock(&p->mu);
+    int rc = 0;
+    if (__atomic_load_n(&p->failed, __ATOMIC_RELAXED) == 0)
+      rc = fg_imp_pipe_insert(p, c, &p->ferr);
+    pthread_mutex_lock(&p->mu);
+    if (rc != 0) __atomic_store_n(&p->failed, rc, __ATOMIC_RELAXED);
+    p->head++;
+    pthread_cond_broadcast(&p->space);
+  }
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void *fg_imp_pipe_worker(void *arg) {
+  fg_imp_pipe *p = arg;
+  fg_imp *im = p->im;
+  for (int i = 0; i < im->r->nfiles && p->wrc == 0; i++) {
+    fg_import_file *f = &im->r->files[i];
+    if (im->csv[f->table] != NULL) p->wrc = fg_imp_read_file(im, f, im->csv[f->table], &p->werr);
+  }
+  fg_err perr = {0};
+  const int prc = fg_imp_pipe_publish(p, &perr);
+  if (p->wrc == 0 && prc != 0) {
+    p->wrc = prc;
+    p->werr = perr;
+  }
+  pthread_mutex_lock(&p->mu);
+  p->done = true;
+  pthread_cond_signal(&p->work);
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
+  assert(im != NULL && csv != NULL && im->pipe == NULL);
+  fg_imp_pipe *p = fg_xcalloc(1, sizeof *p);
+  p->im = im;
+  p->ring = fg_xcalloc(FG_IMP_PIPE_CHUNKS, sizeof *p->ring);
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->work, NULL);
+  pthread_cond_init(&p->space, NULL);
+  for (int t = 0; t < FG_T_COUNT; t++) im->csv[t] = csv[t];
+  im->pipe = p;
+  pthread_t th;
+  int rc = 0;
+  if (pthread_create(&th, NULL, fg_imp_pipe_worker, p) != 0) {
+    rc = fg_errf(err, FG_ENOMEM, "无法创建导入线程");
+  } else {
+    fg_imp_pipe_consume(p);
+    pthread_join(th, NULL);
+    rc = p->wrc != 0 ? p->wrc : __atomic_load_n(&p->failed, __ATOMIC_RELAXED);
+    if (rc != 0) *err = p->wrc != 0 ? p->werr : p->ferr;
+  }
+  im->pipe = NULL;
+  for (int i = 0; i < FG_IMP_PIPE_CHUNKS; i++) fg_buf_free(&p->ring[i].text);
+  fg_buf_free(&p->req_text);
+  pthread_cond_destroy(&p->space);
+  pthread_cond_destroy(&p->work);
+  pthread_mutex_destroy(&p->mu);
+  free(p->ring);
+  free(p);
+  return rc;
+}
