@@ -17,7 +17,9 @@ AS_OF=2026-06-30
 FUNDGUARD_USER=zhang.jb "$FG" import --db "$W/fg.db" "$W/city" >/dev/null
 FUNDGUARD_USER=li.jd "$FG" screen --db "$W/fg.db" --as-of "$AS_OF" >/dev/null
 FUNDGUARD_USER=li.jd "$FG" findings --db "$W/fg.db" --format csv -o "$W/findings.csv"
-head -1 "$W/findings.csv" | grep -q '^rule,subject_type,subject_id,amount,detail' || {
+# the CSV starts with a UTF-8 BOM (for Excel and WPS): strip it for the header check
+[ "$(head -c 3 "$W/findings.csv")" = $'\xef\xbb\xbf' ] || { echo "findings CSV has no BOM" >&2; exit 1; }
+head -1 "$W/findings.csv" | sed $'s/^\xef\xbb\xbf//' | grep -q '^rule,subject_type,subject_id,amount,detail' || {
   echo "findings header wrong: $(head -1 "$W/findings.csv")" >&2; exit 1; }
 tail -n +2 "$W/findings.csv" | cut -d, -f1-4 | sort >"$W/got"
 tail -n +2 "$W/truth.csv" | sort >"$W/want"

@@ -3,7 +3,8 @@
  * check, wrong passwords counted and journaled, lockout after N, expiry, the
  * personal key unlocked only by the right password, signing as another user
  * refused, exclusive role pairs refused at creation, the permission matrix
- * of cli.md, and the append-only tables refusing UPDATE and DELETE.
+ * of cli.md, the append-only tables refusing UPDATE and DELETE, and the one
+ * lookup of the platform key file (--key, FUNDGUARD_KEY, PATH.key).
  */
 #include "authz_fixture.h"
 
@@ -247,6 +248,28 @@ static void test_tables_append_only(void **state) {
   fx_free(f);
 }
 
+/* The platform key file: --key, else FUNDGUARD_KEY, else PATH.key — one
+ * lookup for every command (init, import, screen, findings, log, ...). */
+static void test_key_path_order(void **state) {
+  (void)state;
+  char out[FG_AUTHN_PATH_MAX];
+  fg_err err = {0};
+  unsetenv(FG_AUTHN_KEY_ENV);
+  assert_int_equal(fg_authn_key_path("/d/fg.db", NULL, out, sizeof out, &err), 0);
+  assert_string_equal(out, "/d/fg.db.key");
+  setenv(FG_AUTHN_KEY_ENV, "", 1); /* empty: not set */
+  assert_int_equal(fg_authn_key_path("/d/fg.db", NULL, out, sizeof out, &err), 0);
+  assert_string_equal(out, "/d/fg.db.key");
+  setenv(FG_AUTHN_KEY_ENV, "/secure/platform.key", 1);
+  assert_int_equal(fg_authn_key_path("/d/fg.db", NULL, out, sizeof out, &err), 0);
+  assert_string_equal(out, "/secure/platform.key");
+  assert_int_equal(fg_authn_key_path("/d/fg.db", "/usb/k", out, sizeof out, &err), 0);
+  assert_string_equal(out, "/usb/k");
+  unsetenv(FG_AUTHN_KEY_ENV);
+  char small[8];
+  assert_int_equal(fg_authn_key_path("/d/fg.db", NULL, small, sizeof small, &err), FG_ELIMIT);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_password_and_key),
@@ -256,6 +279,7 @@ int main(void) {
       cmocka_unit_test(test_exclusive_roles_at_creation),
       cmocka_unit_test(test_permission_matrix),
       cmocka_unit_test(test_tables_append_only),
+      cmocka_unit_test(test_key_path_order),
   };
   if (sodium_init() < 0) return 1;
   return cmocka_run_group_tests(tests, NULL, NULL);

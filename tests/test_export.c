@@ -2,7 +2,9 @@
  * test_export.c — the findings export (screen/export.h): RFC 4180 quoting
  * of details with commas, quotes and newlines, amounts in yuan with two
  * decimals, JSON Lines escaping, and an xlsx workbook that is a real zip
- * file. Findings are stored through the store's screening section first.
+ * file, the UTF-8 BOM and run_kind (official | what-if) of every export, and
+ * the masking of personal ids in views on a terminal. Findings are stored
+ * through the store's screening section first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +33,9 @@ static void test_csv_field(void **state) {
   fg_buf_free(&b);
 }
 
-/* A store with one run of three findings; returns the store path (heap). */
-static char *make_store(const char *dir, int64_t *run_id) {
+/* A store with one run of three findings (official or what-if); returns
+ * the store path (heap). */
+static char *make_store_kind(const char *dir, int64_t *run_id, bool official) {
   char *path = malloc(4200);
   snprintf(path, 4200, "%s/fg.db", dir);
   fg_err err = {0};
@@ -49,7 +52,7 @@ static char *make_store(const char *dir, int64_t *run_id) {
   memset(hex, 'b', 64);
   hex[64] = 0;
   fg_store_run r = {0, "2025-01-01T08:00:00", "2025-01-01T08:00:01", "2025-01-01", "a", "", hex,
-                    true, "", 0, "tester", 3, hex};
+                    official, "", 0, "tester", 3, hex};
   assert_int_equal(fg_store_begin(s, &err), 0);
   assert_int_equal(fg_store_run_add(s, &r, run_id, &err), 0);
   assert_int_equal(fg_store_findings_add(s, *run_id, f, 3, &err), 0);
@@ -58,8 +61,12 @@ static char *make_store(const char *dir, int64_t *run_id) {
   return path;
 }
 
-static char *export_text(const char *db, const char *dir, fg_export_format fmt, const char *rule,
-                         int64_t run_id, int64_t *count) {
+static char *make_store(const char *dir, int64_t *run_id) {
+  return make_store_kind(dir, run_id, true);
+}
+
+static char *export_view(const char *db, const char *dir, fg_export_format fmt, const char *rule,
+                         int64_t run_id, int64_t *count, bool terminal_view) {
   char out[4300];
   snprintf(out, sizeof out, "%s/out.txt", dir);
   FILE *f = fopen(out, "wb");
@@ -68,12 +75,60 @@ static char *export_text(const char *db, const char *dir, fg_export_format fmt, 
   fg_err err = {0};
   assert_int_equal(fg_store_open(db, true, &s, &err), 0);
   fg_export_opts o = {.run_id = run_id, .rule = rule, .format = fmt, .out = f,
-                      .title_of = title_of};
+                      .title_of = title_of, .terminal_view = terminal_view};
   assert_int_equal(fg_export_findings(s, &o, count, &err), 0);
   fg_store_close(s);
   fclose(f);
   size_t n = 0;
   return fg_test_read(out, &n);
+}
+
+static char *export_text(const char *db, const char *dir, fg_export_format fmt, const char *rule,
+                         int64_t run_id, int64_t *count) {
+  return export_view(db, dir, fmt, rule, run_id, count, false);
+}
+
+/* Views on screen mask personal ids: 6 + stars + 4; short ids keep a
+ * quarter each side; ids inside text are found by their form. */
+static void test_mask(void **state) {
+  (void)state;
+  fg_buf b = FG_BUF_INIT;
+  fg_export_mask_id(&b, "11010119900307123X", 18);
+  assert_string_equal(b.buf, "110101********123X");
+  fg_buf_reset(&b);
+  fg_export_mask_id(&b, "AB12", 4);
+  assert_string_equal(b.buf, "A**2");
+  fg_buf_reset(&b);
+  fg_export_mask_id(&b, "张三丰李四", strlen("张三丰李四"));
+  assert_string_equal(b.buf, "张***四");
+  fg_buf_reset(&b);
+  fg_export_mask_text(&b, "dup of 11010119900307123x, 110101900307123 (old); "
+                          "1101011990030712345 phone 13800138000 身份证11010119900307123X重复");
+  assert_string_equal(b.buf, "dup of 110101********123x, 110101*****7123 (old); "
+                             "1101011990030712345 phone 13800138000 身份证110101********123X重复");
+  fg_buf_free(&b);
+}
+
+static void test_terminal_view_what_if(void **state) {
+  (void)state;
+  char *dir = fg_test_tmpdir();
+  int64_t run_id = 0, count = 0;
+  char *db = make_store_kind(dir, &run_id, false);
+  char *csv = export_view(db, dir, FG_EXPORT_CSV, NULL, run_id, &count, true);
+  assert_int_equal(count, 3);
+  assert_memory_equal(csv, "rule,", 5); /* no BOM on a terminal */
+  assert_non_null(strstr(csv, "\nbenefit.paid_after_death,person,110105********002X,12345.05,"));
+  assert_null(strstr(csv, "11010519491231002X"));
+  assert_non_null(strstr(csv, ",staff_id,S001,")); /* only persons are masked */
+  assert_non_null(strstr(csv, ",what-if,1\n"));
+  free(csv);
+  csv = export_text(db, dir, FG_EXPORT_JSONL, NULL, run_id, &count);
+  assert_non_null(strstr(csv, "\"run_kind\":\"what-if\""));
+  assert_non_null(strstr(csv, "11010519491231002X")); /* exports stay whole */
+  free(csv);
+  free(db);
+  fg_test_rmrf(dir);
+  free(dir);
 }
 
 static void test_csv_export(void **state) {
@@ -84,12 +139,13 @@ static void test_csv_export(void **state) {
   char *csv = export_text(db, dir, FG_EXPORT_CSV, NULL, run_id, &count);
   assert_int_equal(count, 3);
   const char *want =
-      "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_id\n"
+      "\xEF\xBB\xBF" /* BOM: Excel and WPS then read the Chinese right */
+      "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id\n"
       "benefit.paid_after_death,person,11010519491231002X,12345.05,"
       "\"periods 2024-06,2024-07; note \"\"late\"\"\nsecond line\",high,死亡后继续发放待遇,"
-      "benefit_payments:3;deaths:1,1\n"
-      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,1\n"
-      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,1\n";
+      "benefit_payments:3;deaths:1,official,1\n"
+      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1\n"
+      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,official,1\n";
   assert_string_equal(csv, want);
   free(csv);
   csv = export_text(db, dir, FG_EXPORT_CSV, "control.tenure_exceeded", run_id, &count);
@@ -110,7 +166,7 @@ static void test_jsonl_export(void **state) {
   char *js = export_text(db, dir, FG_EXPORT_JSONL, NULL, run_id, &count);
   assert_int_equal(count, 3);
   const char *first =
-      "{\"run_id\":1,\"rule\":\"benefit.paid_after_death\",\"subject_type\":\"person\","
+      "{\"run_id\":1,\"run_kind\":\"official\",\"rule\":\"benefit.paid_after_death\",\"subject_type\":\"person\","
       "\"subject_id\":\"11010519491231002X\",\"amount\":12345.05,\"amount_fen\":1234505,"
       "\"severity\":\"high\",\"title_zh\":\"死亡后继续发放待遇\","
       "\"detail\":\"periods 2024-06,2024-07; note \\\"late\\\"\\nsecond line\","
@@ -162,6 +218,8 @@ int main(void) {
       cmocka_unit_test(test_csv_export),
       cmocka_unit_test(test_jsonl_export),
       cmocka_unit_test(test_xlsx_export),
+      cmocka_unit_test(test_mask),
+      cmocka_unit_test(test_terminal_view_what_if),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,8 @@
  * authenticates, asks for a new password when an initial one is used
  * interactively, and checks the permission through fg_authz_check_signer.
  * A refused permission is journaled (signed by the user, who did log in).
+ * The platform key file is found by fg_authn_key_path alone: --key FILE,
+ * else $FUNDGUARD_KEY, else PATH.key beside the store.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -19,7 +21,6 @@
 
 #define FG_AUTHN_TTY "/dev/tty"
 #define FG_AUTHN_KEY_SUFFIX ".key"
-enum { FG_AUTHN_PATH_MAX = 4096 };
 
 /* Read one line from the terminal, echo off when secret. false when there
  * is no terminal or nothing was read. */
@@ -137,21 +138,38 @@ static int fg_authn_cli_login(fg_store *s, const fg_config *cfg, const fg_signer
   return rc;
 }
 
+int fg_authn_key_path(const char *store_path, const char *key_flag, char *out, size_t out_size,
+                      fg_err *err) {
+  assert(store_path != NULL && out != NULL && out_size > 0);
+  const char *env = getenv(FG_AUTHN_KEY_ENV);
+  const char *base = key_flag != NULL && key_flag[0] != '\0' ? key_flag
+                     : env != NULL && env[0] != '\0'         ? env
+                                                              : NULL;
+  const char *suffix = base != NULL ? "" : FG_AUTHN_KEY_SUFFIX;
+  if (base == NULL) base = store_path;
+  if (strlen(base) + strlen(suffix) >= out_size)
+    return fg_errf(err, FG_ELIMIT, "平台私钥路径过长: %.200s", base);
+  snprintf(out, out_size, "%s%s", base, suffix);
+  return 0;
+}
+
 int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
                      const char *permission, unsigned flags, fg_signer *out, fg_err *err) {
   assert(s != NULL && store_path != NULL && out != NULL);
   memset(out, 0, sizeof *out);
   char path[FG_AUTHN_PATH_MAX];
-  if (key_path == NULL) {
-    if (strlen(store_path) + strlen(FG_AUTHN_KEY_SUFFIX) >= sizeof path)
-      return fg_errf(err, FG_ELIMIT, "数据库路径过长: %.200s", store_path);
-    snprintf(path, sizeof path, "%s%s", store_path, FG_AUTHN_KEY_SUFFIX);
-    key_path = path;
-  }
+  int rc = fg_authn_key_path(store_path, key_path, path, sizeof path, err);
+  if (rc) return rc;
+  key_path = path;
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   fg_signer platform;
-  int rc = fg_authz_load_config(s, cfg, err);
-  if (rc == 0) rc = fg_journal_platform_signer(key_path, &platform, err);
+  rc = fg_authz_load_config(s, cfg, err);
+  if (rc == 0 && (rc = fg_journal_platform_signer(key_path, &platform, err)) == FG_EIO) {
+    char msg[FG_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    fg_errf(err, rc, "%s (平台私钥依次取自 --key FILE、环境变量 %s、数据库旁的 PATH.key)", msg,
+            FG_AUTHN_KEY_ENV);
+  }
   if (rc == 0) {
     rc = fg_authn_cli_login(s, cfg, &platform, flags, out, err);
     fg_authn_signer_wipe(&platform);

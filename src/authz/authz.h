@@ -145,14 +145,22 @@ void fg_authn_signer_wipe(fg_signer *signer);
  * FUNDGUARD_USER / FUNDGUARD_PASSWORD from the environment, else asks on the
  * terminal (password without echo; an initial password must then be
  * replaced), else fails (FG_EPERM, clear message). Loads the stored
- * configuration and the platform key (store_path.key), logs in, and checks
- * permission (NULL: none needed). Refusals are journaled. */
+ * configuration and the platform key (found by fg_authn_key_path), logs in,
+ * and checks permission (NULL: none needed). Refusals are journaled. */
 int fg_authn_cli(fg_store *s, const char *store_path, const char *permission, fg_signer *out,
                  fg_err *err);
-/* Same, with the platform key file given (init's --key); key_path NULL means
- * store_path.key. */
+/* Same, with the command's --key FILE (NULL when not given). */
 int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
                      const char *permission, unsigned flags, fg_signer *out, fg_err *err);
+
+#define FG_AUTHN_KEY_ENV "FUNDGUARD_KEY"
+enum { FG_AUTHN_PATH_MAX = 4096 };
+/* Where the platform's private key file is, the same for every command
+ * (init included): key_flag (--key FILE) when given, else the environment
+ * variable FUNDGUARD_KEY when set and not empty, else store_path + ".key".
+ * Writes the path into out; FG_ELIMIT when it does not fit. */
+int fg_authn_key_path(const char *store_path, const char *key_flag, char *out, size_t out_size,
+                      fg_err *err);
 /* Read a password from the environment variable env_name, else the terminal
  * (no echo, prompt on stderr). FG_EPERM when neither is possible. out must
  * hold FG_AUTHN_PASSWORD_MAX + 1 bytes; wipe it with sodium_memzero. */

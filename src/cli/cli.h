@@ -27,6 +27,9 @@ int fg_cmd_propose(int argc, char **argv);
 int fg_cli_fail(const fg_err *err);
 /* Print a usage error to stderr and return 2. */
 int fg_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when argv[1..argc-1] holds --help or -h (`fundguard user list
+ * --help`): every command and subcommand answers it on stdout, exit 0. */
+bool fg_cli_wants_help(int argc, char **argv);
 /* True when stderr is a terminal (progress bars only then). */
 bool fg_cli_stderr_tty(void);
 

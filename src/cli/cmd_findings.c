@@ -1,8 +1,10 @@
 /*
  * cmd_findings.c — `fundguard findings --db PATH [--run ID] [--rule ID]
  * --format csv|jsonl|xlsx [-o FILE]`: export the findings of a stored run
- * (the latest by default) through screen/export.h. Subject ids are
- * exported whole. Exit 0 whatever the run found.
+ * (the latest by default, named on stderr as official or what-if) through
+ * screen/export.h. Subject ids are exported whole to files (-o) and pipes;
+ * a view on a terminal (stdout a tty, no -o) masks personal ids (rules.md
+ * "Findings export"). Exit 0 whatever the run found.
  *
  * An export is a read of personal data, so it is journaled: the user
  * (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) needs
@@ -25,21 +27,27 @@
 #include "screen/screen.h"
 
 static const char fg_findings_help[] =
-    "用法 usage: fundguard findings --db PATH [--run ID] [--rule ID] --format csv|jsonl|xlsx"
-    " [-o FILE]\n"
+    "用法 usage: fundguard findings [--db PATH] [--run ID] [--rule ID] --format csv|jsonl|xlsx"
+    " [-o FILE] [--key FILE]\n"
     "\n"
-    "导出一次筛查运行的疑点 (默认最近一次)。\n"
-    "Export the findings of a screening run (default: the latest run).\n"
+    "导出一次筛查运行的疑点 (默认最近一次，stderr 上说明是哪一次、正式还是假设分析)。\n"
+    "Export the findings of a screening run (default: the latest run, named on stderr\n"
+    "with its kind, official or what-if).\n"
     "\n"
-    "  --db PATH        数据库文件 the store\n"
+    "  --db PATH        数据库文件 the store (默认 default ./fundguard.db)\n"
     "  --run ID         运行编号 run id (default latest)\n"
     "  --rule ID        只导出这条规则的疑点 only this rule's findings\n"
     "  --format FMT     csv | jsonl | xlsx (Excel)\n"
     "  -o FILE          输出文件 (xlsx 必须指定; 其他默认 stdout)\n"
     "                   output file (required for xlsx; stdout otherwise)\n"
+    "  --key FILE       平台私钥 platform key: --key, else $FUNDGUARD_KEY, else PATH.key\n"
     "\n"
-    "CSV: rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_id\n"
-    "(UTF-8, RFC 4180; amount in yuan with two decimals).\n"
+    "CSV: rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id\n"
+    "(UTF-8 带 BOM with a BOM, RFC 4180; amount in yuan with two decimals;\n"
+    " run_kind = official 正式 | what-if 假设分析 (screen --config)).\n"
+    "导出 (-o 文件或管道) 中的编号完整; 直接显示在终端上时个人身份号码被遮蔽,\n"
+    "如 110101********123X. Ids are whole in files and pipes; on a terminal personal ids\n"
+    "are masked.\n"
     "\n"
     "身份 identity: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
     "  两者皆无则退出码 1。写文件 (-o) 需要 findings.export (基金监督 supervisor)，\n"
@@ -52,7 +60,8 @@ static const char *fg_findings_title(const char *rule_id) {
 }
 
 typedef struct {
-  const char *db, *run, *rule, *format, *out;
+  const char *db, *run, *rule, *format, *out, *key;
+  bool mask; /* a view on a terminal: personal ids masked */
 } fg_findings_args;
 
 static int fg_findings_parse(int argc, char **argv, fg_findings_args *a) {
@@ -64,6 +73,7 @@ static int fg_findings_parse(int argc, char **argv, fg_findings_args *a) {
                         : strcmp(k, "--rule") == 0   ? &a->rule
                         : strcmp(k, "--format") == 0 ? &a->format
                         : strcmp(k, "-o") == 0       ? &a->out
+                        : strcmp(k, "--key") == 0    ? &a->key
                                                      : NULL;
     if (!slot) return fg_cli_usage("findings", "未知参数 unknown argument '%s'", k);
     if (i + 1 >= argc) return fg_cli_usage("findings", "%s 需要一个值 needs a value", k);
@@ -72,21 +82,29 @@ static int fg_findings_parse(int argc, char **argv, fg_findings_args *a) {
   return 0;
 }
 
-/* Resolve --run (or the latest run) into *run_id. */
+/* Resolve --run (or the latest run, named on stderr with its kind) into
+ * *run_id. */
 static int fg_findings_run_id(fg_store *s, const char *run, int64_t *run_id, fg_err *err) {
   bool found = false;
-  if (!run) {
-    int rc = fg_store_run_latest(s, run_id, &found, err);
+  if (run) {
+    fg_store_run r;
+    int rc = fg_store_run_get(s, *run_id, &r, &found, err);
+    fg_store_run_clear(&r);
     if (rc) return rc;
-    if (!found) return fg_errf(err, FG_EINPUT, "数据库中还没有筛查运行 (no screening run yet: "
-                                               "run `fundguard screen` first)");
+    if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %s 的筛查运行 (no run %s)", run, run);
     return 0;
   }
-  fg_store_run r;
-  int rc = fg_store_run_get(s, *run_id, &r, &found, err);
-  fg_store_run_clear(&r);
+  int rc = fg_store_run_latest(s, run_id, &found, err);
   if (rc) return rc;
-  if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %s 的筛查运行 (no run %s)", run, run);
+  if (!found) return fg_errf(err, FG_EINPUT, "数据库中还没有筛查运行 (no screening run yet: "
+                                             "run `fundguard screen` first)");
+  const char *kind = NULL;
+  if ((rc = fg_export_run_kind(s, *run_id, &kind, err)) != 0) return rc;
+  bool official = strcmp(kind, FG_EXPORT_OFFICIAL) == 0;
+  fprintf(stderr, "fundguard findings: 未指定 --run，导出最近一次运行 #%lld: %s\n"
+                  "  (no --run: the latest run #%lld, %s)\n",
+          (long long)*run_id, official ? "正式筛查" : "假设分析 (非正式，screen --config)",
+          (long long)*run_id, kind);
   return 0;
 }
 
@@ -121,7 +139,7 @@ static int fg_findings_stage(fg_store *s, const fg_findings_args *a, fg_export_f
     return fg_errf(err, FG_EIO, "内存不足: %s", strerror(errno));
   fg_export_opts o = {.run_id = run_id, .rule = a->rule, .format = fmt, .out = buf,
                       .xlsx_path = fmt == FG_EXPORT_XLSX ? part : NULL,
-                      .title_of = fg_findings_title};
+                      .title_of = fg_findings_title, .terminal_view = a->mask};
   int rc = fg_export_findings(s, &o, count, err);
   if (buf && fclose(buf) != 0 && rc == 0) rc = fg_errf(err, FG_EIO, "内存不足");
   return rc;
@@ -151,7 +169,7 @@ static int fg_findings_export(const fg_findings_args *a, fg_export_format fmt, i
   const char *perm = a->out ? FG_PERM_FINDINGS_EXPORT : FG_PERM_FINDINGS_READ;
   int rc = fg_store_open(a->db, false, &s, &err);
   if (rc) return fg_cli_fail(&err);
-  if ((rc = fg_authn_cli(s, a->db, perm, &me, &err)) != 0) {
+  if ((rc = fg_authn_cli_key(s, a->db, a->key, perm, 0, &me, &err)) != 0) {
     fg_store_close(s);
     return fg_cli_fail(&err);
   }
@@ -176,7 +194,7 @@ static int fg_findings_export(const fg_findings_args *a, fg_export_format fmt, i
 }
 
 int fg_cmd_findings(int argc, char **argv) {
-  fg_findings_args a = {0};
+  fg_findings_args a = {.db = "fundguard.db"};
   int rc = fg_findings_parse(argc, argv, &a);
   if (rc == 1) {
     fputs(fg_findings_help, stdout);
@@ -184,7 +202,6 @@ int fg_cmd_findings(int argc, char **argv) {
   }
   if (rc) return rc;
   fg_export_format fmt;
-  if (!a.db) return fg_cli_usage("findings", "缺少 --db missing --db");
   if (!a.format) return fg_cli_usage("findings", "缺少 --format missing --format");
   if (!fg_export_parse_format(a.format, &fmt))
     return fg_cli_usage("findings", "--format 只能是 csv, jsonl 或 xlsx: %s", a.format);
@@ -192,6 +209,7 @@ int fg_cmd_findings(int argc, char **argv) {
     return fg_cli_usage("findings", "xlsx 格式需要 -o FILE (xlsx needs -o FILE)");
   if (a.rule && !fg_rule_by_id(a.rule))
     return fg_cli_usage("findings", "未知的规则 unknown rule: %s", a.rule);
+  a.mask = !a.out && isatty(STDOUT_FILENO) == 1;
   int64_t run_id = 0;
   if (a.run) {
     char *end = NULL;

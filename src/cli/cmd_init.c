@@ -2,7 +2,8 @@
  * cmd_init.c — `fundguard init --db PATH [--roster FILE]`: creates the
  * store (store.h fg_store_create: schema version 1, every table) and says
  * what it made, then the trust core: the platform's Ed25519 key pair
- * (secret key to PATH.key, mode 0600, or --key FILE; public key into the
+ * (secret key, mode 0600, to --key FILE, else $FUNDGUARD_KEY, else PATH.key:
+ * authz.h fg_authn_key_path, as every command finds it; public key into the
  * store and printed) and the first users from --roster with the initial
  * password from FUNDGUARD_INIT_PASSWORD or the terminal (authz.h
  * fg_authz_init_roster), then the official default configuration
@@ -31,7 +32,10 @@ static void fg_init_usage(FILE *f) {
           "  --db PATH       数据库文件 (默认 ./fundguard.db)\n"
           "  --roster FILE   首批用户 CSV: user,name,roles (角色以 ; 分隔)；\n"
           "                  初始密码取自环境变量 FUNDGUARD_INIT_PASSWORD，否则在终端输入\n"
-          "  --key FILE      平台私钥文件 (默认 PATH.key，权限 0600)\n");
+          "  --key FILE      平台私钥文件 (权限 0600)。位置依次取自 --key、环境变量\n"
+          "                  FUNDGUARD_KEY、PATH.key；其他命令以同样的顺序找到它\n"
+          "  不给 --roster 时数据库没有用户，无法使用 (stderr 上给出警告): 新用户须由已有用户\n"
+          "  提议并经他人复核，请以 --roster FILE 重新 init。\n");
 }
 
 /* A failed init leaves nothing behind: the store, its WAL files, the key. */
@@ -120,10 +124,9 @@ int fg_cmd_init(int argc, char **argv) {
     }
   }
   fg_err err = {0};
-  char key_path[FG_INIT_PATH_MAX];
-  if (strlen(key ? key : db) + 5 >= sizeof key_path)
-    return fg_cli_usage("init", "路径过长: %.200s", key ? key : db);
-  snprintf(key_path, sizeof key_path, "%s%s", key ? key : db, key ? "" : ".key");
+  char key_path[FG_AUTHN_PATH_MAX];
+  if (fg_authn_key_path(db, key, key_path, sizeof key_path, &err) != 0)
+    return fg_cli_usage("init", "%s", err.msg);
   if (access(key_path, F_OK) == 0) {
     fg_errf(&err, FG_EINPUT, "平台私钥文件 %s 已存在，不会覆盖", key_path);
     return fg_cli_fail(&err);
@@ -148,5 +151,12 @@ int fg_cmd_init(int argc, char **argv) {
   }
   printf("已创建数据库 %s (结构版本 %d): 数据标准的 %d 张表、批次记录表。\n", db,
          FG_STORE_SCHEMA_VERSION, FG_T_COUNT);
+  if (roster == NULL)
+    fprintf(stderr,
+            "fundguard init: 警告 warning: 未给出 --roster，数据库 %s 中没有任何用户，无法使用:\n"
+            "  以用户身份执行的命令都会被拒绝，而新用户只能由已有用户提议、经他人复核。\n"
+            "  请删除 %s 和 %s，再用 --roster FILE 重新 init。\n"
+            "  the store has no users and cannot be used until it is re-created with --roster.\n",
+            db, db, key_path);
   return 0;
 }

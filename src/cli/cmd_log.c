@@ -33,13 +33,16 @@ static const char *const fg_log_usage_text =
     "  fundguard log check-proof PROOF_FILE --checkpoint FILE\n"
     "verify 重新推导每条日志的签名、叶哈希、Merkle 树以及每张表的每一行；\n"
     "没有 --checkpoint 或 --pubkey 时只能证明内部一致（见 docs/journal.md）。\n"
-    "--key 为平台私钥文件（默认 PATH.key）。\n"
+    "--db 默认 ./fundguard.db。\n"
+    "--key 为平台私钥文件，依次取自 --key、环境变量 FUNDGUARD_KEY、PATH.key。\n"
+    "verify --checkpoint 成功时另打印一行，确认当前日志延伸了该检查点 (大小、树根)。\n"
     "checkpoint 需要用户身份: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
     "两者皆无则退出码 1。需要权限 journal.checkpoint (supervisor, auditor, security-auditor)。\n"
     "verify、prove、check-proof 不需要用户。\n";
 
 static int fg_log_parse(int argc, char **argv, fg_log_args *a) {
   memset(a, 0, sizeof *a);
+  a->db = "fundguard.db";
   for (int i = 2; i < argc; i++) {
     const char *f = argv[i];
     const char **slot = strcmp(f, "--db") == 0           ? &a->db
@@ -139,6 +142,13 @@ static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
   fg_journal_verify_report rep;
   rc = fg_journal_verify(s, &o, &rep, err);
   if (rc == 0 || rc == FG_EVERIFY) fg_log_print_report(&rep);
+  if (rc == 0 && a->checkpoint) {
+    char root[65];
+    fg_hex(cp.root, sizeof cp.root, root);
+    printf("检查点 checkpoint %s: 当前日志延伸了该检查点 (大小 size %llu, 树根 root %s, "
+           "时间 %s)，此前的历史未被截断或改写。\n",
+           a->checkpoint, (unsigned long long)cp.size, root, cp.time);
+  }
   fg_buf_free(&rep.text);
   return rc;
 }
@@ -146,25 +156,22 @@ static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
 /* A signed tree head, by a user with journal.checkpoint (refusals are
  * journaled by fg_authn_cli_key). */
 static int fg_log_checkpoint(const fg_log_args *a, fg_store *s, fg_buf *out, fg_err *err) {
-  fg_buf key = FG_BUF_INIT;
-  fg_buf_addf(&key, "%s.key", a->db);
-  const char *key_path = a->key ? a->key : key.buf;
+  char key_path[FG_AUTHN_PATH_MAX];
   fg_signer me, sg;
   fg_journal_checkpoint cp;
-  int rc = fg_authn_cli_key(s, a->db, key_path, FG_PERM_JOURNAL_CHECKPOINT, 0, &me, err);
+  int rc = fg_authn_key_path(a->db, a->key, key_path, sizeof key_path, err);
+  if (rc == 0) rc = fg_authn_cli_key(s, a->db, key_path, FG_PERM_JOURNAL_CHECKPOINT, 0, &me, err);
   if (rc == 0) {
     fg_authn_signer_wipe(&me);
     rc = fg_journal_platform_signer(key_path, &sg, err);
     if (rc == 0) rc = fg_journal_checkpoint_make(s, &sg, &cp, err);
     sodium_memzero(&sg, sizeof sg);
   }
-  fg_buf_free(&key);
   if (rc == 0) fg_journal_checkpoint_format(&cp, out);
   return rc;
 }
 
 static int fg_log_with_store(const fg_log_args *a, const char *sub, fg_err *err) {
-  if (!a->db) return fg_cli_usage("log", "%s 需要 --db PATH", sub);
   fg_store *s = NULL;
   int rc = fg_store_open(a->db, strcmp(sub, "checkpoint") != 0, &s, err);
   if (rc != 0) return fg_cli_fail(err);

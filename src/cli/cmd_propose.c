@@ -3,7 +3,8 @@
  * two-person review queue (authz.h fg_review_). Listing needs
  * proposal.read; review, approval and refusal are checked by the engine
  * (not the proposer, not the reviewer again, the right permission, not
- * expired) and every refusal is journaled.
+ * expired) and every refusal is journaled. Lists print a header row and
+ * Beijing times (+08:00), as the journal does.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -14,24 +15,33 @@
 #include "authz/authz.h"
 #include "cli/cli.h"
 
+typedef struct fg_propose_args {
+  const char *sub, *db, *key, *reason, *idtext;
+} fg_propose_args;
+
 static void fg_propose_usage(FILE *f) {
   fprintf(f,
-          "用法 usage: fundguard propose <子命令> --db PATH\n"
+          "用法 usage: fundguard propose <子命令> [--db PATH] [--key FILE]\n"
           "  list                 列出提议及其状态 (需 proposal.read)\n"
           "  show ID              查看提议内容\n"
           "  review ID            复核 (须非提议人，需 proposal.review)\n"
           "  approve ID           审批 (须非提议人、非复核人，需 proposal.approve)\n"
           "  refuse ID [--reason TEXT]   驳回\n"
+          "  --db PATH    数据库 (默认 ./fundguard.db)\n"
+          "  --key FILE   平台私钥: --key，否则环境变量 FUNDGUARD_KEY，否则 PATH.key\n"
+          "list 先打印表头; 时间为北京时间 (+08:00)，与日志相同。\n"
           "身份: FUNDGUARD_USER / FUNDGUARD_PASSWORD，或在终端输入。新建用户的提议在最后一步\n"
           "需要初始密码 (FUNDGUARD_INIT_PASSWORD 或终端输入)。\n");
 }
 
+#define FG_PROPOSE_BEIJING_OFFSET_S (8 * 3600) /* times shown as in the journal */
+
 static void fg_propose_print(const fg_store_proposal *p, bool full) {
-  time_t exp = (time_t)p->expires_s;
+  time_t exp = (time_t)p->expires_s + FG_PROPOSE_BEIJING_OFFSET_S;
   struct tm tm;
-  char when[32];
+  char when[40];
   gmtime_r(&exp, &tm);
-  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
   fg_review_status st = fg_review_status_of(p, (int64_t)time(NULL));
   printf("#%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)p->id, p->kind, p->proposer,
          fg_review_status_zh(st), when, full ? "" : p->payload);
@@ -39,6 +49,11 @@ static void fg_propose_print(const fg_store_proposal *p, bool full) {
     printf("  内容 payload: %s\n  复核 reviewer: %s\n  审批 approver: %s\n  驳回 refused by: %s\n",
            p->payload, p->reviewer[0] ? p->reviewer : "-", p->approver[0] ? p->approver : "-",
            p->refused_by[0] ? p->refused_by : "-");
+}
+
+static void fg_propose_header(void) {
+  printf("编号 id\t类型 kind\t提议人 proposer\t状态 status\t到期 expires (北京时间)\t"
+         "内容 payload\n");
 }
 
 static int fg_propose_list_one(void *ud, const fg_store_proposal *p) {
@@ -53,16 +68,17 @@ static int fg_propose_show(fg_store *s, int64_t id, fg_err *err) {
   int rc = fg_store_proposal_get(s, id, &p, &found, err);
   if (rc) return rc;
   if (!found) return fg_errf(err, FG_EINPUT, "提议 #%lld 不存在", (long long)id);
+  fg_propose_header();
   fg_propose_print(&p, true);
   fg_store_proposal_clear(&p);
   return 0;
 }
 
 /* review / approve / refuse as the authenticated user. */
-static int fg_propose_act(fg_store *s, const char *db, const char *sub, int64_t id,
-                          const char *reason, fg_err *err) {
+static int fg_propose_act(fg_store *s, const fg_propose_args *a, int64_t id, fg_err *err) {
+  const char *sub = a->sub, *reason = a->reason;
   fg_signer me;
-  int rc = fg_authn_cli(s, db, NULL, &me, err);
+  int rc = fg_authn_cli_key(s, a->db, a->key, NULL, 0, &me, err);
   if (rc) return rc;
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   char pw[FG_AUTHN_PASSWORD_MAX + 2] = "";
@@ -94,39 +110,58 @@ static int fg_propose_act(fg_store *s, const char *db, const char *sub, int64_t 
   return rc;
 }
 
-int fg_cmd_propose(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-    fg_propose_usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
-  }
-  const char *sub = argv[1], *db = "fundguard.db", *reason = NULL, *idtext = NULL;
+/* Flags into *a and the proposal number into *id; -1 to go on, else the
+ * exit code. */
+static int fg_propose_parse(int argc, char **argv, fg_propose_args *a, int64_t *id) {
+  a->sub = argv[1];
   for (int i = 2; i < argc; i++) {
-    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
-    else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) reason = argv[++i];
-    else if (argv[i][0] != '-' && idtext == NULL) idtext = argv[i];
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) a->db = argv[++i];
+    else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) a->key = argv[++i];
+    else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) a->reason = argv[++i];
+    else if (argv[i][0] != '-' && a->idtext == NULL) a->idtext = argv[i];
     else return fg_cli_usage("propose", "未知或缺少参数的选项 %s", argv[i]);
   }
-  bool is_list = strcmp(sub, "list") == 0;
-  bool known = is_list || strcmp(sub, "show") == 0 || strcmp(sub, "review") == 0 ||
-               strcmp(sub, "approve") == 0 || strcmp(sub, "refuse") == 0;
+  const char *sub = a->sub;
+  bool known = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ||
+               strcmp(sub, "review") == 0 || strcmp(sub, "approve") == 0 ||
+               strcmp(sub, "refuse") == 0;
   if (!known) return fg_cli_usage("propose", "未知子命令 %s", sub);
   char *end = NULL;
-  long long id = idtext ? strtoll(idtext, &end, 10) : 0;
-  if (!is_list && (idtext == NULL || *end != '\0' || id <= 0))
+  long long v = a->idtext ? strtoll(a->idtext, &end, 10) : 0;
+  if (strcmp(sub, "list") != 0 && (a->idtext == NULL || *end != '\0' || v <= 0))
     return fg_cli_usage("propose", "%s 需要一个提议编号 ID", sub);
+  *id = v;
+  return -1;
+}
+
+int fg_cmd_propose(int argc, char **argv) {
+  if (argc < 2) {
+    fg_propose_usage(stderr);
+    return 2;
+  }
+  if (fg_cli_wants_help(argc, argv)) {
+    fg_propose_usage(stdout);
+    return 0;
+  }
+  fg_propose_args a = {.db = "fundguard.db"};
+  int64_t id = 0;
+  int pr = fg_propose_parse(argc, argv, &a, &id);
+  if (pr >= 0) return pr;
+  bool is_list = strcmp(a.sub, "list") == 0;
   fg_err err = {0};
   fg_store *s = NULL;
-  if (fg_store_open(db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  if (fg_store_open(a.db, false, &s, &err) != 0) return fg_cli_fail(&err);
   int rc;
-  if (is_list || strcmp(sub, "show") == 0) {
+  if (is_list || strcmp(a.sub, "show") == 0) {
     fg_signer me;
-    rc = fg_authn_cli(s, db, FG_PERM_PROPOSAL_READ, &me, &err);
+    rc = fg_authn_cli_key(s, a.db, a.key, FG_PERM_PROPOSAL_READ, 0, &me, &err);
     fg_authn_signer_wipe(&me);
+    if (rc == 0 && is_list) fg_propose_header();
     if (rc == 0)
       rc = is_list ? fg_store_proposal_each(s, fg_propose_list_one, NULL, &err)
                    : fg_propose_show(s, id, &err);
   } else {
-    rc = fg_propose_act(s, db, sub, id, reason, &err);
+    rc = fg_propose_act(s, &a, id, &err);
   }
   fg_store_close(s);
   return rc ? fg_cli_fail(&err) : 0;

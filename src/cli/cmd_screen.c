@@ -1,34 +1,41 @@
 /*
- * cmd_screen.c — `fundguard screen --db PATH --as-of DATE [--rules LIST]
- * [--config FILE]`: run the screening rules (screen.h fg_screen_run) and
+ * cmd_screen.c — `fundguard screen [--db PATH] [--as-of DATE] [--rules LIST]
+ * [--config FILE] [--key FILE]`: run the screening rules (screen.h fg_screen_run) and
  * print a summary per rule on stdout; timing and warnings on stderr.
  * Findings are results, not problems: exit 0 whatever is found. The user
  * (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) needs
  * findings.screen; the run and its findings are stored together with a
  * "screen.run" journal entry signed by that user (journal.h
- * fg_journal_screen_hook), in one transaction.
+ * fg_journal_screen_hook), in one transaction. --db defaults to
+ * ./fundguard.db, --as-of to today in Beijing time (UTC+8).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "authz/authz.h"
 #include "cli/cli.h"
 #include "journal/journal.h"
 #include "screen/screen.h"
 
+#define FG_SCREEN_BEIJING_OFFSET_S (8 * 3600) /* UTC+8, no daylight saving */
+
 static const char fg_screen_help[] =
-    "用法 usage: fundguard screen --db PATH --as-of DATE [--rules LIST] [--config FILE]\n"
+    "用法 usage: fundguard screen [--db PATH] [--as-of DATE] [--rules LIST] [--config FILE]"
+    " [--key FILE]\n"
     "\n"
     "运行疑点筛查规则，结果作为一次筛查运行保存在数据库中。\n"
     "Run the screening rules over the store; the findings are stored as one run\n"
     "(export them with `fundguard findings`).\n"
     "\n"
-    "  --db PATH       数据库文件 the store\n"
+    "  --db PATH       数据库文件 the store (默认 default ./fundguard.db)\n"
     "  --as-of DATE    筛查基准日 YYYY-MM-DD the screening date\n"
+    "                  (默认今天, 北京时间 default: today in Beijing time, UTC+8)\n"
     "  --rules LIST    只运行这些规则 (逗号分隔) only these rule ids, comma-separated\n"
     "  --config FILE   假设分析: 使用另一份配置 (不作为正式筛查)\n"
     "                  what-if run with another configuration (not official)\n"
+    "  --key FILE      平台私钥 platform key: --key, else $FUNDGUARD_KEY, else PATH.key\n"
     "\n"
     "身份 identity: 环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD，否则在终端输入；\n"
     "  两者皆无则退出码 1。需要权限 findings.screen (基金监督 supervisor)。\n"
@@ -38,19 +45,19 @@ static const char fg_screen_help[] =
 
 /* Authenticate the acting user with findings.screen (refusals are
  * journaled by fg_authn_cli); *me signs the run's journal entry. */
-static int fg_screen_login(const char *db, fg_signer *me, fg_err *err) {
+static int fg_screen_login(const char *db, const char *key, fg_signer *me, fg_err *err) {
   fg_store *s = NULL;
   int rc = fg_store_open(db, false, &s, err);
-  if (rc == 0) rc = fg_authn_cli(s, db, FG_PERM_FINDINGS_SCREEN, me, err);
+  if (rc == 0) rc = fg_authn_cli_key(s, db, key, FG_PERM_FINDINGS_SCREEN, 0, me, err);
   fg_store_close(s);
   return rc;
 }
 
-static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o) {
+static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o, bool today) {
   char as_of[11], yuan[32];
   fg_format_day(o->as_of, as_of);
-  printf("筛查运行 run #%lld  基准日 as of %s  %s  配置 config %.12s\n", (long long)res->run_id,
-         as_of, res->official ? "正式 official" : "假设分析 what-if (非正式)", res->config_hash);
+  printf("筛查运行 run #%lld  基准日 as of %s%s  %s  配置 config %.12s\n", (long long)res->run_id,
+         as_of, today ? " (今天, 北京时间 today, Beijing time)" : "", res->official ? "正式 official" : "假设分析 what-if (非正式)", res->config_hash);
   printf("%-42s %10s %18s  %s\n", "规则 rule", "疑点数", "涉及金额(元)", "名称");
   int nskipped = 0;
   for (int i = 0; i < res->nstats; i++) {
@@ -74,40 +81,58 @@ static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o
   }
 }
 
-int fg_cmd_screen(int argc, char **argv) {
-  const char *db = NULL, *as_of = NULL;
-  fg_screen_opts o = {0};
+typedef struct fg_screen_args {
+  const char *db, *as_of, *key;
+} fg_screen_args;
+
+/* Flags into *a and *o; -1 to go on, else the exit code. */
+static int fg_screen_parse(int argc, char **argv, fg_screen_args *a, fg_screen_opts *o) {
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    const char *k = argv[i];
+    if (strcmp(k, "--help") == 0 || strcmp(k, "-h") == 0) {
       fputs(fg_screen_help, stdout);
       return 0;
     }
-    bool takes = strcmp(a, "--db") == 0 || strcmp(a, "--as-of") == 0 ||
-                 strcmp(a, "--rules") == 0 || strcmp(a, "--config") == 0;
-    if (!takes) return fg_cli_usage("screen", "未知参数 unknown argument '%s'", a);
-    if (i + 1 >= argc) return fg_cli_usage("screen", "%s 需要一个值 needs a value", a);
-    const char *v = argv[++i];
-    if (strcmp(a, "--db") == 0) db = v;
-    else if (strcmp(a, "--as-of") == 0) as_of = v;
-    else if (strcmp(a, "--rules") == 0) o.rules = v;
-    else o.config_path = v;
+    const char **slot = strcmp(k, "--db") == 0       ? &a->db
+                        : strcmp(k, "--as-of") == 0  ? &a->as_of
+                        : strcmp(k, "--key") == 0    ? &a->key
+                        : strcmp(k, "--rules") == 0  ? &o->rules
+                        : strcmp(k, "--config") == 0 ? &o->config_path
+                                                     : NULL;
+    if (!slot) return fg_cli_usage("screen", "未知参数 unknown argument '%s'", k);
+    if (i + 1 >= argc) return fg_cli_usage("screen", "%s 需要一个值 needs a value", k);
+    *slot = argv[++i];
   }
-  if (!db) return fg_cli_usage("screen", "缺少 --db missing --db");
-  if (!as_of) return fg_cli_usage("screen", "缺少 --as-of missing --as-of");
-  if (!fg_parse_day(as_of, (int)strlen(as_of), &o.as_of))
-    return fg_cli_usage("screen", "--as-of 不是有效日期 YYYY-MM-DD: %s", as_of);
+  return -1;
+}
+
+/* Today in Beijing time (UTC+8), the default screening date. */
+static fg_day fg_screen_today(void) {
+  time_t t = time(NULL) + FG_SCREEN_BEIJING_OFFSET_S;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  return fg_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int fg_cmd_screen(int argc, char **argv) {
+  fg_screen_args a = {"fundguard.db", NULL, NULL};
+  fg_screen_opts o = {0};
+  int pr = fg_screen_parse(argc, argv, &a, &o);
+  if (pr >= 0) return pr;
+  if (!a.as_of) o.as_of = fg_screen_today();
+  else if (!fg_parse_day(a.as_of, (int)strlen(a.as_of), &o.as_of))
+    return fg_cli_usage("screen", "--as-of 不是有效日期 YYYY-MM-DD: %s", a.as_of);
   fg_err err = {0};
   fg_signer me;
-  if (fg_screen_login(db, &me, &err) != 0) return fg_cli_fail(&err);
+  if (fg_screen_login(a.db, a.key, &me, &err) != 0) return fg_cli_fail(&err);
   o.actor = me.actor;
   o.on_commit = fg_journal_screen_hook;
   o.hook_ud = &me;
   fg_screen_result res;
-  int rc = fg_screen_run(db, &o, &res, &err);
+  int rc = fg_screen_run(a.db, &o, &res, &err);
   fg_authn_signer_wipe(&me);
   if (rc) return fg_cli_fail(&err);
-  fg_screen_print(&res, &o);
+  fg_screen_print(&res, &o, a.as_of == NULL);
   fprintf(stderr, "fundguard screen: 载入 load %.2f s, 规则 rules %.2f s, 保存 store %.2f s\n",
           res.load_ms / 1000.0, res.rules_ms / 1000.0, res.store_ms / 1000.0);
   fg_screen_result_free(&res);

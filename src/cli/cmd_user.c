@@ -17,14 +17,14 @@
 enum { FG_USER_MAX_POS = 2 };
 
 typedef struct fg_user_args {
-  const char *db, *name, *roles;
+  const char *db, *name, *roles, *key;
   const char *pos[FG_USER_MAX_POS];
   int npos;
 } fg_user_args;
 
 static void fg_user_usage(FILE *f) {
   fprintf(f,
-          "用法 usage: fundguard user <子命令> --db PATH ...\n"
+          "用法 usage: fundguard user <子命令> [--db PATH] [--key FILE] ...\n"
           "  list                         列出用户及其角色 (需 user.read)\n"
           "  show USER                    查看用户 (需 user.read)\n"
           "  passwd                       更换本人密码 (新密码取自 FUNDGUARD_NEW_PASSWORD 或终端)\n"
@@ -32,6 +32,8 @@ static void fg_user_usage(FILE *f) {
           "  revoke USER ROLE             提议撤销角色 (经复核后生效)\n"
           "  create USER --name NAME --roles R1;R2   提议新建用户 (经复核、审批后生效)\n"
           "  unlock USER                  提议解锁被锁定的账户 (经复核后生效)\n"
+          "  --db PATH    数据库 (默认 ./fundguard.db)\n"
+          "  --key FILE   平台私钥: --key，否则环境变量 FUNDGUARD_KEY，否则 PATH.key\n"
           "身份: FUNDGUARD_USER / FUNDGUARD_PASSWORD，或在终端输入。\n");
 }
 
@@ -43,6 +45,7 @@ static int fg_user_parse(int argc, char **argv, fg_user_args *a) {
     if (strcmp(argv[i], "--db") == 0) slot = &a->db;
     if (strcmp(argv[i], "--name") == 0) slot = &a->name;
     if (strcmp(argv[i], "--roles") == 0) slot = &a->roles;
+    if (strcmp(argv[i], "--key") == 0) slot = &a->key;
     if (slot != NULL && i + 1 < argc) {
       *slot = argv[++i];
     } else if (slot != NULL || argv[i][0] == '-' || a->npos == FG_USER_MAX_POS) {
@@ -93,7 +96,7 @@ static int fg_user_show(fg_store *s, const char *name, fg_err *err) {
 
 static int fg_user_passwd(fg_store *s, const fg_user_args *a, fg_err *err) {
   fg_signer me;
-  int rc = fg_authn_cli_key(s, a->db, NULL, NULL, FG_AUTHN_ALLOW_EXPIRED, &me, err);
+  int rc = fg_authn_cli_key(s, a->db, a->key, NULL, FG_AUTHN_ALLOW_EXPIRED, &me, err);
   if (rc) return rc;
   char pw[FG_AUTHN_PASSWORD_MAX + 2], again[FG_AUTHN_PASSWORD_MAX + 2];
   rc = fg_authn_read_secret("FUNDGUARD_NEW_PASSWORD", "新密码: ", pw, sizeof pw, err);
@@ -135,7 +138,7 @@ static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, 
   fg_signer me;
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   int64_t id = 0;
-  int rc = fg_authn_cli(s, a->db, FG_PERM_USER_MANAGE, &me, err);
+  int rc = fg_authn_cli_key(s, a->db, a->key, FG_PERM_USER_MANAGE, 0, &me, err);
   if (rc == 0) {
     rc = fg_authz_load_config(s, cfg, err);
     if (rc == 0)
@@ -151,9 +154,13 @@ static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, 
 }
 
 int fg_cmd_user(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-    fg_user_usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    fg_user_usage(stderr);
+    return 2;
+  }
+  if (fg_cli_wants_help(argc, argv)) {
+    fg_user_usage(stdout);
+    return 0;
   }
   fg_user_args a;
   if (fg_user_parse(argc, argv, &a) != 0) return 2;
@@ -164,7 +171,7 @@ int fg_cmd_user(int argc, char **argv) {
   int rc;
   fg_signer me;
   if (strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0) {
-    rc = fg_authn_cli(s, a.db, FG_PERM_USER_READ, &me, &err);
+    rc = fg_authn_cli_key(s, a.db, a.key, FG_PERM_USER_READ, 0, &me, &err);
     fg_authn_signer_wipe(&me);
     if (rc == 0 && sub[0] == 'l') rc = fg_store_user_each(s, fg_user_print, s, &err);
     if (rc == 0 && sub[0] == 's')

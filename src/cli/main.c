@@ -54,6 +54,12 @@ int fg_cli_usage(const char *cmd, const char *fmt, ...) {
   return 2;
 }
 
+bool fg_cli_wants_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+  return false;
+}
+
 bool fg_cli_stderr_tty(void) { return isatty(STDERR_FILENO) == 1; }
 
 int main(int argc, char **argv) {

@@ -1,11 +1,14 @@
 /*
  * export.c — the findings export of export.h: rows come from the store in
  * stored order (fg_store_findings_each) and go out as CSV, JSON Lines or an
- * Excel workbook. Nothing is masked: the export is for the people who must
- * act on the findings (rules.md "Findings export").
+ * Excel workbook. Exports are whole: they are for the people who must act
+ * on the findings (rules.md "Findings export"); only a view on a terminal
+ * (opts.terminal_view) masks personal ids (fg_export_mask_id). Every row
+ * says whether its run is official or a what-if run (run_kind).
  */
 #include "screen/export.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -13,12 +16,18 @@
 #define FG_EXPORT_XLSX_CELL_MAX_BYTES 32000 /* Excel's cell limit is 32767 chars */
 #define FG_EXPORT_XLSX_ROWS_PER_SHEET (LXW_ROW_MAX - 1) /* one header row per sheet */
 #define FG_EXPORT_XLSX_SHEETS_MAX 1000
-#define FG_EXPORT_COLS 9
+#define FG_EXPORT_COLS 10
+#define FG_EXPORT_MASK_HEAD 6 /* 110101********123X */
+#define FG_EXPORT_MASK_TAIL 4
+#define FG_EXPORT_ID_LEN 18     /* GB 11643 citizen id: 17 digits + check char */
+#define FG_EXPORT_ID_LEN_OLD 15 /* the first-generation 15-digit id */
 
 static const char *const fg_export_csv_header =
-    "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_id\n";
+    FG_EXPORT_CSV_BOM
+    "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id\n";
 static const char *const fg_export_titles_zh[FG_EXPORT_COLS] = {
-    "规则", "对象类型", "对象编号", "涉及金额(元)", "详情", "风险等级", "规则名称", "证据", "运行编号"};
+    "规则", "对象类型", "对象编号", "涉及金额(元)", "详情", "风险等级", "规则名称", "证据",
+    "运行类型 run_kind", "运行编号"};
 
 bool fg_export_parse_format(const char *s, fg_export_format *out) {
   assert(out);
@@ -62,9 +71,58 @@ void fg_export_json_string(fg_buf *b, const char *s) {
   fg_buf_addc(b, '"');
 }
 
+/* Byte length of the UTF-8 character starting at p (1 for a stray byte). */
+static size_t fg_export_char_len(const unsigned char *p) {
+  size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+  for (size_t i = 1; i < n; i++)
+    if ((p[i] & 0xC0) != 0x80) return 1;
+  return n;
+}
+
+void fg_export_mask_id(fg_buf *b, const char *id, size_t n) {
+  assert(b && id);
+  size_t chars = 0;
+  for (size_t i = 0; i < n; i += fg_export_char_len((const unsigned char *)id + i)) chars++;
+  const bool long_id = chars > FG_EXPORT_MASK_HEAD + FG_EXPORT_MASK_TAIL;
+  const size_t head = long_id ? FG_EXPORT_MASK_HEAD : chars / 4;
+  const size_t tail = long_id ? FG_EXPORT_MASK_TAIL : chars / 4;
+  size_t c = 0;
+  for (size_t i = 0; i < n; c++) {
+    size_t len = fg_export_char_len((const unsigned char *)id + i);
+    if (c < head || c >= chars - tail) fg_buf_add(b, id + i, len);
+    else fg_buf_addc(b, '*');
+    i += len;
+  }
+}
+
+/* Length of a resident id number at p (18: 17 digits + digit or X; 15
+ * digits), or 0. */
+static size_t fg_export_id_at(const char *p) {
+  size_t d = 0;
+  while (d < FG_EXPORT_ID_LEN && isdigit((unsigned char)p[d])) d++;
+  size_t n = d;
+  if (d == FG_EXPORT_ID_LEN - 1 && (p[d] == 'X' || p[d] == 'x')) n = FG_EXPORT_ID_LEN;
+  if (n != FG_EXPORT_ID_LEN && n != FG_EXPORT_ID_LEN_OLD) return 0;
+  return isalnum((unsigned char)p[n]) ? 0 : n;
+}
+
+void fg_export_mask_text(fg_buf *b, const char *s) {
+  assert(b && s);
+  for (const char *p = s; *p;) {
+    size_t n = (p == s || !isalnum((unsigned char)p[-1])) ? fg_export_id_at(p) : 0;
+    if (n) {
+      fg_export_mask_id(b, p, n);
+      p += n;
+    } else {
+      fg_buf_addc(b, *p++);
+    }
+  }
+}
+
 typedef struct fg_export_state {
   const fg_export_opts *o;
-  fg_buf line;
+  const char *run_kind; /* "official" | "what-if" */
+  fg_buf line, masked_id, masked_detail;
   int64_t count;
   lxw_workbook *wb;
   lxw_worksheet *ws;
@@ -85,7 +143,7 @@ static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, con
   snprintf(run, sizeof run, "%lld", (long long)st->o->run_id);
   const char *cols[FG_EXPORT_COLS] = {f->rule,     f->subject_type, f->subject_id,
                                       yuan,        f->detail,       f->severity,
-                                      fg_export_title(st, f->rule), ev, run};
+                                      fg_export_title(st, f->rule), ev, st->run_kind, run};
   fg_buf_reset(&st->line);
   for (int i = 0; i < FG_EXPORT_COLS; i++) {
     if (i) fg_buf_addc(&st->line, ',');
@@ -100,7 +158,8 @@ static int fg_export_jsonl_row(fg_export_state *st, const fg_store_finding *f, c
   fg_fen_to_yuan(f->amount_fen, yuan, sizeof yuan);
   fg_buf *b = &st->line;
   fg_buf_reset(b);
-  fg_buf_addf(b, "{\"run_id\":%lld,\"rule\":", (long long)st->o->run_id);
+  fg_buf_addf(b, "{\"run_id\":%lld,\"run_kind\":\"%s\",\"rule\":", (long long)st->o->run_id,
+              st->run_kind);
   fg_export_json_string(b, f->rule);
   fg_buf_adds(b, ",\"subject_type\":");
   fg_export_json_string(b, f->subject_type);
@@ -171,7 +230,8 @@ static int fg_export_xlsx_row(fg_export_state *st, const fg_store_finding *f, co
   if (!e) e = worksheet_write_string(ws, r, 5, f->severity, NULL);
   if (!e) e = worksheet_write_string(ws, r, 6, fg_export_title(st, f->rule), NULL);
   if (!e) e = worksheet_write_string(ws, r, 7, fg_export_cell(ev, cut2, sizeof cut2), NULL);
-  if (!e) e = worksheet_write_number(ws, r, 8, (double)st->o->run_id, NULL);
+  if (!e) e = worksheet_write_string(ws, r, 8, st->run_kind, NULL);
+  if (!e) e = worksheet_write_number(ws, r, 9, (double)st->o->run_id, NULL);
   return e == LXW_NO_ERROR ? 0 : 1;
 }
 
@@ -179,6 +239,22 @@ static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f
                          const char *evidence) {
   fg_export_state *st = ud;
   (void)finding_id;
+  fg_store_finding view;
+  if (st->o->terminal_view) { /* a view on screen: personal ids masked */
+    view = *f;
+    fg_buf_reset(&st->masked_id);
+    fg_buf_reset(&st->masked_detail);
+    if (strcmp(f->subject_type, FG_EXPORT_PERSON) == 0)
+      fg_export_mask_id(&st->masked_id, f->subject_id, strlen(f->subject_id));
+    else
+      fg_buf_adds(&st->masked_id, f->subject_id);
+    fg_export_mask_text(&st->masked_detail, f->detail);
+    fg_buf_add(&st->masked_id, "", 0); /* NUL-terminated even when empty */
+    fg_buf_add(&st->masked_detail, "", 0);
+    view.subject_id = st->masked_id.buf;
+    view.detail = st->masked_detail.buf;
+    f = &view;
+  }
   int failed = 0;
   switch (st->o->format) {
   case FG_EXPORT_CSV: failed = fg_export_csv_row(st, f, evidence); break;
@@ -204,13 +280,29 @@ static int fg_export_xlsx_open(fg_export_state *st, fg_err *err) {
   return 0;
 }
 
+int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *err) {
+  assert(s && kind);
+  fg_store_run r;
+  bool found = false;
+  int rc = fg_store_run_get(s, run_id, &r, &found, err);
+  if (rc) return rc;
+  if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %lld 的筛查运行 (no run %lld)",
+                             (long long)run_id, (long long)run_id);
+  *kind = r.official ? FG_EXPORT_OFFICIAL : FG_EXPORT_WHAT_IF;
+  fg_store_run_clear(&r);
+  return 0;
+}
+
 int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_err *err) {
   assert(s && o && count);
   assert(o->format == FG_EXPORT_XLSX ? o->xlsx_path != NULL : o->out != NULL);
+  assert(!(o->terminal_view && o->format == FG_EXPORT_XLSX));
   fg_export_state st = {.o = o};
-  int rc = 0;
-  if (o->format == FG_EXPORT_XLSX) rc = fg_export_xlsx_open(&st, err);
-  else if (o->format == FG_EXPORT_CSV && fputs(fg_export_csv_header, o->out) == EOF)
+  int rc = fg_export_run_kind(s, o->run_id, &st.run_kind, err);
+  if (rc == 0 && o->format == FG_EXPORT_XLSX) rc = fg_export_xlsx_open(&st, err);
+  else if (o->format == FG_EXPORT_CSV &&
+           fputs(fg_export_csv_header + (o->terminal_view ? strlen(FG_EXPORT_CSV_BOM) : 0),
+                 o->out) == EOF)
     rc = fg_errf(err, FG_EIO, "写入失败 (write failed)");
   if (rc == 0) rc = fg_store_findings_each(s, o->run_id, o->rule, fg_export_row, &st, err);
   if (st.io_failed) rc = fg_errf(err, FG_EIO, "写入导出文件失败 (write failed)");
@@ -221,6 +313,8 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
   }
   if (rc == 0 && o->out && fflush(o->out) != 0) rc = fg_errf(err, FG_EIO, "写入失败 (write failed)");
   fg_buf_free(&st.line);
+  fg_buf_free(&st.masked_id);
+  fg_buf_free(&st.masked_detail);
   *count = st.count;
   return rc;
 }

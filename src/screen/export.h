@@ -1,14 +1,19 @@
 /*
  * export.h — findings of a stored run out to CSV, JSON Lines or Excel.
  *
- * CSV (RFC 4180, UTF-8, no BOM): header
- *   rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_id
- * amount in yuan with two decimals; evidence `table:rowid;...`.
+ * CSV (RFC 4180, UTF-8 with a BOM so Excel and WPS read Chinese): header
+ *   rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id
+ * (the first five columns are fixed by rules.md); amount in yuan with two
+ * decimals; evidence `table:rowid;...`; run_kind `official` or `what-if`
+ * (a run of `screen --config FILE`).
  * JSONL: one object per finding with the same fields (amount as a number
  * with two decimals, amount_fen exact, evidence as an array of strings).
  * XLSX (libxlsxwriter): one sheet 疑点 with Chinese column titles, amounts
  * as numbers formatted 0.00, ids as text so they are exported whole; a run
  * larger than a sheet continues on 疑点2, 疑点3, ...
+ * Subject ids are exported whole; terminal_view (a view on a terminal,
+ * csv / jsonl only) masks the ids of persons and the resident id numbers in
+ * details as 110101********123X, and writes no BOM.
  */
 #ifndef FG_SCREEN_EXPORT_H
 #define FG_SCREEN_EXPORT_H
@@ -17,6 +22,11 @@
 
 #include "common/fg.h"
 #include "store/store.h"
+
+#define FG_EXPORT_CSV_BOM "\xEF\xBB\xBF"
+#define FG_EXPORT_PERSON "person" /* the subject type whose ids are personal */
+#define FG_EXPORT_OFFICIAL "official"
+#define FG_EXPORT_WHAT_IF "what-if"
 
 typedef enum fg_export_format { FG_EXPORT_CSV, FG_EXPORT_JSONL, FG_EXPORT_XLSX } fg_export_format;
 
@@ -28,6 +38,7 @@ typedef struct fg_export_opts {
   const char *xlsx_path;       /* xlsx */
   /* Chinese title of a rule id ("" when unknown); NULL = no titles. */
   const char *(*title_of)(const char *rule_id);
+  bool terminal_view;          /* a view on screen: ids masked, no BOM (never xlsx) */
 } fg_export_opts;
 
 /* "csv" | "jsonl" | "xlsx" -> format; false when unknown. */
@@ -35,8 +46,19 @@ bool fg_export_parse_format(const char *s, fg_export_format *out);
 /* Export; sets *count to the number of findings written. */
 int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_err *err);
 
+/* "official" or "what-if" for a stored run; FG_EINPUT when there is none. */
+int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *err);
+
 /* Building blocks (tested on their own). */
 void fg_export_csv_field(fg_buf *b, const char *s);   /* RFC 4180 quoting when needed */
 void fg_export_json_string(fg_buf *b, const char *s); /* quoted, escaped */
+/* Append the first n bytes of id masked: characters past the first 6 and
+ * before the last 4 become '*' (110101********123X); an id of 10 characters
+ * or fewer keeps only its first and last quarter. */
+void fg_export_mask_id(fg_buf *b, const char *id, size_t n);
+/* Append s with every resident id number in it (18 characters: 17 digits
+ * and a digit or X; or 15 digits; not inside a longer run of letters and
+ * digits) masked by fg_export_mask_id. */
+void fg_export_mask_text(fg_buf *b, const char *s);
 
 #endif
