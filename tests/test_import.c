@@ -11,6 +11,7 @@
 
 #include "fields/fields.h"
 #include "import/import.h"
+#include "journal/journal.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -49,9 +50,24 @@ static const char *fx_dir(fx *f, char *buf, size_t n) {
   return buf;
 }
 
+/* Every stored batch: the journal digests the import computed while
+ * storing must equal those re-derived from the stored rows. */
+static int fx_digest_hook(void *ud, fg_store *s, const fg_import_result *r, fg_err *err) {
+  int *checked = ud;
+  assert_non_null(r->digests);
+  const int rc = fg_journal_import_check(s, r, err);
+  if (rc != 0) fprintf(stderr, "%s\n", err->msg);
+  assert_int_equal(rc, 0);
+  (*checked)++;
+  return 0;
+}
+
+static int fx_checked;
+
 static int fx_import(fx *f, const char *dir, const char *quarantine, fg_import_result *r,
                      fg_err *err) {
-  fg_import_opts o = {.quarantine_path = quarantine, .actor = "tester"};
+  fg_import_opts o = {.quarantine_path = quarantine, .actor = "tester",
+                      .before_commit = fx_digest_hook, .hook_ud = &fx_checked};
   return fg_import_dir(f->s, dir, &o, r, err);
 }
 
@@ -481,6 +497,22 @@ static void test_many_rows_pipeline(void **state) {
   assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), BIG_PERSONS);
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), BIG_CONTRIBS);
   assert_int_equal(fg_store_batch_count(f->s), 1);
+  /* a second stored batch: rowids go on from the first batch's, several
+   * chunks of FG_JOURNAL_CHUNK_ROWS, digests checked by fx_digest_hook */
+  fx_dir(f, d, sizeof d);
+  fg_buf b = FG_BUF_INIT;
+  fg_buf_adds(&b, "person_id,scheme,region,period,base,amount,paid_date,kind\n");
+  for (int i = 0; i < BIG_CONTRIBS / 2; i++)
+    fg_buf_addf(&b, "P%07d,110,410100,2024-02,%d,1,2024-02-02,normal\n", i % BIG_PERSONS, i);
+  fg_test_write(d, "contributions.csv", b.buf, b.len);
+  fg_buf_free(&b);
+  const int checked = fx_checked;
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(fx_checked, checked + 1);
+  assert_int_equal(r.files[0].rowid_first, BIG_CONTRIBS + 1);
+  assert_int_equal(r.digests[FG_T_CONTRIBUTIONS].rows, BIG_CONTRIBS / 2);
+  assert_true(r.digests[FG_T_CONTRIBUTIONS].nchunks > 1);
+  fg_import_result_free(&r);
 }
 
 static void test_before_commit_hook(void **state) {

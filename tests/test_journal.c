@@ -168,6 +168,77 @@ static void test_key_row_deleted(void **state) {
            "platform_keys");
 }
 
+/* A covered group of several chunks (rowhash.h): a table with a jseq
+ * column, T_BIG_ROWS rows written raw, then an entry that covers them. */
+enum { T_BIG_ROWS = 2 * FG_JOURNAL_CHUNK_ROWS + 1000 };
+
+static void t_big_group(t_ctx *c) {
+  char sql[512];
+  fg_store *s = NULL;
+  fg_err err = {0};
+  int64_t seq = 0;
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
+  assert_int_equal(fg_journal_next_seq(s, &seq, &err), 0);
+  fg_store_close(s);
+  snprintf(sql, sizeof sql,
+           "CREATE TABLE big (x INTEGER, y TEXT, jseq INTEGER);"
+           " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+           " INSERT INTO big SELECT i, 'row' || i, %lld FROM n;",
+           T_BIG_ROWS, (long long)seq);
+  t_sql(c, sql);
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
+  assert_int_equal(fg_store_begin(s, &err), 0);
+  assert_int_equal(fg_journal_append(s, &c->platform, "test.big", "{}", 2, NULL, &err), 0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  uint8_t root[32];
+  int64_t n = 0;
+  const fg_journal_cover cv = {"big", "jseq", NULL, NULL};
+  char v[32];
+  snprintf(v, sizeof v, "%lld", (long long)seq);
+  const fg_journal_cover cv2 = {cv.table, cv.column, v, NULL};
+  assert_int_equal(fg_journal_rows_root(s, &cv2, root, &n, &err), 0);
+  assert_int_equal(n, T_BIG_ROWS);
+  fg_store_close(s);
+  int rc;
+  char *text = t_verify(c, NULL, NULL, &rc);
+  assert_string_equal(text, "");
+  assert_int_equal(rc, 0);
+  free(text);
+}
+
+static void test_chunk_named_edit(void **state) {
+  t_ctx *c = *state;
+  t_big_group(c);
+  char want[128];
+  snprintf(want, sizeof want, "第 2 块（每块 %d 行）起不同：现存 rowid %d–%d", FG_JOURNAL_CHUNK_ROWS,
+           FG_JOURNAL_CHUNK_ROWS + 1, 2 * FG_JOURNAL_CHUNK_ROWS);
+  t_expect(c, "UPDATE big SET y = 'roW' WHERE rowid = 5000", want);
+}
+static void test_chunk_named_delete(void **state) {
+  t_ctx *c = *state;
+  t_big_group(c);
+  char want[160];
+  snprintf(want, sizeof want, "日志记录 %d 行，现存 %d 行（第 3 块", T_BIG_ROWS, T_BIG_ROWS - 1);
+  t_expect(c, "DELETE FROM big WHERE rowid = 8500", want);
+}
+static void test_chunk_named_swap(void **state) {
+  t_ctx *c = *state;
+  t_big_group(c);
+  /* two rows' contents swapped: same multiset of rows, other order */
+  t_expect(c,
+           "UPDATE big SET x = -1 WHERE rowid = 3; UPDATE big SET x = 3, y = 'row4'"
+           " WHERE rowid = 4; UPDATE big SET x = 4, y = 'row3' WHERE rowid = 3;",
+           "第 1 块");
+}
+static void test_chunk_renumbered(void **state) {
+  t_ctx *c = *state;
+  t_big_group(c);
+  /* the last row moved to a new rowid, content unchanged */
+  char sql[160];
+  snprintf(sql, sizeof sql, "UPDATE big SET rowid = 100000 WHERE rowid = %d", T_BIG_ROWS);
+  t_expect(c, sql, "第 3 块");
+}
+
 static void t_checkpoint(t_ctx *c, fg_journal_checkpoint *cp) {
   fg_store *s = NULL;
   fg_err err = {0};
@@ -264,7 +335,8 @@ int main(void) {
       T(test_signature_replaced),  T(test_entries_swapped),   T(test_entry_deleted),
       T(test_entry_inserted),      T(test_covered_row_edited), T(test_covered_row_inserted),
       T(test_unknown_table),       T(test_key_row_deleted),   T(test_truncation_needs_checkpoint),
-      T(test_rekey_caught),        T(test_proofs),
+      T(test_rekey_caught),        T(test_proofs),            T(test_chunk_named_edit),
+      T(test_chunk_named_delete),  T(test_chunk_named_swap),  T(test_chunk_renumbered),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

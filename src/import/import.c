@@ -78,12 +78,35 @@ void fg_imp_notice(fg_imp *im, const char *fmt, ...) {
   fg_import_push(&im->r->notices, &im->r->nnotices, fg_xstrdup(tmp));
 }
 
+static void fg_import_digests_free(fg_import_result *r) {
+  for (int t = 0; r->digests != NULL && t < FG_T_COUNT; t++) fg_rowhash_free(&r->digests[t]);
+  free(r->digests);
+  r->digests = NULL;
+}
+
+/* Finish the digests the SQLite thread fed; each table's must count
+ * exactly the rows the batch stored in it. */
+static int fg_import_digests_finish(fg_import_result *r, fg_err *err) {
+  assert(r->digests != NULL);
+  for (int t = 0; t < FG_T_COUNT; t++) fg_rowhash_finish(&r->digests[t]);
+  for (int i = 0; i < r->nfiles; i++) {
+    const fg_import_file *f = &r->files[i];
+    const int64_t want = f->skipped ? 0 : f->rows_stored;
+    if (r->digests[f->table].rows != want)
+      return fg_errf(err, FG_EDB, "内部错误: %s 存入 %lld 行，日志摘要记录 %lld 行",
+                     fg_schema_table(f->table)->name, (long long)want,
+                     (long long)r->digests[f->table].rows);
+  }
+  return 0;
+}
+
 void fg_import_result_free(fg_import_result *r) {
   if (r == NULL) return;
   for (int i = 0; i < r->nerrors_listed; i++) free(r->errors[i]);
   for (int i = 0; i < r->nnotices; i++) free(r->notices[i]);
   free(r->errors);
   free(r->notices);
+  fg_import_digests_free(r);
   memset(r, 0, sizeof *r);
 }
 
@@ -236,6 +259,8 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
   if (rc == 0) rc = fg_store_bulk_tune(im->s, err);
   if (rc == 0) rc = fg_import_load_sets(im, csv, err);
   if (rc == 0) rc = fg_import_open_reject(im, err);
+  im->r->digests = fg_xcalloc(FG_T_COUNT, sizeof *im->r->digests);
+  for (int t = 0; t < FG_T_COUNT; t++) fg_rowhash_init(&im->r->digests[t]);
   if (rc == 0) rc = fg_imp_pipe_run(im, csv, err);
   for (int i = 0; i < im->r->nfiles; i++) {
     fg_import_file *f = &im->r->files[i];
@@ -245,12 +270,14 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
     rc = fg_errf(err, FG_EINPUT, "导入被拒绝: 发现 %lld 个错误，本批数据均未存入",
                  (long long)im->r->nerrors);
   }
+  if (rc == 0) rc = fg_import_digests_finish(im->r, err);
   if (rc == 0) im->r->batch_id = im->batch_id;
   if (rc == 0) rc = fg_import_finish_batch(im, err);
   if (rc == 0) rc = fg_store_commit(im->s, err);
   if (rc != 0) {
     fg_store_rollback(im->s);
     im->r->batch_id = 0;
+    fg_import_digests_free(im->r);
   }
   if (rollback_journal) (void)fg_store_bulk_journal(im->s, false, NULL);
   return rc;

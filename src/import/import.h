@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "common/fg.h"
+#include "journal/rowhash.h"
 #include "schema/schema.h"
 #include "store/store.h"
 
@@ -64,6 +65,11 @@ typedef struct fg_import_result {
   int nerrors_listed;
   char **notices; /* unknown columns, unknown files, skipped files */
   int nnotices;
+  /* Per standard table (index fg_table_id), the journal digest of the rows
+   * this batch stored (rowhash.h: count, chunk leaves, root), computed by
+   * the inserting thread from the very values it bound, in rowid order;
+   * finished before before_commit runs. NULL when nothing was stored. */
+  fg_rowhash *digests;
 } fg_import_result;
 
 /* Called INSIDE the batch's transaction right before commit (the journal

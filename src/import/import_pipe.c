@@ -48,6 +48,8 @@ struct fg_imp_pipe {
   /* the worker's outcome */
   int wrc;
   fg_err werr;
+  /* SQLite thread: one row's journal encoding (rowhash.h) */
+  fg_buf enc;
 };
 
 static fg_imp_chunk *fg_imp_pipe_filling(fg_imp_pipe *p) {
@@ -147,6 +149,20 @@ static void fg_imp_pipe_rowids(fg_import_file *f, int64_t first, int64_t last) {
   f->rowid_last = last;
 }
 
+/* SQLite thread: feed rows vals[0..n) just stored as rowids last-n+1 ..
+ * last (lines[0..n)) to the table's journal digest: the bytes `log verify`
+ * will read back, from the very values bound to the INSERT. */
+static void fg_imp_pipe_digest(fg_imp_pipe *p, const fg_import_file *f, const fg_value *vals,
+                               const int64_t *lines, int n, int64_t last) {
+  fg_rowhash *h = &p->im->r->digests[f->table];
+  const fg_table *t = fg_schema_table(f->table);
+  for (int j = 0; j < n; j++) {
+    fg_rowhash_row_begin(&p->enc);
+    fg_journal_values_encode(t, &vals[j * FG_MAX_COLS], p->im->batch_id, lines[j], &p->enc);
+    fg_rowhash_add(h, last - n + 1 + j, &p->enc);
+  }
+}
+
 /* SQLite thread: insert the rows of one chunk, FG_STORE_INSERT_ROWS per
  * statement while that many are left, then one by one. */
 static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err) {
@@ -170,6 +186,7 @@ static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err
                                                  &c->line[r], vals, n, &last, err);
     if (rc != 0) return rc;
     fg_imp_pipe_rowids(f, last - n + 1, last);
+    fg_imp_pipe_digest(p, f, vals, &c->line[r], n, last);
     r += n;
   }
   return 0;
@@ -244,6 +261,7 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
   im->pipe = NULL;
   for (int i = 0; i < FG_IMP_PIPE_CHUNKS; i++) fg_buf_free(&p->ring[i].text);
   fg_buf_free(&p->req_text);
+  fg_buf_free(&p->enc);
   pthread_cond_destroy(&p->space);
   pthread_cond_destroy(&p->work);
   pthread_mutex_destroy(&p->mu);

@@ -1,7 +1,8 @@
 /*
  * journal.c — appending entries (journal.h): canonical entry bytes, the
- * covers of stored rows, Ed25519 signing, the leaf hash; the platform key;
- * the import hook. Verification is in journal_verify.c, checkpoints and
+ * covers of stored rows (digests: rowhash.c), Ed25519 signing, the leaf
+ * hash; the platform key; the import hook, which writes the digests the
+ * importer computed while storing (no read-back). Verification is in journal_verify.c, checkpoints and
  * proofs in journal_proof.c; both re-derive with the functions here
  * (journal_impl.h). docs/journal.md is the reference for every format.
  */
@@ -20,7 +21,12 @@
 
 #include "import/import.h"
 
-static const char FG_JOURNAL_MAGIC[] = "fundguard-journal-v1\n";
+static const char FG_JOURNAL_MAGIC[] = FG_JOURNAL_FORMAT "\n";
+
+typedef struct fg_rows_ctx {
+  fg_rowhash *h;
+  fg_buf enc;
+} fg_rows_ctx;
 
 void fg_journal_now(char out[FG_JOURNAL_TIME_MAX]) {
   time_t t = time(NULL) + 8 * 3600; /* Beijing time */
@@ -52,64 +58,55 @@ void fg_journal_leaf(const fg_buf *canonical, const uint8_t *sig, size_t sig_len
   crypto_hash_sha256_final(&st, out);
 }
 
-/* Canonical encoding of one stored row (docs/journal.md "Rows"). */
-void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out) {
-  fg_buf_reset(out);
-  for (int c = 0; c < n; c++) {
-    const fg_store_cell *x = &cells[c];
-    uint8_t be[8];
-    uint64_t u = (uint64_t)x->i;
-    if (x->type == 'R') memcpy(&u, &x->r, sizeof u);
-    fg_buf_addc(out, x->type);
-    if (x->type == 'I' || x->type == 'R') {
-      for (int k = 0; k < 8; k++) be[k] = (uint8_t)(u >> (56 - 8 * k));
-      fg_buf_add(out, be, 8);
-    } else if (x->type == 'T' || x->type == 'B') {
-      uint32_t len = (uint32_t)x->n;
-      for (int k = 0; k < 4; k++) be[k] = (uint8_t)(len >> (24 - 8 * k));
-      fg_buf_add(out, be, 4);
-      if (x->n > 0) fg_buf_add(out, x->p, (size_t)x->n);
-    }
-  }
-}
-
-typedef struct fg_rows_acc {
-  fg_merkle_stream st;
-  fg_buf enc;
-  int64_t n;
-} fg_rows_acc;
-
 static int fg_journal_rows_cb(void *ud, const char *group, int64_t rowid, const fg_store_cell *cells,
                               int ncells) {
   (void)group;
-  (void)rowid;
-  fg_rows_acc *a = ud;
-  fg_merkle_hash h;
+  fg_rows_ctx *a = ud;
+  fg_rowhash_row_begin(&a->enc);
   fg_journal_row_encode(cells, ncells, &a->enc);
-  fg_merkle_leaf_hash(a->enc.buf, a->enc.len, h);
-  fg_merkle_stream_push(&a->st, h);
-  a->n++;
+  fg_rowhash_add(a->h, rowid, &a->enc);
   return 0;
+}
+
+int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h, fg_err *err) {
+  assert(s != NULL && c != NULL && c->table != NULL && h != NULL);
+  fg_rowhash_init(h);
+  fg_rows_ctx a = {h, FG_BUF_INIT};
+  const char *col = c->column ? c->column : "";
+  int rc = fg_store_rows_by(s, c->table, col, *col ? c->value : NULL, fg_journal_rows_cb, &a, err);
+  fg_buf_free(&a.enc);
+  fg_rowhash_finish(h);
+  return rc;
 }
 
 int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
                          fg_err *err) {
-  assert(s != NULL && c != NULL && c->table != NULL && root != NULL && count != NULL);
-  fg_rows_acc a;
-  fg_merkle_stream_init(&a.st);
-  a.enc = (fg_buf)FG_BUF_INIT;
-  a.n = 0;
-  const char *col = c->column ? c->column : "";
-  int rc = fg_store_rows_by(s, c->table, col, *col ? c->value : NULL, fg_journal_rows_cb, &a, err);
-  fg_buf_free(&a.enc);
-  if (rc != 0) return rc;
-  fg_merkle_stream_root(&a.st, root);
-  *count = a.n;
-  return 0;
+  assert(root != NULL && count != NULL);
+  fg_rowhash h;
+  int rc = fg_journal_rows_digest(s, c, &h, err);
+  memcpy(root, h.root, 32);
+  *count = h.rows;
+  fg_rowhash_free(&h);
+  return rc;
 }
 
 static bool fg_journal_field_ok(const char *s) {
   return s != NULL && strlen(s) < FG_JOURNAL_FIELD_MAX && strpbrk(s, "\t\n\r") == NULL;
+}
+
+/* One cover line: table, column, value, rows, root, chunk leaves (hex,
+ * only when the group has more than one chunk). */
+static void fg_journal_cover_line(const fg_journal_cover *c, const fg_rowhash *h, fg_buf *covers) {
+  assert(h->finished);
+  char hex[65];
+  fg_hex(h->root, 32, hex);
+  fg_buf_addf(covers, "%s\t%s\t%s\t%lld\t%s\t", c->table, c->column ? c->column : "",
+              c->value ? c->value : "", (long long)h->rows, hex);
+  for (int64_t k = 0; h->nchunks > 1 && k < h->nchunks; k++) {
+    fg_hex(h->leaves[k], 32, hex);
+    fg_buf_add(covers, hex, 64);
+  }
+  fg_buf_addc(covers, '\n');
 }
 
 static int fg_journal_add_cover(fg_store *s, const fg_journal_cover *c, bool keep_empty,
@@ -117,15 +114,15 @@ static int fg_journal_add_cover(fg_store *s, const fg_journal_cover *c, bool kee
   if (!fg_journal_field_ok(c->table) || !fg_journal_field_ok(c->column ? c->column : "") ||
       !fg_journal_field_ok(c->value ? c->value : ""))
     return fg_errf(err, FG_EINPUT, "日志覆盖范围的名称无效");
-  uint8_t root[32];
-  int64_t n;
-  int rc = fg_journal_rows_root(s, c, root, &n, err);
-  if (rc != 0 || (n == 0 && !keep_empty)) return rc;
-  char hex[65];
-  fg_hex(root, 32, hex);
-  fg_buf_addf(covers, "%s\t%s\t%s\t%lld\t%s\n", c->table, c->column ? c->column : "",
-              c->value ? c->value : "", (long long)n, hex);
-  return 0;
+  if (c->digest != NULL) { /* computed while the rows were stored */
+    if (c->digest->rows > 0 || keep_empty) fg_journal_cover_line(c, c->digest, covers);
+    return 0;
+  }
+  fg_rowhash h;
+  int rc = fg_journal_rows_digest(s, c, &h, err);
+  if (rc == 0 && (h.rows > 0 || keep_empty)) fg_journal_cover_line(c, &h, covers);
+  fg_rowhash_free(&h);
+  return rc;
 }
 
 /* Covers: the explicit ones, then every jseq table's rows of this seq. */
@@ -140,7 +137,7 @@ static int fg_journal_covers(fg_store *s, int64_t seq, const fg_journal_cover *c
   snprintf(value, sizeof value, "%lld", (long long)seq);
   for (int t = 0; t < nt; t++) {
     if (rc == 0) {
-      fg_journal_cover c = {names[t], FG_JOURNAL_JSEQ_COLUMN, value};
+      fg_journal_cover c = {names[t], FG_JOURNAL_JSEQ_COLUMN, value, NULL};
       rc = fg_journal_add_cover(s, &c, false, out, err);
     }
     free(names[t]);
@@ -193,17 +190,41 @@ int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
 
 /* ---- import hook -------------------------------------------------------- */
 
+int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_err *err) {
+  assert(s != NULL && r != NULL && r->batch_id > 0 && r->digests != NULL);
+  char batch[32];
+  snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
+  int rc = 0;
+  for (int t = 0; rc == 0 && t < FG_T_COUNT; t++) {
+    const fg_rowhash *d = &r->digests[t];
+    const fg_journal_cover c = {fg_schema_table(t)->name, "_batch", batch, NULL};
+    fg_rowhash h;
+    rc = fg_journal_rows_digest(s, &c, &h, err);
+    if (rc == 0 && (!d->finished || h.rows != d->rows || memcmp(h.root, d->root, 32) != 0))
+      rc = fg_errf(err, FG_EVERIFY, "导入时计算的 %s 摘要 (%lld 行) 与存入的行 (%lld 行) 不符",
+                   c.table, (long long)d->rows, (long long)h.rows);
+    fg_rowhash_free(&h);
+  }
+  return rc;
+}
+
 int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err) {
   const fg_signer *signer = ud;
   assert(signer != NULL && s != NULL && r != NULL && r->batch_id > 0);
+  const char *recheck = getenv(FG_JOURNAL_RECHECK_ENV);
+  if (r->digests != NULL && recheck != NULL && *recheck && strcmp(recheck, "0") != 0) {
+    const int rc = fg_journal_import_check(s, r, err);
+    if (rc != 0) return rc;
+  }
   char batch[32];
   snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
   fg_journal_cover covers[FG_T_COUNT + 2];
   size_t nc = 0;
   for (int t = 0; t < FG_T_COUNT; t++)
-    covers[nc++] = (fg_journal_cover){fg_schema_table(t)->name, "_batch", batch};
-  covers[nc++] = (fg_journal_cover){"batches", "id", batch};
-  covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch};
+    covers[nc++] = (fg_journal_cover){fg_schema_table(t)->name, "_batch", batch,
+                                      r->digests ? &r->digests[t] : NULL};
+  covers[nc++] = (fg_journal_cover){"batches", "id", batch, NULL};
+  covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch, NULL};
   fg_buf p = FG_BUF_INIT;
   fg_buf_addf(&p, "{\"batch\":%lld,\"files\":[", (long long)r->batch_id);
   for (int i = 0; i < r->nfiles; i++) {
@@ -256,7 +277,7 @@ int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out
     rc = fg_store_journal_next_seq(s, &seq, err);
     if (rc == 0) rc = fg_store_platform_key_add(s, sg.pk, at, seq, err);
     const char payload[] = "{\"platform_key\":\"created\"}";
-    const fg_journal_cover meta = {"schema_meta", "", NULL};
+    const fg_journal_cover meta = {"schema_meta", "", NULL, NULL};
     if (rc == 0)
       rc = fg_journal_append_covered(s, &sg, "platform.init", payload, strlen(payload), &meta, 1,
                                      NULL, err);

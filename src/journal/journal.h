@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "common/fg.h"
+#include "journal/rowhash.h"
 #include "store/store.h"
 
 /* Who signs an entry: a user's (or the platform's) unlocked key pair.
@@ -32,6 +33,9 @@ int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
 
 /* ---- entries and their coverage of stored rows (docs/journal.md) -------- */
 
+/* First line of an entry's canonical bytes: names the entry and cover
+ * format (v2: chunked row digests, rowhash.h). */
+#define FG_JOURNAL_FORMAT "fundguard-journal-v2"
 #define FG_JOURNAL_PLATFORM_ACTOR "platform"
 #define FG_JOURNAL_FIELD_MAX 256   /* bytes of at / actor / action */
 #define FG_JOURNAL_MAX_COVERS 128  /* covers of one entry */
@@ -39,12 +43,15 @@ int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
 #define FG_JOURNAL_JSEQ_COLUMN "jseq"
 
 /* "The rows of table whose column equals value" (column "" = every row of
- * the table): the entry records their count and the Merkle root over their
- * canonical encodings in rowid order. */
+ * the table): the entry records their count, the RFC 6962 root over their
+ * chunk leaves (rowhash.h) and the chunk leaves. digest: the group's
+ * finished digest when the caller computed it while storing the rows (the
+ * import does), NULL to read the rows back. */
 typedef struct fg_journal_cover {
   const char *table;
   const char *column;
   const char *value;
+  const fg_rowhash *digest;
 } fg_journal_cover;
 
 /* The seq the next appended entry will get: insert rows carrying
@@ -56,6 +63,9 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
                               const char *payload, size_t payload_len,
                               const fg_journal_cover *covers, size_t ncovers, int64_t *seq_out,
                               fg_err *err);
+/* Digest of the rows a cover names, as verify re-derives it (h is
+ * initialised and finished here; fg_rowhash_free it). */
+int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h, fg_err *err);
 /* Count and Merkle root of the rows a cover names, as verify re-derives. */
 int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
                          fg_err *err);
@@ -66,6 +76,12 @@ int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32
  * names each file with its SHA-256 and row counts. */
 struct fg_import_result;
 int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err);
+/* The check behind the import's digests: re-read the batch's rows of every
+ * standard table and compare with r->digests (computed while storing);
+ * FG_EVERIFY on any difference. The hook runs it first when the
+ * environment variable below is set (and not "0"); tests always do. */
+#define FG_JOURNAL_RECHECK_ENV "FUNDGUARD_JOURNAL_RECHECK"
+int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_err *err);
 /* Screening hook (screen.h fg_screen_commit_hook; ud is the fg_signer of
  * the user who screens): appends "screen.run" inside the run's transaction,
  * covering the run's rows by run id: (runs, id), (findings, run) and

@@ -9,6 +9,7 @@
 #include "journal/journal.h"
 #include "journal/json.h"
 #include "journal/merkle.h"
+#include "journal/rowhash.h"
 
 #define FG_JOURNAL_TIME_MAX 40 /* "YYYY-MM-DDTHH:MM:SS+08:00" and NUL */
 
@@ -18,8 +19,6 @@ void fg_journal_now(char out[FG_JOURNAL_TIME_MAX]);
 void fg_journal_canonical(const fg_store_journal_row *r, fg_buf *out);
 /* Leaf hash: SHA-256(0x00 || canonical || signature). */
 void fg_journal_leaf(const fg_buf *canonical, const uint8_t *sig, size_t sig_len, uint8_t out[32]);
-/* Canonical encoding of one stored row (type-tagged, length-prefixed). */
-void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out);
 /* Stored leaf hashes of the first n entries (heap, free()); FG_EVERIFY
  * when the journal is shorter or a hash is malformed. */
 int fg_journal_load_leaves(fg_store *s, uint64_t n, fg_merkle_hash **out, fg_err *err);

@@ -3,10 +3,11 @@
  * every entry (sequence, signature, key binding, leaf hash), the tree, the
  * tree head of a checkpoint, and then accounts for every row of every
  * table: a row belongs to the group a journal cover names (table, column,
- * value) and each group's count and Merkle root must match the latest
- * cover; a row of no group, a group with no rows left, or a table nobody
- * covers is reported by table and key. Signatures are checked in chunks by
- * several threads (the costly part).
+ * value) and each group's count and chunked digest (rowhash.h) must match
+ * the latest cover — a mismatch names the first 4096-row chunk that
+ * differs; a row of no group, a group with no rows left, or a table nobody
+ * covers is reported by table and rowids. Each table is read once in rowid
+ * order (no sort). Signatures are checked in chunks by several threads.
  */
 #include "journal/journal_impl.h"
 
@@ -21,7 +22,9 @@
 #define FG_JV_CHUNK_ENTRIES 8192
 #define FG_JV_MAX_THREADS 8
 #define FG_JV_MAX_ACTORS 4096
-#define FG_JV_ROWIDS_NAMED 5
+/* Groups of one table digested at once in a single unsorted pass. */
+#define FG_JV_GROUPS_MAX 65536
+#define FG_JV_TOO_MANY_GROUPS (-1000) /* callback code: rescan sorted */
 
 typedef struct fg_jv_entry {
   fg_store_journal_row r; /* pointers into data */
@@ -35,6 +38,8 @@ typedef struct fg_jv_cover {
   char *table, *column, *value;
   int64_t rows, seq;
   uint8_t root[32];
+  uint8_t (*leaves)[32]; /* the chunk leaves (heap); [root] for one chunk */
+  int64_t nleaves;
   bool seen;
 } fg_jv_cover;
 
@@ -116,10 +121,36 @@ static bool fg_jv_actor_key(fg_jv *v, const char *actor, uint8_t pk[32]) {
   return a.found;
 }
 
+/* The chunk leaves of a cover line: hex (more than one chunk) or "" (the
+ * root is the only leaf, or there are no rows); they must be as many as
+ * the rows need and their root the line's root. Heap, NULL when bad. */
+static uint8_t (*fg_jv_cover_leaves(const char *hex, int64_t rows, const uint8_t root[32],
+                                    int64_t *n))[32] {
+  const int64_t want = (rows + FG_JOURNAL_CHUNK_ROWS - 1) / FG_JOURNAL_CHUNK_ROWS;
+  const size_t len = strlen(hex);
+  *n = len == 0 ? FG_MIN(want, 1) : (int64_t)(len / 64);
+  if (*n != want || (len > 0 && (len % 64 != 0 || want < 2))) return NULL;
+  uint8_t(*leaves)[32] = fg_xcalloc((size_t)*n + 1, 32);
+  if (len == 0) {
+    if (*n == 1) memcpy(leaves[0], root, 32);
+    return leaves;
+  }
+  size_t bin = 0;
+  uint8_t calc[32];
+  if (sodium_hex2bin((uint8_t *)leaves, (size_t)*n * 32, hex, len, NULL, &bin, NULL) == 0 &&
+      bin == (size_t)*n * 32) {
+    fg_merkle_root((const fg_merkle_hash *)leaves, (uint64_t)*n, calc);
+    if (memcmp(calc, root, 32) == 0) return leaves;
+  }
+  free(leaves);
+  return NULL;
+}
+
 static void fg_jv_cover_line(fg_jv *v, int64_t seq, char *line) {
-  char *f[5];
+  enum { NF = 6 };
+  char *f[NF];
   int nf = 0;
-  for (char *p = line; nf < 5; nf++) {
+  for (char *p = line; nf < NF; nf++) {
     f[nf] = p;
     char *tab = strchr(p, '\t');
     if (!tab) {
@@ -132,9 +163,13 @@ static void fg_jv_cover_line(fg_jv *v, int64_t seq, char *line) {
   uint8_t root[32];
   size_t bin = 0;
   char *end = NULL;
-  long long rows = nf == 5 ? strtoll(f[3], &end, 10) : -1;
-  if (nf != 5 || !end || *end || rows < 0 ||
-      sodium_hex2bin(root, 32, f[4], strlen(f[4]), NULL, &bin, NULL) != 0 || bin != 32) {
+  long long rows = nf == NF ? strtoll(f[3], &end, 10) : -1;
+  int64_t nleaves = 0;
+  uint8_t(*leaves)[32] = NULL;
+  if (nf == NF && end && !*end && rows >= 0 &&
+      sodium_hex2bin(root, 32, f[4], strlen(f[4]), NULL, &bin, NULL) == 0 && bin == 32)
+    leaves = fg_jv_cover_leaves(f[5], rows, root, &nleaves);
+  if (leaves == NULL) {
     fg_jv_problem(v, "日志第 %lld 条：覆盖范围格式不对", (long long)seq);
     return;
   }
@@ -143,7 +178,8 @@ static void fg_jv_cover_line(fg_jv *v, int64_t seq, char *line) {
     v->covers = fg_xrealloc(v->covers, v->cap * sizeof *v->covers);
   }
   fg_jv_cover *c = &v->covers[v->ncovers++];
-  *c = (fg_jv_cover){fg_xstrdup(f[0]), fg_xstrdup(f[1]), fg_xstrdup(f[2]), rows, seq, {0}, false};
+  *c = (fg_jv_cover){fg_xstrdup(f[0]), fg_xstrdup(f[1]), fg_xstrdup(f[2]), rows, seq, {0},
+                     leaves, nleaves, false};
   memcpy(c->root, root, 32);
 }
 
@@ -278,7 +314,7 @@ static void fg_jv_covers_settle(fg_jv *v) {
     bool later = i + 1 < v->ncovers && !strcmp(c->table, c[1].table) &&
                  !strcmp(c->column, c[1].column) && !strcmp(c->value, c[1].value);
     if (later) {
-      free(c->table), free(c->column), free(c->value);
+      free(c->table), free(c->column), free(c->value), free(c->leaves);
       continue;
     }
     v->covers[out++] = *c;
@@ -287,7 +323,8 @@ static void fg_jv_covers_settle(fg_jv *v) {
 }
 
 static fg_jv_cover *fg_jv_find(fg_jv *v, const char *table, const char *column, const char *value) {
-  fg_jv_cover key = {(char *)table, (char *)column, (char *)value, 0, INT64_MIN, {0}, false};
+  fg_jv_cover key = {(char *)table, (char *)column, (char *)value, 0, INT64_MIN, {0}, NULL, 0,
+                     false};
   size_t lo = 0, hi = v->ncovers;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -300,68 +337,116 @@ static fg_jv_cover *fg_jv_find(fg_jv *v, const char *table, const char *column, 
   return NULL;
 }
 
-/* One table's scan, grouped by its cover column. */
+/* One table's scan in rowid order (no sort), each row added to the digest
+ * of its group (the cover column's value); the open groups are kept
+ * sorted by value. Past FG_JV_GROUPS_MAX groups the table is scanned
+ * again ordered by group, one group open at a time. */
+typedef struct fg_jv_group {
+  char *name;
+  fg_rowhash h;
+} fg_jv_group;
+
 typedef struct fg_jv_scan {
   fg_jv *v;
   const char *table, *column;
-  char *group; /* current group, heap */
-  bool started;
-  fg_merkle_stream st;
-  int64_t n;
-  int64_t rowids[FG_JV_ROWIDS_NAMED];
+  fg_jv_group *groups;
+  size_t ngroups, cap, cur;
+  bool sorted; /* rows arrive ordered by group */
   fg_buf enc;
 } fg_jv_scan;
 
-static void fg_jv_group_end(fg_jv_scan *sc) {
-  if (!sc->started) return;
+/* The rowid range of the group (for rows no entry covers). */
+static void fg_jv_rowids(const fg_rowhash *h, char *out, size_t size) {
+  snprintf(out, size, "%lld–%lld", h->nchunks ? (long long)h->first[0] : 0,
+           h->nchunks ? (long long)h->last[h->nchunks - 1] : 0);
+}
+
+/* The first chunk whose leaf differs from the cover's, described by the
+ * rowids it holds now (or where the rows end). */
+static void fg_jv_first_diff(const fg_jv_cover *c, const fg_rowhash *h, char *out, size_t size) {
+  int64_t k = 0;
+  while (k < h->nchunks && k < c->nleaves && memcmp(h->leaves[k], c->leaves[k], 32) == 0) k++;
+  if (k < h->nchunks)
+    snprintf(out, size, "第 %lld 块（每块 %d 行）起不同：现存 rowid %lld–%lld", (long long)k + 1,
+             FG_JOURNAL_CHUNK_ROWS, (long long)h->first[k], (long long)h->last[k]);
+  else
+    snprintf(out, size, "前 %lld 块（每块 %d 行）相同，其后的行不在了（现存最后 rowid %lld）",
+             (long long)k, FG_JOURNAL_CHUNK_ROWS,
+             h->nchunks ? (long long)h->last[h->nchunks - 1] : 0LL);
+}
+
+static void fg_jv_group_end(fg_jv_scan *sc, const char *group, fg_rowhash *h) {
   fg_jv *v = sc->v;
-  char ids[160] = "";
-  for (int i = 0; i < FG_MIN(sc->n, FG_JV_ROWIDS_NAMED); i++)
-    snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%lld", i ? ", " : "",
-             (long long)sc->rowids[i]);
-  const char *more = sc->n > FG_JV_ROWIDS_NAMED ? " …" : "";
-  fg_jv_cover *c = fg_jv_find(v, sc->table, sc->column, sc->group);
-  uint8_t root[32];
-  fg_merkle_stream_root(&sc->st, root);
+  fg_rowhash_finish(h);
+  char ids[256];
+  fg_jv_rowids(h, ids, sizeof ids);
+  fg_jv_cover *c = fg_jv_find(v, sc->table, sc->column, group);
   if (!c) {
     if (*sc->column)
-      fg_jv_problem(v, "表 %s 中 %s=%s 的 %lld 行（rowid %s%s）没有任何日志条目覆盖", sc->table,
-                    sc->column, sc->group, (long long)sc->n, ids, more);
+      fg_jv_problem(v, "表 %s 中 %s=%s 的 %lld 行（rowid %s）没有任何日志条目覆盖", sc->table,
+                    sc->column, group, (long long)h->rows, ids);
     else
-      fg_jv_problem(v, "表 %s 的 %lld 行（rowid %s%s）没有任何日志条目覆盖（未知的表或行）",
-                    sc->table, (long long)sc->n, ids, more);
+      fg_jv_problem(v, "表 %s 的 %lld 行（rowid %s）没有任何日志条目覆盖（未知的表或行）",
+                    sc->table, (long long)h->rows, ids);
   } else {
     c->seen = true;
-    if (c->rows != sc->n || memcmp(c->root, root, 32) != 0)
+    if (c->rows != h->rows || memcmp(c->root, h->root, 32) != 0) {
+      fg_jv_first_diff(c, h, ids, sizeof ids);
       fg_jv_problem(v,
                     "表 %s 中 %s=%s 的行与日志第 %lld 条不符：日志记录 %lld 行，现存 %lld 行"
-                    "（rowid %s%s）；有行被改动、删除、插入或重排",
-                    sc->table, sc->column, sc->group, (long long)c->seq, (long long)c->rows,
-                    (long long)sc->n, ids, more);
-    else
-      v->rep->rows_covered += sc->n;
+                    "（%s）；有行被改动、删除、插入或重排",
+                    sc->table, sc->column, group, (long long)c->seq, (long long)c->rows,
+                    (long long)h->rows, ids);
+    } else {
+      v->rep->rows_covered += h->rows;
+    }
   }
-  free(sc->group);
-  sc->group = NULL;
-  sc->started = false;
+}
+
+/* Report every open group (in value order) and close them. */
+static void fg_jv_groups_end(fg_jv_scan *sc, bool report) {
+  for (size_t i = 0; i < sc->ngroups; i++) {
+    if (report) fg_jv_group_end(sc, sc->groups[i].name, &sc->groups[i].h);
+    fg_rowhash_free(&sc->groups[i].h);
+    free(sc->groups[i].name);
+  }
+  sc->ngroups = 0;
+  sc->cur = 0;
+}
+
+/* The open group named group (opened if new); NULL past the limit. */
+static fg_jv_group *fg_jv_group_get(fg_jv_scan *sc, const char *group) {
+  size_t lo = 0, hi = sc->ngroups;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    const int c = strcmp(group, sc->groups[mid].name);
+    if (c == 0) return &sc->groups[sc->cur = mid];
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  if (sc->sorted) fg_jv_groups_end(sc, true), lo = 0;
+  if (sc->ngroups == FG_JV_GROUPS_MAX) return NULL;
+  if (sc->ngroups == sc->cap) {
+    sc->cap = sc->cap ? sc->cap * 2 : 16;
+    sc->groups = fg_xrealloc(sc->groups, sc->cap * sizeof *sc->groups);
+  }
+  memmove(&sc->groups[lo + 1], &sc->groups[lo], (sc->ngroups - lo) * sizeof *sc->groups);
+  sc->ngroups++;
+  sc->groups[lo].name = fg_xstrdup(group);
+  fg_rowhash_init(&sc->groups[lo].h);
+  return &sc->groups[sc->cur = lo];
 }
 
 static int fg_jv_row(void *ud, const char *group, int64_t rowid, const fg_store_cell *cells,
                      int ncells) {
   fg_jv_scan *sc = ud;
-  if (sc->started && strcmp(group, sc->group) != 0) fg_jv_group_end(sc);
-  if (!sc->started) {
-    sc->started = true;
-    sc->group = fg_xstrdup(group);
-    sc->n = 0;
-    fg_merkle_stream_init(&sc->st);
-  }
-  fg_merkle_hash h;
+  fg_jv_group *g = sc->cur < sc->ngroups && strcmp(group, sc->groups[sc->cur].name) == 0
+                       ? &sc->groups[sc->cur]
+                       : fg_jv_group_get(sc, group);
+  if (g == NULL) return FG_JV_TOO_MANY_GROUPS;
+  fg_rowhash_row_begin(&sc->enc);
   fg_journal_row_encode(cells, ncells, &sc->enc);
-  fg_merkle_leaf_hash(sc->enc.buf, sc->enc.len, h);
-  fg_merkle_stream_push(&sc->st, h);
-  if (sc->n < FG_JV_ROWIDS_NAMED) sc->rowids[sc->n] = rowid;
-  sc->n++;
+  fg_rowhash_add(&g->h, rowid, &sc->enc);
   return 0;
 }
 
@@ -384,9 +469,15 @@ static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
   const char *col = fg_jv_table_column(v, table);
   fg_jv_scan sc = {.v = v, .table = table, .column = col ? col : ""};
   sc.enc = (fg_buf)FG_BUF_INIT;
-  int rc = fg_store_rows_by(v->s, table, sc.column, NULL, fg_jv_row, &sc, err);
-  if (rc == 0) fg_jv_group_end(&sc);
-  free(sc.group);
+  int rc = fg_store_rows_grouped(v->s, table, sc.column, fg_jv_row, &sc, err);
+  if (rc == FG_JV_TOO_MANY_GROUPS) { /* many small groups: sort instead */
+    fg_jv_groups_end(&sc, false);
+    sc.sorted = true;
+    rc = fg_store_rows_by(v->s, table, sc.column, NULL, fg_jv_row, &sc, err);
+    assert(rc != FG_JV_TOO_MANY_GROUPS);
+  }
+  fg_jv_groups_end(&sc, rc == 0);
+  free(sc.groups);
   fg_buf_free(&sc.enc);
   if (rc != 0) return rc;
   for (size_t i = 0; i < v->ncovers; i++) {
@@ -440,7 +531,8 @@ int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_v
     rc = fg_jv_tables(&v, err);
   }
   for (size_t i = 0; i < v.ncovers; i++)
-    free(v.covers[i].table), free(v.covers[i].column), free(v.covers[i].value);
+    free(v.covers[i].table), free(v.covers[i].column), free(v.covers[i].value),
+        free(v.covers[i].leaves);
   free(v.covers);
   free(v.chunk);
   free(v.actors);

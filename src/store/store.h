@@ -199,6 +199,18 @@ typedef int (*fg_store_finding_fn)(void *ud, int64_t finding_id, const fg_store_
 int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
                            fg_store_finding_fn fn, void *ud, fg_err *err);
 
+/* Bulk reading for the model loader (store_sqlite_scan.c). */
+/* Tune a read-only connection for whole-table scans (memory map, cache). */
+void fg_store_scan_tune(fg_store *s);
+/* Smallest and largest rowid of t; *lo > *hi when t has no rows. */
+int fg_store_rowid_bounds(fg_store *s, fg_table_id t, int64_t *lo, int64_t *hi, fg_err *err);
+/* Like fg_store_scan, for the rows with lo <= rowid <= hi only, reading only
+ * the columns whose bit (1u << column index) is set in col_mask: vals keeps
+ * the schema's column order, and the other columns read as NULL. TEXT
+ * values are NOT NUL-terminated here: read exactly n bytes of s. */
+int fg_store_scan_range(fg_store *s, fg_table_id t, uint32_t col_mask, int64_t lo, int64_t hi,
+                        fg_row_fn fn, void *ud, fg_err *err);
+
 /* ---- configuration ------------------------------------------------------ */
 
 /* Owned by config (config/config.h gives the text form). Table
@@ -275,6 +287,10 @@ typedef int (*fg_store_cells_fn)(void *ud, const char *group, int64_t rowid,
                                  const fg_store_cell *cells, int ncells);
 int fg_store_rows_by(fg_store *s, const char *table, const char *column, const char *value,
                      fg_store_cells_fn fn, void *ud, fg_err *err);
+/* Every row of table in rowid order (no sort: one pass over the table),
+ * group = column's value as text ("" for NULL; column "" gives ""). */
+int fg_store_rows_grouped(fg_store *s, const char *table, const char *column,
+                          fg_store_cells_fn fn, void *ud, fg_err *err);
 
 /* ---- users, roles, proposals --------------------------------------------- */
 

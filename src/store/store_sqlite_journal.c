@@ -240,7 +240,8 @@ static void fg_j_cells(sqlite3_stmt *st, int first, int ncols, fg_store_cell *ce
   }
 }
 
-static void fg_j_rows_sql(fg_buf *b, const char *table, const char *column, const char *value) {
+static void fg_j_rows_sql(fg_buf *b, const char *table, const char *column, const char *value,
+                          bool by_group) {
   fg_buf_adds(b, "SELECT rowid, ");
   if (column && *column) {
     fg_buf_adds(b, "CAST(");
@@ -256,7 +257,7 @@ static void fg_j_rows_sql(fg_buf *b, const char *table, const char *column, cons
     fg_j_ident(b, column);
     fg_buf_adds(b, " = ?1");
   }
-  if (column && *column && !value) {
+  if (column && *column && !value && by_group) {
     fg_buf_adds(b, " ORDER BY ");
     fg_j_ident(b, column);
     fg_buf_adds(b, ", rowid");
@@ -265,11 +266,11 @@ static void fg_j_rows_sql(fg_buf *b, const char *table, const char *column, cons
   }
 }
 
-int fg_store_rows_by(fg_store *s, const char *table, const char *column, const char *value,
-                     fg_store_cells_fn fn, void *ud, fg_err *err) {
+static int fg_j_rows(fg_store *s, const char *table, const char *column, const char *value,
+                     bool by_group, fg_store_cells_fn fn, void *ud, fg_err *err) {
   assert(s != NULL && table != NULL && fn != NULL);
   fg_buf b = FG_BUF_INIT;
-  fg_j_rows_sql(&b, table, column, value);
+  fg_j_rows_sql(&b, table, column, value, by_group);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, b.buf, -1, &st, NULL) != SQLITE_OK) {
     fg_buf_free(&b);
@@ -295,4 +296,14 @@ int fg_store_rows_by(fg_store *s, const char *table, const char *column, const c
   sqlite3_finalize(st);
   free(cells);
   return rc;
+}
+
+int fg_store_rows_by(fg_store *s, const char *table, const char *column, const char *value,
+                     fg_store_cells_fn fn, void *ud, fg_err *err) {
+  return fg_j_rows(s, table, column, value, true, fn, ud, err);
+}
+
+int fg_store_rows_grouped(fg_store *s, const char *table, const char *column,
+                          fg_store_cells_fn fn, void *ud, fg_err *err) {
+  return fg_j_rows(s, table, column, NULL, false, fn, ud, err);
 }

@@ -1,0 +1,64 @@
+/*
+ * rowhash.h — the digest of a covered group of stored rows (docs/journal.md
+ * "Covers"): the group's rows, in rowid order, are cut into chunks of
+ * FG_JOURNAL_CHUNK_ROWS rows; a chunk's leaf is SHA-256(0x00 || rows), each
+ * row framed as rowid (8 bytes, big-endian), length of its encoding (4
+ * bytes, big-endian) and its canonical encoding; the group's root is the
+ * RFC 6962 root over the chunk leaves (merkle.h). One streaming SHA-256
+ * per chunk instead of one hash (and one tree node) per row.
+ *
+ * Two encoders give the same bytes: from stored cells (what `log verify`
+ * and fg_journal_rows_root read back with SELECT *) and from the values the
+ * importer binds to its INSERT (import_pipe.c), so the import computes its
+ * digests while it stores the rows and the journal hook reads nothing back.
+ */
+#ifndef FG_JOURNAL_ROWHASH_H
+#define FG_JOURNAL_ROWHASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
+
+#include "common/fg.h"
+#include "schema/schema.h"
+#include "store/store.h"
+
+/* Rows per chunk (the unit a changed row is located to). */
+#define FG_JOURNAL_CHUNK_ROWS 4096
+/* Bytes framing each row inside a chunk: rowid (8) and length (4). */
+#define FG_ROWHASH_FRAME_BYTES 12
+
+typedef struct fg_rowhash {
+  crypto_hash_sha256_state sha; /* the open chunk */
+  int chunk_rows;               /* rows in the open chunk */
+  int64_t rows;
+  int64_t last_rowid;           /* rowids must increase */
+  uint8_t (*leaves)[32];        /* one per chunk */
+  int64_t *first, *last;        /* rowid range of each chunk */
+  int64_t nchunks, cap;
+  bool finished;
+  uint8_t root[32]; /* after fg_rowhash_finish */
+} fg_rowhash;
+
+void fg_rowhash_init(fg_rowhash *h);
+/* Start a row's bytes in b: reset, then the frame's room. */
+void fg_rowhash_row_begin(fg_buf *b);
+/* Add the row framed in b (fg_rowhash_row_begin, then an encoder). */
+void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b);
+/* Close the open chunk and compute the root (empty group: SHA-256("")). */
+void fg_rowhash_finish(fg_rowhash *h);
+void fg_rowhash_free(fg_rowhash *h);
+
+/* Canonical encoding of a stored row, appended to out: every column in
+ * declared order as `N`, `I` + int64, `R` + IEEE double (8 bytes,
+ * big-endian), `T`/`B` + 4-byte big-endian length + bytes. */
+void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out);
+/* The same bytes for a row of standard table t as the importer binds it:
+ * vals[ncols] (schema order; INTEGER columns from i, TEXT from s/n, NULL
+ * when is_null), then _batch and _line. */
+void fg_journal_values_encode(const fg_table *t, const fg_value *vals, int64_t batch,
+                              int64_t line, fg_buf *out);
+
+#endif
