@@ -147,9 +147,10 @@ int fg_authn_key_path(const char *store_path, const char *key_flag, char *out, s
                                                               : NULL;
   const char *suffix = base != NULL ? "" : FG_AUTHN_KEY_SUFFIX;
   if (base == NULL) base = store_path;
-  if (strlen(base) + strlen(suffix) >= out_size)
-    return fg_errf(err, FG_ELIMIT, "平台私钥路径过长: %.200s", base);
-  snprintf(out, out_size, "%s%s", base, suffix);
+  size_t nb = strlen(base), ns = strlen(suffix);
+  if (nb + ns >= out_size) return fg_errf(err, FG_ELIMIT, "平台私钥路径过长: %.200s", base);
+  memcpy(out, base, nb);
+  memcpy(out + nb, suffix, ns + 1);
   return 0;
 }
 

@@ -31,6 +31,12 @@ struct fg_store {
   sqlite3_stmt *insert_stmt[FG_T_COUNT];
   sqlite3_stmt *insert_many_stmt[FG_T_COUNT]; /* FG_STORE_INSERT_ROWS rows */
   sqlite3_stmt *get_row_stmt[FG_T_COUNT];
+  /* journal: tables holding a given column (the schema is fixed once the
+   * store is open, so the answer is cached; every append asks for it) */
+  bool colcache_valid;
+  char colcache_key[32];
+  char **colcache_names;
+  int colcache_n;
 };
 
 /* Finalize the statements the import area prepared (called by close). */
@@ -42,6 +48,9 @@ extern const char *const fg_sqlite_ddl_screen;
 extern const char *const fg_sqlite_ddl_config;
 extern const char *const fg_sqlite_ddl_journal;
 extern const char *const fg_sqlite_ddl_authz;
+
+/* Free what the journal area cached (called by close). */
+void fg_sqlite_journal_close(fg_store *s);
 
 /* Format the current SQLite error into err and return FG_EDB. */
 int fg_sqlite_err(fg_store *s, fg_err *err, const char *what);

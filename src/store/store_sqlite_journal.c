@@ -176,11 +176,23 @@ int fg_store_tables(fg_store *s, char ***names, int *n, fg_err *err) {
   return step == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "table list");
 }
 
-int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, int *n,
-                                fg_err *err) {
-  assert(s != NULL && column != NULL && names != NULL && n != NULL);
-  *names = NULL;
-  *n = 0;
+static char **fg_store_names_dup(char **names, int n) {
+  char **out = fg_xcalloc((size_t)(n > 0 ? n : 1), sizeof *out);
+  for (int i = 0; i < n; i++) out[i] = fg_xstrdup(names[i]);
+  return out;
+}
+
+void fg_sqlite_journal_close(fg_store *s) {
+  assert(s != NULL);
+  for (int i = 0; i < s->colcache_n; i++) free(s->colcache_names[i]);
+  free(s->colcache_names);
+  s->colcache_names = NULL;
+  s->colcache_n = 0;
+  s->colcache_valid = false;
+}
+
+static int fg_store_tables_with_column_query(fg_store *s, const char *column, char ***names,
+                                             int *n, fg_err *err) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db,
                          "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p"
@@ -195,6 +207,32 @@ int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, 
   }
   sqlite3_finalize(st);
   return step == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "table list");
+}
+
+/* The answer is cached per open store: appends ask once per entry, and
+ * re-reading the schema for each was most of an append's cost. Migrations
+ * run at open, before any journal use, so the schema cannot change under
+ * the cache. */
+int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, int *n,
+                                fg_err *err) {
+  assert(s != NULL && column != NULL && names != NULL && n != NULL);
+  *names = NULL;
+  *n = 0;
+  if (!s->colcache_valid || strcmp(s->colcache_key, column) != 0) {
+    if (strlen(column) >= sizeof s->colcache_key)
+      return fg_store_tables_with_column_query(s, column, names, n, err);
+    fg_sqlite_journal_close(s);
+    int rc = fg_store_tables_with_column_query(s, column, &s->colcache_names, &s->colcache_n, err);
+    if (rc != 0) {
+      fg_sqlite_journal_close(s);
+      return rc;
+    }
+    snprintf(s->colcache_key, sizeof s->colcache_key, "%s", column);
+    s->colcache_valid = true;
+  }
+  *names = fg_store_names_dup(s->colcache_names, s->colcache_n);
+  *n = s->colcache_n;
+  return 0;
 }
 
 bool fg_store_has_column(fg_store *s, const char *table, const char *column) {
