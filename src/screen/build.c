@@ -4,17 +4,21 @@
  * fg_mb_add() converts a row at once into its fixed-size model struct
  * (dates, months, codes, money) and interns its identifiers into two pools
  * owned by the builder: person ids (upper-cased) -> pk, everything else ->
- * sid. Pools are open-addressing hash tables over strings kept in big
- * blocks, so memory is one small struct per row plus one copy of each
- * distinct string. fg_mb_finish() then derives the per-person arrays,
- * sorts the tables (counting sort by pk, then a per-person sort), builds the
- * offsets and links items, catalogue entries and accounts.
+ * sid. Pools are open-addressing hash tables (linear probing, the hash
+ * kept in the slot) over strings kept in big blocks, so memory is one small
+ * struct per row plus one copy of each distinct string. Rows come grouped
+ * by person, so the previous row's person id and each column's previous
+ * value are compared first (no hashing when they repeat). fg_mb_finish()
+ * then derives the per-person arrays, sorts the tables (counting sort by
+ * pk, then a per-person sort), builds the offsets and links items,
+ * catalogue entries and accounts.
  *
  * Determinism: ids are handed out in the order rows arrive. The parallel
- * loader (load.c) gives each thread its own builder over a fixed set of
- * tables and merges them with fg_mb_absorb() in a fixed order, so the same
- * stored data always gives the same ids, and every sort ends with the rowid.
- * sid order is NOT text order: compare m->str[sid] with strcmp for that.
+ * loader (load.c) reads chunks of the tables into builders of their own and
+ * merges them with fg_mb_absorb() in a fixed order; a merge re-interns the
+ * absorbed builder's ids in its id order, so the ids are those one builder
+ * fed the same rows in the same order would give, and every sort ends with
+ * the rowid. sid order is NOT text order: compare m->str[sid] with strcmp.
  */
 #include "screen/build.h"
 
@@ -26,9 +30,23 @@
 
 /* ---- string pools --------------------------------------------------------- */
 
+/* Multiply-xor hash over 8-byte loads, folded to 32 bits (ids are short). */
 static uint32_t fg_mb_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a, folded to 32 bits */
-  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 1099511628211ull;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, sizeof w);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+  }
+  if (i < n) {
+    uint64_t w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * 0x94d049bb133111ebull;
+  }
+  h ^= h >> 29;
+  h *= 0xff51afd7ed558ccdull;
   return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -50,28 +68,31 @@ static char *fg_mb_pool_copy(fg_mb_pool *p, const char *s, size_t n) {
   return dst;
 }
 
+/* Rebuild the slot table with nslots (a power of two) slots. */
 static void fg_mb_pool_rehash(fg_mb_pool *p, uint64_t nslots) {
   assert((nslots & (nslots - 1)) == 0);
-  free(p->slots);
+  assert((uint64_t)p->n * FG_MB_LOAD_DEN <= nslots * FG_MB_LOAD_NUM);
+  uint64_t *old = p->slots, nold = p->nslots;
   p->slots = fg_xcalloc(nslots, sizeof *p->slots);
   p->nslots = nslots;
-  for (uint32_t id = 0; id < p->n; id++) {
-    uint64_t i = p->hash[id] & (nslots - 1);
+  for (uint64_t k = 0; k < nold; k++) {
+    if (!old[k]) continue;
+    uint64_t i = (old[k] >> 32) & (nslots - 1);
     while (p->slots[i]) i = (i + 1) & (nslots - 1);
-    p->slots[i] = id + 1;
+    p->slots[i] = old[k];
   }
+  free(old);
 }
 
-/* Look s up; when absent and add is true, add it. Returns the id or -1. */
-static int64_t fg_mb_pool_get(fg_mb_pool *p, const char *s, size_t n, bool add) {
-  uint32_t h = fg_mb_hash(s, n);
-  if (p->nslots) {
-    for (uint64_t i = h & (p->nslots - 1);; i = (i + 1) & (p->nslots - 1)) {
-      uint32_t slot = p->slots[i];
-      if (!slot) break;
-      const char *t = p->str[slot - 1];
-      if (p->hash[slot - 1] == h && memcmp(t, s, n) == 0 && t[n] == '\0') return slot - 1;
-    }
+/* Look s (hash h) up; when absent and add is true, add it. Returns the id or -1. */
+static int64_t fg_mb_pool_get_h(fg_mb_pool *p, const char *s, size_t n, uint32_t h, bool add) {
+  uint64_t i = 0, mask = p->nslots - 1;
+  for (i = h & mask; p->nslots; i = (i + 1) & mask) {
+    uint64_t slot = p->slots[i];
+    if (!slot) break;
+    if ((uint32_t)(slot >> 32) != h) continue;
+    const char *t = p->str[(uint32_t)slot - 1];
+    if (memcmp(t, s, n) == 0 && t[n] == '\0') return (uint32_t)slot - 1;
   }
   if (!add) return -1;
   if (p->n >= FG_MB_MAX_STRINGS) {
@@ -80,29 +101,50 @@ static int64_t fg_mb_pool_get(fg_mb_pool *p, const char *s, size_t n, bool add) 
   }
   if (p->n == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 1024;
+    if (p->cap > FG_MB_MAX_STRINGS) p->cap = FG_MB_MAX_STRINGS;
     p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
-    p->hash = fg_xrealloc(p->hash, p->cap * sizeof *p->hash);
+  }
+  if (((uint64_t)p->n + 1) * FG_MB_LOAD_DEN > p->nslots * FG_MB_LOAD_NUM) {
+    fg_mb_pool_rehash(p, p->nslots ? 2 * p->nslots : FG_MB_MIN_SLOTS);
+    mask = p->nslots - 1;
+    for (i = h & mask; p->slots[i]; i = (i + 1) & mask) {}
   }
   uint32_t id = p->n++;
   p->str[id] = fg_mb_pool_copy(p, s, n);
-  p->hash[id] = h;
-  if ((uint64_t)p->n * 2 > p->nslots) {
-    fg_mb_pool_rehash(p, p->nslots ? 2 * p->nslots : 2048);
-  } else {
-    uint64_t i = h & (p->nslots - 1);
-    while (p->slots[i]) i = (i + 1) & (p->nslots - 1);
-    p->slots[i] = id + 1;
-  }
+  p->slots[i] = ((uint64_t)h << 32) | ((uint64_t)id + 1);
   return id;
+}
+
+static int64_t fg_mb_pool_get(fg_mb_pool *p, const char *s, size_t n, bool add) {
+  return fg_mb_pool_get_h(p, s, n, fg_mb_hash(s, n), add);
 }
 
 void fg_mb_pool_free(fg_mb_pool *p) {
   for (size_t i = 0; i < p->nblocks; i++) free(p->blocks[i]);
   free(p->blocks);
   free(p->str);
-  free(p->hash);
   free(p->slots);
   memset(p, 0, sizeof *p);
+}
+
+/* Intern every string of from into into, in from's id order (so into's new
+ * ids follow from's order); map[from id] = into id. The slot each lookup
+ * will touch is prefetched a few strings ahead: merging millions of
+ * unique ids is bound by those cache misses otherwise. */
+static void fg_mb_pool_merge(fg_mb_pool *into, const fg_mb_pool *from, uint32_t *map) {
+  uint32_t *h = fg_xmalloc(((size_t)from->n + 1) * sizeof *h);
+  uint32_t *len = fg_xmalloc(((size_t)from->n + 1) * sizeof *len);
+  for (uint32_t i = 0; i < from->n; i++) {
+    len[i] = (uint32_t)strlen(from->str[i]);
+    h[i] = fg_mb_hash(from->str[i], len[i]);
+  }
+  for (uint32_t i = 0; i < from->n; i++) {
+    if (i + FG_MB_PREFETCH_AHEAD < from->n && into->nslots)
+      __builtin_prefetch(&into->slots[h[i + FG_MB_PREFETCH_AHEAD] & (into->nslots - 1)]);
+    map[i] = (uint32_t)fg_mb_pool_get_h(into, from->str[i], len[i], h[i], true);
+  }
+  free(h);
+  free(len);
 }
 
 /* Person ids are compared upper-cased. */
@@ -120,6 +162,7 @@ static int64_t fg_mb_person_get(fg_mb_pool *p, const char *s, size_t n, bool add
 
 fg_model_builder *fg_mb_new(void) {
   fg_model_builder *b = fg_xcalloc(1, sizeof *b);
+  b->last_pk_len = SIZE_MAX; /* nothing cached */
   int64_t empty = fg_mb_pool_get(&b->str, "", 0, true);
   assert(empty == 0);
   (void)empty;
@@ -131,14 +174,98 @@ void fg_mb_present(fg_model_builder *b, fg_table_id t) {
   b->present[t] = true;
 }
 
-fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v) {
-  if (v->is_null || v->n <= 0 || !v->s) return 0;
-  return (fg_sid)fg_mb_pool_get(&b->str, v->s, (size_t)v->n, true);
+/* Append s as a new id without looking for an equal one (a deferring
+ * builder: fg_mb_absorb merges the duplicates). */
+static uint32_t fg_mb_pool_append(fg_mb_pool *p, const char *s, size_t n) {
+  if (p->n >= FG_MB_MAX_STRINGS) {
+    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_MAX_STRINGS);
+    abort();
+  }
+  if (p->n == p->cap) {
+    p->cap = p->cap ? 2 * p->cap : 1024;
+    if (p->cap > FG_MB_MAX_STRINGS) p->cap = FG_MB_MAX_STRINGS;
+    p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
+  }
+  p->str[p->n] = fg_mb_pool_copy(p, s, n);
+  return p->n++;
 }
 
+/* The column of the row being converted that v is, or -1. */
+static int fg_mb_col_of(const fg_model_builder *b, const fg_value *v) {
+  uintptr_t d = (uintptr_t)v - (uintptr_t)b->cur_vals;
+  if (!b->cur_vals || d % sizeof *v != 0 || d / sizeof *v >= FG_MAX_COLS) return -1;
+  return (int)(d / sizeof *v);
+}
+
+/* Interning by column: a column that is unique per row (fg_mb_unique_cols)
+ * is appended unchecked by a deferring builder; any other column first
+ * compares with its value in the previous row, which usually repeats
+ * (rows come grouped by person). */
+fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v) {
+  if (v->is_null || v->n <= 0 || !v->s) return 0;
+  const size_t n = (size_t)v->n;
+  const int col = fg_mb_col_of(b, v);
+  if (col < 0) return (fg_sid)fg_mb_pool_get(&b->str, v->s, n, true);
+  if (b->defer && (fg_mb_unique_cols(b->cur_t) & (1u << col)))
+    return fg_mb_pool_append(&b->str, v->s, n);
+  fg_mb_col_cache *c = &b->col_cache[col];
+  if (c->sid && c->n == n) {
+    const char *t = b->str.str[c->sid];
+    if (memcmp(t, v->s, n) == 0 && t[n] == '\0') return c->sid;
+  }
+  fg_sid sid = (fg_sid)fg_mb_pool_get(&b->str, v->s, n, true);
+  c->sid = sid;
+  c->n = n;
+  return sid;
+}
+
+void fg_mb_defer(fg_model_builder *b) {
+  assert(b && b->str.n == 1); /* before the first row */
+  b->defer = true;
+}
+
+/* Rows come grouped by person, so the last row's person id usually repeats:
+ * compare the raw text with it before upper-casing and hashing. */
 fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v) {
   if (v->is_null || v->n <= 0 || !v->s) return -1;
-  return (fg_pk)fg_mb_person_get(&b->pid, v->s, (size_t)v->n, true);
+  size_t n = (size_t)v->n;
+  if (n == b->last_pk_len && memcmp(v->s, b->last_pk_text, n) == 0) return b->last_pk;
+  fg_pk pk = (fg_pk)fg_mb_person_get(&b->pid, v->s, n, true);
+  if (n < sizeof b->last_pk_text) {
+    memcpy(b->last_pk_text, v->s, n);
+    b->last_pk_len = n;
+    b->last_pk = pk;
+  }
+  return pk;
+}
+
+static void fg_mb_vec_reserve(fg_mb_vec *v, int64_t n, size_t es) {
+  if (n <= v->cap) return;
+  if (v->external) {
+    fprintf(stderr, "fundguard: more rows than the loader's window (%lld)\n", (long long)v->cap);
+    abort();
+  }
+  v->cap = n;
+  v->data = fg_xrealloc(v->data, (size_t)v->cap * es);
+}
+
+void fg_mb_rows_adopt(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap) {
+  assert(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
+  fg_mb_vec *v = &b->rows[t];
+  assert(v->n == 0 && !v->external);
+  free(v->data);
+  v->data = rows;
+  v->cap = cap;
+}
+
+void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap) {
+  assert(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
+  fg_mb_vec *v = &b->rows[t];
+  assert(v->n == 0 && !v->external);
+  free(v->data);
+  v->data = rows;
+  v->cap = cap;
+  v->external = true;
 }
 
 void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value *vals) {
@@ -146,14 +273,15 @@ void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value
   const fg_mb_desc *d = fg_mb_desc_of(t);
   fg_mb_vec *v = &b->rows[t];
   b->present[t] = true;
-  if (v->n == v->cap) {
-    v->cap = v->cap ? v->cap + v->cap / 2 : 256;
-    v->data = fg_xrealloc(v->data, (size_t)v->cap * d->elem_size);
-  }
+  if (v->n == v->cap) fg_mb_vec_reserve(v, v->cap ? v->cap + v->cap / 2 : 256, d->elem_size);
   char *row = v->data + (size_t)v->n * d->elem_size;
   memset(row, 0, d->elem_size);
   memcpy(row, &rowid, sizeof rowid); /* every model struct starts with fg_rowid row */
+  if (t != b->cur_t) memset(b->col_cache, 0, sizeof b->col_cache);
+  b->cur_t = t;
+  b->cur_vals = vals;
   d->conv(b, row, vals);
+  b->cur_vals = NULL;
   v->n++;
 }
 
@@ -171,17 +299,37 @@ static void fg_mb_remap_u32(char *field, const uint32_t *map, bool is_pk) {
   }
 }
 
-/* Re-intern every id of from's table t through the maps and move its rows. */
+/* Append from's rows of table t to into's, re-interning every id through
+ * the maps on the way: in place when from's rows are a window of into's
+ * block (moved down first if rows of t were missing before it) or when into
+ * has no rows of t yet, else copied. */
 static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, int t,
                                const uint32_t *smap, const uint32_t *pmap) {
   const fg_mb_desc *d = fg_mb_desc_of((fg_table_id)t);
-  fg_mb_vec *v = &from->rows[t];
+  fg_mb_vec *v = &from->rows[t], *iv = &into->rows[t];
+  const size_t es = d->elem_size;
+  const bool take = iv->n == 0 && !v->external;
+  char *dst = v->data;
+  if (!take) {
+    if (!v->external) fg_mb_vec_reserve(iv, iv->n + v->n, es);
+    dst = iv->data + (size_t)iv->n * es;
+    assert(!v->external || ((uintptr_t)v->data >= (uintptr_t)dst &&
+                            (uintptr_t)v->data + (size_t)v->n * es <=
+                                (uintptr_t)iv->data + (size_t)iv->cap * es));
+    if (dst != v->data) memmove(dst, v->data, (size_t)v->n * es);
+  }
   for (int64_t r = 0; r < v->n; r++) {
-    char *row = v->data + (size_t)r * d->elem_size;
+    char *row = dst + (size_t)r * es;
     for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], smap, false);
     for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], pmap, true);
   }
-  into->rows[t] = *v;
+  if (take) {
+    free(iv->data);
+    *iv = *v;
+  } else {
+    iv->n += v->n;
+    if (!v->external) free(v->data);
+  }
   memset(v, 0, sizeof *v);
 }
 
@@ -189,20 +337,12 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
   assert(into && from && into != from);
   uint32_t *smap = fg_xmalloc((size_t)from->str.n * sizeof *smap + 1);
   uint32_t *pmap = fg_xmalloc((size_t)from->pid.n * sizeof *pmap + 1);
-  for (uint32_t i = 0; i < from->str.n; i++) {
-    const char *s = from->str.str[i];
-    smap[i] = (uint32_t)fg_mb_pool_get(&into->str, s, strlen(s), true);
-  }
-  for (uint32_t i = 0; i < from->pid.n; i++) {
-    const char *s = from->pid.str[i];
-    pmap[i] = (uint32_t)fg_mb_pool_get(&into->pid, s, strlen(s), true);
-  }
+  fg_mb_pool_merge(&into->str, &from->str, smap);
+  fg_mb_pool_merge(&into->pid, &from->pid, pmap);
   assert(smap[0] == 0);
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (from->present[t]) into->present[t] = true;
     if (from->rows[t].n == 0) continue;
-    assert(into->rows[t].n == 0); /* the loader splits tables, never rows */
-    free(into->rows[t].data);
     fg_mb_absorb_table(into, from, t, smap, pmap);
   }
   free(smap);
@@ -214,7 +354,8 @@ void fg_mb_free(fg_model_builder *b) {
   if (!b) return;
   fg_mb_pool_free(&b->str);
   fg_mb_pool_free(&b->pid);
-  for (int t = 0; t < FG_T_COUNT; t++) free(b->rows[t].data);
+  for (int t = 0; t < FG_T_COUNT; t++)
+    if (!b->rows[t].external) free(b->rows[t].data);
   free(b);
 }
 

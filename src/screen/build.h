@@ -24,20 +24,37 @@ fg_model_builder *fg_mb_new(void);
 void fg_mb_present(fg_model_builder *b, fg_table_id t);
 /* Add one stored row (implies fg_mb_present). Copies what it keeps. */
 void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value *vals);
+/* Give b the heap block rows (room for cap rows of t; b owns it from now)
+ * to hold its rows of t, before its first row of t. */
+void fg_mb_rows_adopt(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap);
+/* Let b write its rows of t into rows[0..cap) inside a block adopted by the
+ * builder it will be absorbed into, at or after where that builder's rows
+ * of t will end: absorbing then moves no row (or moves it down). b never
+ * holds more than cap rows of t. */
+void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap);
+/* Make b a builder that will be absorbed into another: the ids that are
+ * unique per row (payment_id, settlement_id, invoice_no, txn_id, op_id)
+ * are then not looked up, only appended; fg_mb_absorb merges equal ones.
+ * Call before the first row; never on the builder that is finished. */
+void fg_mb_defer(fg_model_builder *b);
 /* Finish: returns the model (owned by caller, fg_model_free) and frees b. */
 fg_model *fg_mb_finish(fg_model_builder *b);
 void fg_model_free(fg_model *m);
 /* Discard a builder without finishing it. */
 void fg_mb_free(fg_model_builder *b);
-/* Move every table of `from` into `into` (their tables must be disjoint),
- * re-interning from's identifiers in id order; frees `from`. The parallel
+/* Move every table of `from` into `into` (from's rows of a table go after
+ * into's), re-interning from's identifiers in id order; frees `from`. The parallel
  * loader builds one builder per thread and merges them in a fixed order,
  * so the ids of the model do not depend on thread timing. */
 void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from);
 
-/* Load the whole model from a store (uses both cores: tables are read on
- * two connections in parallel). */
+/* Load the whole model from a store (uses both cores: chunks of the tables
+ * are read on two connections in parallel; see load.c). */
 int fg_model_load(const char *store_path, fg_model **out, fg_err *err);
+/* The same with chunks of at most chunk_rows rowids (tests: any chunk size
+ * gives the same model). */
+int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model **out,
+                          fg_err *err);
 
 /* Lookups: -1 / 0 when the id is not in the model (sid 0 is also the empty
  * string, so check for 0 before comparing). Person ids match upper-cased.

@@ -9,6 +9,7 @@
  * Items are counting-sorted the same way by their settlement's index.
  * Every order ends with the rowid, so the model is the same on every run.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,32 +143,47 @@ static void fg_mb_sort_group(char *p, int64_t n, size_t es, fg_mb_cmp cmp, void 
   if (i < n) qsort_r(p, (size_t)n, es, cmp, ctx);
 }
 
-/* Stable counting sort of v by key(row) in [0, nkeys), then each group by
- * cmp. Returns the nkeys + 1 offsets (heap). */
-static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys,
-                                  int64_t (*key)(const char *row, int64_t nkeys), fg_mb_cmp cmp, void *ctx) {
-  int64_t *off = fg_xcalloc((size_t)nkeys + 1, sizeof *off);
+typedef int64_t (*fg_mb_key_fn)(const char *row, int64_t nkeys);
+
+/* True when the keys of v never decrease: the counting sort would not move
+ * a row (the usual case for a table read in file order). */
+static bool fg_mb_keys_in_order(const fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key) {
+  int64_t prev = -1;
   for (int64_t r = 0; r < v->n; r++) {
     int64_t k = key(v->data + (size_t)r * es, nkeys);
     assert(k >= 0 && k < nkeys);
-    off[k + 1]++;
+    if (k < prev) return false;
+    prev = k;
   }
+  return true;
+}
+
+/* Stable counting sort of v by key(row) in [0, nkeys), then each group by
+ * cmp. Returns the nkeys + 1 offsets (heap). Skips the copy when the keys
+ * already are in order (the result is the same: the sort is stable). */
+static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key,
+                                  fg_mb_cmp cmp, void *ctx) {
+  const bool in_order = fg_mb_keys_in_order(v, es, nkeys, key);
+  int64_t *off = fg_xcalloc((size_t)nkeys + 1, sizeof *off);
+  for (int64_t r = 0; r < v->n; r++) off[key(v->data + (size_t)r * es, nkeys) + 1]++;
   for (int64_t k = 0; k < nkeys; k++) off[k + 1] += off[k];
-  char *out = v->n ? fg_xmalloc((size_t)v->n * es) : NULL;
-  for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
-    const char *row = v->data + (size_t)r * es;
-    int64_t k = key(row, nkeys);
-    memcpy(out + (size_t)off[k]++ * es, row, es);
-  }
-  for (int64_t k = nkeys; k > 0; k--) off[k] = off[k - 1];
-  off[0] = 0;
   assert(off[nkeys] == v->n);
-  free(v->data);
-  v->data = out;
-  v->cap = v->n;
+  if (!in_order) {
+    char *out = v->n ? fg_xmalloc((size_t)v->n * es) : NULL;
+    for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
+      const char *row = v->data + (size_t)r * es;
+      int64_t k = key(row, nkeys);
+      memcpy(out + (size_t)off[k]++ * es, row, es);
+    }
+    for (int64_t k = nkeys; k > 0; k--) off[k] = off[k - 1];
+    off[0] = 0;
+    free(v->data);
+    v->data = out;
+    v->cap = v->n;
+  }
   for (int64_t k = 0; k < nkeys; k++)
     if (off[k + 1] - off[k] > 1)
-      fg_mb_sort_group(out + (size_t)off[k] * es, off[k + 1] - off[k], es, cmp, ctx);
+      fg_mb_sort_group(v->data + (size_t)off[k] * es, off[k + 1] - off[k], es, cmp, ctx);
   return off;
 }
 
@@ -195,6 +211,75 @@ static const fg_mb_pk_sort fg_mb_pk_sorts[] = {
     {FG_T_MEDICAL_SETTLEMENTS, cmp_settlement}, {FG_T_DEATHS, cmp_death},
     {FG_T_INCARCERATIONS, cmp_incarceration}, {FG_T_SURVIVAL_CERTIFICATIONS, cmp_survival},
 };
+
+void fg_mb_presort(fg_model_builder *b) {
+  assert(b);
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
+    fg_mb_vec *v = &b->rows[fg_mb_pk_sorts[i].t];
+    const size_t es = fg_mb_desc_of(fg_mb_pk_sorts[i].t)->elem_size;
+    int64_t start = 0;
+    for (int64_t r = 1; r <= v->n; r++) {
+      if (r < v->n && fg_mb_key_pk(v->data + (size_t)r * es, 0) ==
+                          fg_mb_key_pk(v->data + (size_t)start * es, 0))
+        continue;
+      if (r - start > 1)
+        fg_mb_sort_group(v->data + (size_t)start * es, r - start, es, fg_mb_pk_sorts[i].cmp, NULL);
+      start = r;
+    }
+  }
+}
+
+typedef struct fg_mb_sort_job {
+  fg_model_builder *b;
+  int64_t npk;
+  bool mine[FG_ARRAY_LEN(fg_mb_pk_sorts)]; /* the tables this job sorts */
+  int64_t *offs[FG_ARRAY_LEN(fg_mb_pk_sorts)];
+} fg_mb_sort_job;
+
+static void *fg_mb_sort_job_run(void *arg) {
+  fg_mb_sort_job *j = arg;
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
+    if (!j->mine[i]) continue;
+    fg_table_id t = fg_mb_pk_sorts[i].t;
+    j->offs[i] = fg_mb_bucket_sort(&j->b->rows[t], fg_mb_desc_of(t)->elem_size, j->npk,
+                                   fg_mb_key_pk, fg_mb_pk_sorts[i].cmp, NULL);
+  }
+  return NULL;
+}
+
+/* Sort the "by pk" tables on two threads (tables are independent, nothing
+ * else runs meanwhile): the second takes the largest table whose rows must
+ * move (out of pk order), or else the largest. */
+static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **offs) {
+  enum { NT = FG_ARRAY_LEN(fg_mb_pk_sorts) };
+  fg_mb_sort_job job[2];
+  memset(job, 0, sizeof job);
+  int big = -1;
+  bool big_moves = false;
+  for (int i = 0; i < NT; i++) {
+    const fg_mb_vec *v = &b->rows[fg_mb_pk_sorts[i].t];
+    bool moves = !fg_mb_keys_in_order(v, fg_mb_desc_of(fg_mb_pk_sorts[i].t)->elem_size, npk,
+                                      fg_mb_key_pk);
+    if (big < 0 || (moves && !big_moves) ||
+        (moves == big_moves && v->n > b->rows[fg_mb_pk_sorts[big].t].n)) {
+      big = i;
+      big_moves = moves;
+    }
+  }
+  for (int i = 0; i < NT; i++) job[i == big ? 1 : 0].mine[i] = true;
+  for (int k = 0; k < 2; k++) {
+    job[k].b = b;
+    job[k].npk = npk;
+  }
+  pthread_t th;
+  bool threaded = pthread_create(&th, NULL, fg_mb_sort_job_run, &job[1]) == 0;
+  fg_mb_sort_job_run(&job[0]);
+  if (threaded)
+    pthread_join(th, NULL);
+  else
+    fg_mb_sort_job_run(&job[1]);
+  for (int i = 0; i < NT; i++) offs[i] = job[0].mine[i] ? job[0].offs[i] : job[1].offs[i];
+}
 
 static void fg_mb_person_arrays(fg_model *m, fg_model_builder *b, fg_model_arena *a) {
   m->npk = (int32_t)b->pid.n;
@@ -310,11 +395,8 @@ fg_model *fg_mb_finish(fg_model_builder *b) {
   memcpy(m->present, b->present, sizeof m->present);
   fg_mb_person_arrays(m, b, a);
   int64_t *offs[FG_ARRAY_LEN(fg_mb_pk_sorts)];
-  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
-    fg_table_id t = fg_mb_pk_sorts[i].t;
-    offs[i] = fg_mb_own(a, fg_mb_bucket_sort(&b->rows[t], fg_mb_desc_of(t)->elem_size, m->npk,
-                                             fg_mb_key_pk, fg_mb_pk_sorts[i].cmp, NULL));
-  }
+  fg_mb_sort_pk_tables(b, m->npk, offs);
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) fg_mb_own(a, offs[i]);
   m->enrollments_off = offs[0];
   m->contributions_off = offs[1];
   m->payments_off = offs[2];

@@ -3,6 +3,8 @@
  * build_finish.c, load.c): the builder's string pools, its per-table row
  * vectors, the per-table descriptors (struct size, converter, where the
  * interned ids sit in each struct) and the arena that owns a finished model.
+ * Converters read a TEXT value as exactly n bytes of s (the loader's values
+ * are not NUL-terminated).
  */
 #ifndef FG_SCREEN_BUILD_IMPL_H
 #define FG_SCREEN_BUILD_IMPL_H
@@ -16,29 +18,50 @@
 #define FG_MB_PERSON_ID_MAX 64                  /* stack buffer for upper-casing */
 #define FG_MB_MAX_SID_FIELDS 8
 #define FG_MB_MAX_PK_FIELDS 2
+#define FG_MB_SCHEME_DIGITS 4    /* scheme codes are 3 digits */
+#define FG_MB_MIN_SLOTS 2048     /* smallest hash table of a pool */
+#define FG_MB_LOAD_NUM 3         /* a pool's table grows past load NUM/DEN */
+#define FG_MB_LOAD_DEN 4
+#define FG_MB_PREFETCH_AHEAD 8   /* merging pools: prefetch this many ids ahead */
 
-/* Interned strings: id -> text, open-addressing hash (slot = id + 1). */
+/* Interned strings: id -> text, open-addressing hash with linear probing.
+ * A slot holds (32-bit hash << 32) | (id + 1), 0 = empty, so a probe reads
+ * the text only when the hashes agree. */
 typedef struct fg_mb_pool {
   char **blocks;
   size_t nblocks, capblocks;
   size_t block_used_bytes, block_cap_bytes;
   const char **str;
-  uint32_t *hash;
   uint32_t n, cap;
-  uint32_t *slots;
+  uint64_t *slots;
   uint64_t nslots;
 } fg_mb_pool;
 
 typedef struct fg_mb_vec {
   char *data;
   int64_t n, cap;
+  bool external; /* data is a window into another builder's rows (fg_mb_rows_window) */
 } fg_mb_vec;
+
+typedef struct fg_mb_col_cache {
+  fg_sid sid; /* 0 = nothing cached */
+  size_t n;
+} fg_mb_col_cache;
 
 struct fg_model_builder {
   fg_mb_pool str; /* sid pool; id 0 = "" */
   fg_mb_pool pid; /* person ids, upper-cased; id = pk */
   bool present[FG_T_COUNT];
   fg_mb_vec rows[FG_T_COUNT];
+  /* the last person id fg_mb_pk interned (raw text) and its pk */
+  size_t last_pk_len; /* SIZE_MAX = none */
+  char last_pk_text[FG_MB_PERSON_ID_MAX];
+  fg_pk last_pk;
+  /* the row fg_mb_add is converting, and each column's last sid */
+  fg_table_id cur_t;
+  const fg_value *cur_vals;
+  fg_mb_col_cache col_cache[FG_MAX_COLS];
+  bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
 };
 
 typedef void (*fg_mb_conv_fn)(fg_model_builder *b, void *row, const fg_value *v);
@@ -60,8 +83,16 @@ typedef struct fg_model_arena {
 } fg_model_arena;
 
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t);
+/* Bit i set when column i of t is an id unique per row (payment_id, ...). */
+uint32_t fg_mb_unique_cols(fg_table_id t);
+/* Bit i set when t's converter reads column i. */
+uint32_t fg_mb_cols_of(fg_table_id t);
 fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v);
 fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v);
 void fg_mb_pool_free(fg_mb_pool *p);
+/* Sort each run of consecutive rows with the same pk of every "by pk" table
+ * by that table's order, in place. The loader runs it on each chunk (in
+ * parallel), so that fg_mb_finish mostly finds the groups in order. */
+void fg_mb_presort(fg_model_builder *b);
 
 #endif

@@ -35,9 +35,15 @@ static fg_month fg_mb_month(const fg_value *v) {
 
 static int64_t fg_mb_int(const fg_value *v, int64_t absent) { return v->is_null ? absent : v->i; }
 
+/* The scheme code's digits (codes are validated at import: 110, 120, ...;
+ * s need not be NUL-terminated). */
 static fg_scheme fg_mb_scheme(const fg_value *v) {
   if (v->is_null || !v->s) return 0;
-  return (fg_scheme)strtol(v->s, NULL, 10);
+  int i = 0, x = 0;
+  while (i < v->n && (v->s[i] == ' ' || v->s[i] == '\t')) i++;
+  for (int k = 0; i < v->n && k < FG_MB_SCHEME_DIGITS && v->s[i] >= '0' && v->s[i] <= '9'; i++, k++)
+    x = 10 * x + (v->s[i] - '0');
+  return (fg_scheme)x;
 }
 
 /* Index of the value in the column's enumeration, -1 when absent. */
@@ -305,6 +311,51 @@ static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
                          0, {0}},
 };
 #undef O
+
+/* The columns each converter reads (bit i = column i): the loader selects
+ * only these. Keep in step with the converters above. */
+#define C(i) (1u << (i))
+#define FIRST(n) ((1u << (n)) - 1u)
+static const uint32_t fg_mb_cols[FG_T_COUNT] = {
+    [FG_T_PERSONS] = C(0) | C(2) | C(3) | C(4),
+    [FG_T_EMPLOYERS] = C(0),
+    [FG_T_ENROLLMENTS] = FIRST(6),
+    [FG_T_CONTRIBUTIONS] = FIRST(9),
+    [FG_T_BENEFIT_PAYMENTS] = FIRST(9),
+    [FG_T_RETIREMENTS] = FIRST(8),
+    [FG_T_INSTITUTIONS] = C(0) | C(2) | C(3) | C(4) | C(5) | C(6),
+    [FG_T_CATALOG] = C(0) | C(2) | C(3) | C(4) | C(5) | C(6) | C(7) | C(8),
+    [FG_T_MEDICAL_SETTLEMENTS] = FIRST(12),
+    [FG_T_MEDICAL_ITEMS] = FIRST(8),
+    [FG_T_DEATHS] = FIRST(2),
+    [FG_T_INCARCERATIONS] = FIRST(3),
+    [FG_T_SURVIVAL_CERTIFICATIONS] = FIRST(2),
+    [FG_T_FUND_ACCOUNTS] = FIRST(5),
+    [FG_T_FUND_TRANSACTIONS] = FIRST(9),
+    [FG_T_STAFF] = C(0) | C(2) | C(3) | C(4) | C(5) | C(6),
+    [FG_T_OPERATIONS] = FIRST(9),
+    [FG_T_WAGE_BASES] = FIRST(4),
+};
+#undef C
+#undef FIRST
+
+uint32_t fg_mb_unique_cols(fg_table_id t) {
+  assert(t >= 0 && t < FG_T_COUNT);
+  switch (t) {
+    case FG_T_BENEFIT_PAYMENTS: return 1u << 0;                 /* payment_id */
+    case FG_T_MEDICAL_SETTLEMENTS: return (1u << 0) | (1u << 8); /* settlement_id, invoice_no */
+    case FG_T_FUND_TRANSACTIONS: return 1u << 0;                /* txn_id */
+    case FG_T_OPERATIONS: return 1u << 0;                       /* op_id */
+    default: return 0;
+  }
+}
+
+uint32_t fg_mb_cols_of(fg_table_id t) {
+  assert(t >= 0 && t < FG_T_COUNT);
+  uint32_t all = fg_schema_table(t)->ncols >= 32 ? ~0u : (1u << fg_schema_table(t)->ncols) - 1u;
+  assert(fg_mb_cols[t] != 0 && (fg_mb_cols[t] & ~all) == 0);
+  return fg_mb_cols[t] & all;
+}
 
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t) {
   assert(t >= 0 && t < FG_T_COUNT);

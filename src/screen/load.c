@@ -2,12 +2,19 @@
  * load.c — fg_model_load(): read every standard table of a store into a
  * model, on both cores.
  *
- * The tables are split between two read-only connections by row count
- * (largest first, each to the lighter side; ties by table order), so the
- * split is the same for the same data. Each side feeds its own builder; the
- * second builder is then merged into the first (fg_mb_absorb) and the model
- * finished. Builders share nothing, so the readers never lock, and the ids
- * of the model never depend on which thread ran faster.
+ * Plan.  The tables are put in a fixed sequence: the two-sided split of
+ * earlier versions (largest table first, each to the lighter side, ties by
+ * table order; side 0's tables in table order, then side 1's), so that a
+ * store gives the same ids as it always did. Each table is cut into chunks
+ * of at most FG_LOAD_CHUNK_ROWS rowids (`rowid BETWEEN lo AND hi`).
+ *
+ * Run.  FG_LOAD_THREADS workers, each on its own read-only connection, take
+ * the chunks in sequence order; each chunk is read into its own builder.
+ * Whenever the next chunk in sequence is read, one worker at a time merges
+ * it into chunk 0's builder (fg_mb_absorb), so merging overlaps reading and
+ * the ids handed out are exactly those of reading the whole sequence on one
+ * thread: first appearance, in sequence order. Nothing depends on which
+ * worker was faster.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,44 +22,113 @@
 
 #include "screen/build_impl.h"
 
-#define FG_LOAD_SIDES 2
+#define FG_LOAD_THREADS 2
+#define FG_LOAD_SIDES 2                        /* sides of the legacy table split */
+#define FG_LOAD_CHUNK_ROWS ((int64_t)2 << 20)  /* rowids per chunk */
+#define FG_LOAD_MAX_CHUNKS (1 << 20)                /* sanity bound */
 
-typedef struct fg_load_side {
-  const char *path;
-  fg_store *store; /* opened by the side's thread (or given) */
+typedef struct fg_load_chunk {
+  fg_table_id t;
+  bool first;       /* the table's first chunk */
+  int64_t lo, hi;   /* rowid range; lo > hi = no rows */
+  char *rows;       /* where its rows go: a window of the table's block */
   fg_model_builder *b;
-  bool tables[FG_T_COUNT];
-  fg_table_id cur;
+  bool done;
   int rc;
   fg_err err;
-} fg_load_side;
+} fg_load_chunk;
+
+typedef struct fg_load {
+  const char *path;
+  int64_t chunk_rows; /* rowids per chunk */
+  fg_load_chunk *chunks;
+  int nchunks;
+  pthread_mutex_t mu;
+  int next;     /* next chunk to read */
+  int merged;   /* chunks [1, merged) are in chunks[0].b */
+  bool merging; /* some worker is merging */
+  bool failed;
+} fg_load;
+
+typedef struct fg_load_worker {
+  fg_load *L;
+  fg_store *store; /* opened by the worker's thread (or given) */
+  int rc;
+  fg_err err;
+} fg_load_worker;
+
+typedef struct fg_load_ctx {
+  fg_model_builder *b;
+  fg_table_id t;
+} fg_load_ctx;
 
 static int fg_load_row(void *ud, int64_t rowid, const fg_value *vals) {
-  fg_load_side *side = ud;
-  fg_mb_add(side->b, side->cur, rowid, vals);
+  fg_load_ctx *c = ud;
+  fg_mb_add(c->b, c->t, rowid, vals);
   return 0;
 }
 
-static void *fg_load_side_run(void *arg) {
-  fg_load_side *side = arg;
-  if (!side->store) {
-    side->rc = fg_store_open(side->path, true, &side->store, &side->err);
-    if (side->rc) return NULL;
+/* Read chunk c on store s into its builder (chunk 0's exists already). */
+static int fg_load_chunk_read(fg_store *s, fg_load_chunk *c) {
+  if (!c->b) {
+    c->b = fg_mb_new();
+    fg_mb_defer(c->b);
+    if (c->lo <= c->hi) fg_mb_rows_window(c->b, c->t, c->rows, c->hi - c->lo + 1);
   }
-  for (int t = 0; t < FG_T_COUNT && side->rc == 0; t++) {
-    if (!side->tables[t]) continue;
-    side->cur = (fg_table_id)t;
-    if (fg_store_table_present(side->store, side->cur)) fg_mb_present(side->b, side->cur);
-    side->rc = fg_store_scan(side->store, side->cur, fg_load_row, side, &side->err);
+  if (c->first && fg_store_table_present(s, c->t)) fg_mb_present(c->b, c->t);
+  if (c->lo > c->hi) return 0;
+  fg_load_ctx ctx = {c->b, c->t};
+  int rc = fg_store_scan_range(s, c->t, fg_mb_cols_of(c->t), c->lo, c->hi, fg_load_row, &ctx,
+                               &c->err);
+  if (rc == 0) fg_mb_presort(c->b);
+  return rc;
+}
+
+/* Merge every read chunk that is next in sequence; called with L->mu held,
+ * by one worker at a time (the others go on reading meanwhile). */
+static void fg_load_merge_ready(fg_load *L) {
+  if (L->merging) return;
+  L->merging = true;
+  while (!L->failed && L->merged < L->nchunks && L->chunks[L->merged].done) {
+    int i = L->merged;
+    pthread_mutex_unlock(&L->mu);
+    if (i > 0) {
+      fg_mb_absorb(L->chunks[0].b, L->chunks[i].b);
+      L->chunks[i].b = NULL;
+    }
+    pthread_mutex_lock(&L->mu);
+    L->merged = i + 1;
   }
+  L->merging = false;
+}
+
+static void *fg_load_worker_run(void *arg) {
+  fg_load_worker *w = arg;
+  fg_load *L = w->L;
+  if (!w->store) {
+    w->rc = fg_store_open(L->path, true, &w->store, &w->err);
+    if (w->rc) return NULL;
+  }
+  fg_store_scan_tune(w->store);
+  pthread_mutex_lock(&L->mu);
+  while (!L->failed && L->next < L->nchunks) {
+    fg_load_chunk *c = &L->chunks[L->next++];
+    pthread_mutex_unlock(&L->mu);
+    c->rc = fg_load_chunk_read(w->store, c);
+    pthread_mutex_lock(&L->mu);
+    c->done = true;
+    if (c->rc) L->failed = true;
+    fg_load_merge_ready(L);
+  }
+  pthread_mutex_unlock(&L->mu);
   return NULL;
 }
 
-/* Assign tables to sides, heaviest first, each to the lighter side. */
-static void fg_load_split(fg_store *s, fg_load_side *sides) {
-  int64_t count[FG_T_COUNT], load[FG_LOAD_SIDES] = {0};
+/* Table order: the legacy two-sided split by row count (see top). */
+static void fg_load_order(const int64_t *count, fg_table_id *order) {
+  int64_t load[FG_LOAD_SIDES] = {0};
   bool done[FG_T_COUNT] = {false};
-  for (int t = 0; t < FG_T_COUNT; t++) count[t] = fg_store_count(s, (fg_table_id)t);
+  int side_of[FG_T_COUNT];
   for (int k = 0; k < FG_T_COUNT; k++) {
     int best = -1;
     for (int t = 0; t < FG_T_COUNT; t++)
@@ -60,40 +136,127 @@ static void fg_load_split(fg_store *s, fg_load_side *sides) {
     assert(best >= 0);
     done[best] = true;
     int side = load[1] < load[0] ? 1 : 0;
-    sides[side].tables[best] = true;
+    side_of[best] = side;
     load[side] += count[best] > 0 ? count[best] : 0;
+  }
+  int n = 0;
+  for (int side = 0; side < FG_LOAD_SIDES; side++)
+    for (int t = 0; t < FG_T_COUNT; t++)
+      if (side_of[t] == side) order[n++] = (fg_table_id)t;
+  assert(n == FG_T_COUNT);
+}
+
+/* One block per table for all its rows (rowids are dense, so the span is
+ * the row count; untouched pages of a sparse table cost nothing), owned by
+ * chunk 0's builder; every chunk writes into its own window of it. */
+static void fg_load_blocks(fg_load *L, const int64_t *lo, const int64_t *span) {
+  char *block[FG_T_COUNT] = {NULL};
+  L->chunks[0].b = fg_mb_new();
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    if (span[t] <= 0) continue;
+    block[t] = fg_xmalloc((size_t)span[t] * fg_mb_desc_of((fg_table_id)t)->elem_size);
+    fg_mb_rows_adopt(L->chunks[0].b, (fg_table_id)t, block[t], span[t]);
+  }
+  for (int i = 0; i < L->nchunks; i++) {
+    fg_load_chunk *c = &L->chunks[i];
+    if (c->lo <= c->hi)
+      c->rows = block[c->t] + (size_t)(c->lo - lo[c->t]) * fg_mb_desc_of(c->t)->elem_size;
   }
 }
 
-int fg_model_load(const char *store_path, fg_model **out, fg_err *err) {
-  assert(store_path && out);
-  fg_load_side sides[FG_LOAD_SIDES];
-  memset(sides, 0, sizeof sides);
-  int rc = fg_store_open(store_path, true, &sides[0].store, err);
-  if (rc) return rc;
-  for (int i = 0; i < FG_LOAD_SIDES; i++) {
-    sides[i].path = store_path;
-    sides[i].b = fg_mb_new();
+/* Cut the tables, in sequence order, into chunks of L. */
+static int fg_load_plan(fg_store *s, fg_load *L, fg_err *err) {
+  /* count: the rowid span (count(*) would read the whole table) */
+  int64_t lo[FG_T_COUNT], hi[FG_T_COUNT], count[FG_T_COUNT], pieces[FG_T_COUNT], total = 0;
+  const int64_t step = L->chunk_rows;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    int rc = fg_store_rowid_bounds(s, (fg_table_id)t, &lo[t], &hi[t], err);
+    if (rc) return rc;
+    count[t] = hi[t] >= lo[t] ? hi[t] - lo[t] + 1 : 0;
+    pieces[t] = count[t] > 0 ? (count[t] - 1) / step + 1 : 1;
+    total += pieces[t];
   }
-  fg_load_split(sides[0].store, sides);
-  pthread_t th;
-  bool threaded = pthread_create(&th, NULL, fg_load_side_run, &sides[1]) == 0;
-  fg_load_side_run(&sides[0]);
-  if (threaded)
-    pthread_join(th, NULL);
-  else
-    fg_load_side_run(&sides[1]); /* no thread to be had: read the other half here */
-  for (int i = 0; i < FG_LOAD_SIDES; i++) fg_store_close(sides[i].store);
-  for (int i = 0; i < FG_LOAD_SIDES && rc == 0; i++)
-    if (sides[i].rc) {
-      rc = sides[i].rc;
-      if (err) *err = sides[i].err;
+  if (total > FG_LOAD_MAX_CHUNKS)
+    return fg_errf(err, FG_EDB, "数据表过大 (more than %d chunks of %lld rows)",
+                   FG_LOAD_MAX_CHUNKS, (long long)step);
+  fg_table_id order[FG_T_COUNT];
+  fg_load_order(count, order);
+  L->chunks = fg_xcalloc((size_t)total, sizeof *L->chunks);
+  for (int k = 0; k < FG_T_COUNT; k++) {
+    fg_table_id t = order[k];
+    for (int64_t p = 0; p < pieces[t]; p++) {
+      fg_load_chunk *c = &L->chunks[L->nchunks++];
+      c->t = t;
+      c->first = p == 0;
+      c->lo = count[t] > 0 ? lo[t] + p * step : 1;
+      c->hi = count[t] > 0 ? FG_MIN(hi[t], c->lo + step - 1) : 0;
     }
+  }
+  assert(L->nchunks == total);
+  fg_load_blocks(L, lo, count);
+  return 0;
+}
+
+/* Run the workers (the calling thread is one of them) over the plan. */
+static int fg_load_run(fg_load *L, fg_store *first_store, fg_err *err) {
+  fg_load_worker w[FG_LOAD_THREADS];
+  memset(w, 0, sizeof w);
+  pthread_t th[FG_LOAD_THREADS];
+  bool started[FG_LOAD_THREADS] = {false};
+  for (int i = 0; i < FG_LOAD_THREADS; i++) w[i].L = L;
+  w[0].store = first_store;
+  for (int i = 1; i < FG_LOAD_THREADS; i++)
+    started[i] = pthread_create(&th[i], NULL, fg_load_worker_run, &w[i]) == 0;
+  fg_load_worker_run(&w[0]); /* takes every chunk when no thread could start */
+  for (int i = 1; i < FG_LOAD_THREADS; i++)
+    if (started[i]) pthread_join(th[i], NULL);
+  pthread_mutex_lock(&L->mu);
+  fg_load_merge_ready(L);
+  pthread_mutex_unlock(&L->mu);
+  int rc = 0;
+  for (int i = 0; i < FG_LOAD_THREADS; i++) {
+    if (i > 0) fg_store_close(w[i].store);
+    if (w[i].rc && rc == 0) {
+      rc = w[i].rc;
+      if (err) *err = w[i].err;
+    }
+  }
+  for (int i = 0; i < L->nchunks && rc == 0; i++)
+    if (L->chunks[i].rc) {
+      rc = L->chunks[i].rc;
+      if (err) *err = L->chunks[i].err;
+    }
+  assert(rc != 0 || L->merged == L->nchunks);
+  return rc;
+}
+
+int fg_model_load(const char *store_path, fg_model **out, fg_err *err) {
+  return fg_model_load_chunked(store_path, FG_LOAD_CHUNK_ROWS, out, err);
+}
+
+int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model **out,
+                          fg_err *err) {
+  assert(store_path && out && chunk_rows > 0);
+  fg_store *s = NULL;
+  int rc = fg_store_open(store_path, true, &s, err);
+  if (rc) return rc;
+  fg_load L;
+  memset(&L, 0, sizeof L);
+  L.path = store_path;
+  L.chunk_rows = chunk_rows;
+  pthread_mutex_init(&L.mu, NULL);
+  rc = fg_load_plan(s, &L, err);
+  if (rc == 0) rc = fg_load_run(&L, s, err);
+  fg_store_close(s);
+  pthread_mutex_destroy(&L.mu);
+  fg_model_builder *b = L.nchunks > 0 ? L.chunks[0].b : NULL;
+  for (int i = 1; i < L.nchunks; i++) fg_mb_free(L.chunks[i].b);
+  free(L.chunks);
   if (rc) {
-    for (int i = 0; i < FG_LOAD_SIDES; i++) fg_mb_free(sides[i].b);
+    fg_mb_free(b);
     return rc;
   }
-  fg_mb_absorb(sides[0].b, sides[1].b);
-  *out = fg_mb_finish(sides[0].b);
+  assert(b);
+  *out = fg_mb_finish(b);
   return 0;
 }
