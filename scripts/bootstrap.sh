@@ -7,7 +7,7 @@
 set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config git ca-certificates
-      sqlite3 libsqlite3-dev libsodium-dev libcmocka-dev libxlsxwriter-dev
+      sqlite3 libsqlite3-dev libsodium-dev libssl-dev libcmocka-dev libxlsxwriter-dev
       zlib1g-dev clang libclang-rt-14-dev)
 
 want_bench=0

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "csv/csv_internal.h"
+#include "common/sha256.h"
 
 static const char *const ENC_UTF8 = "utf-8";
 static const char *const ENC_GB18030 = "gb18030";
@@ -96,7 +97,7 @@ static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
 
 static void *hash_main(void *arg) {
   fg_csv *c = arg;
-  crypto_hash_sha256(c->sha, c->hash_src, c->hash_n);
+  fg_sha256(c->hash_src, c->hash_n, c->sha);
   return NULL;
 }
 

@@ -28,7 +28,7 @@ void fg_rowhash_row_begin(fg_buf *b) {
 
 static void fg_rh_close_chunk(fg_rowhash *h) {
   assert(h->chunk_rows > 0 && h->nchunks < h->cap);
-  crypto_hash_sha256_final(&h->sha, h->leaves[h->nchunks]);
+  fg_sha256_final(&h->sha, h->leaves[h->nchunks]);
   h->last[h->nchunks] = h->last_rowid;
   h->nchunks++;
   h->chunk_rows = 0;
@@ -46,14 +46,14 @@ void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b) {
       h->last = fg_xrealloc(h->last, (size_t)h->cap * sizeof *h->last);
     }
     const uint8_t prefix = 0x00; /* RFC 6962 leaf */
-    crypto_hash_sha256_init(&h->sha);
-    crypto_hash_sha256_update(&h->sha, &prefix, 1);
+    fg_sha256_init(&h->sha);
+    fg_sha256_update(&h->sha, &prefix, 1);
     h->first[h->nchunks] = rowid;
   }
   uint8_t *frame = (uint8_t *)b->buf;
   fg_rh_be(frame, (uint64_t)rowid, 8);
   fg_rh_be(frame + 8, (uint64_t)(b->len - FG_ROWHASH_FRAME_BYTES), 4);
-  crypto_hash_sha256_update(&h->sha, frame, b->len);
+  fg_sha256_update(&h->sha, frame, b->len);
   h->last_rowid = rowid;
   h->rows++;
   if (++h->chunk_rows == FG_JOURNAL_CHUNK_ROWS) fg_rh_close_chunk(h);

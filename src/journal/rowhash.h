@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "common/fg.h"
+#include "common/sha256.h"
 #include "schema/schema.h"
 #include "store/store.h"
 
@@ -31,7 +32,7 @@
 #define FG_ROWHASH_FRAME_BYTES 12
 
 typedef struct fg_rowhash {
-  crypto_hash_sha256_state sha; /* the open chunk */
+  fg_sha256_ctx sha; /* the open chunk */
   int chunk_rows;               /* rows in the open chunk */
   int64_t rows;
   int64_t last_rowid;           /* rowids must increase */
