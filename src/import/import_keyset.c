@@ -13,6 +13,8 @@
 #include "common/fg.h"
 
 enum { FG_KEYSET_CAP_MIN = 1024, FG_KEYSET_ARENA_MIN_BYTES = 64 * 1024 };
+/* Largest size hint honoured (keys): 2^28, 8 GiB of slots at most. */
+#define FG_KEYSET_RESERVE_MAX ((size_t)1 << 28)
 /* Slot arrays from this size on ask for transparent huge pages: lookups in
  * a table of millions of keys are random, and each one would otherwise
  * also miss the TLB. */
@@ -86,8 +88,8 @@ static fg_keyset_slot *fg_keyset_probe(const fg_keyset *k, uint64_t h, const cha
   }
 }
 
-static void fg_keyset_grow(fg_keyset *k) {
-  const size_t ncap = k->cap ? k->cap * 2 : FG_KEYSET_CAP_MIN;
+static void fg_keyset_grow_to(fg_keyset *k, size_t ncap) {
+  assert(ncap > k->cap && (ncap & (ncap - 1)) == 0);
   fg_keyset_slot *old = k->slots;
   const size_t ocap = k->cap;
   k->slots = fg_xcalloc(ncap, sizeof *k->slots);
@@ -100,6 +102,20 @@ static void fg_keyset_grow(fg_keyset *k) {
     k->slots[j] = old[i];
   }
   free(old);
+}
+
+static void fg_keyset_grow(fg_keyset *k) {
+  fg_keyset_grow_to(k, k->cap ? k->cap * 2 : FG_KEYSET_CAP_MIN);
+}
+
+/* Growing by doubling touches (and the kernel zeroes) about twice the final
+ * table; a table that knows its size up front is allocated once. */
+void fg_keyset_reserve(fg_keyset *k, size_t n) {
+  assert(k != NULL);
+  if (n > FG_KEYSET_RESERVE_MAX) n = FG_KEYSET_RESERVE_MAX;
+  size_t need = (k->count + n) * 2, ncap = k->cap ? k->cap : FG_KEYSET_CAP_MIN;
+  while (ncap < need) ncap *= 2;
+  if (ncap > k->cap) fg_keyset_grow_to(k, ncap);
 }
 
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n) {
