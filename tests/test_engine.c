@@ -495,8 +495,8 @@ static void test_load_and_cli(void **state) {
   assert_int_equal(rc, 0);
   char *r2 = cli("FUNDGUARD_USER=li.jd %s findings --db '%s' --format csv --run %s", db, "2", &rc);
   assert_non_null(strstr(r1, "benefit.paid_after_death,person,AB12,6000.50,"));
-  assert_non_null(strstr(r2, ",2\n")); /* run_id column, last */
-  for (char *q = r2; (q = strstr(q, ",2\n")) != NULL; q += 3) q[1] = '1';
+  assert_non_null(strstr(r2, ",2,\n")); /* run_id column, before disposition (empty) */
+  for (char *q = r2; (q = strstr(q, ",2,\n")) != NULL; q += 4) q[1] = '1';
   assert_string_equal(r1, r2);
   free(r1);
   free(r2);

@@ -120,7 +120,7 @@ static void test_terminal_view_what_if(void **state) {
   assert_non_null(strstr(csv, "\nbenefit.paid_after_death,person,110105********002X,12345.05,"));
   assert_null(strstr(csv, "11010519491231002X"));
   assert_non_null(strstr(csv, ",staff_id,S001,")); /* only persons are masked */
-  assert_non_null(strstr(csv, ",what-if,1\n"));
+  assert_non_null(strstr(csv, ",what-if,1,\n"));
   free(csv);
   csv = export_text(db, dir, FG_EXPORT_JSONL, NULL, run_id, &count);
   assert_non_null(strstr(csv, "\"run_kind\":\"what-if\""));
@@ -140,12 +140,13 @@ static void test_csv_export(void **state) {
   assert_int_equal(count, 3);
   const char *want =
       "\xEF\xBB\xBF" /* BOM: Excel and WPS then read the Chinese right */
-      "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id\n"
+      "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
+      "disposition\n"
       "benefit.paid_after_death,person,11010519491231002X,12345.05,"
       "\"periods 2024-06,2024-07; note \"\"late\"\"\nsecond line\",high,死亡后继续发放待遇,"
-      "benefit_payments:3;deaths:1,official,1\n"
-      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1\n"
-      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,official,1\n";
+      "benefit_payments:3;deaths:1,official,1,\n"
+      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1,\n"
+      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,official,1,\n";
   assert_string_equal(csv, want);
   free(csv);
   csv = export_text(db, dir, FG_EXPORT_CSV, "control.tenure_exceeded", run_id, &count);
@@ -170,10 +171,10 @@ static void test_jsonl_export(void **state) {
       "\"subject_id\":\"11010519491231002X\",\"amount\":12345.05,\"amount_fen\":1234505,"
       "\"severity\":\"high\",\"title_zh\":\"死亡后继续发放待遇\","
       "\"detail\":\"periods 2024-06,2024-07; note \\\"late\\\"\\nsecond line\","
-      "\"evidence\":[\"benefit_payments:3\",\"deaths:1\"]}\n";
+      "\"evidence\":[\"benefit_payments:3\",\"deaths:1\"],\"disposition\":\"\"}\n";
   assert_memory_equal(js, first, strlen(first));
   assert_non_null(strstr(js, "\"amount\":0.07,"));
-  assert_non_null(strstr(js, "\"evidence\":[]}"));
+  assert_non_null(strstr(js, "\"evidence\":[],\"disposition\":\"\"}"));
   int lines = 0;
   for (const char *p = js; *p; p++) lines += *p == '\n';
   assert_int_equal(lines, 3);

@@ -59,6 +59,7 @@
 #define FG_PERM_PROPOSAL_READ "proposal.read"       /* list and show proposals */
 #define FG_PERM_PROPOSAL_REVIEW "proposal.review"   /* review (复核) */
 #define FG_PERM_PROPOSAL_APPROVE "proposal.approve" /* approve (审批) */
+#define FG_PERM_PERSON_READ "person.read"           /* view a person's records (journaled) */
 
 /* The platform's roles (least privilege), in catalogue order. */
 size_t fg_authz_role_count(void);
@@ -212,6 +213,13 @@ typedef struct fg_review_opts {
 typedef int (*fg_review_apply_fn)(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
                                   int64_t jseq, fg_err *err);
 int fg_review_set_applier(const char *kind, fg_review_apply_fn fn);
+/* The check of such a kind's payload against the current state (the
+ * finding exists, the row exists, the values parse, ...). Registered with
+ * its applier; it runs at every step (propose, review, approve) and again
+ * when the effect executes. A non-zero return refuses the step, journaled
+ * as "proposal.denied" (reason "invalid") with err's message. */
+typedef int (*fg_review_check_fn)(fg_store *s, const char *payload, fg_err *err);
+int fg_review_set_checker(const char *kind, fg_review_check_fn fn);
 
 /* Payloads (canonical JSON, sorted keys) for the built-in kinds. Heap. */
 char *fg_review_payload_role(const char *user, const char *role);

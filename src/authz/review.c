@@ -39,6 +39,7 @@ static const fg_review_kind_def fg_review_kinds[] = {
 static struct {
   const char *kind;
   fg_review_apply_fn fn;
+  fg_review_check_fn check;
 } fg_review_appliers[FG_REVIEW_MAX_APPLIERS];
 
 bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose_perm) {
@@ -51,17 +52,33 @@ bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose
   return false;
 }
 
-int fg_review_set_applier(const char *kind, fg_review_apply_fn fn) {
-  assert(kind != NULL && fn != NULL);
+/* The slot of kind in the table of external kinds (a free one when new). */
+static int fg_review_slot(const char *kind) {
+  assert(kind != NULL);
   if (!fg_review_kind(kind, NULL, NULL) || fg_review_builtin(kind)) return FG_EINPUT;
-  for (size_t i = 0; i < FG_REVIEW_MAX_APPLIERS; i++) {
+  for (int i = 0; i < FG_REVIEW_MAX_APPLIERS; i++) {
     if (fg_review_appliers[i].kind == NULL || strcmp(fg_review_appliers[i].kind, kind) == 0) {
       fg_review_appliers[i].kind = kind;
-      fg_review_appliers[i].fn = fn;
-      return 0;
+      return i;
     }
   }
   return FG_ELIMIT;
+}
+
+int fg_review_set_applier(const char *kind, fg_review_apply_fn fn) {
+  assert(kind != NULL && fn != NULL);
+  int i = fg_review_slot(kind);
+  if (i < 0) return i;
+  fg_review_appliers[i].fn = fn;
+  return 0;
+}
+
+int fg_review_set_checker(const char *kind, fg_review_check_fn fn) {
+  assert(kind != NULL && fn != NULL);
+  int i = fg_review_slot(kind);
+  if (i < 0) return i;
+  fg_review_appliers[i].check = fn;
+  return 0;
 }
 
 fg_review_status fg_review_status_of(const fg_store_proposal *p, int64_t now_s) {
@@ -159,6 +176,12 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
 fg_review_apply_fn fg_review_applier(const char *kind) {
   for (size_t i = 0; i < FG_REVIEW_MAX_APPLIERS && fg_review_appliers[i].kind; i++)
     if (strcmp(fg_review_appliers[i].kind, kind) == 0) return fg_review_appliers[i].fn;
+  return NULL;
+}
+
+fg_review_check_fn fg_review_checker(const char *kind) {
+  for (size_t i = 0; i < FG_REVIEW_MAX_APPLIERS && fg_review_appliers[i].kind; i++)
+    if (strcmp(fg_review_appliers[i].kind, kind) == 0) return fg_review_appliers[i].check;
   return NULL;
 }
 

@@ -136,7 +136,8 @@ int fg_review_validate(fg_store *s, const fg_config *cfg, const char *kind, cons
     return fg_errf(err, FG_EINPUT, "提议内容不是 JSON 对象: %s", jerr.msg);
   }
   fg_journal_json_free(v);
-  return 0;
+  fg_review_check_fn check = fg_review_checker(kind);
+  return check ? check(s, payload, err) : 0;
 }
 
 /* Journal an unlock: the reset point of the user's failure count. */

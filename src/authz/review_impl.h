@@ -32,5 +32,7 @@ int fg_review_apply_after(fg_store *s, const fg_config *cfg, const fg_store_prop
 
 /* The registered effect of an external kind, or NULL. */
 fg_review_apply_fn fg_review_applier(const char *kind);
+/* The registered payload check of an external kind, or NULL. */
+fg_review_check_fn fg_review_checker(const char *kind);
 
 #endif

@@ -22,6 +22,9 @@ int fg_cmd_findings(int argc, char **argv);
 int fg_cmd_log(int argc, char **argv);
 int fg_cmd_user(int argc, char **argv);
 int fg_cmd_propose(int argc, char **argv);
+int fg_cmd_person(int argc, char **argv);
+/* `propose config|dismiss|amend` (cmd_propose_make.c), argv[1] the subcommand. */
+int fg_propose_make(int argc, char **argv);
 
 /* Print "fundguard: <msg>" to stderr and return the exit code for err. */
 int fg_cli_fail(const fg_err *err);

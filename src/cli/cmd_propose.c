@@ -1,6 +1,7 @@
 /*
  * cmd_propose.c — `fundguard propose list|show|review|approve|refuse`: the
- * two-person review queue (authz.h fg_review_). Listing needs
+ * two-person review queue (authz.h fg_review_); `propose config|dismiss|
+ * amend` make proposals (cmd_propose_make.c). Listing needs
  * proposal.read; review, approval and refusal are checked by the engine
  * (not the proposer, not the reviewer again, the right permission, not
  * expired) and every refusal is journaled. Lists print a header row and
@@ -27,6 +28,14 @@ static void fg_propose_usage(FILE *f) {
           "  review ID            复核 (须非提议人，需 proposal.review)\n"
           "  approve ID           审批 (须非提议人、非复核人，需 proposal.approve)\n"
           "  refuse ID [--reason TEXT]   驳回\n"
+          "  config FILE          提议配置变更 (需 config.propose: 基金监督、系统管理；\n"
+          "                       复核、审批后成为正式配置，下次 screen 使用)\n"
+          "  dismiss --run R --rule ID --subject S --reason TEXT\n"
+          "                       提议认定疑点正常 (需 finding.dismiss: 基金监督；经复核后生效，\n"
+          "                       疑点导出的 disposition 列显示 dismissed_normal)\n"
+          "  amend --table T --record K[,K2] --set COLUMN=VALUE [--set ...] --reason TEXT\n"
+          "                       提议修正导入的记录 (需 data.amend: 经办；复核、审批后记入\n"
+          "                       修正表 amendments，原记录不变；新值按导入规则校验)\n"
           "  --db PATH    数据库 (默认 ./fundguard.db)\n"
           "  --key FILE   平台私钥: --key，否则环境变量 FUNDGUARD_KEY，否则 PATH.key\n"
           "list 先打印表头; 时间为北京时间 (+08:00)，与日志相同。\n"
@@ -143,6 +152,9 @@ int fg_cmd_propose(int argc, char **argv) {
     fg_propose_usage(stdout);
     return 0;
   }
+  if (strcmp(argv[1], "config") == 0 || strcmp(argv[1], "dismiss") == 0 ||
+      strcmp(argv[1], "amend") == 0)
+    return fg_propose_make(argc, argv);
   fg_propose_args a = {.db = "fundguard.db"};
   int64_t id = 0;
   int pr = fg_propose_parse(argc, argv, &a, &id);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/actions.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -26,6 +27,7 @@ static const fg_command fg_commands[] = {
     {"log", fg_cmd_log, "日志校验、检查点和证明", "journal verify, checkpoint and proofs"},
     {"user", fg_cmd_user, "用户与角色", "users and roles"},
     {"propose", fg_cmd_propose, "一岗双核：提议、复核、审批", "two-person review: propose, review, approve"},
+    {"person", fg_cmd_person, "查看某人的记录 (记入日志)", "view a person's records (journaled)"},
 };
 
 static void fg_main_usage(FILE *f) {
@@ -34,7 +36,7 @@ static void fg_main_usage(FILE *f) {
     fprintf(f, "  %-9s %s — %s\n", fg_commands[i].name, fg_commands[i].help_zh,
             fg_commands[i].help_en);
   fprintf(f, "\n`fundguard <command> --help` shows a command's options.\n");
-  fprintf(f, "以用户身份执行的命令 (import, screen, findings, log checkpoint, user, propose)\n"
+  fprintf(f, "以用户身份执行的命令 (import, screen, findings, log checkpoint, user, propose, person)\n"
              "从环境变量 FUNDGUARD_USER / FUNDGUARD_PASSWORD 取得身份，否则在终端输入；\n"
              "两者皆无则退出码 1。gen、log verify/prove/check-proof 不需要用户。\n");
 }
@@ -75,6 +77,11 @@ int main(int argc, char **argv) {
       strcmp(argv[1], "help") == 0) {
     fg_main_usage(stdout);
     return 0;
+  }
+  /* the effects of reviewed configuration changes, dismissals, amendments */
+  if (fg_actions_register() != 0) {
+    fprintf(stderr, "fundguard: internal error: review kinds not registered\n");
+    return 1;
   }
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_commands); i++)
     if (strcmp(argv[1], fg_commands[i].name) == 0) return fg_commands[i].fn(argc - 1, argv + 1);

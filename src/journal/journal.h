@@ -86,9 +86,10 @@ int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_er
  * the user who screens): appends "screen.run" inside the run's transaction,
  * covering the run's rows by run id: (runs, id), (findings, run) and
  * (finding_evidence, run); the payload names run, date, configuration hash,
- * official or what-if, rules run, finding count and the findings digest. */
+ * official or what-if, rules run, finding count, the findings digest and,
+ * when the run read or wrote a model snapshot, its digest (snapshot_sha256). */
 int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *findings_sha256_hex,
-                           fg_err *err);
+                           const char *snapshot_sha256_hex, fg_err *err);
 
 /* ---- platform key ------------------------------------------------------- */
 

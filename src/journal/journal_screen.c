@@ -4,7 +4,8 @@
  * transaction, just before commit, append "screen.run" signed by the user
  * who screens, covering the run's rows by run id: `runs` (id), `findings`
  * (run) and `finding_evidence` (run). The payload names the run, its date,
- * its configuration, whether it is official, and the findings digest.
+ * its configuration, whether it is official, the findings digest and the
+ * model snapshot's digest when there is one (screen/snapshot.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 #include "journal/journal_impl.h"
 
 int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *findings_sha256_hex,
-                           fg_err *err) {
+                           const char *snapshot_sha256_hex, fg_err *err) {
   const fg_signer *signer = ud;
   assert(signer != NULL && s != NULL && run_id > 0 && findings_sha256_hex != NULL);
   fg_store_run r;
@@ -39,7 +40,12 @@ int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *fi
   fg_buf_addf(&p, ",\"nfindings\":%lld,\"official\":%s,\"rules_run\":", (long long)r.nfindings,
               r.official ? "true" : "false");
   fg_journal_json_add_str(&p, r.rules_run, strlen(r.rules_run));
-  fg_buf_addf(&p, ",\"run\":%lld}", (long long)run_id);
+  fg_buf_addf(&p, ",\"run\":%lld", (long long)run_id);
+  if (snapshot_sha256_hex) { /* keys stay in sorted order: canonical JSON */
+    fg_buf_adds(&p, ",\"snapshot_sha256\":");
+    fg_journal_json_add_str(&p, snapshot_sha256_hex, strlen(snapshot_sha256_hex));
+  }
+  fg_buf_adds(&p, "}");
   rc = fg_journal_append_covered(s, signer, "screen.run", p.buf, p.len, covers,
                                  FG_ARRAY_LEN(covers), NULL, err);
   fg_buf_free(&p);

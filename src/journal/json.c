@@ -91,6 +91,7 @@ static int fg_json_string(fg_json_parser *ps, char **out, size_t *len) {
   ps->p++;
   fg_buf b = FG_BUF_INIT;
   fg_buf_grow(&b, 16);
+  b.buf[0] = '\0'; /* "" is an empty, NUL-terminated string too */
   while (ps->p < ps->end && *ps->p != '"') {
     unsigned char c = (unsigned char)*ps->p;
     if (c < 0x20) {

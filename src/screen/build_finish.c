@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "screen/build_impl.h"
 
@@ -429,6 +430,7 @@ void fg_model_free(fg_model *m) {
   free(a->blocks);
   fg_mb_pool_free(&a->str);
   fg_mb_pool_free(&a->pid);
+  if (a->map) munmap(a->map, a->map_bytes);
   free(a);
   free(m);
 }

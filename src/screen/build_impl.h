@@ -80,6 +80,8 @@ typedef struct fg_model_arena {
   fg_mb_pool str, pid;
   void **blocks;
   size_t nblocks, capblocks;
+  void *map;        /* a snapshot model's read-only mapping (snapshot.c), or NULL */
+  size_t map_bytes;
 } fg_model_arena;
 
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t);

@@ -2,14 +2,19 @@
  * engine_run.c — fg_screen_run() (screen.h): one screening run from store
  * to stored findings. The pieces (rule selection, the worker pool, the
  * digest) are in engine.c; this file is the sequence and the storing.
+ * The model comes from the verified snapshot beside the store when there is
+ * a current one (snapshot.h), else from SQLite, and then a run writes the
+ * snapshot for the next one.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "screen/build.h"
 #include "screen/engine.h"
+#include "screen/snapshot.h"
 #include "store/store.h"
 
 #define FG_SCREEN_BEIJING_OFFSET_S (8 * 3600)
@@ -88,7 +93,8 @@ static char *fg_screen_rule_list(const fg_screen_result *res, bool skipped) {
 }
 
 static int fg_screen_store(fg_store *s, const fg_screen_opts *o, fg_screen_result *res,
-                           const fg_findings *f, const char *started_at, fg_err *err) {
+                           const fg_findings *f, const char *started_at, const char *snap_hex,
+                           fg_err *err) {
   char *batches = NULL, *run = fg_screen_rule_list(res, false),
        *skipped = fg_screen_rule_list(res, true);
   char as_of[11], finished_at[20];
@@ -117,7 +123,7 @@ static int fg_screen_store(fg_store *s, const fg_screen_opts *o, fg_screen_resul
     rc = fg_store_run_add(s, &r, &res->run_id, err);
     if (rc == 0) rc = fg_store_findings_add(s, res->run_id, rows, f->n, err);
     if (rc == 0 && o->on_commit)
-      rc = o->on_commit(o->hook_ud, s, res->run_id, res->findings_sha256, err);
+      rc = o->on_commit(o->hook_ud, s, res->run_id, res->findings_sha256, snap_hex, err);
     if (rc == 0) rc = fg_store_commit(s, err);
     if (rc) fg_store_rollback(s);
   }
@@ -129,22 +135,90 @@ static int fg_screen_store(fg_store *s, const fg_screen_opts *o, fg_screen_resul
   return rc;
 }
 
+/* The model snapshot of a run (snapshot.h): the file beside the store, the
+ * temporary file a run that loaded from SQLite writes (renamed over it once
+ * the run has committed, so the journal never names a file not yet there)
+ * and the digest the run records. */
+typedef struct fg_screen_snap {
+  bool enabled;
+  char path[FG_SNAPSHOT_PATH_MAX], tmp[FG_SNAPSHOT_PATH_MAX];
+  fg_snapshot_key key;
+  bool have; /* hex is the digest of the model the run read */
+  bool wrote; /* tmp holds it, to be renamed to path */
+  char hex[65];
+} fg_screen_snap;
+
+/* Snapshots need the journal hook (it records their digest). */
+static void fg_screen_snap_init(const char *store_path, const fg_screen_opts *o,
+                                fg_screen_snap *sn) {
+  memset(sn, 0, sizeof *sn);
+  const char *env = getenv(FG_SNAPSHOT_ENV);
+  sn->enabled = o->on_commit && !(env && strcmp(env, "0") == 0) &&
+                fg_snapshot_path(store_path, sn->path) &&
+                snprintf(sn->tmp, sizeof sn->tmp, "%s.tmp.%ld", sn->path, (long)getpid()) <
+                    (int)sizeof sn->tmp;
+}
+
+/* Map the snapshot when it is current and matches the journal's digest;
+ * false (saying why when a snapshot exists) otherwise. */
+static bool fg_screen_snap_try(fg_store *s, fg_screen_snap *sn, fg_model **m) {
+  if (access(sn->path, F_OK) != 0) return false;
+  fg_err e = {0};
+  bool found = false;
+  int rc = fg_snapshot_recorded(s, sn->hex, &found, &e);
+  if (rc == 0 && !found) rc = fg_errf(&e, FG_EVERIFY, "日志中没有快照摘要 (no digest in the journal)");
+  if (rc == 0) rc = fg_snapshot_open(sn->path, &sn->key, sn->hex, m, &e);
+  if (rc == 0) return sn->have = true;
+  fprintf(stderr, "fundguard screen: 快照已失效，重新从数据库载入 (snapshot not used: %s)\n",
+          e.msg);
+  return false;
+}
+
+/* After the rules: write the model that came from SQLite to sn->tmp. A
+ * failure only costs the next run the SQLite load. */
+static void fg_screen_snap_write(const fg_model *m, fg_screen_snap *sn) {
+  double t0 = fg_screen_now_ms();
+  fg_err e = {0};
+  unlink(sn->tmp);
+  if (fg_snapshot_write(m, &sn->key, sn->tmp, sn->hex, &e) != 0) {
+    fprintf(stderr, "fundguard screen: 警告: 未写入模型快照 (snapshot not written: %s)\n", e.msg);
+    return;
+  }
+  sn->have = sn->wrote = true;
+  fprintf(stderr, "fundguard screen: 写入快照 snapshot written %.1f s\n",
+          (fg_screen_now_ms() - t0) / 1000.0);
+}
+
+/* Once the run has committed (ok) put the new snapshot in place; else drop it. */
+static void fg_screen_snap_finish(fg_screen_snap *sn, bool ok) {
+  if (!sn->wrote) return;
+  if (ok && rename(sn->tmp, sn->path) == 0) return;
+  if (ok) fprintf(stderr, "fundguard screen: 警告: 无法放置模型快照 %s\n", sn->path);
+  unlink(sn->tmp);
+}
+
 /* Load, run the selected rules, and fill res; findings into *f. */
-static int fg_screen_execute(const char *store_path, const fg_screen_opts *opts,
+static int fg_screen_execute(const char *store_path, fg_store *s, const fg_screen_opts *opts,
                              const fg_config *cfg, const fg_rule **sel, int nsel,
-                             fg_screen_result *res, fg_findings *f, fg_err *err) {
+                             fg_screen_result *res, fg_findings *f, fg_screen_snap *sn,
+                             fg_err *err) {
   double t0 = fg_screen_now_ms();
   fg_model *m = NULL;
-  int rc = fg_model_load(store_path, &m, err);
+  int rc = sn->enabled ? fg_snapshot_key_read(s, &sn->key, err) : 0;
   if (rc) return rc;
+  bool mapped = sn->enabled && fg_screen_snap_try(s, sn, &m);
+  if (!mapped && (rc = fg_model_load(store_path, &m, err)) != 0) return rc;
   double t1 = fg_screen_now_ms();
   res->load_ms = t1 - t0;
+  fprintf(stderr, "fundguard screen: 载入 load %.1f s (%s)\n", res->load_ms / 1000.0,
+          mapped ? "快照 snapshot" : "数据库 store");
   fg_screen_warn_calendar(m, cfg, opts->as_of);
   fg_rule_ctx ctx = {.m = m, .cfg = cfg, .as_of = opts->as_of};
   res->nstats = nsel;
   res->stats = fg_xcalloc((size_t)nsel + 1, sizeof *res->stats);
   fg_screen_run_rules(&ctx, sel, nsel, FG_SCREEN_THREADS, res->stats, f);
   res->rules_ms = fg_screen_now_ms() - t1;
+  if (sn->enabled && !mapped) fg_screen_snap_write(m, sn);
   fg_model_free(m);
   res->nfindings = f->n;
   for (int64_t i = 0; i < f->n; i++) res->amount_fen += f->v[i].amount_fen;
@@ -169,12 +243,15 @@ int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   rc = fg_screen_config(s, opts->config_path, cfg, &res->official, err);
   fg_findings f = {0};
+  fg_screen_snap sn;
+  fg_screen_snap_init(store_path, opts, &sn);
   if (rc == 0) {
     fg_config_hash(cfg, res->config_hash);
-    rc = fg_screen_execute(store_path, opts, cfg, sel, nsel, res, &f, err);
+    rc = fg_screen_execute(store_path, s, opts, cfg, sel, nsel, res, &f, &sn, err);
   }
   double t2 = fg_screen_now_ms();
-  if (rc == 0) rc = fg_screen_store(s, opts, res, &f, started_at, err);
+  if (rc == 0) rc = fg_screen_store(s, opts, res, &f, started_at, sn.have ? sn.hex : NULL, err);
+  fg_screen_snap_finish(&sn, rc == 0);
   res->store_ms = fg_screen_now_ms() - t2;
   fg_findings_free(&f);
   free(cfg);

@@ -4,7 +4,9 @@
  * Excel workbook. Exports are whole: they are for the people who must act
  * on the findings (rules.md "Findings export"); only a view on a terminal
  * (opts.terminal_view) masks personal ids (fg_export_mask_id). Every row
- * says whether its run is official or a what-if run (run_kind).
+ * says whether its run is official or a what-if run (run_kind) and, in the
+ * last column, whether the finding was judged normal through two-person
+ * review (disposition: "" or dismissed_normal, store.h finding_dispositions).
  */
 #include "screen/export.h"
 
@@ -16,7 +18,8 @@
 #define FG_EXPORT_XLSX_CELL_MAX_BYTES 32000 /* Excel's cell limit is 32767 chars */
 #define FG_EXPORT_XLSX_ROWS_PER_SHEET (LXW_ROW_MAX - 1) /* one header row per sheet */
 #define FG_EXPORT_XLSX_SHEETS_MAX 1000
-#define FG_EXPORT_COLS 10
+#define FG_EXPORT_COLS 11
+#define FG_EXPORT_DISP_SEP "\x1f" /* between rule and subject id in a lookup key */
 #define FG_EXPORT_MASK_HEAD 6 /* 110101********123X */
 #define FG_EXPORT_MASK_TAIL 4
 #define FG_EXPORT_ID_LEN 18     /* GB 11643 citizen id: 17 digits + check char */
@@ -24,10 +27,11 @@
 
 static const char *const fg_export_csv_header =
     FG_EXPORT_CSV_BOM
-    "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id\n";
+    "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
+    "disposition\n";
 static const char *const fg_export_titles_zh[FG_EXPORT_COLS] = {
     "规则", "对象类型", "对象编号", "涉及金额(元)", "详情", "风险等级", "规则名称", "证据",
-    "运行类型 run_kind", "运行编号"};
+    "运行类型 run_kind", "运行编号", "处置 disposition"};
 
 bool fg_export_parse_format(const char *s, fg_export_format *out) {
   assert(out);
@@ -119,8 +123,15 @@ void fg_export_mask_text(fg_buf *b, const char *s) {
   }
 }
 
+/* The dispositions of a run: "rule\x1fsubject_id" keys, sorted. */
+typedef struct fg_export_disp {
+  char **keys;
+  size_t n, cap;
+} fg_export_disp;
+
 typedef struct fg_export_state {
   const fg_export_opts *o;
+  fg_export_disp disp;
   const char *run_kind; /* "official" | "what-if" */
   fg_buf line, masked_id, masked_detail;
   int64_t count;
@@ -130,7 +141,44 @@ typedef struct fg_export_state {
   uint32_t row;
   int sheets;
   int io_failed;
+  const char *disposition; /* of the row being written */
 } fg_export_state;
+
+static int fg_export_disp_add(void *ud, const fg_store_disposition *d) {
+  fg_export_disp *x = ud;
+  if (strcmp(d->disposition, FG_STORE_DISPOSITION_DISMISSED) != 0) return 0;
+  if (x->n == x->cap) {
+    x->cap = x->cap ? 2 * x->cap : 16;
+    x->keys = fg_xrealloc(x->keys, x->cap * sizeof *x->keys);
+  }
+  fg_buf k = FG_BUF_INIT;
+  fg_buf_addf(&k, "%s" FG_EXPORT_DISP_SEP "%s", d->rule, d->subject_id);
+  x->keys[x->n++] = fg_buf_detach(&k);
+  return 0;
+}
+
+static int fg_export_disp_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void fg_export_disp_free(fg_export_disp *x) {
+  for (size_t i = 0; i < x->n; i++) free(x->keys[i]);
+  free(x->keys);
+  memset(x, 0, sizeof *x);
+}
+
+/* "dismissed_normal" when the finding (rule, subject_id) of the run was
+ * judged normal, else "". */
+static const char *fg_export_disposition(const fg_export_state *st, const fg_store_finding *f) {
+  if (st->disp.n == 0) return "";
+  fg_buf k = FG_BUF_INIT;
+  fg_buf_addf(&k, "%s" FG_EXPORT_DISP_SEP "%s", f->rule, f->subject_id);
+  const char *key = k.buf;
+  bool hit = bsearch(&key, st->disp.keys, st->disp.n, sizeof *st->disp.keys,
+                     fg_export_disp_cmp) != NULL;
+  fg_buf_free(&k);
+  return hit ? FG_STORE_DISPOSITION_DISMISSED : "";
+}
 
 static const char *fg_export_title(const fg_export_state *st, const char *rule) {
   const char *t = st->o->title_of ? st->o->title_of(rule) : NULL;
@@ -143,7 +191,8 @@ static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, con
   snprintf(run, sizeof run, "%lld", (long long)st->o->run_id);
   const char *cols[FG_EXPORT_COLS] = {f->rule,     f->subject_type, f->subject_id,
                                       yuan,        f->detail,       f->severity,
-                                      fg_export_title(st, f->rule), ev, st->run_kind, run};
+                                      fg_export_title(st, f->rule), ev, st->run_kind, run,
+                                      st->disposition};
   fg_buf_reset(&st->line);
   for (int i = 0; i < FG_EXPORT_COLS; i++) {
     if (i) fg_buf_addc(&st->line, ',');
@@ -182,7 +231,9 @@ static int fg_export_jsonl_row(fg_export_state *st, const fg_store_finding *f, c
     fg_export_json_string(b, item);
     p += n + (semi ? 1 : 0);
   }
-  fg_buf_adds(b, "]}\n");
+  fg_buf_adds(b, "],\"disposition\":");
+  fg_export_json_string(b, st->disposition);
+  fg_buf_adds(b, "}\n");
   return fwrite(b->buf, 1, b->len, st->o->out) == b->len ? 0 : 1;
 }
 
@@ -232,6 +283,7 @@ static int fg_export_xlsx_row(fg_export_state *st, const fg_store_finding *f, co
   if (!e) e = worksheet_write_string(ws, r, 7, fg_export_cell(ev, cut2, sizeof cut2), NULL);
   if (!e) e = worksheet_write_string(ws, r, 8, st->run_kind, NULL);
   if (!e) e = worksheet_write_number(ws, r, 9, (double)st->o->run_id, NULL);
+  if (!e) e = worksheet_write_string(ws, r, 10, st->disposition, NULL);
   return e == LXW_NO_ERROR ? 0 : 1;
 }
 
@@ -239,6 +291,7 @@ static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f
                          const char *evidence) {
   fg_export_state *st = ud;
   (void)finding_id;
+  st->disposition = fg_export_disposition(st, f); /* looked up by the id as stored */
   fg_store_finding view;
   if (st->o->terminal_view) { /* a view on screen: personal ids masked */
     view = *f;
@@ -299,6 +352,9 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
   assert(!(o->terminal_view && o->format == FG_EXPORT_XLSX));
   fg_export_state st = {.o = o};
   int rc = fg_export_run_kind(s, o->run_id, &st.run_kind, err);
+  if (rc == 0) rc = fg_store_dispositions_each(s, o->run_id, fg_export_disp_add, &st.disp, err);
+  if (rc == 0 && st.disp.n > 1)
+    qsort(st.disp.keys, st.disp.n, sizeof *st.disp.keys, fg_export_disp_cmp);
   if (rc == 0 && o->format == FG_EXPORT_XLSX) rc = fg_export_xlsx_open(&st, err);
   else if (o->format == FG_EXPORT_CSV &&
            fputs(fg_export_csv_header + (o->terminal_view ? strlen(FG_EXPORT_CSV_BOM) : 0),
@@ -315,6 +371,7 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
   fg_buf_free(&st.line);
   fg_buf_free(&st.masked_id);
   fg_buf_free(&st.masked_detail);
+  fg_export_disp_free(&st.disp);
   *count = st.count;
   return rc;
 }

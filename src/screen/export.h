@@ -2,10 +2,12 @@
  * export.h — findings of a stored run out to CSV, JSON Lines or Excel.
  *
  * CSV (RFC 4180, UTF-8 with a BOM so Excel and WPS read Chinese): header
- *   rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id
+ *   rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,
+ *   disposition
  * (the first five columns are fixed by rules.md); amount in yuan with two
  * decimals; evidence `table:rowid;...`; run_kind `official` or `what-if`
- * (a run of `screen --config FILE`).
+ * (a run of `screen --config FILE`); disposition `` or `dismissed_normal`
+ * (judged normal through two-person review: `propose dismiss`).
  * JSONL: one object per finding with the same fields (amount as a number
  * with two decimals, amount_fen exact, evidence as an array of strings).
  * XLSX (libxlsxwriter): one sheet 疑点 with Chinese column titles, amounts

@@ -82,10 +82,13 @@ const fg_rule *fg_rule_by_id(const char *id);
  * in here). findings_sha256_hex is the SHA-256 of the canonical findings
  * bytes: for every finding in stored order, the UTF-8 line
  *   rule \t subject_type \t subject_id \t amount_fen (decimal) \n
+ * snapshot_sha256_hex: the SHA-256 of the model snapshot (snapshot.h) the
+ * run read or wrote, NULL when none.
  * A non-zero return rolls the whole run back and is returned by the run. */
 struct fg_store;
 typedef int (*fg_screen_commit_hook)(void *ud, struct fg_store *s, int64_t run_id,
-                                     const char *findings_sha256_hex, fg_err *err);
+                                     const char *findings_sha256_hex,
+                                     const char *snapshot_sha256_hex, fg_err *err);
 
 typedef struct fg_screen_opts {
   fg_day as_of;

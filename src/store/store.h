@@ -260,6 +260,10 @@ int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err);
 typedef int (*fg_store_journal_fn)(void *ud, const fg_store_journal_row *r);
 int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn, void *ud,
                           fg_err *err);
+/* Payload (heap, NUL-terminated) of the most recent entry of `action` whose
+ * payload contains `needle`; *found false when none. */
+int fg_store_journal_last_with(fg_store *s, const char *action, const char *needle,
+                               char **payload, bool *found, fg_err *err);
 int fg_store_platform_key_add(fg_store *s, const uint8_t pk[32], const char *created, int64_t jseq,
                               fg_err *err);
 /* The platform public key (the first one stored); *found false if none. */
@@ -386,5 +390,84 @@ int fg_store_proposal_step(fg_store *s, int64_t id, const char *step, const char
 /* Call fn for every proposal in id order (p is valid during the call). */
 typedef int (*fg_store_proposal_fn)(void *ud, const fg_store_proposal *p);
 int fg_store_proposal_each(fg_store *s, fg_store_proposal_fn fn, void *ud, fg_err *err);
+
+/* ---- reviewed actions: dispositions, amendments -------------------------- */
+
+/* Owned by actions (src/actions/actions.h is the domain's face; these are
+ * only the rows). The effects of approved proposals that are not users or
+ * configuration, written by the final review step inside its transaction.
+ * Both tables are append-only (triggers refuse UPDATE and DELETE) and every
+ * row carries jseq, the journal entry of that step, which covers it.
+ *   finding_dispositions  a finding (run, rule, subject_id) judged normal
+ *   amendments            one corrected column of an imported row; the
+ *                         original row is never changed */
+
+#define FG_STORE_DISPOSITION_DISMISSED "dismissed_normal"
+
+typedef struct fg_store_disposition {
+  int64_t run;
+  const char *rule, *subject_id;
+  const char *disposition; /* FG_STORE_DISPOSITION_DISMISSED */
+  const char *reason;
+  int64_t proposal_id;
+  const char *proposer, *reviewer;
+  const char *approver; /* NULL when the kind needs no approval */
+} fg_store_disposition;
+
+/* Number of findings of run with this rule and subject id. */
+int fg_store_finding_count(fg_store *s, int64_t run, const char *rule, const char *subject_id,
+                           int64_t *n, fg_err *err);
+/* Append a disposition row (inside the caller's transaction). */
+int fg_store_disposition_add(fg_store *s, const fg_store_disposition *d, int64_t jseq,
+                             fg_err *err);
+/* Call fn for every disposition of run in id order (d valid during the
+ * call); fn returns non-zero to stop (the value is returned). */
+typedef int (*fg_store_disposition_fn)(void *ud, const fg_store_disposition *d);
+int fg_store_dispositions_each(fg_store *s, int64_t run, fg_store_disposition_fn fn, void *ud,
+                               fg_err *err);
+
+typedef struct fg_store_amendment {
+  const char *table;    /* standard table name */
+  const char *key;      /* the row's key as given, "k1" or "k1,k2" */
+  int64_t rowid;        /* the original row */
+  const char *column;
+  const char *old_value, *new_value; /* as text (money in yuan); NULL = empty */
+  const char *reason;
+  int64_t proposal_id;
+  const char *proposer, *reviewer;
+  const char *approver; /* NULL when the kind needs no approval */
+} fg_store_amendment;
+
+/* Append an amendment row (inside the caller's transaction). */
+int fg_store_amendment_add(fg_store *s, const fg_store_amendment *a, int64_t jseq, fg_err *err);
+/* Call fn for every amendment of row `rowid` of table (rowid < 0: every
+ * amendment of the table), in id order; fn returns non-zero to stop. */
+typedef int (*fg_store_amendment_fn)(void *ud, const fg_store_amendment *a);
+int fg_store_amendments_each(fg_store *s, const char *table, int64_t rowid,
+                             fg_store_amendment_fn fn, void *ud, fg_err *err);
+/* The newest stored row of t (which has a key, nkey > 0) whose key columns
+ * equal keys[0..nkey) (key order, typed as fg_store_insert takes them).
+ * A full scan: the standard tables carry no key index. */
+int fg_store_row_by_key(fg_store *s, fg_table_id t, const fg_value *keys, int64_t *rowid,
+                        bool *found, fg_err *err);
+
+/* ---- person (one person's records) --------------------------------------- */
+
+/* Owned by the person view (src/actions/actions.h, cli `person show`): reads
+ * only; the caller journals the read ("person.view"). Every table here is
+ * a standard table with a person_id column. */
+
+/* Rows of t whose person_id equals person_id, newest first by order_col
+ * (NULL: by rowid), at most limit rows (0: all); fn gets vals in schema
+ * order (TEXT NUL-terminated, valid during the call). */
+int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
+                         const char *order_col, int limit, fg_row_fn fn, void *ud, fg_err *err);
+/* Number of rows of t whose person_id equals person_id. */
+int fg_store_person_count(fg_store *s, fg_table_id t, const char *person_id, int64_t *n,
+                          fg_err *err);
+/* The findings of run about the person (subject_type "person"), as
+ * fg_store_findings_each gives them. */
+int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
+                             fg_store_finding_fn fn, void *ud, fg_err *err);
 
 #endif

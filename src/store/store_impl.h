@@ -11,6 +11,9 @@
  *   store_sqlite_config.c  stored configuration
  *   store_sqlite_journal.c journal entries, tree heads
  *   store_sqlite_authz.c   users, roles, keys, proposals
+ *   store_sqlite_review.c  effects of reviewed actions: finding dispositions,
+ *                          amendments of imported rows, lookup by key
+ *   store_sqlite_person.c  reads of one person's records (person view)
  */
 #ifndef FG_STORE_STORE_IMPL_H
 #define FG_STORE_STORE_IMPL_H
@@ -48,6 +51,7 @@ extern const char *const fg_sqlite_ddl_screen;
 extern const char *const fg_sqlite_ddl_config;
 extern const char *const fg_sqlite_ddl_journal;
 extern const char *const fg_sqlite_ddl_authz;
+extern const char *const fg_sqlite_ddl_review;
 
 /* Free what the journal area cached (called by close). */
 void fg_sqlite_journal_close(fg_store *s);

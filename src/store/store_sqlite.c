@@ -7,7 +7,8 @@
  * applied step. Version 1 creates one table per table of the data standard
  * (same names and columns, types from fg_schema_sql_type, plus _batch and
  * _line), the batch bookkeeping (batches, batch_files) and then the DDL of
- * the other areas (screen, config, journal, authz) from their own files.
+ * the other areas (screen, config, journal, authz, review) from their own
+ * files.
  *
  * Keys and partitioning: the standard tables are plain rowid tables with no
  * SQL key index. The importer keeps keys and reference targets in memory
@@ -79,7 +80,8 @@ static int fg_sqlite_migrate_v1(fg_store *s, fg_err *err) {
   int rc = fg_sqlite_exec(s, b.buf, err);
   fg_buf_free(&b);
   const char *const areas[] = {fg_sqlite_ddl_screen, fg_sqlite_ddl_config,
-                               fg_sqlite_ddl_journal, fg_sqlite_ddl_authz};
+                               fg_sqlite_ddl_journal, fg_sqlite_ddl_authz,
+                               fg_sqlite_ddl_review};
   for (size_t i = 0; rc == 0 && i < FG_ARRAY_LEN(areas); i++)
     if (areas[i] != NULL && areas[i][0] != '\0') rc = fg_sqlite_exec(s, areas[i], err);
   return rc;

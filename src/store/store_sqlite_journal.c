@@ -87,6 +87,29 @@ int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err) {
   return fg_j_int_query(s, "SELECT count(*) FROM journal", n, err);
 }
 
+int fg_store_journal_last_with(fg_store *s, const char *action, const char *needle,
+                               char **payload, bool *found, fg_err *err) {
+  assert(s != NULL && action != NULL && needle != NULL && payload != NULL && found != NULL);
+  *payload = NULL;
+  *found = false;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT payload FROM journal WHERE action = ?1 AND instr(payload, ?2) > 0"
+                         " ORDER BY seq DESC LIMIT 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fg_sqlite_err(s, err, "journal last");
+  sqlite3_bind_text(st, 1, action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, needle, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    *payload = fg_xstrdup(t ? t : "");
+    *found = true;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "journal last");
+}
+
 int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn, void *ud,
                           fg_err *err) {
   assert(s != NULL && fn != NULL);

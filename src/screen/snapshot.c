@@ -1,0 +1,416 @@
+/*
+ * snapshot.c — write a model to `<db>.model` and map it back (snapshot.h).
+ *
+ * Layout.  The header (fg_snap_header: 8-byte fields only, so no padding),
+ * then the string pool and the person ids as blobs of NUL-terminated
+ * strings in id order, then the FG_SNAP_NARRAYS arrays of fg_snap_arrays[]
+ * in that order, every piece starting at a multiple of 8 (zero padding).
+ * Writer and reader derive every offset from the header with the same
+ * function (fg_snap_layout), so the file has no offset table to trust.
+ *
+ * Trust.  The reader checks the header against the store's key and the
+ * whole file's SHA-256 against the digest of a signed journal entry before
+ * it uses a byte of it; the string blobs are checked to hold exactly the
+ * recorded number of strings. The row contents (pk, indexes) are then as
+ * trustworthy as the rows the SQLite load would have read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/sha256.h"
+#include "journal/json.h"
+#include "screen/build_impl.h"
+#include "screen/snapshot.h"
+
+#define FG_SNAP_ALIGN 8
+#define FG_SNAP_WBUF_BYTES ((size_t)4 << 20) /* writer's buffer */
+#define FG_SNAP_NARRAYS 28
+
+/* One array of the model: where its pointer and its count sit in fg_model. */
+typedef struct fg_snap_desc {
+  size_t ptr_off, cnt_off;
+  size_t elem_size;
+  bool cnt32;  /* the count field is int32_t (else int64_t) */
+  bool plus1;  /* an offsets array: count + 1 entries */
+} fg_snap_desc;
+
+#define FG_SNAP_FIELD(f) (((fg_model *)0)->f)
+#define FG_SNAP_ARR(arr, cnt) \
+  {offsetof(fg_model, arr), offsetof(fg_model, cnt), sizeof *FG_SNAP_FIELD(arr), \
+   sizeof FG_SNAP_FIELD(cnt) == 4, false}
+#define FG_SNAP_OFF(arr) \
+  {offsetof(fg_model, arr), offsetof(fg_model, npk), sizeof(int64_t), true, true}
+
+static const fg_snap_desc fg_snap_arrays[FG_SNAP_NARRAYS] = {
+    FG_SNAP_ARR(pk_person, npk),           FG_SNAP_ARR(pk_death, npk),
+    FG_SNAP_ARR(persons, npersons),        FG_SNAP_ARR(employers, nemployers),
+    FG_SNAP_ARR(enrollments, nenrollments), FG_SNAP_OFF(enrollments_off),
+    FG_SNAP_ARR(contributions, ncontributions), FG_SNAP_OFF(contributions_off),
+    FG_SNAP_ARR(payments, npayments),      FG_SNAP_OFF(payments_off),
+    FG_SNAP_ARR(retirements, nretirements), FG_SNAP_OFF(retirements_off),
+    FG_SNAP_ARR(institutions, ninstitutions), FG_SNAP_ARR(catalog, ncatalog),
+    FG_SNAP_ARR(settlements, nsettlements), FG_SNAP_OFF(settlements_off),
+    FG_SNAP_ARR(items, nitems),            FG_SNAP_ARR(deaths, ndeaths),
+    FG_SNAP_OFF(deaths_off),               FG_SNAP_ARR(incarcerations, nincarcerations),
+    FG_SNAP_OFF(incarcerations_off),       FG_SNAP_ARR(survivals, nsurvivals),
+    FG_SNAP_OFF(survivals_off),            FG_SNAP_ARR(accounts, naccounts),
+    FG_SNAP_ARR(txns, ntxns),              FG_SNAP_ARR(staff, nstaff),
+    FG_SNAP_ARR(operations, noperations),  FG_SNAP_ARR(wage_bases, nwage_bases),
+};
+
+typedef struct fg_snap_header {
+  char magic[8];
+  uint64_t version, header_bytes, file_bytes;
+  uint64_t elem_size[FG_SNAP_NARRAYS];
+  int64_t n[FG_SNAP_NARRAYS];
+  fg_snapshot_key key;
+  uint64_t present[FG_T_COUNT];
+  int64_t npk, nstr;
+  uint64_t str_bytes, pid_bytes;
+} fg_snap_header;
+
+_Static_assert(sizeof(fg_snap_header) % FG_SNAP_ALIGN == 0, "header is 8-byte fields");
+_Static_assert(sizeof(fg_snapshot_key) == (2 + 2 * FG_T_COUNT) * sizeof(int64_t),
+               "key has no padding");
+
+static uint64_t fg_snap_align(uint64_t n) { return (n + FG_SNAP_ALIGN - 1) & ~(uint64_t)7; }
+
+static int64_t fg_snap_count(const fg_model *m, const fg_snap_desc *d) {
+  const char *p = (const char *)m + d->cnt_off;
+  if (d->cnt32) {
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return (int64_t)v + (d->plus1 ? 1 : 0);
+  }
+  int64_t v;
+  memcpy(&v, p, sizeof v);
+  return v + (d->plus1 ? 1 : 0);
+}
+
+static void *fg_snap_ptr(const fg_model *m, const fg_snap_desc *d) {
+  void *p;
+  memcpy(&p, (const char *)m + d->ptr_off, sizeof p);
+  return p;
+}
+
+/* Offsets of the two blobs (off[0], off[1]) and the arrays (off[2..]);
+ * returns the file size, 0 when a count is out of range. */
+static uint64_t fg_snap_layout(const fg_snap_header *h, uint64_t off[FG_SNAP_NARRAYS + 2]) {
+  const uint64_t max = FG_SNAPSHOT_MAX_BYTES;
+  uint64_t at = fg_snap_align(sizeof *h);
+  if (h->str_bytes > max || h->pid_bytes > max) return 0;
+  off[0] = at;
+  at += fg_snap_align(h->str_bytes);
+  off[1] = at;
+  at += fg_snap_align(h->pid_bytes);
+  for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
+    const uint64_t es = fg_snap_arrays[i].elem_size;
+    if (h->n[i] < 0 || (uint64_t)h->n[i] > max / es) return 0;
+    off[i + 2] = at;
+    at += fg_snap_align((uint64_t)h->n[i] * es);
+    if (at > max) return 0;
+  }
+  return at;
+}
+
+static uint64_t fg_snap_blob_bytes(const char *const *str, int64_t n) {
+  uint64_t bytes = 0;
+  for (int64_t i = 0; i < n; i++) bytes += strlen(str[i]) + 1;
+  return bytes;
+}
+
+static void fg_snap_header_fill(const fg_model *m, const fg_snapshot_key *k, fg_snap_header *h) {
+  memset(h, 0, sizeof *h);
+  memcpy(h->magic, FG_SNAPSHOT_MAGIC, sizeof h->magic);
+  h->version = FG_SNAPSHOT_VERSION;
+  h->header_bytes = sizeof *h;
+  for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
+    h->elem_size[i] = fg_snap_arrays[i].elem_size;
+    h->n[i] = fg_snap_count(m, &fg_snap_arrays[i]);
+  }
+  h->key = *k;
+  for (int t = 0; t < FG_T_COUNT; t++) h->present[t] = m->present[t] ? 1 : 0;
+  h->npk = m->npk;
+  h->nstr = m->nstr;
+  h->str_bytes = fg_snap_blob_bytes(m->str, m->nstr);
+  h->pid_bytes = fg_snap_blob_bytes(m->pk_id, m->npk);
+}
+
+/* ---- writer -------------------------------------------------------------- */
+
+typedef struct fg_snap_writer {
+  int fd;
+  fg_sha256_ctx sha;
+  char *buf;
+  size_t used;
+  uint64_t total;
+  bool failed;
+} fg_snap_writer;
+
+static void fg_snap_raw(fg_snap_writer *w, const void *p, size_t n) {
+  const char *c = p;
+  fg_sha256_update(&w->sha, p, n);
+  w->total += n;
+  while (n > 0 && !w->failed) {
+    ssize_t k = write(w->fd, c, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      w->failed = true;
+      break;
+    }
+    c += k;
+    n -= (size_t)k;
+  }
+}
+
+static void fg_snap_flush(fg_snap_writer *w) {
+  if (w->used) fg_snap_raw(w, w->buf, w->used);
+  w->used = 0;
+}
+
+static void fg_snap_put(fg_snap_writer *w, const void *p, size_t n) {
+  if (n >= FG_SNAP_WBUF_BYTES / 2) { /* large: straight from the model's memory */
+    fg_snap_flush(w);
+    fg_snap_raw(w, p, n);
+    return;
+  }
+  if (w->used + n > FG_SNAP_WBUF_BYTES) fg_snap_flush(w);
+  memcpy(w->buf + w->used, p, n);
+  w->used += n;
+}
+
+static void fg_snap_pad(fg_snap_writer *w) {
+  static const char zero[FG_SNAP_ALIGN] = {0};
+  uint64_t at = w->total + w->used;
+  fg_snap_put(w, zero, (size_t)(fg_snap_align(at) - at));
+}
+
+static void fg_snap_put_blob(fg_snap_writer *w, const char *const *str, int64_t n) {
+  for (int64_t i = 0; i < n; i++) fg_snap_put(w, str[i], strlen(str[i]) + 1);
+  fg_snap_pad(w);
+}
+
+int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *path,
+                      char hex[65], fg_err *err) {
+  assert(m && k && path && hex);
+  fg_snap_header h;
+  fg_snap_header_fill(m, k, &h);
+  uint64_t off[FG_SNAP_NARRAYS + 2];
+  h.file_bytes = fg_snap_layout(&h, off);
+  if (h.file_bytes == 0)
+    return fg_errf(err, FG_ELIMIT, "模型快照过大 (snapshot above %llu bytes)",
+                   (unsigned long long)FG_SNAPSHOT_MAX_BYTES);
+  fg_snap_writer w = {.fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+  if (w.fd < 0) return fg_errf(err, FG_EIO, "无法创建模型快照 %s: %s", path, strerror(errno));
+  w.buf = fg_xmalloc(FG_SNAP_WBUF_BYTES);
+  fg_sha256_init(&w.sha);
+  fg_snap_put(&w, &h, sizeof h);
+  fg_snap_pad(&w);
+  fg_snap_put_blob(&w, m->str, m->nstr);
+  fg_snap_put_blob(&w, m->pk_id, m->npk);
+  for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
+    assert(w.total + w.used == off[i + 2]);
+    const void *p = fg_snap_ptr(m, &fg_snap_arrays[i]);
+    size_t bytes = (size_t)h.n[i] * fg_snap_arrays[i].elem_size;
+    if (bytes) fg_snap_put(&w, p, bytes);
+    fg_snap_pad(&w);
+  }
+  fg_snap_flush(&w);
+  free(w.buf);
+  bool ok = !w.failed && w.total == h.file_bytes && fsync(w.fd) == 0;
+  int e = errno;
+  if (close(w.fd) != 0) ok = false;
+  if (!ok) {
+    unlink(path);
+    return fg_errf(err, FG_EIO, "写入模型快照失败 %s: %s", path, strerror(e));
+  }
+  uint8_t d[32];
+  fg_sha256_final(&w.sha, d);
+  fg_hex(d, sizeof d, hex);
+  return 0;
+}
+
+/* ---- reader -------------------------------------------------------------- */
+
+/* The header is usable with key k and describes a file of file_bytes. */
+static int fg_snap_header_check(const fg_snap_header *h, const fg_snapshot_key *k,
+                                uint64_t file_bytes, uint64_t off[FG_SNAP_NARRAYS + 2],
+                                fg_err *err) {
+  if (memcmp(h->magic, FG_SNAPSHOT_MAGIC, sizeof h->magic) != 0 ||
+      h->version != FG_SNAPSHOT_VERSION || h->header_bytes != sizeof *h)
+    return fg_errf(err, FG_EVERIFY, "不是本版本的模型快照 (not a version %d snapshot)",
+                   FG_SNAPSHOT_VERSION);
+  for (int i = 0; i < FG_SNAP_NARRAYS; i++)
+    if (h->elem_size[i] != fg_snap_arrays[i].elem_size)
+      return fg_errf(err, FG_EVERIFY, "快照的结构布局不同 (snapshot of another build)");
+  if (memcmp(&h->key, k, sizeof *k) != 0)
+    return fg_errf(err, FG_EVERIFY, "数据库已有新批次或行 (store changed since the snapshot)");
+  if (h->npk < 0 || h->npk >= INT32_MAX || h->nstr < 1 || h->nstr > FG_MB_MAX_STRINGS)
+    return fg_errf(err, FG_EVERIFY, "快照头部计数无效 (bad counts)");
+  for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
+    const fg_snap_desc *d = &fg_snap_arrays[i];
+    bool bad = d->plus1 ? h->n[i] != h->npk + 1
+                        : d->cnt_off == offsetof(fg_model, npk) ? h->n[i] != h->npk
+                        : d->cnt32 && h->n[i] > INT32_MAX;
+    if (bad) return fg_errf(err, FG_EVERIFY, "快照头部计数无效 (bad count of array %d)", i);
+  }
+  for (int t = 0; t < FG_T_COUNT; t++)
+    if (h->present[t] > 1) return fg_errf(err, FG_EVERIFY, "快照头部无效 (bad present flag)");
+  uint64_t size = fg_snap_layout(h, off);
+  if (size == 0 || size != h->file_bytes || size != file_bytes)
+    return fg_errf(err, FG_EVERIFY, "快照大小不符 (snapshot size mismatch)");
+  return 0;
+}
+
+/* Pointers to the n NUL-terminated strings of blob[0..bytes); NULL when the
+ * blob does not hold exactly n strings. */
+static const char **fg_snap_strings(const char *blob, uint64_t bytes, int64_t n) {
+  const char **str = fg_xmalloc(((size_t)n + 1) * sizeof *str);
+  const char *p = blob, *end = blob + bytes;
+  for (int64_t i = 0; i < n; i++) {
+    const char *z = p < end ? memchr(p, '\0', (size_t)(end - p)) : NULL;
+    if (!z) {
+      free(str);
+      return NULL;
+    }
+    str[i] = p;
+    p = z + 1;
+  }
+  if (p != end) {
+    free(str);
+    return NULL;
+  }
+  return str;
+}
+
+/* The model over the mapping (verified already); NULL when a blob is bad. */
+static fg_model *fg_snap_model(const fg_snap_header *h, char *map, uint64_t bytes,
+                               const uint64_t off[FG_SNAP_NARRAYS + 2]) {
+  const char **str = fg_snap_strings(map + off[0], h->str_bytes, h->nstr);
+  const char **pid = fg_snap_strings(map + off[1], h->pid_bytes, h->npk);
+  if (!str || !pid || str[0][0] != '\0') {
+    free(str);
+    free(pid);
+    return NULL;
+  }
+  fg_model *m = fg_xcalloc(1, sizeof *m);
+  fg_model_arena *a = fg_xcalloc(1, sizeof *a);
+  for (int t = 0; t < FG_T_COUNT; t++) m->present[t] = h->present[t] != 0;
+  m->nstr = (uint32_t)h->nstr;
+  m->str = a->str.str = str;
+  a->str.n = m->nstr;
+  m->npk = (int32_t)h->npk;
+  m->pk_id = a->pid.str = pid;
+  a->pid.n = (uint32_t)m->npk;
+  for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
+    const fg_snap_desc *d = &fg_snap_arrays[i];
+    void *p = map + off[i + 2];
+    memcpy((char *)m + d->ptr_off, &p, sizeof p);
+    if (d->plus1) continue;
+    if (d->cnt32) {
+      int32_t v = (int32_t)h->n[i];
+      memcpy((char *)m + d->cnt_off, &v, sizeof v);
+    } else {
+      memcpy((char *)m + d->cnt_off, &h->n[i], sizeof h->n[i]);
+    }
+  }
+  a->map = map;
+  a->map_bytes = (size_t)bytes;
+  m->arena = a;
+  return m;
+}
+
+/* Map fd's bytes read-only; hash them and compare with expect_hex. */
+static int fg_snap_map_verified(int fd, uint64_t bytes, const char *expect_hex, char **map_out,
+                                fg_err *err) {
+  void *map = mmap(NULL, (size_t)bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) return fg_errf(err, FG_EIO, "无法映射模型快照: %s", strerror(errno));
+  madvise(map, (size_t)bytes, MADV_SEQUENTIAL);
+  uint8_t d[32];
+  char hex[65];
+  fg_sha256(map, (size_t)bytes, d);
+  fg_hex(d, sizeof d, hex);
+  madvise(map, (size_t)bytes, MADV_NORMAL);
+  if (strcmp(hex, expect_hex) != 0) {
+    munmap(map, (size_t)bytes);
+    return fg_errf(err, FG_EVERIFY, "快照摘要与日志记录不符 (SHA-256 differs from the journal)");
+  }
+  *map_out = map;
+  return 0;
+}
+
+int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
+                     fg_model **out, fg_err *err) {
+  assert(path && k && expect_hex && out);
+  *out = NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fg_errf(err, FG_EIO, "无法打开模型快照 %s: %s", path, strerror(errno));
+  struct stat st;
+  fg_snap_header h;
+  uint64_t off[FG_SNAP_NARRAYS + 2];
+  int rc = 0;
+  if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof h ||
+      (uint64_t)st.st_size > FG_SNAPSHOT_MAX_BYTES ||
+      pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+    rc = fg_errf(err, FG_EVERIFY, "模型快照不完整 (snapshot truncated)");
+  if (rc == 0) rc = fg_snap_header_check(&h, k, (uint64_t)st.st_size, off, err);
+  char *map = NULL;
+  if (rc == 0) rc = fg_snap_map_verified(fd, (uint64_t)st.st_size, expect_hex, &map, err);
+  close(fd);
+  if (rc) return rc;
+  *out = fg_snap_model(&h, map, (uint64_t)st.st_size, off);
+  if (!*out) {
+    munmap(map, (size_t)st.st_size);
+    return fg_errf(err, FG_EVERIFY, "快照字符串区无效 (bad string blob)");
+  }
+  return 0;
+}
+
+/* ---- the store's side ------------------------------------------------------ */
+
+int fg_snapshot_key_read(fg_store *s, fg_snapshot_key *k, fg_err *err) {
+  assert(s && k);
+  memset(k, 0, sizeof *k);
+  char *list = NULL;
+  int rc = fg_store_batches_read(s, &list, &k->max_batch, err);
+  free(list);
+  if (rc) return rc;
+  k->nbatches = fg_store_batch_count(s);
+  for (int t = 0; t < FG_T_COUNT && rc == 0; t++)
+    rc = fg_store_rowid_bounds(s, (fg_table_id)t, &k->lo[t], &k->hi[t], err);
+  return rc;
+}
+
+int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err) {
+  assert(s && hex && found);
+  *found = false;
+  char *payload = NULL;
+  bool have = false;
+  int rc = fg_store_journal_last_with(s, "screen.run", "\"" FG_SNAPSHOT_JSON_KEY "\":", &payload,
+                                      &have, err);
+  if (rc || !have) return rc;
+  fg_journal_json *j = NULL;
+  rc = fg_journal_json_parse(payload, strlen(payload), &j, err);
+  free(payload);
+  if (rc) return rc;
+  const fg_journal_json *v = fg_journal_json_get(j, FG_SNAPSHOT_JSON_KEY);
+  if (v && v->type == FG_JSON_STR && v->len == 64) {
+    memcpy(hex, v->s, 65);
+    *found = true;
+  }
+  fg_journal_json_free(j);
+  return 0;
+}
+
+bool fg_snapshot_path(const char *db_path, char out[FG_SNAPSHOT_PATH_MAX]) {
+  assert(db_path && out);
+  int n = snprintf(out, FG_SNAPSHOT_PATH_MAX, "%s%s", db_path, FG_SNAPSHOT_SUFFIX);
+  return n > 0 && n < FG_SNAPSHOT_PATH_MAX;
+}

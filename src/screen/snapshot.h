@@ -1,0 +1,66 @@
+/*
+ * snapshot.h — a verified on-disk copy of a loaded model (model.h), so that
+ * screening the same data again skips the SQLite load.
+ *
+ * The file `<db>.model` beside the store is a derived cache: the header
+ * (magic "FGMODEL1", format version, struct sizes, the store key below,
+ * counts), then every array of the model contiguously, each 8-byte
+ * aligned: the string pool and the person ids as blobs of NUL-terminated
+ * strings, then pk_person, pk_death and each table with its offsets.
+ * Its SHA-256 is recorded in the signed "screen.run" journal entry
+ * ("snapshot_sha256"), and a snapshot is used only when its header names
+ * the store's current batches and rowid bounds and its SHA-256 equals the
+ * digest of the most recent entry that recorded one. docs/screening.md.
+ *
+ * A snapshot model maps the file read-only (MAP_PRIVATE, PROT_READ): the
+ * arrays point into the mapping; fg_model_free unmaps it. Its lookups
+ * (fg_model_find_pk / _sid) find nothing: the pools' hash tables are not
+ * stored (the rules never look ids up).
+ */
+#ifndef FG_SCREEN_SNAPSHOT_H
+#define FG_SCREEN_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/fg.h"
+#include "schema/schema.h"
+#include "screen/model.h"
+#include "store/store.h"
+
+#define FG_SNAPSHOT_MAGIC "FGMODEL1"
+#define FG_SNAPSHOT_VERSION 1
+#define FG_SNAPSHOT_SUFFIX ".model"
+#define FG_SNAPSHOT_MAX_BYTES ((uint64_t)64 << 30) /* refuse larger files */
+#define FG_SNAPSHOT_PATH_MAX 4096
+/* Journal payload key of the snapshot's hex SHA-256 (screen.run). */
+#define FG_SNAPSHOT_JSON_KEY "snapshot_sha256"
+/* Set to "0" to neither read nor write snapshots. */
+#define FG_SNAPSHOT_ENV "FUNDGUARD_SNAPSHOT"
+
+/* What the store looked like when the model was loaded. The standard tables
+ * are append-only (triggers refuse UPDATE and DELETE), so the batches and
+ * each table's rowid bounds identify their contents (no count(*) scan). */
+typedef struct fg_snapshot_key {
+  int64_t max_batch, nbatches;
+  int64_t lo[FG_T_COUNT], hi[FG_T_COUNT]; /* rowid bounds (lo > hi: none) */
+} fg_snapshot_key;
+
+/* Read the key of the store now (cheap: no table scan). */
+int fg_snapshot_key_read(fg_store *s, fg_snapshot_key *k, fg_err *err);
+/* The snapshot digest of the most recent screen.run entry that has one. */
+int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err);
+/* "<db_path>.model" into out; false when it does not fit. */
+bool fg_snapshot_path(const char *db_path, char out[FG_SNAPSHOT_PATH_MAX]);
+
+/* Write m with key k to path (created, must not exist; fsync'd, mode 0600);
+ * sets hex to the file's SHA-256. Removes the file on failure. */
+int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *path,
+                      char hex[65], fg_err *err);
+/* Map the snapshot at path as a model when its header matches k and its
+ * SHA-256 is expect_hex; FG_EVERIFY (naming why) when not, FG_EIO when it
+ * cannot be read. *out is fg_model_free'd as any model. */
+int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
+                     fg_model **out, fg_err *err);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * store_sqlite_person.c — reads of one person's records for the person view
+ * (see the "person" section of store.h): the rows of a standard table with
+ * a given person_id, their count, and the findings of a run about the
+ * person. Reads only; the caller journals the read ("person.view").
+ *
+ * The standard tables carry no person index (the importer keeps keys in
+ * memory, store_sqlite.c), so each read is one scan of its table: fine for
+ * a person looked up by hand, slow on a city of millions of rows.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+
+#define FG_PERSON_SQL_MAX 2048    /* bytes of a generated SELECT */
+#define FG_PERSON_COLUMN "person_id"
+
+static int fg_person_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err) {
+  assert(s != NULL && s->db != NULL && sql != NULL && st != NULL);
+  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(*st);
+    *st = NULL;
+    return fg_sqlite_err(s, err, "person prepare");
+  }
+  return 0;
+}
+
+/* The table's person_id column must exist (a fixed schema: an assert). */
+static const fg_table *fg_person_table(fg_table_id t) {
+  const fg_table *tab = fg_schema_table(t);
+  assert(fg_schema_col(tab, FG_PERSON_COLUMN) >= 0);
+  return tab;
+}
+
+/* Read the row st stands on (rowid, then the schema's columns) into vals. */
+static void fg_person_read(const fg_table *tab, sqlite3_stmt *st, fg_value *vals) {
+  for (int c = 0; c < tab->ncols; c++) {
+    fg_value *v = &vals[c];
+    *v = (fg_value){0};
+    if (sqlite3_column_type(st, c + 1) == SQLITE_NULL) {
+      v->is_null = true;
+    } else if (strcmp(fg_schema_sql_type(tab->cols[c].type), "INTEGER") == 0) {
+      v->i = sqlite3_column_int64(st, c + 1);
+    } else {
+      v->s = (const char *)sqlite3_column_text(st, c + 1);
+      v->n = sqlite3_column_bytes(st, c + 1);
+    }
+  }
+}
+
+int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
+                         const char *order_col, int limit, fg_row_fn fn, void *ud, fg_err *err) {
+  const fg_table *tab = fg_person_table(t);
+  assert(person_id != NULL && fn != NULL && limit >= 0);
+  assert(order_col == NULL || fg_schema_col(tab, order_col) >= 0);
+  char sql[FG_PERSON_SQL_MAX];
+  int n = snprintf(sql, sizeof sql, "SELECT rowid");
+  for (int c = 0; c < tab->ncols; c++)
+    n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s", tab->cols[c].name);
+  n += snprintf(sql + n, sizeof sql - (size_t)n, " FROM %s WHERE %s = ?1 ORDER BY %s%s rowid DESC",
+                tab->name, FG_PERSON_COLUMN, order_col ? order_col : "",
+                order_col ? " DESC," : "");
+  if (limit > 0) n += snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT %d", limit);
+  assert(n > 0 && (size_t)n < sizeof sql);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_person_prep(s, sql, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, person_id, -1, SQLITE_TRANSIENT);
+  fg_value vals[FG_MAX_COLS];
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_person_read(tab, st, vals);
+    if ((ret = fn(ud, sqlite3_column_int64(st, 0), vals)) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, tab->name);
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int fg_store_person_count(fg_store *s, fg_table_id t, const char *person_id, int64_t *n,
+                          fg_err *err) {
+  const fg_table *tab = fg_person_table(t);
+  assert(person_id != NULL && n != NULL);
+  char sql[FG_PERSON_SQL_MAX];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s = ?1", tab->name,
+           FG_PERSON_COLUMN);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_person_prep(s, sql, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, person_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step(st) == SQLITE_ROW ? 0 : fg_sqlite_err(s, err, tab->name);
+  if (rc == 0) *n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
+                             fg_store_finding_fn fn, void *ud, fg_err *err) {
+  assert(person_id != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_person_prep(
+      s,
+      "SELECT f.id, f.rule, f.subject_type, f.subject_id, f.amount_fen, f.severity, f.detail,"
+      " (SELECT group_concat(e, ';') FROM (SELECT table_name || ':' || row_id AS e"
+      "   FROM finding_evidence WHERE finding = f.id ORDER BY rowid))"
+      " FROM findings f WHERE f.run = ?1 AND f.subject_type = 'person' AND f.subject_id = ?2"
+      " ORDER BY f.id",
+      &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run);
+  sqlite3_bind_text(st, 2, person_id, -1, SQLITE_TRANSIENT);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_finding f = {0};
+    f.rule = (const char *)sqlite3_column_text(st, 1);
+    f.subject_type = (const char *)sqlite3_column_text(st, 2);
+    f.subject_id = (const char *)sqlite3_column_text(st, 3);
+    f.amount_fen = sqlite3_column_int64(st, 4);
+    f.severity = (const char *)sqlite3_column_text(st, 5);
+    f.detail = (const char *)sqlite3_column_text(st, 6);
+    const char *ev = (const char *)sqlite3_column_text(st, 7);
+    if ((ret = fn(ud, sqlite3_column_int64(st, 0), &f, ev ? ev : "")) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "findings");
+  sqlite3_finalize(st);
+  return ret;
+}

@@ -1,0 +1,242 @@
+/*
+ * test_snapshot.c — model snapshots (screen/snapshot.h): a model written
+ * and mapped back is identical, array by array and string by string; a
+ * snapshot with one changed byte, another digest, a different store key
+ * (a new batch, a new row) or a truncated file is refused; the mapped
+ * model runs a rule to the same findings; and the store's side (key,
+ * journal digest lookup) works on a real store.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "screen/build.h"
+#include "screen/snapshot.h"
+#include "support_model.h"
+#include "testutil.h"
+
+#define SETT_HDR \
+  "settlement_id,person_id,institution_id,scheme,visit_type,admit_date,discharge_date," \
+  "diagnosis,invoice_no,total,fund_paid,settled_on\n"
+#define ITEM_HDR "settlement_id,line_no,item_code,service_date,quantity,unit_price,amount,fund_amount\n"
+
+static fg_model *sample_model(void) {
+  return fg_test_model((fg_test_tables){
+      [FG_T_PERSONS] = "person_id,name,sex,birth_date\nd1,a,1,1950-01-01\nP2,b,2,1960-05-05\n",
+      [FG_T_DEATHS] = "person_id,death_date,source\nD1,2024-03-31,funeral\nP3,2024-01-01,court\n",
+      [FG_T_BENEFIT_PAYMENTS] =
+          "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
+          "P1,D1,110,pension,110105,2024-05,3000,2024-05-28,A1\n"
+          "P2,D1,110,pension,110105,2024-04,3000,2024-04-28,A1\n"
+          "P3,P2,120,pension,320105,2024-04,2000,2024-04-28,A9\n",
+      [FG_T_CONTRIBUTIONS] =
+          "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n"
+          "P2,110,E1,110105,2024-01,5000,800,2024-01-15,normal\n"
+          "D1,110,,110105,2024-05,5000,800,2024-05-15,back_payment\n",
+      [FG_T_MEDICAL_SETTLEMENTS] = SETT_HDR
+      "S1,P2,H1,310,inpatient,2024-03-01,2024-03-05,J00,INV1,200,100,2024-03-05\n"
+      "S2,P2,H1,310,outpatient,2024-03-02,,J00,INV2,50,10.5,2024-03-02\n",
+      [FG_T_MEDICAL_ITEMS] = ITEM_HDR "S1,1,KID,2024-03-01,1,5,5,5\nS2,1,XX,2024-03-02,2,5,10,5\n",
+      [FG_T_CATALOG] =
+          "item_code,name,category,in_scope,max_unit_price,max_qty_per_day,sex_limit,min_age,max_age\n"
+          "KID,children,drug,Y,,,,,6\n",
+      [FG_T_FUND_ACCOUNTS] = "account_no,scheme,kind,opening_balance,opened_on\n"
+                             "INC1,110,income,0,2024-01-10\nEXP1,110,expenditure,0,2020-01-01\n",
+      [FG_T_FUND_TRANSACTIONS] =
+          "txn_id,account_no,booked_on,direction,amount,counterparty_account,counterparty_kind,"
+          "reference,purpose\n"
+          "T1,INC1,2024-01-28,in,100,,employer,,\nT2,EXP1,2024-01-15,out,100,A1,person,P1,payment\n",
+      [FG_T_STAFF] = "staff_id,name,person_id,post,post_since,high_risk,roles\n"
+                     "S1,a,P2,fund,2020-06-29,Y,handler\n",
+      [FG_T_WAGE_BASES] = "region,year,floor,cap\n110105,2024,6821,35283\n",
+  });
+}
+
+static fg_snapshot_key sample_key(void) {
+  fg_snapshot_key k;
+  memset(&k, 0, sizeof k);
+  k.max_batch = 3;
+  k.nbatches = 3;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    k.lo[t] = 1;
+    k.hi[t] = 10 + t;
+  }
+  return k;
+}
+
+#define SAME_ARR(a, b, f, n) \
+  do { if ((n) > 0) assert_memory_equal((a)->f, (b)->f, (size_t)(n) * sizeof *(a)->f); } while (0)
+
+static void assert_models_equal(const fg_model *a, const fg_model *b) {
+  assert_memory_equal(a->present, b->present, sizeof a->present);
+  assert_int_equal(a->nstr, b->nstr);
+  for (uint32_t i = 0; i < a->nstr; i++) assert_string_equal(a->str[i], b->str[i]);
+  assert_int_equal(a->npk, b->npk);
+  for (int32_t i = 0; i < a->npk; i++) assert_string_equal(a->pk_id[i], b->pk_id[i]);
+  SAME_ARR(a, b, pk_person, a->npk);
+  SAME_ARR(a, b, pk_death, a->npk);
+#define T(arr, cnt) assert_int_equal(a->cnt, b->cnt); SAME_ARR(a, b, arr, a->cnt)
+#define O(arr) SAME_ARR(a, b, arr, a->npk + 1)
+  T(persons, npersons); T(employers, nemployers);
+  T(enrollments, nenrollments); O(enrollments_off);
+  T(contributions, ncontributions); O(contributions_off);
+  T(payments, npayments); O(payments_off);
+  T(retirements, nretirements); O(retirements_off);
+  T(institutions, ninstitutions); T(catalog, ncatalog);
+  T(settlements, nsettlements); O(settlements_off);
+  T(items, nitems); T(deaths, ndeaths); O(deaths_off);
+  T(incarcerations, nincarcerations); O(incarcerations_off);
+  T(survivals, nsurvivals); O(survivals_off);
+  T(accounts, naccounts); T(txns, ntxns); T(staff, nstaff);
+  T(operations, noperations); T(wage_bases, nwage_bases);
+#undef T
+#undef O
+}
+
+static char *write_sample(const fg_model *m, const fg_snapshot_key *k, char hex[65]) {
+  char *dir = fg_test_tmpdir();
+  char *path = fg_xmalloc(strlen(dir) + 32);
+  sprintf(path, "%s/s.db.model", dir);
+  free(dir);
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_write(m, k, path, hex, &err), 0);
+  assert_int_equal(strlen(hex), 64);
+  return path;
+}
+
+static void rm_sample(char *path) {
+  unlink(path);
+  char *slash = strrchr(path, '/');
+  *slash = '\0';
+  fg_test_rmrf(path);
+  free(path);
+}
+
+static void test_roundtrip(void **state) {
+  (void)state;
+  fg_model *m = sample_model();
+  fg_snapshot_key k = sample_key();
+  char hex[65];
+  char *path = write_sample(m, &k, hex);
+  fg_model *r = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_open(path, &k, hex, &r, &err), 0);
+  assert_models_equal(m, r);
+  fg_findings f1 = fg_test_run_rule(m, "benefit.paid_after_death", "2025-01-01");
+  fg_findings f2 = fg_test_run_rule(r, "benefit.paid_after_death", "2025-01-01");
+  assert_true(f1.n > 0);
+  assert_int_equal(f1.n, f2.n);
+  for (int64_t i = 0; i < f1.n; i++) {
+    assert_string_equal(f1.v[i].subject_id, f2.v[i].subject_id);
+    assert_string_equal(f1.v[i].detail, f2.v[i].detail);
+  }
+  fg_findings_free(&f1);
+  fg_findings_free(&f2);
+  fg_model_free(r);
+  /* the same model writes the same bytes */
+  char hex2[65];
+  unlink(path);
+  assert_int_equal(fg_snapshot_write(m, &k, path, hex2, &err), 0);
+  assert_string_equal(hex, hex2);
+  /* an existing file is never overwritten */
+  assert_int_not_equal(fg_snapshot_write(m, &k, path, hex2, &err), 0);
+  fg_model_free(m);
+  rm_sample(path);
+}
+
+static void flip_byte(const char *path, long at) {
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, at, SEEK_SET), 0);
+  int c = fgetc(f);
+  assert_int_equal(fseek(f, at, SEEK_SET), 0);
+  fputc(c ^ 1, f);
+  fclose(f);
+}
+
+static void expect_refused(const char *path, const fg_snapshot_key *k, const char *hex) {
+  fg_model *r = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_open(path, k, hex, &r, &err), FG_EVERIFY);
+  assert_null(r);
+}
+
+static void test_refused(void **state) {
+  (void)state;
+  fg_model *m = sample_model();
+  fg_snapshot_key k = sample_key();
+  char hex[65];
+  char *path = write_sample(m, &k, hex);
+  fg_model_free(m);
+  fg_snapshot_key nb = k; /* a new batch */
+  nb.max_batch++;
+  nb.nbatches++;
+  expect_refused(path, &nb, hex);
+  fg_snapshot_key nr = k; /* a new row */
+  nr.hi[FG_T_CONTRIBUTIONS]++;
+  expect_refused(path, &nr, hex);
+  char other[65];
+  memcpy(other, hex, sizeof other);
+  other[0] = other[0] == '0' ? '1' : '0';
+  expect_refused(path, &k, other);
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  flip_byte(path, (long)st.st_size - 3); /* in the last array */
+  expect_refused(path, &k, hex);
+  flip_byte(path, (long)st.st_size - 3);
+  fg_model *r = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_open(path, &k, hex, &r, &err), 0); /* restored: fine again */
+  fg_model_free(r);
+  assert_int_equal(truncate(path, st.st_size - 8), 0);
+  expect_refused(path, &k, hex);
+  assert_int_equal(truncate(path, 16), 0);
+  expect_refused(path, &k, hex);
+  rm_sample(path);
+}
+
+/* The store's side: the key follows new rows; no digest before any run. */
+static void test_store_side(void **state) {
+  (void)state;
+  char *dir = fg_test_tmpdir();
+  char db[512];
+  snprintf(db, sizeof db, "%s/t.db", dir);
+  fg_store *s = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_store_create(db, &s, &err), 0);
+  fg_snapshot_key k1, k2;
+  assert_int_equal(fg_snapshot_key_read(s, &k1, &err), 0);
+  assert_int_equal(k1.nbatches, 0);
+  char hex[65];
+  bool found = true;
+  assert_int_equal(fg_snapshot_recorded(s, hex, &found, &err), 0);
+  assert_false(found);
+  assert_int_equal(fg_store_begin(s, &err), 0);
+  int64_t b = 0, rowid = 0;
+  assert_int_equal(fg_store_batch_begin(s, "t", FG_BATCH_ATOMIC, "2024-01-01T00:00:00", &b, &err),
+                   0);
+  fg_value v[] = {{false, 0, "D1", 2}, {false, 0, "2024-01-01", 10}, {false, 0, "court", 5}};
+  assert_int_equal(fg_store_insert(s, FG_T_DEATHS, b, 2, v, &rowid, &err), 0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  assert_int_equal(fg_snapshot_key_read(s, &k2, &err), 0);
+  assert_int_equal(k2.nbatches, 1);
+  assert_int_equal(k2.hi[FG_T_DEATHS], rowid);
+  assert_memory_not_equal(&k1, &k2, sizeof k1);
+  char path[FG_SNAPSHOT_PATH_MAX];
+  assert_true(fg_snapshot_path(db, path));
+  assert_non_null(strstr(path, "t.db.model"));
+  fg_store_close(s);
+  fg_test_rmrf(dir);
+  free(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_refused),
+      cmocka_unit_test(test_store_side),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
