@@ -10,8 +10,7 @@
 
 #include "actions/actions_impl.h"
 #include "fields/fields.h"
-
-#define FG_ACTION_PID_BYTES 19 /* fg_person_id_normalize's output, NUL included */
+#include "import/import.h"
 
 int fg_actions_register(void) {
   static const struct {
@@ -72,40 +71,6 @@ void fg_action_people(const fg_store_proposal *p, const fg_signer *by, const cha
   *approver = p->reviewer[0] ? by->actor : NULL;
 }
 
-/* A value among the column's codes; the canonical text is the code. */
-static const char *fg_action_enum(const fg_column *c, const char *s, size_t n) {
-  for (const char *const *e = c->enum_values; e && *e; e++)
-    if (strlen(*e) == n && memcmp(*e, s, n) == 0) return NULL;
-  return "";
-}
-
-/* Dates, months, times and codes: judged, kept as given. */
-static const char *fg_action_judge_text(const fg_column *c, const char *s, size_t n) {
-  const int ni = n > 64 ? 64 : (int)n;
-  fg_day day;
-  fg_month month;
-  int64_t ts;
-  switch (c->type) {
-  case FG_COL_USCC:
-    return fg_gb32100_valid(s, n) ? NULL : "不是有效的统一社会信用代码，按 GB 32100 校验";
-  case FG_COL_REGION:
-    return fg_region_ok(s, n) ? NULL : "行政区划代码应为 6 位数字，前两位为省级代码";
-  case FG_COL_DATE:
-    return n == 10 && fg_parse_day(s, ni, &day)
-               ? NULL
-               : "不是有效日期，应为 1900-01-01 至 2099-12-31 间的 YYYY-MM-DD";
-  case FG_COL_MONTH:
-    return n == 7 && fg_parse_month(s, ni, &month) ? NULL : "不是有效月份，应为 YYYY-MM，月份 01-12";
-  case FG_COL_TIMESTAMP:
-    return n == 19 && fg_parse_timestamp(s, ni, &ts) ? NULL
-                                                     : "不是有效时间，应为 YYYY-MM-DDTHH:MM:SS";
-  case FG_COL_ENUM:
-    return fg_action_enum(c, s, n);
-  default:
-    return NULL;
-  }
-}
-
 const char *fg_action_convert(const fg_column *c, const char *s, size_t n, fg_value *v,
                               char *norm) {
   assert(c != NULL && s != NULL && v != NULL && norm != NULL);
@@ -113,32 +78,10 @@ const char *fg_action_convert(const fg_column *c, const char *s, size_t n, fg_va
   *v = (fg_value){false, 0, norm, 0};
   memcpy(norm, s, n);
   norm[n] = '\0';
-  int year = 0;
-  bool ok = true;
-  switch (c->type) {
-  case FG_COL_PERSON_ID:
-    if (n >= FG_ACTION_PID_BYTES || !fg_person_id_normalize(s, n, norm))
-      return "身份证号应为 1-18 位 ASCII 字母或数字";
-    break;
-  case FG_COL_YEAR:
-    ok = fg_parse_year(s, n, &year);
-    v->i = year;
-    if (!ok) return "年份应为 4 位数字";
-    break;
-  case FG_COL_MONEY:
-    if (!fg_parse_money(s, n, &v->i)) return "金额应为元，非负，最多 13 位整数和 2 位小数";
-    break;
-  case FG_COL_QTY:
-    if (!fg_parse_qty(s, n, &v->i)) return "数量应为非负小数，最多 3 位小数";
-    break;
-  case FG_COL_UINT:
-    if (!fg_parse_uint(s, n, &v->i)) return "应为非负整数，只含数字";
-    break;
-  default: {
-    const char *what = fg_action_judge_text(c, s, n);
-    if (what) return what;
-  }
-  }
+  if (c->type == FG_COL_PERSON_ID && n >= FG_IMPORT_PID_BYTES)
+    return "身份证号应为 1-18 位 ASCII 字母或数字";
+  const char *what = fg_import_judge(c, s, n, v, norm); /* a person id: normalized in norm */
+  if (what) return what;
   if (strcmp(fg_schema_sql_type(c->type), "INTEGER") == 0)
     fg_action_value_text(c, v, norm, FG_ACTION_VALUE_MAX);
   v->n = (int)strlen(norm);

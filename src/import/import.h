@@ -96,6 +96,19 @@ int fg_import_dir(fg_store *s, const char *dir, const fg_import_opts *o, fg_impo
                   fg_err *err);
 void fg_import_result_free(fg_import_result *r);
 
+/* Bytes of a normalized person id (fg_person_id_normalize), NUL included. */
+#define FG_IMPORT_PID_BYTES 19
+
+/* Judge one field s[0..n) of column c alone, as data-standard.md "What
+ * import checks" says (fields.h parsers, the schema's type and codes; import
+ * treats an empty field as NULL before asking). Sets v->i for the integer
+ * types and, for a person id, writes the normalized id to pid
+ * (FG_IMPORT_PID_BYTES) and points v->s at it; the rest of *v is left as
+ * the caller set it. NULL when valid, else the message of what is wrong
+ * (static text, "" for a code not allowed). */
+const char *fg_import_judge(const fg_column *c, const char *s, size_t n, fg_value *v,
+                            char *pid);
+
 /* The user an import is recorded for until the trust core lands:
  * FUNDGUARD_USER, else the OS user. Static or environment storage. */
 const char *fg_import_actor(void);

@@ -19,7 +19,6 @@
 enum {
   FG_IMP_VALUE_SHOWN_MAX = 200, /* bytes of a value quoted in a message */
   FG_IMP_HEADER_NAME_MAX = 128,
-  FG_IMP_PID_BYTES = 19,
 };
 
 typedef struct fg_imp_file_ctx {
@@ -33,7 +32,7 @@ typedef struct fg_imp_file_ctx {
   bool is_target; /* other tables reference this one */
   const fg_csv_record *rec;
   fg_value vals[FG_MAX_COLS];
-  char pid[FG_MAX_COLS][FG_IMP_PID_BYTES];
+  char pid[FG_MAX_COLS][FG_IMPORT_PID_BYTES];
   int nrow_errs;
   int ncascade;         /* of nrow_errs: references to rejected rows */
   int64_t cascade_root; /* index in im->roots, -1 none */
@@ -74,7 +73,7 @@ static void fg_imp_row_problem(fg_imp_file_ctx *fc, int col, const char *what, c
 }
 
 static bool fg_imp_enum_ok(const fg_column *col, const char *s, size_t n) {
-  for (const char *const *v = col->enum_values; *v; v++)
+  for (const char *const *v = col->enum_values; v && *v; v++)
     if (strlen(*v) == n && memcmp(*v, s, n) == 0) return true;
   return false;
 }
@@ -89,11 +88,9 @@ static void fg_imp_enum_error(fg_imp_file_ctx *fc, int c, const char *s, size_t 
   fg_buf_free(&what);
 }
 
-/* Judge and convert field s[0..n) of schema column c into vals[c]; the
- * message of a wrong value, or NULL. */
-static const char *fg_imp_convert(fg_imp_file_ctx *fc, int c, const char *s, size_t n) {
-  const fg_column *col = &fc->t->cols[c];
-  fg_value *v = &fc->vals[c];
+const char *fg_import_judge(const fg_column *col, const char *s, size_t n, fg_value *v,
+                            char *pid) {
+  assert(col != NULL && s != NULL && v != NULL && pid != NULL);
   const int ni = n > 64 ? 64 : (int)n; /* longer never parses as date/month/time */
   int year = 0;
   fg_day day;
@@ -104,8 +101,8 @@ static const char *fg_imp_convert(fg_imp_file_ctx *fc, int c, const char *s, siz
   case FG_COL_ID:
     return NULL;
   case FG_COL_PERSON_ID:
-    if (!fg_person_id_normalize(s, n, fc->pid[c])) return "身份证号应为 1-18 位 ASCII 字母或数字";
-    v->s = fc->pid[c];
+    if (!fg_person_id_normalize(s, n, pid)) return "身份证号应为 1-18 位 ASCII 字母或数字";
+    v->s = pid;
     return NULL;
   case FG_COL_USCC:
     return fg_gb32100_valid(s, n) ? NULL : "不是有效的统一社会信用代码，按 GB 32100 校验";
@@ -143,7 +140,7 @@ static void fg_imp_field(fg_imp_file_ctx *fc, int c, const char *s, size_t n) {
     return;
   }
   *v = (fg_value){false, 0, s, (int)n};
-  const char *what = fg_imp_convert(fc, c, s, n);
+  const char *what = fg_import_judge(&fc->t->cols[c], s, n, v, fc->pid[c]);
   if (what == NULL) return;
   if (what[0] == '\0')
     fg_imp_enum_error(fc, c, s, n);

@@ -14,6 +14,7 @@
  *   store_sqlite_review.c  effects of reviewed actions: finding dispositions,
  *                          amendments of imported rows, lookup by key
  *   store_sqlite_person.c  reads of one person's records (person view)
+ *   store_sqlite_util.c    helpers the files above share (declared below)
  */
 #ifndef FG_STORE_STORE_IMPL_H
 #define FG_STORE_STORE_IMPL_H
@@ -58,5 +59,37 @@ void fg_sqlite_journal_close(fg_store *s);
 
 /* Format the current SQLite error into err and return FG_EDB. */
 int fg_sqlite_err(fg_store *s, fg_err *err, const char *what);
+
+/* DDL of the two triggers that make table t append-only (UPDATE and DELETE
+ * are refused); t is a string literal. */
+#define FG_SQLITE_APPEND_ONLY(t)                                                          \
+  "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t " BEGIN SELECT RAISE(ABORT,"     \
+  " 'fundguard: " t " rows are never changed (append-only; changes go through review)');" \
+  " END;\n"                                                                               \
+  "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t " BEGIN SELECT RAISE(ABORT,"     \
+  " 'fundguard: " t " rows are never deleted');"                                          \
+  " END;\n"
+
+/* Prepare sql into *st; on failure *st is NULL and err says what (FG_EDB). */
+int fg_sqlite_prep(fg_store *s, const char *sql, sqlite3_stmt **st, const char *what,
+                   fg_err *err);
+/* Step a write statement once and finalize it: 0 when it ran to
+ * SQLITE_DONE, else FG_EDB with err naming what. */
+int fg_sqlite_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err *err);
+
+/* The columns of a findings query that fg_sqlite_findings_step reads: id,
+ * rule, subject_type, subject_id, amount_fen, severity, detail, evidence
+ * ("table:rowid;..."), from findings aliased f. Append the WHERE clause. */
+#define FG_SQLITE_FINDINGS_SELECT                                                           \
+  "SELECT f.id, f.rule, f.subject_type, f.subject_id, f.amount_fen, f.severity, f.detail," \
+  " (SELECT group_concat(e, ';') FROM (SELECT table_name || ':' || row_id AS e"           \
+  "   FROM finding_evidence WHERE finding = f.id ORDER BY rowid))"                         \
+  " FROM findings f"
+
+/* Call fn for each row of the prepared, bound findings query st (see
+ * FG_SQLITE_FINDINGS_SELECT), stopping at fn's first nonzero return;
+ * finalizes st. */
+int fg_sqlite_findings_step(fg_store *s, sqlite3_stmt *st, fg_store_finding_fn fn, void *ud,
+                            fg_err *err);
 
 #endif

@@ -16,14 +16,6 @@
 
 #include "store/store_impl.h"
 
-#define FG_AUTHZ_NO_CHANGE(t)                                                           \
-  "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t " BEGIN SELECT RAISE(ABORT,"    \
-  " 'fundguard: " t " rows are never changed (append-only; changes go through review)');" \
-  " END;\n"                                                                              \
-  "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t " BEGIN SELECT RAISE(ABORT,"    \
-  " 'fundguard: " t " rows are never deleted');"                                         \
-  " END;\n"
-
 const char *const fg_sqlite_ddl_authz =
     "CREATE TABLE users (name TEXT PRIMARY KEY, display_name TEXT NOT NULL,"
     " public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
@@ -49,19 +41,13 @@ const char *const fg_sqlite_ddl_authz =
     " proposal_id INTEGER NOT NULL REFERENCES proposals(id),"
     " step TEXT NOT NULL CHECK (step IN ('review','approve','refuse','apply')),"
     " actor TEXT NOT NULL, at INTEGER NOT NULL, jseq INTEGER NOT NULL,"
-    " UNIQUE (proposal_id, step));\n" FG_AUTHZ_NO_CHANGE("users")
-        FG_AUTHZ_NO_CHANGE("user_credentials") FG_AUTHZ_NO_CHANGE("role_events")
-            FG_AUTHZ_NO_CHANGE("proposals") FG_AUTHZ_NO_CHANGE("proposal_events");
+    " UNIQUE (proposal_id, step));\n" FG_SQLITE_APPEND_ONLY("users")
+        FG_SQLITE_APPEND_ONLY("user_credentials") FG_SQLITE_APPEND_ONLY("role_events")
+            FG_SQLITE_APPEND_ONLY("proposals") FG_SQLITE_APPEND_ONLY("proposal_events");
 
 /* Prepare sql; on failure format err and return FG_EDB. */
 static int fg_authz_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err) {
-  assert(s != NULL && s->db != NULL && sql != NULL && st != NULL);
-  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(*st);
-    *st = NULL;
-    return fg_sqlite_err(s, err, "authz prepare");
-  }
-  return 0;
+  return fg_sqlite_prep(s, sql, st, "authz prepare", err);
 }
 
 /* Step a write statement to completion and finalize it. */

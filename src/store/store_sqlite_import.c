@@ -82,16 +82,15 @@ int fg_store_batch_begin(fg_store *s, const char *actor, fg_batch_mode mode,
   assert(s != NULL && actor != NULL && started_at != NULL && batch_id != NULL);
   assert(s->tx_depth > 0 && !s->read_only);
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO batches (started_at, actor, mode, status)"
-                         " VALUES (?1, ?2, ?3, 'running')",
-                         -1, &st, NULL) != SQLITE_OK)
-    return fg_sqlite_err(s, err, "batches");
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO batches (started_at, actor, mode, status)"
+                          " VALUES (?1, ?2, ?3, 'running')",
+                          &st, "batches", err);
+  if (rc) return rc;
   sqlite3_bind_text(st, 1, started_at, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, fg_batch_mode_name(mode), -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batches");
-  sqlite3_finalize(st);
+  rc = fg_sqlite_done(s, st, "batches", err);
   if (rc == 0) *batch_id = sqlite3_last_insert_rowid(s->db);
   return rc;
 }
@@ -100,14 +99,13 @@ int fg_store_batch_finish(fg_store *s, int64_t batch_id, const char *status,
                           const char *finished_at, fg_err *err) {
   assert(s != NULL && status != NULL && finished_at != NULL && batch_id > 0);
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, "UPDATE batches SET finished_at = ?1, status = ?2 WHERE id = ?3",
-                         -1, &st, NULL) != SQLITE_OK)
-    return fg_sqlite_err(s, err, "batches");
+  int rc = fg_sqlite_prep(s, "UPDATE batches SET finished_at = ?1, status = ?2 WHERE id = ?3",
+                          &st, "batches", err);
+  if (rc) return rc;
   sqlite3_bind_text(st, 1, finished_at, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 3, batch_id);
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batches");
-  sqlite3_finalize(st);
+  rc = fg_sqlite_done(s, st, "batches", err);
   assert(rc != 0 || sqlite3_changes(s->db) == 1);
   return rc;
 }
@@ -117,10 +115,9 @@ int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_
   assert(s != NULL && f != NULL && batch_id > 0);
   assert(f->sha256_hex != NULL && strlen(f->sha256_hex) == 64);
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO batch_files VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", -1,
-                         &st, NULL) != SQLITE_OK)
-    return fg_sqlite_err(s, err, "batch_files");
+  int rc = fg_sqlite_prep(s, "INSERT INTO batch_files VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                          &st, "batch_files", err);
+  if (rc) return rc;
   sqlite3_bind_int64(st, 1, batch_id);
   sqlite3_bind_text(st, 2, fg_schema_table(f->table)->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, f->file_name, -1, SQLITE_STATIC);
@@ -131,7 +128,16 @@ int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_
   sqlite3_bind_int64(st, 8, f->rows_stored);
   sqlite3_bind_int64(st, 9, f->rows_unchanged);
   sqlite3_bind_int64(st, 10, f->rows_rejected);
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batch_files");
+  return fg_sqlite_done(s, st, "batch_files", err);
+}
+
+/* Step the bound "SELECT 1 FROM batch_files ..." st once: *found when it
+ * gave a row. Finalizes st. */
+static int fg_batch_files_any(fg_store *s, sqlite3_stmt *st, bool *found, fg_err *err) {
+  assert(st != NULL && found != NULL);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "batch_files");
   sqlite3_finalize(st);
   return rc;
 }
@@ -140,34 +146,26 @@ int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, b
                            fg_err *err) {
   assert(s != NULL && sha256_hex != NULL && found != NULL);
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT 1 FROM batch_files WHERE table_name = ?1 AND sha256 = ?2 LIMIT 1",
-                         -1, &st, NULL) != SQLITE_OK)
-    return fg_sqlite_err(s, err, "batch_files");
+  int rc = fg_sqlite_prep(s,
+                          "SELECT 1 FROM batch_files WHERE table_name = ?1 AND sha256 = ?2 LIMIT 1",
+                          &st, "batch_files", err);
+  if (rc) return rc;
   sqlite3_bind_text(st, 1, fg_schema_table(t)->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, sha256_hex, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  *found = rc == SQLITE_ROW;
-  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "batch_files");
-  sqlite3_finalize(st);
-  return rc;
+  return fg_batch_files_any(s, st, found, err);
 }
 
 int fg_store_file_size_seen(fg_store *s, fg_table_id t, int64_t bytes, bool *seen,
                             fg_err *err) {
   assert(s != NULL && seen != NULL && bytes >= 0);
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT 1 FROM batch_files WHERE table_name = ?1 AND bytes = ?2 LIMIT 1",
-                         -1, &st, NULL) != SQLITE_OK)
-    return fg_sqlite_err(s, err, "batch_files");
+  int rc = fg_sqlite_prep(s,
+                          "SELECT 1 FROM batch_files WHERE table_name = ?1 AND bytes = ?2 LIMIT 1",
+                          &st, "batch_files", err);
+  if (rc) return rc;
   sqlite3_bind_text(st, 1, fg_schema_table(t)->name, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, bytes);
-  int rc = sqlite3_step(st);
-  *seen = rc == SQLITE_ROW;
-  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "batch_files");
-  sqlite3_finalize(st);
-  return rc;
+  return fg_batch_files_any(s, st, seen, err);
 }
 
 /* INSERT of nrows rows (1 or FG_STORE_INSERT_ROWS) into t, prepared once. */

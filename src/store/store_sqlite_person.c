@@ -17,13 +17,7 @@
 #define FG_PERSON_COLUMN "person_id"
 
 static int fg_person_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err) {
-  assert(s != NULL && s->db != NULL && sql != NULL && st != NULL);
-  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(*st);
-    *st = NULL;
-    return fg_sqlite_err(s, err, "person prepare");
-  }
-  return 0;
+  return fg_sqlite_prep(s, sql, st, "person prepare", err);
 }
 
 /* The table's person_id column must exist (a fixed schema: an assert). */
@@ -99,30 +93,13 @@ int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
                              fg_store_finding_fn fn, void *ud, fg_err *err) {
   assert(person_id != NULL && fn != NULL);
   sqlite3_stmt *st = NULL;
-  int rc = fg_person_prep(
-      s,
-      "SELECT f.id, f.rule, f.subject_type, f.subject_id, f.amount_fen, f.severity, f.detail,"
-      " (SELECT group_concat(e, ';') FROM (SELECT table_name || ':' || row_id AS e"
-      "   FROM finding_evidence WHERE finding = f.id ORDER BY rowid))"
-      " FROM findings f WHERE f.run = ?1 AND f.subject_type = 'person' AND f.subject_id = ?2"
-      " ORDER BY f.id",
-      &st, err);
+  int rc = fg_person_prep(s,
+                          FG_SQLITE_FINDINGS_SELECT
+                          " WHERE f.run = ?1 AND f.subject_type = 'person' AND f.subject_id = ?2"
+                          " ORDER BY f.id",
+                          &st, err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, run);
   sqlite3_bind_text(st, 2, person_id, -1, SQLITE_TRANSIENT);
-  int ret = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    fg_store_finding f = {0};
-    f.rule = (const char *)sqlite3_column_text(st, 1);
-    f.subject_type = (const char *)sqlite3_column_text(st, 2);
-    f.subject_id = (const char *)sqlite3_column_text(st, 3);
-    f.amount_fen = sqlite3_column_int64(st, 4);
-    f.severity = (const char *)sqlite3_column_text(st, 5);
-    f.detail = (const char *)sqlite3_column_text(st, 6);
-    const char *ev = (const char *)sqlite3_column_text(st, 7);
-    if ((ret = fn(ud, sqlite3_column_int64(st, 0), &f, ev ? ev : "")) != 0) break;
-  }
-  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "findings");
-  sqlite3_finalize(st);
-  return ret;
+  return fg_sqlite_findings_step(s, st, fn, ud, err);
 }

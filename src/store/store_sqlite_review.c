@@ -18,14 +18,6 @@
 
 #define FG_REVIEW_SQL_MAX 1024 /* bytes of a generated SELECT */
 
-#define FG_REVIEW_NO_CHANGE(t)                                                            \
-  "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t " BEGIN SELECT RAISE(ABORT,"     \
-  " 'fundguard: " t " rows are never changed (append-only; changes go through review)');" \
-  " END;\n"                                                                               \
-  "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t " BEGIN SELECT RAISE(ABORT,"     \
-  " 'fundguard: " t " rows are never deleted');"                                          \
-  " END;\n"
-
 const char *const fg_sqlite_ddl_review =
     "CREATE TABLE finding_dispositions (id INTEGER PRIMARY KEY,"
     " run INTEGER NOT NULL REFERENCES runs(id), rule TEXT NOT NULL,"
@@ -39,23 +31,11 @@ const char *const fg_sqlite_ddl_review =
     " old_value TEXT, new_value TEXT, reason TEXT NOT NULL, proposal_id INTEGER NOT NULL,"
     " proposer TEXT NOT NULL, reviewer TEXT NOT NULL, approver TEXT,"
     " jseq INTEGER NOT NULL);\n"
-    "CREATE INDEX amendments_row ON amendments(table_name, row_id);\n" FG_REVIEW_NO_CHANGE(
-        "finding_dispositions") FG_REVIEW_NO_CHANGE("amendments");
+    "CREATE INDEX amendments_row ON amendments(table_name, row_id);\n" FG_SQLITE_APPEND_ONLY(
+        "finding_dispositions") FG_SQLITE_APPEND_ONLY("amendments");
 
 static int fg_review_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err) {
-  assert(s != NULL && s->db != NULL && sql != NULL && st != NULL);
-  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(*st);
-    *st = NULL;
-    return fg_sqlite_err(s, err, "review prepare");
-  }
-  return 0;
-}
-
-static int fg_review_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err *err) {
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, what);
-  sqlite3_finalize(st);
-  return rc;
+  return fg_sqlite_prep(s, sql, st, "review prepare", err);
 }
 
 static void fg_review_bind_opt(sqlite3_stmt *st, int i, const char *v) {
@@ -100,7 +80,7 @@ int fg_store_disposition_add(fg_store *s, const fg_store_disposition *d, int64_t
   sqlite3_bind_text(st, 8, d->reviewer, -1, SQLITE_TRANSIENT);
   fg_review_bind_opt(st, 9, d->approver);
   sqlite3_bind_int64(st, 10, jseq);
-  return fg_review_done(s, st, "finding_dispositions insert", err);
+  return fg_sqlite_done(s, st, "finding_dispositions insert", err);
 }
 
 int fg_store_dispositions_each(fg_store *s, int64_t run, fg_store_disposition_fn fn, void *ud,
@@ -156,7 +136,7 @@ int fg_store_amendment_add(fg_store *s, const fg_store_amendment *a, int64_t jse
   sqlite3_bind_text(st, 10, a->reviewer, -1, SQLITE_TRANSIENT);
   fg_review_bind_opt(st, 11, a->approver);
   sqlite3_bind_int64(st, 12, jseq);
-  return fg_review_done(s, st, "amendments insert", err);
+  return fg_sqlite_done(s, st, "amendments insert", err);
 }
 
 int fg_store_amendments_each(fg_store *s, const char *table, int64_t rowid,

@@ -50,21 +50,11 @@ const char *const fg_sqlite_ddl_screen =
     "CREATE TRIGGER finding_evidence_no_delete BEFORE DELETE ON finding_evidence BEGIN"
     " SELECT RAISE(ABORT, 'fundguard: evidence is never deleted'); END;\n";
 
-static int fg_screen_prepare(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err,
-                             const char *what) {
-  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(*st);
-    *st = NULL;
-    return fg_sqlite_err(s, err, what);
-  }
-  return 0;
-}
-
 int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *err) {
   assert(s && list && max_batch);
   sqlite3_stmt *st = NULL;
-  int rc = fg_screen_prepare(
-      s, "SELECT DISTINCT batch FROM batch_files ORDER BY batch", &st, err, "batches");
+  int rc = fg_sqlite_prep(
+      s, "SELECT DISTINCT batch FROM batch_files ORDER BY batch", &st, "batches", err);
   if (rc) return rc;
   fg_buf b = FG_BUF_INIT;
   fg_buf_adds(&b, "");
@@ -86,12 +76,12 @@ int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *
 int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err *err) {
   assert(s && r && run_id && s->tx_depth > 0);
   sqlite3_stmt *st = NULL;
-  int rc = fg_screen_prepare(
+  int rc = fg_sqlite_prep(
       s,
       "INSERT INTO runs (started_at, finished_at, as_of, rules_run, rules_skipped,"
       " config_sha256, official, batches, max_batch, actor, nfindings, findings_sha256)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-      &st, err, "runs insert");
+      &st, "runs insert", err);
   if (rc) return rc;
   const char *texts[] = {r->started_at, r->finished_at,   r->as_of,
                          r->rules_run,  r->rules_skipped, r->config_sha256};
@@ -102,8 +92,7 @@ int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err
   sqlite3_bind_text(st, 10, r->actor, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 11, r->nfindings);
   sqlite3_bind_text(st, 12, r->findings_sha256, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "runs insert");
-  sqlite3_finalize(st);
+  rc = fg_sqlite_done(s, st, "runs insert", err);
   if (rc == 0) *run_id = sqlite3_last_insert_rowid(s->db);
   return rc;
 }
@@ -135,15 +124,15 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
                           fg_err *err) {
   assert(s && (f || n == 0) && n >= 0 && s->tx_depth > 0);
   sqlite3_stmt *fs = NULL, *es = NULL;
-  int rc = fg_screen_prepare(s,
-                             "INSERT INTO findings (run, rule, subject_type, subject_id,"
-                             " amount_fen, severity, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                             &fs, err, "findings insert");
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO findings (run, rule, subject_type, subject_id,"
+                          " amount_fen, severity, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          &fs, "findings insert", err);
   if (rc == 0)
-    rc = fg_screen_prepare(s,
-                           "INSERT INTO finding_evidence (finding, table_name, row_id, run)"
-                           " VALUES (?1, ?2, ?3, ?4)",
-                           &es, err, "evidence insert");
+    rc = fg_sqlite_prep(s,
+                        "INSERT INTO finding_evidence (finding, table_name, row_id, run)"
+                        " VALUES (?1, ?2, ?3, ?4)",
+                        &es, "evidence insert", err);
   for (int64_t i = 0; rc == 0 && i < n; i++) rc = fg_screen_put_one(s, fs, es, run_id, &f[i], err);
   sqlite3_finalize(fs);
   sqlite3_finalize(es);
@@ -153,7 +142,7 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
 int fg_store_run_latest(fg_store *s, int64_t *run_id, bool *found, fg_err *err) {
   assert(s && run_id && found);
   sqlite3_stmt *st = NULL;
-  int rc = fg_screen_prepare(s, "SELECT max(id) FROM runs", &st, err, "runs");
+  int rc = fg_sqlite_prep(s, "SELECT max(id) FROM runs", &st, "runs", err);
   if (rc) return rc;
   *found = false;
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -173,11 +162,11 @@ int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_e
   assert(s && r && found);
   memset(r, 0, sizeof *r);
   sqlite3_stmt *st = NULL;
-  int rc = fg_screen_prepare(
+  int rc = fg_sqlite_prep(
       s,
       "SELECT id, started_at, finished_at, as_of, rules_run, rules_skipped, config_sha256,"
       " official, batches, max_batch, actor, nfindings, findings_sha256 FROM runs WHERE id = ?1",
-      &st, err, "runs");
+      &st, "runs", err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
   *found = false;
@@ -214,30 +203,13 @@ int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
                            fg_store_finding_fn fn, void *ud, fg_err *err) {
   assert(s && fn);
   sqlite3_stmt *st = NULL;
-  int rc = fg_screen_prepare(
+  int rc = fg_sqlite_prep(
       s,
-      "SELECT f.id, f.rule, f.subject_type, f.subject_id, f.amount_fen, f.severity, f.detail,"
-      " (SELECT group_concat(e, ';') FROM (SELECT table_name || ':' || row_id AS e"
-      "   FROM finding_evidence WHERE finding = f.id ORDER BY rowid))"
-      " FROM findings f WHERE f.run = ?1 AND (?2 IS NULL OR f.rule = ?2) ORDER BY f.id",
-      &st, err, "findings");
+      FG_SQLITE_FINDINGS_SELECT
+      " WHERE f.run = ?1 AND (?2 IS NULL OR f.rule = ?2) ORDER BY f.id",
+      &st, "findings", err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, run_id);
   if (rule) sqlite3_bind_text(st, 2, rule, -1, SQLITE_STATIC);
-  int ret = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    fg_store_finding f = {0};
-    f.rule = (const char *)sqlite3_column_text(st, 1);
-    f.subject_type = (const char *)sqlite3_column_text(st, 2);
-    f.subject_id = (const char *)sqlite3_column_text(st, 3);
-    f.amount_fen = sqlite3_column_int64(st, 4);
-    f.severity = (const char *)sqlite3_column_text(st, 5);
-    f.detail = (const char *)sqlite3_column_text(st, 6);
-    const char *ev = (const char *)sqlite3_column_text(st, 7);
-    ret = fn(ud, sqlite3_column_int64(st, 0), &f, ev ? ev : "");
-    if (ret) break;
-  }
-  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "findings");
-  sqlite3_finalize(st);
-  return ret;
+  return fg_sqlite_findings_step(s, st, fn, ud, err);
 }

@@ -1,0 +1,46 @@
+/*
+ * store_sqlite_util.c — small helpers shared by the store_sqlite_*.c files
+ * (declared in store_impl.h): preparing a statement with a formatted error,
+ * running a write statement to completion, and walking the rows of a
+ * findings query (screen and person areas read findings the same way).
+ */
+#include "store/store_impl.h"
+
+int fg_sqlite_prep(fg_store *s, const char *sql, sqlite3_stmt **st, const char *what,
+                   fg_err *err) {
+  assert(s != NULL && s->db != NULL && sql != NULL && st != NULL && what != NULL);
+  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(*st);
+    *st = NULL;
+    return fg_sqlite_err(s, err, what);
+  }
+  return 0;
+}
+
+int fg_sqlite_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err *err) {
+  assert(s != NULL && st != NULL && what != NULL);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, what);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_sqlite_findings_step(fg_store *s, sqlite3_stmt *st, fg_store_finding_fn fn, void *ud,
+                            fg_err *err) {
+  assert(s != NULL && st != NULL && fn != NULL);
+  int rc;
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_finding f = {0};
+    f.rule = (const char *)sqlite3_column_text(st, 1);
+    f.subject_type = (const char *)sqlite3_column_text(st, 2);
+    f.subject_id = (const char *)sqlite3_column_text(st, 3);
+    f.amount_fen = sqlite3_column_int64(st, 4);
+    f.severity = (const char *)sqlite3_column_text(st, 5);
+    f.detail = (const char *)sqlite3_column_text(st, 6);
+    const char *ev = (const char *)sqlite3_column_text(st, 7);
+    if ((ret = fn(ud, sqlite3_column_int64(st, 0), &f, ev ? ev : "")) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "findings");
+  sqlite3_finalize(st);
+  return ret;
+}
