@@ -189,11 +189,27 @@ int fg_store_create(const char *path, fg_store **out, fg_err *err) {
   return 0;
 }
 
+/* True when PATH-journal exists and is not empty (a crash in rollback mode). */
+static bool fg_store_hot_journal(const char *path) {
+  char j[4096];
+  struct stat st;
+  if (snprintf(j, sizeof j, "%s-journal", path) >= (int)sizeof j) return false;
+  return stat(j, &st) == 0 && st.st_size > 0;
+}
+
 int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err) {
   assert(path != NULL && out != NULL);
   struct stat st;
   if (stat(path, &st) != 0)
     return fg_errf(err, FG_EIO, "数据库 %s 不存在 (先运行 fundguard init --db %s)", path, path);
+  /* A crash during a bulk batch leaves a hot rollback journal that only a
+   * writer may roll back (a read-only connection fails on it): recover with
+   * a short read-write open first. Recovery only undoes the unfinished
+   * transaction; it changes no committed row. */
+  if (read_only && fg_store_hot_journal(path)) {
+    fg_store *w = NULL;
+    if (fg_store_open(path, false, &w, NULL) == 0) fg_store_close(w);
+  }
   fg_store *s = NULL;
   int rc = fg_sqlite_connect(path, read_only, false, &s, err);
   if (rc) return rc;
