@@ -43,9 +43,9 @@ typedef struct fg_keyset {
 
 void fg_keyset_init(fg_keyset *k);
 void fg_keyset_free(fg_keyset *k);
-/* Find key; returns a pointer to its tag (writable) or NULL. */
 /* Make room for n more keys without rehashing (a size hint; never shrinks). */
 void fg_keyset_reserve(fg_keyset *k, size_t n);
+/* Find key; returns a pointer to its tag (writable) or NULL. */
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n);
 /* Insert key with tag unless present; returns the tag slot of the (new or
  * existing) entry and sets *added. */
