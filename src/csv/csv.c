@@ -234,6 +234,23 @@ void fg_csv_sha256(const fg_csv *c, uint8_t out[32]) {
   memcpy(out, c->sha, FG_CSV_SHA256_BYTES);
 }
 
+/* The mapping is read-only and private: dropped pages are refaulted from the
+ * file if anyone (the background hash) reads them again, so this only lowers
+ * the resident memory of a multi-gigabyte import; it changes no byte. */
+void fg_csv_release_consumed(fg_csv *c) {
+  assert(c != NULL);
+  if (c->is_part || c->map == NULL || c->owned_text != NULL) return;
+  const uint8_t *base = c->map;
+  assert((const uint8_t *)c->text >= base && (const uint8_t *)c->text <= base + c->map_n);
+  size_t upto = (size_t)((const uint8_t *)c->text - base) + c->pos;
+  if (upto <= FG_CSV_RELEASE_GUARD_BYTES) return;
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  upto = (upto - FG_CSV_RELEASE_GUARD_BYTES) & ~(page - 1);
+  if (upto <= c->released) return;
+  (void)madvise((uint8_t *)c->map + c->released, upto - c->released, MADV_DONTNEED);
+  c->released = upto;
+}
+
 uint64_t fg_csv_offset(const fg_csv *c) {
   assert(c != NULL);
   return c->pos;

@@ -96,12 +96,17 @@ int fg_csv_next(fg_csv *c, fg_csv_record *rec, fg_err *err);
 const char *fg_csv_encoding(const fg_csv *c);
 /* The file's name as used in messages (base name of the path). */
 const char *fg_csv_name(const fg_csv *c);
-/* SHA-256 (libsodium crypto_hash_sha256) of the raw file bytes, BOM
- * included, before any conversion. libsodium hashes at ~350 MB/s, slower
- * than parsing, so fg_csv_open starts hashing a big file (>= 8 MiB) on a
- * background thread and this call waits for it (thread-safe): a caller that
- * reads records first and asks for the hash afterwards overlaps the two. */
+/* SHA-256 (common/sha256.h) of the raw file bytes, BOM included, before
+ * any conversion. SHA-256 is slower than parsing, so fg_csv_open starts
+ * hashing a big file (>= 8 MiB) on a background thread and this call waits
+ * for it (thread-safe): a caller that reads records first and asks for the
+ * hash afterwards overlaps the two. */
 void fg_csv_sha256(const fg_csv *c, uint8_t out[32]);
+/* Hand back the resident pages of records already read (all but the last
+ * few MiB before the read position). Call between records, never while a
+ * record's fields are still in use; no effect for converted (GB18030) text
+ * or parts. */
+void fg_csv_release_consumed(fg_csv *c);
 /* Progress: position of the reader and total size, in bytes of the decoded
  * (UTF-8) text; for UTF-8 files equal to raw file offsets. offset reaches
  * size at end of file. For a part of fg_csv_split, offset runs from

@@ -20,9 +20,12 @@ enum {
   FG_CSV_BOM_LEN = 3,
   FG_CSV_HEX_BYTES_SHOWN = 4,
 };
-/* Files at least this big are hashed on a background thread (libsodium's
- * SHA-256 runs at ~350 MB/s, slower than parsing). */
+/* Files at least this big are hashed on a background thread (SHA-256 is
+ * slower than parsing). */
 #define FG_CSV_HASH_THREAD_MIN_BYTES ((size_t)8 << 20)
+/* fg_csv_release_consumed keeps this much below the read position resident
+ * (more than the largest record, so no field still in use is dropped). */
+#define FG_CSV_RELEASE_GUARD_BYTES ((size_t)4 << 20)
 
 struct fg_csv {
   char name[FG_CSV_NAME_LEN_MAX + 1];
@@ -39,6 +42,7 @@ struct fg_csv {
   int64_t line;                        /* physical line at pos */
   void *map;                           /* owned mapping (not for parts) */
   size_t map_n;
+  size_t released;                     /* map bytes handed back (fg_csv_release_consumed) */
   char *owned_text;                    /* owned converted text (not for parts) */
   bool is_part;
   bool failed;                         /* sticky error */

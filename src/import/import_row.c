@@ -405,6 +405,9 @@ static void fg_imp_progress(fg_imp *im, const fg_csv *c) {
     im->o->progress(im->o->progress_ud, im->done_bytes + fg_csv_offset(c), im->total_bytes);
 }
 
+/* Rows between hand-backs of the file pages already parsed (rows travel to
+ * the inserting thread as copies, so the mapping behind them is done with). */
+#define FG_IMPORT_RELEASE_ROWS 65536
 /* Rows read before the key sets are sized from the file size. */
 #define FG_IMPORT_SIZE_SAMPLE_ROWS 4096
 
@@ -440,6 +443,7 @@ int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err) {
     got = fg_csv_next(c, &rec, &cerr);
     if (got > 0) rc = fg_imp_row(fc, &rec, err);
     if (got > 0 && f->rows_read == FG_IMPORT_SIZE_SAMPLE_ROWS) fg_imp_reserve(fc, c);
+    if (got > 0 && f->rows_read % FG_IMPORT_RELEASE_ROWS == 0) fg_csv_release_consumed(c);
     if (got > 0 && f->rows_read % FG_IMPORT_PROGRESS_ROWS == 0) fg_imp_progress(im, c);
   }
   if (got < 0 && (cerr.code == FG_EINPUT || cerr.code == FG_ELIMIT))
