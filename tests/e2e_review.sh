@@ -18,23 +18,6 @@ W=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 DB="$W/s.db"
 
-verify_ok() { "$FG" log verify --db "$DB" >"$W/v.out" 2>&1 || { cat "$W/v.out" >&2; fail "log verify after $1"; }; }
-rows() {
-  sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'
-                 AND name <> 'journal' ORDER BY name" |
-    while read -r t; do echo "$t $(sqlite3 "$DB" "SELECT count(*) FROM \"$t\"")"; done
-}
-# refused EXPECT_ACTION CMD...: exit 1, one more journal entry of that action, nothing else
-refused() {
-  local action="$1"; shift
-  local before n0; before=$(rows); n0=$(sqlite3 "$DB" "SELECT count(*) FROM journal")
-  "$@" >"$W/r.out" 2>"$W/r.err" </dev/null; local rc=$?
-  [ $rc -eq 1 ] || fail "expected exit 1, got $rc: $*"
-  [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal")" -eq $((n0 + 1)) ] || fail "refusal must add one entry: $*"
-  [ "$(sqlite3 "$DB" "SELECT action FROM journal ORDER BY seq DESC LIMIT 1")" = "$action" ] ||
-    fail "last entry should be $action: $*"
-  [ "$(rows)" = "$before" ] || fail "a refusal changed rows: $*"
-}
 last_proposal() { sqlite3 "$DB" "SELECT max(id) FROM proposals"; }
 
 trust_data "$W/d"

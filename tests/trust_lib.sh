@@ -1,4 +1,4 @@
-# trust_lib.sh — shared by tests/e2e_trust.sh and tests/e2e_tamper.sh (sourced,
+# trust_lib.sh — shared by tests/e2e_trust.sh, e2e_review.sh and e2e_tamper.sh (sourced,
 # not a test itself): a small hand-written data set of the standard (persons,
 # contributions, benefit_payments, deaths; GB 11643 ids with computed check
 # characters) and a store built from it through the CLI as the demo roster's
@@ -55,3 +55,25 @@ trust_store() {
 
 # jcount DB ACTION: number of journal entries with this action.
 jcount() { sqlite3 "$1" "SELECT count(*) FROM journal WHERE action = '$2'"; }
+
+# Checks shared by the trust and review tests; they use the caller's DB (the
+# store) and W (its scratch directory).
+# verify_ok WHAT: `log verify` passes after WHAT.
+# rows: the row count of every table but the journal (a refusal must leave them alone).
+verify_ok() { "$FG" log verify --db "$DB" >"$W/v.out" 2>&1 || { cat "$W/v.out" >&2; fail "log verify after $1"; }; }
+rows() {
+  sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'
+                 AND name <> 'journal' ORDER BY name" |
+    while read -r t; do echo "$t $(sqlite3 "$DB" "SELECT count(*) FROM \"$t\"")"; done
+}
+# refused EXPECT_ACTION CMD...: exit 1, one more journal entry of that action, nothing else
+refused() {
+  local action="$1"; shift
+  local before n0; before=$(rows); n0=$(sqlite3 "$DB" "SELECT count(*) FROM journal")
+  "$@" >"$W/r.out" 2>"$W/r.err" </dev/null; local rc=$?
+  [ $rc -eq 1 ] || fail "expected exit 1, got $rc: $*"
+  [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal")" -eq $((n0 + 1)) ] || fail "refusal must add one entry: $*"
+  [ "$(sqlite3 "$DB" "SELECT action FROM journal ORDER BY seq DESC LIMIT 1")" = "$action" ] ||
+    fail "last entry should be $action: $*"
+  [ "$(rows)" = "$before" ] || fail "a refusal changed rows: $*"
+}
