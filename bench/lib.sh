@@ -10,8 +10,8 @@ SEED="${SEED:-42}"
 AS_OF="${AS_OF:-2026-06-30}"
 FG="$ROOT/build/fundguard"
 mkdir -p "$OUT"
-export FUNDGUARD_INIT_PASSWORD="${FUNDGUARD_INIT_PASSWORD:-bench-password-2026}"
-export FUNDGUARD_PASSWORD="$FUNDGUARD_INIT_PASSWORD"
+export FUNDGUARD_PASSWORD="${BENCH_PASSWORD:-bench-password-2026}"
+unset FUNDGUARD_INIT_PASSWORD
 
 bench_setup() {
   bash "$ROOT/scripts/bootstrap.sh" --bench
@@ -47,4 +47,5 @@ fg_init_store() {
   local db="$1"
   rm -f "$db" "$db"-wal "$db"-shm "$db".key
   "$FG" init --db "$db" --roster "$ROOT/scripts/demo-roster.csv" >/dev/null
+  FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$db" "$FUNDGUARD_PASSWORD"
 }

@@ -4,9 +4,10 @@
 # the demo roster, import the city as one batch, screen it and print the
 # summary per rule; the findings are exported to demo/findings.csv and .xlsx.
 #
-# Credentials are the non-interactive ones of docs/cli.md: the demo roster's
-# initial password comes from FUNDGUARD_INIT_PASSWORD (a demo default is used
-# when it is unset — never use it for real data).
+# Credentials are the non-interactive ones of docs/cli.md: init generates
+# each demo user's initial password, and scripts/set-passwords.sh has every
+# user set the demo password DEMO_PASSWORD right away (a demo default is
+# used when it is unset — never use it for real data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PERSONS="${PERSONS:-20000}"
@@ -15,20 +16,18 @@ bash scripts/bootstrap.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 FG=./build/fundguard
-export FUNDGUARD_INIT_PASSWORD="${FUNDGUARD_INIT_PASSWORD:-demo-password-2026}"
+export FUNDGUARD_PASSWORD="${DEMO_PASSWORD:-demo-password-2026}"
+unset FUNDGUARD_INIT_PASSWORD
 rm -rf demo && mkdir -p demo
 echo "== 生成演示城市 (${PERSONS} 人) =="
 $FG gen --persons "$PERSONS" --seed 1 --as-of "$AS_OF" --out demo/city --truth demo/truth.csv
 echo "== 初始化数据库 =="
 $FG init --db demo/fundguard.db --roster scripts/demo-roster.csv
+FG=$FG bash scripts/set-passwords.sh demo/fundguard.db "$FUNDGUARD_PASSWORD"
 echo "== 导入 =="
-FUNDGUARD_USER=zhang.jb FUNDGUARD_PASSWORD="$FUNDGUARD_INIT_PASSWORD" \
-  $FG import --db demo/fundguard.db demo/city
+FUNDGUARD_USER=zhang.jb $FG import --db demo/fundguard.db demo/city
 echo "== 筛查 =="
-FUNDGUARD_USER=li.jd FUNDGUARD_PASSWORD="$FUNDGUARD_INIT_PASSWORD" \
-  $FG screen --db demo/fundguard.db --as-of "$AS_OF"
-FUNDGUARD_USER=li.jd FUNDGUARD_PASSWORD="$FUNDGUARD_INIT_PASSWORD" \
-  $FG findings --db demo/fundguard.db --format csv -o demo/findings.csv
-FUNDGUARD_USER=li.jd FUNDGUARD_PASSWORD="$FUNDGUARD_INIT_PASSWORD" \
-  $FG findings --db demo/fundguard.db --format xlsx -o demo/findings.xlsx
+FUNDGUARD_USER=li.jd $FG screen --db demo/fundguard.db --as-of "$AS_OF"
+FUNDGUARD_USER=li.jd $FG findings --db demo/fundguard.db --format csv -o demo/findings.csv
+FUNDGUARD_USER=li.jd $FG findings --db demo/fundguard.db --format xlsx -o demo/findings.xlsx
 echo "疑点已导出: demo/findings.csv, demo/findings.xlsx"

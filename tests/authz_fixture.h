@@ -54,11 +54,26 @@ static void fx_free(fx *f) {
   free(f);
 }
 
-static void fx_user(fx *f, const char *name, const char *roles) {
+/* Create user `name` with the initial password "init-NAME-4567" (as its
+ * hash, like init and a reviewed creation do), without setting a password. */
+static void fx_user_initial(fx *f, const char *name, const char *roles) {
   fg_err err = {0};
-  char pw[64];
-  snprintf(pw, sizeof pw, "pw-%s-123", name);
-  int rc = fg_authn_user_create(f->s, f->cfg, &f->platform, name, name, roles, pw, 0, FX_T0, &err);
+  char pw[64], hash[FG_STORE_PWHASH_MAX];
+  snprintf(pw, sizeof pw, "init-%s-4567", name);
+  assert_int_equal(fg_authn_hash(pw, hash, &err), 0);
+  int rc = fg_authn_user_create(f->s, f->cfg, &f->platform, name, name, roles, hash, 0, FX_T0, &err);
+  if (rc) fprintf(stderr, "%s\n", err.msg);
+  assert_int_equal(rc, 0);
+}
+
+/* A user who has set the password "pw-NAME-1234" from the initial one. */
+static void fx_user(fx *f, const char *name, const char *roles) {
+  fx_user_initial(f, name, roles);
+  fg_err err = {0};
+  char init[64], pw[64];
+  snprintf(init, sizeof init, "init-%s-4567", name);
+  snprintf(pw, sizeof pw, "pw-%s-1234", name);
+  int rc = fg_authn_set_password(f->s, f->cfg, &f->platform, name, init, pw, FX_T0, &err);
   if (rc) fprintf(stderr, "%s\n", err.msg);
   assert_int_equal(rc, 0);
 }
@@ -66,8 +81,8 @@ static void fx_user(fx *f, const char *name, const char *roles) {
 static void fx_login(fx *f, const char *name, int64_t now_s, fg_signer *out) {
   fg_err err = {0};
   char pw[64];
-  snprintf(pw, sizeof pw, "pw-%s-123", name);
-  int rc = fg_authn_login(f->s, f->cfg, &f->platform, name, pw, now_s, 0, out, NULL, &err);
+  snprintf(pw, sizeof pw, "pw-%s-1234", name);
+  int rc = fg_authn_login(f->s, f->cfg, &f->platform, name, pw, now_s, 0, out, &err);
   if (rc) fprintf(stderr, "%s\n", err.msg);
   assert_int_equal(rc, 0);
 }

@@ -39,6 +39,7 @@ trust_data "$W/data"
 mkdir -p "$W/keys" "$W/cwd"
 cd "$W/cwd"
 "$FG" init --key "$W/keys/platform.key" --roster "$ROOT/scripts/demo-roster.csv" >/dev/null
+FUNDGUARD_KEY="$W/keys/platform.key" FG="$FG" bash "$ROOT/scripts/set-passwords.sh" fundguard.db "$TRUST_PW"
 [ -f fundguard.db ] && [ -f "$W/keys/platform.key" ] && [ ! -e fundguard.db.key ] ||
   fail "init --key: store in ./fundguard.db, key only in --key FILE"
 if as li.jd screen --as-of "$AS_OF" >/dev/null 2>"$W/nokey.err"; then

@@ -12,10 +12,11 @@ FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-export FUNDGUARD_INIT_PASSWORD="crash-e2e-pass-1" FUNDGUARD_PASSWORD="crash-e2e-pass-1"
+export FUNDGUARD_PASSWORD="crash-e2e-pass-1"; unset FUNDGUARD_INIT_PASSWORD
 AS_OF=2026-06-30
 "$FG" gen --persons 20000 --seed 11 --as-of "$AS_OF" --out "$W/city" --truth "$W/truth.csv"
 "$FG" init --db "$W/fg.db" --roster "$ROOT/scripts/demo-roster.csv" >/dev/null
+FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$W/fg.db" "$FUNDGUARD_PASSWORD"
 count() { sqlite3 "$W/fg.db" "SELECT count(*) FROM $1"; }
 for delay in 0.05 0.2 0.5 0.9 1.4; do
   FUNDGUARD_USER=zhang.jb "$FG" import --db "$W/fg.db" "$W/city" >/dev/null 2>&1 &

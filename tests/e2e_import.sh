@@ -10,13 +10,14 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # the trust core: the demo roster's handler imports
 ROSTER="$(cd "$(dirname "$0")/.." && pwd)/scripts/demo-roster.csv"
-export FUNDGUARD_INIT_PASSWORD="e2e-import-pass" FUNDGUARD_PASSWORD="e2e-import-pass"
+export FUNDGUARD_PASSWORD="e2e-import-pass"; unset FUNDGUARD_INIT_PASSWORD
 export FUNDGUARD_USER=zhang.jb
 mkdir -p "$T/d"
 printf 'person_id,name,sex,birth_date\nP1,甲,1,1960-01-01\nP2,乙,7,1960-01-01\n' >"$T/d/persons.csv"
 printf 'person_id,scheme,region,period,base,amount,paid_date,kind\nP2,110,410100,2024-01,1,1,2024-01-02,normal\n' >"$T/d/contributions.csv"
 echo x >"$T/d/notes.txt"
 "$B" init --db "$T/t.db" --roster "$ROSTER" >/dev/null || fail "init"
+FG="$B" bash "$(dirname "$ROSTER")/set-passwords.sh" "$T/t.db" "$FUNDGUARD_PASSWORD" || fail "passwords"
 "$B" init --db "$T/t.db" >/dev/null 2>&1 && fail "init over an existing store"
 "$B" import --db "$T/t.db" "$T/d" >"$T/out" 2>"$T/err"; rc=$?
 [ $rc -eq 1 ] || fail "atomic import with an error: rc=$rc"

@@ -14,6 +14,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 command -v sqlite3 >/dev/null || fail "sqlite3 is needed"
+FG_FORGE="${FG_FORGE:-$(dirname "$FG")/fg_forge}"
 
 trust_data "$W/d"
 trust_store "$W/base.db" "$W/d"
@@ -85,10 +86,13 @@ caught g "表 runs 中 id=1 的行与日志第 $(seq_of screen.run) 条不符"
 #     the checkpoint taken before can tell
 fresh
 s=$(seq_of screen.run)
+# the triggers are put back, text for text, so the schema check sees nothing
+keep=$(sqlite3 "$W/t.db" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master WHERE name IN
+       ('journal_no_delete', 'runs_no_delete', 'findings_no_delete', 'finding_evidence_no_delete')")
 sql "DROP TRIGGER journal_no_delete; DROP TRIGGER runs_no_delete; DROP TRIGGER findings_no_delete;
      DROP TRIGGER finding_evidence_no_delete;
      DELETE FROM journal WHERE seq >= $s; DELETE FROM finding_evidence; DELETE FROM findings;
-     DELETE FROM runs;"
+     DELETE FROM runs; $keep"
 "$FG" log verify --db "$W/t.db" >/dev/null || fail "(h) without an anchor verify proves internal consistency only"
 caught h "日志只有 $s 条，少于检查点记录的 $N 条：日志尾部被截断" --checkpoint "$W/cp"
 
@@ -104,4 +108,38 @@ trust_store "$W/t.db" "$W/d"
 "$FG" log verify --db "$W/t.db" >/dev/null || fail "(i) a re-keyed store is internally consistent"
 caught i-checkpoint "数据库中的平台公钥与检查点的不同" --checkpoint "$W/cp"
 caught i-pubkey "数据库中的平台公钥与 --pubkey 给出的不同" --pubkey "$W/pub"
+# Issue 12, items 1-3, each checked against the checkpoint taken before.
+# (j) a grant planted with the next entry's number, then a refused login:
+#     the login's refusal is not signed over it, and verify names the row
+fresh
+next=$(sqlite3 "$W/t.db" "SELECT max(seq) + 1 FROM journal")
+sql "INSERT INTO role_events (user, role, op, proposal_id, jseq) VALUES ('zhang.jb', 'supervisor', 'grant', 0, $next);"
+FUNDGUARD_USER=zhang.jb FUNDGUARD_PASSWORD=wrong-password-1 "$FG" import --db "$W/t.db" "$W/d" \
+  >/dev/null 2>"$W/j.err" && fail "(j) import with a wrong password"
+grep -q '不是本操作写的' "$W/j.err" || fail "(j) the entry must refuse the planted row: $(cat "$W/j.err")"
+caught j "表 role_events 中 jseq=$next 的 1 行（rowid" --checkpoint "$W/cp"
+
+# (k) a validly signed entry of an auditor re-covering a batch it did not write
+fresh
+FUNDGUARD_PASSWORD="$TRUST_PW" "$FG_FORGE" "$W/t.db" "$W/t.db.key" chen.jh person.view persons _batch 1 3 \
+  2>"$W/k.err" || fail "(k) forge: $(cat "$W/k.err")"
+caught k "person.view）覆盖了表 persons，但该操作不能写这张表" --checkpoint "$W/cp"
+fresh
+FUNDGUARD_PASSWORD="$TRUST_PW" "$FG_FORGE" "$W/t.db" "$W/t.db.key" zhang.jb import.batch persons _batch 1 3 \
+  2>"$W/k.err" || fail "(k2) forge: $(cat "$W/k.err")"
+caught k2 "再次覆盖了表 persons 中 _batch=1 的行" --checkpoint "$W/cp"
+
+# (l) a trigger planted before a legitimate act never rides on it: every
+#     write is refused while it is there, and verify reports it
+fresh
+sql "CREATE TRIGGER hide AFTER INSERT ON findings BEGIN DELETE FROM findings WHERE id = new.id; END;"
+FUNDGUARD_USER=li.jd "$FG" screen --db "$W/t.db" --as-of "$AS_OF" >/dev/null 2>"$W/l.err" &&
+  fail "(l) a screening ran over a planted trigger"
+grep -q '数据库结构与本程序的不符' "$W/l.err" || fail "(l) message: $(cat "$W/l.err")"
+[ "$(sqlite3 "$W/t.db" "SELECT count(*) FROM runs")" -eq 1 ] || fail "(l) a run was stored"
+caught l "多出触发器 hide" --checkpoint "$W/cp"
+fresh
+sql "DROP TRIGGER role_events_no_update;"
+caught l2 "缺少触发器 role_events_no_update" --checkpoint "$W/cp"
+
 echo "OK e2e_tamper: every case caught"

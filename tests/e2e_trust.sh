@@ -17,6 +17,20 @@ DB="$W/s.db"
 trust_data "$W/d"
 "$FG" init --db "$DB" --roster "$ROOT/scripts/demo-roster.csv" >"$W/init.out" || fail "init"
 verify_ok "init"
+[ "$(stat -c %a "$DB.initial-passwords")" = 600 ] || fail "initial passwords file must be 0600"
+[ "$(tail -n +2 "$DB.initial-passwords" | cut -d, -f2 | sort -u | wc -l)" -eq 7 ] ||
+  fail "every roster user gets a distinct initial password"
+# an initial password does one thing only: set one's own password
+ipw=$(sed -n 's/^zhang.jb,//p' "$DB.initial-passwords")
+refused authn.refused env FUNDGUARD_USER=zhang.jb FUNDGUARD_PASSWORD="$ipw" "$FG" import --db "$DB" "$W/d"
+grep -q '初始密码只能用于设置本人密码' "$W/r.err" || fail "initial password message: $(cat "$W/r.err")"
+FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$DB" "$TRUST_PW" || fail "set passwords"
+[ "$(jcount "$DB" user.passwd)" -eq 7 ] || fail "each first password setting is journaled"
+verify_ok "passwords set"
+# FUNDGUARD_INIT_PASSWORD is for a roster of one user only
+FUNDGUARD_INIT_PASSWORD=shared-pass-2026 "$FG" init --db "$W/shared.db" --roster "$ROOT/scripts/demo-roster.csv" \
+  >/dev/null 2>"$W/shared.err" && fail "a shared initial password for seven users"
+grep -q '只能用于只有一个用户的名单' "$W/shared.err" || fail "shared password message: $(cat "$W/shared.err")"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM config_versions WHERE status='official' AND jseq IS NOT NULL")" -eq 1 ] ||
   fail "init must store the official configuration, covered"
 sed -n 's/^平台公钥 platform public key: //p' "$W/init.out" >"$W/pub"

@@ -9,11 +9,12 @@ set -euo pipefail
 FG="$1"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-export FUNDGUARD_INIT_PASSWORD="e2e-password-2026" FUNDGUARD_PASSWORD="e2e-password-2026"
+export FUNDGUARD_PASSWORD="e2e-password-2026"; unset FUNDGUARD_INIT_PASSWORD
 ROSTER="$(cd "$(dirname "$0")/.." && pwd)/scripts/demo-roster.csv"
 AS_OF=2026-06-30
 "$FG" gen --persons 3000 --seed 7 --as-of "$AS_OF" --out "$W/city" --truth "$W/truth.csv"
 "$FG" init --db "$W/fg.db" --roster "$ROSTER" >/dev/null
+FG="$FG" bash "$(dirname "$ROSTER")/set-passwords.sh" "$W/fg.db" "$FUNDGUARD_PASSWORD"
 FUNDGUARD_USER=zhang.jb "$FG" import --db "$W/fg.db" "$W/city" >/dev/null
 FUNDGUARD_USER=li.jd "$FG" screen --db "$W/fg.db" --as-of "$AS_OF" >/dev/null
 FUNDGUARD_USER=li.jd "$FG" findings --db "$W/fg.db" --format csv -o "$W/findings.csv"

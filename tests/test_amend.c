@@ -79,8 +79,8 @@ static void am_step(fx *f, const char *by, const char *step, int64_t id, int wan
   fx_count(f, &before);
   fg_err err = {0};
   int rc = strcmp(step, "review") == 0
-               ? fg_review_review(f->s, f->cfg, &me, id, NULL, FX_T0, &err)
-               : fg_review_approve(f->s, f->cfg, &me, id, NULL, FX_T0, &err);
+               ? fg_review_review(f->s, f->cfg, &me, id, FX_T0, &err)
+               : fg_review_approve(f->s, f->cfg, &me, id, FX_T0, &err);
   if (rc != want_rc) fprintf(stderr, "%s %s #%lld: %d %s\n", by, step, (long long)id, rc, err.msg);
   assert_int_equal(rc, want_rc);
   if (want_rc != 0) {

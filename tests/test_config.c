@@ -403,7 +403,7 @@ static void test_store(void **state) {
                                 0, 0, 0),
                    SQLITE_OK);
   sqlite3_close(db);
-  assert_int_equal(fg_store_open(path, false, &s, &err), 0);
+  assert_int_equal(fg_store_open(path, true, &s, &err), 0);
   assert_int_equal(fg_store_config_get_official(s, &text, got, &id, &found, &err), FG_EVERIFY);
   assert_false(found);
   fg_store_close(s);

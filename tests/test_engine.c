@@ -463,9 +463,13 @@ static void test_load_and_cli(void **state) {
   fg_test_write(city, "incarcerations.csv", "person_id,start_date,end_date\n", (size_t)-1);
   int rc = 0;
   /* the trust core: the demo roster's handler imports, its supervisor screens */
-  setenv("FUNDGUARD_INIT_PASSWORD", "engine-test-pass", 1);
+  unsetenv("FUNDGUARD_INIT_PASSWORD");
   setenv("FUNDGUARD_PASSWORD", "engine-test-pass", 1);
   free(cli("%s init --db '%s' --roster '%s'", db, FG_SOURCE_DIR "/scripts/demo-roster.csv", &rc));
+  assert_int_equal(rc, 0);
+  /* each user sets a password of their own first (cli.md v1.1) */
+  free(cli("FG=%s bash " FG_SOURCE_DIR "/scripts/set-passwords.sh '%s' '%s'", db,
+           "engine-test-pass", &rc));
   assert_int_equal(rc, 0);
   free(cli("FUNDGUARD_USER=zhang.jb %s import --db '%s' '%s'", db, city, &rc));
   assert_int_equal(rc, 0);

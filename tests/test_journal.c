@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "journal/journal.h"
+#include "schema/schema.h"
 
 #define T_ENTRIES 40
 
@@ -39,6 +40,10 @@ static void t_add_alice(t_ctx *c, fg_store *s) {
   int64_t got;
   assert_int_equal(fg_journal_append(s, &c->platform, "user.create", p, strlen(p), &got, &err), 0);
   assert_int_equal(got, seq);
+  /* alice's key, registered the way a password setting does */
+  assert_int_equal(fg_journal_next_seq(s, &seq, &err), 0);
+  assert_int_equal(fg_store_user_key_add(s, "alice", c->alice.pk, seq, seq, &err), 0);
+  assert_int_equal(fg_journal_append(s, &c->alice, "user.passwd", p, strlen(p), &got, &err), 0);
   assert_int_equal(fg_store_commit(s, &err), 0);
 }
 
@@ -96,6 +101,30 @@ static void t_sql(t_ctx *c, const char *sql) {
   int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
   if (rc != SQLITE_OK) fprintf(stderr, "sql: %s\n", msg);
   assert_int_equal(rc, SQLITE_OK);
+  sqlite3_close(db);
+}
+
+/* Run sql with the append-only triggers of table out of the way and put
+ * back afterwards, text for text, as a careful attacker would: the
+ * schema check then sees nothing. */
+static void t_sql_hidden(t_ctx *c, const char *table, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
+  char q[256], keep[2][1024] = {"", ""};
+  for (int k = 0; k < 2; k++) {
+    sqlite3_stmt *st = NULL;
+    snprintf(q, sizeof q, "SELECT sql FROM sqlite_master WHERE name = '%s_no_%s'", table,
+             k ? "delete" : "update");
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      snprintf(keep[k], sizeof keep[k], "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    snprintf(q, sizeof q, "DROP TRIGGER IF EXISTS %s_no_%s", table, k ? "delete" : "update");
+    assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+  }
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  for (int k = 0; k < 2; k++)
+    if (keep[k][0]) assert_int_equal(sqlite3_exec(db, keep[k], NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(db);
 }
 
@@ -173,30 +202,37 @@ static void test_key_row_deleted(void **state) {
 enum { T_BIG_ROWS = 2 * FG_JOURNAL_CHUNK_ROWS + 1000 };
 
 static void t_big_group(t_ctx *c) {
-  char sql[512];
   fg_store *s = NULL;
   fg_err err = {0};
-  int64_t seq = 0;
-  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
-  assert_int_equal(fg_journal_next_seq(s, &seq, &err), 0);
-  fg_store_close(s);
-  snprintf(sql, sizeof sql,
-           "CREATE TABLE big (x INTEGER, y TEXT, jseq INTEGER);"
-           " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
-           " INSERT INTO big SELECT i, 'row' || i, %lld FROM n;",
-           T_BIG_ROWS, (long long)seq);
-  t_sql(c, sql);
+  int64_t batch = 0, rowid = 0;
   assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
   assert_int_equal(fg_store_begin(s, &err), 0);
-  assert_int_equal(fg_journal_append(s, &c->platform, "test.big", "{}", 2, NULL, &err), 0);
+  assert_int_equal(fg_store_batch_begin(s, "alice", FG_BATCH_ATOMIC, "2026-01-01T00:00:00", &batch,
+                                        &err),
+                   0);
+  const fg_table *t = fg_schema_table(FG_T_PERSONS);
+  fg_value v[FG_MAX_COLS];
+  char id[32], name[32];
+  for (int i = 1; i <= T_BIG_ROWS; i++) {
+    for (int k = 0; k < t->ncols; k++) v[k] = (fg_value){false, 1, "1", 1};
+    snprintf(id, sizeof id, "P%d", i);
+    snprintf(name, sizeof name, "row%d", i);
+    v[0] = (fg_value){false, 0, id, (int)strlen(id)};
+    v[1] = (fg_value){false, 0, name, (int)strlen(name)};
+    assert_int_equal(fg_store_insert(s, FG_T_PERSONS, batch, i + 1, v, &rowid, &err), 0);
+  }
+  char b[32];
+  snprintf(b, sizeof b, "%lld", (long long)batch);
+  const fg_journal_cover cv[] = {{"persons", "_batch", b, NULL, 0},
+                                 {"batches", "id", b, NULL, 0},
+                                 {"batch_files", "batch", b, NULL, 0}};
+  assert_int_equal(fg_journal_append_covered(s, &c->alice, "import.batch", "{}", 2, cv, 3, NULL,
+                                             &err),
+                   0);
   assert_int_equal(fg_store_commit(s, &err), 0);
   uint8_t root[32];
   int64_t n = 0;
-  const fg_journal_cover cv = {"big", "jseq", NULL, NULL};
-  char v[32];
-  snprintf(v, sizeof v, "%lld", (long long)seq);
-  const fg_journal_cover cv2 = {cv.table, cv.column, v, NULL};
-  assert_int_equal(fg_journal_rows_root(s, &cv2, root, &n, &err), 0);
+  assert_int_equal(fg_journal_rows_root(s, &cv[0], root, &n, &err), 0);
   assert_int_equal(n, T_BIG_ROWS);
   fg_store_close(s);
   int rc;
@@ -206,28 +242,32 @@ static void t_big_group(t_ctx *c) {
   free(text);
 }
 
+#define T_UNLOCK_PERSONS \
+  "DROP TRIGGER IF EXISTS persons_no_update; DROP TRIGGER IF EXISTS persons_no_delete; "
+
 static void test_chunk_named_edit(void **state) {
   t_ctx *c = *state;
   t_big_group(c);
   char want[128];
   snprintf(want, sizeof want, "第 2 块（每块 %d 行）起不同：现存 rowid %d–%d", FG_JOURNAL_CHUNK_ROWS,
            FG_JOURNAL_CHUNK_ROWS + 1, 2 * FG_JOURNAL_CHUNK_ROWS);
-  t_expect(c, "UPDATE big SET y = 'roW' WHERE rowid = 5000", want);
+  t_expect(c, T_UNLOCK_PERSONS "UPDATE persons SET name = 'roW' WHERE rowid = 5000", want);
 }
 static void test_chunk_named_delete(void **state) {
   t_ctx *c = *state;
   t_big_group(c);
   char want[160];
   snprintf(want, sizeof want, "日志记录 %d 行，现存 %d 行（第 3 块", T_BIG_ROWS, T_BIG_ROWS - 1);
-  t_expect(c, "DELETE FROM big WHERE rowid = 8500", want);
+  t_expect(c, T_UNLOCK_PERSONS "DELETE FROM persons WHERE rowid = 8500", want);
 }
 static void test_chunk_named_swap(void **state) {
   t_ctx *c = *state;
   t_big_group(c);
   /* two rows' contents swapped: same multiset of rows, other order */
   t_expect(c,
-           "UPDATE big SET x = -1 WHERE rowid = 3; UPDATE big SET x = 3, y = 'row4'"
-           " WHERE rowid = 4; UPDATE big SET x = 4, y = 'row3' WHERE rowid = 3;",
+           T_UNLOCK_PERSONS "UPDATE persons SET person_id = 'X' WHERE rowid = 3; UPDATE persons SET"
+           " person_id = 'P3', name = 'row3', _line = 4 WHERE rowid = 4; UPDATE persons SET"
+           " person_id = 'P4', name = 'row4', _line = 5 WHERE rowid = 3;",
            "第 1 块");
 }
 static void test_chunk_renumbered(void **state) {
@@ -235,7 +275,7 @@ static void test_chunk_renumbered(void **state) {
   t_big_group(c);
   /* the last row moved to a new rowid, content unchanged */
   char sql[160];
-  snprintf(sql, sizeof sql, "UPDATE big SET rowid = 100000 WHERE rowid = %d", T_BIG_ROWS);
+  snprintf(sql, sizeof sql, T_UNLOCK_PERSONS "UPDATE persons SET rowid = 100000 WHERE rowid = %d", T_BIG_ROWS);
   t_expect(c, sql, "第 3 块");
 }
 
@@ -260,7 +300,7 @@ static void test_truncation_needs_checkpoint(void **state) {
   fg_journal_checkpoint cp;
   t_checkpoint(c, &cp);
   int rc;
-  t_sql(c, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq >= 30");
+  t_sql_hidden(c, "journal", "DELETE FROM journal WHERE seq >= 30");
   char *text = t_verify(c, NULL, NULL, &rc);
   assert_int_equal(rc, 0); /* the documented limit: internally consistent */
   free(text);
@@ -327,6 +367,93 @@ static void test_proofs(void **state) {
   free(text);
 }
 
+/* Issue 12.1: a row planted with the next entry's number is not covered by
+ * that entry: the entry refuses to be signed (even a refused login's), and
+ * verify names the row as covered by nobody. */
+static void test_preplanted_row_refused(void **state) {
+  t_ctx *c = *state;
+  fg_store *s = NULL;
+  fg_err err = {0};
+  int64_t seq = 0;
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
+  assert_int_equal(fg_journal_next_seq(s, &seq, &err), 0);
+  fg_store_close(s);
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO users VALUES ('mallory', 'M', zeroblob(32), 0, %lld)", (long long)seq);
+  t_sql(c, sql);
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
+  assert_int_equal(fg_store_begin(s, &err), 0);
+  assert_int_equal(fg_journal_append(s, &c->platform, "authn.refused", "{}", 2, NULL, &err),
+                   FG_EVERIFY);
+  assert_non_null(strstr(err.msg, "不是本操作写的"));
+  fg_store_rollback(s);
+  fg_store_close(s);
+  int rc;
+  char *text = t_verify(c, NULL, NULL, &rc);
+  assert_int_equal(rc, FG_EVERIFY);
+  assert_non_null(strstr(text, "没有任何日志条目覆盖"));
+  free(text);
+}
+
+/* Issue 12.2: a validly signed entry that claims rows its act cannot write,
+ * or rows another entry covers, is refused by verify. The attacker signs
+ * with a key of their own (alice), naming the row count by hand. */
+static void test_recover_refused(void **state) {
+  t_ctx *c = *state;
+  fg_store *s = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
+  assert_int_equal(fg_store_begin(s, &err), 0);
+  const fg_journal_cover cv = {"users", "jseq", "1", NULL, 1};
+  assert_int_equal(fg_journal_append_covered(s, &c->alice, "person.view", "{}", 2, &cv, 1, NULL,
+                                             &err),
+                   0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  fg_store_close(s);
+  int rc;
+  char *text = t_verify(c, NULL, NULL, &rc);
+  assert_int_equal(rc, FG_EVERIFY);
+  assert_non_null(strstr(text, "该操作不能写这张表"));
+  free(text);
+  /* the same by an act that may write users: a second cover of one group */
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
+  assert_int_equal(fg_store_begin(s, &err), 0);
+  assert_int_equal(fg_journal_append_covered(s, &c->platform, "user.create", "{}", 2, &cv, 1, NULL,
+                                             &err),
+                   0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  fg_store_close(s);
+  text = t_verify(c, NULL, NULL, &rc);
+  assert_int_equal(rc, FG_EVERIFY);
+  assert_non_null(strstr(text, "再次覆盖"));
+  free(text);
+}
+
+/* Issue 12.3: the schema is checked. A planted trigger makes the store
+ * refuse every write (so it never rides on a legitimate act) and verify
+ * reports it; a dropped append-only trigger is reported too. */
+static void test_schema_checked(void **state) {
+  t_ctx *c = *state;
+  t_sql(c, "CREATE TRIGGER copy_user AFTER INSERT ON users BEGIN"
+           " INSERT INTO users VALUES (new.name || '2', new.display_name, new.public_key,"
+           " new.created, new.jseq); END;");
+  fg_store *s = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_store_open(c->db, false, &s, &err), FG_EVERIFY);
+  assert_non_null(strstr(err.msg, "copy_user"));
+  int rc;
+  char *text = t_verify(c, NULL, NULL, &rc);
+  assert_int_equal(rc, FG_EVERIFY);
+  assert_non_null(strstr(text, "多出触发器 copy_user"));
+  free(text);
+  t_sql(c, "DROP TRIGGER copy_user; DROP TRIGGER users_no_delete;");
+  text = t_verify(c, NULL, NULL, &rc);
+  assert_int_equal(rc, FG_EVERIFY);
+  assert_non_null(strstr(text, "缺少触发器 users_no_delete"));
+  free(text);
+}
+
 int main(void) {
   assert_int_not_equal(sodium_init(), -1);
 #define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
@@ -337,6 +464,7 @@ int main(void) {
       T(test_unknown_table),       T(test_key_row_deleted),   T(test_truncation_needs_checkpoint),
       T(test_rekey_caught),        T(test_proofs),            T(test_chunk_named_edit),
       T(test_chunk_named_delete),  T(test_chunk_named_swap),  T(test_chunk_renumbered),
+      T(test_preplanted_row_refused), T(test_recover_refused), T(test_schema_checked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

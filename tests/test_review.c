@@ -49,9 +49,9 @@ static void rv_step(fx *f, const char *by, const char *step, int64_t id, int64_t
   fg_err err = {0};
   int rc;
   if (strcmp(step, "review") == 0)
-    rc = fg_review_review(f->s, f->cfg, &s, id, NULL, now_s, &err);
+    rc = fg_review_review(f->s, f->cfg, &s, id, now_s, &err);
   else if (strcmp(step, "approve") == 0)
-    rc = fg_review_approve(f->s, f->cfg, &s, id, NULL, now_s, &err);
+    rc = fg_review_approve(f->s, f->cfg, &s, id, now_s, &err);
   else
     rc = fg_review_refuse(f->s, &s, id, "不同意", now_s, &err);
   if (rc != want_rc) fprintf(stderr, "%s %s #%lld: %d %s\n", by, step, (long long)id, rc, err.msg);
@@ -239,10 +239,10 @@ static void test_unlock_through_review(void **state) {
   fg_err err = {0};
   for (int i = 0; i < 2; i++)
     assert_int_equal(fg_authn_login(f->s, f->cfg, &f->platform, "wkr", "wrong-pass", FX_T0, 0, &s,
-                                    NULL, &err),
+                                    &err),
                      FG_EPERM);
-  assert_int_equal(fg_authn_login(f->s, f->cfg, &f->platform, "wkr", "pw-wkr-123", FX_T0, 0, &s,
-                                  NULL, &err),
+  assert_int_equal(fg_authn_login(f->s, f->cfg, &f->platform, "wkr", "pw-wkr-1234", FX_T0, 0, &s,
+                                  &err),
                    FG_EPERM);
   fx_login(f, "adm", FX_T0, &s);
   char *payload = fg_review_payload_unlock("wkr");

@@ -6,7 +6,7 @@
 # Needs: FG (the binary), ROOT (the source tree). Sets FUNDGUARD_* itself.
 
 TRUST_PW="trust-e2e-pass-1"
-export FUNDGUARD_INIT_PASSWORD="$TRUST_PW" FUNDGUARD_PASSWORD="$TRUST_PW"
+export FUNDGUARD_PASSWORD="$TRUST_PW"; unset FUNDGUARD_INIT_PASSWORD
 unset FUNDGUARD_USER
 AS_OF=2024-12-31
 
@@ -47,6 +47,7 @@ as() { local u="$1"; shift; FUNDGUARD_USER="$u" "$FG" "$@"; }
 trust_store() {
   local db="$1" data="$2"
   "$FG" init --db "$db" --roster "$ROOT/scripts/demo-roster.csv" >"$db.init.out" || fail "init"
+  FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$db" "$TRUST_PW" || fail "set passwords"
   as zhang.jb import --db "$db" "$data" >/dev/null || fail "import by the handler"
   as li.jd screen --db "$db" --as-of "$AS_OF" >/dev/null 2>"$db.screen.err" || fail "screen by the supervisor"
   as li.jd findings --db "$db" --format csv -o "$db.findings.csv" 2>/dev/null ||

@@ -62,20 +62,19 @@ int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, si
   return fg_errf(err, FG_EPERM, "需要密码: 请设置环境变量 %s，或在终端上运行以输入密码", env_name);
 }
 
-/* Ask for a new password twice on the terminal and set it. */
-static int fg_authn_cli_change(fg_store *s, const fg_signer *me, fg_err *err) {
-  char a[FG_AUTHN_PASSWORD_MAX + 2], b[FG_AUTHN_PASSWORD_MAX + 2];
-  fprintf(stderr, "首次登录须更换初始密码。\n");
-  int rc = FG_EPERM;
-  if (!fg_authn_tty_line("新密码: ", true, a, sizeof a) ||
-      !fg_authn_tty_line("再次输入新密码: ", true, b, sizeof b))
-    fg_errf(err, FG_EPERM, "未能读取新密码");
-  else if (strcmp(a, b) != 0)
-    fg_errf(err, FG_EINPUT, "两次输入的新密码不一致");
-  else
-    rc = fg_authn_passwd(s, me, a, (int64_t)time(NULL), err);
-  sodium_memzero(a, sizeof a);
-  sodium_memzero(b, sizeof b);
+/* The new password: FUNDGUARD_NEW_PASSWORD, else asked twice on the
+ * terminal. out holds FG_AUTHN_PASSWORD_MAX + 2 bytes; wipe it. */
+static int fg_authn_cli_new_password(char *out, size_t out_size, fg_err *err) {
+  int rc = fg_authn_read_secret("FUNDGUARD_NEW_PASSWORD", "新密码: ", out, out_size, err);
+  const char *env = getenv("FUNDGUARD_NEW_PASSWORD");
+  if (rc == 0 && (env == NULL || env[0] == '\0')) {
+    char again[FG_AUTHN_PASSWORD_MAX + 2];
+    if (!fg_authn_tty_line("再次输入新密码: ", true, again, sizeof again))
+      rc = fg_errf(err, FG_EPERM, "未能读取新密码");
+    else if (strcmp(out, again) != 0)
+      rc = fg_errf(err, FG_EINPUT, "两次输入的新密码不一致");
+    sodium_memzero(again, sizeof again);
+  }
   return rc;
 }
 
@@ -121,20 +120,65 @@ static int fg_authn_cli_user(char *user, size_t user_size, fg_err *err) {
 
 static int fg_authn_cli_login(fg_store *s, const fg_config *cfg, const fg_signer *platform,
                               unsigned flags, fg_signer *out, fg_err *err) {
-  char user[FG_STORE_USER_MAX], pw[FG_AUTHN_PASSWORD_MAX + 2];
+  char user[FG_STORE_USER_MAX], pw[FG_AUTHN_PASSWORD_MAX + 2], npw[FG_AUTHN_PASSWORD_MAX + 2] = "";
   int rc = fg_authn_cli_user(user, sizeof user, err);
   if (rc == 0) rc = fg_authn_read_secret("FUNDGUARD_PASSWORD", "密码: ", pw, sizeof pw, err);
   if (rc) return rc;
   const char *env_pw = getenv("FUNDGUARD_PASSWORD");
   const bool interactive = env_pw == NULL || env_pw[0] == '\0';
-  bool must_change = false;
-  rc = fg_authn_login(s, cfg, platform, user, pw, (int64_t)time(NULL), flags, out, &must_change,
-                      err);
-  sodium_memzero(pw, sizeof pw);
-  if (rc == 0 && must_change && interactive) {
-    rc = fg_authn_cli_change(s, out, err);
-    if (rc) fg_authn_signer_wipe(out);
+  bool initial = false;
+  if (interactive) rc = fg_authn_is_initial(s, user, &initial, err);
+  if (rc == 0 && initial) { /* on a terminal: set one's own password first */
+    fprintf(stderr, "首次登录须设置本人密码（初始密码只能用于这一件事）。\n");
+    rc = fg_authn_cli_new_password(npw, sizeof npw, err);
+    if (rc == 0)
+      rc = fg_authn_set_password(s, cfg, platform, user, pw, npw, (int64_t)time(NULL), err);
+    if (rc == 0) snprintf(pw, sizeof pw, "%s", npw);
   }
+  if (rc == 0)
+    rc = fg_authn_login(s, cfg, platform, user, pw, (int64_t)time(NULL), flags, out, err);
+  sodium_memzero(pw, sizeof pw);
+  sodium_memzero(npw, sizeof npw);
+  return rc;
+}
+
+/* The platform signer from key_path, refused unless its public key is the
+ * store's: a key file of another store would sign entries that no
+ * verification of this one accepts. */
+static int fg_authn_cli_platform(fg_store *s, const char *key_path, fg_signer *platform,
+                                 fg_err *err) {
+  int rc = fg_journal_platform_signer(key_path, platform, err);
+  if (rc == FG_EIO) {
+    char msg[FG_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    return fg_errf(err, rc, "%s (平台私钥依次取自 --key FILE、环境变量 %s、数据库旁的 PATH.key)",
+                   msg, FG_AUTHN_KEY_ENV);
+  }
+  if (rc == 0) rc = fg_journal_platform_check(s, platform, err);
+  if (rc) fg_authn_signer_wipe(platform);
+  return rc;
+}
+
+int fg_authn_cli_passwd(fg_store *s, const char *store_path, const char *key_flag, fg_err *err) {
+  char key_path[FG_AUTHN_PATH_MAX];
+  int rc = fg_authn_key_path(store_path, key_flag, key_path, sizeof key_path, err);
+  if (rc) return rc;
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  fg_signer platform = {0};
+  char user[FG_STORE_USER_MAX], pw[FG_AUTHN_PASSWORD_MAX + 2] = "",
+                                npw[FG_AUTHN_PASSWORD_MAX + 2] = "";
+  rc = fg_authz_load_config(s, cfg, err);
+  if (rc == 0) rc = fg_authn_cli_platform(s, key_path, &platform, err);
+  if (rc == 0) rc = fg_authn_cli_user(user, sizeof user, err);
+  if (rc == 0) rc = fg_authn_read_secret("FUNDGUARD_PASSWORD", "当前密码（或初始密码）: ", pw,
+                                         sizeof pw, err);
+  if (rc == 0) rc = fg_authn_cli_new_password(npw, sizeof npw, err);
+  if (rc == 0)
+    rc = fg_authn_set_password(s, cfg, &platform, user, pw, npw, (int64_t)time(NULL), err);
+  sodium_memzero(pw, sizeof pw);
+  sodium_memzero(npw, sizeof npw);
+  fg_authn_signer_wipe(&platform);
+  free(cfg);
   return rc;
 }
 
@@ -165,12 +209,7 @@ int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   fg_signer platform;
   rc = fg_authz_load_config(s, cfg, err);
-  if (rc == 0 && (rc = fg_journal_platform_signer(key_path, &platform, err)) == FG_EIO) {
-    char msg[FG_ERR_MSG_MAX];
-    snprintf(msg, sizeof msg, "%s", err->msg);
-    fg_errf(err, rc, "%s (平台私钥依次取自 --key FILE、环境变量 %s、数据库旁的 PATH.key)", msg,
-            FG_AUTHN_KEY_ENV);
-  }
+  if (rc == 0) rc = fg_authn_cli_platform(s, key_path, &platform, err);
   if (rc == 0) {
     rc = fg_authn_cli_login(s, cfg, &platform, flags, out, err);
     fg_authn_signer_wipe(&platform);

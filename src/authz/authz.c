@@ -161,11 +161,13 @@ int fg_authz_check_signer(fg_store *s, const fg_signer *signer, const char *perm
   int rc = fg_store_user_get(s, signer->actor, &u, &found, err);
   if (rc) return rc;
   if (!found) return fg_errf(err, FG_EPERM, "签名无效: 用户 %s 不存在", signer->actor);
-  uint8_t challenge[FG_AUTHZ_CHALLENGE_BYTES], sig[crypto_sign_BYTES];
+  uint8_t challenge[FG_AUTHZ_CHALLENGE_BYTES], sig[crypto_sign_BYTES], pk[32];
+  bool have_key = false;
+  if ((rc = fg_store_user_key_at(s, signer->actor, INT64_MAX, pk, &have_key, err)) != 0) return rc;
   randombytes_buf(challenge, sizeof challenge);
   crypto_sign_detached(sig, NULL, challenge, sizeof challenge, signer->sk);
-  if (sodium_memcmp(u.public_key, signer->pk, sizeof signer->pk) != 0 ||
-      crypto_sign_verify_detached(sig, challenge, sizeof challenge, u.public_key) != 0)
+  if (!have_key || sodium_memcmp(pk, signer->pk, sizeof signer->pk) != 0 ||
+      crypto_sign_verify_detached(sig, challenge, sizeof challenge, pk) != 0)
     return fg_errf(err, FG_EPERM,
                    "签名无效: 所用密钥不是用户 %s 的数字证书，不准使用他人数字证书", signer->actor);
   return permission ? fg_authz_check(s, signer->actor, permission, err) : 0;

@@ -92,27 +92,44 @@ int fg_authz_check_signer(fg_store *s, const fg_signer *signer, const char *perm
 
 /* ---- users and authentication (fg_authn_) --------------------------------- */
 
-#define FG_AUTHN_PASSWORD_MIN 8     /* bytes */
+#define FG_AUTHN_PASSWORD_MIN 10    /* characters */
 #define FG_AUTHN_PASSWORD_MAX 256   /* bytes */
 #define FG_AUTHN_NAME_MAX 63        /* bytes of a user name */
 #define FG_AUTHN_DAY_S 86400
+#define FG_AUTHN_INITIAL_MAX 24     /* bytes of a generated initial password, NUL included */
 
-/* Create a user with an initial password (must_change set), a fresh Ed25519
- * key pair and roles (validated: known, no exclusive pair). Journaled as
- * "user.create" signed by `by` (the platform at init, the final approver of
- * a user_create proposal). Runs inside the caller's transaction when there
- * is one. proposal_id is 0 for init's roster. */
+/* A password a user may choose: at least FG_AUTHN_PASSWORD_MIN characters,
+ * not on the common-password list, not one repeated character. */
+int fg_authn_password_policy(const char *password, fg_err *err);
+/* A fresh initial password: 16 random letters and digits in 4 groups
+ * (80 bits), distinct for every user. */
+void fg_authn_initial_password(char out[FG_AUTHN_INITIAL_MAX]);
+/* Argon2id hash (crypto_pwhash_str) of a password. */
+int fg_authn_hash(const char *password, char out[FG_STORE_PWHASH_MAX], fg_err *err);
+
+/* Create a user with an initial password, given as its Argon2id hash (so
+ * the approver who applies a reviewed creation never learns it), and roles
+ * (validated: known, no exclusive pair). No key pair is made: an initial
+ * password can only set the user's own password (fg_authn_set_password).
+ * Journaled as "user.create" signed by `by` (the platform at init, the
+ * final approver of a user_create proposal). Runs inside the caller's
+ * transaction when there is one. proposal_id is 0 for init's roster. */
 int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
                          const char *user, const char *display_name, const char *roles,
-                         const char *password, int64_t proposal_id, int64_t now_s,
+                         const char *initial_hash, int64_t proposal_id, int64_t now_s,
                          fg_err *err);
 
-/* init's roster (CSV `user,name,roles`): every row checked, then all users
- * created in one transaction with the initial password, each journaled
- * "user.create" signed by the platform. Sets *created. */
+/* init's roster (CSV with a header: user, name, roles and the optional
+ * initial_password and agency columns, in any order): every row checked,
+ * then all users created in one transaction, each journaled "user.create"
+ * signed by the platform. A user's initial password is the roster's
+ * initial_password, else shared_password when the roster has one user,
+ * else generated: each generated one is appended to *generated as a CSV
+ * line `user,password` (the caller writes it to a 0600 file and wipes the
+ * buffer). Sets *created. */
 int fg_authz_init_roster(fg_store *s, const fg_config *cfg, const fg_signer *platform,
-                         const char *roster_path, const char *password, int64_t now_s,
-                         size_t *created, fg_err *err);
+                         const char *roster_path, const char *shared_password, int64_t now_s,
+                         fg_buf *generated, size_t *created, fg_err *err);
 
 /* The store's official configuration over the defaults (defaults when none
  * is stored). */
@@ -123,19 +140,27 @@ enum {
 };
 
 /* Authenticate user with password at now_s and unlock the user's key into
- * *out. Refusals (unknown user, wrong password, locked after
- * cfg->lockout_failures consecutive wrong passwords, password older than
+ * *out, all inside one write transaction. Refusals (unknown user or wrong
+ * password — one message for both —, locked after cfg->lockout_failures
+ * consecutive failures, even with the right password; an initial password,
+ * which only sets a password; a password older than
  * cfg->password_max_age_days) are journaled "authn.refused", signed by
- * platform, and return FG_EPERM. *must_change (may be NULL) reports an
- * initial password still in use. Wipe *out with fg_authn_signer_wipe. */
+ * platform, and return FG_EPERM. Wipe *out with fg_authn_signer_wipe. */
 int fg_authn_login(fg_store *s, const fg_config *cfg, const fg_signer *platform,
                    const char *user, const char *password, int64_t now_s, unsigned flags,
-                   fg_signer *out, bool *must_change, fg_err *err);
+                   fg_signer *out, fg_err *err);
 
-/* Replace the password of the signer's own user: re-seals the same secret
- * key (the certificate stays), clears must_change. Journaled "user.passwd". */
-int fg_authn_passwd(fg_store *s, const fg_signer *self, const char *new_password,
-                    int64_t now_s, fg_err *err);
+/* Set user's own password: current (the initial one, or the password in
+ * use, even expired) is judged like a login; new_password must meet the
+ * policy and differ from it. Makes a new key pair, destroys the old seal
+ * (the credential row is replaced, its digest chained), registers the new
+ * public key from this entry on, and journals "user.passwd" signed by the
+ * new key. */
+int fg_authn_set_password(fg_store *s, const fg_config *cfg, const fg_signer *platform,
+                          const char *user, const char *current, const char *new_password,
+                          int64_t now_s, fg_err *err);
+/* Whether user's credential is still an initial password. */
+int fg_authn_is_initial(fg_store *s, const char *user, bool *initial, fg_err *err);
 
 /* Consecutive wrong passwords of user (0 after its next signed act). */
 int fg_authn_failures(fg_store *s, const char *user, int64_t *n, fg_err *err);
@@ -150,6 +175,10 @@ void fg_authn_signer_wipe(fg_signer *signer);
  * and checks permission (NULL: none needed). Refusals are journaled. */
 int fg_authn_cli(fg_store *s, const char *store_path, const char *permission, fg_signer *out,
                  fg_err *err);
+/* `user passwd`: FUNDGUARD_USER, FUNDGUARD_PASSWORD (the initial or the
+ * current password) and FUNDGUARD_NEW_PASSWORD, else asked on the
+ * terminal; then fg_authn_set_password. */
+int fg_authn_cli_passwd(fg_store *s, const char *store_path, const char *key_flag, fg_err *err);
 /* Same, with the command's --key FILE (NULL when not given). */
 int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
                      const char *permission, unsigned flags, fg_signer *out, fg_err *err);
@@ -195,12 +224,6 @@ const char *fg_review_status_zh(fg_review_status st);
  * propose it. */
 bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose_perm);
 
-/* Options of the final step, for effects that need a secret that must not
- * be in the payload (user_create: the new user's initial password). */
-typedef struct fg_review_opts {
-  const char *initial_password;
-} fg_review_opts;
-
 /* The effect of an approved proposal of a kind owned by another subsystem
  * (config_change, data_amendment, finding_dismiss, case_writeoff). It runs
  * inside the final step's transaction; by is the final actor. It writes
@@ -223,7 +246,10 @@ int fg_review_set_checker(const char *kind, fg_review_check_fn fn);
 
 /* Payloads (canonical JSON, sorted keys) for the built-in kinds. Heap. */
 char *fg_review_payload_role(const char *user, const char *role);
-char *fg_review_payload_user(const char *user, const char *display_name, const char *roles);
+/* user_create: initial_hash is the Argon2id hash of the initial password
+ * the proposer's command generated (fg_authn_initial_password). */
+char *fg_review_payload_user(const char *user, const char *display_name, const char *roles,
+                             const char *initial_hash);
 char *fg_review_payload_unlock(const char *user);
 /* Read the string member key of a flat JSON object into out. */
 bool fg_review_payload_get(const char *payload, const char *key, char *out, size_t out_size);
@@ -235,10 +261,10 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
 /* Review (复核) proposal id: by != proposer, with proposal.review. When the
  * kind needs no approval this is the final step and applies the effect. */
 int fg_review_review(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
-                     const fg_review_opts *opts, int64_t now_s, fg_err *err);
+                     int64_t now_s, fg_err *err);
 /* Approve (审批): by != proposer, != reviewer, with proposal.approve; applies. */
 int fg_review_approve(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
-                      const fg_review_opts *opts, int64_t now_s, fg_err *err);
+                      int64_t now_s, fg_err *err);
 /* Refuse (驳回) a pending proposal: by != proposer, with review or approve
  * permission. The proposal is closed; nothing is applied. */
 int fg_review_refuse(fg_store *s, const fg_signer *by, int64_t id, const char *reason,

@@ -211,7 +211,7 @@ static int fg_review_load(fg_store *s, const fg_signer *by, int64_t id, const ch
 /* Take step (review / approve / refuse) by `by`; when final, apply p. */
 static int fg_review_commit_step(fg_store *s, const fg_config *cfg, const fg_signer *by,
                                  fg_store_proposal *p, const char *step, bool final,
-                                 const fg_review_opts *opts, const char *reason, int64_t now_s,
+                                 const char *reason, int64_t now_s,
                                  fg_err *err) {
   fg_buf b = FG_BUF_INIT;
   fg_authz_json_begin(&b);
@@ -227,12 +227,12 @@ static int fg_review_commit_step(fg_store *s, const fg_config *cfg, const fg_sig
   /* the rows of the step (and of a row-only effect) carry the entry's seq */
   if (rc == 0) rc = fg_journal_next_seq(s, &seq, err);
   if (rc == 0) rc = fg_store_proposal_step(s, p->id, step, by->actor, now_s, seq, err);
-  if (rc == 0 && final) rc = fg_review_apply(s, cfg, p, by, opts, seq, now_s, err);
+  if (rc == 0 && final) rc = fg_review_apply(s, cfg, p, by, seq, now_s, err);
   if (rc == 0 && final) rc = fg_store_proposal_step(s, p->id, "apply", by->actor, now_s, seq, err);
   if (rc == 0) rc = fg_journal_append(s, by, action, b.buf, b.len, &got, err);
   assert(rc != 0 || got == seq);
   /* effects that write journal entries of their own come after */
-  if (rc == 0 && final) rc = fg_review_apply_after(s, cfg, p, by, opts, now_s, err);
+  if (rc == 0 && final) rc = fg_review_apply_after(s, cfg, p, by, now_s, err);
   if (rc == 0) rc = fg_store_commit(s, err);
   fg_buf_free(&b);
   if (rc == 0) return 0;
@@ -265,10 +265,25 @@ static int fg_review_may(fg_store *s, const fg_config *cfg, const fg_signer *by,
   return 0;
 }
 
-static int fg_review_act(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
-                         const char *step, const fg_review_opts *opts, int64_t now_s,
-                         fg_err *err) {
-  assert(s && cfg && by);
+/* A step is judged and taken inside one write transaction (BEGIN
+ * IMMEDIATE): the proposal's state is read where it is changed, so two
+ * steps racing (approve and refuse) are decided one after the other and
+ * the second sees the first. A journaled denial is committed; a store
+ * error rolls everything back. */
+static int fg_review_finish(fg_store *s, int rc) {
+  if (!fg_store_in_transaction(s)) return rc; /* a failed step rolled back */
+  if (rc == FG_EDB || rc == FG_EIO || rc == FG_ENOMEM) {
+    fg_store_rollback(s);
+    return rc;
+  }
+  fg_err cerr = {0};
+  const int crc = fg_store_commit(s, &cerr);
+  if (crc) fg_store_rollback(s);
+  return crc ? crc : rc;
+}
+
+static int fg_review_act_tx(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
+                            const char *step, int64_t now_s, fg_err *err) {
   int rc = fg_authz_check_signer(s, by, NULL, err);
   if (rc) return rc;
   fg_store_proposal p;
@@ -277,24 +292,31 @@ static int fg_review_act(fg_store *s, const fg_config *cfg, const fg_signer *by,
   bool needs_approval = true;
   fg_review_kind(p.kind, &needs_approval, NULL);
   bool final = strcmp(step, "approve") == 0 || !needs_approval;
-  if (rc == 0) rc = fg_review_commit_step(s, cfg, by, &p, step, final, opts, NULL, now_s, err);
+  if (rc == 0) rc = fg_review_commit_step(s, cfg, by, &p, step, final, NULL, now_s, err);
   fg_store_proposal_clear(&p);
   return rc;
 }
 
+static int fg_review_act(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
+                         const char *step, int64_t now_s, fg_err *err) {
+  assert(s && cfg && by);
+  int rc = fg_store_begin(s, err);
+  if (rc) return rc;
+  return fg_review_finish(s, fg_review_act_tx(s, cfg, by, id, step, now_s, err));
+}
+
 int fg_review_review(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
-                     const fg_review_opts *opts, int64_t now_s, fg_err *err) {
-  return fg_review_act(s, cfg, by, id, "review", opts, now_s, err);
+                     int64_t now_s, fg_err *err) {
+  return fg_review_act(s, cfg, by, id, "review", now_s, err);
 }
 
 int fg_review_approve(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
-                      const fg_review_opts *opts, int64_t now_s, fg_err *err) {
-  return fg_review_act(s, cfg, by, id, "approve", opts, now_s, err);
+                      int64_t now_s, fg_err *err) {
+  return fg_review_act(s, cfg, by, id, "approve", now_s, err);
 }
 
-int fg_review_refuse(fg_store *s, const fg_signer *by, int64_t id, const char *reason,
-                     int64_t now_s, fg_err *err) {
-  assert(s && by && reason);
+static int fg_review_refuse_tx(fg_store *s, const fg_signer *by, int64_t id, const char *reason,
+                               int64_t now_s, fg_err *err) {
   int rc = fg_authz_check_signer(s, by, NULL, err);
   if (rc) return rc;
   fg_store_proposal p;
@@ -306,7 +328,15 @@ int fg_review_refuse(fg_store *s, const fg_signer *by, int64_t id, const char *r
            fg_authz_check(s, by->actor, FG_PERM_PROPOSAL_APPROVE, err) != 0)
     rc = fg_review_deny_err(s, by, id, "refuse", "permission", err);
   if (rc == 0)
-    rc = fg_review_commit_step(s, NULL, by, &p, "refuse", false, NULL, reason, now_s, err);
+    rc = fg_review_commit_step(s, NULL, by, &p, "refuse", false, reason, now_s, err);
   fg_store_proposal_clear(&p);
   return rc;
+}
+
+int fg_review_refuse(fg_store *s, const fg_signer *by, int64_t id, const char *reason,
+                     int64_t now_s, fg_err *err) {
+  assert(s && by && reason);
+  int rc = fg_store_begin(s, err);
+  if (rc) return rc;
+  return fg_review_finish(s, fg_review_refuse_tx(s, by, id, reason, now_s, err));
 }

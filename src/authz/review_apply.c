@@ -31,10 +31,12 @@ char *fg_review_payload_role(const char *user, const char *role) {
   return fg_buf_detach(&b);
 }
 
-char *fg_review_payload_user(const char *user, const char *display_name, const char *roles) {
+char *fg_review_payload_user(const char *user, const char *display_name, const char *roles,
+                             const char *initial_hash) {
   fg_buf b = FG_BUF_INIT;
   fg_authz_json_begin(&b);
   fg_authz_json_str(&b, "display_name", display_name);
+  fg_authz_json_str(&b, "initial_password_hash", initial_hash);
   fg_authz_json_str(&b, "roles", roles);
   fg_authz_json_str(&b, "user", user);
   fg_authz_json_end(&b);
@@ -125,8 +127,12 @@ int fg_review_validate(fg_store *s, const fg_config *cfg, const char *kind, cons
   if (strcmp(kind, FG_REVIEW_USER_CREATE) == 0) {
     int rc = fg_review_target(s, payload, false, user, err);
     if (rc) return rc;
+    char hash[FG_STORE_PWHASH_MAX];
     if (!fg_review_payload_get(payload, "roles", roles, sizeof roles))
       return fg_errf(err, FG_EINPUT, "提议内容缺少角色 (roles)");
+    if (!fg_review_payload_get(payload, "initial_password_hash", hash, sizeof hash) ||
+        strncmp(hash, "$argon2id$", 10) != 0)
+      return fg_errf(err, FG_EINPUT, "提议内容缺少新用户初始密码的哈希 (initial_password_hash)");
     return fg_authz_roles_valid(cfg, roles, err);
   }
   fg_journal_json *v = NULL;
@@ -157,23 +163,23 @@ static int fg_review_unlock(fg_store *s, const fg_store_proposal *p, const fg_si
   return rc;
 }
 
+/* The proposer's command generated the initial password and put only its
+ * Argon2id hash in the payload: the approver who applies never knows it. */
 static int fg_review_create(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
-                            const fg_signer *by, const fg_review_opts *opts, int64_t now_s,
-                            fg_err *err) {
-  char user[FG_STORE_USER_MAX], name[FG_STORE_DISPLAY_MAX], roles[FG_STORE_ROLES_MAX];
+                            const fg_signer *by, int64_t now_s, fg_err *err) {
+  char user[FG_STORE_USER_MAX], name[FG_STORE_DISPLAY_MAX], roles[FG_STORE_ROLES_MAX],
+      hash[FG_STORE_PWHASH_MAX];
   if (!fg_review_payload_get(p->payload, "user", user, sizeof user) ||
       !fg_review_payload_get(p->payload, "display_name", name, sizeof name) ||
-      !fg_review_payload_get(p->payload, "roles", roles, sizeof roles))
-    return fg_errf(err, FG_EINPUT, "提议内容不完整 (user, display_name, roles)");
-  if (opts == NULL || opts->initial_password == NULL)
-    return fg_errf(err, FG_EINPUT, "创建用户需要初始密码 (FUNDGUARD_INIT_PASSWORD)");
-  return fg_authn_user_create(s, cfg, by, user, name, roles, opts->initial_password, p->id,
-                              now_s, err);
+      !fg_review_payload_get(p->payload, "roles", roles, sizeof roles) ||
+      !fg_review_payload_get(p->payload, "initial_password_hash", hash, sizeof hash))
+    return fg_errf(err, FG_EINPUT,
+                   "提议内容不完整 (user, display_name, roles, initial_password_hash)");
+  return fg_authn_user_create(s, cfg, by, user, name, roles, hash, p->id, now_s, err);
 }
 
 int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
-                    const fg_signer *by, const fg_review_opts *opts, int64_t jseq,
-                    int64_t now_s, fg_err *err) {
+                    const fg_signer *by, int64_t jseq, int64_t now_s, fg_err *err) {
   assert(s && cfg && p && by && jseq >= 0);
   const char *reviewer = p->reviewer[0] ? p->reviewer : by->actor;
   int rc = fg_review_validate(s, cfg, p->kind, p->payload, p->proposer, reviewer, by->actor, err);
@@ -186,11 +192,7 @@ int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *
     return fg_store_role_event(s, user, role, grant, p->id, jseq, err);
   }
   if (strcmp(p->kind, FG_REVIEW_USER_UNLOCK) == 0) return 0; /* after the step's entry */
-  if (strcmp(p->kind, FG_REVIEW_USER_CREATE) == 0) {
-    if (opts == NULL || opts->initial_password == NULL)
-      return fg_errf(err, FG_EINPUT, "创建用户需要初始密码 (FUNDGUARD_INIT_PASSWORD)");
-    return 0;
-  }
+  if (strcmp(p->kind, FG_REVIEW_USER_CREATE) == 0) return 0; /* after the step's entry */
   fg_review_apply_fn fn = fg_review_applier(p->kind);
   if (fn == NULL)
     return fg_errf(err, FG_EINPUT, "提议类型 %s 的执行功能尚未接入本程序，不能生效", p->kind);
@@ -198,11 +200,10 @@ int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *
 }
 
 int fg_review_apply_after(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
-                          const fg_signer *by, const fg_review_opts *opts, int64_t now_s,
-                          fg_err *err) {
+                          const fg_signer *by, int64_t now_s, fg_err *err) {
   assert(s && cfg && p && by);
   if (strcmp(p->kind, FG_REVIEW_USER_UNLOCK) == 0) return fg_review_unlock(s, p, by, err);
   if (strcmp(p->kind, FG_REVIEW_USER_CREATE) == 0)
-    return fg_review_create(s, cfg, p, by, opts, now_s, err);
+    return fg_review_create(s, cfg, p, by, now_s, err);
   return 0;
 }

@@ -22,12 +22,12 @@ int fg_review_validate(fg_store *s, const fg_config *cfg, const char *kind, cons
  * the seq of the step's journal entry, appended right after (so it covers
  * them). Inside the caller's transaction. Checks every kind's rules. */
 int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
-                    const fg_signer *by, const fg_review_opts *opts, int64_t jseq,
+                    const fg_signer *by, int64_t jseq,
                     int64_t now_s, fg_err *err);
 /* The effects that write journal entries of their own (user_create:
  * "user.create"; user_unlock: "user.unlock"), after the step's entry. */
 int fg_review_apply_after(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
-                          const fg_signer *by, const fg_review_opts *opts, int64_t now_s,
+                          const fg_signer *by, int64_t now_s,
                           fg_err *err);
 
 /* The registered effect of an external kind, or NULL. */

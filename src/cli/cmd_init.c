@@ -20,6 +20,7 @@
 
 #include "authz/authz.h"
 #include "cli/cli.h"
+#include "common/fsout.h"
 #include "journal/journal.h"
 #include "store/store.h"
 
@@ -49,8 +50,26 @@ static void fg_init_undo(const char *db, const char *key_path) {
   unlink(key_path);
 }
 
+/* The generated initial passwords, to PATH.initial-passwords (0600,
+ * never over an existing file): hand each line to its person. */
+static int fg_init_write_passwords(const char *db, const fg_buf *generated, fg_err *err) {
+  char path[FG_INIT_PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s.initial-passwords", db);
+  fg_fsout o;
+  int rc = fg_fsout_open(&o, path, NULL, true, err);
+  if (rc) return rc;
+  fputs("user,password\n", o.f);
+  fwrite(generated->buf, 1, generated->len, o.f);
+  rc = fg_fsout_commit(&o, err);
+  if (rc == 0)
+    printf("各用户的初始密码已写入 %s（权限 0600）：请把每一行交给本人，由本人立即用 "
+           "fundguard user passwd 设置自己的密码，然后删除该文件\n",
+           path);
+  return rc;
+}
+
 /* Platform key pair and first users, in the new store s. */
-static int fg_init_trust(fg_store *s, const char *key_path, const char *roster,
+static int fg_init_trust(fg_store *s, const char *db, const char *key_path, const char *roster,
                          const char *password, fg_err *err) {
   uint8_t pk[32];
   int rc = fg_journal_platform_keygen(s, key_path, pk, err);
@@ -63,9 +82,13 @@ static int fg_init_trust(fg_store *s, const char *key_path, const char *roster,
     fg_config *cfg = fg_xmalloc(sizeof *cfg);
     rc = fg_authz_load_config(s, cfg, err);
     if (rc == 0) rc = fg_journal_platform_signer(key_path, &platform, err);
+    fg_buf generated = FG_BUF_INIT;
     if (rc == 0)
       rc = fg_authz_init_roster(s, cfg, &platform, roster, password, (int64_t)time(NULL),
-                                &created, err);
+                                &generated, &created, err);
+    if (rc == 0 && generated.len > 0) rc = fg_init_write_passwords(db, &generated, err);
+    if (generated.buf) sodium_memzero(generated.buf, generated.len);
+    fg_buf_free(&generated);
     fg_authn_signer_wipe(&platform);
     free(cfg);
     if (rc) return rc;
@@ -73,7 +96,7 @@ static int fg_init_trust(fg_store *s, const char *key_path, const char *roster,
   printf("平台公钥 platform public key: %s\n", hex);
   printf("平台私钥已写入 %s (权限 0600，请妥善保管，勿与数据库放在一起备份)\n", key_path);
   if (roster != NULL)
-    printf("已创建 %zu 个用户 (初始密码须在首次交互登录时更换)\n", created);
+    printf("已创建 %zu 个用户（初始密码只能用于设置本人密码：fundguard user passwd）\n", created);
   return 0;
 }
 
@@ -131,17 +154,21 @@ int fg_cmd_init(int argc, char **argv) {
     fg_errf(&err, FG_EINPUT, "平台私钥文件 %s 已存在，不会覆盖", key_path);
     return fg_cli_fail(&err);
   }
+  /* FUNDGUARD_INIT_PASSWORD serves a one-user roster only; otherwise the
+   * roster's initial_password column, else generated (cli.md v1.1). */
   char password[FG_AUTHN_PASSWORD_MAX + 2] = "";
-  if (roster != NULL &&
-      fg_authn_read_secret("FUNDGUARD_INIT_PASSWORD", "首批用户的初始密码: ", password,
-                           sizeof password, &err) != 0)
+  const char *shared = getenv("FUNDGUARD_INIT_PASSWORD");
+  if (shared != NULL && strlen(shared) > FG_AUTHN_PASSWORD_MAX) {
+    fg_errf(&err, FG_ELIMIT, "FUNDGUARD_INIT_PASSWORD 过长");
     return fg_cli_fail(&err);
+  }
+  if (shared != NULL) snprintf(password, sizeof password, "%s", shared);
   fg_store *s = NULL;
   if (fg_store_create(db, &s, &err) != 0) {
     sodium_memzero(password, sizeof password);
     return fg_cli_fail(&err);
   }
-  int rc = fg_init_trust(s, key_path, roster, password, &err);
+  int rc = fg_init_trust(s, db, key_path, roster, password[0] ? password : NULL, &err);
   sodium_memzero(password, sizeof password);
   if (rc == 0) rc = fg_init_config(s, key_path, &err);
   fg_store_close(s);

@@ -90,29 +90,13 @@ static int fg_propose_act(fg_store *s, const fg_propose_args *a, int64_t id, fg_
   int rc = fg_authn_cli_key(s, a->db, a->key, NULL, 0, &me, err);
   if (rc) return rc;
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
-  char pw[FG_AUTHN_PASSWORD_MAX + 2] = "";
-  fg_review_opts opts = {NULL};
-  fg_store_proposal p;
-  bool found = false;
   rc = fg_authz_load_config(s, cfg, err);
-  if (rc == 0) rc = fg_store_proposal_get(s, id, &p, &found, err);
-  bool needs = false;
-  if (rc == 0 && found) {
-    fg_review_kind(p.kind, &needs, NULL);
-    bool final = strcmp(sub, "approve") == 0 || (strcmp(sub, "review") == 0 && !needs);
-    if (final && strcmp(p.kind, FG_REVIEW_USER_CREATE) == 0 &&
-        fg_authn_read_secret("FUNDGUARD_INIT_PASSWORD", "新用户的初始密码: ", pw, sizeof pw,
-                             err) == 0)
-      opts.initial_password = pw;
-    fg_store_proposal_clear(&p);
-  }
   const int64_t now = (int64_t)time(NULL);
-  if (rc == 0 && strcmp(sub, "review") == 0) rc = fg_review_review(s, cfg, &me, id, &opts, now, err);
+  if (rc == 0 && strcmp(sub, "review") == 0) rc = fg_review_review(s, cfg, &me, id, now, err);
   else if (rc == 0 && strcmp(sub, "approve") == 0)
-    rc = fg_review_approve(s, cfg, &me, id, &opts, now, err);
+    rc = fg_review_approve(s, cfg, &me, id, now, err);
   else if (rc == 0)
     rc = fg_review_refuse(s, &me, id, reason ? reason : "", now, err);
-  sodium_memzero(pw, sizeof pw);
   fg_authn_signer_wipe(&me);
   free(cfg);
   if (rc == 0) fprintf(stderr, "提议 #%lld: %s 已记录。\n", (long long)id, sub);

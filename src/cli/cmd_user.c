@@ -95,22 +95,8 @@ static int fg_user_show(fg_store *s, const char *name, fg_err *err) {
 }
 
 static int fg_user_passwd(fg_store *s, const fg_user_args *a, fg_err *err) {
-  fg_signer me;
-  int rc = fg_authn_cli_key(s, a->db, a->key, NULL, FG_AUTHN_ALLOW_EXPIRED, &me, err);
-  if (rc) return rc;
-  char pw[FG_AUTHN_PASSWORD_MAX + 2], again[FG_AUTHN_PASSWORD_MAX + 2];
-  rc = fg_authn_read_secret("FUNDGUARD_NEW_PASSWORD", "新密码: ", pw, sizeof pw, err);
-  const char *env = getenv("FUNDGUARD_NEW_PASSWORD");
-  if (rc == 0 && (env == NULL || env[0] == '\0')) {
-    rc = fg_authn_read_secret("FUNDGUARD_NEW_PASSWORD", "再次输入新密码: ", again, sizeof again,
-                              err);
-    if (rc == 0 && strcmp(pw, again) != 0) rc = fg_errf(err, FG_EINPUT, "两次输入的新密码不一致");
-  }
-  if (rc == 0) rc = fg_authn_passwd(s, &me, pw, (int64_t)time(NULL), err);
-  sodium_memzero(pw, sizeof pw);
-  sodium_memzero(again, sizeof again);
-  fg_authn_signer_wipe(&me);
-  if (rc == 0) fprintf(stderr, "密码已更换。\n");
+  int rc = fg_authn_cli_passwd(s, a->db, a->key, err);
+  if (rc == 0) fprintf(stderr, "密码已设置；新的数字证书密钥已生成，旧密钥不再有效。\n");
   return rc;
 }
 
@@ -118,7 +104,7 @@ static int fg_user_passwd(fg_store *s, const fg_user_args *a, fg_err *err) {
 static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, fg_err *err) {
   const char *kind = NULL;
   char *payload = NULL;
-  char role[FG_STORE_ROLES_MAX];
+  char role[FG_STORE_ROLES_MAX], initial[FG_AUTHN_INITIAL_MAX] = "";
   if ((strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0) && a->npos == 2) {
     int rc = fg_authz_roles_normalize(a->pos[1], role, sizeof role, err);
     if (rc) return rc;
@@ -128,7 +114,10 @@ static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, 
     int rc = fg_authz_roles_normalize(a->roles, role, sizeof role, err);
     if (rc) return rc;
     kind = FG_REVIEW_USER_CREATE;
-    payload = fg_review_payload_user(a->pos[0], a->name, role);
+    char hash[FG_STORE_PWHASH_MAX];
+    fg_authn_initial_password(initial); /* shown to the proposer only */
+    if ((rc = fg_authn_hash(initial, hash, err)) != 0) return rc;
+    payload = fg_review_payload_user(a->pos[0], a->name, role, hash);
   } else if (strcmp(sub, "unlock") == 0 && a->npos == 1) {
     kind = FG_REVIEW_USER_UNLOCK;
     payload = fg_review_payload_unlock(a->pos[0]);
@@ -148,6 +137,11 @@ static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, 
   if (rc == 0)
     printf("已提交提议 #%lld (%s)，待他人复核: fundguard propose review %lld --db %s\n",
            (long long)id, kind, (long long)id, a->db);
+  if (rc == 0 && initial[0])
+    printf("新用户 %s 的初始密码（只显示这一次，审批人看不到；请交给本人，"
+           "本人须先用 fundguard user passwd 设置自己的密码）:\ninitial_password=%s\n",
+           a->pos[0], initial);
+  sodium_memzero(initial, sizeof initial);
   free(cfg);
   free(payload);
   return rc;

@@ -109,40 +109,79 @@ static void fg_journal_cover_line(const fg_journal_cover *c, const fg_rowhash *h
   fg_buf_addc(covers, '\n');
 }
 
+/* The rows the act wrote in c's table since the transaction's last entry,
+ * or the fixed count the caller names. */
+static int64_t fg_journal_expected(fg_store *s, const fg_journal_cover *c) {
+  return c->rows_fixed > 0 ? c->rows_fixed : fg_store_tx_inserted(s, c->table);
+}
+
+static int fg_journal_planted(const fg_journal_cover *c, int64_t want, int64_t have, fg_err *err) {
+  return fg_errf(err, FG_EVERIFY,
+                 "拒绝签名：表 %s 中 %s=%s 现有 %lld 行，而本操作只写入了 %lld 行；"
+                 "多出的行不是本操作写的（数据库可能被篡改），请运行 fundguard log verify",
+                 c->table, c->column ? c->column : "", c->value ? c->value : "", (long long)have,
+                 (long long)want);
+}
+
 static int fg_journal_add_cover(fg_store *s, const fg_journal_cover *c, bool keep_empty,
                                 fg_buf *covers, fg_err *err) {
   if (!fg_journal_field_ok(c->table) || !fg_journal_field_ok(c->column ? c->column : "") ||
       !fg_journal_field_ok(c->value ? c->value : ""))
     return fg_errf(err, FG_EINPUT, "日志覆盖范围的名称无效");
-  if (c->digest != NULL) { /* computed while the rows were stored */
-    if (c->digest->rows > 0 || keep_empty) fg_journal_cover_line(c, c->digest, covers);
-    return 0;
-  }
+  const int64_t want = fg_journal_expected(s, c);
   fg_rowhash h;
-  int rc = fg_journal_rows_digest(s, c, &h, err);
-  if (rc == 0 && (h.rows > 0 || keep_empty)) fg_journal_cover_line(c, &h, covers);
-  fg_rowhash_free(&h);
+  const fg_rowhash *d = c->digest;
+  int rc = 0;
+  if (d == NULL) { /* read back; the count must be what the act wrote */
+    rc = fg_journal_rows_digest(s, c, &h, err);
+    d = &h;
+  }
+  if (rc == 0 && d->rows != want) rc = fg_journal_planted(c, want, d->rows, err);
+  if (rc == 0 && (d->rows > 0 || keep_empty)) fg_journal_cover_line(c, d, covers);
+  if (d == &h) fg_rowhash_free(&h);
   return rc;
 }
 
-/* Covers: the explicit ones, then every jseq table's rows of this seq. */
-static int fg_journal_covers(fg_store *s, int64_t seq, const fg_journal_cover *covers,
-                             size_t ncovers, fg_buf *out, fg_err *err) {
-  int rc = 0;
+/* Every table the transaction wrote since its last entry is covered by
+ * this one, with only the kinds of change its policy allows. */
+static int fg_journal_written_covered(fg_store *s, const char *action,
+                                      const fg_journal_cover *covers, size_t ncovers,
+                                      fg_err *err) {
+  int n = 0;
+  bool overflow = false;
+  const fg_store_written *w = fg_store_tx_written(s, &n, &overflow);
+  if (overflow) return fg_errf(err, FG_ELIMIT, "一次操作写入的表过多，不能签名");
+  for (int i = 0; i < n; i++) {
+    if (strcmp(w[i].table, "journal") == 0) continue;
+    const fg_journal_policy *p = fg_journal_policy_of(w[i].table);
+    bool named = p != NULL && strcmp(p->column, FG_JOURNAL_JSEQ_COLUMN) == 0;
+    for (size_t k = 0; !named && k < ncovers; k++) named = strcmp(covers[k].table, w[i].table) == 0;
+    if (p == NULL || !named || !fg_journal_policy_allows(p, action) ||
+        (w[i].updated > 0 && !p->may_update) || (w[i].deleted > 0 && !p->may_delete))
+      return fg_errf(err, FG_EVERIFY,
+                     "拒绝签名：操作 %s 改动了表 %s（新增 %lld、修改 %lld、删除 %lld 行），"
+                     "这不是该操作可以写的内容（数据库结构或程序被改动？）",
+                     action, w[i].table, (long long)w[i].inserted, (long long)w[i].updated,
+                     (long long)w[i].deleted);
+  }
+  return 0;
+}
+
+/* Covers: the explicit ones, then every jseq table's rows of this seq
+ * (each must hold exactly the rows this act inserted there). */
+static int fg_journal_covers(fg_store *s, int64_t seq, const char *action,
+                             const fg_journal_cover *covers, size_t ncovers, fg_buf *out,
+                             fg_err *err) {
+  int rc = fg_journal_written_covered(s, action, covers, ncovers, err);
   for (size_t i = 0; rc == 0 && i < ncovers; i++) rc = fg_journal_add_cover(s, &covers[i], true, out, err);
-  char **names = NULL;
-  int nt = 0;
-  if (rc == 0) rc = fg_store_tables_with_column(s, FG_JOURNAL_JSEQ_COLUMN, &names, &nt, err);
+  const char *names[FG_STORE_WRITTEN_TABLES_MAX];
+  const size_t nt = fg_journal_policy_jseq_tables(names, FG_ARRAY_LEN(names));
   char value[32];
   snprintf(value, sizeof value, "%lld", (long long)seq);
-  for (int t = 0; t < nt; t++) {
-    if (rc == 0) {
-      fg_journal_cover c = {names[t], FG_JOURNAL_JSEQ_COLUMN, value, NULL};
-      rc = fg_journal_add_cover(s, &c, false, out, err);
-    }
-    free(names[t]);
+  for (size_t t = 0; rc == 0 && t < nt; t++) {
+    const fg_journal_cover c = {names[t], FG_JOURNAL_JSEQ_COLUMN, value, NULL, 0};
+    rc = fg_journal_add_cover(s, &c, false, out, err);
   }
-  free(names);
   return rc;
 }
 
@@ -164,7 +203,7 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
   int rc = fg_store_journal_next_seq(s, &r.seq, err);
   fg_buf cov = FG_BUF_INIT, canon = FG_BUF_INIT;
   fg_buf_grow(&cov, 1);
-  if (rc == 0) rc = fg_journal_covers(s, r.seq, covers, ncovers, &cov, err);
+  if (rc == 0) rc = fg_journal_covers(s, r.seq, action, covers, ncovers, &cov, err);
   uint8_t sig[crypto_sign_BYTES], leaf[32];
   if (rc == 0) {
     r.at = at, r.actor = signer->actor, r.action = action;
@@ -177,6 +216,7 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
     r.sig = sig, r.sig_len = sizeof sig, r.leaf = leaf, r.leaf_len = sizeof leaf;
     rc = fg_store_journal_insert(s, &r, err);
   }
+  if (rc == 0) fg_store_tx_written_reset(s); /* the next entry covers only its own rows */
   if (rc == 0 && seq_out) *seq_out = r.seq;
   fg_buf_free(&cov);
   fg_buf_free(&canon);
@@ -197,7 +237,7 @@ int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_er
   int rc = 0;
   for (int t = 0; rc == 0 && t < FG_T_COUNT; t++) {
     const fg_rowhash *d = &r->digests[t];
-    const fg_journal_cover c = {fg_schema_table(t)->name, "_batch", batch, NULL};
+    const fg_journal_cover c = {fg_schema_table(t)->name, "_batch", batch, NULL, 0};
     fg_rowhash h;
     rc = fg_journal_rows_digest(s, &c, &h, err);
     if (rc == 0 && (!d->finished || h.rows != d->rows || memcmp(h.root, d->root, 32) != 0))
@@ -222,9 +262,9 @@ int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result 
   size_t nc = 0;
   for (int t = 0; t < FG_T_COUNT; t++)
     covers[nc++] = (fg_journal_cover){fg_schema_table(t)->name, "_batch", batch,
-                                      r->digests ? &r->digests[t] : NULL};
-  covers[nc++] = (fg_journal_cover){"batches", "id", batch, NULL};
-  covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch, NULL};
+                                      r->digests ? &r->digests[t] : NULL, 0};
+  covers[nc++] = (fg_journal_cover){"batches", "id", batch, NULL, 0};
+  covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch, NULL, 0};
   fg_buf p = FG_BUF_INIT;
   fg_buf_addf(&p, "{\"batch\":%lld,\"files\":[", (long long)r->batch_id);
   for (int i = 0; i < r->nfiles; i++) {
@@ -277,7 +317,7 @@ int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out
     rc = fg_store_journal_next_seq(s, &seq, err);
     if (rc == 0) rc = fg_store_platform_key_add(s, sg.pk, at, seq, err);
     const char payload[] = "{\"platform_key\":\"created\"}";
-    const fg_journal_cover meta = {"schema_meta", "", NULL, NULL};
+    const fg_journal_cover meta = {"schema_meta", "", NULL, NULL, FG_STORE_SCHEMA_VERSION};
     if (rc == 0)
       rc = fg_journal_append_covered(s, &sg, "platform.init", payload, strlen(payload), &meta, 1,
                                      NULL, err);
@@ -288,6 +328,18 @@ int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out
   if (rc == 0 && pk_out) memcpy(pk_out, sg.pk, 32);
   sodium_memzero(&sg, sizeof sg);
   return rc;
+}
+
+int fg_journal_platform_check(fg_store *s, const fg_signer *platform, fg_err *err) {
+  uint8_t pk[32];
+  bool found = false;
+  int rc = fg_store_platform_key_get(s, pk, &found, err);
+  if (rc) return rc;
+  if (!found || sodium_memcmp(pk, platform->pk, 32) != 0)
+    return fg_errf(err, FG_EPERM,
+                   "平台私钥文件不属于这个数据库（公钥不符）：拒绝用它签名。"
+                   "请用 --key 或 FUNDGUARD_KEY 指定本数据库的平台私钥");
+  return 0;
 }
 
 int fg_journal_platform_signer(const char *key_path, fg_signer *out, fg_err *err) {

@@ -46,17 +46,44 @@ int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
  * the table): the entry records their count, the RFC 6962 root over their
  * chunk leaves (rowhash.h) and the chunk leaves. digest: the group's
  * finished digest when the caller computed it while storing the rows (the
- * import does), NULL to read the rows back. */
+ * import does), NULL to read the rows back. rows_fixed: 0 = the group must
+ * hold exactly the rows the act inserted into the table since the
+ * transaction's last entry (the store counts them, store.h
+ * fg_store_tx_written); > 0 = it must hold exactly that many (a cover of
+ * rows the act did not write itself, such as the schema versions at
+ * platform.init). Any other count means rows were planted: the entry is
+ * refused (FG_EVERIFY) and nothing is signed. */
 typedef struct fg_journal_cover {
   const char *table;
   const char *column;
   const char *value;
   const fg_rowhash *digest;
+  int64_t rows_fixed;
 } fg_journal_cover;
 
+/* Which act may cover which table (journal_policy.c): the column a table's
+ * rows are grouped by, the actions allowed to cover it (space-separated),
+ * whether a later cover supersedes an earlier one of the same group, and
+ * whether an act may update or delete rows of it. */
+typedef struct fg_journal_policy {
+  const char *table;
+  const char *column;
+  const char *actions;
+  bool supersede;
+  bool may_update;
+  bool may_delete;
+} fg_journal_policy;
+/* NULL for a table no act may write (verify reports its rows). */
+const fg_journal_policy *fg_journal_policy_of(const char *table);
+bool fg_journal_policy_allows(const fg_journal_policy *p, const char *action);
+/* The tables grouped by jseq (the entry's own seq), at most max. */
+size_t fg_journal_policy_jseq_tables(const char **out, size_t max);
+
 /* The seq the next appended entry will get: insert rows carrying
- * jseq = this value FIRST, then append; fg_journal_append covers every row
- * of every table with a jseq column whose jseq is the new entry's seq. */
+ * jseq = this value FIRST, then append. fg_journal_append covers the rows
+ * of every jseq table (journal_policy.c) whose jseq is the new entry's seq,
+ * and refuses unless they are exactly the rows this transaction inserted
+ * there since its last entry. */
 int fg_journal_next_seq(fg_store *s, int64_t *seq, fg_err *err);
 /* fg_journal_append plus explicit covers (e.g. an import batch's rows). */
 int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *action,
@@ -97,7 +124,10 @@ int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *fi
  * refused if it exists), public key into the store with an entry
  * "platform.init" signed by it, inside its own transaction. */
 int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out[32], fg_err *err);
-/* Load the platform signer from key_path (actor "platform"). */
+/* FG_EPERM unless platform's public key is the store's platform key. */
+int fg_journal_platform_check(fg_store *s, const fg_signer *platform, fg_err *err);
+/* Load the platform signer from key_path (actor "platform"). Commands
+ * that act on a store check it with fg_journal_platform_check. */
 int fg_journal_platform_signer(const char *key_path, fg_signer *out, fg_err *err);
 
 /* ---- checkpoints, verification, proofs ---------------------------------- */

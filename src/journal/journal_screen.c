@@ -27,9 +27,9 @@ int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *fi
   char run[32];
   snprintf(run, sizeof run, "%lld", (long long)run_id);
   const fg_journal_cover covers[] = {
-      {"runs", "id", run, NULL},
-      {"findings", "run", run, NULL},
-      {"finding_evidence", "run", run, NULL}};
+      {"runs", "id", run, NULL, 0},
+      {"findings", "run", run, NULL, 0},
+      {"finding_evidence", "run", run, NULL, 0}};
   fg_buf p = FG_BUF_INIT;
   fg_buf_adds(&p, "{\"as_of\":");
   fg_journal_json_add_str(&p, r.as_of, strlen(r.as_of));

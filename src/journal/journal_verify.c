@@ -21,7 +21,7 @@
 
 #define FG_JV_CHUNK_ENTRIES 8192
 #define FG_JV_MAX_THREADS 8
-#define FG_JV_MAX_ACTORS 4096
+#define FG_JV_MAX_ACTORS 65536 /* registered user keys */
 /* Groups of one table digested at once in a single unsorted pass. */
 #define FG_JV_GROUPS_MAX 65536
 #define FG_JV_TOO_MANY_GROUPS (-1000) /* callback code: rescan sorted */
@@ -46,6 +46,7 @@ typedef struct fg_jv_cover {
 typedef struct fg_jv_actor {
   char name[FG_JOURNAL_FIELD_MAX];
   uint8_t pk[32];
+  int64_t from_seq;
   bool found;
 } fg_jv_actor;
 
@@ -104,21 +105,49 @@ static void *fg_jv_worker(void *arg) {
   return NULL;
 }
 
-static bool fg_jv_actor_key(fg_jv *v, const char *actor, uint8_t pk[32]) {
-  for (size_t i = 0; i < v->nactors; i++)
-    if (strcmp(v->actors[i].name, actor) == 0) {
-      memcpy(pk, v->actors[i].pk, 32);
-      return v->actors[i].found;
-    }
-  fg_jv_actor a = {0};
-  snprintf(a.name, sizeof a.name, "%s", actor);
-  fg_store_user u;
-  fg_err e = {0};
-  if (fg_store_user_get(v->s, actor, &u, &a.found, &e) != 0) a.found = false;
-  if (a.found) memcpy(a.pk, u.public_key, 32);
-  if (v->nactors < FG_JV_MAX_ACTORS) v->actors[v->nactors++] = a;
-  memcpy(pk, a.pk, 32);
-  return a.found;
+/* The user keys (user_keys), sorted by (user, from_seq): the key that
+ * signs an entry of a user at seq is the latest registered at or before
+ * seq. A user's key from before a password change stays valid for the
+ * entries it signed then, and for nothing later. */
+static int fg_jv_key_cmp(const void *a, const void *b) {
+  const fg_jv_actor *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->from_seq > y->from_seq) - (x->from_seq < y->from_seq);
+}
+
+static int fg_jv_key_row(void *ud, const char *user, const uint8_t pk[32], int64_t from_seq) {
+  fg_jv *v = ud;
+  if (v->nactors == FG_JV_MAX_ACTORS) return 1;
+  fg_jv_actor *a = &v->actors[v->nactors++];
+  snprintf(a->name, sizeof a->name, "%s", user);
+  memcpy(a->pk, pk, 32);
+  a->from_seq = from_seq;
+  a->found = true;
+  return 0;
+}
+
+static int fg_jv_keys_load(fg_jv *v, fg_err *err) {
+  int rc = fg_store_user_keys_each(v->s, fg_jv_key_row, v, err);
+  if (rc > 0) {
+    fg_jv_problem(v, "用户公钥超过 %d 个，其余未能核对", FG_JV_MAX_ACTORS);
+    rc = 0;
+  }
+  qsort(v->actors, v->nactors, sizeof *v->actors, fg_jv_key_cmp);
+  return rc;
+}
+
+static bool fg_jv_actor_key(fg_jv *v, const char *actor, int64_t seq, uint8_t pk[32]) {
+  const fg_jv_actor *best = NULL;
+  size_t lo = 0, hi = v->nactors;
+  while (lo < hi) { /* first key of actor */
+    const size_t mid = (lo + hi) / 2;
+    if (strcmp(v->actors[mid].name, actor) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < v->nactors && strcmp(v->actors[i].name, actor) == 0; i++)
+    if (v->actors[i].from_seq <= seq) best = &v->actors[i];
+  if (best) memcpy(pk, best->pk, 32);
+  return best != NULL;
 }
 
 /* The chunk leaves of a cover line: hex (more than one chunk) or "" (the
@@ -146,7 +175,27 @@ static uint8_t (*fg_jv_cover_leaves(const char *hex, int64_t rows, const uint8_t
   return NULL;
 }
 
-static void fg_jv_cover_line(fg_jv *v, int64_t seq, char *line) {
+/* A cover must name a table, column and action the policy allows
+ * (journal_policy.c): an entry signed by a valid key still cannot claim
+ * rows its act cannot write. */
+static bool fg_jv_cover_allowed(fg_jv *v, int64_t seq, const char *action, const char *table,
+                                const char *column) {
+  const fg_journal_policy *p = fg_journal_policy_of(table);
+  if (p == NULL)
+    fg_jv_problem(v, "日志第 %lld 条（%s）覆盖了表 %s，没有任何操作可以写这张表", (long long)seq,
+                  action, table);
+  else if (strcmp(p->column, column) != 0)
+    fg_jv_problem(v, "日志第 %lld 条（%s）按列 %s 覆盖表 %s，应按列 %s", (long long)seq, action,
+                  column, table, *p->column ? p->column : "（整表）");
+  else if (!fg_journal_policy_allows(p, action))
+    fg_jv_problem(v, "日志第 %lld 条（%s）覆盖了表 %s，但该操作不能写这张表", (long long)seq,
+                  action, table);
+  else
+    return true;
+  return false;
+}
+
+static void fg_jv_cover_line(fg_jv *v, int64_t seq, const char *action, char *line) {
   enum { NF = 6 };
   char *f[NF];
   int nf = 0;
@@ -173,6 +222,10 @@ static void fg_jv_cover_line(fg_jv *v, int64_t seq, char *line) {
     fg_jv_problem(v, "日志第 %lld 条：覆盖范围格式不对", (long long)seq);
     return;
   }
+  if (!fg_jv_cover_allowed(v, seq, action, f[0], f[1])) {
+    free(leaves);
+    return;
+  }
   if (v->ncovers == v->cap) {
     v->cap = v->cap ? v->cap * 2 : 64;
     v->covers = fg_xrealloc(v->covers, v->cap * sizeof *v->covers);
@@ -187,7 +240,7 @@ static void fg_jv_covers(fg_jv *v, const fg_jv_entry *e) {
   char *text = fg_xstrndup(e->r.covers, e->r.covers_len);
   char *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-    fg_jv_cover_line(v, e->r.seq, line);
+    fg_jv_cover_line(v, e->r.seq, e->r.action, line);
   free(text);
 }
 
@@ -207,9 +260,10 @@ static void fg_jv_check_entry(fg_jv *v, fg_jv_entry *e) {
   uint8_t want[32];
   bool known = strcmp(e->r.actor, FG_JOURNAL_PLATFORM_ACTOR) == 0
                    ? (memcpy(want, v->platform_pk, 32), v->have_platform)
-                   : fg_jv_actor_key(v, e->r.actor, want);
+                   : fg_jv_actor_key(v, e->r.actor, e->r.seq, want);
   if (!known)
-    fg_jv_problem(v, "日志第 %lld 条：签名人 %s 没有登记公钥", seq, e->r.actor);
+    fg_jv_problem(v, "日志第 %lld 条：签名人 %s 此时没有登记的公钥（初始密码不能签名）", seq,
+                  e->r.actor);
   else if (e->r.pubkey_len == 32 && memcmp(want, e->pk, 32) != 0)
     fg_jv_problem(v, "日志第 %lld 条：签名公钥不是 %s 的登记公钥", seq, e->r.actor);
   fg_merkle_stream_push(&v->tree, e->leaf_calc);
@@ -313,6 +367,11 @@ static void fg_jv_covers_settle(fg_jv *v) {
     fg_jv_cover *c = &v->covers[i];
     bool later = i + 1 < v->ncovers && !strcmp(c->table, c[1].table) &&
                  !strcmp(c->column, c[1].column) && !strcmp(c->value, c[1].value);
+    const fg_journal_policy *p = fg_journal_policy_of(c->table);
+    if (later && (p == NULL || !p->supersede))
+      fg_jv_problem(v, "日志第 %lld 条再次覆盖了表 %s 中 %s=%s 的行（已由第 %lld 条覆盖）；"
+                    "每组行只能由写入它们的那一条覆盖",
+                    (long long)c[1].seq, c->table, c->column, c->value, (long long)c->seq);
     if (later) {
       free(c->table), free(c->column), free(c->value), free(c->leaves);
       continue;
@@ -510,6 +569,19 @@ static int fg_jv_tables(fg_jv *v, fg_err *err) {
   return rc;
 }
 
+/* The schema against the migrations' (store.h fg_store_schema_check). */
+static int fg_jv_schema(fg_jv *v, fg_err *err) {
+  fg_buf report = FG_BUF_INIT;
+  int problems = 0;
+  int rc = fg_store_schema_check(v->s, &report, &problems, err);
+  char *save = NULL;
+  for (char *l = report.buf ? strtok_r(report.buf, "\n", &save) : NULL; rc == 0 && l;
+       l = strtok_r(NULL, "\n", &save))
+    fg_jv_problem(v, "%s", l);
+  fg_buf_free(&report);
+  return rc;
+}
+
 int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_verify_report *rep,
                       fg_err *err) {
   assert(s != NULL && o != NULL && rep != NULL);
@@ -520,6 +592,7 @@ int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_v
   v.chunk = fg_xcalloc(FG_JV_CHUNK_ENTRIES, sizeof *v.chunk);
   v.actors = fg_xcalloc(FG_JV_MAX_ACTORS, sizeof *v.actors);
   int rc = fg_store_platform_key_get(s, v.platform_pk, &v.have_platform, err);
+  if (rc == 0) rc = fg_jv_keys_load(&v, err);
   if (rc == 0) rc = fg_store_journal_scan(s, 0, fg_jv_copy, &v, err);
   if (rc == 0) fg_jv_flush(&v);
   for (size_t i = 0; i < v.nchunk; i++) free(v.chunk[i].data);
@@ -530,6 +603,7 @@ int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_v
     fg_jv_covers_settle(&v);
     rc = fg_jv_tables(&v, err);
   }
+  if (rc == 0) rc = fg_jv_schema(&v, err);
   for (size_t i = 0; i < v.ncovers; i++)
     free(v.covers[i].table), free(v.covers[i].column), free(v.covers[i].value),
         free(v.covers[i].leaves);

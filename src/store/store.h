@@ -33,7 +33,35 @@ typedef struct fg_store fg_store;
 
 /* ---- core ---------------------------------------------------------------- */
 
-#define FG_STORE_SCHEMA_VERSION 1
+#define FG_STORE_SCHEMA_VERSION 2
+
+/* What the current transaction wrote to one table: counted by the store
+ * itself (SQLite's update hook sees every row change of the connection,
+ * triggers' changes included), so a journal entry covers exactly the rows
+ * its act wrote and never rows that merely carry its number. */
+#define FG_STORE_WRITTEN_TABLES_MAX 64
+typedef struct fg_store_written {
+  char table[64];
+  int64_t inserted, updated, deleted;
+} fg_store_written;
+/* The tables the open transaction has written so far (n entries); a
+ * transaction that wrote more than FG_STORE_WRITTEN_TABLES_MAX tables sets
+ * *overflow. The array belongs to the store. */
+const fg_store_written *fg_store_tx_written(fg_store *s, int *n, bool *overflow);
+/* Rows inserted into table by the open transaction. */
+int64_t fg_store_tx_inserted(fg_store *s, const char *table);
+/* Start counting afresh (the journal calls it after each entry it
+ * appends, so the next entry of the same transaction covers only its own
+ * rows). */
+void fg_store_tx_written_reset(fg_store *s);
+
+/* The schema of the file (tables, columns, indexes, triggers, views, from
+ * sqlite_master) compared with the one the code's own migrations make,
+ * derived afresh on an in-memory database. Each difference is a line of
+ * report (Chinese, naming the object); *problems counts them. A store
+ * opened for writing is refused when they differ, so a planted trigger
+ * never rides on a legitimate act; `log verify` reports them. */
+int fg_store_schema_check(fg_store *s, fg_buf *report, int *problems, fg_err *err);
 
 /* Create a new store at path (fails if it exists). */
 int fg_store_create(const char *path, fg_store **out, fg_err *err);
@@ -45,6 +73,8 @@ int fg_store_begin(fg_store *s, fg_err *err);
 int fg_store_commit(fg_store *s, fg_err *err);
 void fg_store_rollback(fg_store *s);
 int fg_store_schema_version(fg_store *s);
+/* Whether a transaction is open on s. */
+bool fg_store_in_transaction(fg_store *s);
 
 /* A stored value of a standard table's column: INTEGER columns in i, TEXT
  * columns in s (n bytes, NUL-terminated), is_null for an absent value. */
@@ -332,7 +362,8 @@ typedef struct fg_store_cred {
   int64_t opslimit;
   int64_t memlimit_bytes;
   int64_t password_set_s;
-  bool must_change;
+  bool must_change; /* an initial password: it only sets the user's own */
+  char chain_sha256_hex[65]; /* digest chain of the credential rows replaced */
 } fg_store_cred;
 
 /* Insert a user (fails with FG_EINPUT when the name exists). */
@@ -353,6 +384,22 @@ int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *fou
  * for the roster given to init. */
 int fg_store_role_event(fg_store *s, const char *user, const char *role, bool grant,
                         int64_t proposal_id, int64_t jseq, fg_err *err);
+/* Register a user's public key, valid for the user's entries from journal
+ * entry from_seq on (user_keys; a password change registers a new one). */
+int fg_store_user_key_add(fg_store *s, const char *user, const uint8_t pk[32], int64_t from_seq,
+                          int64_t jseq, fg_err *err);
+/* The user's key valid at entry seq (the latest registered at or before
+ * it); *found false when none (a user who has only an initial password). */
+int fg_store_user_key_at(fg_store *s, const char *user, int64_t seq, uint8_t pk[32], bool *found,
+                         fg_err *err);
+/* Every registered key; fn returns non-zero to stop (returned). */
+typedef int (*fg_store_user_key_fn)(void *ud, const char *user, const uint8_t pk[32],
+                                    int64_t from_seq);
+int fg_store_user_keys_each(fg_store *s, fg_store_user_key_fn fn, void *ud, fg_err *err);
+/* Replace the user's credential (the old row, and the seal of the old
+ * secret key in it, is deleted; c->chain_sha256_hex chains its digest). */
+int fg_store_cred_replace(fg_store *s, const char *user, const fg_store_cred *c, int64_t jseq,
+                          fg_err *err);
 /* Current roles of user, sorted, `;`-joined into out (empty when none). */
 int fg_store_user_roles(fg_store *s, const char *user, char *out, size_t out_size,
                         fg_err *err);

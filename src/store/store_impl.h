@@ -41,7 +41,24 @@ struct fg_store {
   char colcache_key[32];
   char **colcache_names;
   int colcache_n;
+  /* rows this transaction wrote, per table (sqlite3_update_hook; see
+   * store_sqlite_guard.c): what a journal entry may cover */
+  fg_store_written written[FG_STORE_WRITTEN_TABLES_MAX];
+  int nwritten;
+  bool written_overflow;
+  const char *written_last_name; /* SQLite's table name pointer, fast path */
+  int written_last;
 };
+
+/* Install the write tracker on a new connection (store_sqlite_guard.c). */
+void fg_sqlite_guard_attach(fg_store *s);
+/* Forget what the finished transaction wrote. */
+void fg_sqlite_guard_reset(fg_store *s);
+/* Apply the forward migrations to s (store_sqlite.c); the guard builds
+ * the expected schema with it on an in-memory database. */
+int fg_sqlite_migrate_all(fg_store *s, fg_err *err);
+int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **out,
+                      fg_err *err);
 
 /* Finalize the statements the import area prepared (called by close). */
 void fg_sqlite_import_close(fg_store *s);

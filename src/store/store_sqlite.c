@@ -32,12 +32,6 @@ enum {
   FG_STORE_PAGE_SIZE_BYTES = 8192,
 };
 
-int fg_sqlite_err(fg_store *s, fg_err *err, const char *what) {
-  assert(s != NULL && what != NULL);
-  const char *m = s->db ? sqlite3_errmsg(s->db) : "no connection";
-  return fg_errf(err, FG_EDB, "数据库错误 (%s): %s", what, m);
-}
-
 static int fg_sqlite_exec(fg_store *s, const char *sql, fg_err *err) {
   assert(s != NULL && s->db != NULL && sql != NULL);
   char *msg = NULL;
@@ -87,6 +81,23 @@ static int fg_sqlite_migrate_v1(fg_store *s, fg_err *err) {
   return rc;
 }
 
+/* Version 2 (trust hardening, docs/security.md): a password change makes a
+ * new key pair and destroys the old seal, so a credential row is replaced
+ * (DELETE + INSERT; UPDATE stays refused) and carries the digest chain of
+ * the rows it replaced; the public keys live in user_keys, each valid from
+ * the journal entry that registered it. */
+static const char fg_sqlite_ddl_v2[] =
+    "DROP TRIGGER user_credentials_no_delete;\n"
+    "ALTER TABLE user_credentials ADD COLUMN chain_sha256 TEXT NOT NULL DEFAULT '';\n"
+    "CREATE TABLE user_keys (id INTEGER PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),"
+    " public_key BLOB NOT NULL CHECK (length(public_key) = 32), from_seq INTEGER NOT NULL,"
+    " jseq INTEGER NOT NULL);\n"
+    "CREATE INDEX user_keys_user ON user_keys(user, from_seq);\n" FG_SQLITE_APPEND_ONLY("user_keys");
+
+static int fg_sqlite_migrate_v2(fg_store *s, fg_err *err) {
+  return fg_sqlite_exec(s, fg_sqlite_ddl_v2, err);
+}
+
 typedef struct fg_migration {
   int version;
   int (*apply)(fg_store *s, fg_err *err);
@@ -95,6 +106,7 @@ typedef struct fg_migration {
 /* Forward migrations, in order; version N's step turns N-1 into N. */
 static const fg_migration fg_migrations[] = {
     {1, fg_sqlite_migrate_v1},
+    {2, fg_sqlite_migrate_v2},
 };
 
 int fg_store_schema_version(fg_store *s) {
@@ -120,6 +132,13 @@ static int fg_sqlite_migrate(fg_store *s, fg_err *err) {
   if (have > FG_STORE_SCHEMA_VERSION)
     return fg_errf(err, FG_EDB, "数据库的结构版本 %d 比本程序支持的 %d 新，请升级 fundguard", have,
                    FG_STORE_SCHEMA_VERSION);
+  /* A version-1 store was written by a pre-release whose journal covered
+   * rows by their entry number alone; its entries cannot be checked by the
+   * rules of version 2 (docs/decisions.md), so it is not upgraded. */
+  if (have == 1)
+    return fg_errf(err, FG_EDB,
+                   "数据库的结构版本 1 由预发布版本创建，其日志覆盖规则已废止；"
+                   "请用本版本重新 init 并导入数据（docs/decisions.md）");
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_migrations); i++) {
     const fg_migration *m = &fg_migrations[i];
     assert(m->version == (int)i + 1);
@@ -143,8 +162,10 @@ static int fg_sqlite_migrate(fg_store *s, fg_err *err) {
   return 0;
 }
 
-static int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **out,
-                             fg_err *err) {
+int fg_sqlite_migrate_all(fg_store *s, fg_err *err) { return fg_sqlite_migrate(s, err); }
+
+int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **out,
+                      fg_err *err) {
   fg_store *s = fg_xcalloc(1, sizeof *s);
   s->path = fg_xstrdup(path);
   s->read_only = read_only;
@@ -157,6 +178,7 @@ static int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_s
     return FG_EDB;
   }
   sqlite3_busy_timeout(s->db, FG_STORE_BUSY_TIMEOUT_MS);
+  fg_sqlite_guard_attach(s);
   char pragmas[256];
   snprintf(pragmas, sizeof pragmas,
            "%sPRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;",
@@ -197,6 +219,24 @@ static bool fg_store_hot_journal(const char *path) {
   return stat(j, &st) == 0 && st.st_size > 0;
 }
 
+/* A store whose schema is not the migrations' is not written to: a planted
+ * trigger would ride on the act (store_sqlite_guard.c). */
+static int fg_store_schema_refuse(fg_store *s, const char *path, fg_err *err) {
+  fg_buf report = FG_BUF_INIT;
+  int problems = 0;
+  int rc = fg_store_schema_check(s, &report, &problems, err);
+  if (rc == 0 && problems > 0) {
+    char *nl = report.buf ? strchr(report.buf, '\n') : NULL;
+    if (nl) *nl = '\0';
+    rc = fg_errf(err, FG_EVERIFY,
+                 "拒绝写入 %s：数据库结构与本程序的不符（%d 处，例如「%s」），可能被篡改；"
+                 "请运行 fundguard log verify 并报告安全管理员",
+                 path, problems, report.buf ? report.buf : "");
+  }
+  fg_buf_free(&report);
+  return rc;
+}
+
 int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err) {
   assert(path != NULL && out != NULL);
   struct stat st;
@@ -221,6 +261,7 @@ int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err)
   if (rc == 0 && fg_store_schema_version(s) != FG_STORE_SCHEMA_VERSION)
     rc = fg_errf(err, FG_EDB, "%s 不是 fundguard 数据库，或其结构版本 %d 不受支持", path,
                  fg_store_schema_version(s));
+  if (rc == 0 && !read_only) rc = fg_store_schema_refuse(s, path, err);
   if (rc) {
     fg_store_close(s);
     return rc;
@@ -246,6 +287,7 @@ int fg_store_begin(fg_store *s, fg_err *err) {
   if (s->tx_depth == 0) {
     int rc = fg_sqlite_exec(s, s->read_only ? "BEGIN" : "BEGIN IMMEDIATE", err);
     if (rc) return rc;
+    fg_sqlite_guard_reset(s);
   }
   s->tx_depth++;
   return 0;
@@ -259,9 +301,11 @@ int fg_store_commit(fg_store *s, fg_err *err) {
   }
   fg_sqlite_import_reset(s);
   int rc = fg_sqlite_exec(s, "COMMIT", err);
-  if (rc == 0) s->tx_depth = 0;
+  if (rc == 0) s->tx_depth = 0, fg_sqlite_guard_reset(s);
   return rc;
 }
+
+bool fg_store_in_transaction(fg_store *s) { return s != NULL && s->tx_depth > 0; }
 
 void fg_store_rollback(fg_store *s) {
   assert(s != NULL);
@@ -269,6 +313,7 @@ void fg_store_rollback(fg_store *s) {
   fg_sqlite_import_reset(s);
   sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   s->tx_depth = 0;
+  fg_sqlite_guard_reset(s);
 }
 
 /* Fill vals[i] from result column first+i according to the schema type. */

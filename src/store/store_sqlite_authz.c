@@ -140,7 +140,8 @@ int fg_store_cred_add(fg_store *s, const char *user, const fg_store_cred *c, int
   int rc = fg_authz_prep(s,
                          "INSERT INTO user_credentials (user, password_hash, key_salt,"
                          " key_nonce, secret_key_box, opslimit, memlimit, password_set_at,"
-                         " must_change, jseq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                         " must_change, jseq, chain_sha256)"
+                         " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
                          &st, err);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
@@ -153,7 +154,78 @@ int fg_store_cred_add(fg_store *s, const char *user, const fg_store_cred *c, int
   sqlite3_bind_int64(st, 8, c->password_set_s);
   sqlite3_bind_int(st, 9, c->must_change ? 1 : 0);
   sqlite3_bind_int64(st, 10, jseq);
+  sqlite3_bind_text(st, 11, c->chain_sha256_hex, -1, SQLITE_TRANSIENT);
   return fg_authz_done(s, st, "无法保存用户凭据", err);
+}
+
+int fg_store_cred_replace(fg_store *s, const char *user, const fg_store_cred *c, int64_t jseq,
+                          fg_err *err) {
+  assert(user != NULL && c != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_authz_prep(s, "DELETE FROM user_credentials WHERE user = ?1", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+  rc = fg_authz_done(s, st, "无法销毁旧凭据", err);
+  return rc ? rc : fg_store_cred_add(s, user, c, jseq, err);
+}
+
+int fg_store_user_key_add(fg_store *s, const char *user, const uint8_t pk[32], int64_t from_seq,
+                          int64_t jseq, fg_err *err) {
+  assert(user != NULL && pk != NULL && from_seq >= 0 && jseq >= 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_authz_prep(
+      s, "INSERT INTO user_keys (user, public_key, from_seq, jseq) VALUES (?1, ?2, ?3, ?4)", &st,
+      err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, from_seq);
+  sqlite3_bind_int64(st, 4, jseq);
+  return fg_authz_done(s, st, "无法登记用户公钥", err);
+}
+
+int fg_store_user_key_at(fg_store *s, const char *user, int64_t seq, uint8_t pk[32], bool *found,
+                         fg_err *err) {
+  assert(user != NULL && pk != NULL && found != NULL);
+  *found = false;
+  sqlite3_stmt *st = NULL;
+  int rc = fg_authz_prep(s,
+                         "SELECT public_key FROM user_keys WHERE user = ?1 AND from_seq <= ?2"
+                         " AND length(public_key) = 32 ORDER BY from_seq DESC, id DESC LIMIT 1",
+                         &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, seq);
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW) {
+    fg_authz_copy_blob(st, 0, pk, 32);
+    *found = true;
+  } else if (step != SQLITE_DONE) {
+    rc = fg_sqlite_err(s, err, "读取用户公钥");
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_user_keys_each(fg_store *s, fg_store_user_key_fn fn, void *ud, fg_err *err) {
+  assert(fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_authz_prep(s,
+                         "SELECT user, public_key, from_seq FROM user_keys"
+                         " WHERE length(public_key) = 32 ORDER BY user, from_seq, id",
+                         &st, err);
+  if (rc) return rc;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    const unsigned char *u = sqlite3_column_text(st, 0);
+    const void *pk = sqlite3_column_blob(st, 1);
+    if (u == NULL || pk == NULL) continue;
+    rc = fn(ud, (const char *)u, pk, sqlite3_column_int64(st, 2));
+    if (rc) break;
+  }
+  if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW) rc = fg_sqlite_err(s, err, "列出用户公钥");
+  sqlite3_finalize(st);
+  return rc;
 }
 
 int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *found,
@@ -163,7 +235,8 @@ int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *fou
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
                          "SELECT password_hash, key_salt, key_nonce, secret_key_box, opslimit,"
-                         " memlimit, password_set_at, must_change FROM user_credentials"
+                         " memlimit, password_set_at, must_change, chain_sha256"
+                         " FROM user_credentials"
                          " WHERE user = ?1 ORDER BY id DESC LIMIT 1",
                          &st, err);
   if (rc) return rc;
@@ -179,6 +252,7 @@ int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *fou
     c->memlimit_bytes = sqlite3_column_int64(st, 5);
     c->password_set_s = sqlite3_column_int64(st, 6);
     c->must_change = sqlite3_column_int(st, 7) != 0;
+    fg_authz_copy_text(st, 8, c->chain_sha256_hex, sizeof c->chain_sha256_hex);
     *found = true;
   } else if (step != SQLITE_DONE) {
     rc = fg_sqlite_err(s, err, "读取用户凭据");
@@ -378,7 +452,8 @@ int fg_store_authn_failures(fg_store *s, const char *user, int64_t *n, fg_err *e
       s,
       "WITH j AS (SELECT seq, actor, action, CAST(payload AS TEXT) AS p FROM journal)"
       " SELECT count(*) FROM j WHERE action = 'authn.refused'"
-      " AND json_extract(p, '$.user') = ?1 AND json_extract(p, '$.reason') = 'password'"
+      " AND json_extract(p, '$.user') = ?1"
+      " AND json_extract(p, '$.reason') IN ('password', 'unknown_user')"
       " AND seq > coalesce((SELECT max(seq) FROM j WHERE actor = ?1 OR (action = 'user.unlock'"
       " AND json_extract(p, '$.user') = ?1)), -1)",
       &st, err);

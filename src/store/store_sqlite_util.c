@@ -6,6 +6,12 @@
  */
 #include "store/store_impl.h"
 
+int fg_sqlite_err(fg_store *s, fg_err *err, const char *what) {
+  assert(s != NULL && what != NULL);
+  const char *m = s->db ? sqlite3_errmsg(s->db) : "no connection";
+  return fg_errf(err, FG_EDB, "数据库错误 (%s): %s", what, m);
+}
+
 int fg_sqlite_prep(fg_store *s, const char *sql, sqlite3_stmt **st, const char *what,
                    fg_err *err) {
   assert(s != NULL && s->db != NULL && sql != NULL && st != NULL && what != NULL);

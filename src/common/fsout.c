@@ -1,0 +1,137 @@
+/*
+ * fsout.c — temporary file, fsync, rename (fsout.h). Written by hand
+ * because it is a dozen system calls whose order is the whole point.
+ */
+#include "common/fsout.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void fg_fsout_protect_add(fg_fsout_protect *p, const char *path) {
+  assert(p != NULL && p->n < FG_FSOUT_PROTECT_MAX);
+  if (path != NULL) p->path[p->n++] = fg_xstrdup(path);
+}
+
+void fg_fsout_protect_store(fg_fsout_protect *p, const char *store_path) {
+  static const char *const suffix[] = {"-wal", "-shm", "-journal", ".key", ".model"};
+  fg_fsout_protect_add(p, store_path);
+  for (size_t i = 0; i < FG_ARRAY_LEN(suffix); i++) {
+    char name[FG_FSOUT_PATH_MAX + 16];
+    snprintf(name, sizeof name, "%s%s", store_path, suffix[i]);
+    fg_fsout_protect_add(p, name);
+  }
+}
+
+void fg_fsout_protect_release(fg_fsout_protect *p) {
+  for (int i = 0; i < p->n; i++) free(p->path[i]);
+  p->n = 0;
+}
+
+int fg_fsout_check(const char *target, const fg_fsout_protect *p, fg_err *err) {
+  struct stat t, q;
+  if (target == NULL || target[0] == '\0') return fg_errf(err, FG_EINPUT, "输出文件名为空");
+  if (stat(target, &t) != 0) return 0; /* a new file (or a dangling link, replaced) */
+  if (S_ISDIR(t.st_mode)) return fg_errf(err, FG_EINPUT, "输出目标 %s 是目录", target);
+  for (int i = 0; p != NULL && i < p->n; i++)
+    if (stat(p->path[i], &q) == 0 && q.st_dev == t.st_dev && q.st_ino == t.st_ino)
+      return fg_errf(err, FG_EINPUT,
+                     "拒绝写入 %s：它是数据库、密钥、快照或正在读取的文件 (%s)，"
+                     "请另选输出文件名",
+                     target, p->path[i]);
+  return 0;
+}
+
+int fg_fsout_open(fg_fsout *o, const char *target, const fg_fsout_protect *p, bool no_clobber,
+                  fg_err *err) {
+  assert(o != NULL);
+  memset(o, 0, sizeof *o);
+  int rc = fg_fsout_check(target, p, err);
+  if (rc) return rc;
+  if (no_clobber && access(target, F_OK) == 0)
+    return fg_errf(err, FG_EINPUT, "%s 已存在，不会覆盖", target);
+  if (snprintf(o->target, sizeof o->target, "%s", target) >= (int)sizeof o->target)
+    return fg_errf(err, FG_ELIMIT, "输出路径过长");
+  o->no_clobber = no_clobber;
+  for (int attempt = 0; attempt < 100; attempt++) {
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld.%d", target, (long)getpid(), attempt);
+    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) return fg_errf(err, FG_EIO, "无法创建 %s: %s", o->tmp, strerror(errno));
+    o->f = fdopen(fd, "wb");
+    if (o->f == NULL) {
+      close(fd);
+      unlink(o->tmp);
+      return fg_errf(err, FG_EIO, "无法打开 %s", o->tmp);
+    }
+    return 0;
+  }
+  return fg_errf(err, FG_EIO, "无法为 %s 创建临时文件", target);
+}
+
+int fg_fsout_commit(fg_fsout *o, fg_err *err) {
+  assert(o != NULL && o->f != NULL);
+  bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+  ok = (fclose(o->f) == 0) && ok;
+  o->f = NULL;
+  int e = 0;
+  if (ok) {
+    if (o->no_clobber) {
+      ok = link(o->tmp, o->target) == 0;
+      e = errno;
+      unlink(o->tmp);
+    } else {
+      ok = rename(o->tmp, o->target) == 0;
+      e = errno;
+    }
+  }
+  if (!ok) {
+    unlink(o->tmp);
+    return fg_errf(err, FG_EIO, "无法写入 %s: %s", o->target, strerror(e ? e : EIO));
+  }
+  char dir[FG_FSOUT_PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", o->target);
+  int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) { /* the rename itself is durable */
+    (void)fsync(dfd);
+    close(dfd);
+  }
+  return 0;
+}
+
+void fg_fsout_abort(fg_fsout *o) {
+  if (o == NULL || o->f == NULL) return;
+  fclose(o->f);
+  o->f = NULL;
+  unlink(o->tmp);
+}
+
+void fg_fsout_sweep(const char *prefix) {
+  char dir[FG_FSOUT_PATH_MAX], base[FG_FSOUT_PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", prefix);
+  snprintf(base, sizeof base, "%s", prefix);
+  const char *d = dirname(dir), *b = basename(base);
+  DIR *dp = opendir(d);
+  if (dp == NULL) return;
+  char stem[FG_FSOUT_PATH_MAX];
+  snprintf(stem, sizeof stem, "%s.tmp.", b);
+  const size_t n = strlen(stem);
+  struct dirent *e;
+  while ((e = readdir(dp)) != NULL) {
+    if (strncmp(e->d_name, stem, n) != 0) continue;
+    char *end = NULL;
+    long pid = strtol(e->d_name + n, &end, 10);
+    if (end == e->d_name + n || pid <= 0) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* its writer lives */
+    char path[FG_FSOUT_PATH_MAX * 2];
+    snprintf(path, sizeof path, "%s/%s", d, e->d_name);
+    unlink(path);
+  }
+  closedir(dp);
+}
