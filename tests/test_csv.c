@@ -333,7 +333,7 @@ static void test_file_open(void **state) {
   snprintf(path, sizeof path, "%s/missing.csv", dir);
   assert_int_equal(fg_csv_open(path, NULL, &c, &err), FG_EIO);
   assert_null(c);
-  assert_int_equal(fg_csv_open(dir, NULL, &c, &err), FG_EIO);
+  assert_int_equal(fg_csv_open(dir, NULL, &c, &err), FG_EINPUT); /* not a regular file */
   fg_test_rmrf(dir);
   free(dir);
 }

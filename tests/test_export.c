@@ -33,6 +33,27 @@ static void test_csv_field(void **state) {
   fg_buf_free(&b);
 }
 
+/* Issue 12.15: cells a spreadsheet would run as formulas get a leading '
+ * (OWASP), plain numbers stay numbers. */
+static void test_csv_formula_injection(void **state) {
+  (void)state;
+  static const char *const cases[][2] = {
+      {"=1+cmd|calc", "'=1+cmd|calc"}, {"+1", "'+1"},      {"-x", "'-x"},
+      {"@SUM(A1)", "'@SUM(A1)"},       {"\tA", "'\tA"},   {"\rA", "\"'\rA\""},
+      {"=a,b", "\"'=a,b\""},           {"-12.50", "-12.50"}, {"-7", "-7"},
+      {"12", "12"},                    {"-1.", "'-1."},    {"-.5", "'-.5"},
+      {"6222=1", "6222=1"},            {"", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    fg_buf b = FG_BUF_INIT;
+    fg_export_csv_field(&b, cases[i][0]);
+    fg_buf_addc(&b, '\0');
+    if (strcmp(b.buf, cases[i][1]) != 0) fprintf(stderr, "case %zu: %s\n", i, b.buf);
+    assert_string_equal(b.buf, cases[i][1]);
+    fg_buf_free(&b);
+  }
+}
+
 /* A store with one run of three findings (official or what-if); returns
  * the store path (heap). */
 static char *make_store_kind(const char *dir, int64_t *run_id, bool official) {
@@ -216,6 +237,7 @@ static void test_xlsx_export(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_field),
+      cmocka_unit_test(test_csv_formula_injection),
       cmocka_unit_test(test_csv_export),
       cmocka_unit_test(test_jsonl_export),
       cmocka_unit_test(test_xlsx_export),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "common/fg.h"
+#include "common/fsout.h"
 
 int fg_cmd_init(int argc, char **argv);
 int fg_cmd_gen(int argc, char **argv);
@@ -33,6 +34,9 @@ int fg_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(pr
 /* True when argv[1..argc-1] holds --help or -h (`fundguard user list
  * --help`): every command and subcommand answers it on stdout, exit 0. */
 bool fg_cli_wants_help(int argc, char **argv);
+/* Protect the store db's files and its platform key (--key FILE, else
+ * FUNDGUARD_KEY, else PATH.key) from being chosen as an output file. */
+void fg_cli_protect(fg_fsout_protect *p, const char *db, const char *key_flag);
 /* True when stderr is a terminal (progress bars only then). */
 bool fg_cli_stderr_tty(void);
 

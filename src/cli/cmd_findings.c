@@ -21,6 +21,7 @@
 
 #include "authz/authz.h"
 #include "cli/cli.h"
+#include "common/fsout.h"
 #include "journal/journal.h"
 #include "journal/json.h"
 #include "screen/export.h"
@@ -132,36 +133,40 @@ static int fg_findings_journal(fg_store *s, const fg_signer *me, const fg_findin
   return rc;
 }
 
-/* Export into a memory buffer (csv, jsonl) or a .part file (xlsx). */
+/* Stage the export whole before anything is journaled: to a memory
+ * buffer for stdout, to a temporary file beside -o FILE otherwise (never
+ * the store, its key or snapshot: fsout.h). */
 static int fg_findings_stage(fg_store *s, const fg_findings_args *a, fg_export_format fmt,
-                             int64_t run_id, const char *part, char **mem, size_t *nmem,
+                             int64_t run_id, fg_fsout *out, char **mem, size_t *nmem,
                              int64_t *count, fg_err *err) {
   FILE *buf = NULL;
-  if (fmt != FG_EXPORT_XLSX && (buf = open_memstream(mem, nmem)) == NULL)
-    return fg_errf(err, FG_EIO, "内存不足: %s", strerror(errno));
+  int rc = 0;
+  if (a->out) {
+    fg_fsout_protect p = FG_FSOUT_PROTECT_INIT;
+    fg_cli_protect(&p, a->db, a->key);
+    rc = fg_fsout_open(out, a->out, &p, false, err);
+    fg_fsout_protect_release(&p);
+    if (rc == 0 && fmt == FG_EXPORT_XLSX) rc = fg_fsout_release_stream(out, err);
+    buf = out->f;
+  } else if ((buf = open_memstream(mem, nmem)) == NULL) {
+    rc = fg_errf(err, FG_EIO, "内存不足: %s", strerror(errno));
+  }
+  if (rc) return rc;
   fg_export_opts o = {.run_id = run_id, .rule = a->rule, .format = fmt, .out = buf,
-                      .xlsx_path = fmt == FG_EXPORT_XLSX ? part : NULL,
+                      .xlsx_path = fmt == FG_EXPORT_XLSX ? out->tmp : NULL,
                       .title_of = fg_findings_title, .terminal_view = a->mask};
-  int rc = fg_export_findings(s, &o, count, err);
-  if (buf && fclose(buf) != 0 && rc == 0) rc = fg_errf(err, FG_EIO, "内存不足");
+  rc = fg_export_findings(s, &o, count, err);
+  if (!a->out && fclose(buf) != 0 && rc == 0) rc = fg_errf(err, FG_EIO, "内存不足");
   return rc;
 }
 
-/* Hand the staged export over: the buffer to -o or stdout, the .part
- * file renamed to -o. */
-static int fg_findings_release(const fg_findings_args *a, const char *part, const char *mem,
+/* Hand the staged export over (after its entry is committed): the
+ * temporary file renamed onto -o, or the buffer to stdout. */
+static int fg_findings_release(const fg_findings_args *a, fg_fsout *out, const char *mem,
                                size_t nmem, fg_err *err) {
-  if (!mem) {
-    if (rename(part, a->out) != 0)
-      return fg_errf(err, FG_EIO, "无法写入 %s: %s", a->out, strerror(errno));
-    return 0;
-  }
-  FILE *out = a->out ? fopen(a->out, "wb") : stdout;
-  if (!out) return fg_errf(err, FG_EIO, "无法写入 %s: %s", a->out, strerror(errno));
-  bool ok = fwrite(mem, 1, nmem, out) == nmem;
-  if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) ok = false;
-  return ok ? 0 : fg_errf(err, FG_EIO, "无法写入 %s: %s", a->out ? a->out : "stdout",
-                          strerror(errno));
+  if (a->out) return fg_fsout_commit(out, err);
+  bool ok = fwrite(mem, 1, nmem, stdout) == nmem && fflush(stdout) == 0;
+  return ok ? 0 : fg_errf(err, FG_EIO, "无法写入 stdout: %s", strerror(errno));
 }
 
 static int fg_findings_export(const fg_findings_args *a, fg_export_format fmt, int64_t run_id) {
@@ -176,19 +181,17 @@ static int fg_findings_export(const fg_findings_args *a, fg_export_format fmt, i
     return fg_cli_fail(&err);
   }
   rc = fg_findings_run_id(s, a->run, &run_id, &err);
-  fg_buf part = FG_BUF_INIT;
-  fg_buf_addf(&part, "%s.part", a->out ? a->out : "");
+  fg_fsout out = {0};
   char *mem = NULL;
   size_t nmem = 0;
   int64_t count = 0;
-  if (rc == 0) rc = fg_findings_stage(s, a, fmt, run_id, part.buf, &mem, &nmem, &count, &err);
+  if (rc == 0) rc = fg_findings_stage(s, a, fmt, run_id, &out, &mem, &nmem, &count, &err);
   if (rc == 0) rc = fg_findings_journal(s, &me, a, run_id, count, &err);
-  if (rc == 0) rc = fg_findings_release(a, part.buf, mem, nmem, &err);
-  if (rc && fmt == FG_EXPORT_XLSX) unlink(part.buf);
+  if (rc == 0) rc = fg_findings_release(a, &out, mem, nmem, &err);
+  if (rc) fg_fsout_abort(&out);
   fg_authn_signer_wipe(&me);
   fg_store_close(s);
   free(mem);
-  fg_buf_free(&part);
   if (rc) return fg_cli_fail(&err);
   fprintf(stderr, "fundguard findings: 运行 run #%lld, 导出 %lld 条疑点 exported\n",
           (long long)run_id, (long long)count);

@@ -100,6 +100,20 @@ int fg_cmd_import(int argc, char **argv) {
   const int pr = fg_import_parse(argc, argv, &a);
   if (pr >= 0) return pr;
   fg_err err = {0};
+  if (a.quarantine != NULL) { /* never over the store or the platform key */
+    fg_fsout_protect p = FG_FSOUT_PROTECT_INIT;
+    fg_cli_protect(&p, a.db, NULL);
+    int rc = fg_fsout_check(a.quarantine, &p, &err);
+    fg_fsout_protect_release(&p);
+    for (int t = 0; rc == 0 && t < FG_T_COUNT; t++) { /* nor over an input file */
+      char in[FG_FSOUT_PATH_MAX];
+      snprintf(in, sizeof in, "%s/%s", a.dir, fg_schema_table(t)->file);
+      fg_fsout_protect_add(&p, in);
+      rc = fg_fsout_check(a.quarantine, &p, &err);
+      fg_fsout_protect_release(&p);
+    }
+    if (rc) return fg_cli_fail(&err);
+  }
   fg_store *s = NULL;
   if (fg_store_open(a.db, false, &s, &err) != 0) return fg_cli_fail(&err);
   fg_signer me;

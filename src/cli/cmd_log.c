@@ -14,6 +14,7 @@
 
 #include "authz/authz.h"
 #include "cli/cli.h"
+#include "common/fsout.h"
 #include "journal/journal.h"
 
 #define FG_LOG_FILE_MAX_BYTES (16u * 1024u * 1024u)
@@ -110,12 +111,24 @@ static int fg_log_load_pubkey(const char *path, uint8_t pk[32], fg_err *err) {
   return rc;
 }
 
+/* To stdout, or through a temporary file renamed onto -o FILE (never the
+ * store or its key: fsout.h). */
 static int fg_log_emit(const fg_log_args *a, const fg_buf *b, fg_err *err) {
-  FILE *f = a->out ? fopen(a->out, "wb") : stdout;
-  if (!f) return fg_errf(err, FG_EIO, "无法写入 %s", a->out);
-  bool ok = fwrite(b->buf, 1, b->len, f) == b->len;
-  if (a->out && fclose(f) != 0) ok = false;
-  return ok ? 0 : fg_errf(err, FG_EIO, "写入失败");
+  if (a->out == NULL)
+    return fwrite(b->buf, 1, b->len, stdout) == b->len && fflush(stdout) == 0
+               ? 0
+               : fg_errf(err, FG_EIO, "写入失败");
+  fg_fsout_protect p = FG_FSOUT_PROTECT_INIT;
+  fg_cli_protect(&p, a->db, a->key);
+  fg_fsout o;
+  int rc = fg_fsout_open(&o, a->out, &p, false, err);
+  fg_fsout_protect_release(&p);
+  if (rc) return rc;
+  if (fwrite(b->buf, 1, b->len, o.f) != b->len) {
+    fg_fsout_abort(&o);
+    return fg_errf(err, FG_EIO, "写入 %s 失败", a->out);
+  }
+  return fg_fsout_commit(&o, err);
 }
 
 static void fg_log_print_report(const fg_journal_verify_report *r) {

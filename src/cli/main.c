@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "actions/actions.h"
+#include "authz/authz.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -64,7 +66,17 @@ bool fg_cli_wants_help(int argc, char **argv) {
 
 bool fg_cli_stderr_tty(void) { return isatty(STDERR_FILENO) == 1; }
 
+void fg_cli_protect(fg_fsout_protect *p, const char *db, const char *key_flag) {
+  fg_fsout_protect_store(p, db);
+  char key[FG_AUTHN_PATH_MAX];
+  if (fg_authn_key_path(db, key_flag, key, sizeof key, NULL) == 0) fg_fsout_protect_add(p, key);
+}
+
 int main(int argc, char **argv) {
+  /* Every file the platform writes holds personal data or secrets: the
+   * store, its -wal/-shm, exports, quarantine lists, checkpoints and proofs
+   * are created for the owner only (0600), whatever the caller's umask. */
+  umask(077);
   if (argc < 2) {
     fg_main_usage(stderr);
     return 2;

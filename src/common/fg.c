@@ -141,3 +141,29 @@ void fg_hex(const uint8_t *data, size_t n, char *out) {
   }
   out[2 * n] = '\0';
 }
+
+/* -?[0-9]+(\.[0-9]+)? */
+static bool fg_plain_number(const char *s, size_t n) {
+  size_t i = s[0] == '-' ? 1 : 0, d = 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') i++, d++;
+  if (d == 0) return false;
+  if (i == n) return true;
+  if (s[i++] != '.') return false;
+  for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) d++;
+  return d > 0 && i == n;
+}
+
+void fg_csv_cell(fg_buf *b, const char *s, size_t n) {
+  assert(b != NULL && (s != NULL || n == 0));
+  const bool formula = n > 0 && strchr("=+-@\t\r", s[0]) != NULL && !fg_plain_number(s, n);
+  bool quote = false;
+  for (size_t i = 0; i < n && !quote; i++)
+    quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+  if (quote) fg_buf_addc(b, '"');
+  if (formula) fg_buf_addc(b, '\'');
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') fg_buf_addc(b, '"');
+    fg_buf_addc(b, s[i]);
+  }
+  if (quote) fg_buf_addc(b, '"');
+}

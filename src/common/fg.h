@@ -79,6 +79,13 @@ void fg_buf_free(fg_buf *b);
 /* Detach the buffer: the caller owns the returned string (free()). */
 char *fg_buf_detach(fg_buf *b);
 
+/* One CSV cell for a person's spreadsheet (RFC 4180 quoting when
+ * needed), of n bytes of s. A cell that starts with = + - @, tab or CR
+ * would run as a formula in Excel or LibreOffice, so it gets a leading '
+ * (OWASP "CSV injection") — except a plain number such as -12.50. Every CSV
+ * the platform writes goes through here. */
+void fg_csv_cell(fg_buf *b, const char *s, size_t n);
+
 /* Format money (fen) as yuan with two decimals into out (>= 32 bytes). */
 void fg_fen_to_yuan(int64_t amount_fen, char *out, size_t out_size);
 

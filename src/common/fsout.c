@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,36 @@ void fg_fsout_protect_release(fg_fsout_protect *p) {
   p->n = 0;
 }
 
+/* The canonical name of path: its folder resolved (links, ..) plus its
+ * last component, so a file that does not exist yet still compares. */
+static bool fg_fsout_canon(const char *path, char out[FG_FSOUT_PATH_MAX * 2]) {
+  char d[FG_FSOUT_PATH_MAX], b[FG_FSOUT_PATH_MAX], real[PATH_MAX];
+  snprintf(d, sizeof d, "%s", path);
+  snprintf(b, sizeof b, "%s", path);
+  if (realpath(dirname(d), real) == NULL) return false;
+  snprintf(out, FG_FSOUT_PATH_MAX * 2, "%s/%s", real, basename(b));
+  return true;
+}
+
+static int fg_fsout_refuse(const char *target, const char *what, fg_err *err) {
+  return fg_errf(err, FG_EINPUT,
+                 "拒绝写入 %s：它是数据库、密钥、快照或正在读取的文件 (%s)，请另选输出文件名",
+                 target, what);
+}
+
 int fg_fsout_check(const char *target, const fg_fsout_protect *p, fg_err *err) {
   struct stat t, q;
   if (target == NULL || target[0] == '\0') return fg_errf(err, FG_EINPUT, "输出文件名为空");
+  char tc[FG_FSOUT_PATH_MAX * 2], pc[FG_FSOUT_PATH_MAX * 2];
+  const bool have_tc = fg_fsout_canon(target, tc);
+  for (int i = 0; have_tc && p != NULL && i < p->n; i++) /* by name: -wal may come later */
+    if (fg_fsout_canon(p->path[i], pc) && strcmp(tc, pc) == 0)
+      return fg_fsout_refuse(target, p->path[i], err);
   if (stat(target, &t) != 0) return 0; /* a new file (or a dangling link, replaced) */
   if (S_ISDIR(t.st_mode)) return fg_errf(err, FG_EINPUT, "输出目标 %s 是目录", target);
   for (int i = 0; p != NULL && i < p->n; i++)
     if (stat(p->path[i], &q) == 0 && q.st_dev == t.st_dev && q.st_ino == t.st_ino)
-      return fg_errf(err, FG_EINPUT,
-                     "拒绝写入 %s：它是数据库、密钥、快照或正在读取的文件 (%s)，"
-                     "请另选输出文件名",
-                     target, p->path[i]);
+      return fg_fsout_refuse(target, p->path[i], err);
   return 0;
 }
 
@@ -70,16 +90,38 @@ int fg_fsout_open(fg_fsout *o, const char *target, const fg_fsout_protect *p, bo
       unlink(o->tmp);
       return fg_errf(err, FG_EIO, "无法打开 %s", o->tmp);
     }
+    o->active = true;
     return 0;
   }
   return fg_errf(err, FG_EIO, "无法为 %s 创建临时文件", target);
 }
 
-int fg_fsout_commit(fg_fsout *o, fg_err *err) {
+int fg_fsout_release_stream(fg_fsout *o, fg_err *err) {
   assert(o != NULL && o->f != NULL);
-  bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-  ok = (fclose(o->f) == 0) && ok;
+  const int rc = fclose(o->f);
   o->f = NULL;
+  return rc == 0 ? 0 : fg_errf(err, FG_EIO, "无法写入 %s", o->tmp);
+}
+
+/* fsync the temporary file by name (its stream was released). */
+static bool fg_fsout_sync_name(const char *path) {
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = fsync(fd) == 0;
+  return close(fd) == 0 && ok;
+}
+
+int fg_fsout_commit(fg_fsout *o, fg_err *err) {
+  assert(o != NULL && o->active);
+  bool ok;
+  if (o->f != NULL) {
+    ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+    ok = (fclose(o->f) == 0) && ok;
+  } else {
+    ok = fg_fsout_sync_name(o->tmp);
+  }
+  o->f = NULL;
+  o->active = false;
   int e = 0;
   if (ok) {
     if (o->no_clobber) {
@@ -106,9 +148,10 @@ int fg_fsout_commit(fg_fsout *o, fg_err *err) {
 }
 
 void fg_fsout_abort(fg_fsout *o) {
-  if (o == NULL || o->f == NULL) return;
-  fclose(o->f);
+  if (o == NULL || !o->active) return;
+  if (o->f != NULL) fclose(o->f);
   o->f = NULL;
+  o->active = false;
   unlink(o->tmp);
 }
 

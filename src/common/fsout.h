@@ -27,6 +27,7 @@ typedef struct fg_fsout {
   char target[FG_FSOUT_PATH_MAX];
   char tmp[FG_FSOUT_PATH_MAX + 16];
   bool no_clobber;                /* refuse an existing target (link, not rename) */
+  bool active;                    /* the temporary file exists */
 } fg_fsout;
 
 /* Files a target must not be: up to FG_FSOUT_PROTECT_MAX paths. */
@@ -50,6 +51,9 @@ int fg_fsout_open(fg_fsout *o, const char *target, const fg_fsout_protect *p, bo
 /* Flush, fsync, close and rename onto the target (no_clobber: refused
  * when the target exists). On failure the temporary file is removed. */
 int fg_fsout_commit(fg_fsout *o, fg_err *err);
+/* Close the stream and leave the temporary file (o->tmp) to a library
+ * that writes it by name (libxlsxwriter); commit fsyncs it by name. */
+int fg_fsout_release_stream(fg_fsout *o, fg_err *err);
 /* Close and remove the temporary file; the target is untouched. */
 void fg_fsout_abort(fg_fsout *o);
 

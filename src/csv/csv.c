@@ -149,6 +149,17 @@ static int open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *enco
   c->pos = c->begin;
   c->end = c->text_n;
   assert(c->begin <= c->end);
+  /* Line ends of CR alone (old Mac exports) would read as one endless
+   * line: refuse them clearly. The first line decides (a header line is
+   * never a megabyte long). */
+  const size_t look = FG_MIN(c->end - c->begin, (size_t)FG_CSV_CR_ONLY_LOOK_BYTES);
+  const char *head = (const char *)c->text + c->begin;
+  const char *cr = look > 0 ? memchr(head, '\r', look) : NULL;
+  if (cr != NULL && memchr(head, '\n', look) == NULL && cr + 1 < head + (c->end - c->begin))
+    return fg_errf(err, FG_EINPUT,
+                   "%s:1:1: 文件以单独的 CR 换行（旧式 Mac 格式），无法分行；"
+                   "请另存为 CRLF（Windows）或 LF 换行的 CSV",
+                   c->name);
   fg_buf_grow(&c->scratch, 256);
   return 0;
 }
@@ -170,12 +181,17 @@ int fg_csv_open_mem(const char *name, const void *data, size_t len, const char *
 
 /* mmap path into c->map; an empty file maps nothing. */
 static int map_file(fg_csv *c, const char *path, fg_err *err) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NOFOLLOW: a symbolic link is not read (it could point out of the
+   * folder); O_NONBLOCK: a FIFO does not hang the open; then only a
+   * regular file is accepted. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0 && errno == ELOOP)
+    return fg_errf(err, FG_EINPUT, "%s: 是符号链接，不读取（只接受目录中的普通文件）", path);
   if (fd < 0) return fg_errf(err, FG_EIO, "%s: 无法打开文件：%s", path, strerror(errno));
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    return fg_errf(err, FG_EIO, "%s: 不是可读的普通文件", path);
+    return fg_errf(err, FG_EINPUT, "%s: 不是普通文件（管道、设备或目录），不读取", path);
   }
   c->map_n = (size_t)st.st_size;
   if (c->map_n > 0) {

@@ -22,6 +22,8 @@ enum {
 };
 /* Files at least this big are hashed on a background thread (SHA-256 is
  * slower than parsing). */
+/* Bytes of the first line searched for a line end (CR-only files). */
+#define FG_CSV_CR_ONLY_LOOK_BYTES ((size_t)1 << 20)
 #define FG_CSV_HASH_THREAD_MIN_BYTES ((size_t)8 << 20)
 /* fg_csv_release_consumed keeps this much below the read position resident
  * (more than the largest record, so no field still in use is dropped). */

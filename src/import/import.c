@@ -114,6 +114,17 @@ static int fg_import_name_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A file name for the terminal: control bytes as \xNN (heap). */
+static char *fg_import_escaped(const char *name) {
+  fg_buf b = FG_BUF_INIT;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    if (*p < 0x20 || *p == 0x7F) fg_buf_addf(&b, "\\x%02X", *p);
+    else fg_buf_addc(&b, (char)*p);
+  }
+  fg_buf_addc(&b, '\0');
+  return fg_buf_detach(&b);
+}
+
 /* Find the standard files of dir (have[t]) and name the others in one notice. */
 static int fg_import_scan_dir(fg_imp *im, const char *dir, bool have[FG_T_COUNT], fg_err *err) {
   DIR *d = opendir(dir);
@@ -127,7 +138,7 @@ static int fg_import_scan_dir(fg_imp *im, const char *dir, bool have[FG_T_COUNT]
     if (t != NULL)
       have[t->id] = true;
     else
-      fg_import_push(&others, &nothers, fg_xstrdup(e->d_name));
+      fg_import_push(&others, &nothers, fg_import_escaped(e->d_name));
   }
   closedir(d);
   if (nothers > 0) {
@@ -148,6 +159,26 @@ static void fg_import_hash(fg_import_file *f, const fg_csv *c) {
   uint8_t sha[32];
   fg_csv_sha256(c, sha); /* waits for the background hash of a big file */
   fg_hex(sha, sizeof sha, f->sha256_hex);
+}
+
+/* Whether the open file f was stored before (byte-identical): then it is
+ * marked skipped and closed. Only a file whose size was seen before can
+ * be: wait for its SHA-256 then; any other file is hashed while read. */
+static int fg_import_decide(fg_imp *im, fg_import_file *f, fg_csv *csv[FG_T_COUNT], fg_err *err) {
+  const fg_table_id t = f->table;
+  bool seen = false;
+  int rc = fg_store_file_size_seen(im->s, t, f->bytes, &seen, err);
+  if (rc == 0 && seen) {
+    if (f->sha256_hex[0] == '\0') fg_import_hash(f, csv[t]);
+    rc = fg_store_file_imported(im->s, t, f->sha256_hex, &f->skipped, err);
+  }
+  if (rc == 0 && f->skipped) {
+    fg_imp_notice(im, "%s 与此前导入的文件完全相同 (SHA-256 %.16s…)，跳过",
+                  fg_schema_table(t)->file, f->sha256_hex);
+    fg_csv_close(csv[t]);
+    csv[t] = NULL;
+  }
+  return rc;
 }
 
 /* Open every standard file (decode, SHA-256) and mark byte-identical ones
@@ -175,21 +206,24 @@ static int fg_import_open_all(fg_imp *im, const char *dir, const bool have[FG_T_
     f->encoding = fg_csv_encoding(csv[t]);
     struct stat st;
     f->bytes = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
-    /* Only a file whose size was seen before can be byte-identical: wait
-     * for its SHA-256 now; any other file is hashed while it is read. */
-    bool seen = false;
-    if ((rc = fg_store_file_size_seen(im->s, t, f->bytes, &seen, err)) != 0) return rc;
-    if (seen) fg_import_hash(f, csv[t]);
-    if (seen && (rc = fg_store_file_imported(im->s, t, f->sha256_hex, &f->skipped, err)) != 0)
-      return rc;
-    if (f->skipped) {
-      fg_imp_notice(im, "%s 与此前导入的文件完全相同 (SHA-256 %.16s…)，跳过",
-                    fg_schema_table(t)->file, f->sha256_hex);
-      fg_csv_close(csv[t]);
-      csv[t] = NULL;
-    } else {
-      im->total_bytes += fg_csv_size(csv[t]);
-    }
+    if ((rc = fg_import_decide(im, f, csv, err)) != 0) return rc;
+    if (csv[t] != NULL) im->total_bytes += fg_csv_size(csv[t]);
+  }
+  return 0;
+}
+
+/* Inside the batch's write transaction, decide again: a batch that
+ * committed since the files were opened (two imports of one folder at
+ * once) has stored some of them, and they are skipped now, so a file is
+ * stored once however the imports race (issue 12.9). */
+static int fg_import_recheck(fg_imp *im, fg_csv *csv[FG_T_COUNT], bool *any_left, fg_err *err) {
+  *any_left = false;
+  for (int i = 0; i < im->r->nfiles; i++) {
+    fg_import_file *f = &im->r->files[i];
+    if (csv[f->table] == NULL) continue;
+    const int rc = fg_import_decide(im, f, csv, err);
+    if (rc) return rc;
+    *any_left |= csv[f->table] != NULL;
   }
   return 0;
 }
@@ -210,14 +244,35 @@ static int fg_import_load_sets(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err)
   return rc;
 }
 
-static int fg_import_open_reject(fg_imp *im, fg_err *err) {
+/* The quarantine list goes to a temporary file beside the target and is
+ * renamed when the batch is done; never over the store, its key or
+ * snapshot, or a file being read (fsout.h). A BOM for Excel. */
+static int fg_import_open_reject(fg_imp *im, const char *dir, fg_err *err) {
   if (!im->quarantine) return 0;
-  im->reject = fopen(im->o->quarantine_path, "w");
-  if (im->reject == NULL)
-    return fg_errf(err, FG_EIO, "无法写入隔离文件 %s: %s", im->o->quarantine_path,
-                   strerror(errno));
-  fputs("file,line,reason,record\n", im->reject);
+  fg_fsout_protect p = FG_FSOUT_PROTECT_INIT;
+  fg_fsout_protect_store(&p, fg_store_path(im->s));
+  for (int i = 0; i < im->r->nfiles; i++) {
+    char path[FG_IMPORT_PATH_LEN_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, fg_schema_table(im->r->files[i].table)->file);
+    fg_fsout_protect_add(&p, path);
+  }
+  int rc = fg_fsout_open(&im->reject_out, im->o->quarantine_path, &p, false, err);
+  fg_fsout_protect_release(&p);
+  if (rc) return rc;
+  im->reject = im->reject_out.f;
+  fputs("\xEF\xBB\xBF" "file,line,reason,record\n", im->reject);
   return 0;
+}
+
+/* Rename the finished quarantine list onto its name, or drop it. */
+static int fg_import_close_reject(fg_imp *im, int rc, fg_err *err) {
+  if (im->reject == NULL) return rc;
+  im->reject = NULL;
+  if (rc != 0) {
+    fg_fsout_abort(&im->reject_out);
+    return rc;
+  }
+  return fg_fsout_commit(&im->reject_out, err);
 }
 
 /* Record the batch's files and counts, run the hook; the caller commits. */
@@ -254,11 +309,20 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
     if (rollback_journal) (void)fg_store_bulk_journal(im->s, false, NULL);
     return rc;
   }
-  rc = fg_store_batch_begin(im->s, actor, im->quarantine ? FG_BATCH_QUARANTINE : FG_BATCH_ATOMIC,
-                            ts, &im->batch_id, err);
+  bool any_left = true;
+  rc = fg_import_recheck(im, csv, &any_left, err);
+  if (rc == 0 && !any_left) { /* another import stored them all meanwhile */
+    fg_store_rollback(im->s);
+    if (rollback_journal) (void)fg_store_bulk_journal(im->s, false, NULL);
+    im->r->noop = true;
+    return 0;
+  }
+  if (rc == 0)
+    rc = fg_store_batch_begin(im->s, actor, im->quarantine ? FG_BATCH_QUARANTINE : FG_BATCH_ATOMIC,
+                              ts, &im->batch_id, err);
   if (rc == 0) rc = fg_store_bulk_tune(im->s, err);
   if (rc == 0) rc = fg_import_load_sets(im, csv, err);
-  if (rc == 0) rc = fg_import_open_reject(im, err);
+  if (rc == 0) rc = fg_import_open_reject(im, im->dir, err);
   im->r->digests = fg_xcalloc(FG_T_COUNT, sizeof *im->r->digests);
   for (int t = 0; t < FG_T_COUNT; t++) fg_rowhash_init(&im->r->digests[t]);
   if (rc == 0) rc = fg_imp_pipe_run(im, csv, err);
@@ -273,6 +337,8 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
   if (rc == 0) rc = fg_import_digests_finish(im->r, err);
   if (rc == 0) im->r->batch_id = im->batch_id;
   if (rc == 0) rc = fg_import_finish_batch(im, err);
+  if (rc == 0) rc = fg_import_close_reject(im, rc, err);
+  else (void)fg_import_close_reject(im, rc, err);
   if (rc == 0) rc = fg_store_commit(im->s, err);
   if (rc != 0) {
     fg_store_rollback(im->s);
@@ -292,14 +358,14 @@ static void fg_imp_free(fg_imp *im, fg_csv *csv[FG_T_COUNT]) {
   }
   for (size_t i = 0; i < im->nroots; i++) free(im->roots[i]);
   free(im->roots);
-  if (im->reject != NULL) fclose(im->reject);
+  if (im->reject != NULL) fg_fsout_abort(&im->reject_out);
 }
 
 int fg_import_dir(fg_store *s, const char *dir, const fg_import_opts *o, fg_import_result *r,
                   fg_err *err) {
   assert(s != NULL && dir != NULL && o != NULL && r != NULL);
   memset(r, 0, sizeof *r);
-  fg_imp im = {.s = s, .o = o, .r = r, .quarantine = o->quarantine_path != NULL};
+  fg_imp im = {.s = s, .o = o, .r = r, .quarantine = o->quarantine_path != NULL, .dir = dir};
   bool have[FG_T_COUNT] = {false};
   fg_csv *csv[FG_T_COUNT] = {NULL};
   int rc = fg_import_scan_dir(&im, dir, have, err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "csv/csv.h"
+#include "common/fsout.h"
 #include "import/import.h"
 #include "import/import_keyset.h"
 
@@ -43,7 +44,9 @@ typedef struct fg_imp {
   int64_t batch_id;
   bool quarantine;
   bool storing; /* false once an atomic batch has an error: only validate */
-  FILE *reject;
+  const char *dir;   /* the folder being imported */
+  FILE *reject;      /* = reject_out.f: the quarantine list being written */
+  fg_fsout reject_out;
   fg_imp_table tabs[FG_T_COUNT];
   char **roots; /* "file:line" of first rejections */
   size_t nroots, roots_cap;

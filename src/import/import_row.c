@@ -40,13 +40,28 @@ typedef struct fg_imp_file_ctx {
 } fg_imp_file_ctx;
 
 /* Add " (value)" to b, cut at a UTF-8 boundary when long. */
+/* The value in parentheses, cut at FG_IMP_VALUE_SHOWN_MAX bytes on a
+ * character boundary; control bytes shown escaped (\xNN), never raw. */
 static void fg_imp_add_value(fg_buf *b, const char *s, size_t n) {
   if (n == 0) return;
   size_t k = FG_MIN(n, (size_t)FG_IMP_VALUE_SHOWN_MAX);
   while (k < n && k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
   fg_buf_adds(b, " (");
-  fg_buf_add(b, s, k);
+  for (size_t i = 0; i < k; i++) {
+    const unsigned char ch = (unsigned char)s[i];
+    if (ch < 0x20 || ch == 0x7F) fg_buf_addf(b, "\\x%02X", ch);
+    else fg_buf_addc(b, (char)ch);
+  }
   fg_buf_adds(b, k < n ? "…)" : ")");
+}
+
+/* The first control byte of s (tab allowed in free text), or -1. */
+static int fg_imp_control(const char *s, size_t n, bool tab_ok) {
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char ch = (unsigned char)s[i];
+    if ((ch < 0x20 && !(tab_ok && ch == '\t')) || ch == 0x7F) return ch;
+  }
+  return -1;
 }
 
 /* One problem of the current row: `file:line:column: name: what (value)`,
@@ -98,8 +113,10 @@ const char *fg_import_judge(const fg_column *col, const char *s, size_t n, fg_va
   int64_t ts;
   switch (col->type) {
   case FG_COL_TEXT:
-  case FG_COL_ID:
-    return NULL;
+  case FG_COL_ID: /* a NUL would cut a name short; CR, LF and ESC reach terminals */
+    return fg_imp_control(s, n, col->type == FG_COL_TEXT) < 0
+               ? NULL
+               : "含控制字符（NUL、换行、回车等；自由文本中只允许制表符），请清理后重新导出";
   case FG_COL_PERSON_ID:
     if (!fg_person_id_normalize(s, n, pid)) return "身份证号应为 1-18 位 ASCII 字母或数字";
     v->s = pid;
@@ -260,12 +277,10 @@ static void fg_imp_check_refs(fg_imp_file_ctx *fc) {
 }
 
 static void fg_imp_csv_field(FILE *f, const char *s, size_t n) {
-  fputc('"', f);
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '"') fputc('"', f);
-    fputc(s[i], f);
-  }
-  fputc('"', f);
+  fg_buf b = FG_BUF_INIT;
+  fg_csv_cell(&b, s, n);
+  if (b.len) fwrite(b.buf, 1, b.len, f);
+  fg_buf_free(&b);
 }
 
 /* The row is rejected: count it, note its key and referenced value as

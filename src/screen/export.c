@@ -45,16 +45,7 @@ bool fg_export_parse_format(const char *s, fg_export_format *out) {
 
 void fg_export_csv_field(fg_buf *b, const char *s) {
   assert(b && s);
-  if (!strpbrk(s, ",\"\r\n")) {
-    fg_buf_adds(b, s);
-    return;
-  }
-  fg_buf_addc(b, '"');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') fg_buf_addc(b, '"');
-    fg_buf_addc(b, *p);
-  }
-  fg_buf_addc(b, '"');
+  fg_csv_cell(b, s, strlen(s));
 }
 
 void fg_export_json_string(fg_buf *b, const char *s) {

@@ -73,6 +73,8 @@ int fg_store_begin(fg_store *s, fg_err *err);
 int fg_store_commit(fg_store *s, fg_err *err);
 void fg_store_rollback(fg_store *s);
 int fg_store_schema_version(fg_store *s);
+/* The path the store was opened with. */
+const char *fg_store_path(fg_store *s);
 /* Whether a transaction is open on s. */
 bool fg_store_in_transaction(fg_store *s);
 

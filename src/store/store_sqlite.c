@@ -305,6 +305,8 @@ int fg_store_commit(fg_store *s, fg_err *err) {
   return rc;
 }
 
+const char *fg_store_path(fg_store *s) { return s->path; }
+
 bool fg_store_in_transaction(fg_store *s) { return s != NULL && s->tx_depth > 0; }
 
 void fg_store_rollback(fg_store *s) {
