@@ -14,7 +14,7 @@ FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 DB="$W/s.db"
 umask 022
 
@@ -151,5 +151,22 @@ grep -q 'persons.csv:2:2: name: 含控制字符' "$W/b.out" || fail "(12) NUL me
 grep -q 'evil\\x1B\[31mname.txt' "$W/b.out" || fail "(12) the file name must be escaped: $(cat -v "$W/b.out")"
 grep -q $'\033' "$W/b.out" && fail "(12) a raw escape reached the terminal"
 verify_ok "(12) refused imports"
+
+# ---- 16. a killed screening's temporary snapshot is swept; the snapshot's
+#          digest is trusted only from an entry whose signature holds
+[ -f "$DB.model" ] || fail "(16) the first screening writes a snapshot"
+dead=$(sh -c 'echo $$')  # a pid that no longer runs
+touch "$DB.model.tmp.$dead"
+as li.jd screen --db "$DB" --as-of "$AS_OF" >/dev/null 2>"$W/s.err" || fail "(16) screen: $(cat "$W/s.err")"
+[ ! -e "$DB.model.tmp.$dead" ] || fail "(16) a stale temporary snapshot was left"
+printf 'X' | dd of="$DB.model" bs=1 seek=200 conv=notrunc 2>/dev/null
+new=$(sha256sum "$DB.model" | cut -c1-64)
+s=$(sqlite3 "$DB" "SELECT max(seq) FROM journal WHERE action = 'screen.run'")
+old=$(sqlite3 "$DB" "SELECT json_extract(CAST(payload AS TEXT), '$.snapshot_sha256') FROM journal WHERE seq = $s")
+sqlite3 "$DB" "DROP TRIGGER journal_no_update; UPDATE journal SET payload = replace(payload, '$old', '$new') WHERE seq = $s;"
+keep=$(sqlite3 "$W/race.db" "SELECT sql FROM sqlite_master WHERE name = 'journal_no_update'")
+sqlite3 "$DB" "$keep"
+as li.jd screen --db "$DB" --as-of "$AS_OF" >/dev/null 2>"$W/s.err" || fail "(16) screen after the forgery"
+grep -q '签名或叶哈希不符' "$W/s.err" || fail "(16) the forged digest was trusted: $(cat "$W/s.err")"
 
 echo "OK e2e_hardening"

@@ -7,6 +7,7 @@
  * support_model_rule.c so that tests of the builder alone do not pull in
  * the whole rule registry.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

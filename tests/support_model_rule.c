@@ -4,6 +4,7 @@
  * engine would (same context), and return its findings sorted. Kept apart
  * from support_model.c because it links the whole rule registry.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

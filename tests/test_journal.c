@@ -454,6 +454,19 @@ static void test_schema_checked(void **state) {
   free(text);
 }
 
+/* Issue 12.14: verify reports and exits 1 on any content, never crashes:
+ * a 50 MB signature, a NULL key, an absurd row count in a cover line. */
+static void test_hostile_content(void **state) {
+  t_ctx *c = *state;
+  t_expect(c, "UPDATE journal SET sig = randomblob(50000000) WHERE seq = 3", "签名长度不对");
+  t_expect(c, "UPDATE journal SET pubkey = x'', leaf_hash = zeroblob(0) WHERE seq = 4", "第 4 条");
+  t_expect(c,
+           "UPDATE journal SET covers = 'users\tjseq\t1\t9223372036854775807\t'"
+           " || lower(hex(randomblob(32))) || '\t' WHERE seq = 1",
+           "覆盖范围格式不对");
+  t_expect(c, "UPDATE journal SET covers = 'users\tjseq' WHERE seq = 2", "覆盖范围格式不对");
+}
+
 int main(void) {
   assert_int_not_equal(sodium_init(), -1);
 #define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
@@ -465,6 +478,7 @@ int main(void) {
       T(test_rekey_caught),        T(test_proofs),            T(test_chunk_named_edit),
       T(test_chunk_named_delete),  T(test_chunk_named_swap),  T(test_chunk_renumbered),
       T(test_preplanted_row_refused), T(test_recover_refused), T(test_schema_checked),
+      T(test_hostile_content),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * models built from CSV literals (support_model.h): every rule fires with
  * its exact amount, and every boundary rules.md names does not fire.
  */
+#include <stdio.h>
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -216,6 +217,31 @@ static void test_price_quantity_scope(void **state) {
   fg_model_free(m);
 }
 
+/* Issue 12.13: ten lines of the largest quantity on one day would wrap a
+ * plain int64 sum negative and hide the finding; the sum saturates, the
+ * finding fires and the saturation is counted. */
+static void test_quantity_sum_saturates(void **state) {
+  (void)state;
+  char buf[4096];
+  int n = snprintf(buf, sizeof buf, ITEM_HDR);
+  for (int i = 1; i <= 10; i++)
+    n += snprintf(buf + n, sizeof buf - (size_t)n, "X5,%d,QT,2026-03-01,999999999999999.999,0,0,0\n", i);
+  fg_model *m = fg_test_model((fg_test_tables){[FG_T_PERSONS] = persons,
+                                               [FG_T_MEDICAL_SETTLEMENTS] = item_setts,
+                                               [FG_T_MEDICAL_ITEMS] = buf,
+                                               [FG_T_CATALOG] = catalog});
+  const int64_t before = fg_saturations();
+  fg_findings f = fg_test_run_rule(m, "medical.quantity_over_limit", AS_OF);
+  assert_int_equal(f.n, 1);
+  assert_int_equal(expect(&f, "X5", 0)->nev, 10);
+  assert_true(fg_saturations() > before);
+  fg_findings_free(&f);
+  fg_model_free(m);
+  assert_int_equal(fg_add_sat(INT64_MAX - 1, 5), INT64_MAX);
+  assert_int_equal(fg_add_sat(INT64_MIN + 1, -5), INT64_MIN);
+  assert_int_equal(fg_add_sat(-5, 7), 2);
+}
+
 static void test_duplicate_invoice(void **state) {
   (void)state;
   fg_model *m = fg_test_model((fg_test_tables){
@@ -322,6 +348,7 @@ int main(void) {
       cmocka_unit_test(test_overlapping_inpatient), cmocka_unit_test(test_outpatient_during_inpatient),
       cmocka_unit_test(test_split_admission),       cmocka_unit_test(test_after_death),
       cmocka_unit_test(test_sex_age),               cmocka_unit_test(test_price_quantity_scope),
+      cmocka_unit_test(test_quantity_sum_saturates),
       cmocka_unit_test(test_duplicate_invoice),     cmocka_unit_test(test_outside_agreement),
       cmocka_unit_test(test_high_frequency),        cmocka_unit_test(test_bed_hanging),
   };

@@ -42,7 +42,7 @@ static void fg_amend_json_list(fg_buf *b, const char *name, const char *const *i
 
 char *fg_action_payload_amend(const char *table, const char *key, const char *const *cols,
                               const char *const *vals, int n, const char *reason) {
-  assert(table && key && reason && n >= 0 && (n == 0 || (cols && vals)));
+  FG_ASSERT(table && key && reason && n >= 0 && (n == 0 || (cols && vals)));
   fg_buf b = FG_BUF_INIT;
   fg_buf_addc(&b, '{');
   fg_amend_json_list(&b, "columns", cols, n);
@@ -182,7 +182,7 @@ static int fg_amend_write(fg_store *s, const fg_amend *a, const fg_store_proposa
 
 int fg_action_amend_apply(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
                           int64_t jseq, fg_err *err) {
-  assert(s != NULL && p != NULL && by != NULL && jseq >= 0);
+  FG_ASSERT(s != NULL && p != NULL && by != NULL && jseq >= 0);
   fg_amend *a = fg_xcalloc(1, sizeof *a);
   fg_journal_json *v = NULL;
   int rc = fg_amend_parse(s, p->payload, a, &v, err);

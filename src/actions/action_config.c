@@ -48,7 +48,7 @@ static int fg_action_read_file(const char *path, char **text, size_t *n, fg_err 
 }
 
 int fg_action_payload_config_file(const char *path, char **payload, fg_err *err) {
-  assert(path != NULL && payload != NULL);
+  FG_ASSERT(path != NULL && payload != NULL);
   *payload = NULL;
   char *raw = NULL;
   size_t n = 0;
@@ -141,7 +141,7 @@ int fg_action_config_check(fg_store *s, const char *payload, fg_err *err) {
 
 int fg_action_config_apply(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
                            int64_t jseq, fg_err *err) {
-  assert(s != NULL && p != NULL && by != NULL && jseq >= 0);
+  FG_ASSERT(s != NULL && p != NULL && by != NULL && jseq >= 0);
   fg_journal_json *v = NULL;
   int rc = fg_action_json(p->payload, &v, err); /* checked just before (fg_review_apply) */
   if (rc) return rc;

@@ -21,7 +21,7 @@ typedef struct fg_action_dismiss {
 
 char *fg_action_payload_dismiss(int64_t run, const char *rule, const char *subject_id,
                                 const char *reason) {
-  assert(rule != NULL && subject_id != NULL && reason != NULL);
+  FG_ASSERT(rule != NULL && subject_id != NULL && reason != NULL);
   fg_buf b = FG_BUF_INIT;
   fg_buf_adds(&b, "{\"reason\":");
   fg_journal_json_add_str(&b, reason, strlen(reason));
@@ -84,7 +84,7 @@ int fg_action_dismiss_check(fg_store *s, const char *payload, fg_err *err) {
 
 int fg_action_dismiss_apply(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
                             int64_t jseq, fg_err *err) {
-  assert(s != NULL && p != NULL && by != NULL && jseq >= 0);
+  FG_ASSERT(s != NULL && p != NULL && by != NULL && jseq >= 0);
   fg_journal_json *v = NULL;
   int rc = fg_action_json(p->payload, &v, err);
   if (rc) return rc;

@@ -31,7 +31,7 @@ int fg_actions_register(void) {
 }
 
 int fg_action_json(const char *payload, fg_journal_json **v, fg_err *err) {
-  assert(payload != NULL && v != NULL);
+  FG_ASSERT(payload != NULL && v != NULL);
   *v = NULL;
   fg_err jerr = {0};
   if (fg_journal_json_parse(payload, strlen(payload), v, &jerr) != 0 || (*v)->type != FG_JSON_OBJ) {
@@ -66,14 +66,14 @@ int fg_action_reason(const fg_journal_json *v, const char **reason, fg_err *err)
 
 void fg_action_people(const fg_store_proposal *p, const fg_signer *by, const char **reviewer,
                       const char **approver) {
-  assert(p != NULL && by != NULL && reviewer != NULL && approver != NULL);
+  FG_ASSERT(p != NULL && by != NULL && reviewer != NULL && approver != NULL);
   *reviewer = p->reviewer[0] ? p->reviewer : by->actor;
   *approver = p->reviewer[0] ? by->actor : NULL;
 }
 
 const char *fg_action_convert(const fg_column *c, const char *s, size_t n, fg_value *v,
                               char *norm) {
-  assert(c != NULL && s != NULL && v != NULL && norm != NULL);
+  FG_ASSERT(c != NULL && s != NULL && v != NULL && norm != NULL);
   if (n >= FG_ACTION_VALUE_MAX) return "值过长";
   *v = (fg_value){false, 0, norm, 0};
   memcpy(norm, s, n);
@@ -89,7 +89,7 @@ const char *fg_action_convert(const fg_column *c, const char *s, size_t n, fg_va
 }
 
 bool fg_action_value_text(const fg_column *c, const fg_value *v, char *out, size_t out_size) {
-  assert(c != NULL && v != NULL && out != NULL && out_size > 0);
+  FG_ASSERT(c != NULL && v != NULL && out != NULL && out_size > 0);
   out[0] = '\0';
   if (v->is_null) return false;
   switch (c->type) {
@@ -108,7 +108,7 @@ bool fg_action_value_text(const fg_column *c, const fg_value *v, char *out, size
 
 int fg_action_person_viewed(fg_store *s, const fg_signer *viewer, const char *person_id,
                             int64_t records, fg_err *err) {
-  assert(s != NULL && viewer != NULL && person_id != NULL && records >= 0);
+  FG_ASSERT(s != NULL && viewer != NULL && person_id != NULL && records >= 0);
   fg_buf p = FG_BUF_INIT;
   fg_buf_adds(&p, "{\"person_id\":");
   fg_journal_json_add_str(&p, person_id, strlen(person_id));

@@ -60,7 +60,7 @@ static size_t fg_authn_chars(const char *s) {
 }
 
 int fg_authn_password_policy(const char *password, fg_err *err) {
-  assert(password != NULL);
+  FG_ASSERT(password != NULL);
   const size_t bytes = strlen(password), chars = fg_authn_chars(password);
   if (chars < FG_AUTHN_PASSWORD_MIN)
     return fg_errf(err, FG_EINPUT, "密码太短：至少 %d 个字符", FG_AUTHN_PASSWORD_MIN);
@@ -89,11 +89,11 @@ void fg_authn_initial_password(char out[FG_AUTHN_INITIAL_MAX]) {
     for (int i = 0; i < 4; i++) out[k++] = alphabet[randombytes_uniform(32)];
   }
   out[k] = '\0';
-  assert(k < FG_AUTHN_INITIAL_MAX);
+  FG_ASSERT(k < FG_AUTHN_INITIAL_MAX);
 }
 
 int fg_authn_hash(const char *password, char out[FG_STORE_PWHASH_MAX], fg_err *err) {
-  assert(password != NULL && out != NULL);
+  FG_ASSERT(password != NULL && out != NULL);
   if (crypto_pwhash_str_alg(out, password, strlen(password), FG_AUTHN_OPSLIMIT,
                             FG_AUTHN_MEMLIMIT_BYTES, crypto_pwhash_ALG_ARGON2ID13) != 0)
     return fg_errf(err, FG_ENOMEM, "密码哈希失败（内存不足）");
@@ -194,7 +194,7 @@ int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
                          const char *user, const char *display_name, const char *roles,
                          const char *initial_hash, int64_t proposal_id, int64_t now_s,
                          fg_err *err) {
-  assert(s && cfg && by && user && display_name && roles && initial_hash && proposal_id >= 0);
+  FG_ASSERT(s && cfg && by && user && display_name && roles && initial_hash && proposal_id >= 0);
   char norm[FG_STORE_ROLES_MAX];
   int rc = fg_authn_create_check(cfg, user, display_name, roles, initial_hash, norm, sizeof norm,
                                  err);
@@ -216,7 +216,7 @@ int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
     if (rc == 0)
       rc = fg_journal_append_covered(s, by, "user.create", payload, strlen(payload), &cred, 1, &got,
                                      err);
-    assert(rc != 0 || got == seq);
+    FG_ASSERT(rc != 0 || got == seq);
     if (rc == 0) rc = fg_store_commit(s, err);
     if (rc) fg_store_rollback(s);
   }
@@ -374,8 +374,8 @@ static int fg_authn_finish(fg_store *s, int rc, fg_err *err) {
 int fg_authn_login(fg_store *s, const fg_config *cfg, const fg_signer *platform,
                    const char *user, const char *password, int64_t now_s, unsigned flags,
                    fg_signer *out, fg_err *err) {
-  assert(s && cfg && platform && user && password && out);
-  assert(cfg->lockout_failures > 0 && cfg->password_max_age_days > 0);
+  FG_ASSERT(s && cfg && platform && user && password && out);
+  FG_ASSERT(cfg->lockout_failures > 0 && cfg->password_max_age_days > 0);
   int rc = fg_store_begin(s, err); /* BEGIN IMMEDIATE: one judge at a time */
   if (rc) return rc;
   rc = fg_authn_login_tx(s, cfg, platform, user, password, now_s, flags, out, err);
@@ -439,7 +439,7 @@ static int fg_authn_rotate(fg_store *s, const fg_store_cred *old, const char *us
   const fg_journal_cover cred = {"user_credentials", "user", user, NULL, 0};
   if (rc == 0)
     rc = fg_journal_append_covered(s, &me, "user.passwd", b.buf, b.len, &cred, 1, &got, err);
-  assert(rc != 0 || got == seq);
+  FG_ASSERT(rc != 0 || got == seq);
   fg_buf_free(&b);
   sodium_memzero(&c, sizeof c);
   fg_authn_signer_wipe(&me);
@@ -458,14 +458,14 @@ static int fg_authn_set_tx(fg_store *s, const fg_config *cfg, const fg_signer *p
   else if (rc == 0)
     rc = fg_authn_rotate(s, &c, user, new_password, now_s, err);
   sodium_memzero(&c, sizeof c);
-  assert(rc != FG_EPERM); /* only the judge's refusals are kept (committed) */
+  FG_ASSERT(rc != FG_EPERM); /* only the judge's refusals are kept (committed) */
   return rc;
 }
 
 int fg_authn_set_password(fg_store *s, const fg_config *cfg, const fg_signer *platform,
                           const char *user, const char *current, const char *new_password,
                           int64_t now_s, fg_err *err) {
-  assert(s && cfg && platform && user && current && new_password);
+  FG_ASSERT(s && cfg && platform && user && current && new_password);
   int rc = fg_authn_password_policy(new_password, err);
   if (rc == 0) rc = fg_store_begin(s, err);
   if (rc) return rc;

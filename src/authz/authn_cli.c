@@ -25,7 +25,7 @@
 /* Read one line from the terminal, echo off when secret. false when there
  * is no terminal or nothing was read. */
 static bool fg_authn_tty_line(const char *prompt, bool secret, char *out, size_t out_size) {
-  assert(out != NULL && out_size > 1);
+  FG_ASSERT(out != NULL && out_size > 1);
   if (!isatty(STDIN_FILENO)) return false;
   FILE *tty = fopen(FG_AUTHN_TTY, "r+");
   if (tty == NULL) return false;
@@ -49,8 +49,8 @@ static bool fg_authn_tty_line(const char *prompt, bool secret, char *out, size_t
 
 int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, size_t out_size,
                          fg_err *err) {
-  assert(env_name != NULL && prompt != NULL && out != NULL);
-  assert(out_size >= FG_AUTHN_PASSWORD_MAX + 1);
+  FG_ASSERT(env_name != NULL && prompt != NULL && out != NULL);
+  FG_ASSERT(out_size >= FG_AUTHN_PASSWORD_MAX + 1);
   const char *v = getenv(env_name);
   if (v != NULL && v[0] != '\0') {
     if (strlen(v) > FG_AUTHN_PASSWORD_MAX)
@@ -184,7 +184,7 @@ int fg_authn_cli_passwd(fg_store *s, const char *store_path, const char *key_fla
 
 int fg_authn_key_path(const char *store_path, const char *key_flag, char *out, size_t out_size,
                       fg_err *err) {
-  assert(store_path != NULL && out != NULL && out_size > 0);
+  FG_ASSERT(store_path != NULL && out != NULL && out_size > 0);
   const char *env = getenv(FG_AUTHN_KEY_ENV);
   const char *base = key_flag != NULL && key_flag[0] != '\0' ? key_flag
                      : env != NULL && env[0] != '\0'         ? env
@@ -200,7 +200,7 @@ int fg_authn_key_path(const char *store_path, const char *key_flag, char *out, s
 
 int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
                      const char *permission, unsigned flags, fg_signer *out, fg_err *err) {
-  assert(s != NULL && store_path != NULL && out != NULL);
+  FG_ASSERT(s != NULL && store_path != NULL && out != NULL);
   memset(out, 0, sizeof *out);
   char path[FG_AUTHN_PATH_MAX];
   int rc = fg_authn_key_path(store_path, key_path, path, sizeof path, err);

@@ -58,7 +58,7 @@ static const char *const fg_authz_perms[] = {
 size_t fg_authz_role_count(void) { return FG_ARRAY_LEN(fg_authz_roles); }
 
 const char *fg_authz_role_name(size_t i) {
-  assert(i < FG_ARRAY_LEN(fg_authz_roles));
+  FG_ASSERT(i < FG_ARRAY_LEN(fg_authz_roles));
   return fg_authz_roles[i].name;
 }
 
@@ -77,7 +77,7 @@ const char *fg_authz_role_zh(const char *role) {
 bool fg_authz_role_known(const char *role) { return fg_authz_role_find(role) != NULL; }
 
 bool fg_authz_role_has(const char *role, const char *permission) {
-  assert(permission != NULL);
+  FG_ASSERT(permission != NULL);
   const fg_authz_role *r = fg_authz_role_find(role);
   if (r == NULL) return false;
   for (size_t i = 0; i < FG_AUTHZ_MAX_PERMS_PER_ROLE && r->perms[i] != NULL; i++)
@@ -95,7 +95,7 @@ bool fg_authz_permission_known(const char *permission) {
 /* Split `;`-separated roles into trimmed, lower-cased tokens; -1 when one
  * is too long or there are too many. */
 static int fg_authz_split(const char *roles, char tok[][FG_AUTHZ_ROLE_TOKEN_MAX], int max) {
-  assert(roles != NULL && max > 0);
+  FG_ASSERT(roles != NULL && max > 0);
   int n = 0;
   const char *p = roles;
   while (*p) {
@@ -118,7 +118,7 @@ static int fg_authz_split(const char *roles, char tok[][FG_AUTHZ_ROLE_TOKEN_MAX]
 }
 
 int fg_authz_roles_valid(const fg_config *cfg, const char *roles, fg_err *err) {
-  assert(cfg != NULL && roles != NULL);
+  FG_ASSERT(cfg != NULL && roles != NULL);
   char tok[FG_AUTHZ_ROLES_MAX_TOKENS][FG_AUTHZ_ROLE_TOKEN_MAX];
   int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_MAX_TOKENS);
   if (n < 0) return fg_errf(err, FG_ELIMIT, "角色列表过长: %.200s", roles);
@@ -136,8 +136,8 @@ int fg_authz_roles_valid(const fg_config *cfg, const char *roles, fg_err *err) {
 }
 
 int fg_authz_check(fg_store *s, const char *user, const char *permission, fg_err *err) {
-  assert(s != NULL && user != NULL && permission != NULL);
-  assert(fg_authz_permission_known(permission));
+  FG_ASSERT(s != NULL && user != NULL && permission != NULL);
+  FG_ASSERT(fg_authz_permission_known(permission));
   fg_store_user u;
   bool found = false;
   int rc = fg_store_user_get(s, user, &u, &found, err);
@@ -155,7 +155,7 @@ int fg_authz_check(fg_store *s, const char *user, const char *permission, fg_err
 
 int fg_authz_check_signer(fg_store *s, const fg_signer *signer, const char *permission,
                           fg_err *err) {
-  assert(s != NULL && signer != NULL);
+  FG_ASSERT(s != NULL && signer != NULL);
   fg_store_user u;
   bool found = false;
   int rc = fg_store_user_get(s, signer->actor, &u, &found, err);
@@ -174,7 +174,7 @@ int fg_authz_check_signer(fg_store *s, const fg_signer *signer, const char *perm
 }
 
 int fg_authz_roles_normalize(const char *roles, char *out, size_t out_size, fg_err *err) {
-  assert(roles != NULL && out != NULL && out_size > 0);
+  FG_ASSERT(roles != NULL && out != NULL && out_size > 0);
   char tok[FG_AUTHZ_ROLES_MAX_TOKENS][FG_AUTHZ_ROLE_TOKEN_MAX];
   int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_MAX_TOKENS);
   if (n < 0) return fg_errf(err, FG_ELIMIT, "角色列表过长: %.200s", roles);

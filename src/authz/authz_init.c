@@ -162,7 +162,7 @@ static int fg_authz_roster_create(fg_store *s, const fg_config *cfg, const fg_si
 int fg_authz_init_roster(fg_store *s, const fg_config *cfg, const fg_signer *platform,
                          const char *roster_path, const char *shared_password, int64_t now_s,
                          fg_buf *generated, size_t *created, fg_err *err) {
-  assert(s && cfg && platform && roster_path && generated && created);
+  FG_ASSERT(s && cfg && platform && roster_path && generated && created);
   *created = 0;
   fg_authz_roster_row *rows = NULL;
   size_t n = 0;

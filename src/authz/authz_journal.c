@@ -12,7 +12,7 @@
 
 int fg_authz_journal_alone(fg_store *s, const fg_signer *signer, const char *action,
                            const char *payload, fg_err *err) {
-  assert(s != NULL && signer != NULL && action != NULL && payload != NULL);
+  FG_ASSERT(s != NULL && signer != NULL && action != NULL && payload != NULL);
   int rc = fg_store_begin(s, err);
   if (rc) return rc;
   int64_t seq = -1;
@@ -24,7 +24,7 @@ int fg_authz_journal_alone(fg_store *s, const fg_signer *signer, const char *act
 
 int fg_authz_refuse(fg_store *s, const fg_signer *signer, const char *action,
                     const char *payload, fg_err *err, int code, const char *fmt, ...) {
-  assert(code < 0 && fmt != NULL);
+  FG_ASSERT(code < 0 && fmt != NULL);
   fg_err jerr = {0};
   int rc = fg_authz_journal_alone(s, signer, action, payload, &jerr);
   if (rc) {
@@ -39,19 +39,19 @@ int fg_authz_refuse(fg_store *s, const fg_signer *signer, const char *action,
 }
 
 void fg_authz_json_begin(fg_buf *b) {
-  assert(b != NULL);
+  FG_ASSERT(b != NULL);
   fg_buf_addc(b, '{');
 }
 
 static void fg_authz_json_key(fg_buf *b, const char *key) {
-  assert(b->len > 0 && key != NULL);
+  FG_ASSERT(b->len > 0 && key != NULL);
   if (b->buf[b->len - 1] != '{') fg_buf_addc(b, ',');
   fg_journal_json_add_str(b, key, strlen(key));
   fg_buf_addc(b, ':');
 }
 
 void fg_authz_json_str(fg_buf *b, const char *key, const char *val) {
-  assert(val != NULL);
+  FG_ASSERT(val != NULL);
   fg_authz_json_key(b, key);
   fg_journal_json_add_str(b, val, strlen(val));
 }
@@ -62,6 +62,6 @@ void fg_authz_json_int(fg_buf *b, const char *key, int64_t val) {
 }
 
 void fg_authz_json_end(fg_buf *b) {
-  assert(b->len > 0);
+  FG_ASSERT(b->len > 0);
   fg_buf_addc(b, '}');
 }

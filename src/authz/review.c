@@ -54,7 +54,7 @@ bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose
 
 /* The slot of kind in the table of external kinds (a free one when new). */
 static int fg_review_slot(const char *kind) {
-  assert(kind != NULL);
+  FG_ASSERT(kind != NULL);
   if (!fg_review_kind(kind, NULL, NULL) || fg_review_builtin(kind)) return FG_EINPUT;
   for (int i = 0; i < FG_REVIEW_MAX_APPLIERS; i++) {
     if (fg_review_appliers[i].kind == NULL || strcmp(fg_review_appliers[i].kind, kind) == 0) {
@@ -66,7 +66,7 @@ static int fg_review_slot(const char *kind) {
 }
 
 int fg_review_set_applier(const char *kind, fg_review_apply_fn fn) {
-  assert(kind != NULL && fn != NULL);
+  FG_ASSERT(kind != NULL && fn != NULL);
   int i = fg_review_slot(kind);
   if (i < 0) return i;
   fg_review_appliers[i].fn = fn;
@@ -74,7 +74,7 @@ int fg_review_set_applier(const char *kind, fg_review_apply_fn fn) {
 }
 
 int fg_review_set_checker(const char *kind, fg_review_check_fn fn) {
-  assert(kind != NULL && fn != NULL);
+  FG_ASSERT(kind != NULL && fn != NULL);
   int i = fg_review_slot(kind);
   if (i < 0) return i;
   fg_review_appliers[i].check = fn;
@@ -82,7 +82,7 @@ int fg_review_set_checker(const char *kind, fg_review_check_fn fn) {
 }
 
 fg_review_status fg_review_status_of(const fg_store_proposal *p, int64_t now_s) {
-  assert(p != NULL);
+  FG_ASSERT(p != NULL);
   if (p->refused_by[0]) return FG_REVIEW_REFUSED;
   if (p->applied) return FG_REVIEW_APPLIED;
   if (now_s > p->expires_s) return FG_REVIEW_EXPIRED;
@@ -133,7 +133,7 @@ static int fg_review_deny_err(fg_store *s, const fg_signer *by, int64_t id, cons
 
 int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, const char *kind,
                       const char *payload, int64_t now_s, int64_t *id_out, fg_err *err) {
-  assert(s && cfg && by && kind && payload && id_out);
+  FG_ASSERT(s && cfg && by && kind && payload && id_out);
   int rc = fg_authz_check_signer(s, by, NULL, err);
   if (rc) return rc;
   const char *perm = NULL;
@@ -164,7 +164,7 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
     rc = fg_journal_next_seq(s, &seq, err);
     if (rc == 0) rc = fg_store_proposal_add(s, &p, seq, err);
     if (rc == 0) rc = fg_journal_append(s, by, "proposal.create", b.buf, b.len, &got, err);
-    assert(rc != 0 || got == seq);
+    FG_ASSERT(rc != 0 || got == seq);
   }
   if (rc == 0) rc = fg_store_commit(s, err);
   if (rc) fg_store_rollback(s);
@@ -230,7 +230,7 @@ static int fg_review_commit_step(fg_store *s, const fg_config *cfg, const fg_sig
   if (rc == 0 && final) rc = fg_review_apply(s, cfg, p, by, seq, now_s, err);
   if (rc == 0 && final) rc = fg_store_proposal_step(s, p->id, "apply", by->actor, now_s, seq, err);
   if (rc == 0) rc = fg_journal_append(s, by, action, b.buf, b.len, &got, err);
-  assert(rc != 0 || got == seq);
+  FG_ASSERT(rc != 0 || got == seq);
   /* effects that write journal entries of their own come after */
   if (rc == 0 && final) rc = fg_review_apply_after(s, cfg, p, by, now_s, err);
   if (rc == 0) rc = fg_store_commit(s, err);
@@ -299,7 +299,7 @@ static int fg_review_act_tx(fg_store *s, const fg_config *cfg, const fg_signer *
 
 static int fg_review_act(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,
                          const char *step, int64_t now_s, fg_err *err) {
-  assert(s && cfg && by);
+  FG_ASSERT(s && cfg && by);
   int rc = fg_store_begin(s, err);
   if (rc) return rc;
   return fg_review_finish(s, fg_review_act_tx(s, cfg, by, id, step, now_s, err));
@@ -335,7 +335,7 @@ static int fg_review_refuse_tx(fg_store *s, const fg_signer *by, int64_t id, con
 
 int fg_review_refuse(fg_store *s, const fg_signer *by, int64_t id, const char *reason,
                      int64_t now_s, fg_err *err) {
-  assert(s && by && reason);
+  FG_ASSERT(s && by && reason);
   int rc = fg_store_begin(s, err);
   if (rc) return rc;
   return fg_review_finish(s, fg_review_refuse_tx(s, by, id, reason, now_s, err));

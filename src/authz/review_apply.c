@@ -52,7 +52,7 @@ char *fg_review_payload_unlock(const char *user) {
 }
 
 bool fg_review_payload_get(const char *payload, const char *key, char *out, size_t out_size) {
-  assert(payload != NULL && key != NULL && out != NULL && out_size > 0);
+  FG_ASSERT(payload != NULL && key != NULL && out != NULL && out_size > 0);
   out[0] = '\0';
   fg_journal_json *v = NULL;
   if (fg_journal_json_parse(payload, strlen(payload), &v, NULL) != 0) return false;
@@ -115,7 +115,7 @@ static int fg_review_check_grant(fg_store *s, const fg_config *cfg, const char *
 int fg_review_validate(fg_store *s, const fg_config *cfg, const char *kind, const char *payload,
                        const char *proposer, const char *reviewer, const char *approver,
                        fg_err *err) {
-  assert(s && cfg && kind && payload && proposer);
+  FG_ASSERT(s && cfg && kind && payload && proposer);
   if (strlen(payload) > FG_REVIEW_PAYLOAD_MAX_BYTES)
     return fg_errf(err, FG_ELIMIT, "提议内容超过 %d 字节上限", FG_REVIEW_PAYLOAD_MAX_BYTES);
   const char *const people[3] = {proposer, reviewer, approver};
@@ -180,7 +180,7 @@ static int fg_review_create(fg_store *s, const fg_config *cfg, const fg_store_pr
 
 int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
                     const fg_signer *by, int64_t jseq, int64_t now_s, fg_err *err) {
-  assert(s && cfg && p && by && jseq >= 0);
+  FG_ASSERT(s && cfg && p && by && jseq >= 0);
   const char *reviewer = p->reviewer[0] ? p->reviewer : by->actor;
   int rc = fg_review_validate(s, cfg, p->kind, p->payload, p->proposer, reviewer, by->actor, err);
   if (rc) return rc;
@@ -201,7 +201,7 @@ int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *
 
 int fg_review_apply_after(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
                           const fg_signer *by, int64_t now_s, fg_err *err) {
-  assert(s && cfg && p && by);
+  FG_ASSERT(s && cfg && p && by);
   if (strcmp(p->kind, FG_REVIEW_USER_UNLOCK) == 0) return fg_review_unlock(s, p, by, err);
   if (strcmp(p->kind, FG_REVIEW_USER_CREATE) == 0)
     return fg_review_create(s, cfg, p, by, now_s, err);

@@ -118,7 +118,7 @@ static int fg_init_config(fg_store *s, const char *key_path, fg_err *err) {
     rc = fg_journal_next_seq(s, &seq, err);
     if (rc == 0) rc = fg_store_config_put(s, text, true, 0, (int64_t)time(NULL), seq, NULL, err);
     if (rc == 0) rc = fg_journal_append(s, &platform, "config.init", p.buf, p.len, &got, err);
-    assert(rc != 0 || got == seq);
+    FG_ASSERT(rc != 0 || got == seq);
     if (rc == 0) rc = fg_store_commit(s, err);
     else fg_store_rollback(s);
   }

@@ -137,8 +137,13 @@ static void fg_log_print_report(const fg_journal_verify_report *r) {
   fputs(r->text.buf ? r->text.buf : "", stdout);
   if (r->problems > FG_JOURNAL_PROBLEMS_LISTED_MAX)
     printf("……另有 %lld 处不符未列出\n", (long long)(r->problems - FG_JOURNAL_PROBLEMS_LISTED_MAX));
-  printf("日志 %llu 条，树根 %s；%d 张表，%lld 行由日志覆盖并核对一致。\n",
-         (unsigned long long)r->entries, root, r->tables, (long long)r->rows_covered);
+  if (r->problems > 0) /* the verdict on stdout as well as in the exit code */
+    printf("校验失败 FAILED：发现 %lld 处不符。日志 %llu 条，树根 %s；%d 张表，%lld 行核对一致。\n",
+           (long long)r->problems, (unsigned long long)r->entries, root, r->tables,
+           (long long)r->rows_covered);
+  else
+    printf("日志 %llu 条，树根 %s；%d 张表，%lld 行由日志覆盖并核对一致。\n",
+           (unsigned long long)r->entries, root, r->tables, (long long)r->rows_covered);
   if (!r->anchored)
     printf("注意：未给出 --checkpoint 或 --pubkey，只证明了内部一致；尾部截断或整库换钥重签无法发现。\n");
 }

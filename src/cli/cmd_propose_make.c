@@ -113,7 +113,7 @@ static int fg_make_propose(const fg_make_args *a, const char *kind, const char *
 }
 
 int fg_propose_make(int argc, char **argv) {
-  assert(argc >= 2);
+  FG_ASSERT(argc >= 2);
   fg_make_args *a = fg_xcalloc(1, sizeof *a);
   a->sub = argv[1];
   a->db = "fundguard.db";

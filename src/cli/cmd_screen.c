@@ -72,6 +72,10 @@ static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o
   }
   fg_fen_to_yuan(res->amount_fen, yuan, sizeof yuan);
   printf("%-42s %10lld %18s\n", "合计 total", (long long)res->nfindings, yuan);
+  if (fg_saturations() > 0)
+    printf("注意：有 %lld 处金额或数量的累计超出了 64 位整数的上限，已按上限计"
+           "（相关疑点照常列出，金额为下限）\n",
+           (long long)fg_saturations());
   if (nskipped) {
     printf("\n已跳过的规则 skipped rules (缺少输入表 input tables absent): %d\n", nskipped);
     for (int i = 0; i < res->nstats; i++)

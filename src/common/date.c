@@ -3,19 +3,19 @@
  * algorithm) and the strict date parsers of the data standard.
  */
 #include "common/date.h"
+#include "common/fg.h"
 
-#include <assert.h>
 
 bool fg_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int fg_days_in_month(int y, int m) {
   static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  assert(m >= 1 && m <= 12);
+  FG_ASSERT(m >= 1 && m <= 12);
   return m == 2 && fg_is_leap(y) ? 29 : dim[m - 1];
 }
 
 fg_day fg_day_from_ymd(int y, int m, int d) {
-  assert(m >= 1 && m <= 12 && d >= 1 && d <= fg_days_in_month(y, m));
+  FG_ASSERT(m >= 1 && m <= 12 && d >= 1 && d <= fg_days_in_month(y, m));
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const int yoe = y - era * 400;
@@ -25,7 +25,7 @@ fg_day fg_day_from_ymd(int y, int m, int d) {
 }
 
 void fg_ymd_from_day(fg_day day, int *y, int *m, int *d) {
-  assert(day != FG_NODAY);
+  FG_ASSERT(day != FG_NODAY);
   int z = day + 719468;
   const int era = (z >= 0 ? z : z - 146096) / 146097;
   const int doe = z - era * 146097;
@@ -80,7 +80,7 @@ fg_day fg_day_plus_years(fg_day d, int n) {
 fg_day fg_birthday_at(fg_day birth, int n) { return fg_day_plus_years(birth, n); }
 
 int fg_age_years(fg_day birth, fg_day d) {
-  assert(birth != FG_NODAY && d != FG_NODAY);
+  FG_ASSERT(birth != FG_NODAY && d != FG_NODAY);
   int by, bm, bd, y, m, dd;
   fg_ymd_from_day(birth, &by, &bm, &bd);
   fg_ymd_from_day(d, &y, &m, &dd);
@@ -141,7 +141,7 @@ static void fg_put_digits(char *out, int v, int width) {
 void fg_format_day(fg_day d, char *out) {
   int y, m, dd;
   fg_ymd_from_day(d, &y, &m, &dd);
-  assert(y >= 0 && y <= 9999);
+  FG_ASSERT(y >= 0 && y <= 9999);
   fg_put_digits(out, y, 4);
   out[4] = '-';
   fg_put_digits(out + 5, m, 2);
@@ -151,7 +151,7 @@ void fg_format_day(fg_day d, char *out) {
 }
 
 void fg_format_month(fg_month mo, char *out) {
-  assert(mo >= 0 && fg_month_year(mo) <= 9999);
+  FG_ASSERT(mo >= 0 && fg_month_year(mo) <= 9999);
   fg_put_digits(out, fg_month_year(mo), 4);
   out[4] = '-';
   fg_put_digits(out + 5, fg_month_mon(mo), 2);

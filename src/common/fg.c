@@ -10,7 +10,7 @@
 #include <string.h>
 
 int fg_verrf(fg_err *err, int code, const char *fmt, va_list ap) {
-  assert(code < 0);
+  FG_ASSERT(code < 0);
   if (err != NULL) {
     err->code = code;
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -63,7 +63,7 @@ void *fg_xrealloc(void *p, size_t n) {
 }
 
 char *fg_xstrdup(const char *s) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   return fg_xstrndup(s, strlen(s));
 }
 
@@ -101,7 +101,7 @@ void fg_buf_addf(fg_buf *b, const char *fmt, ...) {
   va_copy(ap2, ap);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  assert(n >= 0);
+  FG_ASSERT(n >= 0);
   fg_buf_grow(b, (size_t)n);
   vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap2);
   va_end(ap2);
@@ -127,7 +127,7 @@ char *fg_buf_detach(fg_buf *b) {
 }
 
 void fg_fen_to_yuan(int64_t amount_fen, char *out, size_t out_size) {
-  assert(out_size >= 32);
+  FG_ASSERT(out_size >= 32);
   uint64_t mag = amount_fen < 0 ? (uint64_t)0 - (uint64_t)amount_fen : (uint64_t)amount_fen;
   snprintf(out, out_size, "%s%" PRIu64 ".%02" PRIu64, amount_fen < 0 ? "-" : "",
            mag / 100, mag % 100);
@@ -154,7 +154,7 @@ static bool fg_plain_number(const char *s, size_t n) {
 }
 
 void fg_csv_cell(fg_buf *b, const char *s, size_t n) {
-  assert(b != NULL && (s != NULL || n == 0));
+  FG_ASSERT(b != NULL && (s != NULL || n == 0));
   const bool formula = n > 0 && strchr("=+-@\t\r", s[0]) != NULL && !fg_plain_number(s, n);
   bool quote = false;
   for (size_t i = 0; i < n && !quote; i++)
@@ -166,4 +166,16 @@ void fg_csv_cell(fg_buf *b, const char *s, size_t n) {
     fg_buf_addc(b, s[i]);
   }
   if (quote) fg_buf_addc(b, '"');
+}
+
+static _Atomic int64_t fg_saturation_count;
+
+void fg_saturation_note(void) { fg_saturation_count++; }
+
+int64_t fg_saturations(void) { return fg_saturation_count; }
+
+void fg_assert_fail(const char *expr, const char *file, int line) {
+  fprintf(stderr, "fundguard: internal invariant broken (内部不变式被破坏): %s at %s:%d\n", expr,
+          file, line);
+  abort();
 }

@@ -16,7 +16,6 @@
 #ifndef FG_COMMON_FG_H
 #define FG_COMMON_FG_H
 
-#include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -58,6 +57,22 @@ void *fg_xrealloc(void *p, size_t n);
 char *fg_xstrdup(const char *s);
 char *fg_xstrndup(const char *s, size_t n);
 
+/* Invariants. FG_ASSERT is checked in every build, the shipped Release
+ * included (a broken invariant stops the process with the expression,
+ * file and line, before it can store or sign anything wrong): its budget
+ * is a compare and a branch, fine on any per-call or per-finding path.
+ * FG_ASSERT_HOT is for per-byte, per-field and per-row paths (the CSV
+ * parser, key sets, row digests, the model builder), where even that
+ * budget counts at 65 M rows: it is checked in Debug and sanitizer builds
+ * only. Plain FG_ASSERT() is not used in src/. */
+_Noreturn void fg_assert_fail(const char *expr, const char *file, int line);
+#define FG_ASSERT(c) ((c) ? (void)0 : fg_assert_fail(#c, __FILE__, __LINE__))
+#ifdef NDEBUG
+#define FG_ASSERT_HOT(c) ((void)0)
+#else
+#define FG_ASSERT_HOT(c) FG_ASSERT(c)
+#endif
+
 #define FG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FG_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -78,6 +93,21 @@ void fg_buf_reset(fg_buf *b);
 void fg_buf_free(fg_buf *b);
 /* Detach the buffer: the caller owns the returned string (free()). */
 char *fg_buf_detach(fg_buf *b);
+
+/* a + b for sums of untrusted values (money, quantities): saturated at
+ * the int64 bounds instead of wrapping. Each saturation is counted in a
+ * process-wide counter (fg_saturations) so a screening can say that a sum
+ * hit the bound; the finding still fires on the saturated value. */
+void fg_saturation_note(void);
+int64_t fg_saturations(void);
+static inline int64_t fg_add_sat(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_expect(__builtin_add_overflow(a, b, &r), 0)) {
+    fg_saturation_note();
+    return b > 0 ? INT64_MAX : INT64_MIN;
+  }
+  return r;
+}
 
 /* One CSV cell for a person's spreadsheet (RFC 4180 quoting when
  * needed), of n bytes of s. A cell that starts with = + - @, tab or CR

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 void fg_fsout_protect_add(fg_fsout_protect *p, const char *path) {
-  assert(p != NULL && p->n < FG_FSOUT_PROTECT_MAX);
+  FG_ASSERT(p != NULL && p->n < FG_FSOUT_PROTECT_MAX);
   if (path != NULL) p->path[p->n++] = fg_xstrdup(path);
 }
 
@@ -70,7 +70,7 @@ int fg_fsout_check(const char *target, const fg_fsout_protect *p, fg_err *err) {
 
 int fg_fsout_open(fg_fsout *o, const char *target, const fg_fsout_protect *p, bool no_clobber,
                   fg_err *err) {
-  assert(o != NULL);
+  FG_ASSERT(o != NULL);
   memset(o, 0, sizeof *o);
   int rc = fg_fsout_check(target, p, err);
   if (rc) return rc;
@@ -97,7 +97,7 @@ int fg_fsout_open(fg_fsout *o, const char *target, const fg_fsout_protect *p, bo
 }
 
 int fg_fsout_release_stream(fg_fsout *o, fg_err *err) {
-  assert(o != NULL && o->f != NULL);
+  FG_ASSERT(o != NULL && o->f != NULL);
   const int rc = fclose(o->f);
   o->f = NULL;
   return rc == 0 ? 0 : fg_errf(err, FG_EIO, "无法写入 %s", o->tmp);
@@ -112,7 +112,7 @@ static bool fg_fsout_sync_name(const char *path) {
 }
 
 int fg_fsout_commit(fg_fsout *o, fg_err *err) {
-  assert(o != NULL && o->active);
+  FG_ASSERT(o != NULL && o->active);
   bool ok;
   if (o->f != NULL) {
     ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;

@@ -5,27 +5,27 @@
  */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "common/sha256.h"
+#include "common/fg.h"
 
-#include <assert.h>
 #include <openssl/sha.h>
 
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(((fg_sha256_ctx *)0)->opaque),
                "fg_sha256_ctx too small for SHA256_CTX");
 
 void fg_sha256_init(fg_sha256_ctx *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   int ok = SHA256_Init((SHA256_CTX *)(void *)c->opaque);
-  assert(ok == 1);
+  FG_ASSERT(ok == 1);
   (void)ok;
 }
 
 void fg_sha256_update(fg_sha256_ctx *c, const void *data, size_t n) {
-  assert(c != NULL && (data != NULL || n == 0));
+  FG_ASSERT(c != NULL && (data != NULL || n == 0));
   if (n > 0) SHA256_Update((SHA256_CTX *)(void *)c->opaque, data, n);
 }
 
 void fg_sha256_final(fg_sha256_ctx *c, uint8_t out[32]) {
-  assert(c != NULL && out != NULL);
+  FG_ASSERT(c != NULL && out != NULL);
   SHA256_Final(out, (SHA256_CTX *)(void *)c->opaque);
 }
 

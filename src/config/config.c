@@ -49,7 +49,7 @@ static int32_t fg_cal_lower_bound(const fg_config *cfg, fg_day d) {
 }
 
 bool fg_cfg_cal_set(fg_config *cfg, fg_day day, bool work) {
-  assert(cfg->ncal >= 0 && cfg->ncal <= FG_CFG_MAX_CAL_DAYS);
+  FG_ASSERT(cfg->ncal >= 0 && cfg->ncal <= FG_CFG_MAX_CAL_DAYS);
   int32_t i = fg_cal_lower_bound(cfg, day);
   if (i < cfg->ncal && cfg->cal[i].day == day) {
     cfg->cal[i].work = work;
@@ -71,8 +71,8 @@ void fg_cfg_cal_clear(fg_config *cfg) {
 
 int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_month to,
                        int32_t age_months) {
-  assert(sex == FG_CFG_SEX_MALE || sex == FG_CFG_SEX_FEMALE);
-  assert(category >= 0 && category < FG_AGE_CATEGORIES && from <= to && age_months > 0);
+  FG_ASSERT(sex == FG_CFG_SEX_MALE || sex == FG_CFG_SEX_FEMALE);
+  FG_ASSERT(category >= 0 && category < FG_AGE_CATEGORIES && from <= to && age_months > 0);
   for (int32_t i = 0; i < cfg->nage_rows; i++) {
     fg_age_row *r = &cfg->age_rows[i];
     if (r->sex == sex && r->category == category && r->born_from == from && r->born_to == to) {
@@ -96,7 +96,7 @@ int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_
 static void fg_load_bundled_calendar(fg_config *cfg) {
   const char *p = fg_bundled_calendar_csv;
   const char *nl = strchr(p, '\n');
-  assert(nl != NULL && "bundled calendar has a header");
+  FG_ASSERT(nl != NULL && "bundled calendar has a header");
   p = nl + 1;
   int ymin = 0, ymax = -1;
   while (*p) {
@@ -106,11 +106,11 @@ static void fg_load_bundled_calendar(fg_config *cfg) {
     if (len > 0) {
       fg_day day;
       bool ok = len > 11 && p[10] == ',' && fg_parse_day(p, 10, &day);
-      assert(ok && "bundled calendar row has a valid date");
+      FG_ASSERT(ok && "bundled calendar row has a valid date");
       bool work = strncmp(p + 11, "work,", 5) == 0;
-      assert(work || strncmp(p + 11, "off,", 4) == 0);
+      FG_ASSERT(work || strncmp(p + 11, "off,", 4) == 0);
       ok = fg_cfg_cal_set(cfg, day, work);
-      assert(ok && "bundled calendar fits FG_CFG_MAX_CAL_DAYS");
+      FG_ASSERT(ok && "bundled calendar fits FG_CFG_MAX_CAL_DAYS");
       (void)ok;
       int y, m, d;
       fg_ymd_from_day(day, &y, &m, &d);
@@ -141,7 +141,7 @@ void fg_config_defaults(fg_config *cfg) {
     int32_t at = fg_cfg_age_set(cfg, fg_default_ages[i].sex, fg_default_ages[i].category,
                                 fg_cfg_born_all_from(), fg_cfg_born_all_to(),
                                 fg_default_ages[i].age_months);
-    assert(at == (int32_t)i);
+    FG_ASSERT(at == (int32_t)i);
     (void)at;
   }
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_role_pairs); i++) {
@@ -155,7 +155,7 @@ void fg_config_defaults(fg_config *cfg) {
 }
 
 int32_t fg_config_age_months(const fg_config *cfg, int sex, int category, fg_month born) {
-  assert(category >= 0 && category < FG_AGE_CATEGORIES);
+  FG_ASSERT(category >= 0 && category < FG_AGE_CATEGORIES);
   /* Later rows win: scan from the end. */
   for (int32_t i = cfg->nage_rows - 1; i >= 0; i--) {
     const fg_age_row *r = &cfg->age_rows[i];
@@ -170,7 +170,7 @@ bool fg_config_covers_year(const fg_config *cfg, int y) {
 }
 
 bool fg_config_is_workday(const fg_config *cfg, fg_day day) {
-  assert(day != FG_NODAY);
+  FG_ASSERT(day != FG_NODAY);
   bool weekday = fg_weekday(day) < 5;
   int y, m, d;
   fg_ymd_from_day(day, &y, &m, &d);
@@ -209,7 +209,7 @@ static bool fg_role_held(char tokens[][FG_CFG_ROLE_MAX], int n, const char *role
 
 bool fg_config_roles_conflict(const fg_config *cfg, const char *roles, const char **a,
                               const char **b) {
-  assert(cfg != NULL);
+  FG_ASSERT(cfg != NULL);
   if (roles == NULL) return false;
   char tokens[FG_CFG_ROLES_MAX_TOKENS][FG_CFG_ROLE_MAX];
   int n = fg_role_tokens(roles, tokens, FG_CFG_ROLES_MAX_TOKENS);

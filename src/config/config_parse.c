@@ -122,7 +122,7 @@ static bool fg_parse_clock(const char *v, int32_t *out_s) {
 
 /* Mark a single key as set on this line; a second setting is an error. */
 static int fg_key_once(fg_parse_state *st, int k, const char *key, const char *value) {
-  assert(k >= 0 && k < K_COUNT);
+  FG_ASSERT(k >= 0 && k < K_COUNT);
   if (st->key_line[k] != 0) {
     char what[96];
     snprintf(what, sizeof what, "重复设置，第 %d 行已设置", st->key_line[k]);
@@ -469,7 +469,7 @@ static int fg_parse_lines(fg_parse_state *st, const char *text, size_t len) {
 
 int fg_config_parse(fg_config *cfg, const char *name, const char *text, size_t len,
                     fg_err *err) {
-  assert(cfg != NULL && name != NULL && (text != NULL || len == 0));
+  FG_ASSERT(cfg != NULL && name != NULL && (text != NULL || len == 0));
   fg_parse_state st;
   memset(&st, 0, sizeof st);
   st.cfg = fg_xmalloc(sizeof *cfg);
@@ -520,7 +520,7 @@ static void fg_serialize_ages(const fg_config *cfg, fg_buf *b) {
   fg_buf_adds(b, "\n[retirement_age]\n");
   for (int32_t i = 0; i < cfg->nage_rows; i++) {
     const fg_age_row *r = &cfg->age_rows[i];
-    assert(r->category < FG_AGE_CATEGORIES);
+    FG_ASSERT(r->category < FG_AGE_CATEGORIES);
     fg_buf_addf(b, "%s.%s", r->sex == FG_CFG_SEX_MALE ? "male" : "female",
                 fg_cfg_category_names[r->category]);
     if (r->born_from != fg_cfg_born_all_from() || r->born_to != fg_cfg_born_all_to()) {

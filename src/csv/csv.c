@@ -11,7 +11,6 @@
  */
 #include "csv/csv.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -44,7 +43,7 @@ static const char *encoding_of(const char *opt, bool *detect) {
 
 static int decode_error(const fg_csv *c, const uint8_t *raw, size_t raw_n, size_t bad_at,
                         fg_err *err) {
-  assert(bad_at < raw_n || raw_n == 0 || bad_at == raw_n);
+  FG_ASSERT(bad_at < raw_n || raw_n == 0 || bad_at == raw_n);
   char hex[FG_CSV_HEX_BYTES_SHOWN * 3 + 1] = "";
   size_t shown = FG_MIN((size_t)FG_CSV_HEX_BYTES_SHOWN, raw_n - bad_at);
   size_t at = 0;
@@ -104,7 +103,7 @@ static void *hash_main(void *arg) {
 /* Hash raw[0..n): on a thread when background and the file is big (raw
  * must then stay valid until fg_csv_hash_wait), else right away. */
 static void hash_start(fg_csv *c, const uint8_t *raw, size_t n, bool background) {
-  assert(!c->hash_pending);
+  FG_ASSERT(!c->hash_pending);
   c->hash_src = raw;
   c->hash_n = n;
   if (background && n >= FG_CSV_HASH_THREAD_MIN_BYTES &&
@@ -116,7 +115,7 @@ static void hash_start(fg_csv *c, const uint8_t *raw, size_t n, bool background)
 }
 
 void fg_csv_hash_wait(fg_csv *c) {
-  assert(c != NULL && !c->is_part);
+  FG_ASSERT(c != NULL && !c->is_part);
   pthread_mutex_lock(&c->hash_mu);
   if (c->hash_pending) {
     pthread_join(c->hash_thread, NULL);
@@ -148,7 +147,7 @@ static int open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *enco
   if (rc != 0) return rc;
   c->pos = c->begin;
   c->end = c->text_n;
-  assert(c->begin <= c->end);
+  FG_ASSERT(c->begin <= c->end);
   /* Line ends of CR alone (old Mac exports) would read as one endless
    * line: refuse them clearly. The first line decides (a header line is
    * never a megabyte long). */
@@ -166,8 +165,8 @@ static int open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *enco
 
 int fg_csv_open_mem(const char *name, const void *data, size_t len, const char *encoding,
                     fg_csv **out, fg_err *err) {
-  assert(name != NULL && out != NULL);
-  assert(data != NULL || len == 0);
+  FG_ASSERT(name != NULL && out != NULL);
+  FG_ASSERT(data != NULL || len == 0);
   *out = NULL;
   fg_csv *c = reader_new(name);
   int rc = open_common(c, data, len, encoding, false, err);
@@ -208,7 +207,7 @@ static int map_file(fg_csv *c, const char *path, fg_err *err) {
 }
 
 int fg_csv_open(const char *path, const char *encoding, fg_csv **out, fg_err *err) {
-  assert(path != NULL && out != NULL);
+  FG_ASSERT(path != NULL && out != NULL);
   *out = NULL;
   fg_csv *c = reader_new(path);
   int rc = map_file(c, path, err);
@@ -234,17 +233,17 @@ void fg_csv_close(fg_csv *c) {
 }
 
 const char *fg_csv_encoding(const fg_csv *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   return c->enc;
 }
 
 const char *fg_csv_name(const fg_csv *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   return c->name;
 }
 
 void fg_csv_sha256(const fg_csv *c, uint8_t out[32]) {
-  assert(c != NULL && out != NULL);
+  FG_ASSERT(c != NULL && out != NULL);
   /* The hash may still be computing: waiting changes no visible state. */
   if (!c->is_part) fg_csv_hash_wait((fg_csv *)(uintptr_t)c);
   memcpy(out, c->sha, FG_CSV_SHA256_BYTES);
@@ -254,10 +253,10 @@ void fg_csv_sha256(const fg_csv *c, uint8_t out[32]) {
  * file if anyone (the background hash) reads them again, so this only lowers
  * the resident memory of a multi-gigabyte import; it changes no byte. */
 void fg_csv_release_consumed(fg_csv *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   if (c->is_part || c->map == NULL || c->owned_text != NULL) return;
   const uint8_t *base = c->map;
-  assert((const uint8_t *)c->text >= base && (const uint8_t *)c->text <= base + c->map_n);
+  FG_ASSERT((const uint8_t *)c->text >= base && (const uint8_t *)c->text <= base + c->map_n);
   size_t upto = (size_t)((const uint8_t *)c->text - base) + c->pos;
   if (upto <= FG_CSV_RELEASE_GUARD_BYTES) return;
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -268,16 +267,16 @@ void fg_csv_release_consumed(fg_csv *c) {
 }
 
 uint64_t fg_csv_offset(const fg_csv *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   return c->pos;
 }
 
 uint64_t fg_csv_size(const fg_csv *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   return c->text_n;
 }
 
 uint64_t fg_csv_begin(const fg_csv *c) {
-  assert(c != NULL);
+  FG_ASSERT(c != NULL);
   return c->begin;
 }

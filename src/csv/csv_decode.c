@@ -7,7 +7,6 @@
  */
 #include "csv/csv_internal.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
@@ -19,7 +18,7 @@
 /* Length of the valid UTF-8 sequence starting at s[0] (a non-ASCII lead),
  * or 0 when it is invalid or truncated. */
 static size_t utf8_seq_len(const uint8_t *s, size_t avail) {
-  assert(avail >= 1 && s[0] >= 0x80);
+  FG_ASSERT_HOT(avail >= 1 && s[0] >= 0x80);
   const uint8_t b0 = s[0];
   size_t len;
   uint8_t lo = 0x80, hi = 0xBF; /* range of the second byte */
@@ -45,7 +44,7 @@ static size_t utf8_seq_len(const uint8_t *s, size_t avail) {
 }
 
 size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n) {
-  assert(s != NULL || n == 0);
+  FG_ASSERT_HOT(s != NULL || n == 0);
   size_t i = 0;
   while (i < n) {
     /* ASCII fast path: 32 then 8 bytes at a time. */
@@ -87,8 +86,8 @@ static void grow_out(char **buf, size_t *cap, char **out_at, size_t *out_left) {
 
 int fg_csv_gb18030_to_utf8(const uint8_t *s, size_t n, char **out, size_t *out_n,
                            size_t *bad_at) {
-  assert(s != NULL || n == 0);
-  assert(out != NULL && out_n != NULL && bad_at != NULL);
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  FG_ASSERT_HOT(out != NULL && out_n != NULL && bad_at != NULL);
   iconv_t cd = iconv_open("UTF-8", "GB18030");
   if (cd == (iconv_t)-1) return FG_EIO;
   /* 2 bytes -> at most 3 bytes of UTF-8; 4 bytes -> at most 4. */
@@ -117,7 +116,7 @@ int fg_csv_gb18030_to_utf8(const uint8_t *s, size_t n, char **out, size_t *out_n
     return rc;
   }
   *out_n = (size_t)(out_at - buf);
-  assert(*out_n <= cap);
+  FG_ASSERT_HOT(*out_n <= cap);
   *out = buf;
   return 0;
 }
@@ -139,8 +138,8 @@ static unsigned swar_count(uint64_t v, uint8_t c) {
 }
 
 void fg_csv_count_quotes_lines(const char *s, size_t n, uint64_t *quotes, uint64_t *lines) {
-  assert(s != NULL || n == 0);
-  assert(quotes != NULL && lines != NULL);
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  FG_ASSERT_HOT(quotes != NULL && lines != NULL);
   uint64_t q = 0, l = 0;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {

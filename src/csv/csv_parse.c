@@ -7,7 +7,6 @@
  * field = *SP ( DQUOTE *(not-DQUOTE | DQUOTE DQUOTE) DQUOTE *SP | unquoted ),
  * where unquoted holds no '"', ',' or LF. Values are trimmed of U+0020.
  */
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,8 +98,8 @@ static void skip_blank_lines(fg_csv *c) {
 
 static void set_field(fg_csv *c, int col, const char *s, size_t n, bool quoted,
                       uint32_t scratch_off) {
-  assert(col >= 0 && col < FG_CSV_FIELDS_MAX);
-  assert(n <= FG_CSV_FIELD_LEN_MAX);
+  FG_ASSERT_HOT(col >= 0 && col < FG_CSV_FIELDS_MAX);
+  FG_ASSERT_HOT(n <= FG_CSV_FIELD_LEN_MAX);
   c->fields[col].s = s;
   c->fields[col].n = (uint32_t)n;
   c->fields[col].quoted = quoted;
@@ -131,7 +130,7 @@ static void quoted_value(fg_csv *c, int col, size_t seg, size_t close_at, bool e
 static int parse_quoted(fg_csv *c, rec_state *st, int col, size_t *pp, fg_err *err) {
   const char *t = c->text;
   const size_t open_at = *pp;
-  assert(t[open_at] == '"');
+  FG_ASSERT_HOT(t[open_at] == '"');
   const size_t lim = FG_MIN(c->end, open_at + 2 + (size_t)FG_CSV_FIELD_LEN_MAX);
   const size_t scratch_start = c->scratch.len;
   size_t p = open_at + 1, seg = p;
@@ -217,7 +216,7 @@ static void finish_record(fg_csv *c, const rec_state *st, int nf, size_t p, bool
 }
 
 int fg_csv_next(fg_csv *c, fg_csv_record *rec, fg_err *err) {
-  assert(c != NULL && rec != NULL);
+  FG_ASSERT_HOT(c != NULL && rec != NULL);
   if (c->failed) {
     if (err != NULL) *err = c->sticky;
     return c->sticky.code;
@@ -243,7 +242,7 @@ int fg_csv_next(fg_csv *c, fg_csv_record *rec, fg_err *err) {
     }
     if (p == c->end) break;
     const char ch = c->text[p++];
-    assert(ch == ',' || ch == '\n');
+    FG_ASSERT_HOT(ch == ',' || ch == '\n');
     if (ch == '\n') {
       lf = true;
       break;
@@ -259,7 +258,7 @@ int fg_csv_next(fg_csv *c, fg_csv_record *rec, fg_err *err) {
  * after target that lies outside quotes; leaves *cur just after it. */
 static void advance_to_boundary(const fg_csv *c, size_t target, size_t *cur, bool *odd,
                                 int64_t *line) {
-  assert(target >= *cur && target <= c->end);
+  FG_ASSERT_HOT(target >= *cur && target <= c->end);
   uint64_t quotes = 0, lfs = 0;
   fg_csv_count_quotes_lines(c->text + *cur, target - *cur, &quotes, &lfs);
   *odd ^= (quotes & 1) != 0;
@@ -283,7 +282,7 @@ static void advance_to_boundary(const fg_csv *c, size_t target, size_t *cur, boo
 }
 
 static fg_csv *part_new(const fg_csv *c, size_t from, size_t to, int64_t line) {
-  assert(!c->is_part && !c->hash_pending);
+  FG_ASSERT_HOT(!c->is_part && !c->hash_pending);
   fg_csv *part = fg_xcalloc(1, sizeof *part);
   pthread_mutex_init(&part->hash_mu, NULL);
   memcpy(part->name, c->name, sizeof part->name);
@@ -300,7 +299,7 @@ static fg_csv *part_new(const fg_csv *c, size_t from, size_t to, int64_t line) {
 }
 
 int fg_csv_split(fg_csv *c, int k, fg_csv **parts, fg_err *err) {
-  assert(c != NULL && parts != NULL);
+  FG_ASSERT_HOT(c != NULL && parts != NULL);
   if (k < 1 || k > FG_CSV_SPLIT_PARTS_MAX) {
     return fg_errf(err, FG_EUSAGE, "%s: 分段数 %d 超出 1..%d", c->name, k,
                    FG_CSV_SPLIT_PARTS_MAX);

@@ -12,7 +12,6 @@
  */
 #include "fields/fields.h"
 
-#include <assert.h>
 #include <string.h>
 
 #include "common/fg.h"
@@ -41,9 +40,9 @@ static bool is_alnum_ascii(char c) {
 /* Shared body of money and quantity: [0-9]{1,int_max}(\.[0-9]{1,frac_max})?
  * scaled by 10^frac_max. */
 static bool parse_fixed(const char *s, size_t n, int int_max, int frac_max, int64_t *out) {
-  assert(s != NULL || n == 0);
-  assert(out != NULL);
-  assert(int_max > 0 && int_max <= 15 && frac_max > 0 && frac_max <= 3);
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  FG_ASSERT_HOT(out != NULL);
+  FG_ASSERT_HOT(int_max > 0 && int_max <= 15 && frac_max > 0 && frac_max <= 3);
   size_t i = 0;
   int64_t v = 0;
   while (i < n && is_digit(s[i])) {
@@ -65,7 +64,7 @@ static bool parse_fixed(const char *s, size_t n, int int_max, int frac_max, int6
     if (frac == 0 || i != n) return false;
   }
   for (; frac < frac_max; frac++) v *= 10;
-  assert(v >= 0);
+  FG_ASSERT_HOT(v >= 0);
   *out = v;
   return true;
 }
@@ -81,8 +80,8 @@ bool fg_parse_qty(const char *s, size_t n, int64_t *out_milli) {
 }
 
 bool fg_parse_uint(const char *s, size_t n, int64_t *out) {
-  assert(s != NULL || n == 0);
-  assert(out != NULL);
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  FG_ASSERT_HOT(out != NULL);
   if (n == 0 || n > FG_FIELDS_UINT_DIGITS_MAX) return false;
   int64_t v = 0;
   for (size_t i = 0; i < n; i++) {
@@ -94,8 +93,8 @@ bool fg_parse_uint(const char *s, size_t n, int64_t *out) {
 }
 
 bool fg_parse_year(const char *s, size_t n, int *out) {
-  assert(s != NULL || n == 0);
-  assert(out != NULL);
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  FG_ASSERT_HOT(out != NULL);
   if (n != FG_FIELDS_YEAR_DIGITS) return false;
   int v = 0;
   for (size_t i = 0; i < n; i++) {
@@ -107,8 +106,8 @@ bool fg_parse_year(const char *s, size_t n, int *out) {
 }
 
 bool fg_person_id_normalize(const char *s, size_t n, char *out) {
-  assert(s != NULL || n == 0);
-  assert(out != NULL);
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  FG_ASSERT_HOT(out != NULL);
   if (n == 0 || n > FG_FIELDS_PERSON_ID_LEN_MAX) return false;
   for (size_t i = 0; i < n; i++) {
     if (!is_alnum_ascii(s[i])) return false;
@@ -127,7 +126,7 @@ bool fg_province_prefix_ok(int two_digits) {
 }
 
 bool fg_region_ok(const char *s, size_t n) {
-  assert(s != NULL || n == 0);
+  FG_ASSERT_HOT(s != NULL || n == 0);
   if (n != FG_FIELDS_REGION_LEN) return false;
   for (size_t i = 0; i < n; i++) {
     if (!is_digit(s[i])) return false;
@@ -140,10 +139,10 @@ bool fg_region_ok(const char *s, size_t n) {
 char fg_gb11643_check_char(const char digits17[17]) {
   static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   static const char map[FG_FIELDS_ID_MOD + 1] = "10X98765432";
-  assert(digits17 != NULL);
+  FG_ASSERT_HOT(digits17 != NULL);
   int sum = 0;
   for (int i = 0; i < 17; i++) {
-    assert(is_digit(digits17[i]));
+    FG_ASSERT_HOT(is_digit(digits17[i]));
     sum += (digits17[i] - '0') * weights[i];
   }
   return map[sum % FG_FIELDS_ID_MOD];
@@ -166,7 +165,7 @@ static fg_day id_birth_or_none(const char *id) {
 }
 
 bool fg_gb11643_valid(const char *id, size_t n, fg_day as_of) {
-  assert(id != NULL || n == 0);
+  FG_ASSERT_HOT(id != NULL || n == 0);
   if (n != FG_FIELDS_ID_LEN) return false;
   for (int i = 0; i < 17; i++) {
     if (!is_digit(id[i])) return false;
@@ -181,10 +180,10 @@ bool fg_gb11643_valid(const char *id, size_t n, fg_day as_of) {
 }
 
 fg_day fg_gb11643_birth(const char *id) {
-  assert(id != NULL);
-  for (int i = 6; i < 14; i++) assert(is_digit(id[i]));
+  FG_ASSERT_HOT(id != NULL);
+  for (int i = 6; i < 14; i++) FG_ASSERT_HOT(is_digit(id[i]));
   const fg_day birth = id_birth_or_none(id);
-  assert(birth != FG_NODAY);
+  FG_ASSERT_HOT(birth != FG_NODAY);
   return birth;
 }
 
@@ -201,20 +200,20 @@ static int uscc_value(char c) {
 
 char fg_gb32100_check_char(const char first17[17]) {
   static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-  assert(first17 != NULL);
+  FG_ASSERT_HOT(first17 != NULL);
   int sum = 0;
   for (int i = 0; i < 17; i++) {
     const int v = uscc_value(first17[i]);
-    assert(v >= 0);
+    FG_ASSERT_HOT(v >= 0);
     sum += v * weights[i];
   }
   const int c = (FG_FIELDS_USCC_MOD - sum % FG_FIELDS_USCC_MOD) % FG_FIELDS_USCC_MOD;
-  assert(c >= 0 && c < FG_FIELDS_USCC_MOD);
+  FG_ASSERT_HOT(c >= 0 && c < FG_FIELDS_USCC_MOD);
   return uscc_alphabet[c];
 }
 
 bool fg_gb32100_valid(const char *s, size_t n) {
-  assert(s != NULL || n == 0);
+  FG_ASSERT_HOT(s != NULL || n == 0);
   if (n != FG_FIELDS_USCC_LEN) return false;
   for (size_t i = 0; i < n; i++) {
     if (uscc_value(s[i]) < 0) return false;

@@ -21,11 +21,11 @@ static uint64_t splitmix64(uint64_t *x) {
 }
 
 void fg_gen_rng_init(fg_gen_rng *r, uint64_t seed, uint64_t stream, uint64_t index) {
-  assert(r != NULL);
+  FG_ASSERT_HOT(r != NULL);
   uint64_t x = seed ^ (stream * 0xD1B54A32D192ED03ull);
   x = splitmix64(&x) ^ index;
   for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
-  assert(r->s[0] | r->s[1] | r->s[2] | r->s[3]);
+  FG_ASSERT_HOT(r->s[0] | r->s[1] | r->s[2] | r->s[3]);
 }
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -43,17 +43,17 @@ uint64_t fg_gen_rng_u64(fg_gen_rng *r) {
 }
 
 uint32_t fg_gen_rng_below(fg_gen_rng *r, uint32_t n) {
-  assert(n > 0);
+  FG_ASSERT_HOT(n > 0);
   return (uint32_t)(((fg_gen_rng_u64(r) >> 32) * (uint64_t)n) >> 32);
 }
 
 int64_t fg_gen_rng_range(fg_gen_rng *r, int64_t lo, int64_t hi) {
-  assert(lo <= hi && hi - lo < (int64_t)UINT32_MAX);
+  FG_ASSERT_HOT(lo <= hi && hi - lo < (int64_t)UINT32_MAX);
   return lo + (int64_t)fg_gen_rng_below(r, (uint32_t)(hi - lo + 1));
 }
 
 bool fg_gen_rng_chance(fg_gen_rng *r, uint32_t per_mille) {
-  assert(per_mille <= 1000);
+  FG_ASSERT_HOT(per_mille <= 1000);
   return fg_gen_rng_below(r, 1000) < per_mille;
 }
 
@@ -88,7 +88,7 @@ static char *put_uint(char *p, uint64_t v) {
 
 /* Fixed-point value with `frac` decimals, trailing zeros kept for money. */
 static char *put_fixed(char *p, int64_t v, int frac) {
-  assert(v >= 0);
+  FG_ASSERT_HOT(v >= 0);
   int64_t scale = frac == 2 ? 100 : 1000;
   p = put_uint(p, (uint64_t)(v / scale));
   *p++ = '.';
@@ -100,7 +100,7 @@ static char *put_fixed(char *p, int64_t v, int frac) {
 static char *put_text(char *p, const char *s) {
   if (!s) return p;
   for (; *s; s++) {
-    assert(*s != ',' && *s != '"' && *s != '\n' && *s != '\r');
+    FG_ASSERT_HOT(*s != ',' && *s != '"' && *s != '\n' && *s != '\r');
     *p++ = *s;
   }
   return p;
@@ -109,8 +109,8 @@ static char *put_text(char *p, const char *s) {
 enum { FG_GEN_ROW_MAX_BYTES = 1024 };
 
 void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
-  assert(o != NULL && t >= 0 && t < FG_T_COUNT);
-  assert((int)strlen(fmt) == fg_schema_table(t)->ncols);
+  FG_ASSERT_HOT(o != NULL && t >= 0 && t < FG_T_COUNT);
+  FG_ASSERT_HOT((int)strlen(fmt) == fg_schema_table(t)->ncols);
   fg_buf *b = &o->t[t];
   fg_buf_grow(b, FG_GEN_ROW_MAX_BYTES);
   char *start = b->buf + b->len, *p = start;
@@ -121,7 +121,7 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
     switch (*f) {
     case 's': {
       const char *s = va_arg(ap, const char *);
-      assert(!s || strlen(s) < FG_GEN_ROW_MAX_BYTES / 4);
+      FG_ASSERT_HOT(!s || strlen(s) < FG_GEN_ROW_MAX_BYTES / 4);
       p = put_text(p, s);
       break;
     }
@@ -140,7 +140,7 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
     }
     case 'm': {
       fg_month m = va_arg(ap, int);
-      assert(m != FG_NOMONTH);
+      FG_ASSERT_HOT(m != FG_NOMONTH);
       fg_format_month(m, p);
       p += 7;
       break;
@@ -158,12 +158,12 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
       break;
     }
     default:
-      assert(!"unknown row format letter");
+      FG_ASSERT_HOT(!"unknown row format letter");
     }
   }
   va_end(ap);
   *p++ = '\n';
-  assert(p - start < FG_GEN_ROW_MAX_BYTES);
+  FG_ASSERT_HOT(p - start < FG_GEN_ROW_MAX_BYTES);
   b->len += (size_t)(p - start);
   b->buf[b->len] = '\0';
   o->rows[t]++;
@@ -172,7 +172,7 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
 /* ---- identifiers ------------------------------------------------------- */
 
 void fg_gen_id_make(const char prefix6[6], fg_day birth, int seq, char out[FG_GEN_ID_LEN + 1]) {
-  assert(seq >= 0 && seq <= 999);
+  FG_ASSERT_HOT(seq >= 0 && seq <= 999);
   memcpy(out, prefix6, 6);
   fg_format_day(birth, out + 6); /* YYYY-MM-DD, compacted below */
   char ymd[11];
@@ -188,19 +188,19 @@ void fg_gen_id_make(const char prefix6[6], fg_day birth, int seq, char out[FG_GE
 }
 
 void fg_gen_person_id(int64_t slot, int sex, fg_day birth, char out[FG_GEN_ID_LEN + 1]) {
-  assert(slot >= 0 && (sex == 1 || sex == 2));
+  FG_ASSERT_HOT(slot >= 0 && (sex == 1 || sex == 2));
   const int64_t county = slot % fg_gen_county_count;
   const int64_t half = slot / fg_gen_county_count;
-  assert(half < FG_GEN_SEQ_PER_SEX);
+  FG_ASSERT_HOT(half < FG_GEN_SEQ_PER_SEX);
   const int seq = (int)(half * 2 + (sex == 1 ? 1 : 0));
   fg_gen_id_make(fg_gen_county_codes + county * FG_GEN_REGION_LEN, birth, seq, out);
-  assert(fg_gb11643_valid(out, FG_GEN_ID_LEN, FG_NODAY));
+  FG_ASSERT_HOT(fg_gb11643_valid(out, FG_GEN_ID_LEN, FG_NODAY));
 }
 
 static const char fg_gen_uscc_alpha[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 void fg_gen_employer_id(int64_t idx, char out[FG_GEN_ID_LEN + 1]) {
-  assert(idx >= 0);
+  FG_ASSERT_HOT(idx >= 0);
   memcpy(out, "91", 2);
   memcpy(out + 2, fg_gen_city_regions[idx % FG_GEN_CITY_REGIONS], 6);
   int64_t v = idx * 7919 + 104729; /* spread the organisation codes */
@@ -210,11 +210,11 @@ void fg_gen_employer_id(int64_t idx, char out[FG_GEN_ID_LEN + 1]) {
   }
   out[17] = fg_gb32100_check_char(out);
   out[18] = '\0';
-  assert(fg_gb32100_valid(out, FG_GEN_ID_LEN));
+  FG_ASSERT_HOT(fg_gb32100_valid(out, FG_GEN_ID_LEN));
 }
 
 void fg_gen_bank_account(int64_t slot, char out[24]) {
-  assert(slot >= 0);
+  FG_ASSERT_HOT(slot >= 0);
   memcpy(out, "6217", 4);
   int64_t v = slot;
   for (int i = 15; i >= 4; i--) {
@@ -225,14 +225,14 @@ void fg_gen_bank_account(int64_t slot, char out[24]) {
 }
 
 void fg_gen_staff_id(int idx, char out[16]) {
-  assert(idx >= 0 && idx < 10000);
+  FG_ASSERT_HOT(idx >= 0 && idx < 10000);
   memcpy(out, "ST", 2);
   for (int i = 5; i >= 2; i--, idx /= 10) out[i] = (char)('0' + idx % 10);
   out[6] = '\0';
 }
 
 void fg_gen_inst_id(int64_t idx, char out[16]) {
-  assert(idx >= 0 && idx < 100000);
+  FG_ASSERT_HOT(idx >= 0 && idx < 100000);
   out[0] = 'H';
   for (int i = 5; i >= 1; i--, idx /= 10) out[i] = (char)('0' + idx % 10);
   out[6] = '\0';
@@ -271,7 +271,7 @@ void fg_gen_name(fg_gen_rng *r, int sex, char out[FG_GEN_NAME_MAX]) {
   if (fg_gen_rng_chance(r, 700)) parts[np++] = given[fg_gen_rng_below(r, ngiven)];
   for (int i = 0; i < np; i++) {
     size_t len = strlen(parts[i]);
-    assert(n + len < FG_GEN_NAME_MAX);
+    FG_ASSERT_HOT(n + len < FG_GEN_NAME_MAX);
     memcpy(out + n, parts[i], len);
     n += len;
   }
@@ -286,7 +286,7 @@ const char *const fg_gen_city_regions[FG_GEN_CITY_REGIONS] = {
 enum { FG_GEN_WAGE_BASE_YEAR = 2020, FG_GEN_WAGE_BASE_FEN = 700000, FG_GEN_WAGE_GROWTH_PCT = 5 };
 
 int64_t fg_gen_avg_wage_fen(int year) {
-  assert(year >= 1900 && year <= 2100);
+  FG_ASSERT_HOT(year >= 1900 && year <= 2100);
   int64_t w = FG_GEN_WAGE_BASE_FEN;
   for (int y = FG_GEN_WAGE_BASE_YEAR; y < year; y++) w = w * (100 + FG_GEN_WAGE_GROWTH_PCT) / 100;
   for (int y = FG_GEN_WAGE_BASE_YEAR; y > year; y--) w = w * 100 / (100 + FG_GEN_WAGE_GROWTH_PCT);
@@ -321,18 +321,18 @@ const fg_gen_item fg_gen_items[FG_GEN_IT_COUNT] = {
 int64_t fg_gen_worktime(const fg_gen_ctx *c, fg_gen_rng *r, fg_day day) {
   enum { FG_GEN_SEARCH_DAYS = 40, FG_GEN_FROM_S = 8 * 3600 + 1800, FG_GEN_SPAN_S = 10 * 3600 };
   for (int k = 0; !fg_config_is_workday(c->cfg, day); k++) {
-    assert(k < FG_GEN_SEARCH_DAYS);
+    FG_ASSERT_HOT(k < FG_GEN_SEARCH_DAYS);
     day++;
   }
   return (int64_t)day * 86400 + FG_GEN_FROM_S + fg_gen_rng_range(r, 0, FG_GEN_SPAN_S);
 }
 
 void fg_gen_pick2(fg_gen_rng *r, const int *pool, int n, int *a, int *b) {
-  assert(n >= 2);
+  FG_ASSERT_HOT(n >= 2);
   int i = (int)fg_gen_rng_below(r, (uint32_t)n);
   int j = (int)fg_gen_rng_below(r, (uint32_t)(n - 1));
   if (j >= i) j++;
   *a = pool[i];
   *b = pool[j];
-  assert(*a != *b);
+  FG_ASSERT_HOT(*a != *b);
 }

@@ -304,7 +304,7 @@ typedef struct line {
 } line;
 
 static void add_line(bgp *p, line *ls, int *n, int item, fg_day day) {
-  assert(*n < FG_GEN_LINES_MAX);
+  FG_ASSERT(*n < FG_GEN_LINES_MAX);
   const fg_gen_item *it = &fg_gen_items[item];
   line *l = &ls[(*n)++];
   l->item = item;
@@ -392,7 +392,7 @@ static fg_day bg_age_days(fg_gen_rng *r) {
 }
 
 void fg_gen_person_bg(const fg_gen_ctx *c, int64_t slot, fg_gen_out *o) {
-  assert(slot >= c->first_bg_slot && slot < c->opts->persons);
+  FG_ASSERT(slot >= c->first_bg_slot && slot < c->opts->persons);
   bgp p;
   memset(&p, 0, sizeof p);
   p.c = c;

@@ -71,8 +71,8 @@ const char *fg_gen_rule_subject_type(const char *rule) {
 }
 
 void fg_gen_truth_add(fg_gen_plant *p, const char *rule, const char *sid, int64_t amount_fen) {
-  assert(fg_gen_rule_subject_type(rule) != NULL);
-  assert(strlen(sid) < FG_GEN_SID_MAX && amount_fen >= 0);
+  FG_ASSERT(fg_gen_rule_subject_type(rule) != NULL);
+  FG_ASSERT(strlen(sid) < FG_GEN_SID_MAX && amount_fen >= 0);
   if (p->ntruth == p->cap) {
     p->cap = p->cap ? p->cap * 2 : 256;
     p->truth = fg_xrealloc(p->truth, p->cap * sizeof *p->truth);
@@ -84,7 +84,7 @@ void fg_gen_truth_add(fg_gen_plant *p, const char *rule, const char *sid, int64_
 }
 
 void fg_gen_pp_new(fg_gen_plant *p, int sex, fg_day birth, fg_gen_pp *pp) {
-  assert(sex == 1 || sex == 2);
+  FG_ASSERT(sex == 1 || sex == 2);
   const int64_t slot = p->next_slot++;
   memset(pp, 0, sizeof *pp);
   pp->sex = sex;
@@ -171,6 +171,6 @@ void fg_gen_p_staff(const fg_gen_plant *p, char which, int k, char out[16]) {
   const fg_gen_ctx *c = p->c;
   const int *pool = which == 'h' ? c->handlers : which == 'r' ? c->reviewers : c->approvers;
   const int n = which == 'h' ? c->nhandlers : which == 'r' ? c->nreviewers : c->napprovers;
-  assert(n > 0 && k >= 0);
+  FG_ASSERT(n > 0 && k >= 0);
   fg_gen_staff_id(pool[k % n], out);
 }

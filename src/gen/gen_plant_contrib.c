@@ -36,7 +36,7 @@ static fg_day retiree(fg_gen_plant *p, fg_month rm, int sex, fg_gen_pp *pp) {
   const fg_day birth = fg_month_first_day(rm - 12 * age) + 9;
   fg_gen_pp_new(p, sex, birth, pp);
   const fg_day rd = fg_birthday_at(birth, age);
-  assert(fg_month_of_day(rd) == rm);
+  FG_ASSERT(fg_month_of_day(rd) == rm);
   char r1[16], r2[16];
   fg_gen_p_staff(p, 'r', p->rep, r1);
   fg_gen_p_staff(p, 'r', p->rep + 1, r2);

@@ -100,7 +100,7 @@ static void off_hours(fg_gen_plant *p) {
   fg_gen_p_staff(p, 'r', p->rep + 1, r);
   const fg_day from = p->c->as_of - 30 - 7 * p->rep;
   const fg_day w = find_day(p, from, false, true);
-  assert(w != FG_NODAY);
+  FG_ASSERT(w != FG_NODAY);
   const int64_t fire[] = {at(w, 19, 0, 1), at(w, 7, 59, 59)};
   const int64_t fine[] = {at(w, 19, 0, 0), at(w, 8, 0, 0)};
   for (int k = 0; k < 2; k++) {
@@ -109,7 +109,7 @@ static void off_hours(fg_gen_plant *p) {
     fg_gen_p_op(p, "back_payment", h, r, NULL, NULL, "BJ-T", 80000, fine[k], NULL);
   }
   const fg_day sat = find_day(p, from, true, false); /* an ordinary weekend day */
-  assert(sat != FG_NODAY);
+  FG_ASSERT(sat != FG_NODAY);
   fg_gen_p_op(p, "retirement_approval", h, r, NULL, NULL, "RT-T", -1, at(sat, 10, 0, 0), oid);
   fg_gen_truth_add(p, "control.off_hours_high_risk", oid, 0);
   const fg_day hol = find_day(p, from, false, false); /* a weekday public holiday */

@@ -77,7 +77,7 @@ static void outflow(fg_gen_plant *p, fg_month x) {
     if (outs[k].fires) fg_gen_truth_add(p, "fund.income_account_outflow", tid, outs[k].fen);
     left -= outs[k].fen;
   }
-  assert(left > 0);
+  FG_ASSERT(left > 0);
   sweep(p, a, "FA21003", last, left);
 }
 

@@ -38,7 +38,7 @@ static void convert_buf(iconv_t cd, fg_buf *b, fg_buf *scratch) {
   size_t inleft = b->len, outleft = scratch->cap - 1;
   iconv(cd, NULL, NULL, NULL, NULL);
   size_t rc = inleft ? iconv(cd, &in, &inleft, &out, &outleft) : 0;
-  assert(rc != (size_t)-1 && inleft == 0); /* every generated character maps */
+  FG_ASSERT(rc != (size_t)-1 && inleft == 0); /* every generated character maps */
   (void)rc;
   scratch->len = (size_t)(out - scratch->buf);
   scratch->buf[scratch->len] = '\0';
@@ -118,7 +118,7 @@ static void *worker_main(void *arg) {
   const fg_gen_ctx *c = pl->c;
   iconv_t cd = (iconv_t)-1;
   if (c->opts->encoding == FG_GEN_GB18030) cd = iconv_open("GB18030", "UTF-8");
-  assert(c->opts->encoding != FG_GEN_GB18030 || cd != (iconv_t)-1);
+  FG_ASSERT(c->opts->encoding != FG_GEN_GB18030 || cd != (iconv_t)-1);
   fg_buf scratch = FG_BUF_INIT;
   for (;;) {
     pthread_mutex_lock(&pl->mu);
@@ -194,7 +194,7 @@ static int truth_cmp(const void *a, const void *b) {
 static int write_truth(fg_gen_plant *p, const char *path, fg_gen_stats *st, fg_err *err) {
   qsort(p->truth, p->ntruth, sizeof *p->truth, truth_cmp);
   for (size_t i = 1; i < p->ntruth; i++)
-    assert(truth_cmp(&p->truth[i - 1], &p->truth[i]) != 0); /* one row per (rule, subject) */
+    FG_ASSERT(truth_cmp(&p->truth[i - 1], &p->truth[i]) != 0); /* one row per (rule, subject) */
   FILE *f = fopen(path, "wb");
   if (!f) return fg_errf(err, FG_EIO, "无法写入 %s: %s", path, strerror(errno));
   fputs("rule,subject_type,subject_id,amount\n", f);
@@ -271,7 +271,7 @@ int fg_gen_run(const fg_gen_opts *opts, fg_gen_stats *stats, fg_err *err) {
   plant_all(&p);
   c.first_bg_slot = p.next_slot;
   st->planted_persons = p.next_slot;
-  assert(c.first_bg_slot <= opts->persons); /* FG_GEN_PERSONS_MIN covers the planted cases */
+  FG_ASSERT(c.first_bg_slot <= opts->persons); /* FG_GEN_PERSONS_MIN covers the planted cases */
   if (opts->encoding == FG_GEN_GB18030) {
     iconv_t cd = iconv_open("GB18030", "UTF-8");
     if (cd == (iconv_t)-1) rc = fg_errf(err, FG_EIO, "iconv 不支持 GB18030");

@@ -162,7 +162,7 @@ static void world_staff(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
                                               : NULL;
     if (pool && *n < 64) pool[(*n)++] = i + 1;
   }
-  assert(c->nhandlers >= 2 && c->nreviewers >= 2 && c->napprovers >= 2);
+  FG_ASSERT(c->nhandlers >= 2 && c->nreviewers >= 2 && c->napprovers >= 2);
 }
 
 void fg_gen_world(fg_gen_ctx *c, fg_gen_out *o) {

@@ -87,7 +87,7 @@ static void fg_import_digests_free(fg_import_result *r) {
 /* Finish the digests the SQLite thread fed; each table's must count
  * exactly the rows the batch stored in it. */
 static int fg_import_digests_finish(fg_import_result *r, fg_err *err) {
-  assert(r->digests != NULL);
+  FG_ASSERT(r->digests != NULL);
   for (int t = 0; t < FG_T_COUNT; t++) fg_rowhash_finish(&r->digests[t]);
   for (int i = 0; i < r->nfiles; i++) {
     const fg_import_file *f = &r->files[i];
@@ -363,7 +363,7 @@ static void fg_imp_free(fg_imp *im, fg_csv *csv[FG_T_COUNT]) {
 
 int fg_import_dir(fg_store *s, const char *dir, const fg_import_opts *o, fg_import_result *r,
                   fg_err *err) {
-  assert(s != NULL && dir != NULL && o != NULL && r != NULL);
+  FG_ASSERT(s != NULL && dir != NULL && o != NULL && r != NULL);
   memset(r, 0, sizeof *r);
   fg_imp im = {.s = s, .o = o, .r = r, .quarantine = o->quarantine_path != NULL, .dir = dir};
   bool have[FG_T_COUNT] = {false};

@@ -98,7 +98,7 @@ static const char *fg_keyset_key(const fg_keyset *k, const fg_keyset_slot *s) {
 }
 
 void fg_keyset_init(fg_keyset *k) {
-  assert(k != NULL);
+  FG_ASSERT_HOT(k != NULL);
   memset(k, 0, sizeof *k);
 }
 
@@ -111,7 +111,7 @@ void fg_keyset_free(fg_keyset *k) {
 
 static fg_keyset_slot *fg_keyset_probe(const fg_keyset *k, uint64_t h, const char *key,
                                        size_t n) {
-  assert(k->cap > 0 && (k->cap & (k->cap - 1)) == 0);
+  FG_ASSERT_HOT(k->cap > 0 && (k->cap & (k->cap - 1)) == 0);
   size_t i = (size_t)h & (k->cap - 1);
   for (;;) {
     fg_keyset_slot *s = &k->slots[i];
@@ -122,7 +122,7 @@ static fg_keyset_slot *fg_keyset_probe(const fg_keyset *k, uint64_t h, const cha
 }
 
 static void fg_keyset_grow_to(fg_keyset *k, size_t ncap) {
-  assert(ncap > k->cap && (ncap & (ncap - 1)) == 0);
+  FG_ASSERT_HOT(ncap > k->cap && (ncap & (ncap - 1)) == 0);
   fg_keyset_slot *old = k->slots;
   const size_t ocap = k->cap;
   k->slots = fg_xcalloc(ncap, sizeof *k->slots);
@@ -145,7 +145,7 @@ static void fg_keyset_grow(fg_keyset *k) {
 /* Growing by doubling touches (and the kernel zeroes) about twice the final
  * table; a table that knows its size up front is allocated once. */
 void fg_keyset_reserve(fg_keyset *k, size_t n) {
-  assert(k != NULL);
+  FG_ASSERT_HOT(k != NULL);
   if (n > FG_KEYSET_RESERVE_MAX) n = FG_KEYSET_RESERVE_MAX;
   size_t need = (k->count + n) * 2, ncap = k->cap ? k->cap : FG_KEYSET_CAP_MIN;
   while (ncap < need) ncap *= 2;
@@ -153,15 +153,15 @@ void fg_keyset_reserve(fg_keyset *k, size_t n) {
 }
 
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n) {
-  assert(k != NULL && (key != NULL || n == 0));
+  FG_ASSERT_HOT(k != NULL && (key != NULL || n == 0));
   if (k->count == 0) return NULL;
   fg_keyset_slot *s = fg_keyset_probe(k, fg_keyset_hash(key, n), key, n);
   return s->hash ? &s->tag : NULL;
 }
 
 int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, bool *added) {
-  assert(k != NULL && (key != NULL || n == 0) && added != NULL);
-  assert(n <= FG_KEYSET_KEY_LEN_MAX);
+  FG_ASSERT_HOT(k != NULL && (key != NULL || n == 0) && added != NULL);
+  FG_ASSERT_HOT(n <= FG_KEYSET_KEY_LEN_MAX);
   if ((k->count + 1) * 2 > k->cap) fg_keyset_grow(k);
   const uint64_t h = fg_keyset_hash(key, n);
   fg_keyset_slot *s = fg_keyset_probe(k, h, key, n);
@@ -185,6 +185,6 @@ int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, boo
     k->arena_len += n;
   }
   k->count++;
-  assert(k->count * 2 <= k->cap);
+  FG_ASSERT_HOT(k->count * 2 <= k->cap);
   return &s->tag;
 }

@@ -80,7 +80,7 @@ static int fg_imp_pipe_publish(fg_imp_pipe *p, fg_err *err) {
 
 int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_value *vals,
                      fg_err *err) {
-  assert(p != NULL && f != NULL && vals != NULL);
+  FG_ASSERT_HOT(p != NULL && f != NULL && vals != NULL);
   fg_imp_chunk *c = fg_imp_pipe_filling(p);
   if (c->nrows > 0 && (c->f != f || c->nrows == FG_IMP_CHUNK_ROWS ||
                        c->text.len >= FG_IMP_CHUNK_TEXT_BYTES)) {
@@ -126,9 +126,9 @@ static void fg_imp_pipe_serve(fg_imp_pipe *p) {
 
 int fg_imp_pipe_get_row(fg_imp_pipe *p, fg_table_id t, int64_t rowid, fg_value *vals,
                         bool *found, fg_err *err) {
-  assert(p != NULL && vals != NULL && found != NULL);
+  FG_ASSERT_HOT(p != NULL && vals != NULL && found != NULL);
   pthread_mutex_lock(&p->mu);
-  assert(!p->req_pending);
+  FG_ASSERT_HOT(!p->req_pending);
   p->req_table = t;
   p->req_rowid = rowid;
   p->req_vals = vals;
@@ -145,7 +145,7 @@ int fg_imp_pipe_get_row(fg_imp_pipe *p, fg_table_id t, int64_t rowid, fg_value *
 /* Note the rowids [first, last] stored for f (contiguous: one writer). */
 static void fg_imp_pipe_rowids(fg_import_file *f, int64_t first, int64_t last) {
   if (f->rowid_last == 0) f->rowid_first = first;
-  assert(f->rowid_last == 0 || first == f->rowid_last + 1);
+  FG_ASSERT_HOT(f->rowid_last == 0 || first == f->rowid_last + 1);
   f->rowid_last = last;
 }
 
@@ -239,7 +239,7 @@ static void *fg_imp_pipe_worker(void *arg) {
 }
 
 int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
-  assert(im != NULL && csv != NULL && im->pipe == NULL);
+  FG_ASSERT_HOT(im != NULL && csv != NULL && im->pipe == NULL);
   fg_imp_pipe *p = fg_xcalloc(1, sizeof *p);
   p->im = im;
   p->ring = fg_xcalloc(FG_IMP_PIPE_CHUNKS, sizeof *p->ring);

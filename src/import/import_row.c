@@ -105,7 +105,7 @@ static void fg_imp_enum_error(fg_imp_file_ctx *fc, int c, const char *s, size_t 
 
 const char *fg_import_judge(const fg_column *col, const char *s, size_t n, fg_value *v,
                             char *pid) {
-  assert(col != NULL && s != NULL && v != NULL && pid != NULL);
+  FG_ASSERT_HOT(col != NULL && s != NULL && v != NULL && pid != NULL);
   const int ni = n > 64 ? 64 : (int)n; /* longer never parses as date/month/time */
   int year = 0;
   fg_day day;
@@ -253,7 +253,7 @@ static void fg_imp_check_refs(fg_imp_file_ctx *fc) {
     const fg_value *v = &fc->vals[c];
     if (rt < 0 || v->is_null || !fc->im->tabs[rt].present) continue;
     fg_imp_table *target = &fc->im->tabs[rt];
-    assert(target->refs != NULL);
+    FG_ASSERT_HOT(target->refs != NULL);
     const int64_t *tag = fg_keyset_find(target->refs, v->s, (size_t)v->n);
     if (tag != NULL && !fg_imp_tag_rejected(*tag)) continue;
     const int64_t *root = fg_keyset_find(&target->rejected, v->s, (size_t)v->n);
@@ -439,7 +439,7 @@ static void fg_imp_reserve(fg_imp_file_ctx *fc, fg_csv *c) {
 }
 
 int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err) {
-  assert(im != NULL && f != NULL && c != NULL);
+  FG_ASSERT_HOT(im != NULL && f != NULL && c != NULL);
   fg_imp_file_ctx *fc = fg_xcalloc(1, sizeof *fc);
   fc->im = im;
   fc->f = f;

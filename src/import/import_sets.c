@@ -14,7 +14,7 @@
 enum { FG_IMP_KEY_SEP = 0x1f, FG_IMP_INT_TEXT_MAX = 24 };
 
 void fg_imp_key_add(fg_buf *b, const fg_column *col, const fg_value *v) {
-  assert(b != NULL && col != NULL && v != NULL && !v->is_null);
+  FG_ASSERT(b != NULL && col != NULL && v != NULL && !v->is_null);
   if (b->len > 0) fg_buf_addc(b, FG_IMP_KEY_SEP);
   if (fg_schema_sql_type(col->type)[0] == 'I') {
     char tmp[FG_IMP_INT_TEXT_MAX];
@@ -35,7 +35,7 @@ typedef struct fg_imp_load_ctx {
 
 static int fg_imp_load_row(void *ud, int64_t rowid, const fg_value *vals) {
   fg_imp_load_ctx *lc = ud;
-  assert(rowid > 0);
+  FG_ASSERT(rowid > 0);
   fg_buf_reset(&lc->key);
   for (int i = 0; i < lc->ncols; i++) {
     if (vals[i].is_null) return 0; /* a key column is required: only a hand-edited store */
@@ -58,7 +58,7 @@ int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err) {
   fg_imp_table *it = &im->tabs[t];
   if (it->keys_loaded) return 0;
   const fg_table *tab = fg_schema_table(t);
-  assert(tab->nkey > 0 && tab->nkey <= FG_MAX_KEY_COLS);
+  FG_ASSERT(tab->nkey > 0 && tab->nkey <= FG_MAX_KEY_COLS);
   it->keys_loaded = true;
   return fg_imp_load(im, t, tab->key_cols, tab->nkey, &it->keys, err);
 }

@@ -36,7 +36,7 @@ void fg_journal_now(char out[FG_JOURNAL_TIME_MAX]) {
 }
 
 void fg_journal_canonical(const fg_store_journal_row *r, fg_buf *out) {
-  assert(r != NULL && out != NULL);
+  FG_ASSERT(r != NULL && out != NULL);
   char pk[65];
   fg_hex(r->pubkey, r->pubkey_len == 32 ? 32 : 0, pk);
   fg_buf_reset(out);
@@ -69,7 +69,7 @@ static int fg_journal_rows_cb(void *ud, const char *group, int64_t rowid, const 
 }
 
 int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h, fg_err *err) {
-  assert(s != NULL && c != NULL && c->table != NULL && h != NULL);
+  FG_ASSERT(s != NULL && c != NULL && c->table != NULL && h != NULL);
   fg_rowhash_init(h);
   fg_rows_ctx a = {h, FG_BUF_INIT};
   const char *col = c->column ? c->column : "";
@@ -81,7 +81,7 @@ int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h
 
 int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
                          fg_err *err) {
-  assert(root != NULL && count != NULL);
+  FG_ASSERT(root != NULL && count != NULL);
   fg_rowhash h;
   int rc = fg_journal_rows_digest(s, c, &h, err);
   memcpy(root, h.root, 32);
@@ -97,7 +97,7 @@ static bool fg_journal_field_ok(const char *s) {
 /* One cover line: table, column, value, rows, root, chunk leaves (hex,
  * only when the group has more than one chunk). */
 static void fg_journal_cover_line(const fg_journal_cover *c, const fg_rowhash *h, fg_buf *covers) {
-  assert(h->finished);
+  FG_ASSERT(h->finished);
   char hex[65];
   fg_hex(h->root, 32, hex);
   fg_buf_addf(covers, "%s\t%s\t%s\t%lld\t%s\t", c->table, c->column ? c->column : "",
@@ -193,8 +193,8 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
                               const char *payload, size_t payload_len,
                               const fg_journal_cover *covers, size_t ncovers, int64_t *seq_out,
                               fg_err *err) {
-  assert(s != NULL && signer != NULL && action != NULL && (payload != NULL || payload_len == 0));
-  assert(ncovers <= FG_JOURNAL_MAX_COVERS);
+  FG_ASSERT(s != NULL && signer != NULL && action != NULL && (payload != NULL || payload_len == 0));
+  FG_ASSERT(ncovers <= FG_JOURNAL_MAX_COVERS);
   if (!fg_journal_field_ok(signer->actor) || !fg_journal_field_ok(action) || !signer->actor[0])
     return fg_errf(err, FG_EINPUT, "日志条目的操作人或动作无效");
   char at[FG_JOURNAL_TIME_MAX];
@@ -231,7 +231,7 @@ int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
 /* ---- import hook -------------------------------------------------------- */
 
 int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_err *err) {
-  assert(s != NULL && r != NULL && r->batch_id > 0 && r->digests != NULL);
+  FG_ASSERT(s != NULL && r != NULL && r->batch_id > 0 && r->digests != NULL);
   char batch[32];
   snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
   int rc = 0;
@@ -250,7 +250,7 @@ int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_er
 
 int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err) {
   const fg_signer *signer = ud;
-  assert(signer != NULL && s != NULL && r != NULL && r->batch_id > 0);
+  FG_ASSERT(signer != NULL && s != NULL && r != NULL && r->batch_id > 0);
   const char *recheck = getenv(FG_JOURNAL_RECHECK_ENV);
   if (r->digests != NULL && recheck != NULL && *recheck && strcmp(recheck, "0") != 0) {
     const int rc = fg_journal_import_check(s, r, err);
@@ -299,7 +299,7 @@ static int fg_journal_write_key(const char *key_path, const uint8_t sk[64], fg_e
 }
 
 int fg_journal_platform_keygen(fg_store *s, const char *key_path, uint8_t pk_out[32], fg_err *err) {
-  assert(s != NULL && key_path != NULL);
+  FG_ASSERT(s != NULL && key_path != NULL);
   bool found = false;
   uint8_t old[32];
   int rc = fg_store_platform_key_get(s, old, &found, err);
@@ -343,7 +343,7 @@ int fg_journal_platform_check(fg_store *s, const fg_signer *platform, fg_err *er
 }
 
 int fg_journal_platform_signer(const char *key_path, fg_signer *out, fg_err *err) {
-  assert(key_path != NULL && out != NULL);
+  FG_ASSERT(key_path != NULL && out != NULL);
   FILE *f = fopen(key_path, "r");
   if (!f) return fg_errf(err, FG_EIO, "无法读取平台私钥文件 %s: %s", key_path, strerror(errno));
   char line[256] = {0};

@@ -171,6 +171,12 @@ typedef struct fg_journal_verify_report {
 int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_verify_report *rep,
                       fg_err *err);
 
+/* One entry checked alone: its signature by the key registered for its
+ * actor at its seq (the platform key for "platform"), and its stored leaf.
+ * FG_EVERIFY naming the entry when either fails. For a reader that trusts
+ * a value of one entry (the snapshot digest) without a full verify. */
+int fg_journal_entry_check(fg_store *s, int64_t seq, fg_err *err);
+
 /* Proof files (JSON, the layout of transparency-dev/merkle's test vectors
  * plus "kind"). Inclusion of entry idx in the tree of the first size
  * entries (size 0 = all); consistency from the checkpoint to now. */

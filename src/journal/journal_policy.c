@@ -40,7 +40,7 @@ static const fg_journal_policy fg_journal_policy_standard = {"", "_batch", "impo
                                                              false, false};
 
 const fg_journal_policy *fg_journal_policy_of(const char *table) {
-  assert(table != NULL);
+  FG_ASSERT(table != NULL);
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_journal_policies); i++)
     if (strcmp(fg_journal_policies[i].table, table) == 0) return &fg_journal_policies[i];
   for (int t = 0; t < FG_T_COUNT; t++)
@@ -49,7 +49,7 @@ const fg_journal_policy *fg_journal_policy_of(const char *table) {
 }
 
 bool fg_journal_policy_allows(const fg_journal_policy *p, const char *action) {
-  assert(p != NULL && action != NULL);
+  FG_ASSERT(p != NULL && action != NULL);
   const size_t n = strlen(action);
   for (const char *a = p->actions; *a;) {
     const size_t len = strcspn(a, " ");

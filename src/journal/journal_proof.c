@@ -30,7 +30,7 @@ static int fg_journal_leaves_cb(void *ud, const fg_store_journal_row *r) {
 }
 
 int fg_journal_load_leaves(fg_store *s, uint64_t n, fg_merkle_hash **out, fg_err *err) {
-  assert(s != NULL && out != NULL);
+  FG_ASSERT(s != NULL && out != NULL);
   fg_leaves_acc a = {fg_xcalloc(n ? n : 1, sizeof(fg_merkle_hash)), 0, n, false};
   int rc = fg_store_journal_scan(s, 0, fg_journal_leaves_cb, &a, err);
   if (rc < 0) {
@@ -58,7 +58,7 @@ static void fg_cp_message(const fg_journal_checkpoint *cp, fg_buf *out) {
 
 int fg_journal_checkpoint_make(fg_store *s, const fg_signer *signer, fg_journal_checkpoint *cp,
                                fg_err *err) {
-  assert(s != NULL && signer != NULL && cp != NULL);
+  FG_ASSERT(s != NULL && signer != NULL && cp != NULL);
   memset(cp, 0, sizeof *cp);
   int64_t n = 0;
   int rc = fg_store_journal_count(s, &n, err);
@@ -91,7 +91,7 @@ static bool fg_cp_hex(const char *line, const char *tag, uint8_t *out, size_t n)
 }
 
 int fg_journal_checkpoint_parse(const char *text, size_t n, fg_journal_checkpoint *cp, fg_err *err) {
-  assert(text != NULL && cp != NULL);
+  FG_ASSERT(text != NULL && cp != NULL);
   memset(cp, 0, sizeof *cp);
   char *copy = fg_xstrndup(text, n), *save = NULL;
   char *lines[6];
@@ -285,7 +285,7 @@ static int fg_check_consistency(const fg_journal_json *o, fg_proof_vals *v,
 
 int fg_journal_check_proof(const char *text, size_t n, const fg_journal_checkpoint *cp, fg_buf *msg,
                            fg_err *err) {
-  assert(text != NULL && cp != NULL && msg != NULL);
+  FG_ASSERT(text != NULL && cp != NULL && msg != NULL);
   fg_journal_json *o = NULL;
   int rc = fg_journal_json_parse(text, n, &o, err);
   if (rc != 0) return rc;

@@ -15,7 +15,7 @@
 int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *findings_sha256_hex,
                            const char *snapshot_sha256_hex, fg_err *err) {
   const fg_signer *signer = ud;
-  assert(signer != NULL && s != NULL && run_id > 0 && findings_sha256_hex != NULL);
+  FG_ASSERT(signer != NULL && s != NULL && run_id > 0 && findings_sha256_hex != NULL);
   fg_store_run r;
   bool found = false;
   int rc = fg_store_run_get(s, run_id, &r, &found, err);

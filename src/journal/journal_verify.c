@@ -20,6 +20,9 @@
 #include <sodium.h>
 
 #define FG_JV_CHUNK_ENTRIES 8192
+/* Rows one cover may claim: far above any city (65 M rows at 1 M persons),
+ * far below an overflow of the chunk arithmetic. */
+#define FG_JOURNAL_COVER_ROWS_MAX ((int64_t)1 << 40)
 #define FG_JV_MAX_THREADS 8
 #define FG_JV_MAX_ACTORS 65536 /* registered user keys */
 /* Groups of one table digested at once in a single unsorted pass. */
@@ -27,7 +30,8 @@
 #define FG_JV_TOO_MANY_GROUPS (-1000) /* callback code: rescan sorted */
 
 typedef struct fg_jv_entry {
-  fg_store_journal_row r; /* pointers into data */
+  fg_store_journal_row r; /* pointers into data; blob lengths clamped to ours */
+  size_t pubkey_len_stored, sig_len_stored, leaf_len_stored; /* as found in the store */
   char *data;
   uint8_t pk[32], sig[64], leaf[32];
   uint8_t leaf_calc[32];
@@ -83,8 +87,6 @@ static void fg_jv_problem(fg_jv *v, const char *fmt, ...) {
 
 /* ---- entries ------------------------------------------------------------ */
 
-static int fg_jv_copy(void *ud, const fg_store_journal_row *r);
-
 typedef struct fg_jv_work {
   fg_jv_entry *e;
   size_t n;
@@ -96,7 +98,7 @@ static void *fg_jv_worker(void *arg) {
   for (size_t i = 0; i < w->n; i++) {
     fg_jv_entry *e = &w->e[i];
     fg_journal_canonical(&e->r, &canon);
-    e->sig_ok = e->r.pubkey_len == 32 && e->r.sig_len == 64 &&
+    e->sig_ok = e->pubkey_len_stored == 32 && e->sig_len_stored == 64 &&
                 crypto_sign_ed25519_verify_detached(e->sig, (const uint8_t *)canon.buf, canon.len,
                                                     e->pk) == 0;
     fg_journal_leaf(&canon, e->sig, e->r.sig_len, e->leaf_calc);
@@ -155,6 +157,7 @@ static bool fg_jv_actor_key(fg_jv *v, const char *actor, int64_t seq, uint8_t pk
  * the rows need and their root the line's root. Heap, NULL when bad. */
 static uint8_t (*fg_jv_cover_leaves(const char *hex, int64_t rows, const uint8_t root[32],
                                     int64_t *n))[32] {
+  if (rows < 0 || rows > FG_JOURNAL_COVER_ROWS_MAX) return NULL; /* a tampered count */
   const int64_t want = (rows + FG_JOURNAL_CHUNK_ROWS - 1) / FG_JOURNAL_CHUNK_ROWS;
   const size_t len = strlen(hex);
   *n = len == 0 ? FG_MIN(want, 1) : (int64_t)(len / 64);
@@ -250,12 +253,13 @@ static void fg_jv_check_entry(fg_jv *v, fg_jv_entry *e) {
     fg_jv_problem(v, "日志顺序断裂：此处应为第 %lld 条，实为第 %lld 条（条目被删除、插入或重排）",
                   (long long)v->expected, seq);
   v->expected = e->r.seq + 1;
-  if (e->r.pubkey_len != 32 || e->r.sig_len != 64)
-    fg_jv_problem(v, "日志第 %lld 条：公钥或签名长度不对", seq);
+  if (e->pubkey_len_stored != 32 || e->sig_len_stored != 64)
+    fg_jv_problem(v, "日志第 %lld 条：公钥或签名长度不对（%zu、%zu 字节）", seq,
+                  e->pubkey_len_stored, e->sig_len_stored);
   else if (!e->sig_ok)
     fg_jv_problem(v, "日志第 %lld 条（%s %s）：签名不符，条目内容或签名被改动", seq, e->r.actor,
                   e->r.action);
-  if (e->r.leaf_len != 32 || memcmp(e->leaf, e->leaf_calc, 32) != 0)
+  if (e->leaf_len_stored != 32 || memcmp(e->leaf, e->leaf_calc, 32) != 0)
     fg_jv_problem(v, "日志第 %lld 条：存储的叶哈希与条目内容不符", seq);
   uint8_t want[32];
   bool known = strcmp(e->r.actor, FG_JOURNAL_PLATFORM_ACTOR) == 0
@@ -297,9 +301,9 @@ static void fg_jv_flush(fg_jv *v) {
   v->nchunk = 0;
 }
 
-static int fg_jv_copy(void *ud, const fg_store_journal_row *r) {
-  fg_jv *v = ud;
-  fg_jv_entry *e = &v->chunk[v->nchunk++];
+/* Copy the row r into e (lengths clamped, data on the heap). */
+static int fg_jv_copy_into(fg_jv *v, fg_jv_entry *e, const fg_store_journal_row *r) {
+  (void)v;
   memset(e, 0, sizeof *e);
   size_t la = strlen(r->at) + 1, lc = strlen(r->actor) + 1, ln = strlen(r->action) + 1;
   e->data = fg_xmalloc(la + lc + ln + r->payload_len + r->covers_len + 2);
@@ -312,10 +316,22 @@ static int fg_jv_copy(void *ud, const fg_store_journal_row *r) {
   *p++ = '\0';
   e->r.covers = memcpy(p, r->covers, r->covers_len), p += r->covers_len;
   *p = '\0';
-  memcpy(e->pk, r->pubkey, FG_MIN(r->pubkey_len, 32));
-  memcpy(e->sig, r->sig, FG_MIN(r->sig_len, 64));
-  memcpy(e->leaf, r->leaf, FG_MIN(r->leaf_len, 32));
+  /* A tampered store may hold blobs of any size: keep at most what an
+   * entry has, and the stored sizes for the report. */
+  e->pubkey_len_stored = r->pubkey_len, e->sig_len_stored = r->sig_len;
+  e->leaf_len_stored = r->leaf_len;
+  e->r.pubkey_len = FG_MIN(r->pubkey_len, 32), e->r.sig_len = FG_MIN(r->sig_len, 64);
+  e->r.leaf_len = FG_MIN(r->leaf_len, 32);
+  if (e->r.pubkey_len) memcpy(e->pk, r->pubkey, e->r.pubkey_len);
+  if (e->r.sig_len) memcpy(e->sig, r->sig, e->r.sig_len);
+  if (e->r.leaf_len) memcpy(e->leaf, r->leaf, e->r.leaf_len);
   e->r.pubkey = e->pk, e->r.sig = e->sig, e->r.leaf = e->leaf;
+  return 0;
+}
+
+static int fg_jv_copy(void *ud, const fg_store_journal_row *r) {
+  fg_jv *v = ud;
+  fg_jv_copy_into(v, &v->chunk[v->nchunk++], r);
   if (v->nchunk == FG_JV_CHUNK_ENTRIES) fg_jv_flush(v);
   return 0;
 }
@@ -533,7 +549,7 @@ static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
     fg_jv_groups_end(&sc, false);
     sc.sorted = true;
     rc = fg_store_rows_by(v->s, table, sc.column, NULL, fg_jv_row, &sc, err);
-    assert(rc != FG_JV_TOO_MANY_GROUPS);
+    FG_ASSERT(rc != FG_JV_TOO_MANY_GROUPS);
   }
   fg_jv_groups_end(&sc, rc == 0);
   free(sc.groups);
@@ -584,7 +600,7 @@ static int fg_jv_schema(fg_jv *v, fg_err *err) {
 
 int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_verify_report *rep,
                       fg_err *err) {
-  assert(s != NULL && o != NULL && rep != NULL);
+  FG_ASSERT(s != NULL && o != NULL && rep != NULL);
   memset(rep, 0, sizeof *rep);
   rep->anchored = o->pin_pubkey != NULL || o->checkpoint != NULL;
   fg_jv v = {.s = s, .o = o, .rep = rep};
@@ -614,4 +630,45 @@ int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_v
   if (rep->problems > 0)
     return fg_errf(err, FG_EVERIFY, "日志校验失败：发现 %lld 处不符", (long long)rep->problems);
   return 0;
+}
+
+/* ---- one entry ---------------------------------------------------------- */
+
+typedef struct fg_je_one {
+  int64_t seq;
+  fg_jv_entry e;
+  bool got;
+} fg_je_one;
+
+static int fg_je_take(void *ud, const fg_store_journal_row *r) {
+  fg_je_one *o = ud;
+  if (r->seq != o->seq) return 1;
+  fg_jv v = {0};
+  v.chunk = &o->e;
+  (void)fg_jv_copy_into(&v, &o->e, r);
+  o->got = true;
+  return 1;
+}
+
+int fg_journal_entry_check(fg_store *s, int64_t seq, fg_err *err) {
+  FG_ASSERT(s != NULL && seq >= 0);
+  fg_je_one o = {.seq = seq};
+  int rc = fg_store_journal_scan(s, seq, fg_je_take, &o, err);
+  if (rc < 0) return rc;
+  if (!o.got) return fg_errf(err, FG_EVERIFY, "日志第 %lld 条不存在", (long long)seq);
+  fg_jv_work w = {&o.e, 1};
+  fg_jv_worker(&w);
+  uint8_t want[32];
+  bool known = false;
+  if (strcmp(o.e.r.actor, FG_JOURNAL_PLATFORM_ACTOR) == 0)
+    rc = fg_store_platform_key_get(s, want, &known, err);
+  else
+    rc = fg_store_user_key_at(s, o.e.r.actor, seq, want, &known, err);
+  const bool ok = rc == 0 && known && o.e.sig_ok && memcmp(want, o.e.pk, 32) == 0 &&
+                  o.e.leaf_len_stored == 32 && memcmp(o.e.leaf, o.e.leaf_calc, 32) == 0;
+  free(o.e.data);
+  if (rc) return rc;
+  return ok ? 0
+            : fg_errf(err, FG_EVERIFY, "日志第 %lld 条的签名或叶哈希不符（数据库可能被篡改）",
+                      (long long)seq);
 }

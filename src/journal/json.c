@@ -41,7 +41,7 @@ static int fg_json_hex4(fg_json_parser *ps, unsigned *cp) {
 }
 
 static void fg_json_utf8(fg_buf *b, unsigned cp) {
-  assert(cp <= 0x10FFFF);
+  FG_ASSERT(cp <= 0x10FFFF);
   if (cp < 0x80) {
     fg_buf_addc(b, (char)cp);
   } else if (cp < 0x800) {
@@ -87,7 +87,7 @@ static int fg_json_escape(fg_json_parser *ps, fg_buf *b) {
 }
 
 static int fg_json_string(fg_json_parser *ps, char **out, size_t *len) {
-  assert(ps->p < ps->end && *ps->p == '"');
+  FG_ASSERT(ps->p < ps->end && *ps->p == '"');
   ps->p++;
   fg_buf b = FG_BUF_INIT;
   fg_buf_grow(&b, 16);
@@ -236,7 +236,7 @@ void fg_journal_json_free(fg_journal_json *v) {
 }
 
 int fg_journal_json_parse(const char *text, size_t n, fg_journal_json **out, fg_err *err) {
-  assert(text != NULL && out != NULL);
+  FG_ASSERT(text != NULL && out != NULL);
   *out = NULL;
   if (n > FG_JOURNAL_JSON_MAX_BYTES)
     return fg_errf(err, FG_ELIMIT, "JSON 超过 %u 字节", FG_JOURNAL_JSON_MAX_BYTES);
@@ -263,7 +263,7 @@ const fg_journal_json *fg_journal_json_get(const fg_journal_json *v, const char 
 }
 
 void fg_journal_json_add_str(fg_buf *b, const char *s, size_t n) {
-  assert(b != NULL && (s != NULL || n == 0));
+  FG_ASSERT(b != NULL && (s != NULL || n == 0));
   fg_buf_addc(b, '"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];

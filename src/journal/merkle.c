@@ -14,7 +14,7 @@ static const uint8_t FG_MERKLE_LEAF_PREFIX = 0x00;
 static const uint8_t FG_MERKLE_NODE_PREFIX = 0x01;
 
 void fg_merkle_leaf_hash(const void *data, size_t n, fg_merkle_hash out) {
-  assert(data != NULL || n == 0);
+  FG_ASSERT(data != NULL || n == 0);
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   crypto_hash_sha256_update(&st, &FG_MERKLE_LEAF_PREFIX, 1);
@@ -31,29 +31,29 @@ void fg_merkle_node_hash(const fg_merkle_hash left, const fg_merkle_hash right, 
 }
 
 void fg_merkle_stream_init(fg_merkle_stream *st) {
-  assert(st != NULL);
+  FG_ASSERT(st != NULL);
   memset(st, 0, sizeof *st);
 }
 
 /* The stack holds the roots of the perfect subtrees whose sizes are the set
  * bits of n, largest first; pushing merges equal-sized neighbours. */
 void fg_merkle_stream_push(fg_merkle_stream *st, const fg_merkle_hash leaf) {
-  assert(st != NULL && leaf != NULL);
+  FG_ASSERT(st != NULL && leaf != NULL);
   int depth = __builtin_popcountll(st->n);
-  assert(depth < FG_MERKLE_MAX_HEIGHT);
+  FG_ASSERT(depth < FG_MERKLE_MAX_HEIGHT);
   memcpy(st->stack[depth], leaf, FG_MERKLE_HASH_BYTES);
   depth++;
   for (uint64_t m = st->n; m & 1; m >>= 1) {
-    assert(depth >= 2);
+    FG_ASSERT(depth >= 2);
     fg_merkle_node_hash(st->stack[depth - 2], st->stack[depth - 1], st->stack[depth - 2]);
     depth--;
   }
   st->n++;
-  assert(depth == __builtin_popcountll(st->n));
+  FG_ASSERT(depth == __builtin_popcountll(st->n));
 }
 
 void fg_merkle_stream_root(const fg_merkle_stream *st, fg_merkle_hash out) {
-  assert(st != NULL && out != NULL);
+  FG_ASSERT(st != NULL && out != NULL);
   int depth = __builtin_popcountll(st->n);
   if (depth == 0) {
     crypto_hash_sha256(out, NULL, 0);
@@ -66,7 +66,7 @@ void fg_merkle_stream_root(const fg_merkle_stream *st, fg_merkle_hash out) {
 }
 
 void fg_merkle_root(const fg_merkle_hash *leaves, uint64_t n, fg_merkle_hash out) {
-  assert(leaves != NULL || n == 0);
+  FG_ASSERT(leaves != NULL || n == 0);
   fg_merkle_stream st;
   fg_merkle_stream_init(&st);
   for (uint64_t i = 0; i < n; i++) fg_merkle_stream_push(&st, leaves[i]);
@@ -75,7 +75,7 @@ void fg_merkle_root(const fg_merkle_hash *leaves, uint64_t n, fg_merkle_hash out
 
 /* Largest power of two strictly below n (n >= 2). */
 static uint64_t fg_merkle_split(uint64_t n) {
-  assert(n >= 2);
+  FG_ASSERT(n >= 2);
   uint64_t k = 1;
   while (k << 1 < n) k <<= 1;
   return k;
@@ -90,7 +90,7 @@ static int fg_merkle_proof_add(fg_merkle_hash *proof, size_t *len, const fg_merk
 /* RFC 6962 PATH(m, D[n]): siblings from the leaf up. */
 static int fg_merkle_path(const fg_merkle_hash *d, uint64_t n, uint64_t m, fg_merkle_hash *proof,
                           size_t *len) {
-  assert(m < n);
+  FG_ASSERT(m < n);
   if (n == 1) return 0;
   uint64_t k = fg_merkle_split(n);
   fg_merkle_hash sib;
@@ -107,7 +107,7 @@ static int fg_merkle_path(const fg_merkle_hash *d, uint64_t n, uint64_t m, fg_me
 
 int fg_merkle_inclusion_proof(const fg_merkle_hash *leaves, uint64_t n, uint64_t idx,
                               fg_merkle_hash *proof, size_t *len, fg_err *err) {
-  assert(proof != NULL && len != NULL);
+  FG_ASSERT(proof != NULL && len != NULL);
   *len = 0;
   if (idx >= n)
     return fg_errf(err, FG_EINPUT, "条目 %llu 不在大小为 %llu 的日志树中", (unsigned long long)idx,
@@ -120,7 +120,7 @@ int fg_merkle_inclusion_proof(const fg_merkle_hash *leaves, uint64_t n, uint64_t
 /* RFC 6962 SUBPROOF(m, D[n], b). */
 static int fg_merkle_subproof(const fg_merkle_hash *d, uint64_t n, uint64_t m, bool whole,
                               fg_merkle_hash *proof, size_t *len) {
-  assert(m >= 1 && m <= n);
+  FG_ASSERT(m >= 1 && m <= n);
   fg_merkle_hash h;
   if (m == n) {
     if (whole) return 0;
@@ -141,7 +141,7 @@ static int fg_merkle_subproof(const fg_merkle_hash *d, uint64_t n, uint64_t m, b
 
 int fg_merkle_consistency_proof(const fg_merkle_hash *leaves, uint64_t size2, uint64_t size1,
                                 fg_merkle_hash *proof, size_t *len, fg_err *err) {
-  assert(proof != NULL && len != NULL);
+  FG_ASSERT(proof != NULL && len != NULL);
   *len = 0;
   if (size1 == 0 || size1 > size2)
     return fg_errf(err, FG_EINPUT, "无法证明从 %llu 条到 %llu 条的一致性",
@@ -165,7 +165,7 @@ static int fg_merkle_bitlen(uint64_t x) { return x == 0 ? 0 : 64 - __builtin_clz
 
 /* Number of inner (below the border) and border proof hashes for a leaf. */
 static void fg_merkle_decomp(uint64_t idx, uint64_t size, int *inner, int *border) {
-  assert(idx < size);
+  FG_ASSERT(idx < size);
   *inner = fg_merkle_bitlen(idx ^ (size - 1));
   *border = __builtin_popcountll(*inner >= 64 ? 0 : idx >> *inner);
 }
@@ -173,7 +173,7 @@ static void fg_merkle_decomp(uint64_t idx, uint64_t size, int *inner, int *borde
 static void fg_merkle_chain_inner(fg_merkle_hash seed, const fg_merkle_bytes *proof, int n,
                                   uint64_t idx, bool right_only) {
   for (int i = 0; i < n; i++) {
-    assert(fg_merkle_is_hash(proof[i]));
+    FG_ASSERT(fg_merkle_is_hash(proof[i]));
     if ((idx >> i) & 1)
       fg_merkle_node_hash(proof[i].p, seed, seed);
     else if (!right_only)
@@ -183,7 +183,7 @@ static void fg_merkle_chain_inner(fg_merkle_hash seed, const fg_merkle_bytes *pr
 
 static void fg_merkle_chain_border(fg_merkle_hash seed, const fg_merkle_bytes *proof, int n) {
   for (int i = 0; i < n; i++) {
-    assert(fg_merkle_is_hash(proof[i]));
+    FG_ASSERT(fg_merkle_is_hash(proof[i]));
     fg_merkle_node_hash(proof[i].p, seed, seed);
   }
 }
@@ -199,7 +199,7 @@ static int fg_merkle_check_items(const fg_merkle_bytes *proof, size_t n, fg_err 
 int fg_merkle_verify_inclusion(uint64_t idx, uint64_t size, fg_merkle_bytes leaf,
                                const fg_merkle_bytes *proof, size_t proof_len,
                                fg_merkle_bytes root, fg_err *err) {
-  assert(proof != NULL || proof_len == 0);
+  FG_ASSERT(proof != NULL || proof_len == 0);
   if (idx >= size)
     return fg_errf(err, FG_EVERIFY, "叶序号 %llu 不小于树大小 %llu", (unsigned long long)idx,
                    (unsigned long long)size);
@@ -237,7 +237,7 @@ static int fg_merkle_consistency_trivial(uint64_t size1, uint64_t size2, fg_merk
 int fg_merkle_verify_consistency(uint64_t size1, uint64_t size2, fg_merkle_bytes root1,
                                  fg_merkle_bytes root2, const fg_merkle_bytes *proof,
                                  size_t proof_len, fg_err *err) {
-  assert(proof != NULL || proof_len == 0);
+  FG_ASSERT(proof != NULL || proof_len == 0);
   int rc = fg_merkle_consistency_trivial(size1, size2, root1, root2, proof_len, err);
   if (rc <= 0) return rc;
   if (!fg_merkle_is_hash(root1) || !fg_merkle_is_hash(root2))

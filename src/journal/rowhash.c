@@ -15,7 +15,7 @@ static inline void fg_rh_be(uint8_t *p, uint64_t v, int bytes) {
 }
 
 void fg_rowhash_init(fg_rowhash *h) {
-  assert(h != NULL);
+  FG_ASSERT_HOT(h != NULL);
   memset(h, 0, sizeof *h);
   h->last_rowid = INT64_MIN;
 }
@@ -27,7 +27,7 @@ void fg_rowhash_row_begin(fg_buf *b) {
 }
 
 static void fg_rh_close_chunk(fg_rowhash *h) {
-  assert(h->chunk_rows > 0 && h->nchunks < h->cap);
+  FG_ASSERT_HOT(h->chunk_rows > 0 && h->nchunks < h->cap);
   fg_sha256_final(&h->sha, h->leaves[h->nchunks]);
   h->last[h->nchunks] = h->last_rowid;
   h->nchunks++;
@@ -35,9 +35,9 @@ static void fg_rh_close_chunk(fg_rowhash *h) {
 }
 
 void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b) {
-  assert(h != NULL && !h->finished && b != NULL && b->len >= FG_ROWHASH_FRAME_BYTES);
-  assert(rowid > h->last_rowid); /* rowid order */
-  assert(b->len - FG_ROWHASH_FRAME_BYTES <= UINT32_MAX);
+  FG_ASSERT_HOT(h != NULL && !h->finished && b != NULL && b->len >= FG_ROWHASH_FRAME_BYTES);
+  FG_ASSERT_HOT(rowid > h->last_rowid); /* rowid order */
+  FG_ASSERT_HOT(b->len - FG_ROWHASH_FRAME_BYTES <= UINT32_MAX);
   if (h->chunk_rows == 0) {
     if (h->nchunks == h->cap) {
       h->cap = h->cap ? h->cap * 2 : 16;
@@ -60,9 +60,9 @@ void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b) {
 }
 
 void fg_rowhash_finish(fg_rowhash *h) {
-  assert(h != NULL && !h->finished);
+  FG_ASSERT_HOT(h != NULL && !h->finished);
   if (h->chunk_rows > 0) fg_rh_close_chunk(h);
-  assert(h->nchunks == (h->rows + FG_JOURNAL_CHUNK_ROWS - 1) / FG_JOURNAL_CHUNK_ROWS);
+  FG_ASSERT_HOT(h->nchunks == (h->rows + FG_JOURNAL_CHUNK_ROWS - 1) / FG_JOURNAL_CHUNK_ROWS);
   fg_merkle_root((const fg_merkle_hash *)h->leaves, (uint64_t)h->nchunks, h->root);
   h->finished = true;
 }
@@ -90,7 +90,7 @@ static inline void fg_rh_int(fg_buf *out, char tag, uint64_t u) {
 }
 
 static inline void fg_rh_bytes(fg_buf *out, char tag, const void *s, int n) {
-  assert(n >= 0);
+  FG_ASSERT_HOT(n >= 0);
   uint8_t *p = fg_rh_room(out, 5 + (size_t)n);
   p[0] = (uint8_t)tag;
   fg_rh_be(p + 1, (uint32_t)n, 4);
@@ -98,7 +98,7 @@ static inline void fg_rh_bytes(fg_buf *out, char tag, const void *s, int n) {
 }
 
 void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out) {
-  assert(cells != NULL || n == 0);
+  FG_ASSERT_HOT(cells != NULL || n == 0);
   for (int c = 0; c < n; c++) {
     const fg_store_cell *x = &cells[c];
     uint64_t u = (uint64_t)x->i;
@@ -117,7 +117,7 @@ void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out) {
 
 void fg_journal_values_encode(const fg_table *t, const fg_value *vals, int64_t batch,
                               int64_t line, fg_buf *out) {
-  assert(t != NULL && vals != NULL && out != NULL);
+  FG_ASSERT_HOT(t != NULL && vals != NULL && out != NULL);
   for (int c = 0; c < t->ncols; c++) {
     const fg_value *v = &vals[c];
     if (v->is_null)

@@ -8,8 +8,8 @@
  * counterparty accounts, bank accounts, reference columns) carry -1.
  */
 #include "schema/schema.h"
+#include "common/fg.h"
 
-#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -176,8 +176,8 @@ static const fg_table fg_tables[FG_T_COUNT] = {
 };
 
 const fg_table *fg_schema_table(fg_table_id id) {
-  assert(id >= 0 && id < FG_T_COUNT);
-  assert(fg_tables[id].id == id);
+  FG_ASSERT(id >= 0 && id < FG_T_COUNT);
+  FG_ASSERT(fg_tables[id].id == id);
   return &fg_tables[id];
 }
 

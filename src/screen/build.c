@@ -70,8 +70,8 @@ static char *fg_mb_pool_copy(fg_mb_pool *p, const char *s, size_t n) {
 
 /* Rebuild the slot table with nslots (a power of two) slots. */
 static void fg_mb_pool_rehash(fg_mb_pool *p, uint64_t nslots) {
-  assert((nslots & (nslots - 1)) == 0);
-  assert((uint64_t)p->n * FG_MB_LOAD_DEN <= nslots * FG_MB_LOAD_NUM);
+  FG_ASSERT_HOT((nslots & (nslots - 1)) == 0);
+  FG_ASSERT_HOT((uint64_t)p->n * FG_MB_LOAD_DEN <= nslots * FG_MB_LOAD_NUM);
   uint64_t *old = p->slots, nold = p->nslots;
   p->slots = fg_xcalloc(nslots, sizeof *p->slots);
   p->nslots = nslots;
@@ -164,13 +164,13 @@ fg_model_builder *fg_mb_new(void) {
   fg_model_builder *b = fg_xcalloc(1, sizeof *b);
   b->last_pk_len = SIZE_MAX; /* nothing cached */
   int64_t empty = fg_mb_pool_get(&b->str, "", 0, true);
-  assert(empty == 0);
+  FG_ASSERT_HOT(empty == 0);
   (void)empty;
   return b;
 }
 
 void fg_mb_present(fg_model_builder *b, fg_table_id t) {
-  assert(b && t >= 0 && t < FG_T_COUNT);
+  FG_ASSERT_HOT(b && t >= 0 && t < FG_T_COUNT);
   b->present[t] = true;
 }
 
@@ -220,7 +220,7 @@ fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v) {
 }
 
 void fg_mb_defer(fg_model_builder *b) {
-  assert(b && b->str.n == 1); /* before the first row */
+  FG_ASSERT_HOT(b && b->str.n == 1); /* before the first row */
   b->defer = true;
 }
 
@@ -250,18 +250,18 @@ static void fg_mb_vec_reserve(fg_mb_vec *v, int64_t n, size_t es) {
 }
 
 void fg_mb_rows_adopt(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap) {
-  assert(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
+  FG_ASSERT_HOT(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
   fg_mb_vec *v = &b->rows[t];
-  assert(v->n == 0 && !v->external);
+  FG_ASSERT_HOT(v->n == 0 && !v->external);
   free(v->data);
   v->data = rows;
   v->cap = cap;
 }
 
 void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap) {
-  assert(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
+  FG_ASSERT_HOT(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
   fg_mb_vec *v = &b->rows[t];
-  assert(v->n == 0 && !v->external);
+  FG_ASSERT_HOT(v->n == 0 && !v->external);
   free(v->data);
   v->data = rows;
   v->cap = cap;
@@ -269,7 +269,7 @@ void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t c
 }
 
 void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value *vals) {
-  assert(b && vals && t >= 0 && t < FG_T_COUNT);
+  FG_ASSERT_HOT(b && vals && t >= 0 && t < FG_T_COUNT);
   const fg_mb_desc *d = fg_mb_desc_of(t);
   fg_mb_vec *v = &b->rows[t];
   b->present[t] = true;
@@ -313,7 +313,7 @@ static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, i
   if (!take) {
     if (!v->external) fg_mb_vec_reserve(iv, iv->n + v->n, es);
     dst = iv->data + (size_t)iv->n * es;
-    assert(!v->external || ((uintptr_t)v->data >= (uintptr_t)dst &&
+    FG_ASSERT_HOT(!v->external || ((uintptr_t)v->data >= (uintptr_t)dst &&
                             (uintptr_t)v->data + (size_t)v->n * es <=
                                 (uintptr_t)iv->data + (size_t)iv->cap * es));
     if (dst != v->data) memmove(dst, v->data, (size_t)v->n * es);
@@ -334,12 +334,12 @@ static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, i
 }
 
 void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
-  assert(into && from && into != from);
+  FG_ASSERT_HOT(into && from && into != from);
   uint32_t *smap = fg_xmalloc((size_t)from->str.n * sizeof *smap + 1);
   uint32_t *pmap = fg_xmalloc((size_t)from->pid.n * sizeof *pmap + 1);
   fg_mb_pool_merge(&into->str, &from->str, smap);
   fg_mb_pool_merge(&into->pid, &from->pid, pmap);
-  assert(smap[0] == 0);
+  FG_ASSERT_HOT(smap[0] == 0);
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (from->present[t]) into->present[t] = true;
     if (from->rows[t].n == 0) continue;
@@ -362,13 +362,13 @@ void fg_mb_free(fg_model_builder *b) {
 /* ---- lookups -------------------------------------------------------------- */
 
 fg_pk fg_model_find_pk(const fg_model *m, const char *person_id) {
-  assert(m && person_id);
+  FG_ASSERT_HOT(m && person_id);
   fg_model_arena *a = m->arena;
   return (fg_pk)fg_mb_person_get(&a->pid, person_id, strlen(person_id), false);
 }
 
 fg_sid fg_model_find_sid(const fg_model *m, const char *s) {
-  assert(m && s);
+  FG_ASSERT_HOT(m && s);
   fg_model_arena *a = m->arena;
   int64_t id = fg_mb_pool_get(&a->str, s, strlen(s), false);
   return id < 0 ? 0 : (fg_sid)id;

@@ -152,7 +152,7 @@ static bool fg_mb_keys_in_order(const fg_mb_vec *v, size_t es, int64_t nkeys, fg
   int64_t prev = -1;
   for (int64_t r = 0; r < v->n; r++) {
     int64_t k = key(v->data + (size_t)r * es, nkeys);
-    assert(k >= 0 && k < nkeys);
+    FG_ASSERT(k >= 0 && k < nkeys);
     if (k < prev) return false;
     prev = k;
   }
@@ -168,7 +168,7 @@ static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_
   int64_t *off = fg_xcalloc((size_t)nkeys + 1, sizeof *off);
   for (int64_t r = 0; r < v->n; r++) off[key(v->data + (size_t)r * es, nkeys) + 1]++;
   for (int64_t k = 0; k < nkeys; k++) off[k + 1] += off[k];
-  assert(off[nkeys] == v->n);
+  FG_ASSERT(off[nkeys] == v->n);
   if (!in_order) {
     char *out = v->n ? fg_xmalloc((size_t)v->n * es) : NULL;
     for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
@@ -214,7 +214,7 @@ static const fg_mb_pk_sort fg_mb_pk_sorts[] = {
 };
 
 void fg_mb_presort(fg_model_builder *b) {
-  assert(b);
+  FG_ASSERT(b);
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
     fg_mb_vec *v = &b->rows[fg_mb_pk_sorts[i].t];
     const size_t es = fg_mb_desc_of(fg_mb_pk_sorts[i].t)->elem_size;
@@ -389,7 +389,7 @@ static void fg_mb_take_all(fg_model *m, fg_model_builder *b, fg_model_arena *a) 
 }
 
 fg_model *fg_mb_finish(fg_model_builder *b) {
-  assert(b);
+  FG_ASSERT(b);
   fg_model *m = fg_xcalloc(1, sizeof *m);
   fg_model_arena *a = fg_xcalloc(1, sizeof *a);
   m->arena = a;

@@ -50,7 +50,7 @@ static fg_scheme fg_mb_scheme(const fg_value *v) {
 static int fg_mb_enum(fg_table_id t, int col, const fg_value *v) {
   if (v->is_null || !v->s || v->n <= 0) return -1;
   const fg_column *c = &fg_schema_table(t)->cols[col];
-  assert(c->type == FG_COL_ENUM && c->enum_values);
+  FG_ASSERT_HOT(c->type == FG_COL_ENUM && c->enum_values);
   for (int i = 0; c->enum_values[i]; i++)
     if ((int)strlen(c->enum_values[i]) == v->n && memcmp(c->enum_values[i], v->s, (size_t)v->n) == 0)
       return i;
@@ -340,7 +340,7 @@ static const uint32_t fg_mb_cols[FG_T_COUNT] = {
 #undef FIRST
 
 uint32_t fg_mb_unique_cols(fg_table_id t) {
-  assert(t >= 0 && t < FG_T_COUNT);
+  FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
   switch (t) {
     case FG_T_BENEFIT_PAYMENTS: return 1u << 0;                 /* payment_id */
     case FG_T_MEDICAL_SETTLEMENTS: return (1u << 0) | (1u << 8); /* settlement_id, invoice_no */
@@ -351,14 +351,14 @@ uint32_t fg_mb_unique_cols(fg_table_id t) {
 }
 
 uint32_t fg_mb_cols_of(fg_table_id t) {
-  assert(t >= 0 && t < FG_T_COUNT);
+  FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
   uint32_t all = fg_schema_table(t)->ncols >= 32 ? ~0u : (1u << fg_schema_table(t)->ncols) - 1u;
-  assert(fg_mb_cols[t] != 0 && (fg_mb_cols[t] & ~all) == 0);
+  FG_ASSERT_HOT(fg_mb_cols[t] != 0 && (fg_mb_cols[t] & ~all) == 0);
   return fg_mb_cols[t] & all;
 }
 
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t) {
-  assert(t >= 0 && t < FG_T_COUNT);
-  assert(fg_mb_descs[t].conv != NULL);
+  FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
+  FG_ASSERT_HOT(fg_mb_descs[t].conv != NULL);
   return &fg_mb_descs[t];
 }

@@ -84,7 +84,7 @@ static const struct {
 };
 
 const char *fg_screen_severity(const char *rule_id) {
-  assert(rule_id);
+  FG_ASSERT(rule_id);
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_screen_severities); i++)
     if (strcmp(fg_screen_severities[i].rule, rule_id) == 0) return fg_screen_severities[i].severity;
   return "medium";
@@ -92,7 +92,7 @@ const char *fg_screen_severity(const char *rule_id) {
 
 int fg_screen_select(const fg_rule *table, int ntable, const char *list, const fg_rule **out,
                      int *nout, fg_err *err) {
-  assert(table && out && nout && ntable <= FG_SCREEN_MAX_RULES);
+  FG_ASSERT(table && out && nout && ntable <= FG_SCREEN_MAX_RULES);
   bool want[FG_SCREEN_MAX_RULES] = {false};
   bool all = !list || !*list;
   for (const char *p = list; !all && *p;) {
@@ -153,8 +153,8 @@ static void fg_screen_mark_skipped(const fg_model *m, const fg_rule *const *rule
 
 void fg_screen_run_rules(const fg_rule_ctx *ctx, const fg_rule *const *rules, int n,
                          int threads, fg_screen_rule_stat *stats, fg_findings *out) {
-  assert(ctx && ctx->m && ctx->cfg && (rules || n == 0) && stats && out);
-  assert(threads >= 1 && threads <= 64);
+  FG_ASSERT(ctx && ctx->m && ctx->cfg && (rules || n == 0) && stats && out);
+  FG_ASSERT(threads >= 1 && threads <= 64);
   fg_screen_mark_skipped(ctx->m, rules, n, stats);
   fg_screen_pool pool = {.ctx = ctx, .rules = rules, .n = n, .stats = stats};
   pool.outs = fg_xcalloc((size_t)n + 1, sizeof *pool.outs);
@@ -174,7 +174,11 @@ void fg_screen_run_rules(const fg_rule_ctx *ctx, const fg_rule *const *rules, in
   for (int i = 0; i < n; i++) {
     fg_findings *f = &pool.outs[i];
     stats[i].count = f->n;
-    for (int64_t j = 0; j < f->n; j++) stats[i].amount_fen += f->v[j].amount_fen;
+    for (int64_t j = 0; j < f->n; j++) {
+      /* each finding names the rule that ran (a rule writes its id itself) */
+      FG_ASSERT(strcmp(f->v[j].rule, stats[i].rule->id) == 0);
+      stats[i].amount_fen = fg_add_sat(stats[i].amount_fen, f->v[j].amount_fen);
+    }
     if (f->n) memcpy(out->v + out->n, f->v, (size_t)f->n * sizeof *f->v);
     out->n += f->n;
     free(f->v); /* the findings themselves moved to out */
@@ -184,7 +188,7 @@ void fg_screen_run_rules(const fg_rule_ctx *ctx, const fg_rule *const *rules, in
 }
 
 void fg_screen_findings_digest(const fg_findings *f, char out_hex[65]) {
-  assert(f && out_hex);
+  FG_ASSERT(f && out_hex);
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   for (int64_t i = 0; i < f->n; i++) {

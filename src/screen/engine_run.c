@@ -14,6 +14,7 @@
 
 #include "screen/build.h"
 #include "screen/engine.h"
+#include "common/fsout.h"
 #include "screen/snapshot.h"
 
 #include <pthread.h>
@@ -159,6 +160,8 @@ static void fg_screen_snap_init(const char *store_path, const fg_screen_opts *o,
                 fg_snapshot_path(store_path, sn->path) &&
                 snprintf(sn->tmp, sizeof sn->tmp, "%s.tmp.%ld", sn->path, (long)getpid()) <
                     (int)sizeof sn->tmp;
+  /* a screening killed while writing its snapshot left PATH.model.tmp.PID */
+  if (sn->enabled) fg_fsout_sweep(sn->path);
 }
 
 /* Map the snapshot when it is current and matches the journal's digest;
@@ -241,14 +244,15 @@ static int fg_screen_execute(const char *store_path, fg_store *s, const fg_scree
   else if (sn->enabled && !mapped) fg_screen_snap_write(m, sn);
   fg_model_free(m);
   res->nfindings = f->n;
-  for (int64_t i = 0; i < f->n; i++) res->amount_fen += f->v[i].amount_fen;
+  for (int64_t i = 0; i < f->n; i++)
+    res->amount_fen = fg_add_sat(res->amount_fen, f->v[i].amount_fen);
   fg_screen_findings_digest(f, res->findings_sha256);
   return 0;
 }
 
 int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_result *res,
                   fg_err *err) {
-  assert(store_path && opts && res);
+  FG_ASSERT(store_path && opts && res);
   memset(res, 0, sizeof *res);
   int nreg = 0;
   const fg_rule *reg = fg_rules(&nreg);

@@ -34,7 +34,7 @@ static const char *const fg_export_titles_zh[FG_EXPORT_COLS] = {
     "运行类型 run_kind", "运行编号", "处置 disposition"};
 
 bool fg_export_parse_format(const char *s, fg_export_format *out) {
-  assert(out);
+  FG_ASSERT(out);
   if (!s) return false;
   if (strcmp(s, "csv") == 0) *out = FG_EXPORT_CSV;
   else if (strcmp(s, "jsonl") == 0) *out = FG_EXPORT_JSONL;
@@ -44,12 +44,12 @@ bool fg_export_parse_format(const char *s, fg_export_format *out) {
 }
 
 void fg_export_csv_field(fg_buf *b, const char *s) {
-  assert(b && s);
+  FG_ASSERT(b && s);
   fg_csv_cell(b, s, strlen(s));
 }
 
 void fg_export_json_string(fg_buf *b, const char *s) {
-  assert(b && s);
+  FG_ASSERT(b && s);
   fg_buf_addc(b, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {
@@ -75,7 +75,7 @@ static size_t fg_export_char_len(const unsigned char *p) {
 }
 
 void fg_export_mask_id(fg_buf *b, const char *id, size_t n) {
-  assert(b && id);
+  FG_ASSERT(b && id);
   size_t chars = 0;
   for (size_t i = 0; i < n; i += fg_export_char_len((const unsigned char *)id + i)) chars++;
   const bool long_id = chars > FG_EXPORT_MASK_HEAD + FG_EXPORT_MASK_TAIL;
@@ -102,7 +102,7 @@ static size_t fg_export_id_at(const char *p) {
 }
 
 void fg_export_mask_text(fg_buf *b, const char *s) {
-  assert(b && s);
+  FG_ASSERT(b && s);
   for (const char *p = s; *p;) {
     size_t n = (p == s || !isalnum((unsigned char)p[-1])) ? fg_export_id_at(p) : 0;
     if (n) {
@@ -325,7 +325,7 @@ static int fg_export_xlsx_open(fg_export_state *st, fg_err *err) {
 }
 
 int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *err) {
-  assert(s && kind);
+  FG_ASSERT(s && kind);
   fg_store_run r;
   bool found = false;
   int rc = fg_store_run_get(s, run_id, &r, &found, err);
@@ -338,9 +338,9 @@ int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *e
 }
 
 int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_err *err) {
-  assert(s && o && count);
-  assert(o->format == FG_EXPORT_XLSX ? o->xlsx_path != NULL : o->out != NULL);
-  assert(!(o->terminal_view && o->format == FG_EXPORT_XLSX));
+  FG_ASSERT(s && o && count);
+  FG_ASSERT(o->format == FG_EXPORT_XLSX ? o->xlsx_path != NULL : o->out != NULL);
+  FG_ASSERT(!(o->terminal_view && o->format == FG_EXPORT_XLSX));
   fg_export_state st = {.o = o};
   int rc = fg_export_run_kind(s, o->run_id, &st.run_kind, err);
   if (rc == 0) rc = fg_store_dispositions_each(s, o->run_id, fg_export_disp_add, &st.disp, err);

@@ -15,9 +15,9 @@
 void fg_findings_add(fg_findings *f, const char *rule, const char *subject_type,
                      const char *subject_id, int64_t amount_fen, const char *detail,
                      const fg_evidence *ev, int32_t nev) {
-  assert(f && rule && subject_type && subject_id);
-  assert(nev >= 0 && nev <= FG_FINDING_MAX_EVIDENCE);
-  assert(nev == 0 || ev);
+  FG_ASSERT(f && rule && subject_type && subject_id);
+  FG_ASSERT(nev >= 0 && nev <= FG_FINDING_MAX_EVIDENCE);
+  FG_ASSERT(nev == 0 || ev);
   if (f->n == f->cap) {
     f->cap = f->cap ? 2 * f->cap : FG_FINDINGS_MIN_CAP;
     f->v = fg_xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
@@ -59,6 +59,6 @@ static int fg_finding_cmp(const void *a, const void *b) {
 }
 
 void fg_findings_sort(fg_findings *f) {
-  assert(f);
+  FG_ASSERT(f);
   if (f->n > 1) qsort(f->v, (size_t)f->n, sizeof *f->v, fg_finding_cmp);
 }

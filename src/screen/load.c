@@ -133,7 +133,7 @@ static void fg_load_order(const int64_t *count, fg_table_id *order) {
     int best = -1;
     for (int t = 0; t < FG_T_COUNT; t++)
       if (!done[t] && (best < 0 || count[t] > count[best])) best = t;
-    assert(best >= 0);
+    FG_ASSERT_HOT(best >= 0);
     done[best] = true;
     int side = load[1] < load[0] ? 1 : 0;
     side_of[best] = side;
@@ -143,7 +143,7 @@ static void fg_load_order(const int64_t *count, fg_table_id *order) {
   for (int side = 0; side < FG_LOAD_SIDES; side++)
     for (int t = 0; t < FG_T_COUNT; t++)
       if (side_of[t] == side) order[n++] = (fg_table_id)t;
-  assert(n == FG_T_COUNT);
+  FG_ASSERT_HOT(n == FG_T_COUNT);
 }
 
 /* One block per table for all its rows (rowids are dense, so the span is
@@ -192,7 +192,7 @@ static int fg_load_plan(fg_store *s, fg_load *L, fg_err *err) {
       c->hi = count[t] > 0 ? FG_MIN(hi[t], c->lo + step - 1) : 0;
     }
   }
-  assert(L->nchunks == total);
+  FG_ASSERT_HOT(L->nchunks == total);
   fg_load_blocks(L, lo, count);
   return 0;
 }
@@ -226,7 +226,7 @@ static int fg_load_run(fg_load *L, fg_store *first_store, fg_err *err) {
       rc = L->chunks[i].rc;
       if (err) *err = L->chunks[i].err;
     }
-  assert(rc != 0 || L->merged == L->nchunks);
+  FG_ASSERT_HOT(rc != 0 || L->merged == L->nchunks);
   return rc;
 }
 
@@ -236,7 +236,7 @@ int fg_model_load(const char *store_path, fg_model **out, fg_err *err) {
 
 int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model **out,
                           fg_err *err) {
-  assert(store_path && out && chunk_rows > 0);
+  FG_ASSERT_HOT(store_path && out && chunk_rows > 0);
   fg_store *s = NULL;
   int rc = fg_store_open(store_path, true, &s, err);
   if (rc) return rc;
@@ -256,7 +256,7 @@ int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model *
     fg_mb_free(b);
     return rc;
   }
-  assert(b);
+  FG_ASSERT_HOT(b);
   *out = fg_mb_finish(b);
   return 0;
 }

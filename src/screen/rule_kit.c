@@ -12,7 +12,7 @@
 enum { FG_RK_PIECE_MAX = 256 };
 
 void fg_rk_init(fg_rk *rk) {
-  assert(rk != NULL);
+  FG_ASSERT(rk != NULL);
   rk->ev = fg_xcalloc(FG_RK_EVIDENCE_MAX, sizeof rk->ev[0]);
   rk->detail = (fg_buf)FG_BUF_INIT;
   fg_buf_grow(&rk->detail, FG_RK_DETAIL_MAX + FG_RK_PIECE_MAX);
@@ -20,14 +20,14 @@ void fg_rk_init(fg_rk *rk) {
 }
 
 void fg_rk_free(fg_rk *rk) {
-  assert(rk != NULL);
+  FG_ASSERT(rk != NULL);
   free(rk->ev);
   rk->ev = NULL;
   fg_buf_free(&rk->detail);
 }
 
 void fg_rk_reset(fg_rk *rk) {
-  assert(rk != NULL && rk->ev != NULL);
+  FG_ASSERT(rk != NULL && rk->ev != NULL);
   rk->nev = 0;
   rk->ev_more = 0;
   rk->items_more = 0;
@@ -40,8 +40,8 @@ void fg_rk_reset(fg_rk *rk) {
 bool fg_rk_empty(const fg_rk *rk) { return rk->nev == 0 && rk->ev_more == 0; }
 
 void fg_rk_ev(fg_rk *rk, fg_table_id table, fg_rowid row) {
-  assert(table < FG_T_COUNT);
-  assert(rk->nev >= 0 && rk->nev <= FG_RK_EVIDENCE_MAX);
+  FG_ASSERT(table < FG_T_COUNT);
+  FG_ASSERT(rk->nev >= 0 && rk->nev <= FG_RK_EVIDENCE_MAX);
   if (rk->nev == FG_RK_EVIDENCE_MAX) {
     rk->ev_more++;
     return;
@@ -83,7 +83,7 @@ void fg_rk_item(fg_rk *rk, const char *fmt, ...) {
 
 void fg_rk_item_month(fg_rk *rk, fg_month mo) {
   char buf[8];
-  assert(mo != FG_NOMONTH);
+  FG_ASSERT(mo != FG_NOMONTH);
   if (mo == rk->last_month) return;
   rk->last_month = mo;
   fg_format_month(mo, buf);
@@ -92,8 +92,8 @@ void fg_rk_item_month(fg_rk *rk, fg_month mo) {
 
 void fg_rk_emit(fg_rk *rk, fg_findings *out, const char *rule, const char *subject_type,
                 const char *subject_id, int64_t amount_fen) {
-  assert(out != NULL && rule != NULL && subject_type != NULL && subject_id != NULL);
-  assert(amount_fen >= 0);
+  FG_ASSERT(out != NULL && rule != NULL && subject_type != NULL && subject_id != NULL);
+  FG_ASSERT(amount_fen >= 0);
   if (rk->items_more > 0) fg_buf_addf(&rk->detail, " (+%lld more)", (long long)rk->items_more);
   if (rk->ev_more > 0)
     fg_buf_addf(&rk->detail, "; +%lld more evidence rows", (long long)rk->ev_more);
@@ -103,10 +103,10 @@ void fg_rk_emit(fg_rk *rk, fg_findings *out, const char *rule, const char *subje
 }
 
 static const fg_m_person *fg_rk_person(const fg_model *m, fg_pk pk) {
-  assert(m != NULL && pk >= 0 && pk < m->npk);
+  FG_ASSERT(m != NULL && pk >= 0 && pk < m->npk);
   int32_t ix = m->pk_person[pk];
   if (ix < 0) return NULL;
-  assert(ix < m->npersons);
+  FG_ASSERT(ix < m->npersons);
   return &m->persons[ix];
 }
 
@@ -126,7 +126,7 @@ fg_rowid fg_rk_person_row(const fg_model *m, fg_pk pk) {
 }
 
 void fg_rk_ev_death(fg_rk *rk, const fg_model *m, fg_pk pk) {
-  assert(pk >= 0 && pk < m->npk);
+  FG_ASSERT(pk >= 0 && pk < m->npk);
   fg_day dd = m->pk_death[pk];
   if (dd == FG_NODAY || m->deaths_off == NULL) return;
   for (int64_t i = m->deaths_off[pk]; i < m->deaths_off[pk + 1]; i++)
@@ -134,8 +134,8 @@ void fg_rk_ev_death(fg_rk *rk, const fg_model *m, fg_pk pk) {
 }
 
 fg_day fg_rk_reach_day(fg_day birth, int32_t age_months) {
-  assert(birth != FG_NODAY);
-  assert(age_months >= 0);
+  FG_ASSERT(birth != FG_NODAY);
+  FG_ASSERT(age_months >= 0);
   int by, bm, bd;
   fg_ymd_from_day(birth, &by, &bm, &bd);
   fg_month target = fg_month_from_ym(by, bm) + age_months;
@@ -146,8 +146,8 @@ fg_day fg_rk_reach_day(fg_day birth, int32_t age_months) {
 
 int32_t fg_rk_age_limit(const fg_config *cfg, const fg_model *m, fg_pk pk, int category,
                         fg_day *birth) {
-  assert(cfg != NULL && birth != NULL);
-  assert(category >= 0 && category < FG_AGE_CATEGORIES);
+  FG_ASSERT(cfg != NULL && birth != NULL);
+  FG_ASSERT(category >= 0 && category < FG_AGE_CATEGORIES);
   *birth = fg_rk_birth(m, pk);
   int sex = fg_rk_sex(m, pk);
   if (*birth == FG_NODAY || (sex != FG_SEX_MALE && sex != FG_SEX_FEMALE)) return -1;

@@ -31,7 +31,7 @@ enum {
 
 /* End (exclusive) of the period group that starts at payment i (< hi). */
 static int64_t fg_rb_period_end(const fg_model *m, int64_t i, int64_t hi) {
-  assert(i < hi);
+  FG_ASSERT(i < hi);
   int64_t j = i + 1;
   while (j < hi && m->payments[j].period == m->payments[i].period) j++;
   return j;
@@ -54,7 +54,7 @@ void fg_rule_benefit_paid_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     for (int64_t i = hi - 1; i >= lo && m->payments[i].period > dm; i--) {
       const fg_m_payment *p = &m->payments[i];
       if (!fg_rb_periodic_type(p->type)) continue;
-      sum_fen += p->amount_fen;
+      sum_fen = fg_add_sat(sum_fen, p->amount_fen);
       fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
     }
     if (fg_rk_empty(&rk)) continue;
@@ -87,7 +87,7 @@ static void fg_rb_jail_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_finding
     if (fg_rk_empty(rk)) fg_rk_text(rk, "pension periods during incarceration: ");
     fg_rk_item_month(rk, p->period);
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
-    sum_fen += p->amount_fen;
+    sum_fen = fg_add_sat(sum_fen, p->amount_fen);
   }
   if (fg_rk_empty(rk)) return;
   for (int64_t c = clo; c < chi; c++) {
@@ -125,7 +125,7 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
       for (int64_t k = i; k < j; k++) {
         if (m->payments[k].type != FG_BEN_PENSION) continue;
         n++;
-        sum_fen += m->payments[k].amount_fen;
+        sum_fen = fg_add_sat(sum_fen, m->payments[k].amount_fen);
         max_fen = FG_MAX(max_fen, m->payments[k].amount_fen);
       }
       if (n < 2) continue;
@@ -133,7 +133,7 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
       fg_rk_item_month(&rk, m->payments[i].period);
       for (int64_t k = i; k < j; k++)
         if (m->payments[k].type == FG_BEN_PENSION) fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
-      amount_fen += sum_fen - max_fen;
+      amount_fen = fg_add_sat(amount_fen, sum_fen - max_fen);
     }
     if (!fg_rk_empty(&rk))
       fg_rk_emit(&rk, out, "benefit.duplicate_pension", "person", m->pk_id[pk], amount_fen);
@@ -178,7 +178,7 @@ static void fg_rb_employed_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_fin
     fg_rk_item_month(rk, m->payments[i].period);
     for (int64_t k = i; k < j; k++) {
       if (m->payments[k].type != FG_BEN_UNEMPLOYMENT) continue;
-      sum_fen += m->payments[k].amount_fen;
+      sum_fen = fg_add_sat(sum_fen, m->payments[k].amount_fen);
       fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
     }
   }
@@ -217,7 +217,7 @@ void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_fin
       fg_rk_item_month(&rk, m->payments[i].period);
       for (int64_t k = i; k < j; k++) {
         uint8_t t = m->payments[k].type;
-        if (t == FG_BEN_UNEMPLOYMENT) sum_fen += m->payments[k].amount_fen;
+        if (t == FG_BEN_UNEMPLOYMENT) sum_fen = fg_add_sat(sum_fen, m->payments[k].amount_fen);
         if (t == FG_BEN_UNEMPLOYMENT || t == FG_BEN_PENSION)
           fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
       }
@@ -267,7 +267,7 @@ static void fg_rb_entitle_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_find
     if (fg_rk_empty(rk)) fg_rk_text(rk, "periods past the entitlement: ");
     fg_rk_item_month(rk, p->period);
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
-    sum_fen += p->amount_fen;
+    sum_fen = fg_add_sat(sum_fen, p->amount_fen);
   }
   if (fg_rk_empty(rk)) return;
   fg_rk_text(rk, "; %d distinct periods paid, %d months of 210 contributions entitle %d",
@@ -324,7 +324,7 @@ static void fg_rb_cert_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_fi
 
 void fg_rule_benefit_survival_cert_overdue(const fg_rule_ctx *ctx, fg_findings *out) {
   const fg_model *m = ctx->m;
-  assert(ctx->cfg->survival_cert_max_gap_months >= 0);
+  FG_ASSERT(ctx->cfg->survival_cert_max_gap_months >= 0);
   fg_rk rk;
   fg_rk_init(&rk);
   FG_RB_FOR_PERSONS(m, pk) {
@@ -369,7 +369,7 @@ static void fg_rb_acct_test(const fg_rule_ctx *ctx, fg_sid acct, fg_rb_acct_row 
 
 void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *out) {
   const fg_model *m = ctx->m;
-  assert(m->npayments <= FG_RB_PAYMENTS_MAX);
+  FG_ASSERT(m->npayments <= FG_RB_PAYMENTS_MAX);
   /* counting sort of the payments by bank_account sid */
   uint32_t *start = fg_xcalloc((size_t)m->nstr + 2, sizeof *start);
   for (int64_t i = 0; i < m->npayments; i++) start[m->payments[i].bank_account + 1]++;
@@ -379,7 +379,7 @@ void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *ou
   fg_rb_acct_row *rows = fg_xmalloc(((size_t)m->npayments + 1) * sizeof *rows);
   for (int64_t i = 0; i < m->npayments; i++) {
     const fg_m_payment *p = &m->payments[i];
-    assert(p->bank_account < m->nstr);
+    FG_ASSERT(p->bank_account < m->nstr);
     rows[fill[p->bank_account]++] = (fg_rb_acct_row){p->period, p->pk, (uint32_t)i};
   }
   free(fill);

@@ -66,7 +66,7 @@ static void fg_rc_range_person(const fg_model *m, const fg_m_wage_base *wb, fg_p
 
 void fg_rule_contribution_base_out_of_range(const fg_rule_ctx *ctx, fg_findings *out) {
   const fg_model *m = ctx->m;
-  assert(m->nwage_bases >= 0);
+  FG_ASSERT(m->nwage_bases >= 0);
   fg_m_wage_base *wb = fg_xcalloc((size_t)m->nwage_bases + 1, sizeof *wb);
   for (int32_t i = 0; i < m->nwage_bases; i++) wb[i] = m->wage_bases[i];
   qsort(wb, (size_t)m->nwage_bases, sizeof *wb, fg_rc_wb_cmp);
@@ -103,7 +103,7 @@ static fg_rc_window fg_rc_window_of(const fg_model *m, int64_t lo, int64_t hi, f
     const fg_m_contribution *c = &m->contributions[i];
     if (c->period > to) break;
     if (c->scheme != 110) continue;
-    w.sum_fen += c->base_fen;
+    w.sum_fen = fg_add_sat(w.sum_fen, c->base_fen);
     w.rows++;
     if (c->period != last) w.periods++;
     last = c->period;
@@ -120,7 +120,7 @@ static bool fg_rc_spike_fires(const fg_rule_ctx *ctx, int64_t lo, int64_t hi,
   *b = fg_rc_window_of(ctx->m, lo, hi, M - 2 * FG_RC_SPIKE_WINDOW_MONTHS,
                        M - FG_RC_SPIKE_WINDOW_MONTHS - 1);
   if (a->periods < FG_RC_SPIKE_MIN_PERIODS || b->periods < FG_RC_SPIKE_MIN_PERIODS) return false;
-  assert(a->rows > 0 && b->rows > 0);
+  FG_ASSERT(a->rows > 0 && b->rows > 0);
   /* mean(A) > pct/100 x mean(B)  <=>  sumA*rowsB*100 > pct*sumB*rowsA */
   __int128 lhs = (__int128)a->sum_fen * b->rows * FG_RC_PCT;
   __int128 rhs = (__int128)ctx->cfg->base_spike_ratio_pct * b->sum_fen * a->rows;
@@ -152,7 +152,7 @@ static void fg_rc_spike_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_f
 
 void fg_rule_contribution_base_spike(const fg_rule_ctx *ctx, fg_findings *out) {
   const fg_model *m = ctx->m;
-  assert(ctx->cfg->base_spike_ratio_pct >= 0);
+  FG_ASSERT(ctx->cfg->base_spike_ratio_pct >= 0);
   fg_rk rk;
   fg_rk_init(&rk);
   for (fg_pk pk = 0; pk < m->npk; pk++)
@@ -190,7 +190,7 @@ typedef struct fg_rc_flags {
 } fg_rc_flags;
 
 static void fg_rc_flags_need(fg_rc_flags *f, int64_t n) {
-  assert(n >= 0);
+  FG_ASSERT(n >= 0);
   if (n <= f->cap) return;
   f->cap = FG_MAX(n, 2 * f->cap);
   f->v = fg_xrealloc(f->v, (size_t)f->cap);
@@ -221,7 +221,7 @@ static void fg_rc_backpay_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rc_flags *
     for (int64_t r = 0; r < nret && !in; r++)
       in = fired->v[r] && fg_rc_backpay_in(&m->contributions[i], &m->retirements[rlo + r]);
     if (!in) continue;
-    sum_fen += m->contributions[i].amount_fen;
+    sum_fen = fg_add_sat(sum_fen, m->contributions[i].amount_fen);
     fg_rk_ev(rk, FG_T_CONTRIBUTIONS, m->contributions[i].row);
   }
   fg_rk_emit(rk, out, "contribution.backpay_before_retirement", "person", m->pk_id[pk], sum_fen);
@@ -257,7 +257,7 @@ void fg_rule_contribution_before_age_16(const fg_rule_ctx *ctx, fg_findings *out
       if (fg_rk_empty(&rk)) fg_rk_text(&rk, "periods before turning 16: ");
       fg_rk_item_month(&rk, c->period);
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
-      sum_fen += c->amount_fen;
+      sum_fen = fg_add_sat(sum_fen, c->amount_fen);
     }
     if (fg_rk_empty(&rk)) continue;
     fg_rk_ev(&rk, FG_T_PERSONS, fg_rk_person_row(m, pk));
@@ -281,10 +281,10 @@ void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     fg_rk_text(&rk, "died %s; contributions for periods ", d);
     for (int64_t i = fg_rc_lower_bound(m, lo, hi, dm + 1); i < hi; i++) {
       const fg_m_contribution *c = &m->contributions[i];
-      assert(c->period > dm);
+      FG_ASSERT(c->period > dm);
       fg_rk_item_month(&rk, c->period);
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
-      sum_fen += c->amount_fen;
+      sum_fen = fg_add_sat(sum_fen, c->amount_fen);
     }
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "contribution.after_death", "person", m->pk_id[pk], sum_fen);

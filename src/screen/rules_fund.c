@@ -68,13 +68,13 @@ void fg_rule_institution_resigned_within_ban(const fg_rule_ctx *ctx, fg_findings
 
 static const fg_m_account *fg_txn_account(const fg_model *m, const fg_m_txn *t) {
   if (t->account < 0) return NULL;
-  assert(t->account < m->naccounts);
+  FG_ASSERT(t->account < m->naccounts);
   return &m->accounts[t->account];
 }
 
 static const fg_m_account *fg_txn_cp_account(const fg_model *m, const fg_m_txn *t) {
   if (t->cp_fund_account < 0) return NULL;
-  assert(t->cp_fund_account < m->naccounts);
+  FG_ASSERT(t->cp_fund_account < m->naccounts);
   return &m->accounts[t->cp_fund_account];
 }
 
@@ -90,7 +90,8 @@ static void fg_balance_run(const fg_rule_ctx *ctx, const fg_m_account *acc, int6
     int64_t j = i;
     for (; j < hi && fg_month_of_day(FG_MAX(m->txns[j].booked_on, acc->opened_on)) == mo; j++) {
       const fg_m_txn *t = &m->txns[j];
-      balance_fen += t->dir == FG_DIR_IN ? t->amount_fen : -t->amount_fen;
+      balance_fen =
+          fg_add_sat(balance_fen, t->dir == FG_DIR_IN ? t->amount_fen : -t->amount_fen);
     }
     if (fg_month_last_day(mo) <= ctx->as_of && balance_fen != 0) {
       char b[8], y[32];

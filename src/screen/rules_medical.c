@@ -23,7 +23,7 @@
 #define FG_SPLIT_DIAG_CHARS 3
 
 static const fg_m_settlement *fg_sett(const fg_model *m, int64_t i) {
-  assert(i >= 0 && i < m->nsettlements);
+  FG_ASSERT(i >= 0 && i < m->nsettlements);
   return &m->settlements[i];
 }
 
@@ -114,7 +114,7 @@ void fg_rule_medical_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
     for (int64_t i = m->settlements_off[pk]; i < m->settlements_off[pk + 1]; i++) {
       const fg_m_settlement *s = fg_sett(m, i);
       if (s->admit == FG_NODAY || s->admit <= death) continue;
-      sum_fen += s->fund_paid_fen;
+      sum_fen = fg_add_sat(sum_fen, s->fund_paid_fen);
       fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, s->row);
       fg_rk_item(&rk, "%s", m->str[s->settlement_id]);
     }
@@ -137,7 +137,7 @@ static int64_t fg_item_run_end(const fg_model *m, int64_t i) {
 
 static const fg_m_catalog *fg_item_cat(const fg_model *m, const fg_m_item *it) {
   if (it->catalog < 0) return NULL;
-  assert(it->catalog < m->ncatalog);
+  FG_ASSERT(it->catalog < m->ncatalog);
   return &m->catalog[it->catalog];
 }
 
@@ -207,7 +207,7 @@ void fg_rule_medical_age_mismatch(const fg_rule_ctx *ctx, fg_findings *out) {
 
 /* (unit_price - max) x quantity in fen, rounded half up; saturates. */
 static int64_t fg_overage_fen(int64_t diff_fen, int64_t qty_milli) {
-  assert(diff_fen > 0 && qty_milli >= 0);
+  FG_ASSERT(diff_fen > 0 && qty_milli >= 0);
   int64_t whole, part;
   if (__builtin_mul_overflow(diff_fen, qty_milli / 1000, &whole) ||
       __builtin_mul_overflow(diff_fen, qty_milli % 1000, &part))
@@ -286,7 +286,7 @@ static void fg_quantity_run(const fg_model *m, int64_t i, int64_t end, fg_ix *x,
     for (; h < x->n && m->items[x->v[h]].item_code == first->item_code &&
            m->items[x->v[h]].service_date == first->service_date;
          h++)
-      sum_milli += m->items[x->v[h]].qty_milli;
+      sum_milli = fg_add_sat(sum_milli, m->items[x->v[h]].qty_milli);
     int64_t max_milli = fg_item_cat(m, first)->max_qty_milli;
     if (sum_milli > max_milli) {
       char d[11];
@@ -348,7 +348,7 @@ void fg_rule_medical_duplicate_invoice(const fg_rule_ctx *ctx, fg_findings *out)
       fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, first->row);
       for (int64_t k = g + 1; k < h; k++) {
         const fg_m_settlement *s = fg_sett(m, x.v[k]);
-        sum_fen += s->fund_paid_fen;
+        sum_fen = fg_add_sat(sum_fen, s->fund_paid_fen);
         fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, s->row);
         fg_rk_item(&rk, "%s", m->str[s->settlement_id]);
       }

@@ -39,7 +39,7 @@ void fg_rule_identity_invalid_id(const fg_rule_ctx *ctx, fg_findings *out) {
   fg_rk_init(&rk);
   for (int32_t i = 0; i < m->npersons; i++) {
     const fg_m_person *p = &m->persons[i];
-    assert(p->pk >= 0 && p->pk < m->npk);
+    FG_ASSERT(p->pk >= 0 && p->pk < m->npk);
     const char *id = m->pk_id[p->pk];
     size_t n = strlen(id);
     if (fg_gb11643_valid(id, n, ctx->as_of)) continue;
@@ -59,7 +59,7 @@ void fg_rule_identity_id_mismatch(const fg_rule_ctx *ctx, fg_findings *out) {
     const char *id = m->pk_id[p->pk];
     size_t n = strlen(id);
     if (!fg_gb11643_valid(id, n, ctx->as_of)) continue;
-    assert(n == FG_RP_ID_LEN);
+    FG_ASSERT(n == FG_RP_ID_LEN);
     bool bad_birth = p->birth != FG_NODAY && fg_gb11643_birth(id) != p->birth;
     bool bad_sex = false;
     if (id[0] != '9' && (p->sex == FG_SEX_MALE || p->sex == FG_SEX_FEMALE)) {
@@ -108,7 +108,7 @@ void fg_rule_enrollment_over_age(const fg_rule_ctx *ctx, fg_findings *out) {
   fg_rk_init(&rk);
   for (fg_pk pk = 0; pk < m->npk; pk++) {
     int64_t lo = m->enrollments_off[pk], hi = m->enrollments_off[pk + 1];
-    assert(lo <= hi);
+    FG_ASSERT(lo <= hi);
     if (lo < hi) fg_rp_over_age_person(ctx, pk, lo, hi, &rk, out);
   }
   fg_rk_free(&rk);
@@ -142,7 +142,7 @@ static bool fg_rp_dup_group(const fg_model *m, int64_t lo, int64_t hi, int g, fg
   for (int64_t k = lo; k < hi; k++) {
     const fg_m_enrollment *e = &m->enrollments[k];
     if (!fg_rp_in_group(e, g)) continue;
-    assert(k == lo || m->enrollments[k - 1].start <= e->start);
+    FG_ASSERT(k == lo || m->enrollments[k - 1].start <= e->start);
     bool hit = prev_max_end >= e->start;
     prev_max_end = FG_MAX(prev_max_end, fg_rp_end(e));
     for (int64_t j = k + 1; j < hi && !hit; j++) {

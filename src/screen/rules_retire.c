@@ -28,7 +28,7 @@ static void fg_rr_run(const fg_rule_ctx *ctx, fg_findings *out, const char *rule
     bool any = false;
     for (int64_t i = m->retirements_off[pk]; i < m->retirements_off[pk + 1]; i++) {
       const fg_m_retirement *r = &m->retirements[i];
-      assert(r->pk == pk);
+      FG_ASSERT(r->pk == pk);
       fg_rk_sep(&rk);
       if (!test(ctx, pk, r, &rk)) continue;
       any = true;
@@ -105,7 +105,7 @@ static bool fg_rr_special_work(const fg_rule_ctx *ctx, fg_pk pk, const fg_m_reti
 }
 
 void fg_rule_retirement_special_work_ineligible(const fg_rule_ctx *ctx, fg_findings *out) {
-  assert(ctx->cfg->special_work_min_years >= 0);
+  FG_ASSERT(ctx->cfg->special_work_min_years >= 0);
   fg_rr_run(ctx, out, "retirement.special_work_ineligible", fg_rr_special_work, true);
 }
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/sha256.h"
+#include "journal/journal.h"
 #include "journal/json.h"
 #include "screen/build_impl.h"
 #include "screen/snapshot.h"
@@ -199,7 +200,7 @@ static void fg_snap_put_blob(fg_snap_writer *w, const char *const *str, int64_t 
 
 int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *path,
                       char hex[65], fg_err *err) {
-  assert(m && k && path && hex);
+  FG_ASSERT(m && k && path && hex);
   fg_snap_header h;
   fg_snap_header_fill(m, k, &h);
   uint64_t off[FG_SNAP_NARRAYS + 2];
@@ -216,7 +217,7 @@ int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *p
   fg_snap_put_blob(&w, m->str, m->nstr);
   fg_snap_put_blob(&w, m->pk_id, m->npk);
   for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
-    assert(w.total + w.used == off[i + 2]);
+    FG_ASSERT(w.total + w.used == off[i + 2]);
     const void *p = fg_snap_ptr(m, &fg_snap_arrays[i]);
     size_t bytes = (size_t)h.n[i] * fg_snap_arrays[i].elem_size;
     if (bytes) fg_snap_put(&w, p, bytes);
@@ -351,7 +352,7 @@ static int fg_snap_map_verified(int fd, uint64_t bytes, const char *expect_hex, 
 
 int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
                      fg_model **out, fg_err *err) {
-  assert(path && k && expect_hex && out);
+  FG_ASSERT(path && k && expect_hex && out);
   *out = NULL;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fg_errf(err, FG_EIO, "无法打开模型快照 %s: %s", path, strerror(errno));
@@ -379,7 +380,7 @@ int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *exp
 /* ---- the store's side ------------------------------------------------------ */
 
 int fg_snapshot_key_read(fg_store *s, fg_snapshot_key *k, fg_err *err) {
-  assert(s && k);
+  FG_ASSERT(s && k);
   memset(k, 0, sizeof *k);
   char *list = NULL;
   int rc = fg_store_batches_read(s, &list, &k->max_batch, err);
@@ -392,13 +393,19 @@ int fg_snapshot_key_read(fg_store *s, fg_snapshot_key *k, fg_err *err) {
 }
 
 int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err) {
-  assert(s && hex && found);
+  FG_ASSERT(s && hex && found);
   *found = false;
   char *payload = NULL;
   bool have = false;
+  int64_t seq = -1;
   int rc = fg_store_journal_last_with(s, "screen.run", "\"" FG_SNAPSHOT_JSON_KEY "\":", &payload,
-                                      &have, err);
+                                      &seq, &have, err);
   if (rc || !have) return rc;
+  /* trust the digest only from an entry whose signature holds */
+  if ((rc = fg_journal_entry_check(s, seq, err)) != 0) {
+    free(payload);
+    return rc;
+  }
   fg_journal_json *j = NULL;
   rc = fg_journal_json_parse(payload, strlen(payload), &j, err);
   free(payload);
@@ -413,7 +420,7 @@ int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err) {
 }
 
 bool fg_snapshot_path(const char *db_path, char out[FG_SNAPSHOT_PATH_MAX]) {
-  assert(db_path && out);
+  FG_ASSERT(db_path && out);
   int n = snprintf(out, FG_SNAPSHOT_PATH_MAX, "%s%s", db_path, FG_SNAPSHOT_SUFFIX);
   return n > 0 && n < FG_SNAPSHOT_PATH_MAX;
 }

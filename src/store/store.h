@@ -292,10 +292,10 @@ int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err);
 typedef int (*fg_store_journal_fn)(void *ud, const fg_store_journal_row *r);
 int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn, void *ud,
                           fg_err *err);
-/* Payload (heap, NUL-terminated) of the most recent entry of `action` whose
- * payload contains `needle`; *found false when none. */
+/* Payload (heap, NUL-terminated) and seq of the most recent entry of
+ * `action` whose payload contains `needle`; *found false when none. */
 int fg_store_journal_last_with(fg_store *s, const char *action, const char *needle,
-                               char **payload, bool *found, fg_err *err);
+                               char **payload, int64_t *seq, bool *found, fg_err *err);
 int fg_store_platform_key_add(fg_store *s, const uint8_t pk[32], const char *created, int64_t jseq,
                               fg_err *err);
 /* The platform public key (the first one stored); *found false if none. */

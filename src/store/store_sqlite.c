@@ -33,7 +33,7 @@ enum {
 };
 
 static int fg_sqlite_exec(fg_store *s, const char *sql, fg_err *err) {
-  assert(s != NULL && s->db != NULL && sql != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL && sql != NULL);
   char *msg = NULL;
   if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
     fg_errf(err, FG_EDB, "数据库错误: %s (%.200s)", msg ? msg : "?", sql);
@@ -45,7 +45,7 @@ static int fg_sqlite_exec(fg_store *s, const char *sql, fg_err *err) {
 
 /* CREATE TABLE for one standard table, derived from the schema. */
 static void fg_sqlite_table_ddl(const fg_table *t, fg_buf *b) {
-  assert(t != NULL && t->ncols > 0 && t->ncols <= FG_MAX_COLS);
+  FG_ASSERT(t != NULL && t->ncols > 0 && t->ncols <= FG_MAX_COLS);
   fg_buf_addf(b, "CREATE TABLE %s (", t->name);
   for (int i = 0; i < t->ncols; i++) {
     const fg_column *c = &t->cols[i];
@@ -110,7 +110,7 @@ static const fg_migration fg_migrations[] = {
 };
 
 int fg_store_schema_version(fg_store *s) {
-  assert(s != NULL && s->db != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL);
   sqlite3_stmt *st = NULL;
   int v = 0;
   if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_meta", -1, &st, NULL) ==
@@ -122,7 +122,7 @@ int fg_store_schema_version(fg_store *s) {
 }
 
 static int fg_sqlite_migrate(fg_store *s, fg_err *err) {
-  assert(!s->read_only);
+  FG_ASSERT(!s->read_only);
   int rc = fg_sqlite_exec(s,
                           "CREATE TABLE IF NOT EXISTS schema_meta (version INTEGER PRIMARY KEY,"
                           " applied_at TEXT NOT NULL)",
@@ -141,7 +141,7 @@ static int fg_sqlite_migrate(fg_store *s, fg_err *err) {
                    "请用本版本重新 init 并导入数据（docs/decisions.md）");
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_migrations); i++) {
     const fg_migration *m = &fg_migrations[i];
-    assert(m->version == (int)i + 1);
+    FG_ASSERT(m->version == (int)i + 1);
     if (m->version <= have) continue;
     if ((rc = fg_store_begin(s, err)) != 0) return rc;
     rc = m->apply(s, err);
@@ -194,7 +194,7 @@ int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **
 }
 
 int fg_store_create(const char *path, fg_store **out, fg_err *err) {
-  assert(path != NULL && out != NULL);
+  FG_ASSERT(path != NULL && out != NULL);
   struct stat st;
   if (stat(path, &st) == 0)
     return fg_errf(err, FG_EINPUT, "%s 已存在，不会覆盖已有的数据库", path);
@@ -238,7 +238,7 @@ static int fg_store_schema_refuse(fg_store *s, const char *path, fg_err *err) {
 }
 
 int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err) {
-  assert(path != NULL && out != NULL);
+  FG_ASSERT(path != NULL && out != NULL);
   struct stat st;
   if (stat(path, &st) != 0)
     return fg_errf(err, FG_EIO, "数据库 %s 不存在 (先运行 fundguard init --db %s)", path, path);
@@ -283,7 +283,7 @@ void fg_store_close(fg_store *s) {
 }
 
 int fg_store_begin(fg_store *s, fg_err *err) {
-  assert(s != NULL && s->tx_depth >= 0);
+  FG_ASSERT(s != NULL && s->tx_depth >= 0);
   if (s->tx_depth == 0) {
     int rc = fg_sqlite_exec(s, s->read_only ? "BEGIN" : "BEGIN IMMEDIATE", err);
     if (rc) return rc;
@@ -294,7 +294,7 @@ int fg_store_begin(fg_store *s, fg_err *err) {
 }
 
 int fg_store_commit(fg_store *s, fg_err *err) {
-  assert(s != NULL && s->tx_depth > 0);
+  FG_ASSERT(s != NULL && s->tx_depth > 0);
   if (s->tx_depth > 1) {
     s->tx_depth--;
     return 0;
@@ -310,7 +310,7 @@ const char *fg_store_path(fg_store *s) { return s->path; }
 bool fg_store_in_transaction(fg_store *s) { return s != NULL && s->tx_depth > 0; }
 
 void fg_store_rollback(fg_store *s) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   if (s->tx_depth == 0) return;
   fg_sqlite_import_reset(s);
   sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -323,7 +323,7 @@ static void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, 
                                 int ncols, fg_value *vals) {
   for (int i = 0; i < ncols; i++) {
     const int c = cols ? cols[i] : i;
-    assert(c >= 0 && c < t->ncols);
+    FG_ASSERT(c >= 0 && c < t->ncols);
     fg_value *v = &vals[i];
     v->is_null = sqlite3_column_type(st, first + i) == SQLITE_NULL;
     v->i = 0;
@@ -341,7 +341,7 @@ static void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, 
 
 int fg_store_scan_cols(fg_store *s, fg_table_id tid, const int *cols, int ncols, fg_row_fn fn,
                        void *ud, fg_err *err) {
-  assert(s != NULL && fn != NULL && ncols >= 0 && ncols <= FG_MAX_COLS);
+  FG_ASSERT(s != NULL && fn != NULL && ncols >= 0 && ncols <= FG_MAX_COLS);
   const fg_table *t = fg_schema_table(tid);
   fg_buf sql = FG_BUF_INIT;
   fg_buf_adds(&sql, "SELECT rowid");
@@ -378,19 +378,19 @@ static int64_t fg_sqlite_int_query(fg_store *s, const char *sql, const char *tex
 }
 
 int64_t fg_store_count(fg_store *s, fg_table_id tid) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   char sql[128];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", fg_schema_table(tid)->name);
   return fg_sqlite_int_query(s, sql, NULL);
 }
 
 bool fg_store_table_present(fg_store *s, fg_table_id tid) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   return fg_sqlite_int_query(s, "SELECT count(*) FROM batch_files WHERE table_name = ?1",
                              fg_schema_table(tid)->name) > 0;
 }
 
 int64_t fg_store_batch_count(fg_store *s) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   return fg_sqlite_int_query(s, "SELECT count(*) FROM batches", NULL);
 }

@@ -52,7 +52,7 @@ static int fg_authz_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err
 
 /* Step a write statement to completion and finalize it. */
 static int fg_authz_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err *err) {
-  assert(st != NULL);
+  FG_ASSERT(st != NULL);
   int rc = sqlite3_step(st);
   int out = 0;
   if (rc == SQLITE_CONSTRAINT)
@@ -64,19 +64,19 @@ static int fg_authz_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err
 }
 
 static void fg_authz_copy_text(sqlite3_stmt *st, int col, char *out, size_t out_size) {
-  assert(out != NULL && out_size > 0);
+  FG_ASSERT(out != NULL && out_size > 0);
   const unsigned char *t = sqlite3_column_text(st, col);
   snprintf(out, out_size, "%s", t ? (const char *)t : "");
 }
 
 static void fg_authz_copy_blob(sqlite3_stmt *st, int col, uint8_t *out, size_t n) {
   const void *b = sqlite3_column_blob(st, col);
-  assert((size_t)sqlite3_column_bytes(st, col) == n && b != NULL);
+  FG_ASSERT((size_t)sqlite3_column_bytes(st, col) == n && b != NULL);
   memcpy(out, b, n);
 }
 
 int fg_store_user_add(fg_store *s, const fg_store_user *u, int64_t jseq, fg_err *err) {
-  assert(u != NULL && u->name[0] != '\0' && jseq >= 0);
+  FG_ASSERT(u != NULL && u->name[0] != '\0' && jseq >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5)", &st, err);
   if (rc) return rc;
@@ -98,7 +98,7 @@ static void fg_authz_read_user(sqlite3_stmt *st, fg_store_user *u) {
 
 int fg_store_user_get(fg_store *s, const char *name, fg_store_user *u, bool *found,
                       fg_err *err) {
-  assert(name != NULL && u != NULL && found != NULL);
+  FG_ASSERT(name != NULL && u != NULL && found != NULL);
   *found = false;
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(
@@ -117,7 +117,7 @@ int fg_store_user_get(fg_store *s, const char *name, fg_store_user *u, bool *fou
 }
 
 int fg_store_user_each(fg_store *s, fg_store_user_fn fn, void *ud, fg_err *err) {
-  assert(fn != NULL);
+  FG_ASSERT(fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(
       s, "SELECT name, display_name, public_key, created FROM users ORDER BY name", &st, err);
@@ -135,7 +135,7 @@ int fg_store_user_each(fg_store *s, fg_store_user_fn fn, void *ud, fg_err *err) 
 
 int fg_store_cred_add(fg_store *s, const char *user, const fg_store_cred *c, int64_t jseq,
                       fg_err *err) {
-  assert(user != NULL && c != NULL && c->password_hash[0] != '\0' && jseq >= 0);
+  FG_ASSERT(user != NULL && c != NULL && c->password_hash[0] != '\0' && jseq >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
                          "INSERT INTO user_credentials (user, password_hash, key_salt,"
@@ -160,7 +160,7 @@ int fg_store_cred_add(fg_store *s, const char *user, const fg_store_cred *c, int
 
 int fg_store_cred_replace(fg_store *s, const char *user, const fg_store_cred *c, int64_t jseq,
                           fg_err *err) {
-  assert(user != NULL && c != NULL);
+  FG_ASSERT(user != NULL && c != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s, "DELETE FROM user_credentials WHERE user = ?1", &st, err);
   if (rc) return rc;
@@ -171,7 +171,7 @@ int fg_store_cred_replace(fg_store *s, const char *user, const fg_store_cred *c,
 
 int fg_store_user_key_add(fg_store *s, const char *user, const uint8_t pk[32], int64_t from_seq,
                           int64_t jseq, fg_err *err) {
-  assert(user != NULL && pk != NULL && from_seq >= 0 && jseq >= 0);
+  FG_ASSERT(user != NULL && pk != NULL && from_seq >= 0 && jseq >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(
       s, "INSERT INTO user_keys (user, public_key, from_seq, jseq) VALUES (?1, ?2, ?3, ?4)", &st,
@@ -186,7 +186,7 @@ int fg_store_user_key_add(fg_store *s, const char *user, const uint8_t pk[32], i
 
 int fg_store_user_key_at(fg_store *s, const char *user, int64_t seq, uint8_t pk[32], bool *found,
                          fg_err *err) {
-  assert(user != NULL && pk != NULL && found != NULL);
+  FG_ASSERT(user != NULL && pk != NULL && found != NULL);
   *found = false;
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
@@ -208,7 +208,7 @@ int fg_store_user_key_at(fg_store *s, const char *user, int64_t seq, uint8_t pk[
 }
 
 int fg_store_user_keys_each(fg_store *s, fg_store_user_key_fn fn, void *ud, fg_err *err) {
-  assert(fn != NULL);
+  FG_ASSERT(fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
                          "SELECT user, public_key, from_seq FROM user_keys"
@@ -230,7 +230,7 @@ int fg_store_user_keys_each(fg_store *s, fg_store_user_key_fn fn, void *ud, fg_e
 
 int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *found,
                       fg_err *err) {
-  assert(user != NULL && c != NULL && found != NULL);
+  FG_ASSERT(user != NULL && c != NULL && found != NULL);
   *found = false;
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
@@ -263,7 +263,7 @@ int fg_store_cred_get(fg_store *s, const char *user, fg_store_cred *c, bool *fou
 
 int fg_store_role_event(fg_store *s, const char *user, const char *role, bool grant,
                         int64_t proposal_id, int64_t jseq, fg_err *err) {
-  assert(user != NULL && role != NULL && role[0] != '\0' && proposal_id >= 0 && jseq >= 0);
+  FG_ASSERT(user != NULL && role != NULL && role[0] != '\0' && proposal_id >= 0 && jseq >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
                          "INSERT INTO role_events (user, role, op, proposal_id, jseq)"
@@ -280,7 +280,7 @@ int fg_store_role_event(fg_store *s, const char *user, const char *role, bool gr
 
 int fg_store_user_roles(fg_store *s, const char *user, char *out, size_t out_size,
                         fg_err *err) {
-  assert(user != NULL && out != NULL && out_size > 0);
+  FG_ASSERT(user != NULL && out != NULL && out_size > 0);
   out[0] = '\0';
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
@@ -315,7 +315,7 @@ void fg_store_proposal_clear(fg_store_proposal *p) {
 }
 
 int fg_store_proposal_next_id(fg_store *s, int64_t *id, fg_err *err) {
-  assert(id != NULL);
+  FG_ASSERT(id != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s, "SELECT coalesce(max(id), 0) + 1 FROM proposals", &st, err);
   if (rc) return rc;
@@ -328,8 +328,8 @@ int fg_store_proposal_next_id(fg_store *s, int64_t *id, fg_err *err) {
 }
 
 int fg_store_proposal_add(fg_store *s, const fg_store_proposal *p, int64_t jseq, fg_err *err) {
-  assert(p != NULL && p->id > 0 && p->payload != NULL && p->kind[0] && p->proposer[0]);
-  assert(p->expires_s > p->created_s && jseq >= 0);
+  FG_ASSERT(p != NULL && p->id > 0 && p->payload != NULL && p->kind[0] && p->proposer[0]);
+  FG_ASSERT(p->expires_s > p->created_s && jseq >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s, "INSERT INTO proposals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st,
                          err);
@@ -380,7 +380,7 @@ static void fg_authz_read_proposal(sqlite3_stmt *st, fg_store_proposal *p) {
 
 int fg_store_proposal_get(fg_store *s, int64_t id, fg_store_proposal *p, bool *found,
                           fg_err *err) {
-  assert(p != NULL && found != NULL);
+  FG_ASSERT(p != NULL && found != NULL);
   *found = false;
   memset(p, 0, sizeof *p);
   sqlite3_stmt *st = NULL;
@@ -408,7 +408,7 @@ int fg_store_proposal_get(fg_store *s, int64_t id, fg_store_proposal *p, bool *f
 
 int fg_store_proposal_step(fg_store *s, int64_t id, const char *step, const char *actor,
                            int64_t at_s, int64_t jseq, fg_err *err) {
-  assert(id > 0 && step != NULL && actor != NULL && actor[0] != '\0' && jseq >= 0);
+  FG_ASSERT(id > 0 && step != NULL && actor != NULL && actor[0] != '\0' && jseq >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
                          "INSERT INTO proposal_events (proposal_id, step, actor, at, jseq)"
@@ -424,7 +424,7 @@ int fg_store_proposal_step(fg_store *s, int64_t id, const char *step, const char
 }
 
 int fg_store_proposal_each(fg_store *s, fg_store_proposal_fn fn, void *ud, fg_err *err) {
-  assert(fn != NULL);
+  FG_ASSERT(fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(s,
                          "SELECT id, kind, payload, proposer, created, expires FROM proposals"
@@ -445,7 +445,7 @@ int fg_store_proposal_each(fg_store *s, fg_store_proposal_fn fn, void *ud, fg_er
 }
 
 int fg_store_authn_failures(fg_store *s, const char *user, int64_t *n, fg_err *err) {
-  assert(user != NULL && n != NULL);
+  FG_ASSERT(user != NULL && n != NULL);
   *n = 0;
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(

@@ -39,7 +39,7 @@ static void fg_config_sha256_hex(const char *text, size_t n, char out[65]) {
 
 int fg_store_config_put(fg_store *s, const char *text, bool official, int64_t proposal_id,
                         int64_t created_s, int64_t jseq, int64_t *id_out, fg_err *err) {
-  assert(s != NULL && s->db != NULL && text != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL && text != NULL);
   size_t n = strlen(text);
   if (n > FG_CONFIG_TEXT_MAX_BYTES)
     return fg_errf(err, FG_ELIMIT, "配置文本过大（%zu 字节）", n);
@@ -75,7 +75,7 @@ static int fg_config_read_row(fg_store *s, sqlite3_stmt *st, char **text, char s
   const char *t = (const char *)sqlite3_column_text(st, 1);
   int n = sqlite3_column_bytes(st, 1);
   const char *stored = (const char *)sqlite3_column_text(st, 2);
-  assert(t != NULL && n >= 0);
+  FG_ASSERT(t != NULL && n >= 0);
   char hex[65];
   fg_config_sha256_hex(t, (size_t)n, hex);
   if (stored == NULL || strcmp(stored, hex) != 0)
@@ -91,7 +91,7 @@ static int fg_config_read_row(fg_store *s, sqlite3_stmt *st, char **text, char s
 static int fg_config_select_one(fg_store *s, const char *sql, int64_t arg, char **text,
                                 char sha256_hex[65], int64_t *id_out, bool *found,
                                 fg_err *err) {
-  assert(s != NULL && s->db != NULL && text != NULL && found != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL && text != NULL && found != NULL);
   *found = false;
   *text = NULL;
   sqlite3_stmt *st = NULL;
@@ -122,7 +122,7 @@ int fg_store_config_get_official(fg_store *s, char **text, char sha256_hex[65], 
 
 int fg_store_config_get(fg_store *s, int64_t id, char **text, char sha256_hex[65], bool *found,
                         fg_err *err) {
-  assert(id >= 0);
+  FG_ASSERT(id >= 0);
   return fg_config_select_one(s, "SELECT id, text, sha256 FROM config_versions WHERE id = ?1",
                               id, text, sha256_hex, NULL, found, err);
 }

@@ -54,7 +54,7 @@ count:
 }
 
 void fg_sqlite_guard_attach(fg_store *s) {
-  assert(s != NULL && s->db != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL);
   sqlite3_update_hook(s->db, fg_guard_hook, s);
 }
 
@@ -65,12 +65,12 @@ void fg_sqlite_guard_reset(fg_store *s) {
 }
 
 void fg_store_tx_written_reset(fg_store *s) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   fg_sqlite_guard_reset(s);
 }
 
 const fg_store_written *fg_store_tx_written(fg_store *s, int *n, bool *overflow) {
-  assert(s != NULL && n != NULL);
+  FG_ASSERT(s != NULL && n != NULL);
   *n = s->nwritten;
   if (overflow) *overflow = s->written_overflow;
   return s->written;
@@ -163,7 +163,7 @@ static void fg_guard_line(fg_buf *report, int *problems, const char *fmt, const 
 }
 
 int fg_store_schema_check(fg_store *s, fg_buf *report, int *problems, fg_err *err) {
-  assert(s != NULL && problems != NULL);
+  FG_ASSERT(s != NULL && problems != NULL);
   *problems = 0;
   fg_guard_schema want = {0}, have = {0};
   int rc = fg_guard_expected(&want, err);

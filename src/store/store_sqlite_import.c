@@ -19,7 +19,7 @@ _Static_assert(FG_STORE_INSERT_ROWS * (FG_MAX_COLS + 2) <= FG_SQLITE_PARAMS_SAFE
                "a multi-row INSERT must stay within SQLite's parameter limit");
 
 int fg_store_bulk_tune(fg_store *s, fg_err *err) {
-  assert(s != NULL && s->db != NULL);
+  FG_ASSERT_HOT(s != NULL && s->db != NULL);
   char sql[96];
   snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY",
            FG_SQLITE_BULK_CACHE_KIB);
@@ -39,7 +39,7 @@ static void fg_sqlite_journal_mode(fg_store *s, const char *sql, char out[16]) {
 }
 
 int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched) {
-  assert(s != NULL && s->db != NULL && !s->read_only && s->tx_depth == 0);
+  FG_ASSERT_HOT(s != NULL && s->db != NULL && !s->read_only && s->tx_depth == 0);
   char mode[16];
   /* Never wait for other connections: if one holds the file, stay in WAL. */
   sqlite3_busy_timeout(s->db, 0);
@@ -56,7 +56,7 @@ static bool fg_sqlite_is_int_col(const fg_column *c) {
 }
 
 void fg_sqlite_import_close(fg_store *s) {
-  assert(s != NULL);
+  FG_ASSERT_HOT(s != NULL);
   for (int t = 0; t < FG_T_COUNT; t++) {
     sqlite3_finalize(s->insert_stmt[t]);
     sqlite3_finalize(s->insert_many_stmt[t]);
@@ -68,7 +68,7 @@ void fg_sqlite_import_close(fg_store *s) {
 }
 
 void fg_sqlite_import_reset(fg_store *s) {
-  assert(s != NULL);
+  FG_ASSERT_HOT(s != NULL);
   for (int t = 0; t < FG_T_COUNT; t++)
     if (s->get_row_stmt[t] != NULL) sqlite3_reset(s->get_row_stmt[t]);
 }
@@ -79,8 +79,8 @@ static const char *fg_batch_mode_name(fg_batch_mode m) {
 
 int fg_store_batch_begin(fg_store *s, const char *actor, fg_batch_mode mode,
                          const char *started_at, int64_t *batch_id, fg_err *err) {
-  assert(s != NULL && actor != NULL && started_at != NULL && batch_id != NULL);
-  assert(s->tx_depth > 0 && !s->read_only);
+  FG_ASSERT_HOT(s != NULL && actor != NULL && started_at != NULL && batch_id != NULL);
+  FG_ASSERT_HOT(s->tx_depth > 0 && !s->read_only);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s,
                           "INSERT INTO batches (started_at, actor, mode, status)"
@@ -97,7 +97,7 @@ int fg_store_batch_begin(fg_store *s, const char *actor, fg_batch_mode mode,
 
 int fg_store_batch_finish(fg_store *s, int64_t batch_id, const char *status,
                           const char *finished_at, fg_err *err) {
-  assert(s != NULL && status != NULL && finished_at != NULL && batch_id > 0);
+  FG_ASSERT_HOT(s != NULL && status != NULL && finished_at != NULL && batch_id > 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, "UPDATE batches SET finished_at = ?1, status = ?2 WHERE id = ?3",
                           &st, "batches", err);
@@ -106,14 +106,14 @@ int fg_store_batch_finish(fg_store *s, int64_t batch_id, const char *status,
   sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 3, batch_id);
   rc = fg_sqlite_done(s, st, "batches", err);
-  assert(rc != 0 || sqlite3_changes(s->db) == 1);
+  FG_ASSERT_HOT(rc != 0 || sqlite3_changes(s->db) == 1);
   return rc;
 }
 
 int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_file *f,
                             fg_err *err) {
-  assert(s != NULL && f != NULL && batch_id > 0);
-  assert(f->sha256_hex != NULL && strlen(f->sha256_hex) == 64);
+  FG_ASSERT_HOT(s != NULL && f != NULL && batch_id > 0);
+  FG_ASSERT_HOT(f->sha256_hex != NULL && strlen(f->sha256_hex) == 64);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, "INSERT INTO batch_files VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                           &st, "batch_files", err);
@@ -134,7 +134,7 @@ int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_
 /* Step the bound "SELECT 1 FROM batch_files ..." st once: *found when it
  * gave a row. Finalizes st. */
 static int fg_batch_files_any(fg_store *s, sqlite3_stmt *st, bool *found, fg_err *err) {
-  assert(st != NULL && found != NULL);
+  FG_ASSERT_HOT(st != NULL && found != NULL);
   int rc = sqlite3_step(st);
   *found = rc == SQLITE_ROW;
   rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "batch_files");
@@ -144,7 +144,7 @@ static int fg_batch_files_any(fg_store *s, sqlite3_stmt *st, bool *found, fg_err
 
 int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, bool *found,
                            fg_err *err) {
-  assert(s != NULL && sha256_hex != NULL && found != NULL);
+  FG_ASSERT_HOT(s != NULL && sha256_hex != NULL && found != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s,
                           "SELECT 1 FROM batch_files WHERE table_name = ?1 AND sha256 = ?2 LIMIT 1",
@@ -157,7 +157,7 @@ int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, b
 
 int fg_store_file_size_seen(fg_store *s, fg_table_id t, int64_t bytes, bool *seen,
                             fg_err *err) {
-  assert(s != NULL && seen != NULL && bytes >= 0);
+  FG_ASSERT_HOT(s != NULL && seen != NULL && bytes >= 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s,
                           "SELECT 1 FROM batch_files WHERE table_name = ?1 AND bytes = ?2 LIMIT 1",
@@ -171,7 +171,7 @@ int fg_store_file_size_seen(fg_store *s, fg_table_id t, int64_t bytes, bool *see
 /* INSERT of nrows rows (1 or FG_STORE_INSERT_ROWS) into t, prepared once. */
 static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, int nrows,
                                            fg_err *err) {
-  assert(nrows == 1 || nrows == FG_STORE_INSERT_ROWS);
+  FG_ASSERT_HOT(nrows == 1 || nrows == FG_STORE_INSERT_ROWS);
   sqlite3_stmt **slot = nrows == 1 ? &s->insert_stmt[t->id] : &s->insert_many_stmt[t->id];
   if (*slot != NULL) return *slot;
   fg_buf sql = FG_BUF_INIT;
@@ -207,8 +207,8 @@ static void fg_sqlite_bind_row(sqlite3_stmt *st, const fg_table *t, int base, in
 
 int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line,
                     const fg_value *vals, int64_t *rowid, fg_err *err) {
-  assert(s != NULL && vals != NULL && batch_id > 0 && line > 1);
-  assert(s->tx_depth > 0);
+  FG_ASSERT_HOT(s != NULL && vals != NULL && batch_id > 0 && line > 1);
+  FG_ASSERT_HOT(s->tx_depth > 0);
   const fg_table *t = fg_schema_table(tid);
   sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, 1, err);
   if (st == NULL) return FG_EDB;
@@ -222,8 +222,8 @@ int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line
 
 int fg_store_insert_many(fg_store *s, fg_table_id tid, int64_t batch_id, const int64_t *lines,
                          const fg_value *vals, int nrows, int64_t *rowid_last, fg_err *err) {
-  assert(s != NULL && vals != NULL && lines != NULL && nrows == FG_STORE_INSERT_ROWS);
-  assert(s->tx_depth > 0 && batch_id > 0);
+  FG_ASSERT_HOT(s != NULL && vals != NULL && lines != NULL && nrows == FG_STORE_INSERT_ROWS);
+  FG_ASSERT_HOT(s->tx_depth > 0 && batch_id > 0);
   const fg_table *t = fg_schema_table(tid);
   sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, nrows, err);
   if (st == NULL) return FG_EDB;
@@ -251,7 +251,7 @@ static sqlite3_stmt *fg_sqlite_get_row_stmt(fg_store *s, const fg_table *t, fg_e
 
 int fg_store_get_row(fg_store *s, fg_table_id tid, int64_t rowid, fg_value *vals, bool *found,
                      fg_err *err) {
-  assert(s != NULL && vals != NULL && found != NULL);
+  FG_ASSERT_HOT(s != NULL && vals != NULL && found != NULL);
   const fg_table *t = fg_schema_table(tid);
   sqlite3_stmt *st = fg_sqlite_get_row_stmt(s, t, err);
   if (st == NULL) return FG_EDB;

@@ -46,7 +46,7 @@ static void fg_j_ident(fg_buf *b, const char *name) {
 }
 
 int fg_store_journal_insert(fg_store *s, const fg_store_journal_row *r, fg_err *err) {
-  assert(s != NULL && r != NULL && s->tx_depth > 0);
+  FG_ASSERT(s != NULL && r != NULL && s->tx_depth > 0);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db,
                          "INSERT INTO journal (seq, at, actor, action, payload, covers, pubkey,"
@@ -78,23 +78,23 @@ static int fg_j_int_query(fg_store *s, const char *sql, int64_t *out, fg_err *er
 }
 
 int fg_store_journal_next_seq(fg_store *s, int64_t *seq, fg_err *err) {
-  assert(s != NULL && seq != NULL);
+  FG_ASSERT(s != NULL && seq != NULL);
   return fg_j_int_query(s, "SELECT coalesce(max(seq) + 1, 0) FROM journal", seq, err);
 }
 
 int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err) {
-  assert(s != NULL && n != NULL);
+  FG_ASSERT(s != NULL && n != NULL);
   return fg_j_int_query(s, "SELECT count(*) FROM journal", n, err);
 }
 
 int fg_store_journal_last_with(fg_store *s, const char *action, const char *needle,
-                               char **payload, bool *found, fg_err *err) {
-  assert(s != NULL && action != NULL && needle != NULL && payload != NULL && found != NULL);
+                               char **payload, int64_t *seq, bool *found, fg_err *err) {
+  FG_ASSERT(s != NULL && action != NULL && needle != NULL && payload != NULL && found != NULL);
   *payload = NULL;
   *found = false;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT payload FROM journal WHERE action = ?1 AND instr(payload, ?2) > 0"
+                         "SELECT payload, seq FROM journal WHERE action = ?1 AND instr(payload, ?2) > 0"
                          " ORDER BY seq DESC LIMIT 1",
                          -1, &st, NULL) != SQLITE_OK)
     return fg_sqlite_err(s, err, "journal last");
@@ -104,6 +104,7 @@ int fg_store_journal_last_with(fg_store *s, const char *action, const char *need
   if (rc == SQLITE_ROW) {
     const char *t = (const char *)sqlite3_column_text(st, 0);
     *payload = fg_xstrdup(t ? t : "");
+    if (seq) *seq = sqlite3_column_int64(st, 1);
     *found = true;
   }
   sqlite3_finalize(st);
@@ -112,7 +113,7 @@ int fg_store_journal_last_with(fg_store *s, const char *action, const char *need
 
 int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn, void *ud,
                           fg_err *err) {
-  assert(s != NULL && fn != NULL);
+  FG_ASSERT(s != NULL && fn != NULL);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db,
                          "SELECT seq, at, actor, action, payload, covers, pubkey, sig, leaf_hash"
@@ -151,7 +152,7 @@ int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn,
 
 int fg_store_platform_key_add(fg_store *s, const uint8_t pk[32], const char *created, int64_t jseq,
                               fg_err *err) {
-  assert(s != NULL && pk != NULL && created != NULL && jseq >= 0);
+  FG_ASSERT(s != NULL && pk != NULL && created != NULL && jseq >= 0);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, "INSERT INTO platform_keys (pubkey, created, jseq) VALUES (?1,?2,?3)",
                          -1, &st, NULL) != SQLITE_OK)
@@ -165,7 +166,7 @@ int fg_store_platform_key_add(fg_store *s, const uint8_t pk[32], const char *cre
 }
 
 int fg_store_platform_key_get(fg_store *s, uint8_t pk[32], bool *found, fg_err *err) {
-  assert(s != NULL && pk != NULL && found != NULL);
+  FG_ASSERT(s != NULL && pk != NULL && found != NULL);
   *found = false;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, "SELECT pubkey FROM platform_keys ORDER BY id LIMIT 1", -1, &st,
@@ -181,7 +182,7 @@ int fg_store_platform_key_get(fg_store *s, uint8_t pk[32], bool *found, fg_err *
 }
 
 int fg_store_tables(fg_store *s, char ***names, int *n, fg_err *err) {
-  assert(s != NULL && names != NULL && n != NULL);
+  FG_ASSERT(s != NULL && names != NULL && n != NULL);
   *names = NULL;
   *n = 0;
   sqlite3_stmt *st = NULL;
@@ -206,7 +207,7 @@ static char **fg_store_names_dup(char **names, int n) {
 }
 
 void fg_sqlite_journal_close(fg_store *s) {
-  assert(s != NULL);
+  FG_ASSERT(s != NULL);
   for (int i = 0; i < s->colcache_n; i++) free(s->colcache_names[i]);
   free(s->colcache_names);
   s->colcache_names = NULL;
@@ -238,7 +239,7 @@ static int fg_store_tables_with_column_query(fg_store *s, const char *column, ch
  * the cache. */
 int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, int *n,
                                 fg_err *err) {
-  assert(s != NULL && column != NULL && names != NULL && n != NULL);
+  FG_ASSERT(s != NULL && column != NULL && names != NULL && n != NULL);
   *names = NULL;
   *n = 0;
   if (!s->colcache_valid || strcmp(s->colcache_key, column) != 0) {
@@ -259,7 +260,7 @@ int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, 
 }
 
 bool fg_store_has_column(fg_store *s, const char *table, const char *column) {
-  assert(s != NULL && table != NULL && column != NULL);
+  FG_ASSERT(s != NULL && table != NULL && column != NULL);
   fg_buf b = FG_BUF_INIT;
   fg_buf_adds(&b, "SELECT count(*) FROM pragma_table_info(");
   fg_buf_addc(&b, '\'');
@@ -329,7 +330,7 @@ static void fg_j_rows_sql(fg_buf *b, const char *table, const char *column, cons
 
 static int fg_j_rows(fg_store *s, const char *table, const char *column, const char *value,
                      bool by_group, fg_store_cells_fn fn, void *ud, fg_err *err) {
-  assert(s != NULL && table != NULL && fn != NULL);
+  FG_ASSERT(s != NULL && table != NULL && fn != NULL);
   fg_buf b = FG_BUF_INIT;
   fg_j_rows_sql(&b, table, column, value, by_group);
   sqlite3_stmt *st = NULL;
@@ -345,7 +346,7 @@ static int fg_j_rows(fg_store *s, const char *table, const char *column, const c
     else sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
   }
   const int ncols = sqlite3_column_count(st) - 2;
-  assert(ncols >= 0);
+  FG_ASSERT(ncols >= 0);
   fg_store_cell *cells = fg_xcalloc((size_t)ncols + 1, sizeof *cells);
   int rc = 0, step;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {

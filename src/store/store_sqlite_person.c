@@ -23,7 +23,7 @@ static int fg_person_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_er
 /* The table's person_id column must exist (a fixed schema: an assert). */
 static const fg_table *fg_person_table(fg_table_id t) {
   const fg_table *tab = fg_schema_table(t);
-  assert(fg_schema_col(tab, FG_PERSON_COLUMN) >= 0);
+  FG_ASSERT(fg_schema_col(tab, FG_PERSON_COLUMN) >= 0);
   return tab;
 }
 
@@ -46,8 +46,8 @@ static void fg_person_read(const fg_table *tab, sqlite3_stmt *st, fg_value *vals
 int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
                          const char *order_col, int limit, fg_row_fn fn, void *ud, fg_err *err) {
   const fg_table *tab = fg_person_table(t);
-  assert(person_id != NULL && fn != NULL && limit >= 0);
-  assert(order_col == NULL || fg_schema_col(tab, order_col) >= 0);
+  FG_ASSERT(person_id != NULL && fn != NULL && limit >= 0);
+  FG_ASSERT(order_col == NULL || fg_schema_col(tab, order_col) >= 0);
   char sql[FG_PERSON_SQL_MAX];
   int n = snprintf(sql, sizeof sql, "SELECT rowid");
   for (int c = 0; c < tab->ncols; c++)
@@ -56,7 +56,7 @@ int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
                 tab->name, FG_PERSON_COLUMN, order_col ? order_col : "",
                 order_col ? " DESC," : "");
   if (limit > 0) n += snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT %d", limit);
-  assert(n > 0 && (size_t)n < sizeof sql);
+  FG_ASSERT(n > 0 && (size_t)n < sizeof sql);
   sqlite3_stmt *st = NULL;
   int rc = fg_person_prep(s, sql, &st, err);
   if (rc) return rc;
@@ -75,7 +75,7 @@ int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
 int fg_store_person_count(fg_store *s, fg_table_id t, const char *person_id, int64_t *n,
                           fg_err *err) {
   const fg_table *tab = fg_person_table(t);
-  assert(person_id != NULL && n != NULL);
+  FG_ASSERT(person_id != NULL && n != NULL);
   char sql[FG_PERSON_SQL_MAX];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s = ?1", tab->name,
            FG_PERSON_COLUMN);
@@ -91,7 +91,7 @@ int fg_store_person_count(fg_store *s, fg_table_id t, const char *person_id, int
 
 int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
                              fg_store_finding_fn fn, void *ud, fg_err *err) {
-  assert(person_id != NULL && fn != NULL);
+  FG_ASSERT(person_id != NULL && fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_person_prep(s,
                           FG_SQLITE_FINDINGS_SELECT

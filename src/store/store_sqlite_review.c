@@ -45,7 +45,7 @@ static void fg_review_bind_opt(sqlite3_stmt *st, int i, const char *v) {
 
 int fg_store_finding_count(fg_store *s, int64_t run, const char *rule, const char *subject_id,
                            int64_t *n, fg_err *err) {
-  assert(rule != NULL && subject_id != NULL && n != NULL);
+  FG_ASSERT(rule != NULL && subject_id != NULL && n != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_review_prep(s,
                           "SELECT count(*) FROM findings WHERE run = ?1 AND rule = ?2"
@@ -63,7 +63,7 @@ int fg_store_finding_count(fg_store *s, int64_t run, const char *rule, const cha
 
 int fg_store_disposition_add(fg_store *s, const fg_store_disposition *d, int64_t jseq,
                              fg_err *err) {
-  assert(d != NULL && d->rule && d->subject_id && d->disposition && d->reason && d->proposer &&
+  FG_ASSERT(d != NULL && d->rule && d->subject_id && d->disposition && d->reason && d->proposer &&
          d->reviewer && jseq >= 0 && s->tx_depth > 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_review_prep(s,
@@ -85,7 +85,7 @@ int fg_store_disposition_add(fg_store *s, const fg_store_disposition *d, int64_t
 
 int fg_store_dispositions_each(fg_store *s, int64_t run, fg_store_disposition_fn fn, void *ud,
                                fg_err *err) {
-  assert(fn != NULL);
+  FG_ASSERT(fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_review_prep(s,
                           "SELECT run, rule, subject_id, disposition, reason, proposal_id,"
@@ -114,7 +114,7 @@ int fg_store_dispositions_each(fg_store *s, int64_t run, fg_store_disposition_fn
 }
 
 int fg_store_amendment_add(fg_store *s, const fg_store_amendment *a, int64_t jseq, fg_err *err) {
-  assert(a != NULL && a->table && a->key && a->column && a->reason && a->proposer &&
+  FG_ASSERT(a != NULL && a->table && a->key && a->column && a->reason && a->proposer &&
          a->reviewer && jseq >= 0 && s->tx_depth > 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_review_prep(s,
@@ -141,7 +141,7 @@ int fg_store_amendment_add(fg_store *s, const fg_store_amendment *a, int64_t jse
 
 int fg_store_amendments_each(fg_store *s, const char *table, int64_t rowid,
                              fg_store_amendment_fn fn, void *ud, fg_err *err) {
-  assert(table != NULL && fn != NULL);
+  FG_ASSERT(table != NULL && fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_review_prep(s,
                           "SELECT table_name, row_key, row_id, column_name, old_value, new_value,"
@@ -170,13 +170,13 @@ int fg_store_amendments_each(fg_store *s, const char *table, int64_t rowid,
 int fg_store_row_by_key(fg_store *s, fg_table_id t, const fg_value *keys, int64_t *rowid,
                         bool *found, fg_err *err) {
   const fg_table *tab = fg_schema_table(t);
-  assert(keys != NULL && rowid != NULL && found != NULL && tab->nkey > 0);
+  FG_ASSERT(keys != NULL && rowid != NULL && found != NULL && tab->nkey > 0);
   char sql[FG_REVIEW_SQL_MAX];
   int n = snprintf(sql, sizeof sql, "SELECT max(rowid) FROM %s WHERE ", tab->name);
   for (int k = 0; k < tab->nkey; k++)
     n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s IS ?%d", k ? " AND " : "",
                   tab->cols[tab->key_cols[k]].name, k + 1);
-  assert(n > 0 && (size_t)n < sizeof sql);
+  FG_ASSERT(n > 0 && (size_t)n < sizeof sql);
   sqlite3_stmt *st = NULL;
   int rc = fg_review_prep(s, sql, &st, err);
   if (rc) return rc;

@@ -23,7 +23,7 @@
 #define FG_SCAN_CACHE_KIB 65536
 
 void fg_store_scan_tune(fg_store *s) {
-  assert(s != NULL && s->db != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL);
   char sql[128];
   snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld; PRAGMA cache_size=-%d;",
            (long long)FG_SCAN_MMAP_BYTES, FG_SCAN_CACHE_KIB);
@@ -50,7 +50,7 @@ static int fg_scan_end_rowid(fg_store *s, const fg_table *t, bool desc, int64_t 
 
 int fg_store_rowid_bounds(fg_store *s, fg_table_id tid, int64_t *lo, int64_t *hi,
                           fg_err *err) {
-  assert(s != NULL && lo != NULL && hi != NULL);
+  FG_ASSERT(s != NULL && lo != NULL && hi != NULL);
   const fg_table *t = fg_schema_table(tid);
   bool found = false;
   *lo = 1;
@@ -89,9 +89,9 @@ static void fg_scan_read(sqlite3_stmt *st, const int *cols, const bool *is_int, 
 
 int fg_store_scan_range(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t lo, int64_t hi,
                         fg_row_fn fn, void *ud, fg_err *err) {
-  assert(s != NULL && fn != NULL && lo <= hi);
+  FG_ASSERT(s != NULL && fn != NULL && lo <= hi);
   const fg_table *t = fg_schema_table(tid);
-  assert(t->ncols <= FG_MAX_COLS && FG_MAX_COLS <= 32);
+  FG_ASSERT(t->ncols <= FG_MAX_COLS && FG_MAX_COLS <= 32);
   int cols[FG_MAX_COLS], ncols = 0;
   bool is_int[FG_MAX_COLS];
   fg_value vals[FG_MAX_COLS];

@@ -51,7 +51,7 @@ const char *const fg_sqlite_ddl_screen =
     " SELECT RAISE(ABORT, 'fundguard: evidence is never deleted'); END;\n";
 
 int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *err) {
-  assert(s && list && max_batch);
+  FG_ASSERT(s && list && max_batch);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(
       s, "SELECT DISTINCT batch FROM batch_files ORDER BY batch", &st, "batches", err);
@@ -74,7 +74,7 @@ int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *
 }
 
 int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err *err) {
-  assert(s && r && run_id && s->tx_depth > 0);
+  FG_ASSERT(s && r && run_id && s->tx_depth > 0);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(
       s,
@@ -122,7 +122,7 @@ static int fg_screen_put_one(fg_store *s, sqlite3_stmt *fs, sqlite3_stmt *es, in
 
 int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f, int64_t n,
                           fg_err *err) {
-  assert(s && (f || n == 0) && n >= 0 && s->tx_depth > 0);
+  FG_ASSERT(s && (f || n == 0) && n >= 0 && s->tx_depth > 0);
   sqlite3_stmt *fs = NULL, *es = NULL;
   int rc = fg_sqlite_prep(s,
                           "INSERT INTO findings (run, rule, subject_type, subject_id,"
@@ -140,7 +140,7 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
 }
 
 int fg_store_run_latest(fg_store *s, int64_t *run_id, bool *found, fg_err *err) {
-  assert(s && run_id && found);
+  FG_ASSERT(s && run_id && found);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, "SELECT max(id) FROM runs", &st, "runs", err);
   if (rc) return rc;
@@ -159,7 +159,7 @@ static const char *fg_screen_col_dup(sqlite3_stmt *st, int i) {
 }
 
 int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_err *err) {
-  assert(s && r && found);
+  FG_ASSERT(s && r && found);
   memset(r, 0, sizeof *r);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(
@@ -201,7 +201,7 @@ void fg_store_run_clear(fg_store_run *r) {
 
 int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
                            fg_store_finding_fn fn, void *ud, fg_err *err) {
-  assert(s && fn);
+  FG_ASSERT(s && fn);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(
       s,

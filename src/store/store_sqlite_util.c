@@ -7,14 +7,14 @@
 #include "store/store_impl.h"
 
 int fg_sqlite_err(fg_store *s, fg_err *err, const char *what) {
-  assert(s != NULL && what != NULL);
+  FG_ASSERT(s != NULL && what != NULL);
   const char *m = s->db ? sqlite3_errmsg(s->db) : "no connection";
   return fg_errf(err, FG_EDB, "数据库错误 (%s): %s", what, m);
 }
 
 int fg_sqlite_prep(fg_store *s, const char *sql, sqlite3_stmt **st, const char *what,
                    fg_err *err) {
-  assert(s != NULL && s->db != NULL && sql != NULL && st != NULL && what != NULL);
+  FG_ASSERT(s != NULL && s->db != NULL && sql != NULL && st != NULL && what != NULL);
   if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
     sqlite3_finalize(*st);
     *st = NULL;
@@ -24,7 +24,7 @@ int fg_sqlite_prep(fg_store *s, const char *sql, sqlite3_stmt **st, const char *
 }
 
 int fg_sqlite_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err *err) {
-  assert(s != NULL && st != NULL && what != NULL);
+  FG_ASSERT(s != NULL && st != NULL && what != NULL);
   int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, what);
   sqlite3_finalize(st);
   return rc;
@@ -32,7 +32,7 @@ int fg_sqlite_done(fg_store *s, sqlite3_stmt *st, const char *what, fg_err *err)
 
 int fg_sqlite_findings_step(fg_store *s, sqlite3_stmt *st, fg_store_finding_fn fn, void *ud,
                             fg_err *err) {
-  assert(s != NULL && st != NULL && fn != NULL);
+  FG_ASSERT(s != NULL && st != NULL && fn != NULL);
   int rc;
   int ret = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
