@@ -235,6 +235,41 @@ static void test_field_errors_format(void **state) {
   fg_import_result_free(&r);
 }
 
+/* Data standard v1.3 (issue 13.2): a keyless row equal in every column to
+ * one an earlier batch stored is a resend, skipped and counted unchanged —
+ * whatever the line ends, quoting, column order or encoding of the file;
+ * within one batch equal rows stay two facts. */
+static void test_keyless_resend(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P1,110,410100,2024-01,5000,400,2024-01-15,normal\n"
+                "P1,110,410100,2024-01,5000,400,2024-01-15,normal\n"
+                "P2,110,410100,2024-01,6000,480.5,2024-01-15,normal\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(r.files[0].rows_stored, 3); /* two equal rows: two facts */
+  fg_import_result_free(&r);
+  /* re-exported: CRLF, quotes, other column order, 400.00 for 400 */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "contributions.csv",
+                "kind,person_id,scheme,region,period,base,amount,paid_date\r\n"
+                "normal,\"P1\",110,410100,2024-01,5000.00,400.00,2024-01-15\r\n"
+                "normal,P1,110,410100,2024-01,5000,400,2024-01-15\r\n"
+                "normal,P2,110,410100,2024-01,6000,480.50,2024-01-15\r\n"
+                "normal,P2,110,410100,2024-02,6000,480.50,2024-02-15\r\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(r.files[0].rows_unchanged, 3);
+  assert_int_equal(r.files[0].rows_stored, 1); /* the new month only */
+  fg_import_result_free(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 4);
+}
+
 static void test_keys_and_repeats(void **state) {
   fx *f = *state;
   char d[4200];
@@ -549,6 +584,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_basic_and_idempotent, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_atomic_last_line_of_last_file, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_field_errors_format, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_keyless_resend, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_keys_and_repeats, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_references, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_quarantine_cascade, fx_setup, fx_teardown),

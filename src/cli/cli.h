@@ -37,6 +37,12 @@ bool fg_cli_wants_help(int argc, char **argv);
 /* Protect the store db's files and its platform key (--key FILE, else
  * FUNDGUARD_KEY, else PATH.key) from being chosen as an output file. */
 void fg_cli_protect(fg_fsout_protect *p, const char *db, const char *key_flag);
+/* Display width of UTF-8 text in terminal columns (a Chinese character
+ * is two: wcwidth in the C.UTF-8 locale main sets). */
+int fg_cli_width(const char *s);
+/* Print s padded with spaces to width display columns (right-aligned when
+ * right) on stdout. */
+void fg_cli_cell(const char *s, int width, bool right);
 /* True when stderr is a terminal (progress bars only then). */
 bool fg_cli_stderr_tty(void);
 

@@ -43,18 +43,33 @@ static void fg_import_bar(void *ud, uint64_t done, uint64_t total) {
   fflush(stderr);
 }
 
+/* One table: file, encoding, then the counts; columns padded by display
+ * width so the Chinese headers line up. */
 static void fg_import_summary(const fg_import_result *r) {
-  printf("%-28s %12s %12s %12s %12s\n", "文件 file", "读取 read", "存入 stored",
-         "未变 unchanged", "拒绝 rejected");
+  static const char *const head[] = {"文件 file", "编码 encoding", "读取 read", "存入 stored",
+                                     "未变 unchanged", "拒绝 rejected"};
+  static const int width[] = {28, 16, 12, 12, 16, 14};
+  for (int k = 0; k < 6; k++) {
+    fg_cli_cell(head[k], width[k], k >= 2);
+    putchar(k < 5 ? ' ' : '\n');
+  }
   for (int i = 0; i < r->nfiles; i++) {
     const fg_import_file *f = &r->files[i];
-    const char *name = fg_schema_table(f->table)->file;
-    if (f->skipped)
-      printf("%-28s %s\n", name, "此前已导入 (文件相同)，跳过");
-    else
-      printf("%-28s %12lld %12lld %12lld %12lld\n", name, (long long)f->rows_read,
-             (long long)f->rows_stored, (long long)f->rows_unchanged,
-             (long long)f->rows_rejected);
+    fg_cli_cell(fg_schema_table(f->table)->file, width[0], false);
+    putchar(' ');
+    fg_cli_cell(f->encoding && *f->encoding ? f->encoding : "-", width[1], false);
+    putchar(' ');
+    if (f->skipped) {
+      printf("此前已导入 (文件相同)，跳过\n");
+      continue;
+    }
+    const long long n[4] = {f->rows_read, f->rows_stored, f->rows_unchanged, f->rows_rejected};
+    for (int k = 0; k < 4; k++) {
+      char num[32];
+      snprintf(num, sizeof num, "%lld", n[k]);
+      fg_cli_cell(num, width[2 + k], true);
+      putchar(k < 3 ? ' ' : '\n');
+    }
   }
 }
 
@@ -136,10 +151,22 @@ int fg_cmd_import(int argc, char **argv) {
     printf("没有新数据: 所有文件此前均已导入 (SHA-256 相同)，未做任何更改。\n");
   } else {
     fg_import_summary(&r);
-    printf("批次 %lld 已存入。", (long long)r.batch_id);
-    if (a.quarantine)
-      printf("拒绝 %lld 行，见隔离文件 %s。", (long long)r.nrejected, a.quarantine);
-    printf("\n");
+    int64_t stored = 0;
+    for (int i = 0; i < r.nfiles; i++) stored += r.files[i].rows_stored;
+    if (stored == 0 && r.nrejected > 0) { /* every row rejected: nothing usable stored */
+      printf("没有存入任何数据行：全部 %lld 行被拒绝，见隔离文件 %s。批次 %lld 只记录了这次导入。\n",
+             (long long)r.nrejected, a.quarantine ? a.quarantine : "-", (long long)r.batch_id);
+      code = 1;
+    }
+    else if (stored == 0)
+      printf("没有新数据行：所有行此前均已存入（未变），批次 %lld 只记录了这次导入。\n",
+             (long long)r.batch_id);
+    else {
+      printf("批次 %lld 已存入 %lld 行。", (long long)r.batch_id, (long long)stored);
+      if (a.quarantine)
+        printf("拒绝 %lld 行，见隔离文件 %s。", (long long)r.nrejected, a.quarantine);
+      printf("\n");
+    }
   }
   fg_import_result_free(&r);
   return code;

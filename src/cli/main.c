@@ -2,11 +2,14 @@
  * main.c — entry point: dispatch `fundguard <command> [args]` to the
  * subcommand's function, print the version, or the list of commands.
  */
+#define _XOPEN_SOURCE 700
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "actions/actions.h"
 #include "authz/authz.h"
@@ -66,6 +69,34 @@ bool fg_cli_wants_help(int argc, char **argv) {
 
 bool fg_cli_stderr_tty(void) { return isatty(STDERR_FILENO) == 1; }
 
+int fg_cli_width(const char *s) {
+  mbstate_t st;
+  memset(&st, 0, sizeof st);
+  int w = 0;
+  for (size_t n = strlen(s); n > 0;) {
+    wchar_t wc;
+    const size_t k = mbrtowc(&wc, s, n, &st);
+    if (k == (size_t)-1 || k == (size_t)-2 || k == 0) { /* not UTF-8: a column a byte */
+      w++, s++, n--;
+      memset(&st, 0, sizeof st);
+      continue;
+    }
+    const int cw = wcwidth(wc);
+    w += cw > 0 ? cw : 0;
+    s += k, n -= k;
+  }
+  return w;
+}
+
+void fg_cli_cell(const char *s, int width, bool right) {
+  const int pad = width - fg_cli_width(s);
+  if (right)
+    for (int i = 0; i < pad; i++) putchar(' ');
+  fputs(s, stdout);
+  if (!right)
+    for (int i = 0; i < pad; i++) putchar(' ');
+}
+
 void fg_cli_protect(fg_fsout_protect *p, const char *db, const char *key_flag) {
   fg_fsout_protect_store(p, db);
   char key[FG_AUTHN_PATH_MAX];
@@ -77,6 +108,8 @@ int main(int argc, char **argv) {
    * store, its -wal/-shm, exports, quarantine lists, checkpoints and proofs
    * are created for the owner only (0600), whatever the caller's umask. */
   umask(077);
+  /* display widths of Chinese text (tables line up by columns, not bytes) */
+  if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) (void)setlocale(LC_CTYPE, "");
   if (argc < 2) {
     fg_main_usage(stderr);
     return 2;

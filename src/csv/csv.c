@@ -58,6 +58,23 @@ static bool has_utf8_bom(const uint8_t *s, size_t n) {
   return n >= FG_CSV_BOM_LEN && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
 }
 
+/* Data standard v1.3: a file valid as UTF-8 whose non-ASCII characters
+ * are all two-byte ones is GB18030 when it is valid GB18030 (GBK names
+ * such as 郑伟 read as UTF-8 look like that). The whole file decides.
+ * True when it was taken as GB18030 (c->text set, c->enc_guessed). */
+static bool decode_try_gb18030(fg_csv *c, const uint8_t *raw, size_t n) {
+  size_t out_n = 0, bad_at = 0;
+  char *text = NULL;
+  if (fg_csv_gb18030_to_utf8(raw, n, &text, &out_n, &bad_at) != 0) return false;
+  c->enc = ENC_GB18030;
+  c->enc_guessed = true;
+  c->owned_text = text;
+  c->text = c->owned_text;
+  c->text_n = out_n;
+  c->begin = 0;
+  return true;
+}
+
 /* Decide the encoding and set c->text/text_n/begin. raw must stay valid
  * for UTF-8 (parsed in place). */
 static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding, fg_err *err) {
@@ -69,12 +86,16 @@ static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
   }
   const bool bom = has_utf8_bom(raw, n);
   size_t bad_at = n;
+  int longest = 1;
   if (forced == ENC_UTF8 || (detect && bom)) {
     c->enc = ENC_UTF8;
-    bad_at = fg_csv_utf8_invalid_at(raw, n);
+    bad_at = fg_csv_utf8_invalid_at(raw, n, NULL);
     if (bad_at != n) return decode_error(c, raw, n, bad_at, err);
-  } else if (detect && (bad_at = fg_csv_utf8_invalid_at(raw, n)) == n) {
-    c->enc = ENC_UTF8;
+  } else if (detect && (bad_at = fg_csv_utf8_invalid_at(raw, n, &longest)) == n &&
+             (longest != 2 || !decode_try_gb18030(c, raw, n))) {
+    c->enc = ENC_UTF8; /* ASCII only, or a character of 3+ bytes (every Chinese one) */
+  } else if (c->enc_guessed) {
+    return 0; /* valid UTF-8 of two-byte characters only, valid GB18030: read as GB18030 */
   } else {
     c->enc = ENC_GB18030;
     size_t out_n = 0;
@@ -230,6 +251,11 @@ void fg_csv_close(fg_csv *c) {
   fg_buf_free(&c->scratch);
   pthread_mutex_destroy(&c->hash_mu);
   free(c);
+}
+
+bool fg_csv_encoding_guessed(const fg_csv *c) {
+  FG_ASSERT(c != NULL);
+  return c->enc_guessed;
 }
 
 const char *fg_csv_encoding(const fg_csv *c) {

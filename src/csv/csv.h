@@ -93,6 +93,9 @@ int fg_csv_open_mem(const char *name, const void *data, size_t len, const char *
 int fg_csv_next(fg_csv *c, fg_csv_record *rec, fg_err *err);
 
 /* "utf-8" or "gb18030", as detected or forced. */
+/* True when the file was valid UTF-8 but read as GB18030 (every non-ASCII
+ * character a two-byte one, and valid GB18030): callers say so. */
+bool fg_csv_encoding_guessed(const fg_csv *c);
 const char *fg_csv_encoding(const fg_csv *c);
 /* The file's name as used in messages (base name of the path). */
 const char *fg_csv_name(const fg_csv *c);

@@ -43,9 +43,9 @@ static size_t utf8_seq_len(const uint8_t *s, size_t avail) {
   return len;
 }
 
-size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n) {
+size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n, int *max_seq) {
   FG_ASSERT_HOT(s != NULL || n == 0);
-  size_t i = 0;
+  size_t i = 0, longest = 1;
   while (i < n) {
     /* ASCII fast path: 32 then 8 bytes at a time. */
     while (i + 32 <= n) {
@@ -69,9 +69,11 @@ size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n) {
     while (i < n && s[i] >= 0x80) {
       const size_t len = utf8_seq_len(s + i, n - i);
       if (len == 0) return i;
+      if (len > longest) longest = len;
       i += len;
     }
   }
+  if (max_seq) *max_seq = (int)longest;
   return n;
 }
 

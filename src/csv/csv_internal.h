@@ -32,6 +32,7 @@ enum {
 struct fg_csv {
   char name[FG_CSV_NAME_LEN_MAX + 1];
   const char *enc;                     /* "utf-8" or "gb18030" */
+  bool enc_guessed;                    /* valid UTF-8 read as GB18030 (v1.3) */
   uint8_t sha[FG_CSV_SHA256_BYTES];    /* valid once hash_pending is false */
   bool hash_pending;                   /* hash_thread runs; join before reading sha */
   pthread_t hash_thread;
@@ -59,8 +60,11 @@ void fg_csv_hash_wait(fg_csv *c);
 
 /* Offset of the first byte that does not start a valid UTF-8 sequence
  * (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), or n
- * when all of s is valid. ASCII runs are checked 8 bytes at a time. */
-size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n);
+ * when all of s is valid. ASCII runs are checked 8 bytes at a time.
+ * *max_seq (may be NULL) gets the longest sequence seen: 1 for pure ASCII,
+ * 2 when every non-ASCII character is a two-byte one (data standard v1.3:
+ * what GBK text looks like when it happens to be valid UTF-8). */
+size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n, int *max_seq);
 
 /* Convert GB18030 (4-byte sequences included) to UTF-8 with glibc iconv.
  * On success returns 0 and a heap buffer (*out, *out_n; free()). On

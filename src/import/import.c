@@ -204,6 +204,11 @@ static int fg_import_open_all(fg_imp *im, const char *dir, const bool have[FG_T_
     }
     if (rc != 0) return fg_errf(err, rc, "%s", ferr.msg);
     f->encoding = fg_csv_encoding(csv[t]);
+    if (fg_csv_encoding_guessed(csv[t]))
+      fg_imp_notice(im,
+                    "注意: %s 虽是合法的 UTF-8，但其中的非 ASCII 字符全是双字节字符（GBK 中文被当作 "
+                    "UTF-8 时正是这样），已按 GB18030 读取；如它确是 UTF-8，请用 --encoding utf-8",
+                    fg_schema_table(t)->file);
     struct stat st;
     f->bytes = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
     if ((rc = fg_import_decide(im, f, csv, err)) != 0) return rc;
@@ -236,6 +241,7 @@ static int fg_import_load_sets(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err)
     if (csv[t] == NULL) continue;
     const fg_table *tab = fg_schema_table(t);
     if (tab->nkey > 0) rc = fg_imp_load_keys(im, t, err);
+    else if (im->tabs[t].present) rc = fg_imp_load_digests(im, t, err); /* resends */
     for (int c = 0; c < tab->ncols && rc == 0; c++) {
       const int rt = tab->cols[c].ref_table;
       if (rt >= 0 && im->tabs[rt].present) rc = fg_imp_load_refs(im, rt, err);

@@ -60,6 +60,9 @@ void fg_imp_error(fg_imp *im, const char *fmt, ...) __attribute__((format(printf
 void fg_imp_notice(fg_imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Load the key set / reference set of table t from the store (once). */
 int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err);
+/* Keyless t: the digests of the rows earlier batches stored, into the
+ * table's key set (8 digest bytes -> rowid). */
+int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err);
 int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err);
 /* Read every record of one open file (header first) into the batch. */
 int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err);

@@ -90,7 +90,8 @@ int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_v
   } else if (__atomic_load_n(&p->failed, __ATOMIC_RELAXED) != 0) {
     return fg_imp_pipe_publish(p, err); /* reports the failure */
   }
-  const int ncols = fg_schema_table(f->table)->ncols;
+  const fg_table *tab = fg_schema_table(f->table);
+  const int ncols = tab->ncols + (fg_schema_keyless(tab) ? 1 : 0); /* with _digest */
   const int r = c->nrows++;
   c->f = f;
   c->line[r] = line;
@@ -167,7 +168,8 @@ static void fg_imp_pipe_digest(fg_imp_pipe *p, const fg_import_file *f, const fg
  * statement while that many are left, then one by one. */
 static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err) {
   fg_import_file *f = c->f;
-  const int ncols = fg_schema_table(f->table)->ncols;
+  const fg_table *tab = fg_schema_table(f->table);
+  const int ncols = tab->ncols + (fg_schema_keyless(tab) ? 1 : 0); /* with _digest */
   fg_value vals[FG_STORE_INSERT_ROWS * FG_MAX_COLS];
   for (int r = 0; r < c->nrows;) {
     const int n = c->nrows - r >= FG_STORE_INSERT_ROWS ? FG_STORE_INSERT_ROWS : 1;

@@ -103,8 +103,54 @@ static void fg_imp_enum_error(fg_imp_file_ctx *fc, int c, const char *s, size_t 
   fg_buf_free(&what);
 }
 
+/* Values Excel makes of a text column opened as numbers or dates: an id
+ * turned into 4.10102E+17, a date into 1994/4/4. */
+static bool fg_imp_excel_number(const char *s, size_t n) {
+  size_t i = 0, digits = 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
+  if (digits == 0) return false;
+  if (i < n && s[i] == '.')
+    for (i++; i < n && s[i] >= '0' && s[i] <= '9';) i++;
+  if (i + 2 >= n || (s[i] != 'E' && s[i] != 'e') || s[i + 1] != '+') return false;
+  for (i += 2; i < n && s[i] >= '0' && s[i] <= '9';) i++;
+  return i == n;
+}
+
+static bool fg_imp_excel_date(const char *s, size_t n) {
+  int parts = 0;
+  size_t len = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i == n || s[i] == '/') {
+      if (len == 0 || len > 4) return false;
+      parts++, len = 0;
+    } else if (s[i] >= '0' && s[i] <= '9') {
+      len++;
+    } else {
+      return false;
+    }
+  }
+  return parts == 3;
+}
+
+static const char *fg_import_judge_plain(const fg_column *col, const char *s, size_t n,
+                                         fg_value *v, char *pid);
+
+static const char fg_imp_excel_hint[] =
+    "；这个值像是被 Excel 改过格式（长数字变成科学计数法、日期变成 年/月/日）："
+    "请从原系统重新导出，或在 Excel 中把该列设为“文本”后再另存为 CSV";
+
 const char *fg_import_judge(const fg_column *col, const char *s, size_t n, fg_value *v,
                             char *pid) {
+  const char *what = fg_import_judge_plain(col, s, n, v, pid);
+  if (what == NULL || what[0] == '\0') return what;
+  if (!fg_imp_excel_number(s, n) && !fg_imp_excel_date(s, n)) return what;
+  static __thread char msg[512];
+  snprintf(msg, sizeof msg, "%s%s", what, fg_imp_excel_hint);
+  return msg;
+}
+
+static const char *fg_import_judge_plain(const fg_column *col, const char *s, size_t n,
+                                         fg_value *v, char *pid) {
   FG_ASSERT_HOT(col != NULL && s != NULL && v != NULL && pid != NULL);
   const int ni = n > 64 ? 64 : (int)n; /* longer never parses as date/month/time */
   int year = 0;
@@ -194,13 +240,33 @@ static int fg_imp_first_diff(fg_imp_file_ctx *fc, const fg_value *stored) {
   return -1;
 }
 
+/* (v1.3) A keyless row equal in every column to one an earlier batch
+ * stored is a resend: *unchanged. Its digest (kept in vals[ncols] for the
+ * _digest column) finds the candidate; the stored row confirms it. Rows
+ * of this batch are never compared with each other: two equal rows of one
+ * batch are two facts. */
+static void fg_imp_check_resend(fg_imp_file_ctx *fc, bool *unchanged, fg_err *err, int *rc) {
+  const fg_table *t = fc->t;
+  const uint64_t d = fg_imp_row_digest(t, fc->vals, &fc->key);
+  fc->vals[t->ncols] = (fg_value){false, (int64_t)d, NULL, 0};
+  const int64_t *tag = fg_keyset_find(&fc->im->tabs[t->id].keys, (const char *)&d, sizeof d);
+  if (tag == NULL || fc->nrow_errs > 0) return;
+  fg_value stored[FG_MAX_COLS];
+  bool found = false;
+  *rc = fg_imp_pipe_get_row(fc->im->pipe, t->id, *tag, stored, &found, err);
+  *unchanged = *rc == 0 && found && fg_imp_first_diff(fc, stored) < 0;
+}
+
 /* Key of the current row against this batch and earlier ones. Sets
  * *unchanged when an earlier batch stored the same row; returns the tag
  * slot of the key (NULL when the row has no complete key). */
 static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *err, int *rc) {
   const fg_table *t = fc->t;
   *unchanged = false;
-  if (t->nkey == 0) return NULL;
+  if (fg_schema_keyless(t)) {
+    fg_imp_check_resend(fc, unchanged, err, rc);
+    return NULL;
+  }
   fg_buf_reset(&fc->key);
   for (int k = 0; k < t->nkey; k++) {
     const int c = t->key_cols[k];
@@ -359,7 +425,7 @@ static int fg_imp_row(fg_imp_file_ctx *fc, const fg_csv_record *rec, fg_err *err
   fg_imp_check_refs(fc);
   if (fc->nrow_errs > 0 || fc->cascade_root >= 0) return fg_imp_reject(fc, tag, err);
   if (unchanged) {
-    *tag = fg_imp_tag_batch(rec->line, false);
+    if (tag != NULL) *tag = fg_imp_tag_batch(rec->line, false);
     fc->f->rows_unchanged++;
     return 0;
   }

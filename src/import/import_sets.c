@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "import/import_impl.h"
+#include "import/import_keyset.h"
 #include "import/import_sets.h"
 
 enum { FG_IMP_KEY_SEP = 0x1f, FG_IMP_INT_TEXT_MAX = 24 };
@@ -79,4 +80,38 @@ int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err) {
   static const int col0[1] = {0};
   it->refs = &it->refs_own;
   return fg_imp_load(im, t, col0, 1, &it->refs_own, err);
+}
+
+uint64_t fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch) {
+  FG_ASSERT_HOT(t != NULL && vals != NULL && scratch != NULL);
+  fg_buf_reset(scratch);
+  for (int c = 0; c < t->ncols; c++) {
+    const fg_value *v = &vals[c];
+    if (v->is_null) {
+      fg_buf_addc(scratch, 'N');
+    } else if (fg_schema_sql_type(t->cols[c].type)[0] == 'I') {
+      fg_buf_addc(scratch, 'I');
+      fg_buf_add(scratch, &v->i, sizeof v->i);
+    } else {
+      const uint32_t n = (uint32_t)v->n;
+      fg_buf_addc(scratch, 'T');
+      fg_buf_add(scratch, &n, sizeof n);
+      fg_buf_add(scratch, v->s, (size_t)v->n);
+    }
+  }
+  return fg_keyset_hash64(scratch->buf, scratch->len);
+}
+
+static int fg_imp_digest_row(void *ud, int64_t rowid, uint64_t digest) {
+  bool added = false;
+  fg_keyset_put(ud, (const char *)&digest, sizeof digest, rowid, &added);
+  return 0;
+}
+
+int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err) {
+  fg_imp_table *it = &im->tabs[t];
+  if (it->keys_loaded) return 0;
+  FG_ASSERT(fg_schema_keyless(fg_schema_table(t)));
+  it->keys_loaded = true;
+  return fg_store_scan_digests(im->s, t, fg_imp_digest_row, &it->keys, err);
 }

@@ -145,6 +145,11 @@ int fg_store_insert_many(fg_store *s, fg_table_id t, int64_t batch_id, const int
  * the importer's in-memory hash sets (no per-row SELECT during import). */
 int fg_store_scan_cols(fg_store *s, fg_table_id t, const int *cols, int ncols, fg_row_fn fn,
                        void *ud, fg_err *err);
+/* (v1.3) The row digests (_digest) of keyless table t with their rowids,
+ * in no particular order; fn returns non-zero to stop (returned). */
+typedef int (*fg_store_digest_fn)(void *ud, int64_t rowid, uint64_t digest);
+int fg_store_scan_digests(fg_store *s, fg_table_id t, fg_store_digest_fn fn, void *ud,
+                          fg_err *err);
 /* Read the stored row `rowid` of t into vals[ncols] (schema order). The TEXT
  * pointers stay valid until the next fg_store_get_row on this store and
  * table. Sets *found. */

@@ -52,7 +52,9 @@ static void fg_sqlite_table_ddl(const fg_table *t, fg_buf *b) {
     fg_buf_addf(b, "%s %s%s, ", c->name, fg_schema_sql_type(c->type),
                 c->required ? " NOT NULL" : "");
   }
-  fg_buf_adds(b, "_batch INTEGER NOT NULL, _line INTEGER NOT NULL);\n");
+  FG_ASSERT(!fg_schema_keyless(t) || t->ncols < FG_MAX_COLS);
+  fg_buf_addf(b, "_batch INTEGER NOT NULL, _line INTEGER NOT NULL%s);\n",
+              fg_schema_keyless(t) ? ", " FG_DIGEST_COLUMN " INTEGER NOT NULL" : "");
 }
 
 static const char fg_sqlite_ddl_batches[] =

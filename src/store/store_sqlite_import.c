@@ -168,6 +168,12 @@ int fg_store_file_size_seen(fg_store *s, fg_table_id t, int64_t bytes, bool *see
   return fg_batch_files_any(s, st, seen, err);
 }
 
+/* Parameters of one row: its columns, _batch, _line and, for a keyless
+ * table, _digest (vals[ncols].i). */
+static int fg_sqlite_insert_params(const fg_table *t) {
+  return t->ncols + 2 + (fg_schema_keyless(t) ? 1 : 0);
+}
+
 /* INSERT of nrows rows (1 or FG_STORE_INSERT_ROWS) into t, prepared once. */
 static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, int nrows,
                                            fg_err *err) {
@@ -177,10 +183,10 @@ static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, int n
   fg_buf sql = FG_BUF_INIT;
   fg_buf_addf(&sql, "INSERT INTO %s (", t->name);
   for (int i = 0; i < t->ncols; i++) fg_buf_addf(&sql, "%s, ", t->cols[i].name);
-  fg_buf_adds(&sql, "_batch, _line) VALUES ");
+  fg_buf_addf(&sql, "_batch, _line%s) VALUES ", fg_schema_keyless(t) ? ", " FG_DIGEST_COLUMN : "");
   for (int r = 0; r < nrows; r++) {
     fg_buf_adds(&sql, r ? ", (" : "(");
-    for (int i = 0; i < t->ncols + 2; i++) fg_buf_adds(&sql, i ? ", ?" : "?");
+    for (int i = 0; i < fg_sqlite_insert_params(t); i++) fg_buf_adds(&sql, i ? ", ?" : "?");
     fg_buf_adds(&sql, ")");
   }
   if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
@@ -203,6 +209,7 @@ static void fg_sqlite_bind_row(sqlite3_stmt *st, const fg_table *t, int base, in
   }
   sqlite3_bind_int64(st, base + t->ncols + 1, batch_id);
   sqlite3_bind_int64(st, base + t->ncols + 2, line);
+  if (fg_schema_keyless(t)) sqlite3_bind_int64(st, base + t->ncols + 3, vals[t->ncols].i);
 }
 
 int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line,
@@ -228,7 +235,8 @@ int fg_store_insert_many(fg_store *s, fg_table_id tid, int64_t batch_id, const i
   sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, nrows, err);
   if (st == NULL) return FG_EDB;
   for (int r = 0; r < nrows; r++)
-    fg_sqlite_bind_row(st, t, r * (t->ncols + 2), batch_id, lines[r], &vals[r * FG_MAX_COLS]);
+    fg_sqlite_bind_row(st, t, r * fg_sqlite_insert_params(t), batch_id, lines[r],
+                       &vals[r * FG_MAX_COLS]);
   const int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
@@ -276,4 +284,22 @@ int fg_store_get_row(fg_store *s, fg_table_id tid, int64_t rowid, fg_value *vals
     }
   }
   return 0;
+}
+
+int fg_store_scan_digests(fg_store *s, fg_table_id tid, fg_store_digest_fn fn, void *ud,
+                          fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  const fg_table *t = fg_schema_table(tid);
+  FG_ASSERT(fg_schema_keyless(t));
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s", t->name);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, sql, &st, t->name, err);
+  if (rc) return rc;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW)
+    if ((rc = fn(ud, sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1))) != 0) break;
+  if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, t->name);
+  sqlite3_finalize(st);
+  return rc;
 }
