@@ -58,12 +58,14 @@ as li.jd screen --config /dev/null >"$W/screen.out" 2>/dev/null || fail "screen 
 grep -q "as of $today" "$W/screen.out" || fail "screen summary must show today $today: $(head -1 "$W/screen.out")"
 
 # 4. the latest run is named with its kind; run_kind in every export; 6. BOM.
-as li.jd findings --format csv >"$W/f.csv" 2>"$W/f.err" || fail "findings to a pipe"
-grep -q "#2" "$W/f.err" && grep -q "what-if" "$W/f.err" || fail "latest run not named: $(cat "$W/f.err")"
+# (cli.md v1.1) without --run: the latest official run of every rule, not the what-if #2
+as li.jd findings --format csv >"$W/f0.csv" 2>"$W/f.err" || fail "findings to a pipe"
+grep -q "#1" "$W/f.err" && grep -q "正式筛查" "$W/f.err" || fail "latest full official run not named: $(cat "$W/f.err")"
+as li.jd findings --run 2 --format csv >"$W/f.csv" 2>/dev/null || fail "findings --run 2"
 [ "$(head -c 3 "$W/f.csv")" = "$BOM" ] || fail "CSV must start with a UTF-8 BOM"
 head -1 "$W/f.csv" | sed "s/^$BOM//" |
   grep -q '^rule,subject_type,subject_id,amount,detail,.*,run_kind,' || fail "CSV header: $(head -1 "$W/f.csv")"
-grep -q '^benefit.paid_after_death,person,360426195503150247,6000.00,.*,what-if,2,$' "$W/f.csv" ||
+grep -q '^benefit.paid_after_death,person,360426195503150247,6000.00,.*,what-if,2,,高,参保人,假设分析,乙,360426,,$' "$W/f.csv" ||
   fail "pipe export must be whole and what-if: $(cat "$W/f.csv")"
 as li.jd findings --run 1 --format jsonl -o "$W/f.jsonl" 2>/dev/null || fail "findings jsonl"
 grep -q '"run_kind":"official"' "$W/f.jsonl" || fail "jsonl run_kind: $(cat "$W/f.jsonl")"

@@ -34,7 +34,7 @@ static fx *am_setup(void) {
   memset(hex, 'a', 64);
   hex[64] = '\0';
   fg_store_run r = {0, "2026-01-01T08:00:00", "2026-01-01T08:00:01", "2026-01-01", "x", "",
-                    hex, true, "1", 1, "sup", 2, hex};
+                    hex, true, "1", 1, "sup", 2, hex, false, false};
   fg_store_finding fd[] = {
       {"benefit.paid_after_death", "person", AM_PERSON, 300000, "high", "d", NULL, 0},
       {"control.tenure_exceeded", "staff_id", "S001", 0, "low", "post", NULL, 0}};
@@ -170,8 +170,8 @@ static void test_dismiss(void **state) {
   fg_err err = {0};
   assert_int_equal(fg_export_findings(f->s, &o, &count, &err), 0);
   fclose(mem);
-  assert_non_null(strstr(out, ",official,1,dismissed_normal\n"));
-  assert_non_null(strstr(out, "S001,0.00,post,low,,,official,1,\n"));
+  assert_non_null(strstr(out, ",official,1,dismissed_normal,"));
+  assert_non_null(strstr(out, "S001,0.00,post,low,,,official,1,,"));
   free(out);
   free(unknown);
   free(noreason);

@@ -73,7 +73,7 @@ static char *make_store_kind(const char *dir, int64_t *run_id, bool official) {
   memset(hex, 'b', 64);
   hex[64] = 0;
   fg_store_run r = {0, "2025-01-01T08:00:00", "2025-01-01T08:00:01", "2025-01-01", "a", "", hex,
-                    official, "", 0, "tester", 3, hex};
+                    official, "", 0, "tester", 3, hex, false, false};
   assert_int_equal(fg_store_begin(s, &err), 0);
   assert_int_equal(fg_store_run_add(s, &r, run_id, &err), 0);
   assert_int_equal(fg_store_findings_add(s, *run_id, f, 3, &err), 0);
@@ -141,7 +141,7 @@ static void test_terminal_view_what_if(void **state) {
   assert_non_null(strstr(csv, "\nbenefit.paid_after_death,person,110105********002X,12345.05,"));
   assert_null(strstr(csv, "11010519491231002X"));
   assert_non_null(strstr(csv, ",staff_id,S001,")); /* only persons are masked */
-  assert_non_null(strstr(csv, ",what-if,1,\n"));
+  assert_non_null(strstr(csv, ",what-if,1,,低,经办人员,假设分析,"));
   free(csv);
   csv = export_text(db, dir, FG_EXPORT_JSONL, NULL, run_id, &count);
   assert_non_null(strstr(csv, "\"run_kind\":\"what-if\""));
@@ -162,12 +162,13 @@ static void test_csv_export(void **state) {
   const char *want =
       "\xEF\xBB\xBF" /* BOM: Excel and WPS then read the Chinese right */
       "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
-      "disposition\n"
+      "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name\n"
       "benefit.paid_after_death,person,11010519491231002X,12345.05,"
       "\"periods 2024-06,2024-07; note \"\"late\"\"\nsecond line\",high,死亡后继续发放待遇,"
-      "benefit_payments:3;deaths:1,official,1,\n"
-      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1,\n"
-      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,official,1,\n";
+      "benefit_payments:3;deaths:1,official,1,,高,参保人,正式,,,,\n"
+      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1,,低,经办人员,正式,,,,\n"
+      "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,official,1,,中,医疗结算单,正式,,,,"
+      "\n";
   assert_string_equal(csv, want);
   free(csv);
   csv = export_text(db, dir, FG_EXPORT_CSV, "control.tenure_exceeded", run_id, &count);
@@ -175,6 +176,16 @@ static void test_csv_export(void **state) {
   assert_non_null(strstr(csv, "S001"));
   assert_null(strstr(csv, "000123"));
   free(csv);
+  /* issue 13.5: a list of rules */
+  csv = export_text(db, dir, FG_EXPORT_CSV, "control.tenure_exceeded,medical.price_over_limit",
+                    run_id, &count);
+  assert_int_equal(count, 2);
+  assert_null(strstr(csv, "benefit.paid_after_death"));
+  free(csv);
+  assert_true(fg_export_in_list("high,low", "low", false));
+  assert_false(fg_export_in_list("high,low", "lo", false));
+  assert_true(fg_export_in_list("3601,4401", "360121", true));
+  assert_false(fg_export_in_list("3601", "36", true));
   free(db);
   fg_test_rmrf(dir);
   free(dir);
@@ -192,10 +203,12 @@ static void test_jsonl_export(void **state) {
       "\"subject_id\":\"11010519491231002X\",\"amount\":12345.05,\"amount_fen\":1234505,"
       "\"severity\":\"high\",\"title_zh\":\"死亡后继续发放待遇\","
       "\"detail\":\"periods 2024-06,2024-07; note \\\"late\\\"\\nsecond line\","
-      "\"evidence\":[\"benefit_payments:3\",\"deaths:1\"],\"disposition\":\"\"}\n";
+      "\"evidence\":[\"benefit_payments:3\",\"deaths:1\"],\"disposition\":\"\","
+      "\"severity_zh\":\"高\",\"subject_type_zh\":\"参保人\",\"run_kind_zh\":\"正式\","
+      "\"name\":\"\",\"region\":\"\",\"unit_id\":\"\",\"unit_name\":\"\"}\n";
   assert_memory_equal(js, first, strlen(first));
   assert_non_null(strstr(js, "\"amount\":0.07,"));
-  assert_non_null(strstr(js, "\"evidence\":[],\"disposition\":\"\"}"));
+  assert_non_null(strstr(js, "\"evidence\":[],\"disposition\":\"\","));
   int lines = 0;
   for (const char *p = js; *p; p++) lines += *p == '\n';
   assert_int_equal(lines, 3);

@@ -257,7 +257,7 @@ static void test_duplicate_invoice(void **state) {
   const fg_finding *x = expect(&f, "H1/INV1", 3000);
   assert_int_equal(x->nev, 3);
   assert_string_equal(x->subject_type, "institution_id/invoice_no");
-  assert_non_null(strstr(x->detail, "earliest DB"));
+  assert_non_null(strstr(x->detail, "最早的结算 DB"));
   fg_findings_free(&f);
   fg_model_free(m);
 }

@@ -97,15 +97,15 @@ static int fg_findings_run_id(fg_store *s, const char *run, int64_t *run_id, fg_
     if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %s 的筛查运行 (no run %s)", run, run);
     return 0;
   }
-  int rc = fg_store_run_latest(s, run_id, &found, err);
+  int rc = fg_store_run_latest(s, true, run_id, &found, err);
   if (rc) return rc;
-  if (!found) return fg_errf(err, FG_EINPUT, "数据库中还没有筛查运行 (no screening run yet: "
-                                             "run `fundguard screen` first)");
+  if (!found) return fg_errf(err, FG_EINPUT, "数据库中还没有运行全部规则的正式筛查；部分规则或假设分析的运行请用 "
+                                             "--run 指定（fundguard runs 列出所有运行）");
   const char *kind = NULL;
   if ((rc = fg_export_run_kind(s, *run_id, &kind, err)) != 0) return rc;
   bool official = strcmp(kind, FG_EXPORT_OFFICIAL) == 0;
-  fprintf(stderr, "fundguard findings: 未指定 --run，导出最近一次运行 #%lld: %s\n"
-                  "  (no --run: the latest run #%lld, %s)\n",
+  fprintf(stderr, "fundguard findings: 未指定 --run，导出最近一次全部规则的正式筛查 #%lld: %s\n"
+                  "  (no --run: the latest full official run #%lld, %s)\n",
           (long long)*run_id, official ? "正式筛查" : "假设分析 (非正式，screen --config)",
           (long long)*run_id, kind);
   return 0;

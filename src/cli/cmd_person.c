@@ -166,11 +166,11 @@ static int fg_person_build(fg_person_view *v, const char *id, const char *run_ar
     run = strtoll(run_arg, &end, 10);
     found = *end == '\0' && run > 0;
     if (!found) return fg_errf(err, FG_EUSAGE, "--run 需要正整数: %s", run_arg);
-  } else if ((rc = fg_store_run_latest(v->s, &run, &found, err)) != 0) {
+  } else if ((rc = fg_store_run_latest(v->s, true, &run, &found, err)) != 0) {
     return rc;
   }
   if (!found) {
-    fprintf(v->out, "  疑点 findings: 尚无筛查运行 (no screening run yet)\n");
+    fprintf(v->out, "  疑点 findings: 尚无全部规则的正式筛查运行（可用 --run 指定）\n");
     return 0;
   }
   return fg_person_findings(v, id, run, err);

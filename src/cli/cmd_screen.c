@@ -32,6 +32,7 @@ static const char fg_screen_help[] =
     "  --db PATH       数据库文件 the store (默认 default ./fundguard.db)\n"
     "  --as-of DATE    筛查基准日 YYYY-MM-DD the screening date\n"
     "                  (默认今天, 北京时间 default: today in Beijing time, UTC+8)\n"
+    "  --allow-future  允许晚于今天的 --as-of（记为假设分析 what-if，不作为正式筛查）\n"
     "  --rules LIST    只运行这些规则 (逗号分隔) only these rule ids, comma-separated\n"
     "  --config FILE   假设分析: 使用另一份配置 (不作为正式筛查)\n"
     "                  what-if run with another configuration (not official)\n"
@@ -97,6 +98,10 @@ static int fg_screen_parse(int argc, char **argv, fg_screen_args *a, fg_screen_o
       fputs(fg_screen_help, stdout);
       return 0;
     }
+    if (strcmp(k, "--allow-future") == 0) {
+      o->future = true; /* checked against the date below */
+      continue;
+    }
     const char **slot = strcmp(k, "--db") == 0       ? &a->db
                         : strcmp(k, "--as-of") == 0  ? &a->as_of
                         : strcmp(k, "--key") == 0    ? &a->key
@@ -126,6 +131,15 @@ int fg_cmd_screen(int argc, char **argv) {
   if (!a.as_of) o.as_of = fg_screen_today();
   else if (!fg_parse_day(a.as_of, (int)strlen(a.as_of), &o.as_of))
     return fg_cli_usage("screen", "--as-of 不是有效日期 YYYY-MM-DD: %s", a.as_of);
+  /* A date after today screens data that cannot exist yet: only as a
+   * what-if aid, asked for explicitly and recorded as such. */
+  const bool after_today = o.as_of > fg_screen_today();
+  if (after_today && !o.future)
+    return fg_cli_usage("screen",
+                        "--as-of %s 晚于今天（北京时间）：如确需按未来日期试算，请加 --allow-future"
+                        "（该运行记为假设分析，不作为正式筛查）",
+                        a.as_of);
+  o.future = after_today;
   fg_err err = {0};
   fg_signer me;
   if (fg_screen_login(a.db, a.key, &me, &err) != 0) return fg_cli_fail(&err);

@@ -122,7 +122,8 @@ static int fg_screen_store(fg_store *s, const fg_screen_opts *o, fg_screen_resul
     fg_screen_timestamp(finished_at);
     fg_store_run r = {0, started_at, finished_at, as_of, run, skipped, res->config_hash,
                       res->official, batches, max_batch, o->actor ? o->actor : "",
-                      f->n, res->findings_sha256};
+                      f->n, res->findings_sha256, o->rules != NULL && o->rules[0] != '\0',
+                      o->future};
     rc = fg_store_run_add(s, &r, &res->run_id, err);
     if (rc == 0) rc = fg_store_findings_add(s, res->run_id, rows, f->n, err);
     if (rc == 0 && o->on_commit)
@@ -266,6 +267,7 @@ int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_
   if ((rc = fg_store_open(store_path, false, &s, err)) != 0) return rc;
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   rc = fg_screen_config(s, opts->config_path, cfg, &res->official, err);
+  if (opts->future) res->official = false; /* a date in the future: a what-if aid only */
   fg_findings f = {0};
   fg_screen_snap sn;
   fg_screen_snap_init(store_path, opts, &sn);

@@ -8,7 +8,7 @@
  * last column, whether the finding was judged normal through two-person
  * review (disposition: "" or dismissed_normal, store.h finding_dispositions).
  */
-#include "screen/export.h"
+#include "screen/export_impl.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 #define FG_EXPORT_XLSX_CELL_MAX_BYTES 32000 /* Excel's cell limit is 32767 chars */
 #define FG_EXPORT_XLSX_ROWS_PER_SHEET (LXW_ROW_MAX - 1) /* one header row per sheet */
 #define FG_EXPORT_XLSX_SHEETS_MAX 1000
-#define FG_EXPORT_COLS 11
+#define FG_EXPORT_COLS 18
 #define FG_EXPORT_DISP_SEP "\x1f" /* between rule and subject id in a lookup key */
 #define FG_EXPORT_MASK_HEAD 6 /* 110101********123X */
 #define FG_EXPORT_MASK_TAIL 4
@@ -28,10 +28,51 @@
 static const char *const fg_export_csv_header =
     FG_EXPORT_CSV_BOM
     "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
-    "disposition\n";
+    "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name\n";
 static const char *const fg_export_titles_zh[FG_EXPORT_COLS] = {
     "规则", "对象类型", "对象编号", "涉及金额(元)", "详情", "风险等级", "规则名称", "证据",
-    "运行类型 run_kind", "运行编号", "处置 disposition"};
+    "运行类型 run_kind", "运行编号", "处置 disposition", "风险等级（中文）", "对象类型（中文）",
+    "运行类型（中文）", "姓名/名称", "行政区划", "机构编号", "机构名称"};
+
+static const char *const fg_export_labels[][2] = {
+    {"high", "高"},
+    {"medium", "中"},
+    {"low", "低"},
+    {"person", "参保人"},
+    {"settlement_id", "医疗结算单"},
+    {"institution", "定点医药机构"},
+    {"institution_id/invoice_no", "机构/发票号"},
+    {"payment_id", "待遇支付"},
+    {"bank_account", "银行账户"},
+    {"account_no", "基金账户"},
+    {"txn_id", "账户流水"},
+    {"op_id", "经办操作"},
+    {"staff_id", "经办人员"},
+    {FG_EXPORT_OFFICIAL, "正式"},
+    {FG_EXPORT_WHAT_IF, "假设分析"},
+    {FG_EXPORT_PARTIAL, "部分规则"},
+};
+
+static const char *fg_export_label(const char *code) {
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_export_labels); i++)
+    if (strcmp(fg_export_labels[i][0], code) == 0) return fg_export_labels[i][1];
+  return code;
+}
+
+const char *fg_export_severity_zh(const char *s) { return fg_export_label(s); }
+const char *fg_export_subject_type_zh(const char *s) { return fg_export_label(s); }
+const char *fg_export_run_kind_zh(const char *s) { return fg_export_label(s); }
+
+bool fg_export_in_list(const char *list, const char *item, bool prefix) {
+  FG_ASSERT(list != NULL && item != NULL);
+  const size_t n = strlen(item);
+  for (const char *p = list; *p;) {
+    const size_t len = strcspn(p, ",");
+    if (len > 0 && (prefix ? len <= n : len == n) && strncmp(p, item, len) == 0) return true;
+    p += len + (p[len] == ',');
+  }
+  return false;
+}
 
 bool fg_export_parse_format(const char *s, fg_export_format *out) {
   FG_ASSERT(out);
@@ -122,6 +163,8 @@ typedef struct fg_export_disp {
 
 typedef struct fg_export_state {
   const fg_export_opts *o;
+  fg_export_subjects subjects;
+  const fg_export_subject *who; /* of the row being written, or NULL */
   fg_export_disp disp;
   const char *run_kind; /* "official" | "what-if" */
   fg_buf line, masked_id, masked_detail;
@@ -180,10 +223,14 @@ static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, con
   char yuan[32], run[32];
   fg_fen_to_yuan(f->amount_fen, yuan, sizeof yuan);
   snprintf(run, sizeof run, "%lld", (long long)st->o->run_id);
-  const char *cols[FG_EXPORT_COLS] = {f->rule,     f->subject_type, f->subject_id,
-                                      yuan,        f->detail,       f->severity,
-                                      fg_export_title(st, f->rule), ev, st->run_kind, run,
-                                      st->disposition};
+  const fg_export_subject *w = st->who;
+  const char *cols[FG_EXPORT_COLS] = {
+      f->rule, f->subject_type, f->subject_id, yuan, f->detail, f->severity,
+      fg_export_title(st, f->rule), ev, st->run_kind, run, st->disposition,
+      fg_export_severity_zh(f->severity), fg_export_subject_type_zh(f->subject_type),
+      fg_export_run_kind_zh(st->run_kind), w && w->name ? w->name : "",
+      w && w->region ? w->region : "", w && w->unit_id ? w->unit_id : "",
+      w && w->unit_name ? w->unit_name : ""};
   fg_buf_reset(&st->line);
   for (int i = 0; i < FG_EXPORT_COLS; i++) {
     if (i) fg_buf_addc(&st->line, ',');
@@ -224,6 +271,18 @@ static int fg_export_jsonl_row(fg_export_state *st, const fg_store_finding *f, c
   }
   fg_buf_adds(b, "],\"disposition\":");
   fg_export_json_string(b, st->disposition);
+  const fg_export_subject *w = st->who;
+  const char *const extra[][2] = {{"severity_zh", fg_export_severity_zh(f->severity)},
+                                  {"subject_type_zh", fg_export_subject_type_zh(f->subject_type)},
+                                  {"run_kind_zh", fg_export_run_kind_zh(st->run_kind)},
+                                  {"name", w && w->name ? w->name : ""},
+                                  {"region", w && w->region ? w->region : ""},
+                                  {"unit_id", w && w->unit_id ? w->unit_id : ""},
+                                  {"unit_name", w && w->unit_name ? w->unit_name : ""}};
+  for (size_t i = 0; i < FG_ARRAY_LEN(extra); i++) {
+    fg_buf_addf(b, ",\"%s\":", extra[i][0]);
+    fg_export_json_string(b, extra[i][1]);
+  }
   fg_buf_adds(b, "}\n");
   return fwrite(b->buf, 1, b->len, st->o->out) == b->len ? 0 : 1;
 }
@@ -275,6 +334,16 @@ static int fg_export_xlsx_row(fg_export_state *st, const fg_store_finding *f, co
   if (!e) e = worksheet_write_string(ws, r, 8, st->run_kind, NULL);
   if (!e) e = worksheet_write_number(ws, r, 9, (double)st->o->run_id, NULL);
   if (!e) e = worksheet_write_string(ws, r, 10, st->disposition, NULL);
+  const fg_export_subject *w = st->who;
+  const char *const extra[7] = {fg_export_severity_zh(f->severity),
+                                fg_export_subject_type_zh(f->subject_type),
+                                fg_export_run_kind_zh(st->run_kind),
+                                w && w->name ? w->name : "",
+                                w && w->region ? w->region : "",
+                                w && w->unit_id ? w->unit_id : "",
+                                w && w->unit_name ? w->unit_name : ""};
+  for (int k = 0; k < 7 && !e; k++)
+    e = worksheet_write_string(ws, r, (lxw_col_t)(11 + k), extra[k], NULL);
   return e == LXW_NO_ERROR ? 0 : 1;
 }
 
@@ -282,6 +351,14 @@ static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f
                          const char *evidence) {
   fg_export_state *st = ud;
   (void)finding_id;
+  const fg_export_opts *o = st->o;
+  st->who = fg_export_subject_of(&st->subjects, f->subject_type, f->subject_id);
+  if ((o->rule && !fg_export_in_list(o->rule, f->rule, false)) ||
+      (o->severity && !fg_export_in_list(o->severity, f->severity, false)) ||
+      (o->region && !(st->who && st->who->region && fg_export_in_list(o->region, st->who->region, true))) ||
+      (o->institution &&
+       !(st->who && st->who->unit_id && fg_export_in_list(o->institution, st->who->unit_id, false))))
+    return 0; /* filtered out */
   st->disposition = fg_export_disposition(st, f); /* looked up by the id as stored */
   fg_store_finding view;
   if (st->o->terminal_view) { /* a view on screen: personal ids masked */
@@ -332,7 +409,7 @@ int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *e
   if (rc) return rc;
   if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %lld 的筛查运行 (no run %lld)",
                              (long long)run_id, (long long)run_id);
-  *kind = r.official ? FG_EXPORT_OFFICIAL : FG_EXPORT_WHAT_IF;
+  *kind = !r.official ? FG_EXPORT_WHAT_IF : r.partial ? FG_EXPORT_PARTIAL : FG_EXPORT_OFFICIAL;
   fg_store_run_clear(&r);
   return 0;
 }
@@ -351,7 +428,11 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
            fputs(fg_export_csv_header + (o->terminal_view ? strlen(FG_EXPORT_CSV_BOM) : 0),
                  o->out) == EOF)
     rc = fg_errf(err, FG_EIO, "写入失败 (write failed)");
-  if (rc == 0) rc = fg_store_findings_each(s, o->run_id, o->rule, fg_export_row, &st, err);
+  if (rc == 0) rc = fg_export_subjects_load(s, o->run_id, &st.subjects, err);
+  /* one rule: the store filters; a list: the row callback does */
+  const char *one = o->rule && !strchr(o->rule, ',') ? o->rule : NULL;
+  if (rc == 0) rc = fg_store_findings_each(s, o->run_id, one, fg_export_row, &st, err);
+  fg_export_subjects_free(&st.subjects);
   if (st.io_failed) rc = fg_errf(err, FG_EIO, "写入导出文件失败 (write failed)");
   if (st.wb) {
     lxw_error e = workbook_close(st.wb);

@@ -3,11 +3,15 @@
  *
  * CSV (RFC 4180, UTF-8 with a BOM so Excel and WPS read Chinese): header
  *   rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,
- *   disposition
+ *   disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name
  * (the first five columns are fixed by rules.md); amount in yuan with two
  * decimals; evidence `table:rowid;...`; run_kind `official` or `what-if`
  * (a run of `screen --config FILE`); disposition `` or `dismissed_normal`
- * (judged normal through two-person review: `propose dismiss`).
+ * (judged normal through two-person review: `propose dismiss`). The last
+ * columns label the codes in Chinese and say who the finding is about: the
+ * subject's name and region, and the institution (unit) of a medical one,
+ * so it can be routed to the district or hospital concerned
+ * (export_subject.c).
  * JSONL: one object per finding with the same fields (amount as a number
  * with two decimals, amount_fen exact, evidence as an array of strings).
  * XLSX (libxlsxwriter): one sheet 疑点 with Chinese column titles, amounts
@@ -29,12 +33,16 @@
 #define FG_EXPORT_PERSON "person" /* the subject type whose ids are personal */
 #define FG_EXPORT_OFFICIAL "official"
 #define FG_EXPORT_WHAT_IF "what-if"
+#define FG_EXPORT_PARTIAL "partial" /* official, but screen --rules: not every rule */
 
 typedef enum fg_export_format { FG_EXPORT_CSV, FG_EXPORT_JSONL, FG_EXPORT_XLSX } fg_export_format;
 
 typedef struct fg_export_opts {
   int64_t run_id;
-  const char *rule;            /* NULL = every rule */
+  const char *rule;            /* NULL = every rule; else a comma-separated list */
+  const char *severity;        /* NULL, or a list of high,medium,low */
+  const char *region;          /* NULL, or division code prefixes (3601 = 3601xx) */
+  const char *institution;     /* NULL, or institution ids */
   fg_export_format format;
   FILE *out;                   /* csv / jsonl */
   const char *xlsx_path;       /* xlsx */
@@ -47,6 +55,14 @@ typedef struct fg_export_opts {
 bool fg_export_parse_format(const char *s, fg_export_format *out);
 /* Export; sets *count to the number of findings written. */
 int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_err *err);
+
+/* Chinese labels of the export's codes (the code itself when unknown). */
+const char *fg_export_severity_zh(const char *severity);
+const char *fg_export_subject_type_zh(const char *subject_type);
+const char *fg_export_run_kind_zh(const char *run_kind);
+/* Whether item is one of the comma-separated list (exact, or a prefix of
+ * item when prefix). */
+bool fg_export_in_list(const char *list, const char *item, bool prefix);
 
 /* "official" or "what-if" for a stored run; FG_EINPUT when there is none. */
 int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *err);

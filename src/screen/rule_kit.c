@@ -94,9 +94,9 @@ void fg_rk_emit(fg_rk *rk, fg_findings *out, const char *rule, const char *subje
                 const char *subject_id, int64_t amount_fen) {
   FG_ASSERT(out != NULL && rule != NULL && subject_type != NULL && subject_id != NULL);
   FG_ASSERT(amount_fen >= 0);
-  if (rk->items_more > 0) fg_buf_addf(&rk->detail, " (+%lld more)", (long long)rk->items_more);
+  if (rk->items_more > 0) fg_buf_addf(&rk->detail, "（另有 %lld 项）", (long long)rk->items_more);
   if (rk->ev_more > 0)
-    fg_buf_addf(&rk->detail, "; +%lld more evidence rows", (long long)rk->ev_more);
+    fg_buf_addf(&rk->detail, "；另有 %lld 条证据行", (long long)rk->ev_more);
   fg_findings_add(out, rule, subject_type, subject_id, amount_fen,
                   rk->detail.buf != NULL ? rk->detail.buf : "", rk->ev, rk->nev);
   fg_rk_reset(rk);

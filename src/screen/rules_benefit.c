@@ -60,7 +60,7 @@ void fg_rule_benefit_paid_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     if (fg_rk_empty(&rk)) continue;
     char d[11];
     fg_format_day(m->pk_death[pk], d);
-    fg_rk_text(&rk, "periodic benefits paid for periods after death on %s", d);
+    fg_rk_text(&rk, "死亡（%s）后仍按月发放待遇", d);
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "benefit.paid_after_death", "person", m->pk_id[pk], sum_fen);
   }
@@ -84,7 +84,7 @@ static void fg_rb_jail_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_finding
     for (int64_t c = clo; c < chi && !covered; c++)
       covered = fg_rb_jail_covers(&m->incarcerations[c], p->period);
     if (!covered) continue; /* a payment counts once however many cover it */
-    if (fg_rk_empty(rk)) fg_rk_text(rk, "pension periods during incarceration: ");
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "服刑期间发放养老金的期间: ");
     fg_rk_item_month(rk, p->period);
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
     sum_fen = fg_add_sat(sum_fen, p->amount_fen);
@@ -129,7 +129,7 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
         max_fen = FG_MAX(max_fen, m->payments[k].amount_fen);
       }
       if (n < 2) continue;
-      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "periods with several pension payments: ");
+      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "同一期间多笔养老金: ");
       fg_rk_item_month(&rk, m->payments[i].period);
       for (int64_t k = i; k < j; k++)
         if (m->payments[k].type == FG_BEN_PENSION) fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
@@ -174,7 +174,7 @@ static void fg_rb_employed_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_fin
     bool paid = false;
     for (int64_t k = i; k < j && !paid; k++) paid = m->payments[k].type == FG_BEN_UNEMPLOYMENT;
     if (!paid || !fg_rb_employed_in(m, pk, m->payments[i].period, rk)) continue;
-    if (rk->nitems == 0) fg_rk_text(rk, "unemployment paid for periods with employment: ");
+    if (rk->nitems == 0) fg_rk_text(rk, "有缴费（就业）的期间领取失业保险金: ");
     fg_rk_item_month(rk, m->payments[i].period);
     for (int64_t k = i; k < j; k++) {
       if (m->payments[k].type != FG_BEN_UNEMPLOYMENT) continue;
@@ -213,7 +213,7 @@ void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_fin
         unemployment |= m->payments[k].type == FG_BEN_UNEMPLOYMENT;
       }
       if (!pension || !unemployment) continue;
-      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "unemployment and pension paid for periods: ");
+      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "同时发放失业保险金和养老金的期间: ");
       fg_rk_item_month(&rk, m->payments[i].period);
       for (int64_t k = i; k < j; k++) {
         uint8_t t = m->payments[k].type;
@@ -264,13 +264,13 @@ static void fg_rb_entitle_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_find
     if (p->period != last) distinct++;
     last = p->period;
     if (distinct <= entitled) continue;
-    if (fg_rk_empty(rk)) fg_rk_text(rk, "periods past the entitlement: ");
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "超出领取期限的期间: ");
     fg_rk_item_month(rk, p->period);
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
     sum_fen = fg_add_sat(sum_fen, p->amount_fen);
   }
   if (fg_rk_empty(rk)) return;
-  fg_rk_text(rk, "; %d distinct periods paid, %d months of 210 contributions entitle %d",
+  fg_rk_text(rk, "；已发放 %d 个不同期间，失业保险缴费 %d 个月，应享受 %d 个月",
              distinct, months_210, entitled);
   fg_rk_emit(rk, out, "benefit.unemployment_over_entitlement", "person", m->pk_id[pk], sum_fen);
 }
@@ -311,8 +311,8 @@ static void fg_rb_cert_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_fi
   char l[8], cm[8];
   fg_format_month(latest, l);
   fg_format_month(c, cm);
-  fg_rk_text(rk, "latest pension period %s, %s %s: %d months", l,
-             cert != FG_NODAY ? "last certification" : "no certification, first pension period",
+  fg_rk_text(rk, "最近养老金期间 %s，%s %s：相隔 %d 个月", l,
+             cert != FG_NODAY ? "上次生存认证" : "从未认证，首个养老金期间",
              cm, (int)(latest - c));
   for (int64_t i = lo; i < hi; i++)
     if (m->payments[i].type == FG_BEN_PENSION && m->payments[i].period == latest)
@@ -359,8 +359,8 @@ static void fg_rb_acct_test(const fg_rule_ctx *ctx, fg_sid acct, fg_rb_acct_row 
     if (persons < ctx->cfg->shared_account_min_persons) continue;
     char mo[8];
     fg_format_month(rows[i].period, mo);
-    if (fg_rk_empty(rk)) fg_rk_text(rk, "periods paid to several persons: ");
-    fg_rk_item(rk, "%s (%d persons)", mo, persons);
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "同一账户同期向多人发放: ");
+    fg_rk_item(rk, "%s（%d 人）", mo, persons);
     for (int64_t k = i; k < j; k++) fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[rows[k].ix].row);
   }
   if (!fg_rk_empty(rk))
@@ -428,7 +428,7 @@ static void fg_rb_large_one(const fg_model *m, const fg_m_payment *p, const fg_r
   if (reviewed) return;
   char amt[32];
   fg_fen_to_yuan(p->amount_fen, amt, sizeof amt);
-  fg_rk_text(rk, "payment of %s yuan; %lld payment operations, none reviewed by another person",
+  fg_rk_text(rk, "支付 %s 元；%lld 次支付操作，均无他人复核",
              amt, (long long)(b - a));
   fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
   for (int64_t k = a; k < b; k++) fg_rk_ev(rk, FG_T_OPERATIONS, refs[k].row);
@@ -481,7 +481,7 @@ void fg_rule_benefit_maternity_repeat(const fg_rule_ctx *ctx, fg_findings *out) 
         char a[8], b[8];
         fg_format_month(episode, a);
         fg_format_month(mo, b);
-        if (fg_rk_empty(&rk)) fg_rk_text(&rk, "maternity episodes starting less than 10 months apart: ");
+        if (fg_rk_empty(&rk)) fg_rk_text(&rk, "两次生育津贴相隔不足 10 个月: ");
         fg_rk_item(&rk, "%s->%s", a, b);
         if (episode != listed) fg_rb_ev_maternity(m, lo, hi, episode, &rk);
         fg_rb_ev_maternity(m, lo, hi, mo, &rk);

@@ -54,8 +54,8 @@ static void fg_rc_range_person(const fg_model *m, const fg_m_wage_base *wb, fg_p
     fg_fen_to_yuan(c->base_fen, base, sizeof base);
     bool low = c->base_fen < w->floor_fen;
     fg_fen_to_yuan(low ? w->floor_fen : w->cap_fen, lim, sizeof lim);
-    if (fg_rk_empty(rk)) fg_rk_text(rk, "110 base out of range: ");
-    fg_rk_item(rk, "%s base %s %s %s", mo, base, low ? "< floor" : "> cap", lim);
+    if (fg_rk_empty(rk)) fg_rk_text(rk, "职工养老（110）缴费基数超出上下限: ");
+    fg_rk_item(rk, "%s 基数 %s %s %s", mo, base, low ? "低于下限" : "高于上限", lim);
     fg_rk_ev(rk, FG_T_CONTRIBUTIONS, c->row);
     if (w->row != last_wb_row) fg_rk_ev(rk, FG_T_WAGE_BASES, w->row);
     last_wb_row = w->row;
@@ -139,7 +139,7 @@ static void fg_rc_spike_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_f
     fg_format_month(M, mo);
     fg_fen_to_yuan(a.sum_fen, sa, sizeof sa);
     fg_fen_to_yuan(b.sum_fen, sb, sizeof sb);
-    fg_rk_text(rk, "%sretire month %s: window A base sum %s over %lld rows, window B %s over %lld rows",
+    fg_rk_text(rk, "%s退休月 %s：前一窗口基数合计 %s（%lld 行），后一窗口 %s（%lld 行）",
                fg_rk_empty(rk) ? "" : "; ", mo, sa, (long long)a.rows, sb, (long long)b.rows);
     fg_rk_ev(rk, FG_T_RETIREMENTS, ret->row);
     for (int64_t i = fg_rc_lower_bound(m, lo, hi, M - 2 * FG_RC_SPIKE_WINDOW_MONTHS); i < hi; i++) {
@@ -210,7 +210,7 @@ static void fg_rc_backpay_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rc_flags *
     if (!fired->v[r]) continue;
     char d[11];
     fg_format_day(ret->approved_on, d);
-    fg_rk_text(rk, "%sapproved %s: %d back-paid periods", any ? "; " : "", d, periods);
+    fg_rk_text(rk, "%s%s 批准退休，之前集中补缴 %d 个期间", any ? "; " : "", d, periods);
     fg_rk_ev(rk, FG_T_RETIREMENTS, ret->row);
     any = true;
   }
@@ -254,7 +254,7 @@ void fg_rule_contribution_before_age_16(const fg_rule_ctx *ctx, fg_findings *out
     for (int64_t i = lo; i < hi && m->contributions[i].period < turns16; i++) {
       const fg_m_contribution *c = &m->contributions[i];
       if (c->scheme == 390) continue;
-      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "periods before turning 16: ");
+      if (fg_rk_empty(&rk)) fg_rk_text(&rk, "未满 16 周岁的缴费期间: ");
       fg_rk_item_month(&rk, c->period);
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
       sum_fen = fg_add_sat(sum_fen, c->amount_fen);
@@ -278,7 +278,7 @@ void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     int64_t sum_fen = 0;
     char d[11];
     fg_format_day(m->pk_death[pk], d);
-    fg_rk_text(&rk, "died %s; contributions for periods ", d);
+    fg_rk_text(&rk, "%s 死亡；之后仍有缴费的期间 ", d);
     for (int64_t i = fg_rc_lower_bound(m, lo, hi, dm + 1); i < hi; i++) {
       const fg_m_contribution *c = &m->contributions[i];
       FG_ASSERT(c->period > dm);

@@ -18,9 +18,9 @@
 
 #define FG_SECONDS_PER_DAY 86400
 
-static const char *const fg_op_names[] = {"enroll",         "back_payment",      "retirement_approval",
-                                          "benefit_change", "payment",           "data_modification",
-                                          "permission_change", "other"};
+static const char *const fg_op_names[] = {"参保登记 enroll", "补缴 back_payment", "退休审批 retirement_approval",
+                                          "待遇变更 benefit_change", "支付 payment", "数据修改 data_modification",
+                                          "权限变更 permission_change", "其他 other"};
 
 static const char *fg_op_name(const fg_m_operation *op) {
   return op->op_type < FG_ARRAY_LEN(fg_op_names) ? fg_op_names[op->op_type] : "?";
@@ -65,9 +65,9 @@ static bool fg_t_self_review(const fg_rule_ctx *ctx, const void *aux, const fg_m
   bool rev = op->reviewer_id != 0 && op->reviewer_id == op->operator_id;
   bool app = op->approver_id != 0 && op->approver_id == op->operator_id;
   if (!rev && !app) return false;
-  fg_rk_text(rk, "%s by %s %s", fg_op_name(op), ctx->m->str[op->operator_id],
-             rev && app ? "reviewed and approved by the operator"
-                        : rev ? "reviewed by the operator" : "approved by the operator");
+  fg_rk_text(rk, "%s（经办人 %s）：%s", fg_op_name(op), ctx->m->str[op->operator_id],
+             rev && app ? "经办人自己复核并审批"
+                        : rev ? "经办人自己复核" : "经办人自己审批");
   return true;
 }
 
@@ -79,7 +79,7 @@ static bool fg_t_missing_review(const fg_rule_ctx *ctx, const void *aux, const f
                                 fg_rk *rk) {
   (void)aux;
   if (!fg_high_risk(ctx->cfg, op) || op->reviewer_id != 0) return false;
-  fg_rk_text(rk, "high-risk %s by %s without reviewer", fg_op_name(op),
+  fg_rk_text(rk, "高风险操作 %s（经办人 %s）没有复核人", fg_op_name(op),
              ctx->m->str[op->operator_id]);
   return true;
 }
@@ -94,12 +94,12 @@ static bool fg_t_unapproved(const fg_rule_ctx *ctx, const void *aux, const fg_m_
   if (op->op_type != FG_OP_DATA_MODIFICATION && op->op_type != FG_OP_PERMISSION_CHANGE)
     return false;
   const char *why;
-  if (op->approver_id == 0) why = "no approver";
-  else if (op->approver_id == op->operator_id) why = "approved by the operator";
+  if (op->approver_id == 0) why = "没有审批人";
+  else if (op->approver_id == op->operator_id) why = "经办人自己审批";
   else if (op->reviewer_id != 0 && op->approver_id == op->reviewer_id)
-    why = "approved by the reviewer";
+    why = "由复核人审批";
   else return false;
-  fg_rk_text(rk, "%s by %s: %s", fg_op_name(op), ctx->m->str[op->operator_id], why);
+  fg_rk_text(rk, "%s（经办人 %s）：%s", fg_op_name(op), ctx->m->str[op->operator_id], why);
   return true;
 }
 
@@ -143,7 +143,7 @@ static bool fg_t_self_dealing(const fg_rule_ctx *ctx, const void *aux, const fg_
   bool by_op = fg_staff_pk(ctx->m, map, op->operator_id) == op->subject_pk;
   bool by_rev = fg_staff_pk(ctx->m, map, op->reviewer_id) == op->subject_pk;
   if (!by_op && !by_rev) return false;
-  fg_rk_text(rk, "%s on the %s's own record", fg_op_name(op), by_op ? "operator" : "reviewer");
+  fg_rk_text(rk, "%s：%s办理的是本人的记录", fg_op_name(op), by_op ? "经办人" : "复核人");
   return true;
 }
 
@@ -169,7 +169,7 @@ void fg_rule_control_tenure_exceeded(const fg_rule_ctx *ctx, fg_findings *out) {
     if (!s->high_risk || s->post_since == FG_NODAY || s->post_since >= limit) continue;
     char d[11];
     fg_format_day(s->post_since, d);
-    fg_rk_text(&rk, "high-risk post %s since %s", m->str[s->post], d);
+    fg_rk_text(&rk, "自 %2$s 起在高风险岗位 %1$s", m->str[s->post], d);
     fg_rk_ev(&rk, FG_T_STAFF, s->row);
     fg_rk_emit(&rk, out, "control.tenure_exceeded", "staff_id", m->str[s->staff_id], 0);
   }
@@ -184,7 +184,7 @@ void fg_rule_control_incompatible_roles(const fg_rule_ctx *ctx, fg_findings *out
     const fg_m_staff *s = &m->staff[i];
     const char *a = NULL, *b = NULL;
     if (s->roles == 0 || !fg_config_roles_conflict(ctx->cfg, m->str[s->roles], &a, &b)) continue;
-    fg_rk_text(&rk, "roles %s hold %s+%s", m->str[s->roles], a, b);
+    fg_rk_text(&rk, "岗位 %s 含不相容的 %s+%s", m->str[s->roles], a, b);
     fg_rk_ev(&rk, FG_T_STAFF, s->row);
     fg_rk_emit(&rk, out, "control.incompatible_roles", "staff_id", m->str[s->staff_id], 0);
   }
@@ -201,8 +201,8 @@ static bool fg_t_off_hours(const fg_rule_ctx *ctx, const void *aux, const fg_m_o
   if (workday && secs >= ctx->cfg->work_start_s && secs <= ctx->cfg->work_end_s) return false;
   char ts[20];
   fg_format_timestamp(op->at_s, ts);
-  fg_rk_text(rk, "high-risk %s at %s (%s)", fg_op_name(op), ts,
-             workday ? "outside working hours" : "not a working day");
+  fg_rk_text(rk, "高风险操作 %s 发生于 %s（%s）", fg_op_name(op), ts,
+             workday ? "工作时间以外" : "非工作日");
   return true;
 }
 

@@ -40,8 +40,8 @@ static void fg_ban_run(const fg_model *m, int32_t lo, int32_t hi, fg_rk *rk) {
       char d1[11], d2[11];
       fg_format_day(t->terminated_on, d1);
       fg_format_day(n->start, d2);
-      fg_rk_item(rk, "terminated %s (%s), new agreement %s", d1,
-                 t->term_reason == FG_TERM_ILLEGAL ? "illegal" : "violation", d2);
+      fg_rk_item(rk, "%s 被解除协议（%s），%s 又签新协议", d1,
+                 t->term_reason == FG_TERM_ILLEGAL ? "违法" : "违规", d2);
       fg_rk_ev(rk, FG_T_INSTITUTIONS, t->row);
       fg_rk_ev(rk, FG_T_INSTITUTIONS, n->row);
     }
@@ -97,7 +97,7 @@ static void fg_balance_run(const fg_rule_ctx *ctx, const fg_m_account *acc, int6
       char b[8], y[32];
       fg_format_month(mo, b);
       fg_fen_to_yuan(balance_fen, y, sizeof y);
-      fg_rk_item(rk, "%s end balance %s", b, y);
+      fg_rk_item(rk, "%s 月末余额 %s", b, y);
       for (int64_t k = i; k < j; k++) fg_rk_ev(rk, FG_T_FUND_TRANSACTIONS, m->txns[k].row);
     }
     i = j;
@@ -153,8 +153,8 @@ void fg_rule_fund_income_account_outflow(const fg_rule_ctx *ctx, fg_findings *ou
     const fg_m_account *acc = fg_txn_account(m, t);
     if (!acc || acc->kind != FG_ACC_INCOME || t->dir != FG_DIR_OUT || fg_outflow_lawful(m, acc, t))
       continue;
-    fg_rk_text(&rk, "out of income account %s to %s", m->str[acc->account_no],
-               t->cp_account ? m->str[t->cp_account] : "(no counterparty account)");
+    fg_rk_text(&rk, "从收入户 %s 转出到 %s", m->str[acc->account_no],
+               t->cp_account ? m->str[t->cp_account] : "（无对方账户）");
     fg_emit_txn(&rk, out, m, "fund.income_account_outflow", t);
   }
   fg_rk_free(&rk);
@@ -168,7 +168,7 @@ void fg_rule_fund_cross_scheme_transfer(const fg_rule_ctx *ctx, fg_findings *out
     const fg_m_txn *t = &m->txns[i];
     const fg_m_account *acc = fg_txn_account(m, t), *cp = fg_txn_cp_account(m, t);
     if (!acc || !cp || t->dir != FG_DIR_OUT || acc->scheme == cp->scheme) continue;
-    fg_rk_text(&rk, "scheme %d account %s to scheme %d account %s", acc->scheme,
+    fg_rk_text(&rk, "险种 %d 的账户 %s 转入险种 %d 的账户 %s", acc->scheme,
                m->str[acc->account_no], cp->scheme, m->str[cp->account_no]);
     fg_rk_ev(&rk, FG_T_FUND_ACCOUNTS, acc->row);
     fg_rk_ev(&rk, FG_T_FUND_ACCOUNTS, cp->row);
@@ -218,11 +218,11 @@ void fg_rule_fund_unmatched_private_payment(const fg_rule_ctx *ctx, fg_findings 
       continue;
     const fg_m_payment *p = t->reference ? fg_find_payment(m, ix, m->npayments, t->reference) : NULL;
     if (p && p->amount_fen == t->amount_fen && p->bank_account == t->cp_account) continue;
-    if (!t->reference) fg_rk_text(&rk, "no reference");
-    else if (!p) fg_rk_text(&rk, "reference %s is no payment_id", m->str[t->reference]);
+    if (!t->reference) fg_rk_text(&rk, "没有关联的支付编号");
+    else if (!p) fg_rk_text(&rk, "关联编号 %s 不是任何待遇支付", m->str[t->reference]);
     else {
-      fg_rk_text(&rk, "payment %s differs in %s", m->str[t->reference],
-                 p->amount_fen != t->amount_fen ? "amount" : "bank_account");
+      fg_rk_text(&rk, "与待遇支付 %s 的 %s 不一致", m->str[t->reference],
+                 p->amount_fen != t->amount_fen ? "金额" : "bank_account");
       fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
     }
     fg_emit_txn(&rk, out, m, "fund.unmatched_private_payment", t);

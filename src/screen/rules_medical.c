@@ -92,7 +92,7 @@ void fg_rule_medical_outpatient_during_inpatient(const fg_rule_ctx *ctx, fg_find
           continue;
         fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, s->row);
         fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, o->row);
-        fg_rk_item(&rk, "%s during %s", m->str[o->settlement_id], m->str[s->settlement_id]);
+        fg_rk_item(&rk, "%s 发生在 %s 期间", m->str[o->settlement_id], m->str[s->settlement_id]);
       }
     }
     if (fg_rk_empty(&rk)) continue;
@@ -121,7 +121,7 @@ void fg_rule_medical_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
     if (fg_rk_empty(&rk)) continue;
     char d[11];
     fg_format_day(death, d);
-    fg_rk_text(&rk, "; death_date %s", d);
+    fg_rk_text(&rk, "；死亡日期 %s", d);
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "medical.after_death", "person", m->pk_id[pk], sum_fen);
   }
@@ -175,7 +175,7 @@ static bool fg_test_sex(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, 
   if (!c || c->sex_limit == FG_SEX_NONE || pk < 0) return false;
   int sex = fg_rk_sex(ctx->m, pk);
   if (sex == FG_SEX_NONE || sex == c->sex_limit) return false;
-  fg_rk_item(rk, "line %lld %s sex_limit %d, sex %d", (long long)it->line_no,
+  fg_rk_item(rk, "第 %lld 行 %s 限定性别 %d，本人性别 %d", (long long)it->line_no,
              ctx->m->str[it->item_code], c->sex_limit, sex);
   (void)amt;
   return true;
@@ -195,7 +195,7 @@ static bool fg_test_age(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, 
   int age = fg_age_years(birth, it->service_date);
   if ((c->min_age < 0 || age >= c->min_age) && (c->max_age < 0 || age <= c->max_age))
     return false;
-  fg_rk_item(rk, "line %lld %s age %d outside [%d,%d]", (long long)it->line_no,
+  fg_rk_item(rk, "第 %lld 行 %s 年龄 %d 不在 [%d,%d] 内", (long long)it->line_no,
              ctx->m->str[it->item_code], age, c->min_age, c->max_age);
   (void)amt;
   return true;
@@ -227,7 +227,7 @@ static bool fg_test_price(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk
   char p[32], mx[32];
   fg_fen_to_yuan(it->unit_price_fen, p, sizeof p);
   fg_fen_to_yuan(c->max_unit_price_fen, mx, sizeof mx);
-  fg_rk_item(rk, "line %lld %s price %s > max %s", (long long)it->line_no,
+  fg_rk_item(rk, "第 %lld 行 %s 单价 %s 高于限价 %s", (long long)it->line_no,
              ctx->m->str[it->item_code], p, mx);
   return true;
 }
@@ -240,8 +240,8 @@ static bool fg_test_scope(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk
   const fg_m_catalog *c = fg_item_cat(ctx->m, it);
   if ((c && c->in_scope) || it->fund_amount_fen <= 0) return false;
   if (__builtin_add_overflow(*amt, it->fund_amount_fen, amt)) *amt = INT64_MAX;
-  fg_rk_item(rk, "line %lld %s %s", (long long)it->line_no, ctx->m->str[it->item_code],
-             c ? "in_scope N" : "not in catalog");
+  fg_rk_item(rk, "第 %lld 行 %s %s", (long long)it->line_no, ctx->m->str[it->item_code],
+             c ? "不在支付范围（in_scope N）" : "不在医保目录中");
   return true;
 }
 
@@ -291,7 +291,7 @@ static void fg_quantity_run(const fg_model *m, int64_t i, int64_t end, fg_ix *x,
     if (sum_milli > max_milli) {
       char d[11];
       fg_format_day(first->service_date, d);
-      fg_rk_item(rk, "%s on %s qty %lld.%03lld > max %lld.%03lld", m->str[first->item_code], d,
+      fg_rk_item(rk, "%s 在 %s 数量 %lld.%03lld 超过每日上限 %lld.%03lld", m->str[first->item_code], d,
                  (long long)(sum_milli / 1000), (long long)(sum_milli % 1000),
                  (long long)(max_milli / 1000), (long long)(max_milli % 1000));
       for (int64_t k = g; k < h; k++) fg_rk_ev(rk, FG_T_MEDICAL_ITEMS, m->items[x->v[k]].row);
@@ -344,7 +344,7 @@ void fg_rule_medical_duplicate_invoice(const fg_rule_ctx *ctx, fg_findings *out)
            fg_sett(m, x.v[h])->invoice_no == first->invoice_no)
       h++;
     if (h - g >= 2) {
-      fg_rk_text(&rk, "earliest %s; repeated by ", m->str[first->settlement_id]);
+      fg_rk_text(&rk, "最早的结算 %s；重复的结算 ", m->str[first->settlement_id]);
       fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, first->row);
       for (int64_t k = g + 1; k < h; k++) {
         const fg_m_settlement *s = fg_sett(m, x.v[k]);
@@ -419,8 +419,8 @@ void fg_rule_medical_outside_agreement(const fg_rule_ctx *ctx, fg_findings *out)
     if (covered) continue;
     char d[11] = "";
     if (s->settled_on != FG_NODAY) fg_format_day(s->settled_on, d);
-    fg_rk_text(&rk, "settled_on %s outside every agreement of %s%s", d,
-               m->str[s->institution_id], r ? "" : " (no agreement)");
+    fg_rk_text(&rk, "结算日 %s 不在 %s 的任何协议期内%s", d,
+               m->str[s->institution_id], r ? "" : "（无任何协议）");
     fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, s->row);
     for (int32_t k = 0; r && k < r->count; k++)
       fg_rk_ev(&rk, FG_T_INSTITUTIONS, m->institutions[r->first + k].row);
@@ -461,7 +461,7 @@ void fg_rule_medical_high_frequency(const fg_rule_ctx *ctx, fg_findings *out) {
       if (cur != FG_NOMONTH && count > max_visits) { /* close the month */
         char b[8];
         fg_format_month(cur, b);
-        fg_rk_item(&rk, "%s: %lld visits", b, (long long)count);
+        fg_rk_item(&rk, "%s：门诊 %lld 次", b, (long long)count);
         fg_month_evidence(m, cur_first, i, cur, &rk);
       }
       cur = mo;
@@ -509,7 +509,7 @@ void fg_rule_medical_bed_hanging(const fg_rule_ctx *ctx, fg_findings *out) {
     if (stay_days < FG_BED_HANGING_MIN_STAY_DAYS) continue;
     int64_t active_days = fg_active_days(m, s, &x);
     if (2 * active_days >= stay_days) continue;
-    fg_rk_text(&rk, "stay %lld days, %lld days with care other than bed", (long long)stay_days,
+    fg_rk_text(&rk, "住院 %lld 天，其中只有 %lld 天有床位费以外的诊疗", (long long)stay_days,
                (long long)active_days);
     fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, s->row);
     fg_rk_emit(&rk, out, "medical.bed_hanging", "settlement_id", m->str[s->settlement_id], 0);
@@ -567,7 +567,7 @@ void fg_rule_medical_split_admission(const fg_rule_ctx *ctx, fg_findings *out) {
           continue;
         fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, first->row);
         fg_rk_ev(&rk, FG_T_MEDICAL_SETTLEMENTS, second->row);
-        fg_rk_item(&rk, "%s then %s (%lld days)", m->str[first->settlement_id],
+        fg_rk_item(&rk, "%s 出院后 %s 再次入院（相隔 %lld 天）", m->str[first->settlement_id],
                    m->str[second->settlement_id], (long long)(second->admit - first->discharge));
       }
     }

@@ -19,18 +19,18 @@ enum { FG_RP_ID_LEN = 18, FG_RP_ID_DIGITS = 17 };
 enum { FG_RP_GROUP_NONE = -1, FG_RP_GROUP_PENSION, FG_RP_GROUP_MEDICAL, FG_RP_GROUP_UNEMPLOYMENT,
        FG_RP_GROUP_MATERNITY, FG_RP_GROUPS };
 
-static const char *const fg_rp_group_name[FG_RP_GROUPS] = {"pension 110/120/170",
-                                                           "medical 310/390", "210", "510"};
+static const char *const fg_rp_group_name[FG_RP_GROUPS] = {"养老 110/120/170",
+                                                           "医疗 310/390", "210", "510"};
 
 /* A short reason why id is not a valid GB 11643 number (it is invalid). */
 static const char *fg_rp_invalid_reason(const char *id, size_t n) {
-  if (n != FG_RP_ID_LEN) return "not 18 characters";
+  if (n != FG_RP_ID_LEN) return "不是 18 位";
   for (int i = 0; i < FG_RP_ID_DIGITS; i++)
-    if (id[i] < '0' || id[i] > '9') return "not 17 digits + check character";
+    if (id[i] < '0' || id[i] > '9') return "前 17 位不全是数字";
   char c = id[FG_RP_ID_DIGITS];
-  if (!((c >= '0' && c <= '9') || c == 'X')) return "check character not 0-9 or X";
-  if (fg_gb11643_check_char(id) != c) return "wrong check character";
-  return "birth date or province code not valid";
+  if (!((c >= '0' && c <= '9') || c == 'X')) return "校验码不是 0-9 或 X";
+  if (fg_gb11643_check_char(id) != c) return "校验码错误";
+  return "出生日期或省级代码无效";
 }
 
 void fg_rule_identity_invalid_id(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -43,7 +43,7 @@ void fg_rule_identity_invalid_id(const fg_rule_ctx *ctx, fg_findings *out) {
     const char *id = m->pk_id[p->pk];
     size_t n = strlen(id);
     if (fg_gb11643_valid(id, n, ctx->as_of)) continue;
-    fg_rk_text(&rk, "person_id not a valid GB 11643 number: %s", fg_rp_invalid_reason(id, n));
+    fg_rk_text(&rk, "身份证号码不符合 GB 11643：%s", fg_rp_invalid_reason(id, n));
     fg_rk_ev(&rk, FG_T_PERSONS, p->row);
     fg_rk_emit(&rk, out, "identity.invalid_id", "person", id, 0);
   }
@@ -67,13 +67,13 @@ void fg_rule_identity_id_mismatch(const fg_rule_ctx *ctx, fg_findings *out) {
       bad_sex = seq_odd != (p->sex == FG_SEX_MALE);
     }
     if (!bad_birth && !bad_sex) continue;
-    fg_rk_text(&rk, "person_id differs from");
+    fg_rk_text(&rk, "身份证号码与");
     if (bad_birth) {
       char b[11];
       fg_format_day(p->birth, b);
-      fg_rk_text(&rk, " birth_date %s", b);
+      fg_rk_text(&rk, "出生日期 %s", b);
     }
-    if (bad_sex) fg_rk_text(&rk, "%s sex %d (sequence digit %c)", bad_birth ? " and" : "", p->sex, id[16]);
+    if (bad_sex) fg_rk_text(&rk, "%s性别 %d（顺序码末位 %c）", bad_birth ? "和" : "", p->sex, id[16]);
     fg_rk_ev(&rk, FG_T_PERSONS, p->row);
     fg_rk_emit(&rk, out, "identity.id_mismatch", "person", id, 0);
   }
@@ -93,7 +93,7 @@ static void fg_rp_over_age_person(const fg_rule_ctx *ctx, fg_pk pk, int64_t lo, 
   if (limit_months < 0 || first < fg_rk_reach_day(birth, limit_months)) return;
   char d[11];
   fg_format_day(first, d);
-  fg_rk_text(rk, "earliest 110 enrollment starts %s at age %d (limit %d months)", d,
+  fg_rk_text(rk, "最早的职工养老参保始于 %s，时年 %d 岁（上限 %d 个月）", d,
              fg_age_years(birth, first), limit_months);
   for (int64_t i = lo; i < hi; i++)
     if (m->enrollments[i].scheme == 110 && m->enrollments[i].start == first)
@@ -151,7 +151,7 @@ static bool fg_rp_dup_group(const fg_model *m, int64_t lo, int64_t hi, int g, fg
       break; /* the next row of the group has the smallest later start */
     }
     if (!hit) continue;
-    if (!any) fg_rk_text(rk, "%s%s", rk->detail.len > 0 ? "; " : "overlapping enrollments in ",
+    if (!any) fg_rk_text(rk, "%s%s", rk->detail.len > 0 ? "; " : "重复参保: ",
                          fg_rp_group_name[g]);
     any = true;
     fg_rk_ev(rk, FG_T_ENROLLMENTS, e->row);

@@ -49,7 +49,7 @@ static bool fg_rr_birthdate_altered(const fg_rule_ctx *ctx, fg_pk pk, const fg_m
   fg_format_day(r->birth_on_file, a);
   fg_format_day(birth, b);
   fg_format_day(r->approved_on, d);
-  fg_rk_text(rk, "retirement approved %s: birth_date_on_file %s, persons birth_date %s", d, a, b);
+  fg_rk_text(rk, "%s 批准退休：档案出生日期 %s，参保人出生日期 %s", d, a, b);
   return true;
 }
 
@@ -62,12 +62,12 @@ static bool fg_rr_single_review(const fg_rule_ctx *ctx, fg_pk pk, const fg_m_ret
   if (r->kind != FG_RET_EARLY && r->kind != FG_RET_SPECIAL_WORK && r->kind != FG_RET_DISABILITY)
     return false;
   const char *why;
-  if (r->reviewer1 == 0 || r->reviewer2 == 0) why = "a reviewer is missing";
-  else if (r->reviewer1 == r->reviewer2) why = "both reviews by the same person";
+  if (r->reviewer1 == 0 || r->reviewer2 == 0) why = "缺少一名审核人";
+  else if (r->reviewer1 == r->reviewer2) why = "两次审核为同一人";
   else return false;
   char d[11];
   fg_format_day(r->approved_on, d);
-  fg_rk_text(rk, "retirement approved %s: %s", d, why);
+  fg_rk_text(rk, "%s 批准退休：%s", d, why);
   return true;
 }
 
@@ -97,10 +97,10 @@ static bool fg_rr_special_work(const fg_rule_ctx *ctx, fg_pk pk, const fg_m_reti
   if (!few_years && !young) return false;
   char d[11];
   fg_format_day(r->retire_date, d);
-  fg_rk_text(rk, "special_work retirement on %s:", d);
-  if (few_years && r->special_work_years < 0) fg_rk_text(rk, " special_work_years empty");
-  else if (few_years) fg_rk_text(rk, " special_work_years %d", (int)r->special_work_years);
-  if (young) fg_rk_text(rk, "%s before age %d months", few_years ? "," : "", (int)limit_months);
+  fg_rk_text(rk, "%s 特殊工种退休：", d);
+  if (few_years && r->special_work_years < 0) fg_rk_text(rk, "特殊工种年限为空");
+  else if (few_years) fg_rk_text(rk, "特殊工种年限 %d 年", (int)r->special_work_years);
+  if (young) fg_rk_text(rk, "%s未满 %d 个月的年龄", few_years ? "," : "", (int)limit_months);
   return true;
 }
 
@@ -115,7 +115,7 @@ static bool fg_rr_underage(const fg_rule_ctx *ctx, fg_pk pk, const fg_m_retireme
   if (!fg_rr_under_age(ctx, pk, FG_AGE_NORMAL, r->retire_date, &limit_months)) return false;
   char d[11];
   fg_format_day(r->retire_date, d);
-  fg_rk_text(rk, "normal retirement on %s before age %d months (%d years)", d, (int)limit_months,
+  fg_rk_text(rk, "%s 正常退休，未满法定年龄 %d 个月（时年 %d 岁）", d, (int)limit_months,
              fg_age_years(fg_rk_birth(ctx->m, pk), r->retire_date));
   return true;
 }

@@ -95,6 +95,7 @@ typedef struct fg_screen_opts {
   const char *rules;       /* comma-separated rule ids; NULL or "" = all */
   const char *config_path; /* what-if configuration file; NULL = the official one */
   const char *actor;       /* who runs it (user name) */
+  bool future;             /* as_of is after today (allowed by --allow-future; recorded) */
   fg_screen_commit_hook on_commit; /* optional */
   void *hook_ud;
 } fg_screen_opts;

@@ -198,6 +198,8 @@ typedef struct fg_store_run {
   const char *actor;
   int64_t nfindings;
   const char *findings_sha256; /* screen.h defines the canonical bytes */
+  bool partial;                /* screen --rules: not every rule of the catalogue */
+  bool future;                 /* --as-of after the day of the run (--allow-future) */
 } fg_store_run;
 
 typedef struct fg_store_evidence {
@@ -224,7 +226,11 @@ int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err
 int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f, int64_t n,
                           fg_err *err);
 /* The newest run's id; *found false when no run is stored. */
-int fg_store_run_latest(fg_store *s, int64_t *run_id, bool *found, fg_err *err);
+/* The latest run; with full_official, the latest official run of every
+ * rule with an as-of not in the future (what findings and person show use
+ * by default). */
+int fg_store_run_latest(fg_store *s, bool full_official, int64_t *run_id, bool *found,
+                        fg_err *err);
 /* Read run id: strings in *r are heap (fg_store_run_clear frees them). */
 int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_err *err);
 void fg_store_run_clear(fg_store_run *r);

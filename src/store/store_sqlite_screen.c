@@ -25,7 +25,9 @@ const char *const fg_sqlite_ddl_screen =
     " config_sha256 TEXT NOT NULL CHECK (length(config_sha256) = 64),"
     " official INTEGER NOT NULL CHECK (official IN (0, 1)), batches TEXT NOT NULL,"
     " max_batch INTEGER NOT NULL, actor TEXT NOT NULL, nfindings INTEGER NOT NULL,"
-    " findings_sha256 TEXT NOT NULL CHECK (length(findings_sha256) = 64));\n"
+    " findings_sha256 TEXT NOT NULL CHECK (length(findings_sha256) = 64),"
+    " partial INTEGER NOT NULL CHECK (partial IN (0, 1)),"
+    " future INTEGER NOT NULL CHECK (future IN (0, 1)));\n"
     "CREATE TABLE findings (id INTEGER PRIMARY KEY,"
     " run INTEGER NOT NULL REFERENCES runs(id), rule TEXT NOT NULL,"
     " subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, amount_fen INTEGER NOT NULL,"
@@ -79,8 +81,8 @@ int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err
   int rc = fg_sqlite_prep(
       s,
       "INSERT INTO runs (started_at, finished_at, as_of, rules_run, rules_skipped,"
-      " config_sha256, official, batches, max_batch, actor, nfindings, findings_sha256)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      " config_sha256, official, batches, max_batch, actor, nfindings, findings_sha256,"
+      " partial, future) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
       &st, "runs insert", err);
   if (rc) return rc;
   const char *texts[] = {r->started_at, r->finished_at,   r->as_of,
@@ -92,6 +94,8 @@ int fg_store_run_add(fg_store *s, const fg_store_run *r, int64_t *run_id, fg_err
   sqlite3_bind_text(st, 10, r->actor, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 11, r->nfindings);
   sqlite3_bind_text(st, 12, r->findings_sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 13, r->partial ? 1 : 0);
+  sqlite3_bind_int(st, 14, r->future ? 1 : 0);
   rc = fg_sqlite_done(s, st, "runs insert", err);
   if (rc == 0) *run_id = sqlite3_last_insert_rowid(s->db);
   return rc;
@@ -139,10 +143,15 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
   return rc;
 }
 
-int fg_store_run_latest(fg_store *s, int64_t *run_id, bool *found, fg_err *err) {
+int fg_store_run_latest(fg_store *s, bool full_official, int64_t *run_id, bool *found,
+                        fg_err *err) {
   FG_ASSERT(s && run_id && found);
   sqlite3_stmt *st = NULL;
-  int rc = fg_sqlite_prep(s, "SELECT max(id) FROM runs", &st, "runs", err);
+  int rc = fg_sqlite_prep(s,
+                          full_official ? "SELECT max(id) FROM runs WHERE official = 1"
+                                          " AND partial = 0 AND future = 0"
+                                        : "SELECT max(id) FROM runs",
+                          &st, "runs", err);
   if (rc) return rc;
   *found = false;
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -165,7 +174,8 @@ int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_e
   int rc = fg_sqlite_prep(
       s,
       "SELECT id, started_at, finished_at, as_of, rules_run, rules_skipped, config_sha256,"
-      " official, batches, max_batch, actor, nfindings, findings_sha256 FROM runs WHERE id = ?1",
+      " official, batches, max_batch, actor, nfindings, findings_sha256, partial, future"
+      " FROM runs WHERE id = ?1",
       &st, "runs", err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
@@ -184,6 +194,8 @@ int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_e
     r->max_batch = sqlite3_column_int64(st, 9);
     r->actor = fg_screen_col_dup(st, 10);
     r->nfindings = sqlite3_column_int64(st, 11);
+    r->partial = sqlite3_column_int(st, 13) != 0;
+    r->future = sqlite3_column_int(st, 14) != 0;
     r->findings_sha256 = fg_screen_col_dup(st, 12);
     rc = SQLITE_DONE;
   }
