@@ -86,7 +86,7 @@ static char *t_verify(t_ctx *c, const fg_journal_checkpoint *cp, const uint8_t *
   fg_store *s = NULL;
   fg_err err = {0};
   assert_int_equal(fg_store_open(c->db, true, &s, &err), 0);
-  fg_journal_verify_opts o = {pin, cp, 2};
+  fg_journal_verify_opts o = {pin, cp, 2, NULL, NULL};
   fg_journal_verify_report rep;
   *rc = fg_journal_verify(s, &o, &rep, &err);
   fg_store_close(s);

@@ -122,3 +122,45 @@ int fg_action_person_viewed(fg_store *s, const fg_signer *viewer, const char *pe
   fg_buf_free(&p);
   return rc;
 }
+
+int fg_action_finding_viewed(fg_store *s, const fg_signer *viewer, int64_t finding_id,
+                             int64_t run_id, const char *as, fg_err *err) {
+  FG_ASSERT(s != NULL && viewer != NULL && as != NULL);
+  fg_buf p = FG_BUF_INIT;
+  fg_buf_adds(&p, "{\"as\":");
+  fg_journal_json_add_str(&p, as, strlen(as));
+  fg_buf_addf(&p, ",\"finding\":%lld,\"run\":%lld}", (long long)finding_id, (long long)run_id);
+  int rc = fg_store_begin(s, err);
+  if (rc == 0) {
+    rc = fg_journal_append(s, viewer, "finding.view", p.buf, p.len, NULL, err);
+    if (rc == 0) rc = fg_store_commit(s, err);
+    else fg_store_rollback(s);
+  }
+  fg_buf_free(&p);
+  return rc;
+}
+
+typedef struct fg_action_mention {
+  const char *needle;
+  int64_t now_s;
+  int64_t id;
+} fg_action_mention;
+
+static int fg_action_mention_one(void *ud, const fg_store_proposal *p) {
+  fg_action_mention *m = ud;
+  const fg_review_status st = fg_review_status_of(p, m->now_s);
+  if ((st == FG_REVIEW_PENDING || st == FG_REVIEW_REVIEWED) && strstr(p->payload, m->needle)) {
+    m->id = p->id;
+    return 1;
+  }
+  return 0;
+}
+
+int fg_action_open_proposal_naming(fg_store *s, const char *needle, int64_t now_s,
+                                   int64_t *proposal_id, fg_err *err) {
+  FG_ASSERT(s != NULL && needle != NULL && proposal_id != NULL);
+  fg_action_mention m = {needle, now_s, 0};
+  const int rc = fg_store_proposal_each(s, fg_action_mention_one, &m, err);
+  *proposal_id = m.id;
+  return rc < 0 ? rc : 0;
+}

@@ -73,6 +73,16 @@ bool fg_action_value_text(const fg_column *c, const fg_value *v, char *out, size
 /* Journal "person.view" signed by the viewer: who looked at whom (payload:
  * person_id and the number of records shown), when (the entry's time). In
  * its own transaction; call it before the records are released. */
+/* Journal "finding.view" ({"as","finding","run"}): as is "findings.read"
+ * or "reviewer of #N" for a reviewer reading what a proposal asks them to
+ * judge. */
+int fg_action_finding_viewed(fg_store *s, const fg_signer *viewer, int64_t finding_id,
+                             int64_t run_id, const char *as, fg_err *err);
+/* The first open (pending or reviewed) proposal whose payload names
+ * needle (a person id, a finding's subject); *proposal_id 0 when none.
+ * Reviewers and approvers may read what such a proposal asks them to judge. */
+int fg_action_open_proposal_naming(fg_store *s, const char *needle, int64_t now_s,
+                                   int64_t *proposal_id, fg_err *err);
 int fg_action_person_viewed(fg_store *s, const fg_signer *viewer, const char *person_id,
                             int64_t records, fg_err *err);
 

@@ -225,3 +225,19 @@ int fg_authn_cli(fg_store *s, const char *store_path, const char *permission, fg
                  fg_err *err) {
   return fg_authn_cli_key(s, store_path, NULL, permission, 0, out, err);
 }
+
+int fg_authn_cli_any(fg_store *s, const char *store_path, const char *key_path,
+                     const char *const *perms, int nperms, fg_signer *out, fg_err *err) {
+  FG_ASSERT(perms != NULL && nperms > 0);
+  int rc = fg_authn_cli_key(s, store_path, key_path, NULL, 0, out, err);
+  if (rc) return rc;
+  for (int i = 0; i < nperms; i++)
+    if (fg_authz_check_signer(s, out, perms[i], NULL) == 0) return 0;
+  (void)fg_authz_check_signer(s, out, perms[0], err); /* the message names the first */
+  return fg_authn_cli_denied(s, out, perms[0], err);
+}
+
+int fg_authn_deny(fg_store *s, fg_signer *me, const char *permission, fg_err *err) {
+  FG_ASSERT(s != NULL && me != NULL && permission != NULL);
+  return fg_authn_cli_denied(s, me, permission, err);
+}

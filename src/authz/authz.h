@@ -179,6 +179,12 @@ int fg_authn_cli(fg_store *s, const char *store_path, const char *permission, fg
  * current password) and FUNDGUARD_NEW_PASSWORD, else asked on the
  * terminal; then fg_authn_set_password. */
 int fg_authn_cli_passwd(fg_store *s, const char *store_path, const char *key_flag, fg_err *err);
+/* Journal a refused permission of a logged-in user (authz.denied, signed
+ * by them) with err's message; wipes *me; returns FG_EPERM. */
+int fg_authn_deny(fg_store *s, fg_signer *me, const char *permission, fg_err *err);
+/* Log in and require any one of perms (a refusal names the first). */
+int fg_authn_cli_any(fg_store *s, const char *store_path, const char *key_path,
+                     const char *const *perms, int nperms, fg_signer *out, fg_err *err);
 /* Same, with the command's --key FILE (NULL when not given). */
 int fg_authn_cli_key(fg_store *s, const char *store_path, const char *key_path,
                      const char *permission, unsigned flags, fg_signer *out, fg_err *err);

@@ -10,6 +10,7 @@
 #define FG_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/fg.h"
@@ -24,6 +25,10 @@ int fg_cmd_log(int argc, char **argv);
 int fg_cmd_user(int argc, char **argv);
 int fg_cmd_propose(int argc, char **argv);
 int fg_cmd_person(int argc, char **argv);
+int fg_cmd_rules(int argc, char **argv);
+int fg_cmd_runs(int argc, char **argv);
+int fg_cmd_batches(int argc, char **argv);
+int fg_cmd_finding(int argc, char **argv);
 /* `propose config|dismiss|amend` (cmd_propose_make.c), argv[1] the subcommand. */
 int fg_propose_make(int argc, char **argv);
 
@@ -43,6 +48,10 @@ int fg_cli_width(const char *s);
 /* Print s padded with spaces to width display columns (right-aligned when
  * right) on stdout. */
 void fg_cli_cell(const char *s, int width, bool right);
+/* A progress bar on stderr (terminals only) for the step named label:
+ * monotonic and clamped to 100%; a new label ends the previous bar. */
+void fg_cli_progress(const char *label, uint64_t done, uint64_t total);
+void fg_cli_progress_end(void);
 /* True when stderr is a terminal (progress bars only then). */
 bool fg_cli_stderr_tty(void);
 

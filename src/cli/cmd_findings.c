@@ -37,7 +37,10 @@ static const char fg_findings_help[] =
     "\n"
     "  --db PATH        数据库文件 the store (默认 default ./fundguard.db)\n"
     "  --run ID         运行编号 run id (default latest)\n"
-    "  --rule ID        只导出这条规则的疑点 only this rule's findings\n"
+    "  --rule LIST      只导出这些规则的疑点（逗号分隔） only these rules' findings\n"
+    "  --severity LIST  只导出这些风险等级 high,medium,low\n"
+    "  --region LIST    只导出对象所在行政区划以这些代码开头的疑点（如 3601 = 赣州市各区县）\n"
+    "  --institution LIST  只导出涉及这些定点医药机构的疑点（机构编号）\n"
     "  --format FMT     csv | jsonl | xlsx (Excel)\n"
     "  -o FILE          输出文件 (xlsx 必须指定; 其他默认 stdout)\n"
     "                   output file (required for xlsx; stdout otherwise)\n"
@@ -63,9 +66,36 @@ static const char *fg_findings_title(const char *rule_id) {
 }
 
 typedef struct {
-  const char *db, *run, *rule, *format, *out, *key;
+  const char *db, *run, *rule, *format, *out, *key, *severity, *region, *institution;
   bool mask; /* a view on a terminal: personal ids masked */
 } fg_findings_args;
+
+/* Every item of a comma-separated list passes ok(); else a usage error
+ * naming the item. */
+static int fg_findings_check_list(const char *flag, const char *list, bool (*ok)(const char *)) {
+  char item[128];
+  for (const char *p = list; *p;) {
+    const size_t len = strcspn(p, ",");
+    snprintf(item, sizeof item, "%.*s", (int)FG_MIN(len, sizeof item - 1), p);
+    if (len == 0 || !ok(item))
+      return fg_cli_usage("findings", "%s: 未知或无效的值 unknown value '%s'", flag, item);
+    p += len + (p[len] == ',');
+  }
+  return 0;
+}
+
+static bool fg_findings_rule_ok(const char *s) { return fg_rule_by_id(s) != NULL; }
+static bool fg_findings_severity_ok(const char *s) {
+  return strcmp(s, "high") == 0 || strcmp(s, "medium") == 0 || strcmp(s, "low") == 0;
+}
+static bool fg_findings_region_ok(const char *s) {
+  const size_t n = strlen(s);
+  if (n < 2 || n > 6) return false;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+static bool fg_findings_any_ok(const char *s) { return *s != '\0'; }
 
 static int fg_findings_parse(int argc, char **argv, fg_findings_args *a) {
   for (int i = 1; i < argc; i++) {
@@ -73,7 +103,10 @@ static int fg_findings_parse(int argc, char **argv, fg_findings_args *a) {
     if (strcmp(k, "--help") == 0 || strcmp(k, "-h") == 0) return 1;
     const char **slot = strcmp(k, "--db") == 0       ? &a->db
                         : strcmp(k, "--run") == 0    ? &a->run
-                        : strcmp(k, "--rule") == 0   ? &a->rule
+                        : strcmp(k, "--rule") == 0 || strcmp(k, "--rules") == 0 ? &a->rule
+                        : strcmp(k, "--severity") == 0    ? &a->severity
+                        : strcmp(k, "--region") == 0      ? &a->region
+                        : strcmp(k, "--institution") == 0 ? &a->institution
                         : strcmp(k, "--format") == 0 ? &a->format
                         : strcmp(k, "-o") == 0       ? &a->out
                         : strcmp(k, "--key") == 0    ? &a->key
@@ -116,15 +149,22 @@ static int fg_findings_run_id(fg_store *s, const char *run, int64_t *run_id, fg_
 static int fg_findings_journal(fg_store *s, const fg_signer *me, const fg_findings_args *a,
                                int64_t run_id, int64_t count, fg_err *err) {
   fg_buf p = FG_BUF_INIT;
-  fg_buf_addf(&p, "{\"count\":%lld,\"format\":", (long long)count);
-  fg_journal_json_add_str(&p, a->format, strlen(a->format));
   const char *output = a->out ? a->out : "stdout";
-  fg_buf_adds(&p, ",\"output\":");
-  fg_journal_json_add_str(&p, output, strlen(output));
-  fg_buf_adds(&p, ",\"rule\":");
-  if (a->rule) fg_journal_json_add_str(&p, a->rule, strlen(a->rule));
-  else fg_buf_adds(&p, "null");
-  fg_buf_addf(&p, ",\"run\":%lld}", (long long)run_id);
+  char run[32], cnt[32];
+  snprintf(run, sizeof run, "%lld", (long long)run_id);
+  snprintf(cnt, sizeof cnt, "%lld", (long long)count);
+  /* keys in sorted order (canonical JSON); numbers bare, absent filters null */
+  const char *const kv[][3] = {{"count", cnt, "n"},           {"format", a->format, "s"},
+                               {"institution", a->institution, "s"}, {"output", output, "s"},
+                               {"region", a->region, "s"},     {"rule", a->rule, "s"},
+                               {"run", run, "n"},              {"severity", a->severity, "s"}};
+  for (size_t i = 0; i < FG_ARRAY_LEN(kv); i++) {
+    fg_buf_addf(&p, "%s\"%s\":", i ? "," : "{", kv[i][0]);
+    if (kv[i][1] == NULL) fg_buf_adds(&p, "null");
+    else if (kv[i][2][0] == 'n') fg_buf_adds(&p, kv[i][1]);
+    else fg_journal_json_add_str(&p, kv[i][1], strlen(kv[i][1]));
+  }
+  fg_buf_addc(&p, '}');
   int rc = fg_store_begin(s, err);
   if (rc == 0) rc = fg_journal_append(s, me, "findings.export", p.buf, p.len, NULL, err);
   if (rc == 0) rc = fg_store_commit(s, err);
@@ -152,7 +192,8 @@ static int fg_findings_stage(fg_store *s, const fg_findings_args *a, fg_export_f
     rc = fg_errf(err, FG_EIO, "内存不足: %s", strerror(errno));
   }
   if (rc) return rc;
-  fg_export_opts o = {.run_id = run_id, .rule = a->rule, .format = fmt, .out = buf,
+  fg_export_opts o = {.run_id = run_id, .rule = a->rule, .severity = a->severity,
+                      .region = a->region, .institution = a->institution, .format = fmt, .out = buf,
                       .xlsx_path = fmt == FG_EXPORT_XLSX ? out->tmp : NULL,
                       .title_of = fg_findings_title, .terminal_view = a->mask};
   rc = fg_export_findings(s, &o, count, err);
@@ -212,8 +253,11 @@ int fg_cmd_findings(int argc, char **argv) {
     return fg_cli_usage("findings", "--format 只能是 csv, jsonl 或 xlsx: %s", a.format);
   if (fmt == FG_EXPORT_XLSX && !a.out)
     return fg_cli_usage("findings", "xlsx 格式需要 -o FILE (xlsx needs -o FILE)");
-  if (a.rule && !fg_rule_by_id(a.rule))
-    return fg_cli_usage("findings", "未知的规则 unknown rule: %s", a.rule);
+  if ((a.rule && (rc = fg_findings_check_list("--rule", a.rule, fg_findings_rule_ok)) != 0) ||
+      (a.severity && (rc = fg_findings_check_list("--severity", a.severity, fg_findings_severity_ok)) != 0) ||
+      (a.region && (rc = fg_findings_check_list("--region", a.region, fg_findings_region_ok)) != 0) ||
+      (a.institution && (rc = fg_findings_check_list("--institution", a.institution, fg_findings_any_ok)) != 0))
+    return rc;
   a.mask = !a.out && isatty(STDOUT_FILENO) == 1;
   int64_t run_id = 0;
   if (a.run) {

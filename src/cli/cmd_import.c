@@ -17,7 +17,6 @@
 #include "journal/journal.h"
 #include "store/store.h"
 
-enum { FG_IMPORT_BAR_WIDTH = 40 };
 
 static void fg_import_usage(FILE *f) {
   fprintf(f,
@@ -33,14 +32,7 @@ static void fg_import_usage(FILE *f) {
 
 static void fg_import_bar(void *ud, uint64_t done, uint64_t total) {
   (void)ud;
-  const int pct = total ? (int)(done * 100 / total) : 100;
-  const int fill = pct * FG_IMPORT_BAR_WIDTH / 100;
-  char bar[FG_IMPORT_BAR_WIDTH + 1];
-  for (int i = 0; i < FG_IMPORT_BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '.';
-  bar[FG_IMPORT_BAR_WIDTH] = '\0';
-  fprintf(stderr, "\r导入 [%s] %3d%%", bar, pct);
-  if (done >= total) fputc('\n', stderr);
-  fflush(stderr);
+  fg_cli_progress("导入 import", done, total);
 }
 
 /* One table: file, encoding, then the counts; columns padded by display
@@ -141,6 +133,7 @@ int fg_cmd_import(int argc, char **argv) {
   if (fg_cli_stderr_tty()) o.progress = fg_import_bar;
   fg_import_result r;
   const int rc = fg_import_dir(s, a.dir, &o, &r, &err);
+  fg_cli_progress_end();
   fg_authn_signer_wipe(&me);
   fg_store_close(s);
   fg_import_print_messages(&r);

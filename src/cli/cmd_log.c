@@ -148,10 +148,15 @@ static void fg_log_print_report(const fg_journal_verify_report *r) {
     printf("注意：未给出 --checkpoint 或 --pubkey，只证明了内部一致；尾部截断或整库换钥重签无法发现。\n");
 }
 
+static void fg_log_progress(void *ud, const char *step, uint64_t done, uint64_t total) {
+  (void)ud;
+  fg_cli_progress(step, done, total);
+}
+
 static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
   fg_journal_checkpoint cp;
   uint8_t pin[32];
-  fg_journal_verify_opts o = {NULL, NULL, FG_LOG_VERIFY_THREADS};
+  fg_journal_verify_opts o = {NULL, NULL, FG_LOG_VERIFY_THREADS, fg_log_progress, NULL};
   int rc = 0;
   if (a->checkpoint && (rc = fg_log_load_checkpoint(a->checkpoint, &cp, err)) != 0) return rc;
   if (a->checkpoint) o.checkpoint = &cp;
@@ -159,6 +164,7 @@ static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
   if (a->pubkey) o.pin_pubkey = pin;
   fg_journal_verify_report rep;
   rc = fg_journal_verify(s, &o, &rep, err);
+  fg_cli_progress_end();
   if (rc == 0 || rc == FG_EVERIFY) fg_log_print_report(&rep);
   if (rc == 0 && a->checkpoint) {
     char root[65];

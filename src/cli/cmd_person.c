@@ -92,6 +92,8 @@ static int fg_person_row(void *ud, int64_t rowid, const fg_value *vals) {
       continue;
     fprintf(v->out, " %s=", col->name);
     fg_person_put(v, col, text);
+    const char *label = fg_schema_code_label_zh(col->name, text); /* sex=1（男） */
+    if (label != NULL) fprintf(v->out, "（%s）", label);
   }
   fputc('\n', v->out);
   v->records++;
@@ -114,11 +116,11 @@ static int fg_person_finding(void *ud, int64_t finding_id, const fg_store_findin
   fg_person_view *v = ud;
   char yuan[32];
   fg_fen_to_yuan(f->amount_fen, yuan, sizeof yuan);
-  fprintf(v->out, "    %s  %s 元  %s  ", f->rule, yuan, f->severity);
+  fprintf(v->out, "    疑点 #%lld %s  %s 元  %s  ", (long long)finding_id, f->rule, yuan,
+          fg_export_severity_zh(f->severity));
   fg_person_put(v, NULL, f->detail);
   fprintf(v->out, "  证据 %s\n", evidence);
   v->records++;
-  (void)finding_id;
   return 0;
 }
 
@@ -150,14 +152,28 @@ static int fg_person_build(fg_person_view *v, const char *id, const char *run_ar
   fprintf(v->out, "人员 person: ");
   fg_person_put(v, &fg_schema_table(FG_T_PERSONS)->cols[0], id);
   fputc('\n', v->out);
-  int rc = fg_person_table(v, FG_T_PERSONS, id, NULL, 0, err);
-  int64_t n = 0;
-  if (rc == 0) rc = fg_store_person_count(v->s, FG_T_ENROLLMENTS, id, &n, err);
-  if (rc == 0) fprintf(v->out, "  参保登记 enrollments: %lld 条\n", (long long)n);
-  if (rc == 0) rc = fg_person_table(v, FG_T_CONTRIBUTIONS, id, "period", FG_PERSON_RECENT, err);
-  if (rc == 0)
-    rc = fg_person_table(v, FG_T_BENEFIT_PAYMENTS, id, "period", FG_PERSON_RECENT, err);
-  if (rc == 0) rc = fg_person_table(v, FG_T_DEATHS, id, NULL, 0, err);
+  /* every table of the standard that names a person (issue 13.6): whole,
+   * or the newest FG_PERSON_RECENT rows of the long monthly ones */
+  static const struct {
+    fg_table_id t;
+    const char *order;
+  } tables[] = {{FG_T_PERSONS, NULL},
+                {FG_T_ENROLLMENTS, "start_date"},
+                {FG_T_CONTRIBUTIONS, "period"},
+                {FG_T_BENEFIT_PAYMENTS, "period"},
+                {FG_T_RETIREMENTS, NULL},
+                {FG_T_MEDICAL_SETTLEMENTS, "admit_date"},
+                {FG_T_DEATHS, NULL},
+                {FG_T_INCARCERATIONS, NULL},
+                {FG_T_SURVIVAL_CERTIFICATIONS, "certified_on"},
+                {FG_T_STAFF, NULL},
+                {FG_T_OPERATIONS, "at"}};
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < FG_ARRAY_LEN(tables); i++) {
+    const fg_table *tab = fg_schema_table(tables[i].t);
+    const char *order = tables[i].order && fg_schema_col(tab, tables[i].order) >= 0 ? tables[i].order : NULL;
+    rc = fg_person_table(v, tables[i].t, id, order, order ? FG_PERSON_RECENT : 0, err);
+  }
   if (rc) return rc;
   int64_t run = 0;
   bool found = false;

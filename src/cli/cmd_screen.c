@@ -23,6 +23,8 @@
 
 static const char fg_screen_help[] =
     "用法 usage: fundguard screen [--db PATH] [--as-of DATE] [--rules LIST] [--config FILE]"
+    " [--allow-future]\n"
+    "       fundguard screen show RUN [--db PATH]   重新打印某次运行的汇总 reprint a run's summary"
     " [--key FILE]\n"
     "\n"
     "运行疑点筛查规则，结果作为一次筛查运行保存在数据库中。\n"
@@ -54,36 +56,125 @@ static int fg_screen_login(const char *db, const char *key, fg_signer *me, fg_er
   return rc;
 }
 
-static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o, bool today) {
-  char as_of[11], yuan[32];
-  fg_format_day(o->as_of, as_of);
-  printf("筛查运行 run #%lld  基准日 as of %s%s  %s  配置 config %.12s\n", (long long)res->run_id,
-         as_of, today ? " (今天, 北京时间 today, Beijing time)" : "", res->official ? "正式 official" : "假设分析 what-if (非正式)", res->config_hash);
-  printf("%-42s %10s %18s  %s\n", "规则 rule", "疑点数", "涉及金额(元)", "名称");
+/* One line of the summary table, padded by display width. */
+static void fg_screen_line(const char *rule, int64_t count, int64_t amount_fen, const char *name) {
+  char n[32], yuan[32];
+  snprintf(n, sizeof n, "%lld", (long long)count);
+  fg_fen_to_yuan(amount_fen, yuan, sizeof yuan);
+  fg_cli_cell(rule, 42, false), putchar(' ');
+  fg_cli_cell(n, 10, true), putchar(' ');
+  fg_cli_cell(yuan, 18, true);
+  printf("  %s\n", name);
+}
+
+/* The summary of a run (just made, or stored: screen show). kind_zh names
+ * the kind (正式 / 部分规则 / 假设分析). */
+static void fg_screen_print_stats(int64_t run_id, const char *as_of, const char *note,
+                                  const char *kind_zh, const char *config_hash,
+                                  const fg_screen_rule_stat *stats, int nstats, int64_t nfindings,
+                                  int64_t amount_fen) {
+  printf("筛查运行 run #%lld  基准日 as of %s%s  %s  配置 config %.12s\n", (long long)run_id, as_of,
+         note, kind_zh, config_hash);
+  fg_cli_cell("规则 rule", 42, false), putchar(' ');
+  fg_cli_cell("疑点数", 10, true), putchar(' ');
+  fg_cli_cell("涉及金额(元)", 18, true);
+  printf("  名称\n");
   int nskipped = 0;
-  for (int i = 0; i < res->nstats; i++) {
-    const fg_screen_rule_stat *st = &res->stats[i];
-    if (st->skipped) {
-      nskipped++;
-      continue;
-    }
-    fg_fen_to_yuan(st->amount_fen, yuan, sizeof yuan);
-    printf("%-42s %10lld %18s  %s\n", st->rule->id, (long long)st->count, yuan,
-           st->rule->title_zh);
+  for (int i = 0; i < nstats; i++) {
+    if (stats[i].skipped) nskipped++;
+    else fg_screen_line(stats[i].rule->id, stats[i].count, stats[i].amount_fen, stats[i].rule->title_zh);
   }
-  fg_fen_to_yuan(res->amount_fen, yuan, sizeof yuan);
-  printf("%-42s %10lld %18s\n", "合计 total", (long long)res->nfindings, yuan);
+  fg_screen_line("合计 total", nfindings, amount_fen, "");
+  if (nskipped) {
+    printf("\n已跳过的规则 skipped rules (缺少输入表 input tables absent): %d\n", nskipped);
+    for (int i = 0; i < nstats; i++)
+      if (stats[i].skipped)
+        printf("  %-40s %s (缺少 %s)\n", stats[i].rule->id, stats[i].rule->title_zh,
+               stats[i].missing);
+  }
+}
+
+static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o, bool today) {
+  char as_of[11];
+  fg_format_day(o->as_of, as_of);
+  const bool partial = o->rules != NULL && o->rules[0] != '\0';
+  fg_screen_print_stats(res->run_id, as_of, today ? " (今天, 北京时间 today, Beijing time)" : "",
+                        !res->official ? (o->future ? "假设分析 what-if（未来日期试算）" : "假设分析 what-if (非正式)")
+                        : partial     ? "正式 official（部分规则 partial）"
+                                      : "正式 official",
+                        res->config_hash, res->stats, res->nstats, res->nfindings, res->amount_fen);
   if (fg_saturations() > 0)
     printf("注意：有 %lld 处金额或数量的累计超出了 64 位整数的上限，已按上限计"
            "（相关疑点照常列出，金额为下限）\n",
            (long long)fg_saturations());
-  if (nskipped) {
-    printf("\n已跳过的规则 skipped rules (缺少输入表 input tables absent): %d\n", nskipped);
-    for (int i = 0; i < res->nstats; i++)
-      if (res->stats[i].skipped)
-        printf("  %-40s %s (缺少 %s)\n", res->stats[i].rule->id, res->stats[i].rule->title_zh,
-               res->stats[i].missing);
+}
+
+/* ---- screen show RUN: reprint a stored run's summary ---------------------- */
+
+typedef struct fg_screen_show {
+  fg_screen_rule_stat stats[FG_SCREEN_MAX_RULES];
+  int n;
+  int64_t nfindings, amount_fen;
+} fg_screen_show;
+
+static void fg_screen_show_rules(fg_screen_show *x, const char *list, bool skipped) {
+  char id[96];
+  for (const char *p = list; *p && x->n < FG_SCREEN_MAX_RULES;) {
+    const size_t len = strcspn(p, ",");
+    snprintf(id, sizeof id, "%.*s", (int)FG_MIN(len, sizeof id - 1), p);
+    const fg_rule *r = fg_rule_by_id(id);
+    if (r) x->stats[x->n++] = (fg_screen_rule_stat){.rule = r, .skipped = skipped};
+    p += len + (p[len] == ',');
   }
+}
+
+static int fg_screen_show_finding(void *ud, int64_t id, const fg_store_finding *f, const char *ev) {
+  (void)id, (void)ev;
+  fg_screen_show *x = ud;
+  for (int i = 0; i < x->n; i++)
+    if (strcmp(x->stats[i].rule->id, f->rule) == 0) {
+      x->stats[i].count++;
+      x->stats[i].amount_fen = fg_add_sat(x->stats[i].amount_fen, f->amount_fen);
+    }
+  x->nfindings++;
+  x->amount_fen = fg_add_sat(x->amount_fen, f->amount_fen);
+  return 0;
+}
+
+static int fg_screen_show_run(const char *db, const char *key, const char *run_arg) {
+  char *end = NULL;
+  const long long id = strtoll(run_arg, &end, 10);
+  if (*end || id <= 0) return fg_cli_usage("screen", "运行编号应为正整数: %s", run_arg);
+  fg_err err = {0};
+  fg_store *s = NULL;
+  if (fg_store_open(db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  fg_signer me;
+  int rc = fg_authn_cli_key(s, db, key, FG_PERM_FINDINGS_READ, 0, &me, &err);
+  fg_store_run r;
+  bool found = false;
+  fg_screen_show *x = fg_xcalloc(1, sizeof *x);
+  if (rc == 0) {
+    fg_authn_signer_wipe(&me);
+    rc = fg_store_run_get(s, id, &r, &found, &err);
+  }
+  if (rc == 0 && !found) rc = fg_errf(&err, FG_EINPUT, "没有编号为 %lld 的筛查运行", id);
+  if (rc == 0) {
+    fg_screen_show_rules(x, r.rules_run, false);
+    fg_screen_show_rules(x, r.rules_skipped, true);
+    rc = fg_store_findings_each(s, id, NULL, fg_screen_show_finding, x, &err);
+  }
+  if (rc == 0) {
+    char note[96];
+    snprintf(note, sizeof note, "（执行人 %s，完成于 %s）", r.actor, r.finished_at);
+    fg_screen_print_stats(id, r.as_of, note,
+                          !r.official ? "假设分析 what-if" : r.partial ? "正式 official（部分规则 partial）"
+                                                                       : "正式 official",
+                          r.config_sha256, x->stats, x->n, x->nfindings, x->amount_fen);
+  }
+  if (found) fg_store_run_clear(&r);
+  free(x);
+  fg_store_close(s);
+  return rc ? fg_cli_fail(&err) : 0;
 }
 
 typedef struct fg_screen_args {
@@ -115,6 +206,11 @@ static int fg_screen_parse(int argc, char **argv, fg_screen_args *a, fg_screen_o
   return -1;
 }
 
+static void fg_screen_bar(void *ud, const char *step, uint64_t done, uint64_t total) {
+  (void)ud;
+  fg_cli_progress(step, done, total);
+}
+
 /* Today in Beijing time (UTC+8), the default screening date. */
 static fg_day fg_screen_today(void) {
   time_t t = time(NULL) + FG_SCREEN_BEIJING_OFFSET_S;
@@ -124,6 +220,17 @@ static fg_day fg_screen_today(void) {
 }
 
 int fg_cmd_screen(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "show") == 0) { /* screen show RUN [--db PATH] [--key FILE] */
+    const char *db = "fundguard.db", *key = NULL, *run = NULL;
+    for (int i = 2; i < argc; i++) {
+      if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
+      else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) key = argv[++i];
+      else if (run == NULL && argv[i][0] != '-') run = argv[i];
+      else return fg_cli_usage("screen", "screen show RUN: 未知参数 %s", argv[i]);
+    }
+    if (run == NULL) return fg_cli_usage("screen", "screen show 需要运行编号 RUN");
+    return fg_screen_show_run(db, key, run);
+  }
   fg_screen_args a = {"fundguard.db", NULL, NULL};
   fg_screen_opts o = {0};
   int pr = fg_screen_parse(argc, argv, &a, &o);
@@ -145,9 +252,11 @@ int fg_cmd_screen(int argc, char **argv) {
   if (fg_screen_login(a.db, a.key, &me, &err) != 0) return fg_cli_fail(&err);
   o.actor = me.actor;
   o.on_commit = fg_journal_screen_hook;
+  o.progress = fg_screen_bar;
   o.hook_ud = &me;
   fg_screen_result res;
   int rc = fg_screen_run(a.db, &o, &res, &err);
+  fg_cli_progress_end();
   fg_authn_signer_wipe(&me);
   if (rc) return fg_cli_fail(&err);
   fg_screen_print(&res, &o, a.as_of == NULL);

@@ -33,6 +33,10 @@ static const fg_command fg_commands[] = {
     {"user", fg_cmd_user, "用户与角色", "users and roles"},
     {"propose", fg_cmd_propose, "一岗双核：提议、复核、审批", "two-person review: propose, review, approve"},
     {"person", fg_cmd_person, "查看某人的记录 (记入日志)", "view a person's records (journaled)"},
+    {"finding", fg_cmd_finding, "查看一条疑点及其证据 (记入日志)", "show one finding with its evidence (journaled)"},
+    {"rules", fg_cmd_rules, "疑点规则目录与现行阈值", "the rule catalogue and thresholds in force"},
+    {"runs", fg_cmd_runs, "列出筛查运行", "list screening runs"},
+    {"batches", fg_cmd_batches, "列出导入批次", "list import batches"},
 };
 
 static void fg_main_usage(FILE *f) {
@@ -95,6 +99,41 @@ void fg_cli_cell(const char *s, int width, bool right) {
   fputs(s, stdout);
   if (!right)
     for (int i = 0; i < pad; i++) putchar(' ');
+}
+
+/* The one progress bar of the CLI (stderr, terminals only): per step,
+ * never backwards, never past 100%, a line of its own when the step ends.
+ * Single-threaded callers only. */
+static struct {
+  char label[64];
+  int pct;
+  bool open;
+} fg_cli_bar;
+
+void fg_cli_progress(const char *label, uint64_t done, uint64_t total) {
+  if (!fg_cli_stderr_tty()) return;
+  if (!fg_cli_bar.open || strcmp(fg_cli_bar.label, label) != 0) {
+    fg_cli_progress_end();
+    snprintf(fg_cli_bar.label, sizeof fg_cli_bar.label, "%s", label);
+    fg_cli_bar.pct = -1;
+    fg_cli_bar.open = true;
+  }
+  if (done > total) done = total;
+  const int pct = total ? (int)(done * 100 / total) : 100;
+  if (pct <= fg_cli_bar.pct) return; /* monotonic: only forward */
+  fg_cli_bar.pct = pct;
+  enum { W = 40 };
+  char bar[W + 1];
+  for (int i = 0; i < W; i++) bar[i] = i < pct * W / 100 ? '#' : '.';
+  bar[W] = '\0';
+  fprintf(stderr, "\r%s [%s] %3d%%", label, bar, pct);
+  fflush(stderr);
+}
+
+void fg_cli_progress_end(void) {
+  if (!fg_cli_bar.open) return;
+  fg_cli_bar.open = false;
+  if (fg_cli_bar.pct >= 0) fputc('\n', stderr);
 }
 
 void fg_cli_protect(fg_fsout_protect *p, const char *db, const char *key_flag) {

@@ -152,6 +152,9 @@ typedef struct fg_journal_verify_opts {
   const uint8_t *pin_pubkey;              /* platform key from outside, or NULL */
   const fg_journal_checkpoint *checkpoint; /* tree head kept outside, or NULL */
   int threads;                             /* signature checkers (>= 1) */
+  /* optional: called as the work advances (entries, then tables) */
+  void (*progress)(void *ud, const char *step, uint64_t done, uint64_t total);
+  void *progress_ud;
 } fg_journal_verify_opts;
 
 #define FG_JOURNAL_PROBLEMS_LISTED_MAX 200

@@ -70,6 +70,7 @@ typedef struct fg_jv {
   size_t ncovers, cap;
   fg_jv_actor *actors;
   size_t nactors;
+  int64_t total_entries; /* for progress */
 } fg_jv;
 
 static void fg_jv_problem(fg_jv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -299,6 +300,8 @@ static void fg_jv_flush(fg_jv *v) {
     free(v->chunk[i].data);
   }
   v->nchunk = 0;
+  if (v->o->progress)
+    v->o->progress(v->o->progress_ud, "核对日志 entries", v->tree.n, (uint64_t)v->total_entries);
 }
 
 /* Copy the row r into e (lengths clamped, data on the heap). */
@@ -572,6 +575,7 @@ static int fg_jv_tables(fg_jv *v, fg_err *err) {
   for (int i = 0; i < n; i++) {
     if (rc == 0 && strcmp(names[i], "journal") != 0) rc = fg_jv_table(v, names[i], err);
     free(names[i]);
+    if (v->o->progress) v->o->progress(v->o->progress_ud, "核对数据 tables", (uint64_t)i + 1, (uint64_t)n);
   }
   free(names);
   v->rep->tables = n;
@@ -609,6 +613,7 @@ int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_v
   v.actors = fg_xcalloc(FG_JV_MAX_ACTORS, sizeof *v.actors);
   int rc = fg_store_platform_key_get(s, v.platform_pk, &v.have_platform, err);
   if (rc == 0) rc = fg_jv_keys_load(&v, err);
+  if (rc == 0) rc = fg_store_journal_count(s, &v.total_entries, err);
   if (rc == 0) rc = fg_store_journal_scan(s, 0, fg_jv_copy, &v, err);
   if (rc == 0) fg_jv_flush(&v);
   for (size_t i = 0; i < v.nchunk; i++) free(v.chunk[i].data);

@@ -10,7 +10,6 @@
 
 #include "screen/screen.h"
 
-#define FG_SCREEN_MAX_RULES 256
 
 /* Resolve a comma-separated list of rule ids (NULL/"" = all) against the
  * given table into out[] (registry order, duplicates dropped). Unknown id:

@@ -59,13 +59,17 @@ static int fg_screen_config(fg_store *s, const char *path, fg_config *cfg, bool 
   return rc;
 }
 
-/* Warn once, naming every year the operations touch that the working-day
- * calendar does not cover (rules.md: Monday-Friday are then working days). */
-static void fg_screen_warn_calendar(const fg_model *m, const fg_config *cfg, fg_day as_of) {
+/* Warn once, naming every year the calendar-reading rules of this run
+ * read that the working-day calendar does not cover (rules.md: Monday-Friday
+ * are then working days). Only control.off_hours_high_risk reads the
+ * calendar, at the operations' timestamps; a run without it reads none. */
+static void fg_screen_warn_calendar(const fg_model *m, const fg_config *cfg,
+                                    const fg_rule *const *sel, int nsel) {
+  bool reads = false;
+  for (int i = 0; i < nsel; i++) reads |= strcmp(sel[i]->id, "control.off_hours_high_risk") == 0;
+  if (!reads || !m->present[FG_T_OPERATIONS]) return;
   bool seen[FG_SCREEN_YEAR_MAX - FG_SCREEN_YEAR_MIN + 1] = {false};
   int y, mo, d;
-  fg_ymd_from_day(as_of, &y, &mo, &d);
-  if (y >= FG_SCREEN_YEAR_MIN && y <= FG_SCREEN_YEAR_MAX) seen[y - FG_SCREEN_YEAR_MIN] = true;
   for (int64_t i = 0; i < m->noperations; i++) {
     int64_t at_s = m->operations[i].at_s;
     if (at_s == INT64_MIN) continue;
@@ -83,6 +87,11 @@ static void fg_screen_warn_calendar(const fg_model *m, const fg_config *cfg, fg_
             " (warning: the working-day calendar does not cover %s)\n",
             b.buf, b.buf);
   fg_buf_free(&b);
+}
+
+/* A step of the run starts (done 0) or ends (done 1), for a progress bar. */
+static void fg_screen_step(const fg_screen_opts *o, const char *step, uint64_t done) {
+  if (o->progress) o->progress(o->progress_ud, step, done, 1);
 }
 
 /* Comma-joined ids of the rules that ran (skipped = false) or were skipped. */
@@ -223,13 +232,15 @@ static int fg_screen_execute(const char *store_path, fg_store *s, const fg_scree
   fg_model *m = NULL;
   int rc = sn->enabled ? fg_snapshot_key_read(s, &sn->key, err) : 0;
   if (rc) return rc;
+  fg_screen_step(opts, "载入 load", 0);
   bool mapped = sn->enabled && fg_screen_snap_try(s, sn, &m);
   if (!mapped && (rc = fg_model_load(store_path, &m, err)) != 0) return rc;
+  fg_screen_step(opts, "载入 load", 1);
   double t1 = fg_screen_now_ms();
   res->load_ms = t1 - t0;
   fprintf(stderr, "fundguard screen: 载入 load %.1f s (%s)\n", res->load_ms / 1000.0,
           mapped ? "快照 snapshot" : "数据库 store");
-  fg_screen_warn_calendar(m, cfg, opts->as_of);
+  fg_screen_warn_calendar(m, cfg, sel, nsel);
   fg_rule_ctx ctx = {.m = m, .cfg = cfg, .as_of = opts->as_of};
   res->nstats = nsel;
   res->stats = fg_xcalloc((size_t)nsel + 1, sizeof *res->stats);
@@ -239,7 +250,9 @@ static int fg_screen_execute(const char *store_path, fg_store *s, const fg_scree
   pthread_t writer;
   bool writing = sn->enabled && !mapped &&
                  pthread_create(&writer, NULL, fg_screen_snap_thread, &job) == 0;
+  fg_screen_step(opts, "规则 rules", 0);
   fg_screen_run_rules(&ctx, sel, nsel, FG_SCREEN_THREADS, res->stats, f);
+  fg_screen_step(opts, "规则 rules", 1);
   res->rules_ms = fg_screen_now_ms() - t1;
   if (writing) pthread_join(writer, NULL);
   else if (sn->enabled && !mapped) fg_screen_snap_write(m, sn);
@@ -276,7 +289,9 @@ int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_
     rc = fg_screen_execute(store_path, s, opts, cfg, sel, nsel, res, &f, &sn, err);
   }
   double t2 = fg_screen_now_ms();
+  fg_screen_step(opts, "保存 store", 0);
   if (rc == 0) rc = fg_screen_store(s, opts, res, &f, started_at, sn.have ? sn.hex : NULL, err);
+  fg_screen_step(opts, "保存 store", 1);
   fg_screen_snap_finish(&sn, rc == 0);
   res->store_ms = fg_screen_now_ms() - t2;
   fg_findings_free(&f);

@@ -18,7 +18,7 @@
 #define FG_EXPORT_XLSX_CELL_MAX_BYTES 32000 /* Excel's cell limit is 32767 chars */
 #define FG_EXPORT_XLSX_ROWS_PER_SHEET (LXW_ROW_MAX - 1) /* one header row per sheet */
 #define FG_EXPORT_XLSX_SHEETS_MAX 1000
-#define FG_EXPORT_COLS 18
+#define FG_EXPORT_COLS 19
 #define FG_EXPORT_DISP_SEP "\x1f" /* between rule and subject id in a lookup key */
 #define FG_EXPORT_MASK_HEAD 6 /* 110101********123X */
 #define FG_EXPORT_MASK_TAIL 4
@@ -28,11 +28,12 @@
 static const char *const fg_export_csv_header =
     FG_EXPORT_CSV_BOM
     "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
-    "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name\n";
+    "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name,"
+    "finding_id\n";
 static const char *const fg_export_titles_zh[FG_EXPORT_COLS] = {
     "规则", "对象类型", "对象编号", "涉及金额(元)", "详情", "风险等级", "规则名称", "证据",
     "运行类型 run_kind", "运行编号", "处置 disposition", "风险等级（中文）", "对象类型（中文）",
-    "运行类型（中文）", "姓名/名称", "行政区划", "机构编号", "机构名称"};
+    "运行类型（中文）", "姓名/名称", "行政区划", "机构编号", "机构名称", "疑点编号"};
 
 static const char *const fg_export_labels[][2] = {
     {"high", "高"},
@@ -165,6 +166,7 @@ typedef struct fg_export_state {
   const fg_export_opts *o;
   fg_export_subjects subjects;
   const fg_export_subject *who; /* of the row being written, or NULL */
+  int64_t finding_id;           /* of the row being written (finding show ID) */
   fg_export_disp disp;
   const char *run_kind; /* "official" | "what-if" */
   fg_buf line, masked_id, masked_detail;
@@ -220,7 +222,8 @@ static const char *fg_export_title(const fg_export_state *st, const char *rule) 
 }
 
 static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, const char *ev) {
-  char yuan[32], run[32];
+  char yuan[32], run[32], fid[32];
+  snprintf(fid, sizeof fid, "%lld", (long long)st->finding_id);
   fg_fen_to_yuan(f->amount_fen, yuan, sizeof yuan);
   snprintf(run, sizeof run, "%lld", (long long)st->o->run_id);
   const fg_export_subject *w = st->who;
@@ -230,7 +233,7 @@ static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, con
       fg_export_severity_zh(f->severity), fg_export_subject_type_zh(f->subject_type),
       fg_export_run_kind_zh(st->run_kind), w && w->name ? w->name : "",
       w && w->region ? w->region : "", w && w->unit_id ? w->unit_id : "",
-      w && w->unit_name ? w->unit_name : ""};
+      w && w->unit_name ? w->unit_name : "", fid};
   fg_buf_reset(&st->line);
   for (int i = 0; i < FG_EXPORT_COLS; i++) {
     if (i) fg_buf_addc(&st->line, ',');
@@ -283,6 +286,7 @@ static int fg_export_jsonl_row(fg_export_state *st, const fg_store_finding *f, c
     fg_buf_addf(b, ",\"%s\":", extra[i][0]);
     fg_export_json_string(b, extra[i][1]);
   }
+  fg_buf_addf(b, ",\"finding_id\":%lld", (long long)st->finding_id);
   fg_buf_adds(b, "}\n");
   return fwrite(b->buf, 1, b->len, st->o->out) == b->len ? 0 : 1;
 }
@@ -344,13 +348,14 @@ static int fg_export_xlsx_row(fg_export_state *st, const fg_store_finding *f, co
                                 w && w->unit_name ? w->unit_name : ""};
   for (int k = 0; k < 7 && !e; k++)
     e = worksheet_write_string(ws, r, (lxw_col_t)(11 + k), extra[k], NULL);
+  if (!e) e = worksheet_write_number(ws, r, 18, (double)st->finding_id, NULL);
   return e == LXW_NO_ERROR ? 0 : 1;
 }
 
 static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f,
                          const char *evidence) {
   fg_export_state *st = ud;
-  (void)finding_id;
+  st->finding_id = finding_id;
   const fg_export_opts *o = st->o;
   st->who = fg_export_subject_of(&st->subjects, f->subject_type, f->subject_id);
   if ((o->rule && !fg_export_in_list(o->rule, f->rule, false)) ||

@@ -3,7 +3,8 @@
  *
  * CSV (RFC 4180, UTF-8 with a BOM so Excel and WPS read Chinese): header
  *   rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,
- *   disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name
+ *   disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name,
+ *   finding_id (the number `fundguard finding show` takes)
  * (the first five columns are fixed by rules.md); amount in yuan with two
  * decimals; evidence `table:rowid;...`; run_kind `official` or `what-if`
  * (a run of `screen --config FILE`); disposition `` or `dismissed_normal`

@@ -66,6 +66,8 @@ typedef struct fg_rule {
   fg_rule_fn run;
 } fg_rule;
 
+#define FG_SCREEN_MAX_RULES 256 /* rules one run may select */
+
 /* The registry of rules.md, in catalogue order. */
 const fg_rule *fg_rules(int *n);
 const fg_rule *fg_rule_by_id(const char *id);
@@ -96,6 +98,9 @@ typedef struct fg_screen_opts {
   const char *config_path; /* what-if configuration file; NULL = the official one */
   const char *actor;       /* who runs it (user name) */
   bool future;             /* as_of is after today (allowed by --allow-future; recorded) */
+  /* optional: each long step (load, rules, store) from 0 to total */
+  void (*progress)(void *ud, const char *step, uint64_t done, uint64_t total);
+  void *progress_ud;
   fg_screen_commit_hook on_commit; /* optional */
   void *hook_ud;
 } fg_screen_opts;
@@ -122,6 +127,11 @@ typedef struct fg_screen_result {
 
 /* Severity of a rule's findings: "high", "medium" or "low" (engine.c). */
 const char *fg_screen_severity(const char *rule_id);
+/* A rule as the catalogue lists it (catalog.c): the tables it reads
+ * (comma-separated names) and the thresholds of cfg it uses, in words ("" when
+ * it has none). Both buffers are reset and NUL-terminated. */
+void fg_screen_rule_describe(const fg_rule *r, const fg_config *cfg, fg_buf *inputs,
+                             fg_buf *thresholds);
 
 int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_result *res,
                   fg_err *err);

@@ -122,6 +122,19 @@ typedef struct fg_store_batch_file {
 } fg_store_batch_file;
 int fg_store_batch_file_add(fg_store *s, int64_t batch_id, const fg_store_batch_file *f,
                             fg_err *err);
+/* Where a stored row came from: its batch, its line in the file, and the
+ * file's name (from batch_files); all zero / "" when there is no such row. */
+int fg_store_row_origin(fg_store *s, fg_table_id t, int64_t rowid, int64_t *batch, int64_t *line,
+                        char *file, size_t file_size, fg_err *err);
+/* One batch with its files summed (fg_store_batches_each). */
+typedef struct fg_store_batch_row {
+  int64_t id;
+  const char *started_at, *finished_at, *actor, *mode, *status;
+  const char *files; /* "table:encoding,..." */
+  int64_t nfiles, rows_read, rows_stored, rows_unchanged, rows_rejected;
+} fg_store_batch_row;
+typedef int (*fg_store_batch_fn)(void *ud, const fg_store_batch_row *b);
+int fg_store_batches_each(fg_store *s, fg_store_batch_fn fn, void *ud, fg_err *err);
 /* Sets *found when a file with this SHA-256 was already imported for t. */
 int fg_store_file_imported(fg_store *s, fg_table_id t, const char *sha256_hex, bool *found,
                            fg_err *err);
@@ -231,6 +244,9 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
  * by default). */
 int fg_store_run_latest(fg_store *s, bool full_official, int64_t *run_id, bool *found,
                         fg_err *err);
+/* Every run in id order (r valid during the call); fn non-zero stops. */
+typedef int (*fg_store_run_fn)(void *ud, const fg_store_run *r);
+int fg_store_runs_each(fg_store *s, fg_store_run_fn fn, void *ud, fg_err *err);
 /* Read run id: strings in *r are heap (fg_store_run_clear frees them). */
 int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_err *err);
 void fg_store_run_clear(fg_store_run *r);
@@ -241,6 +257,11 @@ typedef int (*fg_store_finding_fn)(void *ud, int64_t finding_id, const fg_store_
                                    const char *evidence);
 int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
                            fg_store_finding_fn fn, void *ud, fg_err *err);
+/* One finding by id: fn called once (not at all when there is none);
+ * *run_id its run (0 when none). */
+int fg_store_finding_get(fg_store *s, int64_t finding_id, int64_t *run_id,
+                         fg_store_finding_fn fn, void *ud, fg_err *err);
+
 
 /* Bulk reading for the model loader (store_sqlite_scan.c). */
 /* Tune a read-only connection for whole-table scans (memory map, cache). */

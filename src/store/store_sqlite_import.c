@@ -303,3 +303,64 @@ int fg_store_scan_digests(fg_store *s, fg_table_id tid, fg_store_digest_fn fn, v
   sqlite3_finalize(st);
   return rc;
 }
+
+int fg_store_batches_each(fg_store *s, fg_store_batch_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT b.id, b.started_at, coalesce(b.finished_at, ''), b.actor, b.mode,"
+                          " b.status, count(f.batch), coalesce(sum(f.rows_read), 0),"
+                          " coalesce(sum(f.rows_stored), 0), coalesce(sum(f.rows_unchanged), 0),"
+                          " coalesce(sum(f.rows_rejected), 0),"
+                          " coalesce(group_concat(f.table_name || ':' || f.encoding, ','), '')"
+                          " FROM batches b LEFT JOIN batch_files f ON f.batch = b.id"
+                          " GROUP BY b.id ORDER BY b.id",
+                          &st, "batches", err);
+  if (rc) return rc;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_batch_row b;
+    b.id = sqlite3_column_int64(st, 0);
+    const char **txt[] = {&b.started_at, &b.finished_at, &b.actor, &b.mode, &b.status};
+    for (int i = 0; i < 5; i++) {
+      const unsigned char *t = sqlite3_column_text(st, i + 1);
+      *txt[i] = t ? (const char *)t : "";
+    }
+    b.nfiles = sqlite3_column_int64(st, 6);
+    b.rows_read = sqlite3_column_int64(st, 7);
+    b.rows_stored = sqlite3_column_int64(st, 8);
+    b.rows_unchanged = sqlite3_column_int64(st, 9);
+    b.rows_rejected = sqlite3_column_int64(st, 10);
+    const unsigned char *t = sqlite3_column_text(st, 11);
+    b.files = t ? (const char *)t : "";
+    if ((rc = fn(ud, &b)) != 0) break;
+  }
+  if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, "batches");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_row_origin(fg_store *s, fg_table_id tid, int64_t rowid, int64_t *batch,
+                        int64_t *line, char *file, size_t file_size, fg_err *err) {
+  FG_ASSERT(s != NULL && batch != NULL && line != NULL && file != NULL && file_size > 0);
+  const fg_table *t = fg_schema_table(tid);
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "SELECT r._batch, r._line, coalesce((SELECT f.file_name FROM batch_files f"
+           " WHERE f.batch = r._batch AND f.table_name = '%s'), '') FROM %s r WHERE r.rowid = ?1",
+           t->name, t->name);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, sql, &st, t->name, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, rowid);
+  *batch = *line = 0;
+  file[0] = '\0';
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    *batch = sqlite3_column_int64(st, 0);
+    *line = sqlite3_column_int64(st, 1);
+    const unsigned char *f = sqlite3_column_text(st, 2);
+    snprintf(file, file_size, "%s", f ? (const char *)f : "");
+  }
+  sqlite3_finalize(st);
+  return 0;
+}

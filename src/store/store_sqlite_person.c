@@ -20,10 +20,17 @@ static int fg_person_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_er
   return fg_sqlite_prep(s, sql, st, "person prepare", err);
 }
 
-/* The table's person_id column must exist (a fixed schema: an assert). */
+/* The column that names the person: person_id, or operations'
+ * subject_person_id (a fixed schema: an assert). */
+static const char *fg_person_column(const fg_table *tab) {
+  if (fg_schema_col(tab, FG_PERSON_COLUMN) >= 0) return FG_PERSON_COLUMN;
+  FG_ASSERT(fg_schema_col(tab, "subject_person_id") >= 0);
+  return "subject_person_id";
+}
+
 static const fg_table *fg_person_table(fg_table_id t) {
   const fg_table *tab = fg_schema_table(t);
-  FG_ASSERT(fg_schema_col(tab, FG_PERSON_COLUMN) >= 0);
+  (void)fg_person_column(tab);
   return tab;
 }
 
@@ -53,7 +60,7 @@ int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
   for (int c = 0; c < tab->ncols; c++)
     n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s", tab->cols[c].name);
   n += snprintf(sql + n, sizeof sql - (size_t)n, " FROM %s WHERE %s = ?1 ORDER BY %s%s rowid DESC",
-                tab->name, FG_PERSON_COLUMN, order_col ? order_col : "",
+                tab->name, fg_person_column(tab), order_col ? order_col : "",
                 order_col ? " DESC," : "");
   if (limit > 0) n += snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT %d", limit);
   FG_ASSERT(n > 0 && (size_t)n < sizeof sql);
@@ -78,7 +85,7 @@ int fg_store_person_count(fg_store *s, fg_table_id t, const char *person_id, int
   FG_ASSERT(person_id != NULL && n != NULL);
   char sql[FG_PERSON_SQL_MAX];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s = ?1", tab->name,
-           FG_PERSON_COLUMN);
+           fg_person_column(tab));
   sqlite3_stmt *st = NULL;
   int rc = fg_person_prep(s, sql, &st, err);
   if (rc) return rc;

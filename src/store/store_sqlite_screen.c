@@ -225,3 +225,39 @@ int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
   if (rule) sqlite3_bind_text(st, 2, rule, -1, SQLITE_STATIC);
   return fg_sqlite_findings_step(s, st, fn, ud, err);
 }
+
+int fg_store_runs_each(fg_store *s, fg_store_run_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, "SELECT id FROM runs ORDER BY id", &st, "runs", err);
+  if (rc) return rc;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_run r;
+    bool found = false;
+    if ((rc = fg_store_run_get(s, sqlite3_column_int64(st, 0), &r, &found, err)) != 0) break;
+    if (found) rc = fn(ud, &r);
+    fg_store_run_clear(&r);
+    if (rc) break;
+  }
+  if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, "runs");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_finding_get(fg_store *s, int64_t finding_id, int64_t *run_id,
+                         fg_store_finding_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s && fn && run_id);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, "SELECT run FROM findings WHERE id = ?1", &st, "findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, finding_id);
+  *run_id = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) *run_id = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if (*run_id == 0) return 0;
+  rc = fg_sqlite_prep(s, FG_SQLITE_FINDINGS_SELECT " WHERE f.id = ?1", &st, "findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, finding_id);
+  return fg_sqlite_findings_step(s, st, fn, ud, err);
+}
