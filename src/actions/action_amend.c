@@ -191,3 +191,24 @@ int fg_action_amend_apply(fg_store *s, const fg_store_proposal *p, const fg_sign
   free(a);
   return rc;
 }
+
+int fg_action_amend_describe(fg_store *s, const char *payload, fg_buf *out, fg_err *err) {
+  fg_amend a;
+  memset(&a, 0, sizeof a);
+  fg_journal_json *v = NULL;
+  int rc = fg_amend_parse(s, payload, &a, &v, err);
+  fg_value vals[FG_MAX_COLS];
+  bool found = false;
+  if (rc == 0) rc = fg_store_get_row(s, a.t->id, a.rowid, vals, &found, err);
+  const fg_journal_json *cols = v ? fg_journal_json_get(v, "columns") : NULL;
+  const fg_journal_json *nv = v ? fg_journal_json_get(v, "values") : NULL;
+  for (size_t i = 0; rc == 0 && found && cols && nv && i < cols->n && i < nv->n; i++) {
+    char old[FG_ACTION_VALUE_MAX];
+    const int c = a.col[i];
+    if (!fg_action_value_text(&a.t->cols[c], &vals[c], old, sizeof old)) snprintf(old, sizeof old, "（空）");
+    fg_buf_addf(out, "  %s: %s → %s\n", a.t->cols[c].name, old,
+                nv->items[i].len ? nv->items[i].s : "（空）");
+  }
+  fg_journal_json_free(v);
+  return rc;
+}

@@ -36,6 +36,14 @@
 #define FG_ACTION_KEY_MAX 256      /* bytes of a row key "k1[,k2]", NUL included */
 #define FG_ACTION_CONFIG_FILE_MAX (16u << 20) /* bytes of a proposed config file */
 
+/* What proposal p asks, in words a reviewer can judge (action_describe.c):
+ * a configuration change as "key: current → proposed" lines, an amendment
+ * as each column's stored and proposed value, the other kinds in a line. */
+int fg_action_describe(fg_store *s, const fg_store_proposal *p, fg_buf *out, fg_err *err);
+/* The payload as shown in lists: a new user's initial-password hash
+ * replaced by "(已隐藏)". */
+void fg_action_payload_shown(const char *payload, fg_buf *out);
+
 /* Register the checks and effects of config_change, finding_dismiss and
  * data_amendment with the review engine. Idempotent; 0 or FG_ELIMIT. */
 int fg_actions_register(void);

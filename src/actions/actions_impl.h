@@ -23,6 +23,8 @@ int fg_action_amend_apply(fg_store *s, const fg_store_proposal *p, const fg_sign
 int fg_action_json(const char *payload, fg_journal_json **v, fg_err *err);
 /* String member key of object v (NUL-free), or NULL. */
 const char *fg_action_json_str(const fg_journal_json *v, const char *key);
+/* Each corrected column of an amendment payload: "  column: stored → proposed". */
+int fg_action_amend_describe(fg_store *s, const char *payload, fg_buf *out, fg_err *err);
 /* Integer member key of object v into *out; false when absent or not one. */
 bool fg_action_json_int(const fg_journal_json *v, const char *key, int64_t *out);
 /* A reason: present, not empty, shorter than FG_ACTION_REASON_MAX. */

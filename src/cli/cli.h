@@ -34,6 +34,9 @@ int fg_propose_make(int argc, char **argv);
 
 /* Print "fundguard: <msg>" to stderr and return the exit code for err. */
 int fg_cli_fail(const fg_err *err);
+/* A mistyped command or subcommand (cmd "" for the top level): a usage
+ * error suggesting the nearest of choices, else listing them; returns 2. */
+int fg_cli_unknown(const char *cmd, const char *got, const char *const *choices, int n);
 /* Print a usage error to stderr and return 2. */
 int fg_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when argv[1..argc-1] holds --help or -h (`fundguard user list

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -16,13 +17,14 @@
 #include "cli/cli.h"
 #include "common/fsout.h"
 #include "journal/journal.h"
+#include "screen/export.h"
 
 #define FG_LOG_FILE_MAX_BYTES (16u * 1024u * 1024u)
 #define FG_LOG_VERIFY_THREADS 2
 
 typedef struct fg_log_args {
   const char *db, *checkpoint, *pubkey, *out, *key, *since, *proof;
-  const char *entry;
+  const char *entry, *from, *limit, *action;
   bool help;
 } fg_log_args;
 
@@ -32,6 +34,9 @@ static const char *const fg_log_usage_text =
     "  fundguard log checkpoint  --db PATH [-o FILE] [--key FILE]\n"
     "  fundguard log prove       --db PATH (--entry N [--checkpoint FILE] | --since FILE) [-o FILE]\n"
     "  fundguard log check-proof PROOF_FILE --checkpoint FILE\n"
+    "  fundguard log list        --db PATH [--from N] [--limit N] [--action A]\n"
+    "list 列出日志条目（编号、时间、签名人、动作、内容），编号即 prove --entry N 所用；\n"
+    "需要 journal.read（稽核、安全审计）。终端上身份证号被遮蔽。\n"
     "verify 重新推导每条日志的签名、叶哈希、Merkle 树以及每张表的每一行；\n"
     "没有 --checkpoint 或 --pubkey 时只能证明内部一致（见 docs/journal.md）。\n"
     "--db 默认 ./fundguard.db。\n"
@@ -53,6 +58,9 @@ static int fg_log_parse(int argc, char **argv, fg_log_args *a) {
                         : strcmp(f, "--key") == 0        ? &a->key
                         : strcmp(f, "--since") == 0      ? &a->since
                         : strcmp(f, "--entry") == 0      ? &a->entry
+                        : strcmp(f, "--from") == 0       ? &a->from
+                        : strcmp(f, "--limit") == 0      ? &a->limit
+                        : strcmp(f, "--action") == 0     ? &a->action
                                                          : NULL;
     if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
       a->help = true;
@@ -195,6 +203,54 @@ static int fg_log_checkpoint(const fg_log_args *a, fg_store *s, fg_buf *out, fg_
   return rc;
 }
 
+/* ---- log list ---------------------------------------------------------- */
+
+typedef struct fg_log_list_ctx {
+  int64_t left;
+  const char *action;
+  bool mask;
+  fg_buf line;
+} fg_log_list_ctx;
+
+static int fg_log_list_row(void *ud, const fg_store_journal_row *r) {
+  fg_log_list_ctx *c = ud;
+  if (c->action && strcmp(r->action, c->action) != 0) return 0;
+  if (c->left-- <= 0) return 1;
+  fg_buf_reset(&c->line);
+  fg_buf_addf(&c->line, "%lld\t%s\t%s\t%s\t", (long long)r->seq, r->at, r->actor, r->action);
+  char payload[512];
+  snprintf(payload, sizeof payload, "%.*s", (int)FG_MIN(r->payload_len, sizeof payload - 1),
+           r->payload);
+  if (c->mask) fg_export_mask_text(&c->line, payload);
+  else fg_buf_adds(&c->line, payload);
+  if (r->payload_len >= sizeof payload) fg_buf_adds(&c->line, "…");
+  fg_buf_addc(&c->line, '\n');
+  fputs(c->line.buf, stdout);
+  return 0;
+}
+
+static int fg_log_list(const fg_log_args *a, fg_err *err) {
+  char *end = NULL;
+  const long long from = a->from ? strtoll(a->from, &end, 10) : 0;
+  if (a->from && (*end || from < 0)) return fg_cli_usage("log", "--from 需要非负整数: %s", a->from);
+  const long long limit = a->limit ? strtoll(a->limit, &end, 10) : 1000;
+  if (a->limit && (*end || limit <= 0)) return fg_cli_usage("log", "--limit 需要正整数: %s", a->limit);
+  fg_store *s = NULL;
+  if (fg_store_open(a->db, false, &s, err) != 0) return fg_cli_fail(err);
+  fg_signer me;
+  int rc = fg_authn_cli_key(s, a->db, a->key, FG_PERM_JOURNAL_READ, 0, &me, err);
+  fg_log_list_ctx c = {limit, a->action, isatty(STDOUT_FILENO) == 1, FG_BUF_INIT};
+  if (rc == 0) {
+    fg_authn_signer_wipe(&me);
+    printf("编号 seq\t时间 at\t签名人 actor\t动作 action\t内容 payload\n");
+    rc = fg_store_journal_scan(s, from, fg_log_list_row, &c, err);
+    if (rc > 0) rc = 0;
+  }
+  fg_buf_free(&c.line);
+  fg_store_close(s);
+  return rc ? fg_cli_fail(err) : 0;
+}
+
 static int fg_log_with_store(const fg_log_args *a, const char *sub, fg_err *err) {
   fg_store *s = NULL;
   int rc = fg_store_open(a->db, strcmp(sub, "checkpoint") != 0, &s, err);
@@ -270,5 +326,7 @@ int fg_cmd_log(int argc, char **argv) {
   if (a.proof) return fg_cli_usage("log", "未知参数 %s", a.proof);
   if (strcmp(sub, "verify") == 0 || strcmp(sub, "checkpoint") == 0 || strcmp(sub, "prove") == 0)
     return fg_log_with_store(&a, sub, &err);
-  return fg_cli_usage("log", "未知的子命令 %s", sub);
+  if (strcmp(sub, "list") == 0) return fg_log_list(&a, &err);
+  static const char *const subs[] = {"verify", "checkpoint", "prove", "check-proof", "list"};
+  return fg_cli_unknown("log", sub, subs, (int)FG_ARRAY_LEN(subs));
 }

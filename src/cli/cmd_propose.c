@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "actions/actions.h"
 #include "authz/authz.h"
 #include "cli/cli.h"
 
@@ -39,13 +40,16 @@ static void fg_propose_usage(FILE *f) {
           "  --db PATH    数据库 (默认 ./fundguard.db)\n"
           "  --key FILE   平台私钥: --key，否则环境变量 FUNDGUARD_KEY，否则 PATH.key\n"
           "list 先打印表头; 时间为北京时间 (+08:00)，与日志相同。\n"
-          "身份: FUNDGUARD_USER / FUNDGUARD_PASSWORD，或在终端输入。新建用户的提议在最后一步\n"
-          "需要初始密码 (FUNDGUARD_INIT_PASSWORD 或终端输入)。\n");
+          "身份: FUNDGUARD_USER / FUNDGUARD_PASSWORD，或在终端输入。\n"
+          "list/show: 有 proposal.read 者看全部；提议人看自己的；复核人、审批人看待其判断的。\n"
+          "show 另给出可读的摘要（配置变更逐项列出 现值 → 新值，数据修正列出原值和新值）。\n");
 }
 
 #define FG_PROPOSE_BEIJING_OFFSET_S (8 * 3600) /* times shown as in the journal */
 
 static void fg_propose_print(const fg_store_proposal *p, bool full) {
+  fg_buf shown = FG_BUF_INIT;
+  fg_action_payload_shown(p->payload, &shown);
   time_t exp = (time_t)p->expires_s + FG_PROPOSE_BEIJING_OFFSET_S;
   struct tm tm;
   char when[40];
@@ -53,12 +57,28 @@ static void fg_propose_print(const fg_store_proposal *p, bool full) {
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
   fg_review_status st = fg_review_status_of(p, (int64_t)time(NULL));
   printf("#%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)p->id, p->kind, p->proposer,
-         fg_review_status_zh(st), when, full ? "" : p->payload);
+         fg_review_status_zh(st), when, full ? "" : shown.buf);
   if (full)
     printf("  内容 payload: %s\n  复核 reviewer: %s\n  审批 approver: %s\n  驳回 refused by: %s\n",
-           p->payload, p->reviewer[0] ? p->reviewer : "-", p->approver[0] ? p->approver : "-",
+           shown.buf, p->reviewer[0] ? p->reviewer : "-", p->approver[0] ? p->approver : "-",
            p->refused_by[0] ? p->refused_by : "-");
+  fg_buf_free(&shown);
 }
+
+/* Who may read proposal p: proposal.read, its proposer, or a reviewer or
+ * approver (the people asked to judge it). */
+static bool fg_propose_may_read(fg_store *s, const fg_signer *me, const fg_store_proposal *p) {
+  return fg_authz_check(s, me->actor, FG_PERM_PROPOSAL_READ, NULL) == 0 ||
+         strcmp(p->proposer, me->actor) == 0 ||
+         fg_authz_check(s, me->actor, FG_PERM_PROPOSAL_REVIEW, NULL) == 0 ||
+         fg_authz_check(s, me->actor, FG_PERM_PROPOSAL_APPROVE, NULL) == 0;
+}
+
+typedef struct fg_propose_list_ctx {
+  fg_store *s;
+  const fg_signer *me;
+  int hidden;
+} fg_propose_list_ctx;
 
 static void fg_propose_header(void) {
   printf("编号 id\t类型 kind\t提议人 proposer\t状态 status\t到期 expires (北京时间)\t"
@@ -66,21 +86,34 @@ static void fg_propose_header(void) {
 }
 
 static int fg_propose_list_one(void *ud, const fg_store_proposal *p) {
-  (void)ud;
-  fg_propose_print(p, false);
+  fg_propose_list_ctx *c = ud;
+  if (fg_propose_may_read(c->s, c->me, p)) fg_propose_print(p, false);
+  else c->hidden++;
   return 0;
 }
 
-static int fg_propose_show(fg_store *s, int64_t id, fg_err *err) {
+static int fg_propose_show(fg_store *s, fg_signer *me, int64_t id, fg_err *err) {
   fg_store_proposal p;
   bool found = false;
   int rc = fg_store_proposal_get(s, id, &p, &found, err);
   if (rc) return rc;
   if (!found) return fg_errf(err, FG_EINPUT, "提议 #%lld 不存在", (long long)id);
-  fg_propose_header();
-  fg_propose_print(&p, true);
+  if (!fg_propose_may_read(s, me, &p)) {
+    fg_store_proposal_clear(&p);
+    fg_errf(err, FG_EPERM, "权限不足: 用户 %s 不能查看他人的提议 #%lld（需要 proposal.read，"
+            "或是提议人、复核人、审批人）", me->actor, (long long)id);
+    return fg_authn_deny(s, me, FG_PERM_PROPOSAL_READ, err);
+  }
+  fg_buf what = FG_BUF_INIT;
+  rc = fg_action_describe(s, &p, &what, err);
+  if (rc == 0) {
+    fg_propose_header();
+    fg_propose_print(&p, true);
+    printf("提议内容 summary:\n%s", what.buf ? what.buf : "");
+  }
+  fg_buf_free(&what);
   fg_store_proposal_clear(&p);
-  return 0;
+  return rc;
 }
 
 /* review / approve / refuse as the authenticated user. */
@@ -118,7 +151,9 @@ static int fg_propose_parse(int argc, char **argv, fg_propose_args *a, int64_t *
   bool known = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 ||
                strcmp(sub, "review") == 0 || strcmp(sub, "approve") == 0 ||
                strcmp(sub, "refuse") == 0;
-  if (!known) return fg_cli_usage("propose", "未知子命令 %s", sub);
+  static const char *const subs[] = {"list",   "show",   "review", "approve",
+                                     "refuse", "config", "dismiss", "amend"};
+  if (!known) return fg_cli_unknown("propose", sub, subs, (int)FG_ARRAY_LEN(subs));
   char *end = NULL;
   long long v = a->idtext ? strtoll(a->idtext, &end, 10) : 0;
   if (strcmp(sub, "list") != 0 && (a->idtext == NULL || *end != '\0' || v <= 0))
@@ -150,12 +185,15 @@ int fg_cmd_propose(int argc, char **argv) {
   int rc;
   if (is_list || strcmp(a.sub, "show") == 0) {
     fg_signer me;
-    rc = fg_authn_cli_key(s, a.db, a.key, FG_PERM_PROPOSAL_READ, 0, &me, &err);
-    fg_authn_signer_wipe(&me);
+    rc = fg_authn_cli_key(s, a.db, a.key, NULL, 0, &me, &err);
     if (rc == 0 && is_list) fg_propose_header();
+    fg_propose_list_ctx c = {s, &me, 0};
     if (rc == 0)
-      rc = is_list ? fg_store_proposal_each(s, fg_propose_list_one, NULL, &err)
-                   : fg_propose_show(s, id, &err);
+      rc = is_list ? fg_store_proposal_each(s, fg_propose_list_one, &c, &err)
+                   : fg_propose_show(s, &me, id, &err);
+    if (rc == 0 && c.hidden > 0)
+      fprintf(stderr, "另有 %d 条他人的提议未列出（需要 proposal.read）\n", c.hidden);
+    fg_authn_signer_wipe(&me);
   } else {
     rc = fg_propose_act(s, &a, id, &err);
   }

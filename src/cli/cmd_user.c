@@ -173,6 +173,11 @@ int fg_cmd_user(int argc, char **argv) {
                        : fg_errf(&err, FG_EUSAGE, "user show 需要一个用户名");
   } else if (strcmp(sub, "passwd") == 0) {
     rc = fg_user_passwd(s, &a, &err);
+  } else if (strcmp(sub, "grant") != 0 && strcmp(sub, "revoke") != 0 &&
+             strcmp(sub, "create") != 0 && strcmp(sub, "unlock") != 0) {
+    static const char *const subs[] = {"list", "show", "passwd", "grant", "revoke", "create", "unlock"};
+    fg_store_close(s);
+    return fg_cli_unknown("user", sub, subs, (int)FG_ARRAY_LEN(subs));
   } else {
     rc = fg_user_propose(s, sub, &a, &err);
   }

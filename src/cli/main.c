@@ -73,6 +73,43 @@ bool fg_cli_wants_help(int argc, char **argv) {
 
 bool fg_cli_stderr_tty(void) { return isatty(STDERR_FILENO) == 1; }
 
+/* Edit distance (insert, delete, substitute, swap of neighbours), capped:
+ * enough to tell "improt" is "import". */
+static int fg_cli_distance(const char *a, const char *b) {
+  enum { N = 32 };
+  const size_t la = strlen(a), lb = strlen(b);
+  if (la >= N || lb >= N) return N;
+  int d[N + 1][N + 1];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      v = FG_MIN(v, d[i - 1][j] + 1);
+      v = FG_MIN(v, d[i][j - 1] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = FG_MIN(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
+  return d[la][lb];
+}
+
+int fg_cli_unknown(const char *cmd, const char *got, const char *const *choices, int n) {
+  int best = -1, bd = 3; /* suggest only close ones */
+  for (int i = 0; i < n; i++) {
+    const int dist = fg_cli_distance(got, choices[i]);
+    if (dist < bd) bd = dist, best = i;
+  }
+  if (best >= 0)
+    return fg_cli_usage(cmd, "未知的%s '%s'；是否想用 '%s'？(unknown '%s'; did you mean '%s'?)",
+                        *cmd ? "子命令" : "命令", got, choices[best], got, choices[best]);
+  fg_buf b = FG_BUF_INIT;
+  for (int i = 0; i < n; i++) fg_buf_addf(&b, "%s%s", i ? ", " : "", choices[i]);
+  const int rc = fg_cli_usage(cmd, "未知的%s '%s'；可用: %s", *cmd ? "子命令" : "命令", got, b.buf);
+  fg_buf_free(&b);
+  return rc;
+}
+
 int fg_cli_width(const char *s) {
   mbstate_t st;
   memset(&st, 0, sizeof st);
@@ -167,9 +204,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "fundguard: internal error: review kinds not registered\n");
     return 1;
   }
-  for (size_t i = 0; i < FG_ARRAY_LEN(fg_commands); i++)
+  const char *names[FG_ARRAY_LEN(fg_commands)];
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_commands); i++) {
     if (strcmp(argv[1], fg_commands[i].name) == 0) return fg_commands[i].fn(argc - 1, argv + 1);
-  fprintf(stderr, "fundguard: unknown command '%s'\n\n", argv[1]);
-  fg_main_usage(stderr);
-  return 2;
+    names[i] = fg_commands[i].name;
+  }
+  return fg_cli_unknown("", argv[1], names, (int)FG_ARRAY_LEN(names));
 }

@@ -19,6 +19,7 @@
  * person_id (e.g. contributions_p00..pNN, or PostgreSQL partitions)
  * without changing the importer's key logic.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,11 +240,42 @@ static int fg_store_schema_refuse(fg_store *s, const char *path, fg_err *err) {
   return rc;
 }
 
+/* The store is not there: name the path (the default when --db was not
+ * given) and the stores that are in its folder, instead of only advising
+ * to create a new one. */
+static int fg_store_missing(const char *path, fg_err *err) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  fg_buf found = FG_BUF_INIT;
+  DIR *d = opendir(dir);
+  int n = 0;
+  for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL && n < 10;) {
+    const size_t len = strlen(e->d_name);
+    if (len > 3 && strcmp(e->d_name + len - 3, ".db") == 0)
+      fg_buf_addf(&found, "%s%s", n++ ? ", " : "", e->d_name);
+  }
+  if (d) closedir(d);
+  int rc;
+  if (n > 0)
+    rc = fg_errf(err, FG_EIO,
+                 "数据库 %s 不存在（未给出 --db 时默认为当前目录的 fundguard.db）。%s 中有这些数据库: %s；"
+                 "请用 --db 指定", path, dir, found.buf);
+  else
+    rc = fg_errf(err, FG_EIO,
+                 "数据库 %s 不存在（未给出 --db 时默认为当前目录的 fundguard.db），%s 中也没有别的 .db 文件；"
+                 "请用 --db 指定已有的数据库，或用 fundguard init --db %s 新建",
+                 path, dir, path);
+  fg_buf_free(&found);
+  return rc;
+}
+
 int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err) {
   FG_ASSERT(path != NULL && out != NULL);
   struct stat st;
-  if (stat(path, &st) != 0)
-    return fg_errf(err, FG_EIO, "数据库 %s 不存在 (先运行 fundguard init --db %s)", path, path);
+  if (stat(path, &st) != 0) return fg_store_missing(path, err);
   /* A crash during a bulk batch leaves a hot rollback journal that only a
    * writer may roll back (a read-only connection fails on it): recover with
    * a short read-write open first. Recovery only undoes the unfinished
