@@ -146,7 +146,7 @@ static void fg_log_print_report(const fg_journal_verify_report *r) {
   if (r->problems > FG_JOURNAL_PROBLEMS_LISTED_MAX)
     printf("……另有 %lld 处不符未列出\n", (long long)(r->problems - FG_JOURNAL_PROBLEMS_LISTED_MAX));
   if (r->problems > 0) /* the verdict on stdout as well as in the exit code */
-    printf("校验失败 FAILED：发现 %lld 处不符。日志 %llu 条，树根 %s；%d 张表，%lld 行核对一致。\n",
+    printf("校验失败 FAILED：发现 %lld 处不符（日志 %llu 条，树根 %s；%d 张表，其中 %lld 行与日志相符）\n",
            (long long)r->problems, (unsigned long long)r->entries, root, r->tables,
            (long long)r->rows_covered);
   else

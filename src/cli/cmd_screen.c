@@ -90,7 +90,7 @@ static void fg_screen_print_stats(int64_t run_id, const char *as_of, const char 
     for (int i = 0; i < nstats; i++)
       if (stats[i].skipped)
         printf("  %-40s %s (缺少 %s)\n", stats[i].rule->id, stats[i].rule->title_zh,
-               stats[i].missing);
+               stats[i].missing[0] ? stats[i].missing : "输入表");
   }
 }
 
