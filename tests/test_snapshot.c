@@ -217,7 +217,9 @@ static void test_store_side(void **state) {
   int64_t b = 0, rowid = 0;
   assert_int_equal(fg_store_batch_begin(s, "t", FG_BATCH_ATOMIC, "2024-01-01T00:00:00", &b, &err),
                    0);
-  fg_value v[] = {{false, 0, "D1", 2}, {false, 0, "2024-01-01", 10}, {false, 0, "court", 5}};
+  /* deaths is keyless: its row digest (16 bytes) follows the columns */
+  fg_value v[] = {{false, 0, "D1", 2}, {false, 0, "2024-01-01", 10}, {false, 0, "court", 5},
+                  {false, 0, "0123456789abcdef", FG_DIGEST_BYTES}};
   assert_int_equal(fg_store_insert(s, FG_T_DEATHS, b, 2, v, &rowid, &err), 0);
   assert_int_equal(fg_store_commit(s, &err), 0);
   assert_int_equal(fg_snapshot_key_read(s, &k2, &err), 0);

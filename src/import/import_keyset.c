@@ -188,5 +188,3 @@ int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, boo
   FG_ASSERT_HOT(k->count * 2 <= k->cap);
   return &s->tag;
 }
-
-uint64_t fg_keyset_hash64(const char *key, size_t n) { return fg_keyset_hash(key, n); }

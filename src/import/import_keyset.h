@@ -45,9 +45,6 @@ void fg_keyset_init(fg_keyset *k);
 void fg_keyset_free(fg_keyset *k);
 /* Make room for n more keys without rehashing (a size hint; never shrinks). */
 void fg_keyset_reserve(fg_keyset *k, size_t n);
-/* The set's 64-bit hash of n bytes (never 0): also the row digest of a
- * keyless table (import_sets.h fg_imp_row_digest). */
-uint64_t fg_keyset_hash64(const char *key, size_t n);
 /* Find key; returns a pointer to its tag (writable) or NULL. */
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n);
 /* Insert key with tag unless present; returns the tag slot of the (new or

@@ -32,6 +32,7 @@ typedef struct fg_imp_file_ctx {
   bool is_target; /* other tables reference this one */
   const fg_csv_record *rec;
   fg_value vals[FG_MAX_COLS];
+  uint8_t digest[FG_DIGEST_BYTES]; /* a keyless row's, bound as vals[ncols] */
   char pid[FG_MAX_COLS][FG_IMPORT_PID_BYTES];
   int nrow_errs;
   int ncascade;         /* of nrow_errs: references to rejected rows */
@@ -241,20 +242,18 @@ static int fg_imp_first_diff(fg_imp_file_ctx *fc, const fg_value *stored) {
 }
 
 /* (v1.3) A keyless row equal in every column to one an earlier batch
- * stored is a resend: *unchanged. Its digest (kept in vals[ncols] for the
- * _digest column) finds the candidate; the stored row confirms it. Rows
- * of this batch are never compared with each other: two equal rows of one
- * batch are two facts. */
+ * stored is a resend: *unchanged. Its 128-bit digest (kept in vals[ncols]
+ * for the _digest column) is looked up among the earlier batches' digests.
+ * Rows of this batch are never compared with each other: two equal rows of
+ * one batch are two facts. */
 static void fg_imp_check_resend(fg_imp_file_ctx *fc, bool *unchanged, fg_err *err, int *rc) {
+  (void)err, (void)rc;
   const fg_table *t = fc->t;
-  const uint64_t d = fg_imp_row_digest(t, fc->vals, &fc->key);
-  fc->vals[t->ncols] = (fg_value){false, (int64_t)d, NULL, 0};
-  const int64_t *tag = fg_keyset_find(&fc->im->tabs[t->id].keys, (const char *)&d, sizeof d);
-  if (tag == NULL || fc->nrow_errs > 0) return;
-  fg_value stored[FG_MAX_COLS];
-  bool found = false;
-  *rc = fg_imp_pipe_get_row(fc->im->pipe, t->id, *tag, stored, &found, err);
-  *unchanged = *rc == 0 && found && fg_imp_first_diff(fc, stored) < 0;
+  fg_imp_row_digest(t, fc->vals, &fc->key, fc->digest);
+  fc->vals[t->ncols] = (fg_value){false, 0, (const char *)fc->digest, FG_DIGEST_BYTES};
+  const int64_t *tag = fg_keyset_find(&fc->im->tabs[t->id].keys, (const char *)fc->digest,
+                                      FG_DIGEST_BYTES);
+  *unchanged = tag != NULL && fc->nrow_errs == 0;
 }
 
 /* Key of the current row against this batch and earlier ones. Sets

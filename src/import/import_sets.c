@@ -5,6 +5,7 @@
  * in decimal) joined by 0x1F.
  */
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,7 +83,8 @@ int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err) {
   return fg_imp_load(im, t, col0, 1, &it->refs_own, err);
 }
 
-uint64_t fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch) {
+void fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch,
+                       uint8_t out[FG_DIGEST_BYTES]) {
   FG_ASSERT_HOT(t != NULL && vals != NULL && scratch != NULL);
   fg_buf_reset(scratch);
   for (int c = 0; c < t->ncols; c++) {
@@ -99,12 +101,12 @@ uint64_t fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scra
       fg_buf_add(scratch, v->s, (size_t)v->n);
     }
   }
-  return fg_keyset_hash64(scratch->buf, scratch->len);
+  crypto_generichash(out, FG_DIGEST_BYTES, (const uint8_t *)scratch->buf, scratch->len, NULL, 0);
 }
 
-static int fg_imp_digest_row(void *ud, int64_t rowid, uint64_t digest) {
+static int fg_imp_digest_row(void *ud, int64_t rowid, const void *digest) {
   bool added = false;
-  fg_keyset_put(ud, (const char *)&digest, sizeof digest, rowid, &added);
+  fg_keyset_put(ud, digest, FG_DIGEST_BYTES, rowid, &added);
   return 0;
 }
 

@@ -129,5 +129,5 @@ void fg_journal_values_encode(const fg_table *t, const fg_value *vals, int64_t b
   }
   fg_rh_int(out, 'I', (uint64_t)batch);
   fg_rh_int(out, 'I', (uint64_t)line);
-  if (fg_schema_keyless(t)) fg_rh_int(out, 'I', (uint64_t)vals[t->ncols].i); /* _digest */
+  if (fg_schema_keyless(t)) fg_rh_bytes(out, 'B', vals[t->ncols].s, FG_DIGEST_BYTES); /* _digest */
 }

@@ -57,11 +57,13 @@ typedef enum fg_table_id {
 
 #define FG_MAX_COLS 16
 /* (v1.3) A table without a key (enrollments, contributions, ...) keeps,
- * per stored row, a 64-bit digest of its values in the bookkeeping column
- * _digest: the import finds a resent row (equal in every column to one an
- * earlier batch stored) through it. Stored value arrays of such a table
- * carry the digest at index ncols (so ncols < FG_MAX_COLS). */
+ * per stored row, a 128-bit BLAKE2b digest of its values in the
+ * bookkeeping column _digest (a 16-byte BLOB): the import finds a resent
+ * row (equal in every column to one an earlier batch stored) by it. Stored
+ * value arrays of such a table carry the digest at index ncols (s, n = 16),
+ * so ncols < FG_MAX_COLS. */
 #define FG_DIGEST_COLUMN "_digest"
+#define FG_DIGEST_BYTES 16
 #define fg_schema_keyless(t) ((t)->nkey == 0)
 #define FG_MAX_KEY_COLS 2
 

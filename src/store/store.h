@@ -160,7 +160,7 @@ int fg_store_scan_cols(fg_store *s, fg_table_id t, const int *cols, int ncols, f
                        void *ud, fg_err *err);
 /* (v1.3) The row digests (_digest) of keyless table t with their rowids,
  * in no particular order; fn returns non-zero to stop (returned). */
-typedef int (*fg_store_digest_fn)(void *ud, int64_t rowid, uint64_t digest);
+typedef int (*fg_store_digest_fn)(void *ud, int64_t rowid, const void *digest);
 int fg_store_scan_digests(fg_store *s, fg_table_id t, fg_store_digest_fn fn, void *ud,
                           fg_err *err);
 /* Read the stored row `rowid` of t into vals[ncols] (schema order). The TEXT

@@ -55,7 +55,7 @@ static void fg_sqlite_table_ddl(const fg_table *t, fg_buf *b) {
   }
   FG_ASSERT(!fg_schema_keyless(t) || t->ncols < FG_MAX_COLS);
   fg_buf_addf(b, "_batch INTEGER NOT NULL, _line INTEGER NOT NULL%s);\n",
-              fg_schema_keyless(t) ? ", " FG_DIGEST_COLUMN " INTEGER NOT NULL" : "");
+              fg_schema_keyless(t) ? ", " FG_DIGEST_COLUMN " BLOB NOT NULL" : "");
 }
 
 static const char fg_sqlite_ddl_batches[] =

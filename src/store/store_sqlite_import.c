@@ -209,7 +209,10 @@ static void fg_sqlite_bind_row(sqlite3_stmt *st, const fg_table *t, int base, in
   }
   sqlite3_bind_int64(st, base + t->ncols + 1, batch_id);
   sqlite3_bind_int64(st, base + t->ncols + 2, line);
-  if (fg_schema_keyless(t)) sqlite3_bind_int64(st, base + t->ncols + 3, vals[t->ncols].i);
+  if (fg_schema_keyless(t)) {
+    FG_ASSERT_HOT(vals[t->ncols].n == FG_DIGEST_BYTES);
+    sqlite3_bind_blob(st, base + t->ncols + 3, vals[t->ncols].s, FG_DIGEST_BYTES, SQLITE_STATIC);
+  }
 }
 
 int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line,
@@ -297,8 +300,11 @@ int fg_store_scan_digests(fg_store *s, fg_table_id tid, fg_store_digest_fn fn, v
   int rc = fg_sqlite_prep(s, sql, &st, t->name, err);
   if (rc) return rc;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW)
-    if ((rc = fn(ud, sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1))) != 0) break;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    const void *d = sqlite3_column_blob(st, 1);
+    if (d == NULL || sqlite3_column_bytes(st, 1) != FG_DIGEST_BYTES) continue; /* verify reports it */
+    if ((rc = fn(ud, sqlite3_column_int64(st, 0), d)) != 0) break;
+  }
   if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, t->name);
   sqlite3_finalize(st);
   return rc;
