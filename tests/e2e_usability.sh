@@ -110,4 +110,20 @@ sqlite3 "$W/t.db" "DROP TRIGGER persons_no_update; UPDATE persons SET name = 'x'
 "$FG" log verify --db "$W/t.db" >"$W/v" 2>/dev/null && fail "verify of a tampered store"
 grep -q '校验失败 FAILED' "$W/v" || fail "verify stdout must say it failed: $(cat "$W/v")"
 grep -q '核对一致。$' "$W/v" && fail "verify stdout must not claim success"
+# 11: tables line up by display width; one monotonic progress bar per step
+"$FG" gen --persons 2000 --seed 5 --as-of "$AS_OF" --out "$W/city" --truth "$W/truth.csv" >/dev/null
+"$FG" init --db "$W/p.db" --roster "$ROOT/scripts/demo-roster.csv" >/dev/null || fail "init p"
+FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$W/p.db" "$TRUST_PW" || fail "passwords p"
+if command -v script >/dev/null 2>&1; then
+  FUNDGUARD_USER=zhang.jb script -qec "'$FG' import --db '$W/p.db' '$W/city'" /dev/null >"$W/tty.out" 2>&1 ||
+    fail "import on a terminal: $(cat "$W/tty.out")"
+  tr '\r' '\n' <"$W/tty.out" | sed -n 's/^导入 import \[[#.]*\] *\([0-9]*\)%.*/\1/p' >"$W/pct"
+  [ "$(wc -l <"$W/pct")" -ge 2 ] || fail "no progress shown: $(cat -v "$W/tty.out" | head -5)"
+  sort -n -c "$W/pct" 2>/dev/null || fail "progress went backwards: $(tr '\n' ' ' <"$W/pct")"
+  [ "$(sort -n "$W/pct" | tail -1)" -le 100 ] || fail "progress past 100%"
+  grep -a '^文件 file' "$W/tty.out" | tr -d '\r' >"$W/head"
+  grep -a '^persons.csv ' "$W/tty.out" | tr -d '\r' >>"$W/head"
+  [ "$(while IFS= read -r l; do printf '%s\n' "$l" | LC_ALL=C.UTF-8 wc -L; done <"$W/head" | sort -u | wc -l)" -eq 1 ] ||
+    fail "summary columns do not line up: $(cat "$W/head")"
+fi
 echo "OK e2e_usability"

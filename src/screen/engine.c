@@ -1,15 +1,12 @@
 /*
- * engine.c — the screening engine (screen.h fg_screen_run, engine.h).
- *
- * A run: resolve the rule list against the registry; take the official
- * configuration from the store (or a what-if file); load the model
- * (load.c, two connections in parallel); run the rules on
- * FG_SCREEN_THREADS workers that pull rule indexes from an atomic counter,
- * each rule writing its own findings list (no locks in the hot path);
- * concatenate in list order and sort by (rule, subject_id); then store the
- * run row, the findings and their evidence in one transaction, calling the
- * journal hook just before commit. The same data, configuration and as_of
- * give the same findings and the same digest.
+ * engine.c — the engine's parts below a run (engine.h): the severity of
+ * each rule, resolving a rule list against the registry, and running the
+ * selected rules on FG_SCREEN_THREADS workers that pull rule indexes from
+ * an atomic counter, each rule writing its own findings list (no locks in
+ * the hot path), then concatenating in list order and sorting by (rule,
+ * subject_id), so the same data, configuration and as_of give the same
+ * findings. The run itself (configuration, model load or snapshot, the
+ * stored run and its journal entry) is engine_run.c.
  */
 #include <pthread.h>
 #include <sodium.h>

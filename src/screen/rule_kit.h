@@ -1,6 +1,7 @@
 /*
- * rule_kit.h — small helpers shared by the person-centred rule files
- * (rules_person.c, rules_contrib.c, rules_benefit.c, rules_retire.c):
+ * rule_kit.h — small helpers shared by the seven rule files (rules_person.c,
+ * rules_contrib.c, rules_benefit.c, rules_retire.c, rules_medical.c,
+ * rules_fund.c, rules_control.c):
  *
  *  - fg_rk, a reusable finding accumulator: evidence rows (capped at
  *    FG_RK_EVIDENCE_MAX, the rest counted and reported as "+N more") and a

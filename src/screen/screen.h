@@ -3,8 +3,8 @@
  * over a store, collect findings, export them.
  *
  * Flow: fg_screen_run() loads the model (model.h) from the store, runs every
- * selected rule of the registry (rules.h) on a small pool of threads (one
- * per core; each rule writes to its own findings list, so there is no
+ * selected rule of the registry (rules.h) on FG_SCREEN_THREADS (2) worker
+ * threads (each rule writes to its own findings list, so there is no
  * locking in the hot path), sorts the findings by (rule, subject_id) so a
  * rerun on the same data gives the same result, and stores them as one run.
  */

@@ -53,7 +53,8 @@ int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err);
 /* "<db_path>.model" into out; false when it does not fit. */
 bool fg_snapshot_path(const char *db_path, char out[FG_SNAPSHOT_PATH_MAX]);
 
-/* Write m with key k to path (created, must not exist; fsync'd, mode 0600);
+/* Write m with key k to path (created, must not exist; mode 0600; not
+ * fsync'd: a cache checked by its signed digest at every use);
  * sets hex to the file's SHA-256. Removes the file on failure. */
 int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *path,
                       char hex[65], fg_err *err);

@@ -1,12 +1,13 @@
 /*
  * store.h — the one interface through which fundguard reaches its storage.
  *
- * The domain (import, screen, journal, authz, cases) calls only these
- * functions; no SQL text exists outside src/store/. The embedded default is
- * SQLite (store_sqlite*.c): a plain SQLite 3 file in WAL mode with
+ * The domain (import, screen, journal, authz, actions) calls only these
+ * functions; no SQL text exists outside src/store/. The one implementation
+ * is SQLite (store_sqlite*.c): a plain SQLite 3 file in WAL mode with
  * synchronous=FULL, so a commit that returned is on disk. A PostgreSQL
- * backend would implement the same functions (the fg_store_ops table in
- * store_impl.h) without any change above this line.
+ * backend would implement these same functions behind this header (there
+ * is no table of function pointers yet: one backend needs none) without
+ * any change in the callers.
  *
  * Layout of the store:
  *   - one table per table of the data standard, same table and column names
