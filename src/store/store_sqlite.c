@@ -70,6 +70,8 @@ static const char fg_sqlite_ddl_batches[] =
     " rows_rejected INTEGER NOT NULL);\n"
     "CREATE INDEX batch_files_table_sha ON batch_files(table_name, sha256);\n";
 
+static int fg_sqlite_append_only_all(fg_store *s, fg_err *err);
+
 static int fg_sqlite_migrate_v1(fg_store *s, fg_err *err) {
   fg_buf b = FG_BUF_INIT;
   for (int t = 0; t < FG_T_COUNT; t++) fg_sqlite_table_ddl(fg_schema_table(t), &b);
@@ -81,6 +83,35 @@ static int fg_sqlite_migrate_v1(fg_store *s, fg_err *err) {
                                fg_sqlite_ddl_review};
   for (size_t i = 0; rc == 0 && i < FG_ARRAY_LEN(areas); i++)
     if (areas[i] != NULL && areas[i][0] != '\0') rc = fg_sqlite_exec(s, areas[i], err);
+  return rc ? rc : fg_sqlite_append_only_all(s, err);
+}
+
+/* Tables whose rows an act may change, the documented exceptions: a batch
+ * row gets its finish time and status, schema_meta a row per migration.
+ * (user_credentials loses its DELETE trigger in version 2: a password
+ * change replaces the row, its digest chained.) */
+static const char *const fg_sqlite_mutable[] = {"batches", "schema_meta"};
+
+/* Every other table is append-only: its two triggers are generated here
+ * for each table that lacks them, so a table added by a later migration
+ * cannot silently go without (the schema check then expects them too). */
+static int fg_sqlite_append_only_all(fg_store *s, fg_err *err) {
+  char **names = NULL;
+  int n = 0;
+  int rc = fg_store_tables(s, &names, &n, err);
+  fg_buf ddl = FG_BUF_INIT;
+  for (int i = 0; i < n; i++) {
+    bool mutable_table = false;
+    for (size_t k = 0; k < FG_ARRAY_LEN(fg_sqlite_mutable); k++)
+      mutable_table |= strcmp(names[i], fg_sqlite_mutable[k]) == 0;
+    char probe[160];
+    snprintf(probe, sizeof probe, "%s_no_update", names[i]);
+    if (!mutable_table && !fg_sqlite_has_object(s, probe)) fg_sqlite_append_only(names[i], &ddl);
+    free(names[i]);
+  }
+  free(names);
+  if (rc == 0 && ddl.len > 0) rc = fg_sqlite_exec(s, ddl.buf, err);
+  fg_buf_free(&ddl);
   return rc;
 }
 
@@ -95,10 +126,11 @@ static const char fg_sqlite_ddl_v2[] =
     "CREATE TABLE user_keys (id INTEGER PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),"
     " public_key BLOB NOT NULL CHECK (length(public_key) = 32), from_seq INTEGER NOT NULL,"
     " jseq INTEGER NOT NULL);\n"
-    "CREATE INDEX user_keys_user ON user_keys(user, from_seq);\n" FG_SQLITE_APPEND_ONLY("user_keys");
+    "CREATE INDEX user_keys_user ON user_keys(user, from_seq);\n";
 
 static int fg_sqlite_migrate_v2(fg_store *s, fg_err *err) {
-  return fg_sqlite_exec(s, fg_sqlite_ddl_v2, err);
+  int rc = fg_sqlite_exec(s, fg_sqlite_ddl_v2, err);
+  return rc ? rc : fg_sqlite_append_only_all(s, err);
 }
 
 typedef struct fg_migration {

@@ -41,9 +41,7 @@ const char *const fg_sqlite_ddl_authz =
     " proposal_id INTEGER NOT NULL REFERENCES proposals(id),"
     " step TEXT NOT NULL CHECK (step IN ('review','approve','refuse','apply')),"
     " actor TEXT NOT NULL, at INTEGER NOT NULL, jseq INTEGER NOT NULL,"
-    " UNIQUE (proposal_id, step));\n" FG_SQLITE_APPEND_ONLY("users")
-        FG_SQLITE_APPEND_ONLY("user_credentials") FG_SQLITE_APPEND_ONLY("role_events")
-            FG_SQLITE_APPEND_ONLY("proposals") FG_SQLITE_APPEND_ONLY("proposal_events");
+    " UNIQUE (proposal_id, step));\n";
 
 /* Prepare sql; on failure format err and return FG_EDB. */
 static int fg_authz_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err) {

@@ -24,12 +24,8 @@ const char *const fg_sqlite_ddl_config =
     " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
     " status TEXT NOT NULL CHECK (status IN ('official','proposed')),"
     " proposal_id INTEGER, jseq INTEGER);\n"
-    "CREATE INDEX config_versions_status ON config_versions(status, id);\n"
-    "CREATE TRIGGER config_versions_no_update BEFORE UPDATE ON config_versions BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: config_versions rows are never changed"
-    " (a change is a new row, through review)'); END;\n"
-    "CREATE TRIGGER config_versions_no_delete BEFORE DELETE ON config_versions BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: config_versions rows are never deleted'); END;\n";
+    "CREATE INDEX config_versions_status ON config_versions(status, id);\n";
+
 
 static void fg_config_sha256_hex(const char *text, size_t n, char out[65]) {
   uint8_t digest[crypto_hash_sha256_BYTES];

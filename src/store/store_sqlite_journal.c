@@ -12,27 +12,12 @@
 
 #include "store/store_impl.h"
 
-#define FG_J_NO_CHANGE(t)                                                                  \
-  "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t " BEGIN SELECT RAISE(ABORT,"       \
-  " '" t " is append-only'); END;\n"                                                       \
-  "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t " BEGIN SELECT RAISE(ABORT,"       \
-  " '" t " is append-only'); END;\n"
-
 const char *const fg_sqlite_ddl_journal =
     "CREATE TABLE journal (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
     " action TEXT NOT NULL, payload TEXT NOT NULL, covers TEXT NOT NULL,"
     " pubkey BLOB NOT NULL, sig BLOB NOT NULL, leaf_hash BLOB NOT NULL);\n"
     "CREATE TABLE platform_keys (id INTEGER PRIMARY KEY, pubkey BLOB NOT NULL,"
-    " created TEXT NOT NULL, jseq INTEGER NOT NULL);\n"
-    FG_J_NO_CHANGE("journal") FG_J_NO_CHANGE("platform_keys")
-    FG_J_NO_CHANGE("persons") FG_J_NO_CHANGE("employers") FG_J_NO_CHANGE("enrollments")
-    FG_J_NO_CHANGE("contributions") FG_J_NO_CHANGE("benefit_payments")
-    FG_J_NO_CHANGE("retirements") FG_J_NO_CHANGE("institutions") FG_J_NO_CHANGE("catalog")
-    FG_J_NO_CHANGE("medical_settlements") FG_J_NO_CHANGE("medical_items")
-    FG_J_NO_CHANGE("deaths") FG_J_NO_CHANGE("incarcerations")
-    FG_J_NO_CHANGE("survival_certifications") FG_J_NO_CHANGE("fund_accounts")
-    FG_J_NO_CHANGE("fund_transactions") FG_J_NO_CHANGE("staff") FG_J_NO_CHANGE("operations")
-    FG_J_NO_CHANGE("wage_bases") FG_J_NO_CHANGE("batch_files");
+    " created TEXT NOT NULL, jseq INTEGER NOT NULL);\n";
 
 /* Identifiers come from sqlite_master (an attacker may name a table
  * anything): always quoted. */

@@ -31,8 +31,7 @@ const char *const fg_sqlite_ddl_review =
     " old_value TEXT, new_value TEXT, reason TEXT NOT NULL, proposal_id INTEGER NOT NULL,"
     " proposer TEXT NOT NULL, reviewer TEXT NOT NULL, approver TEXT,"
     " jseq INTEGER NOT NULL);\n"
-    "CREATE INDEX amendments_row ON amendments(table_name, row_id);\n" FG_SQLITE_APPEND_ONLY(
-        "finding_dispositions") FG_SQLITE_APPEND_ONLY("amendments");
+    "CREATE INDEX amendments_row ON amendments(table_name, row_id);\n";
 
 static int fg_review_prep(fg_store *s, const char *sql, sqlite3_stmt **st, fg_err *err) {
   return fg_sqlite_prep(s, sql, st, "review prepare", err);

@@ -38,19 +38,8 @@ const char *const fg_sqlite_ddl_screen =
     " table_name TEXT NOT NULL, row_id INTEGER NOT NULL,"
     " run INTEGER NOT NULL REFERENCES runs(id));\n"
     "CREATE INDEX finding_evidence_finding ON finding_evidence(finding);\n"
-    "CREATE INDEX finding_evidence_run ON finding_evidence(run);\n"
-    "CREATE TRIGGER runs_no_update BEFORE UPDATE ON runs BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: runs are never changed'); END;\n"
-    "CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: runs are never deleted'); END;\n"
-    "CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: findings are never changed'); END;\n"
-    "CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: findings are never deleted'); END;\n"
-    "CREATE TRIGGER finding_evidence_no_update BEFORE UPDATE ON finding_evidence BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: evidence is never changed'); END;\n"
-    "CREATE TRIGGER finding_evidence_no_delete BEFORE DELETE ON finding_evidence BEGIN"
-    " SELECT RAISE(ABORT, 'fundguard: evidence is never deleted'); END;\n";
+    "CREATE INDEX finding_evidence_run ON finding_evidence(run);\n";
+
 
 int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *err) {
   FG_ASSERT(s && list && max_batch);

@@ -50,3 +50,25 @@ int fg_sqlite_findings_step(fg_store *s, sqlite3_stmt *st, fg_store_finding_fn f
   sqlite3_finalize(st);
   return ret;
 }
+
+void fg_sqlite_append_only(const char *t, fg_buf *ddl) {
+  FG_ASSERT(t != NULL && ddl != NULL);
+  fg_buf_addf(ddl,
+              "CREATE TRIGGER %s_no_update BEFORE UPDATE ON %s BEGIN SELECT RAISE(ABORT,"
+              " 'fundguard: %s rows are never changed (append-only; corrections go through"
+              " review)'); END;\n"
+              "CREATE TRIGGER %s_no_delete BEFORE DELETE ON %s BEGIN SELECT RAISE(ABORT,"
+              " 'fundguard: %s rows are never deleted'); END;\n",
+              t, t, t, t, t, t);
+}
+
+bool fg_sqlite_has_object(fg_store *s, const char *name) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM main.sqlite_master WHERE name = ?1", -1, &st, NULL) !=
+      SQLITE_OK)
+    return false;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  const bool found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return found;
+}
