@@ -17,42 +17,17 @@
 #include <time.h>
 
 #include "actions/actions_impl.h"
+#include "common/fsout.h"
 #include "config/config.h"
 
 #define FG_ACTION_CONFIG_SOURCE "proposed configuration"
-
-/* Read path whole into *text (heap, NUL-terminated), *n bytes. */
-static int fg_action_read_file(const char *path, char **text, size_t *n, fg_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return fg_errf(err, FG_EIO, "%s: 无法打开配置文件", path);
-  fg_buf b = FG_BUF_INIT;
-  char chunk[8192];
-  size_t got;
-  int rc = 0;
-  while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b.len + got > FG_ACTION_CONFIG_FILE_MAX)
-      rc = fg_errf(err, FG_ELIMIT, "%s: 配置文件过大（上限 %u 字节）", path,
-                   FG_ACTION_CONFIG_FILE_MAX);
-    else fg_buf_add(&b, chunk, got);
-  }
-  if (rc == 0 && ferror(f)) rc = fg_errf(err, FG_EIO, "%s: 读取配置文件失败", path);
-  fclose(f);
-  fg_buf_add(&b, "", 0);
-  *n = b.len;
-  *text = fg_buf_detach(&b);
-  if (rc) {
-    free(*text);
-    *text = NULL;
-  }
-  return rc;
-}
 
 int fg_action_payload_config_file(const char *path, char **payload, fg_err *err) {
   FG_ASSERT(path != NULL && payload != NULL);
   *payload = NULL;
   char *raw = NULL;
   size_t n = 0;
-  int rc = fg_action_read_file(path, &raw, &n, err);
+  int rc = fg_file_read(path, FG_ACTION_CONFIG_FILE_MAX, &raw, &n, err);
   if (rc) return rc;
   fg_config *cfg = fg_xmalloc(sizeof *cfg);
   fg_config_defaults(cfg);

@@ -19,7 +19,6 @@
 #include "journal/journal.h"
 #include "screen/export.h"
 
-#define FG_LOG_FILE_MAX_BYTES (16u * 1024u * 1024u)
 #define FG_LOG_VERIFY_THREADS 2
 
 typedef struct fg_log_args {
@@ -76,29 +75,10 @@ static int fg_log_parse(int argc, char **argv, fg_log_args *a) {
   return 0;
 }
 
-static int fg_log_read(const char *path, char **text, size_t *n, fg_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return fg_errf(err, FG_EIO, "无法读取 %s", path);
-  fg_buf b = FG_BUF_INIT;
-  char chunk[8192];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= FG_LOG_FILE_MAX_BYTES)
-    fg_buf_add(&b, chunk, got);
-  fclose(f);
-  if (b.len > FG_LOG_FILE_MAX_BYTES) {
-    fg_buf_free(&b);
-    return fg_errf(err, FG_ELIMIT, "%s 超过 %u 字节", path, FG_LOG_FILE_MAX_BYTES);
-  }
-  fg_buf_grow(&b, 1);
-  *n = b.len;
-  *text = fg_buf_detach(&b);
-  return 0;
-}
-
 static int fg_log_load_checkpoint(const char *path, fg_journal_checkpoint *cp, fg_err *err) {
   char *text = NULL;
   size_t n = 0;
-  int rc = fg_log_read(path, &text, &n, err);
+  int rc = fg_file_read(path, FG_TEXT_FILE_MAX_BYTES, &text, &n, err);
   if (rc == 0) rc = fg_journal_checkpoint_parse(text, n, cp, err);
   free(text);
   return rc;
@@ -108,7 +88,7 @@ static int fg_log_load_checkpoint(const char *path, fg_journal_checkpoint *cp, f
 static int fg_log_load_pubkey(const char *path, uint8_t pk[32], fg_err *err) {
   char *text = NULL;
   size_t n = 0, bin = 0;
-  int rc = fg_log_read(path, &text, &n, err);
+  int rc = fg_file_read(path, FG_TEXT_FILE_MAX_BYTES, &text, &n, err);
   if (rc != 0) return rc;
   const char *p = text;
   while (*p == ' ' || *p == '\n') p++;
@@ -295,7 +275,7 @@ static int fg_log_check_proof(const fg_log_args *a, fg_err *err) {
     if (rc == 0 && memcmp(pin, cp.pubkey, 32) != 0)
       rc = fg_errf(err, FG_EVERIFY, "检查点不是由 --pubkey 给出的平台密钥签名的");
   }
-  if (rc == 0) rc = fg_log_read(a->proof, &text, &n, err);
+  if (rc == 0) rc = fg_file_read(a->proof, FG_TEXT_FILE_MAX_BYTES, &text, &n, err);
   if (rc == 0) rc = fg_journal_check_proof(text, n, &cp, &msg, err);
   if (rc == 0) fputs(msg.buf, stdout);
   free(text);

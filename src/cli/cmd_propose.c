@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/date.h"
 #include "actions/actions.h"
 #include "authz/authz.h"
 #include "cli/cli.h"
@@ -45,12 +46,11 @@ static void fg_propose_usage(FILE *f) {
           "show 另给出可读的摘要（配置变更逐项列出 现值 → 新值，数据修正列出原值和新值）。\n");
 }
 
-#define FG_PROPOSE_BEIJING_OFFSET_S (8 * 3600) /* times shown as in the journal */
 
 static void fg_propose_print(const fg_store_proposal *p, bool full) {
   fg_buf shown = FG_BUF_INIT;
   fg_action_payload_shown(p->payload, &shown);
-  time_t exp = (time_t)p->expires_s + FG_PROPOSE_BEIJING_OFFSET_S;
+  time_t exp = (time_t)p->expires_s + FG_BEIJING_OFFSET_S; /* as the journal shows times */
   struct tm tm;
   char when[40];
   gmtime_r(&exp, &tm);

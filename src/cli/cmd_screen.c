@@ -14,12 +14,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/date.h"
 #include "authz/authz.h"
 #include "cli/cli.h"
 #include "journal/journal.h"
 #include "screen/screen.h"
 
-#define FG_SCREEN_BEIJING_OFFSET_S (8 * 3600) /* UTC+8, no daylight saving */
 
 static const char fg_screen_help[] =
     "用法 usage: fundguard screen [--db PATH] [--as-of DATE] [--rules LIST] [--config FILE]"
@@ -211,13 +211,6 @@ static void fg_screen_bar(void *ud, const char *step, uint64_t done, uint64_t to
   fg_cli_progress(step, done, total);
 }
 
-/* Today in Beijing time (UTC+8), the default screening date. */
-static fg_day fg_screen_today(void) {
-  time_t t = time(NULL) + FG_SCREEN_BEIJING_OFFSET_S;
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  return fg_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 int fg_cmd_screen(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "show") == 0) { /* screen show RUN [--db PATH] [--key FILE] */
@@ -235,12 +228,12 @@ int fg_cmd_screen(int argc, char **argv) {
   fg_screen_opts o = {0};
   int pr = fg_screen_parse(argc, argv, &a, &o);
   if (pr >= 0) return pr;
-  if (!a.as_of) o.as_of = fg_screen_today();
+  if (!a.as_of) o.as_of = fg_beijing_today();
   else if (!fg_parse_day(a.as_of, (int)strlen(a.as_of), &o.as_of))
     return fg_cli_usage("screen", "--as-of 不是有效日期 YYYY-MM-DD: %s", a.as_of);
   /* A date after today screens data that cannot exist yet: only as a
    * what-if aid, asked for explicitly and recorded as such. */
-  const bool after_today = o.as_of > fg_screen_today();
+  const bool after_today = o.as_of > fg_beijing_today();
   if (after_today && !o.future)
     return fg_cli_usage("screen",
                         "--as-of %s 晚于今天（北京时间）：如确需按未来日期试算，请加 --allow-future"

@@ -5,6 +5,8 @@
 #include "common/date.h"
 #include "common/fg.h"
 
+#include <time.h>
+
 
 bool fg_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -169,4 +171,11 @@ void fg_format_timestamp(int64_t ts_s, char *out) {
   out[16] = ':';
   fg_put_digits(out + 17, r % 60, 2);
   out[19] = '\0';
+}
+
+int64_t fg_beijing_now_s(void) { return (int64_t)time(NULL) + FG_BEIJING_OFFSET_S; }
+
+fg_day fg_beijing_today(void) {
+  const int64_t s = fg_beijing_now_s();
+  return (fg_day)((s >= 0 ? s : s - 86399) / 86400);
 }

@@ -58,4 +58,12 @@ void fg_format_day(fg_day d, char *out);
 void fg_format_month(fg_month m, char *out);
 void fg_format_timestamp(int64_t ts_s, char *out);
 
+/* Beijing time (UTC+8, no daylight saving): the platform's one clock for
+ * dates and times people read (the journal, batches, runs, the default
+ * --as-of). Seconds since 1970-01-01T00:00:00 of Beijing wall time, the
+ * form fg_format_timestamp prints; and today's date there. */
+#define FG_BEIJING_OFFSET_S (8 * 3600)
+int64_t fg_beijing_now_s(void);
+fg_day fg_beijing_today(void);
+
 #endif

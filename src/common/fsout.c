@@ -178,3 +178,31 @@ void fg_fsout_sweep(const char *prefix) {
   }
   closedir(dp);
 }
+
+int fg_file_read(const char *path, size_t max_bytes, char **text, size_t *n, fg_err *err) {
+  FG_ASSERT(path != NULL && text != NULL && n != NULL);
+  *text = NULL;
+  *n = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return fg_errf(err, FG_EIO, "%s: 无法打开文件：%s", path, strerror(errno));
+  fg_buf b = FG_BUF_INIT;
+  char chunk[8192];
+  size_t got;
+  int rc = 0;
+  while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (b.len + got > max_bytes)
+      rc = fg_errf(err, FG_ELIMIT, "%s: 文件过大（上限 %zu 字节）", path, max_bytes);
+    else
+      fg_buf_add(&b, chunk, got);
+  }
+  if (rc == 0 && ferror(f)) rc = fg_errf(err, FG_EIO, "%s: 读取失败", path);
+  fclose(f);
+  if (rc) {
+    fg_buf_free(&b);
+    return rc;
+  }
+  fg_buf_add(&b, "", 0);
+  *n = b.len;
+  *text = fg_buf_detach(&b);
+  return 0;
+}

@@ -1,5 +1,6 @@
 /*
- * fsout.h — how every file the platform writes for a person (exports,
+ * fsout.h — files in and out. Reading a small text file whole
+ * (fg_file_read). And how every file the platform writes for a person (exports,
  * quarantine CSVs, checkpoints, proofs, reports, the initial-password list)
  * reaches the disk: into a new temporary file beside the target (mode 0600,
  * O_EXCL, never following a symlink), flushed and fsync'd, then renamed
@@ -56,6 +57,12 @@ int fg_fsout_commit(fg_fsout *o, fg_err *err);
 int fg_fsout_release_stream(fg_fsout *o, fg_err *err);
 /* Close and remove the temporary file; the target is untouched. */
 void fg_fsout_abort(fg_fsout *o);
+
+/* Read the regular file path whole into *text (heap, NUL-terminated; *n
+ * bytes), refusing more than max_bytes (FG_ELIMIT) or a file that cannot
+ * be read (FG_EIO); messages name the path. The one whole-file read of the
+ * platform (configurations, checkpoints, proofs, public keys). */
+int fg_file_read(const char *path, size_t max_bytes, char **text, size_t *n, fg_err *err);
 
 /* Remove stale temporary files of target's folder that the given prefix
  * names and whose writer process is gone (pattern PREFIX.tmp.PID...). */

@@ -14,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsout.h"
 #include "config/config_impl.h"
 
 #define FG_CFG_LINE_MAX 4096          /* bytes of one line */
-#define FG_CFG_FILE_MAX (16u << 20)   /* bytes of one configuration file */
+#define FG_CFG_FILE_MAX FG_TEXT_FILE_MAX_BYTES /* bytes of one configuration file */
 #define FG_CFG_RATIO_MAX_PCT 100000   /* base_spike_ratio <= 1000.00 */
 #define FG_CFG_RATIO_MIN_PCT 100      /* base_spike_ratio >= 1.00 */
 #define FG_CFG_MONEY_MAX_FEN 99999999999999LL /* 13 integer digits of yuan */
@@ -487,27 +488,11 @@ int fg_config_parse(fg_config *cfg, const char *name, const char *text, size_t l
 }
 
 int fg_config_load_file(fg_config *cfg, const char *path, fg_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return fg_errf(err, FG_EIO, "%s: 无法打开配置文件：%s", path, strerror(errno));
-  fg_buf b = FG_BUF_INIT;
-  char chunk[8192];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b.len + n > FG_CFG_FILE_MAX) {
-      fclose(f);
-      fg_buf_free(&b);
-      return fg_errf(err, FG_ELIMIT, "%s: 配置文件过大（上限 %u 字节）", path, FG_CFG_FILE_MAX);
-    }
-    fg_buf_add(&b, chunk, n);
-  }
-  bool failed = ferror(f) != 0;
-  fclose(f);
-  if (failed) {
-    fg_buf_free(&b);
-    return fg_errf(err, FG_EIO, "%s: 读取配置文件失败", path);
-  }
-  int rc = fg_config_parse(cfg, path, b.buf ? b.buf : "", b.len, err);
-  fg_buf_free(&b);
+  char *text = NULL;
+  size_t n = 0;
+  int rc = fg_file_read(path, FG_CFG_FILE_MAX, &text, &n, err);
+  if (rc == 0) rc = fg_config_parse(cfg, path, text, n, err);
+  free(text);
   return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/date.h"
 #include "import/import_impl.h"
 #include "import/import_pipe.h"
 
@@ -43,11 +44,9 @@ const char *fg_import_actor(void) {
 }
 
 static void fg_import_now(char out[FG_IMPORT_TS_LEN]) {
-  /* Beijing time, no zone (data standard timestamps): UTC+8. */
-  const time_t now = time(NULL) + 8 * 3600;
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(out, FG_IMPORT_TS_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+  /* Beijing time, no zone (data standard timestamps) */
+  FG_ASSERT(FG_IMPORT_TS_LEN >= 20);
+  fg_format_timestamp(fg_beijing_now_s(), out);
 }
 
 static void fg_import_push(char ***list, int *n, char *msg) {

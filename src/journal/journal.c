@@ -6,6 +6,7 @@
  * proofs in journal_proof.c; both re-derive with the functions here
  * (journal_impl.h). docs/journal.md is the reference for every format.
  */
+#include "common/date.h"
 #include "journal/journal_impl.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ typedef struct fg_rows_ctx {
 } fg_rows_ctx;
 
 void fg_journal_now(char out[FG_JOURNAL_TIME_MAX]) {
-  time_t t = time(NULL) + 8 * 3600; /* Beijing time */
+  time_t t = (time_t)fg_beijing_now_s();
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(out, FG_JOURNAL_TIME_MAX, "%Y-%m-%dT%H:%M:%S+08:00", &tm);

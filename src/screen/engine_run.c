@@ -20,7 +20,6 @@
 #include <pthread.h>
 #include "store/store.h"
 
-#define FG_SCREEN_BEIJING_OFFSET_S (8 * 3600)
 #define FG_SCREEN_YEAR_MIN 1900
 #define FG_SCREEN_YEAR_MAX 2099
 
@@ -32,7 +31,7 @@ static double fg_screen_now_ms(void) {
 
 /* Now, Beijing time, YYYY-MM-DDTHH:MM:SS. */
 static void fg_screen_timestamp(char out[20]) {
-  fg_format_timestamp((int64_t)time(NULL) + FG_SCREEN_BEIJING_OFFSET_S, out);
+  fg_format_timestamp(fg_beijing_now_s(), out);
 }
 
 /* The official configuration of the store, or a what-if file over the

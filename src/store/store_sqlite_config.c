@@ -16,7 +16,7 @@
 
 #include "store/store_impl.h"
 
-#define FG_CONFIG_TEXT_MAX_BYTES (16 << 20) /* matches the config file limit */
+#define FG_CONFIG_TEXT_MAX_BYTES FG_TEXT_FILE_MAX_BYTES /* the config file limit */
 
 const char *const fg_sqlite_ddl_config =
     "CREATE TABLE config_versions (id INTEGER PRIMARY KEY,"
