@@ -57,6 +57,18 @@ static int fg_user_parse(int argc, char **argv, fg_user_args *a) {
   return 0;
 }
 
+/* "handler;reviewer" -> "handler（经办）; reviewer（复核）" */
+static void fg_user_roles_zh(const char *roles, fg_buf *out) {
+  char role[64];
+  for (const char *p = roles; *p;) {
+    const size_t len = strcspn(p, ";");
+    snprintf(role, sizeof role, "%.*s", (int)FG_MIN(len, sizeof role - 1), p);
+    const char *zh = fg_authz_role_zh(role);
+    fg_buf_addf(out, "%s%s%s%s%s", out->len ? "; " : "", role, zh ? "（" : "", zh ? zh : "", zh ? "）" : "");
+    p += len + (p[len] == ';');
+  }
+}
+
 static int fg_user_print(void *ud, const fg_store_user *u) {
   fg_store *s = ud;
   char roles[FG_STORE_ROLES_MAX];
@@ -65,9 +77,10 @@ static int fg_user_print(void *ud, const fg_store_user *u) {
     fprintf(stderr, "fundguard: %s\n", err.msg);
     return FG_EDB;
   }
-  char fp[65];
-  fg_hex(u->public_key, 8, fp);
-  printf("%s\t%s\t%s\t%s\n", u->name, u->display_name, roles[0] ? roles : "-", fp);
+  fg_buf zh = FG_BUF_INIT;
+  fg_user_roles_zh(roles, &zh);
+  printf("%s\t%s\t%s\n", u->name, u->display_name, zh.buf ? zh.buf : "-");
+  fg_buf_free(&zh);
   return 0;
 }
 
@@ -84,9 +97,16 @@ static int fg_user_show(fg_store *s, const char *name, fg_err *err) {
   if ((rc = fg_store_user_roles(s, name, roles, sizeof roles, err)) != 0 ||
       (rc = fg_authn_failures(s, name, &failures, err)) != 0)
     return rc;
-  fg_hex(u.public_key, sizeof u.public_key, pk);
+  uint8_t key[32];
+  bool have_key = false;
+  if ((rc = fg_store_user_key_at(s, name, INT64_MAX, key, &have_key, err)) != 0) return rc;
+  if (have_key) fg_hex(key, sizeof key, pk);
+  else snprintf(pk, sizeof pk, "（尚无：仍是初始密码）");
+  fg_buf zh = FG_BUF_INIT;
+  fg_user_roles_zh(roles, &zh);
   printf("用户 user: %s\n姓名 name: %s\n角色 roles: %s\n数字证书公钥 public key: %s\n", u.name,
-         u.display_name, roles[0] ? roles : "-", pk);
+         u.display_name, zh.buf ? zh.buf : "-", pk);
+  fg_buf_free(&zh);
   printf("密码设置于 password set: %lld 天前%s\n连续密码错误 failures: %lld\n",
          (long long)((time(NULL) - c.password_set_s) / FG_AUTHN_DAY_S),
          c.must_change ? " (初始密码，须更换)" : "", (long long)failures);

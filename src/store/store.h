@@ -344,10 +344,6 @@ typedef struct fg_store_cell {
 } fg_store_cell;
 /* Names of all tables (heap: free each and the array). */
 int fg_store_tables(fg_store *s, char ***names, int *n, fg_err *err);
-bool fg_store_has_column(fg_store *s, const char *table, const char *column);
-/* Names of the tables that have a column of this name (heap, as above). */
-int fg_store_tables_with_column(fg_store *s, const char *column, char ***names, int *n,
-                                fg_err *err);
 /* Rows of table with every column in declared order. column NULL or "":
  * all rows in rowid order, group "". value NULL: all rows ordered by
  * (column, rowid), group = the column's value as text ("" for NULL); else

@@ -35,12 +35,6 @@ struct fg_store {
   sqlite3_stmt *insert_stmt[FG_T_COUNT];
   sqlite3_stmt *insert_many_stmt[FG_T_COUNT]; /* FG_STORE_INSERT_ROWS rows */
   sqlite3_stmt *get_row_stmt[FG_T_COUNT];
-  /* journal: tables holding a given column (the schema is fixed once the
-   * store is open, so the answer is cached; every append asks for it) */
-  bool colcache_valid;
-  char colcache_key[32];
-  char **colcache_names;
-  int colcache_n;
   /* rows this transaction wrote, per table (sqlite3_update_hook; see
    * store_sqlite_guard.c): what a journal entry may cover */
   fg_store_written written[FG_STORE_WRITTEN_TABLES_MAX];
@@ -71,8 +65,6 @@ extern const char *const fg_sqlite_ddl_journal;
 extern const char *const fg_sqlite_ddl_authz;
 extern const char *const fg_sqlite_ddl_review;
 
-/* Free what the journal area cached (called by close). */
-void fg_sqlite_journal_close(fg_store *s);
 
 /* Format the current SQLite error into err and return FG_EDB. */
 int fg_sqlite_err(fg_store *s, fg_err *err, const char *what);
