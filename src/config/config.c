@@ -145,8 +145,8 @@ void fg_config_defaults(fg_config *cfg) {
     (void)at;
   }
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_role_pairs); i++) {
-    strcpy(cfg->role_pairs[i][0], fg_default_role_pairs[i][0]);
-    strcpy(cfg->role_pairs[i][1], fg_default_role_pairs[i][1]);
+    snprintf(cfg->role_pairs[i][0], sizeof cfg->role_pairs[i][0], "%s", fg_default_role_pairs[i][0]);
+    snprintf(cfg->role_pairs[i][1], sizeof cfg->role_pairs[i][1], "%s", fg_default_role_pairs[i][1]);
   }
   cfg->nrole_pairs = (int32_t)FG_ARRAY_LEN(fg_default_role_pairs);
   cfg->password_max_age_days = 90;

@@ -335,8 +335,8 @@ static int fg_parse_calendar(fg_parse_state *st, const char *key, const char *va
     bool ok = strcmp(value, "none") == 0;
     if (!ok && strlen(value) == 10 && strncmp(value + 4, "..", 2) == 0 &&
         fg_all_digits(value, 4) && fg_all_digits(value + 6, 4)) {
-      a = atoi(value);
-      b = atoi(value + 6);
+      a = (int)strtol(value, NULL, 10); /* four digits each, checked above */
+      b = (int)strtol(value + 6, NULL, 10);
       ok = a >= FG_CFG_YEAR_MIN && b <= FG_CFG_YEAR_MAX && a <= b;
     }
     if (!ok) return fg_perr(st, key, "应为年份范围 YYYY..YYYY 或 none", value);
