@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
          (double)n / (t1 - t0));
   printf("verify %llu entries (2 threads): %.1f s, rc=%d, problems=%lld\n",
          (unsigned long long)rep.entries, t2 - t1, rc, (long long)rep.problems);
-  fg_buf_free(&rep.text);
+  fg_buf_release(&rep.text);
   fg_store_close(s);
   return rc == 0 ? 0 : 1;
 }

@@ -62,7 +62,7 @@ static void check_split(const uint8_t *data, size_t n, const char *enc, const fg
   fg_csv_close(c);
   const char *a = whole->buf ? whole->buf : "", *b = pieces.buf ? pieces.buf : "";
   if (strcmp(a, b) != 0) abort();
-  fg_buf_free(&pieces);
+  fg_buf_release(&pieces);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -84,6 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const int rc = render(c, &whole);
   fg_csv_close(c);
   if (rc == 0) check_split(data, size, enc, &whole, k);
-  fg_buf_free(&whole);
+  fg_buf_release(&whole);
   return 0;
 }

@@ -30,7 +30,7 @@ static fg_month M(const char *s) {
 /* Parse text over the defaults; returns the FG_* code, cfg and err filled. */
 static int parse(fg_config *cfg, const char *text, fg_err *err) {
   fg_config_defaults(cfg);
-  fg_err_clear(err);
+  fg_err_release(err);
   return fg_config_parse(cfg, "t.conf", text, strlen(text), err);
 }
 

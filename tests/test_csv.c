@@ -135,8 +135,8 @@ static void test_scratch_growth(void **state) {
   }
   fg_buf_addc(&want, '\n');
   EXPECT(in.buf, want.buf);
-  fg_buf_free(&in);
-  fg_buf_free(&want);
+  fg_buf_release(&in);
+  fg_buf_release(&want);
 }
 
 static void test_malformed(void **state) {
@@ -182,7 +182,7 @@ static int parse_status(const char *data, char *msg, size_t msg_n) {
   int rc = fg_csv_open_mem("t.csv", data, strlen(data), NULL, &c, &err);
   if (rc == 0) rc = render(c, &out, &err);
   snprintf(msg, msg_n, "%s", rc < 0 ? err.msg : "");
-  fg_buf_free(&out);
+  fg_buf_release(&out);
   fg_csv_close(c);
   return rc;
 }
@@ -226,7 +226,7 @@ static void test_limits(void **state) {
   free(f60k);
   assert_int_equal(parse_status(b.buf, msg, sizeof msg), FG_ELIMIT);
   assert_string_equal(msg, "t.csv:2: 记录超过 1048576 字节上限");
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 /* GB18030 bytes: 张 D5C5, 三 C8FD, 䶮 FE9F, 𠀀 95328236 (4 bytes). */
@@ -270,7 +270,7 @@ static void test_encodings(void **state) {
   char *got = parse_n(b.buf, b.len, NULL);
   assert_non_null(strstr(got, "|张\n"));
   free(got);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 static void test_encoding_reported(void **state) {
@@ -369,7 +369,7 @@ static void test_big_file_hash(void **state) {
   fg_csv_close(c);
   fg_test_rmrf(dir);
   free(dir);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 /* Parts of fg_csv_split, read one after another, give what one reader gives. */
@@ -396,8 +396,8 @@ static void check_split(const char *data, size_t n, int k) {
   assert_int_equal(prev_end, fg_csv_size(c));
   fg_csv_close(c);
   assert_string_equal(whole.buf ? whole.buf : "", pieces.buf ? pieces.buf : "");
-  fg_buf_free(&whole);
-  fg_buf_free(&pieces);
+  fg_buf_release(&whole);
+  fg_buf_release(&pieces);
 }
 
 static void test_split(void **state) {
@@ -414,7 +414,7 @@ static void test_split(void **state) {
   check_split("h", 1, 2);
   check_split("", 0, 4);
   check_split("h\n1\n2\n3", 7, FG_CSV_SPLIT_PARTS_MAX);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   fg_csv *c = NULL;
   fg_err err = {0};
   assert_int_equal(fg_csv_open_mem("t.csv", "a", 1, NULL, &c, &err), 0);

@@ -306,7 +306,7 @@ static void test_skip_absent(void **state) {
   assert_string_equal(f.v[2].subject_id, "AB12");
   assert_int_equal(f.v[2].ev[0].table, FG_T_PERSONS);
   assert_int_equal(f.v[2].ev[0].row, 2);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -332,9 +332,9 @@ static void test_determinism(void **state) {
   fg_findings empty = {0};
   fg_screen_findings_digest(&empty, d3); /* SHA-256 of nothing */
   assert_string_equal(d3, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  fg_findings_free(&f1);
-  fg_findings_free(&f2);
-  fg_findings_free(&f3);
+  fg_findings_release(&f1);
+  fg_findings_release(&f2);
+  fg_findings_release(&f3);
   fg_model_free(m1);
   fg_model_free(m2);
 }
@@ -412,7 +412,7 @@ static void test_store_round_trip(void **state) {
   assert_string_equal(back.actor, "alice");
   assert_false(back.official);
   assert_int_equal(back.max_batch, 2);
-  fg_store_run_clear(&back);
+  fg_store_run_release(&back);
   seen_findings seen = {0};
   assert_int_equal(fg_store_findings_each(s, id, NULL, collect, &seen, &err), 0);
   assert_int_equal(seen.n, 2);

@@ -30,7 +30,7 @@ static void test_csv_field(void **state) {
   fg_buf_reset(&b);
   fg_export_json_string(&b, "x\"\\\n\t\x01张");
   assert_string_equal(b.buf, "\"x\\\"\\\\\\n\\t\\u0001张\"");
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 /* Issue 12.15: cells a spreadsheet would run as formulas get a leading '
@@ -50,7 +50,7 @@ static void test_csv_formula_injection(void **state) {
     fg_buf_addc(&b, '\0');
     if (strcmp(b.buf, cases[i][1]) != 0) fprintf(stderr, "case %zu: %s\n", i, b.buf);
     assert_string_equal(b.buf, cases[i][1]);
-    fg_buf_free(&b);
+    fg_buf_release(&b);
   }
 }
 
@@ -127,7 +127,7 @@ static void test_mask(void **state) {
                           "1101011990030712345 phone 13800138000 身份证11010119900307123X重复");
   assert_string_equal(b.buf, "dup of 110101********123x, 110101*****7123 (old); "
                              "1101011990030712345 phone 13800138000 身份证110101********123X重复");
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 static void test_terminal_view_what_if(void **state) {

@@ -31,7 +31,7 @@ static char *gen_city(uint64_t seed, int threads, fg_gen_encoding enc) {
   o.encoding = enc;
   o.threads = threads;
   fg_err err;
-  fg_err_clear(&err);
+  fg_err_release(&err);
   fg_gen_stats st;
   assert_int_equal(fg_gen_run(&o, &st, &err), 0);
   assert_int_equal(st.rows[FG_T_PERSONS], TEST_PERSONS);

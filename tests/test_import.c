@@ -132,7 +132,7 @@ static void test_basic_and_idempotent(void **state) {
   assert_int_equal(r.files[2].rows_stored, 2);
   assert_int_equal(r.files[2].rowid_last - r.files[2].rowid_first, 1);
   assert_int_equal(strlen(r.files[2].sha256_hex), 64);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 2);
   fg_value v[FG_MAX_COLS];
   bool found = false;
@@ -156,7 +156,7 @@ static void test_basic_and_idempotent(void **state) {
   assert_int_equal(r.batch_id, 0);
   assert_true(r.files[0].skipped && r.files[1].skipped && r.files[2].skipped);
   assert_true(has_sub(r.notices, r.nnotices, "persons.csv 与此前导入的文件完全相同"));
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_batch_count(f->s), batches);
   assert_int_equal(total_rows(f->s), rows);
 }
@@ -169,7 +169,7 @@ static void test_atomic_last_line_of_last_file(void **state) {
   fg_import_result r;
   fg_err err = {0};
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   int64_t before[FG_T_COUNT];
   for (int t = 0; t < FG_T_COUNT; t++) before[t] = fg_store_count(f->s, t);
   const int64_t batches = fg_store_batch_count(f->s);
@@ -188,7 +188,7 @@ static void test_atomic_last_line_of_last_file(void **state) {
   assert_string_equal(r.errors[0],
                       "wage_bases.csv:3:4: cap: 金额应为元，非负，最多 13 位整数和 2 位小数 (2e4)");
   assert_int_equal(r.batch_id, 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   for (int t = 0; t < FG_T_COUNT; t++) assert_int_equal(fg_store_count(f->s, t), before[t]);
   assert_int_equal(fg_store_batch_count(f->s), batches);
   assert_false(fg_store_table_present(f->s, FG_T_WAGE_BASES));
@@ -232,7 +232,7 @@ static void test_field_errors_format(void **state) {
   assert_true(has_sub(r.errors, r.nerrors_listed, "persons.csv:2:2: name: 含控制字符"));
   assert_true(has_sub(r.errors, r.nerrors_listed, "(多行\\x0A姓名)"));
   assert_int_equal(r.nerrors, 8);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
 }
 
 /* Data standard v1.3 (issue 13.2): a keyless row equal in every column to
@@ -253,7 +253,7 @@ static void test_keyless_resend(void **state) {
                 (size_t)-1);
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
   assert_int_equal(r.files[0].rows_stored, 3); /* two equal rows: two facts */
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   /* re-exported: CRLF, quotes, other column order, 400.00 for 400 */
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "contributions.csv",
@@ -266,7 +266,7 @@ static void test_keyless_resend(void **state) {
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
   assert_int_equal(r.files[0].rows_unchanged, 3);
   assert_int_equal(r.files[0].rows_stored, 1); /* the new month only */
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 4);
 }
 
@@ -281,7 +281,7 @@ static void test_keys_and_repeats(void **state) {
                 (size_t)-1);
   assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
   assert_string_equal(r.errors[0], "persons.csv:3:1: person_id: 重复的键 person_id=P1，与本批第 2 行相同");
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
 
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "persons.csv",
@@ -292,7 +292,7 @@ static void test_keys_and_repeats(void **state) {
                 "H1,医院,hospital,2022-01-01\n",
                 (size_t)-1);
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
 
   /* same values -> unchanged; other values -> error naming key and column */
   fx_dir(f, d, sizeof d);
@@ -305,7 +305,7 @@ static void test_keys_and_repeats(void **state) {
   assert_string_equal(r.errors[0],
                       "persons.csv:3:4: birth_date: 键 person_id=P2 已由此前的批次存入，而本行的 "
                       "birth_date 不同，更正须另行报送，不能覆盖 (1961-02-01)");
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "persons.csv",
                 "name,person_id,sex,birth_date\n甲,P1,1,1960-01-01\n丙,P3,1,1970-01-01\n",
@@ -317,7 +317,7 @@ static void test_keys_and_repeats(void **state) {
   assert_int_equal(r.files[0].rows_unchanged, 1);
   assert_int_equal(r.files[0].rows_stored, 1);
   assert_int_equal(r.files[1].rows_unchanged, 1);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 3);
   assert_int_equal(fg_store_count(f->s, FG_T_INSTITUTIONS), 2);
 }
@@ -334,7 +334,7 @@ static void test_references(void **state) {
                 "NOBODY,normal,2020-01-01,2020-02-01,1960-01-01,S9\n",
                 (size_t)-1);
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   /* persons brought (empty): now checked; deaths exempt */
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "persons.csv", "person_id,name,sex,birth_date\n", (size_t)-1);
@@ -351,19 +351,19 @@ static void test_references(void **state) {
   assert_int_equal(r.nerrors, 1);
   assert_string_equal(r.errors[0],
                       "enrollments.csv:2:1: person_id: persons 中没有 person_id 为此值的行 (NOBODY)");
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   /* persons empty file of an earlier batch... then a batch bringing the person */
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "persons.csv", "person_id,name,sex,birth_date\nNOBODY,某,1,1960-01-01\n",
                 (size_t)-1);
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "enrollments.csv",
                 "person_id,scheme,region,start_date\nNOBODY,110,410100,2020-01-01\n",
                 (size_t)-1);
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   /* staff brought: reviewers checked now */
   fx_dir(f, d, sizeof d);
   fg_test_write(d, "staff.csv", "staff_id,name,post,post_since,high_risk\nS1,员,窗口,2020-01-01,N\n",
@@ -374,7 +374,7 @@ static void test_references(void **state) {
   assert_int_equal(r.nerrors, 1);
   assert_string_equal(r.errors[0],
                       "operations.csv:2:4: approver_id: staff 中没有 staff_id 为此值的行 (S2)");
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
 }
 
 static void test_quarantine_cascade(void **state) {
@@ -403,7 +403,7 @@ static void test_quarantine_cascade(void **state) {
   assert_int_equal(fx_import(f, d, q, &r, &err), 0);
   assert_true(r.batch_id > 0);
   assert_int_equal(r.nrejected, 4);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 1);
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 1);
   assert_int_equal(fg_store_count(f->s, FG_T_MEDICAL_ITEMS), 0);
@@ -439,7 +439,7 @@ static void test_encodings_and_notices(void **state) {
   assert_int_equal(r.files[0].encoding[0], 'g');
   assert_true(has_sub(r.notices, r.nnotices, "persons.csv: 以下列不属于数据标准，已忽略: nickname"));
   assert_true(has_sub(r.notices, r.nnotices, "未读取: Persons.CSV, README.txt"));
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_true(fg_store_table_present(f->s, FG_T_STAFF));
   assert_int_equal(fg_store_count(f->s, FG_T_STAFF), 0);
   fg_value v[FG_MAX_COLS];
@@ -466,7 +466,7 @@ static void test_file_level_errors(void **state) {
                        "employers.csv:1: 表头中的列重复: Name (第 2 列和第 3 列)"));
   assert_true(has_sub(r.errors, r.nerrors_listed, "staff.csv:2: "));
   assert_true(has_line(r.errors, r.nerrors_listed, "catalog.csv:1: 文件为空，缺少表头行"));
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(total_rows(f->s), 0);
   assert_int_equal(fg_store_batch_count(f->s), 0);
 }
@@ -503,7 +503,7 @@ static void write_big(const char *d, int changed_line) {
   for (int i = 0; i < BIG_CONTRIBS; i++)
     fg_buf_addf(&b, "P%07d,110,410100,2024-01,%d,1,2024-01-02,normal\n", i % BIG_PERSONS, i);
   fg_test_write(d, "contributions.csv", b.buf, b.len);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 static void test_many_rows_pipeline(void **state) {
@@ -518,7 +518,7 @@ static void test_many_rows_pipeline(void **state) {
   assert_int_equal(r.files[1].rows_stored, BIG_CONTRIBS);
   assert_int_equal(r.files[1].rowid_first, 1);
   assert_int_equal(r.files[1].rowid_last, BIG_CONTRIBS);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   fg_value v[FG_MAX_COLS];
   bool found = false;
   assert_int_equal(fg_store_get_row(f->s, FG_T_CONTRIBUTIONS, BIG_CONTRIBS, v, &found, &err), 0);
@@ -531,7 +531,7 @@ static void test_many_rows_pipeline(void **state) {
   assert_int_equal(r.nerrors, 1);
   assert_true(has_sub(r.errors, r.nerrors_listed, "persons.csv:15000:3: sex: 键 person_id=P0014998"));
   assert_int_equal(r.files[0].rows_unchanged, BIG_PERSONS - 1);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), BIG_PERSONS);
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), BIG_CONTRIBS);
   assert_int_equal(fg_store_batch_count(f->s), 1);
@@ -543,14 +543,14 @@ static void test_many_rows_pipeline(void **state) {
   for (int i = 0; i < BIG_CONTRIBS / 2; i++)
     fg_buf_addf(&b, "P%07d,110,410100,2024-02,%d,1,2024-02-02,normal\n", i % BIG_PERSONS, i);
   fg_test_write(d, "contributions.csv", b.buf, b.len);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   const int checked = fx_checked;
   assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
   assert_int_equal(fx_checked, checked + 1);
   assert_int_equal(r.files[0].rowid_first, BIG_CONTRIBS + 1);
   assert_int_equal(r.digests[FG_T_CONTRIBUTIONS].rows, BIG_CONTRIBS / 2);
   assert_true(r.digests[FG_T_CONTRIBUTIONS].nchunks > 1);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
 }
 
 static void test_before_commit_hook(void **state) {
@@ -565,7 +565,7 @@ static void test_before_commit_hook(void **state) {
   assert_int_equal(fg_import_dir(f->s, d, &o, &r, &err), FG_EVERIFY);
   assert_string_equal(err.msg, "journal refused");
   assert_int_equal(r.batch_id, 0);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(h.calls, 1);
   assert_int_equal(total_rows(f->s), 0);
   assert_int_equal(fg_store_batch_count(f->s), 0);
@@ -575,7 +575,7 @@ static void test_before_commit_hook(void **state) {
   assert_int_equal(h.batch_id, r.batch_id);
   assert_int_equal(h.first, 1);
   assert_int_equal(h.last, 2);
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 2);
 }
 

@@ -292,7 +292,7 @@ static void t_checkpoint(t_ctx *c, fg_journal_checkpoint *cp) {
   assert_memory_equal(&back, cp, sizeof back);
   b.buf[b.len - 3] ^= 1; /* the signature */
   assert_int_not_equal(fg_journal_checkpoint_parse(b.buf, b.len, &back, &err), 0);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 static void test_truncation_needs_checkpoint(void **state) {
@@ -358,8 +358,8 @@ static void test_proofs(void **state) {
     assert_int_equal(fg_journal_check_proof(p.buf, p.len, &now, &msg, &err), 0);
     assert_int_not_equal(fg_journal_check_proof(p.buf, p.len, &old, &msg, &err), 0);
   }
-  fg_buf_free(&p);
-  fg_buf_free(&msg);
+  fg_buf_release(&p);
+  fg_buf_release(&msg);
   fg_store_close(s);
   int rc;
   char *text = t_verify(c, &old, NULL, &rc);

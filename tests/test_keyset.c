@@ -46,7 +46,7 @@ static void test_growth(void **state) {
   fg_keyset k;
   fg_keyset_init(&k);
   fill_and_check(&k);
-  fg_keyset_free(&k);
+  fg_keyset_release(&k);
 }
 
 static void test_reserved_large(void **state) {
@@ -59,7 +59,7 @@ static void test_reserved_large(void **state) {
   assert_true(cap * sizeof *k.slots >= (size_t)64 << 20); /* the two-thread pre-touch path */
   fill_and_check(&k);
   assert_int_equal(k.cap, cap); /* no rehash after the reservation */
-  fg_keyset_free(&k);
+  fg_keyset_release(&k);
 }
 
 int main(void) {

@@ -276,7 +276,7 @@ static void test_json_reader(void **state) {
   fg_buf b = FG_BUF_INIT;
   fg_journal_json_add_str(&b, "q\"\\\n", 4);
   assert_string_equal(b.buf, "\"q\\\"\\\\\\u000a\"");
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 int main(void) {

@@ -188,7 +188,7 @@ static void test_revoke_and_refuse(void **state) {
   assert_int_equal(fg_store_proposal_get(f->s, g, &p, &found, &err), 0);
   assert_true(found);
   assert_int_equal(fg_review_status_of(&p, FX_T0), FG_REVIEW_REFUSED);
-  fg_store_proposal_clear(&p);
+  fg_store_proposal_release(&p);
   fg_authn_signer_wipe(&s);
   fx_free(f);
 }

@@ -82,7 +82,7 @@ static void test_paid_after_death(void **state) {
   assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 3));
   assert_true(has_ev(x, FG_T_DEATHS, 1));
   assert_string_equal(x->subject_type, "person");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -109,7 +109,7 @@ static void test_paid_during_incarceration(void **state) {
   assert_int_equal(count_ev(x, FG_T_INCARCERATIONS), 2);
   x = expect(&f, "OPEN", 20000);
   assert_true(has_ev(x, FG_T_BENEFIT_PAYMENTS, 7));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -132,7 +132,7 @@ static void test_duplicate_pension(void **state) {
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 5);
   assert_non_null(strstr(x->detail, "2024-01"));
   assert_null(strstr(x->detail, "2024-03"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -157,7 +157,7 @@ static void test_unemployment_while_employed(void **state) {
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
   assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 1) && has_ev(x, FG_T_CONTRIBUTIONS, 4));
   assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 2));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -177,7 +177,7 @@ static void test_unemployment_while_pensioned(void **state) {
   const fg_finding *x = expect(&f, "U", 300050);
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
   assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -221,10 +221,10 @@ static void test_unemployment_over_entitlement(void **state) {
   expect(&f, "B120", 99900);
   assert_null(fg_test_find(&f, "OK12"));
   assert_null(fg_test_find(&f, "B60"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
-  fg_buf_free(&c);
-  fg_buf_free(&p);
+  fg_buf_release(&c);
+  fg_buf_release(&p);
 }
 
 static void test_survival_cert_overdue(void **state) {
@@ -254,7 +254,7 @@ static void test_survival_cert_overdue(void **state) {
   assert_null(fg_test_find(&f, "L12"));
   assert_null(fg_test_find(&f, "NOCERT"));
   assert_null(fg_test_find(&f, "NOPEN"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -278,7 +278,7 @@ static void test_shared_bank_account(void **state) {
   assert_string_equal(x->subject_type, "bank_account");
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
   assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -309,7 +309,7 @@ static void test_large_payment_unreviewed(void **state) {
   expect(&f, "PAY6", 6000000);
   assert_null(fg_test_find(&f, "PAY2"));
   assert_null(fg_test_find(&f, "PAY3"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -336,9 +336,9 @@ static void test_maternity_repeat(void **state) {
   assert_null(fg_test_find(&f, "TEN"));
   assert_null(fg_test_find(&f, "CONT"));
   assert_null(fg_test_find(&f, "OTHER"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
-  fg_buf_free(&p);
+  fg_buf_release(&p);
 }
 
 int main(void) {

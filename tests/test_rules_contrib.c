@@ -73,7 +73,7 @@ static void test_base_out_of_range(void **state) {
   assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 4) && has_ev(x, FG_T_CONTRIBUTIONS, 5));
   assert_true(has_ev(x, FG_T_WAGE_BASES, 2));
   assert_non_null(strstr(x->detail, "2024-04"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -117,9 +117,9 @@ static void test_base_spike(void **state) {
   assert_false(has_ev(x, FG_T_RETIREMENTS, 4));
   assert_null(fg_test_find(&f, "EXACT"));
   assert_null(fg_test_find(&f, "SHORT"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
-  fg_buf_free(&c);
+  fg_buf_release(&c);
 }
 
 /* approved_on 2024-06-30: the window is paid_date in [2023-07-02, 2024-06-30]. */
@@ -160,9 +160,9 @@ static void test_backpay_before_retirement(void **state) {
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 13);
   assert_null(fg_test_find(&f, "ELEVEN"));
   assert_null(fg_test_find(&f, "DUPPER"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
-  fg_buf_free(&c);
+  fg_buf_release(&c);
 }
 
 static void test_before_age_16(void **state) {
@@ -187,7 +187,7 @@ static void test_before_age_16(void **state) {
   x = expect(&f, "LEAP", 5000);
   assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 6));
   assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 7));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -210,7 +210,7 @@ static void test_after_death(void **state) {
   assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 1));
   assert_true(has_ev(x, FG_T_DEATHS, 2));  /* the earliest death row */
   assert_false(has_ev(x, FG_T_DEATHS, 1));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 

@@ -60,7 +60,7 @@ static void expect_subjects(const fg_model *m, const char *rule, const char *as_
     assert_true(x->nev >= 1);
   }
   if (f.n != n) fail_msg("%s: %lld findings, want %d", rule, (long long)f.n, n);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
 }
 
 static void test_self_review(void **state) {
@@ -121,7 +121,7 @@ static void test_incompatible_roles(void **state) {
   assert_string_equal(x->subject_type, "staff_id");
   assert_non_null(strstr(x->detail, "handler+reviewer"));
   assert_non_null(fg_test_find(&f, "S3"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 

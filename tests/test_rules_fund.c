@@ -45,7 +45,7 @@ static void test_resigned_within_ban(void **state) {
   assert_int_equal(expect(&f, "I1", 0)->nev, 2);
   expect(&f, "I3", 0);
   assert_string_equal(f.v[0].subject_type, "institution");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -75,11 +75,11 @@ static void test_income_balance(void **state) {
   assert_int_equal(x->nev, 2); /* T3 and the account row */
   assert_non_null(strstr(x->detail, "2024-02"));
   assert_null(strstr(x->detail, "2023-12"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   /* once June 2025 is over, its balance of 10 fires too */
   f = fg_test_run_rule(m, "fund.income_balance_at_month_end", "2025-06-30");
   assert_non_null(strstr(expect(&f, "INC1", 0)->detail, "2025-06"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -112,12 +112,12 @@ static void test_income_outflow(void **state) {
   expect(&f, "O9", 900);
   expect(&f, "O13", 1300);
   assert_string_equal(f.v[0].subject_type, "txn_id");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   f = fg_test_run_rule(m, "fund.cross_scheme_transfer", AS_OF);
   assert_int_equal(f.n, 2); /* O2 110->210, O11 110->210; O10 is inbound; O12 no fund */
   expect(&f, "O2", 200);
   expect(&f, "O11", 1100);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -142,7 +142,7 @@ static void test_unmatched_private_payment(void **state) {
   expect(&f, "U3", 9900);
   assert_int_equal(expect(&f, "U4", 10000)->nev, 2);
   expect(&f, "U5", 700);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 

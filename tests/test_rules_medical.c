@@ -73,7 +73,7 @@ static void test_overlapping_inpatient(void **state) {
   const fg_finding *x = expect(&f, "P1", 0);
   assert_int_equal(x->nev, 2);
   assert_string_equal(x->subject_type, "person");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -85,7 +85,7 @@ static void test_outpatient_during_inpatient(void **state) {
    * P1's S2 is inpatient, not an outpatient visit. */
   assert_int_equal(f.n, 1);
   assert_int_equal(expect(&f, "P5", 0)->nev, 2);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -100,7 +100,7 @@ static void test_split_admission(void **state) {
   assert_null(fg_test_find(&f, "P16"));
   /* P1..P4 pairs: S3->S4 is another institution, S1/S2 overlap (negative gap) */
   assert_int_equal(f.n, 2);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -117,7 +117,7 @@ static void test_after_death(void **state) {
   fg_findings f = fg_test_run_rule(m, "medical.after_death", AS_OF);
   assert_int_equal(f.n, 1);
   expect(&f, "P9", 10150); /* the death date itself does not fire */
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -190,12 +190,12 @@ static void test_sex_age(void **state) {
   assert_int_equal(x->nev, 1);
   assert_int_equal(x->ev[0].row, 1);
   assert_string_equal(x->subject_type, "settlement_id");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   f = fg_test_run_rule(m, "medical.age_mismatch", AS_OF);
   assert_int_equal(f.n, 2);
   assert_int_equal(expect(&f, "X1", 0)->ev[0].row, 2);
   assert_int_equal(expect(&f, "X2", 0)->ev[0].row, 5);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -205,15 +205,15 @@ static void test_price_quantity_scope(void **state) {
   fg_findings f = fg_test_run_rule(m, "medical.price_over_limit", AS_OF);
   assert_int_equal(f.n, 1);
   assert_int_equal(expect(&f, "X3", 301)->nev, 3);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   f = fg_test_run_rule(m, "medical.quantity_over_limit", AS_OF);
   assert_int_equal(f.n, 1);
   assert_int_equal(expect(&f, "X5", 0)->nev, 2);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   f = fg_test_run_rule(m, "medical.out_of_scope_charged", AS_OF);
   assert_int_equal(f.n, 1);
   assert_int_equal(expect(&f, "X5", 800)->nev, 2);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -235,7 +235,7 @@ static void test_quantity_sum_saturates(void **state) {
   assert_int_equal(f.n, 1);
   assert_int_equal(expect(&f, "X5", 0)->nev, 10);
   assert_true(fg_saturations() > before);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
   assert_int_equal(fg_add_sat(INT64_MAX - 1, 5), INT64_MAX);
   assert_int_equal(fg_add_sat(INT64_MIN + 1, -5), INT64_MIN);
@@ -258,7 +258,7 @@ static void test_duplicate_invoice(void **state) {
   assert_int_equal(x->nev, 3);
   assert_string_equal(x->subject_type, "institution_id/invoice_no");
   assert_non_null(strstr(x->detail, "最早的结算 DB"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -284,7 +284,7 @@ static void test_outside_agreement(void **state) {
   expect(&f, "G4", 400); /* terminated_on is exclusive; agreement_end ignored */
   expect(&f, "G6", 600); /* no agreement at all */
   expect(&f, "G7", 700); /* before agreement_start */
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -309,9 +309,9 @@ static void test_high_frequency(void **state) {
   fg_findings f = fg_test_run_rule(m, "medical.high_frequency", AS_OF);
   assert_int_equal(f.n, 1);
   assert_int_equal(expect(&f, "P21", 0)->nev, 21);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 static void test_bed_hanging(void **state) {
@@ -339,7 +339,7 @@ static void test_bed_hanging(void **state) {
   assert_int_equal(f.n, 2);
   expect(&f, "B1", 0);
   expect(&f, "B5", 0);
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 

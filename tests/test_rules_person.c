@@ -54,15 +54,15 @@ static void test_invalid_id(void **state) {
   assert_null(fg_test_find(&f, "11010519491231002X"));
   assert_null(fg_test_find(&f, "911105194912310011"));
   assert_string_equal(f.v[0].rule, "identity.invalid_id");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   /* birth date on as_of itself is not after it */
   f = fg_test_run_rule(m, "identity.invalid_id", "2030-01-01");
   assert_int_equal(f.n, 5);
   assert_null(fg_test_find(&f, "11010520300101001X"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   f = fg_test_run_rule(m, "identity.invalid_id", "2029-12-31");
   assert_non_null(fg_test_find(&f, "11010520300101001X"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -84,7 +84,7 @@ static void test_id_mismatch(void **state) {
   assert_null(fg_test_find(&f, "911105198001010024"));
   assert_null(fg_test_find(&f, "110105198001010016"));
   assert_null(fg_test_find(&f, "110105198001010017"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -115,7 +115,7 @@ static void test_over_age(void **state) {
   assert_true(has_ev(x, FG_T_PERSONS, 1));
   assert_true(has_ev(expect(&f, "F55", 0, 2), FG_T_ENROLLMENTS, 3));
   assert_true(has_ev(expect(&f, "FEB29", 0, 2), FG_T_ENROLLMENTS, 5));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -157,7 +157,7 @@ static void test_duplicate(void **state) {
   assert_null(fg_test_find(&f, "C"));
   assert_null(fg_test_find(&f, "E"));
   assert_null(fg_test_find(&f, "G"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 

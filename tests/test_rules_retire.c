@@ -44,7 +44,7 @@ static void test_birthdate_altered(void **state) {
   assert_false(has_ev(x, FG_T_RETIREMENTS, 1));
   assert_true(has_ev(x, FG_T_PERSONS, 1));
   assert_non_null(strstr(x->detail, "1964-03-01"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -69,7 +69,7 @@ static void test_single_review(void **state) {
   assert_true(has_ev(x, FG_T_RETIREMENTS, 7));
   assert_null(fg_test_find(&f, "OK"));
   assert_null(fg_test_find(&f, "NORM"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -101,7 +101,7 @@ static void test_special_work_ineligible(void **state) {
   assert_null(fg_test_find(&f, "F45"));
   assert_null(fg_test_find(&f, "FLEAP"));
   assert_null(fg_test_find(&f, "NOPERSON"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
   /* the day before 1 March (common year) the 29 February birthday is not yet 45 */
   m = fg_test_model((fg_test_tables){
@@ -110,7 +110,7 @@ static void test_special_work_ineligible(void **state) {
   f = fg_test_run_rule(m, "retirement.special_work_ineligible", "2025-06-01");
   assert_int_equal(f.n, 1);
   expect(&f, "FLEAP");
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 
@@ -142,7 +142,7 @@ static void test_underage(void **state) {
   assert_null(fg_test_find(&f, "FOK"));
   assert_null(fg_test_find(&f, "EARLY"));
   assert_null(fg_test_find(&f, "NOPERSON"));
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   fg_model_free(m);
 }
 

@@ -132,8 +132,8 @@ static void test_roundtrip(void **state) {
     assert_string_equal(f1.v[i].subject_id, f2.v[i].subject_id);
     assert_string_equal(f1.v[i].detail, f2.v[i].detail);
   }
-  fg_findings_free(&f1);
-  fg_findings_free(&f2);
+  fg_findings_release(&f1);
+  fg_findings_release(&f2);
   fg_model_free(r);
   /* the same model writes the same bytes */
   char hex2[65];

@@ -67,7 +67,7 @@ static int fg_amend_bad(const fg_column *c, const char *what, const char *s, fg_
     fg_buf_addf(&codes, "%s%s", e == c->enum_values ? "" : " ", *e);
   int rc = fg_errf(err, FG_EINPUT, "列 %s: 不是允许的代码之一 [%s] (%.64s)", c->name,
                    codes.buf ? codes.buf : "", s);
-  fg_buf_free(&codes);
+  fg_buf_release(&codes);
   return rc;
 }
 

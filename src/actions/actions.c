@@ -119,7 +119,7 @@ int fg_action_person_viewed(fg_store *s, const fg_signer *viewer, const char *pe
     if (rc == 0) rc = fg_store_commit(s, err);
     else fg_store_rollback(s);
   }
-  fg_buf_free(&p);
+  fg_buf_release(&p);
   return rc;
 }
 
@@ -136,7 +136,7 @@ int fg_action_finding_viewed(fg_store *s, const fg_signer *viewer, int64_t findi
     if (rc == 0) rc = fg_store_commit(s, err);
     else fg_store_rollback(s);
   }
-  fg_buf_free(&p);
+  fg_buf_release(&p);
   return rc;
 }
 

@@ -440,7 +440,7 @@ static int fg_authn_rotate(fg_store *s, const fg_store_cred *old, const char *us
   if (rc == 0)
     rc = fg_journal_append_covered(s, &me, "user.passwd", b.buf, b.len, &cred, 1, &got, err);
   FG_ASSERT(rc != 0 || got == seq);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   sodium_memzero(&c, sizeof c);
   fg_authn_signer_wipe(&me);
   return rc;

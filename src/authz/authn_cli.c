@@ -99,7 +99,7 @@ static int fg_authn_cli_denied(fg_store *s, fg_signer *me, const char *permissio
   char msg[FG_ERR_MSG_MAX];
   snprintf(msg, sizeof msg, "%s", err->msg);
   int rc = fg_authz_refuse(s, me, "authz.denied", b.buf, err, FG_EPERM, "%s", msg);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   fg_authn_signer_wipe(me);
   return rc;
 }

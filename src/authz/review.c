@@ -118,7 +118,7 @@ static int fg_review_deny(fg_store *s, const fg_signer *by, int64_t id, const ch
   fg_authz_json_str(&b, "step", step);
   fg_authz_json_end(&b);
   int rc = fg_authz_refuse(s, by, "proposal.denied", b.buf, err, code, "%s", msg);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   return rc;
 }
 
@@ -168,7 +168,7 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
   }
   if (rc == 0) rc = fg_store_commit(s, err);
   if (rc) fg_store_rollback(s);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   if (rc == 0) *id_out = p.id;
   return rc;
 }
@@ -203,7 +203,7 @@ static int fg_review_load(fg_store *s, const fg_signer *by, int64_t id, const ch
     rc = fg_review_deny(s, by, id, step, st == FG_REVIEW_EXPIRED ? "expired" : "state", err,
                         FG_EINPUT, "提议 #%lld 当前状态为「%s」，不能%s", (long long)id,
                         fg_review_status_zh(st), strcmp(step, "approve") == 0 ? "审批" : "复核");
-    fg_store_proposal_clear(p);
+    fg_store_proposal_release(p);
   }
   return rc;
 }
@@ -234,7 +234,7 @@ static int fg_review_commit_step(fg_store *s, const fg_config *cfg, const fg_sig
   /* effects that write journal entries of their own come after */
   if (rc == 0 && final) rc = fg_review_apply_after(s, cfg, p, by, now_s, err);
   if (rc == 0) rc = fg_store_commit(s, err);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   if (rc == 0) return 0;
   fg_store_rollback(s);
   if (rc == FG_EDB) return rc;
@@ -293,7 +293,7 @@ static int fg_review_act_tx(fg_store *s, const fg_config *cfg, const fg_signer *
   fg_review_kind(p.kind, &needs_approval, NULL);
   bool final = strcmp(step, "approve") == 0 || !needs_approval;
   if (rc == 0) rc = fg_review_commit_step(s, cfg, by, &p, step, final, NULL, now_s, err);
-  fg_store_proposal_clear(&p);
+  fg_store_proposal_release(&p);
   return rc;
 }
 
@@ -329,7 +329,7 @@ static int fg_review_refuse_tx(fg_store *s, const fg_signer *by, int64_t id, con
     rc = fg_review_deny_err(s, by, id, "refuse", "permission", err);
   if (rc == 0)
     rc = fg_review_commit_step(s, NULL, by, &p, "refuse", false, reason, now_s, err);
-  fg_store_proposal_clear(&p);
+  fg_store_proposal_release(&p);
   return rc;
 }
 

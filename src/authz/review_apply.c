@@ -159,7 +159,7 @@ static int fg_review_unlock(fg_store *s, const fg_store_proposal *p, const fg_si
   fg_authz_json_end(&b);
   int64_t seq = -1;
   int rc = fg_journal_append(s, by, "user.unlock", b.buf, b.len, &seq, err);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   return rc;
 }
 

@@ -174,6 +174,6 @@ int fg_cmd_finding(int argc, char **argv) {
   if (rc == 0) {
     printf("运行 run #%lld\n%s", (long long)run, v.out.buf ? v.out.buf : "");
   }
-  fg_buf_free(&v.out);
+  fg_buf_release(&v.out);
   return rc ? fg_cli_fail(&err) : 0;
 }

@@ -125,7 +125,7 @@ static int fg_findings_run_id(fg_store *s, const char *run, int64_t *run_id, fg_
   if (run) {
     fg_store_run r;
     int rc = fg_store_run_get(s, *run_id, &r, &found, err);
-    fg_store_run_clear(&r);
+    fg_store_run_release(&r);
     if (rc) return rc;
     if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %s 的筛查运行 (no run %s)", run, run);
     return 0;
@@ -169,7 +169,7 @@ static int fg_findings_journal(fg_store *s, const fg_signer *me, const fg_findin
   if (rc == 0) rc = fg_journal_append(s, me, "findings.export", p.buf, p.len, NULL, err);
   if (rc == 0) rc = fg_store_commit(s, err);
   else fg_store_rollback(s);
-  fg_buf_free(&p);
+  fg_buf_release(&p);
   return rc;
 }
 
@@ -203,7 +203,7 @@ static int fg_findings_stage(fg_store *s, const fg_findings_args *a, fg_export_f
 
 /* Hand the staged export over (after its entry is committed): the
  * temporary file renamed onto -o, or the buffer to stdout. */
-static int fg_findings_release(const fg_findings_args *a, fg_fsout *out, const char *mem,
+static int fg_findings_hand_over(const fg_findings_args *a, fg_fsout *out, const char *mem,
                                size_t nmem, fg_err *err) {
   if (a->out) return fg_fsout_commit(out, err);
   bool ok = fwrite(mem, 1, nmem, stdout) == nmem && fflush(stdout) == 0;
@@ -228,7 +228,7 @@ static int fg_findings_export(const fg_findings_args *a, fg_export_format fmt, i
   int64_t count = 0;
   if (rc == 0) rc = fg_findings_stage(s, a, fmt, run_id, &out, &mem, &nmem, &count, &err);
   if (rc == 0) rc = fg_findings_journal(s, &me, a, run_id, count, &err);
-  if (rc == 0) rc = fg_findings_release(a, &out, mem, nmem, &err);
+  if (rc == 0) rc = fg_findings_hand_over(a, &out, mem, nmem, &err);
   if (rc) fg_fsout_abort(&out);
   fg_authn_signer_wipe(&me);
   fg_store_close(s);

@@ -99,7 +99,7 @@ int fg_cmd_gen(int argc, char **argv) {
   if (!have_persons || !have_seed || o.as_of == FG_NODAY || !o.out_dir || !o.truth_path)
     return fg_cli_usage("gen", "须给出 --persons、--seed、--as-of、--out 和 --truth");
   fg_err err;
-  fg_err_clear(&err);
+  fg_err_release(&err);
   fg_gen_stats st;
   int rc = fg_gen_run(&o, &st, &err);
   if (rc == FG_EUSAGE) return fg_cli_usage("gen", "%s", err.msg);

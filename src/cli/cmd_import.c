@@ -161,6 +161,6 @@ int fg_cmd_import(int argc, char **argv) {
       printf("\n");
     }
   }
-  fg_import_result_free(&r);
+  fg_import_result_release(&r);
   return code;
 }

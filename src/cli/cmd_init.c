@@ -88,7 +88,7 @@ static int fg_init_trust(fg_store *s, const char *db, const char *key_path, cons
                                 &generated, &created, err);
     if (rc == 0 && generated.len > 0) rc = fg_init_write_passwords(db, &generated, err);
     if (generated.buf) sodium_memzero(generated.buf, generated.len);
-    fg_buf_free(&generated);
+    fg_buf_release(&generated);
     fg_authn_signer_wipe(&platform);
     free(cfg);
     if (rc) return rc;
@@ -123,7 +123,7 @@ static int fg_init_config(fg_store *s, const char *key_path, fg_err *err) {
     else fg_store_rollback(s);
   }
   fg_authn_signer_wipe(&platform);
-  fg_buf_free(&p);
+  fg_buf_release(&p);
   free(text);
   return rc;
 }

@@ -82,8 +82,8 @@ int fg_cmd_rules(int argc, char **argv) {
     printf("%s%s%s\n", in.buf, th.buf[0] ? " · " : "", th.buf);
   }
   printf("共 %d 条规则\n", n);
-  fg_buf_free(&in);
-  fg_buf_free(&th);
+  fg_buf_release(&in);
+  fg_buf_release(&th);
   free(cfg);
   return 0;
 }

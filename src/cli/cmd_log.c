@@ -161,7 +161,7 @@ static int fg_log_verify(const fg_log_args *a, fg_store *s, fg_err *err) {
            "时间 %s)，此前的历史未被截断或改写。\n",
            a->checkpoint, (unsigned long long)cp.size, root, cp.time);
   }
-  fg_buf_free(&rep.text);
+  fg_buf_release(&rep.text);
   return rc;
 }
 
@@ -226,7 +226,7 @@ static int fg_log_list(const fg_log_args *a, fg_err *err) {
     rc = fg_store_journal_scan(s, from, fg_log_list_row, &c, err);
     if (rc > 0) rc = 0;
   }
-  fg_buf_free(&c.line);
+  fg_buf_release(&c.line);
   fg_store_close(s);
   return rc ? fg_cli_fail(err) : 0;
 }
@@ -256,7 +256,7 @@ static int fg_log_with_store(const fg_log_args *a, const char *sub, fg_err *err)
     return fg_cli_usage("log", "prove 需要 --entry N 或 --since FILE 之一");
   }
   if (rc == 0 && out.len > 0) rc = fg_log_emit(a, &out, err);
-  fg_buf_free(&out);
+  fg_buf_release(&out);
   fg_store_close(s);
   return rc == 0 ? 0 : fg_cli_fail(err);
 }
@@ -279,7 +279,7 @@ static int fg_log_check_proof(const fg_log_args *a, fg_err *err) {
   if (rc == 0) rc = fg_journal_check_proof(text, n, &cp, &msg, err);
   if (rc == 0) fputs(msg.buf, stdout);
   free(text);
-  fg_buf_free(&msg);
+  fg_buf_release(&msg);
   return rc == 0 ? 0 : fg_cli_fail(err);
 }
 

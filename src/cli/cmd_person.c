@@ -221,7 +221,7 @@ static int fg_person_show(fg_store *s, const fg_person_args *a, const char *id, 
   if (rc == 0 && v.records == 0)
     rc = fg_errf(err, FG_EINPUT, "没有此人的记录 (no records of this person)");
   fg_authn_signer_wipe(&me);
-  fg_buf_free(&v.tmp);
+  fg_buf_release(&v.tmp);
   free(mem);
   return rc;
 }

@@ -62,7 +62,7 @@ static void fg_propose_print(const fg_store_proposal *p, bool full) {
     printf("  内容 payload: %s\n  复核 reviewer: %s\n  审批 approver: %s\n  驳回 refused by: %s\n",
            shown.buf, p->reviewer[0] ? p->reviewer : "-", p->approver[0] ? p->approver : "-",
            p->refused_by[0] ? p->refused_by : "-");
-  fg_buf_free(&shown);
+  fg_buf_release(&shown);
 }
 
 /* Who may read proposal p: proposal.read, its proposer, or a reviewer or
@@ -99,7 +99,7 @@ static int fg_propose_show(fg_store *s, fg_signer *me, int64_t id, fg_err *err) 
   if (rc) return rc;
   if (!found) return fg_errf(err, FG_EINPUT, "提议 #%lld 不存在", (long long)id);
   if (!fg_propose_may_read(s, me, &p)) {
-    fg_store_proposal_clear(&p);
+    fg_store_proposal_release(&p);
     fg_errf(err, FG_EPERM, "权限不足: 用户 %s 不能查看他人的提议 #%lld（需要 proposal.read，"
             "或是提议人、复核人、审批人）", me->actor, (long long)id);
     return fg_authn_deny(s, me, FG_PERM_PROPOSAL_READ, err);
@@ -111,8 +111,8 @@ static int fg_propose_show(fg_store *s, fg_signer *me, int64_t id, fg_err *err) 
     fg_propose_print(&p, true);
     printf("提议内容 summary:\n%s", what.buf ? what.buf : "");
   }
-  fg_buf_free(&what);
-  fg_store_proposal_clear(&p);
+  fg_buf_release(&what);
+  fg_store_proposal_release(&p);
   return rc;
 }
 

@@ -171,7 +171,7 @@ static int fg_screen_show_run(const char *db, const char *key, const char *run_a
                                                                        : "正式 official",
                           r.config_sha256, x->stats, x->n, x->nfindings, x->amount_fen);
   }
-  if (found) fg_store_run_clear(&r);
+  if (found) fg_store_run_release(&r);
   free(x);
   fg_store_close(s);
   return rc ? fg_cli_fail(&err) : 0;
@@ -255,6 +255,6 @@ int fg_cmd_screen(int argc, char **argv) {
   fg_screen_print(&res, &o, a.as_of == NULL);
   fprintf(stderr, "fundguard screen: 载入 load %.2f s, 规则 rules %.2f s, 保存 store %.2f s\n",
           res.load_ms / 1000.0, res.rules_ms / 1000.0, res.store_ms / 1000.0);
-  fg_screen_result_free(&res);
+  fg_screen_result_release(&res);
   return 0;
 }

@@ -80,7 +80,7 @@ static int fg_user_print(void *ud, const fg_store_user *u) {
   fg_buf zh = FG_BUF_INIT;
   fg_user_roles_zh(roles, &zh);
   printf("%s\t%s\t%s\n", u->name, u->display_name, zh.buf ? zh.buf : "-");
-  fg_buf_free(&zh);
+  fg_buf_release(&zh);
   return 0;
 }
 
@@ -106,7 +106,7 @@ static int fg_user_show(fg_store *s, const char *name, fg_err *err) {
   fg_user_roles_zh(roles, &zh);
   printf("用户 user: %s\n姓名 name: %s\n角色 roles: %s\n数字证书公钥 public key: %s\n", u.name,
          u.display_name, zh.buf ? zh.buf : "-", pk);
-  fg_buf_free(&zh);
+  fg_buf_release(&zh);
   printf("密码设置于 password set: %lld 天前%s\n连续密码错误 failures: %lld\n",
          (long long)((time(NULL) - c.password_set_s) / FG_AUTHN_DAY_S),
          c.must_change ? " (初始密码，须更换)" : "", (long long)failures);

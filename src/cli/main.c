@@ -106,7 +106,7 @@ int fg_cli_unknown(const char *cmd, const char *got, const char *const *choices,
   fg_buf b = FG_BUF_INIT;
   for (int i = 0; i < n; i++) fg_buf_addf(&b, "%s%s", i ? ", " : "", choices[i]);
   const int rc = fg_cli_usage(cmd, "未知的%s '%s'；可用: %s", *cmd ? "子命令" : "命令", got, b.buf);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   return rc;
 }
 

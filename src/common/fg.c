@@ -26,7 +26,7 @@ int fg_errf(fg_err *err, int code, const char *fmt, ...) {
   return code;
 }
 
-void fg_err_clear(fg_err *err) {
+void fg_err_release(fg_err *err) {
   if (err != NULL) {
     err->code = FG_OK;
     err->msg[0] = '\0';
@@ -113,7 +113,7 @@ void fg_buf_reset(fg_buf *b) {
   if (b->buf) b->buf[0] = '\0';
 }
 
-void fg_buf_free(fg_buf *b) {
+void fg_buf_release(fg_buf *b) {
   free(b->buf);
   b->buf = NULL;
   b->len = b->cap = 0;

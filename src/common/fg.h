@@ -8,7 +8,10 @@
  * to stderr and maps the code to an exit status (fg_exit_code()).
  *
  * Memory ownership is explicit: a function that returns heap memory says
- * so in its header comment; the caller frees it with the matching *_free.
+ * so in its header comment. One convention (git's strbuf): X_release
+ * empties a struct the caller owns (frees what it holds, leaves it reusable
+ * as if initialised); X_free frees a heap object itself (fg_model_free,
+ * fg_journal_json_free); X_close ends a handle (fg_store_close).
  *
  * Money is always int64_t fen; names carry their unit last (amount_fen,
  * timeout_ms). Floats never hold money.
@@ -45,7 +48,7 @@ typedef struct fg_err {
 int fg_errf(fg_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int fg_verrf(fg_err *err, int code, const char *fmt, va_list ap);
-void fg_err_clear(fg_err *err);
+void fg_err_release(fg_err *err);
 /* Map an error code to the process exit status of cli.md (0, 1 or 2). */
 int fg_exit_code(int code);
 
@@ -101,7 +104,7 @@ void fg_buf_adds(fg_buf *b, const char *s);
 void fg_buf_addc(fg_buf *b, char c);
 void fg_buf_addf(fg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fg_buf_reset(fg_buf *b);
-void fg_buf_free(fg_buf *b);
+void fg_buf_release(fg_buf *b);
 /* Detach the buffer: the caller owns the returned string (free()). */
 char *fg_buf_detach(fg_buf *b);
 

@@ -198,7 +198,7 @@ int fg_file_read(const char *path, size_t max_bytes, char **text, size_t *n, fg_
   if (rc == 0 && ferror(f)) rc = fg_errf(err, FG_EIO, "%s: 读取失败", path);
   fclose(f);
   if (rc) {
-    fg_buf_free(&b);
+    fg_buf_release(&b);
     return rc;
   }
   fg_buf_add(&b, "", 0);

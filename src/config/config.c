@@ -64,7 +64,7 @@ bool fg_cfg_cal_set(fg_config *cfg, fg_day day, bool work) {
   return true;
 }
 
-void fg_cfg_cal_clear(fg_config *cfg) {
+void fg_cfg_cal_release(fg_config *cfg) {
   memset(cfg->cal, 0, sizeof cfg->cal);
   cfg->ncal = 0;
 }

@@ -30,7 +30,7 @@ fg_month fg_cfg_born_all_to(void);
  * cfg->cal sorted. Returns false when the table is full. */
 bool fg_cfg_cal_set(fg_config *cfg, fg_day day, bool work);
 /* Remove every calendar entry (padding of the freed slots zeroed). */
-void fg_cfg_cal_clear(fg_config *cfg);
+void fg_cfg_cal_release(fg_config *cfg);
 
 /* Set the age row for (sex, category, born_from..born_to): a row with the
  * same key is replaced in place, else one is appended. Returns the row's

@@ -327,7 +327,7 @@ static int fg_parse_calendar(fg_parse_state *st, const char *key, const char *va
     int rc = fg_key_once(st, K_REPLACE, key, value);
     if (rc) return rc;
     st->replace = yes;
-    if (yes) fg_cfg_cal_clear(st->cfg);
+    if (yes) fg_cfg_cal_release(st->cfg);
     return 0;
   }
   if (strcmp(key, "covers") == 0) {

@@ -248,7 +248,7 @@ void fg_csv_close(fg_csv *c) {
     if (c->map != NULL) munmap(c->map, c->map_n);
     free(c->owned_text);
   }
-  fg_buf_free(&c->scratch);
+  fg_buf_release(&c->scratch);
   pthread_mutex_destroy(&c->hash_mu);
   free(c);
 }

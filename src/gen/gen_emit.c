@@ -71,8 +71,8 @@ void fg_gen_out_reset(fg_gen_out *o) {
   }
 }
 
-void fg_gen_out_free(fg_gen_out *o) {
-  for (int t = 0; t < FG_T_COUNT; t++) fg_buf_free(&o->t[t]);
+void fg_gen_out_release(fg_gen_out *o) {
+  for (int t = 0; t < FG_T_COUNT; t++) fg_buf_release(&o->t[t]);
 }
 
 static char *put_uint(char *p, uint64_t v) {

@@ -52,7 +52,7 @@ typedef struct fg_gen_out {
 } fg_gen_out;
 void fg_gen_out_init(fg_gen_out *o);
 void fg_gen_out_reset(fg_gen_out *o);
-void fg_gen_out_free(fg_gen_out *o);
+void fg_gen_out_release(fg_gen_out *o);
 
 /* Append one row to table t. fmt has one letter per column (asserted against
  * the schema): s = const char * (NULL = empty), i = int64_t (< 0 = empty), d = fg_day

@@ -136,7 +136,7 @@ static void *worker_main(void *arg) {
     pthread_cond_broadcast(&pl->cv);
     pthread_mutex_unlock(&pl->mu);
   }
-  fg_buf_free(&scratch);
+  fg_buf_release(&scratch);
   if (cd != (iconv_t)-1) iconv_close(cd);
   return NULL;
 }
@@ -177,7 +177,7 @@ static void run_background(const fg_gen_ctx *c, files *fs, fg_gen_stats *st) {
               (long long)c->opts->persons);
   }
   for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
-  for (int i = 0; i < pl.nslots; i++) fg_gen_out_free(&pl.slots[i].out);
+  for (int i = 0; i < pl.nslots; i++) fg_gen_out_release(&pl.slots[i].out);
   free(pl.slots);
   pthread_mutex_destroy(&pl.mu);
   pthread_cond_destroy(&pl.cv);
@@ -278,7 +278,7 @@ int fg_gen_run(const fg_gen_opts *opts, fg_gen_stats *stats, fg_err *err) {
     else {
       fg_buf scratch = FG_BUF_INIT;
       convert_out(cd, &world, &scratch);
-      fg_buf_free(&scratch);
+      fg_buf_release(&scratch);
       iconv_close(cd);
     }
   }
@@ -294,7 +294,7 @@ int fg_gen_run(const fg_gen_opts *opts, fg_gen_stats *stats, fg_err *err) {
   if (!rc) rc = write_truth(&p, opts->truth_path, st, err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-  fg_gen_out_free(&world);
+  fg_gen_out_release(&world);
   free(p.truth);
   free(c.cfg);
   return rc;

@@ -78,7 +78,7 @@ void fg_imp_notice(fg_imp *im, const char *fmt, ...) {
 }
 
 static void fg_import_digests_free(fg_import_result *r) {
-  for (int t = 0; r->digests != NULL && t < FG_T_COUNT; t++) fg_rowhash_free(&r->digests[t]);
+  for (int t = 0; r->digests != NULL && t < FG_T_COUNT; t++) fg_rowhash_release(&r->digests[t]);
   free(r->digests);
   r->digests = NULL;
 }
@@ -99,7 +99,7 @@ static int fg_import_digests_finish(fg_import_result *r, fg_err *err) {
   return 0;
 }
 
-void fg_import_result_free(fg_import_result *r) {
+void fg_import_result_release(fg_import_result *r) {
   if (r == NULL) return;
   for (int i = 0; i < r->nerrors_listed; i++) free(r->errors[i]);
   for (int i = 0; i < r->nnotices; i++) free(r->notices[i]);
@@ -148,7 +148,7 @@ static int fg_import_scan_dir(fg_imp *im, const char *dir, bool have[FG_T_COUNT]
       free(others[i]);
     }
     fg_imp_notice(im, "注意: %s 中以下文件不属于数据标准，未读取: %s", dir, b.buf);
-    fg_buf_free(&b);
+    fg_buf_release(&b);
   }
   free(others);
   return 0;
@@ -357,9 +357,9 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
 static void fg_imp_free(fg_imp *im, fg_csv *csv[FG_T_COUNT]) {
   for (int t = 0; t < FG_T_COUNT; t++) {
     fg_csv_close(csv[t]);
-    fg_keyset_free(&im->tabs[t].keys);
-    fg_keyset_free(&im->tabs[t].refs_own);
-    fg_keyset_free(&im->tabs[t].rejected);
+    fg_keyset_release(&im->tabs[t].keys);
+    fg_keyset_release(&im->tabs[t].refs_own);
+    fg_keyset_release(&im->tabs[t].rejected);
   }
   for (size_t i = 0; i < im->nroots; i++) free(im->roots[i]);
   free(im->roots);

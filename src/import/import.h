@@ -89,12 +89,12 @@ typedef struct fg_import_opts {
 } fg_import_opts;
 
 /* Import the standard files of dir into s as one batch. r is filled in
- * every case (free with fg_import_result_free). Returns 0 when stored (or a
+ * every case (free with fg_import_result_release). Returns 0 when stored (or a
  * no-op), FG_EINPUT when the input had errors (nothing stored; r->errors
  * lists them), other FG_E* on store or file system failures. */
 int fg_import_dir(fg_store *s, const char *dir, const fg_import_opts *o, fg_import_result *r,
                   fg_err *err);
-void fg_import_result_free(fg_import_result *r);
+void fg_import_result_release(fg_import_result *r);
 
 /* Bytes of a normalized person id (fg_person_id_normalize), NUL included. */
 #define FG_IMPORT_PID_BYTES 19

@@ -102,7 +102,7 @@ void fg_keyset_init(fg_keyset *k) {
   memset(k, 0, sizeof *k);
 }
 
-void fg_keyset_free(fg_keyset *k) {
+void fg_keyset_release(fg_keyset *k) {
   if (k == NULL) return;
   free(k->slots);
   free(k->arena);

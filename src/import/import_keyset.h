@@ -42,7 +42,7 @@ typedef struct fg_keyset {
 } fg_keyset;
 
 void fg_keyset_init(fg_keyset *k);
-void fg_keyset_free(fg_keyset *k);
+void fg_keyset_release(fg_keyset *k);
 /* Make room for n more keys without rehashing (a size hint; never shrinks). */
 void fg_keyset_reserve(fg_keyset *k, size_t n);
 /* Find key; returns a pointer to its tag (writable) or NULL. */

@@ -261,9 +261,9 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
     if (rc != 0) *err = p->wrc != 0 ? p->werr : p->ferr;
   }
   im->pipe = NULL;
-  for (int i = 0; i < FG_IMP_PIPE_CHUNKS; i++) fg_buf_free(&p->ring[i].text);
-  fg_buf_free(&p->req_text);
-  fg_buf_free(&p->enc);
+  for (int i = 0; i < FG_IMP_PIPE_CHUNKS; i++) fg_buf_release(&p->ring[i].text);
+  fg_buf_release(&p->req_text);
+  fg_buf_release(&p->enc);
   pthread_cond_destroy(&p->space);
   pthread_cond_destroy(&p->work);
   pthread_mutex_destroy(&p->mu);

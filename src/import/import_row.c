@@ -101,7 +101,7 @@ static void fg_imp_enum_error(fg_imp_file_ctx *fc, int c, const char *s, size_t 
     fg_buf_addf(&what, "%s%s", v == fc->t->cols[c].enum_values ? "" : " ", *v);
   fg_buf_adds(&what, "]");
   fg_imp_row_problem(fc, c, what.buf, s, n);
-  fg_buf_free(&what);
+  fg_buf_release(&what);
 }
 
 /* Values Excel makes of a text column opened as numbers or dates: an id
@@ -305,7 +305,7 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
                          v->is_null ? 0 : is_int ? strlen(num) : (size_t)v->n);
     }
   }
-  fg_buf_free(&what);
+  fg_buf_release(&what);
   return tag;
 }
 
@@ -330,14 +330,14 @@ static void fg_imp_check_refs(fg_imp_file_ctx *fc) {
       fg_buf_addf(&what, "引用的 %s 行已被拒绝，首个被拒绝的行是 %s",
                   fg_schema_table(rt)->name, fc->im->roots[*root]);
       fg_imp_row_problem(fc, c, what.buf, v->s, (size_t)v->n);
-      fg_buf_free(&what);
+      fg_buf_release(&what);
       continue;
     }
     fg_buf what = FG_BUF_INIT;
     fg_buf_addf(&what, "%s 中没有 %s 为此值的行", fg_schema_table(rt)->name,
                 fg_schema_table(rt)->cols[fc->t->cols[c].ref_col].name);
     fg_imp_row_problem(fc, c, what.buf, v->s, (size_t)v->n);
-    fg_buf_free(&what);
+    fg_buf_release(&what);
   }
 }
 
@@ -345,7 +345,7 @@ static void fg_imp_csv_field(FILE *f, const char *s, size_t n) {
   fg_buf b = FG_BUF_INIT;
   fg_csv_cell(&b, s, n);
   if (b.len) fwrite(b.buf, 1, b.len, f);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 /* The row is rejected: count it, note its key and referenced value as
@@ -464,7 +464,7 @@ static void fg_imp_header(fg_imp_file_ctx *fc, const fg_csv_record *h) {
   }
   if (unknown.len > 0)
     fg_imp_notice(im, "注意: %s: 以下列不属于数据标准，已忽略: %s", fc->fname, unknown.buf);
-  fg_buf_free(&unknown);
+  fg_buf_release(&unknown);
   for (int c = 0; c < fc->t->ncols; c++)
     if (fc->t->cols[c].required && fc->pos[c] == 0)
       fg_imp_error(im, "%s:%lld: 缺少必填列 %s", fc->fname, (long long)h->line,
@@ -532,9 +532,9 @@ int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err) {
     rc = fg_errf(err, cerr.code, "%s", cerr.msg);
   im->done_bytes += fg_csv_size(c);
   fg_imp_progress(im, c);
-  fg_buf_free(&fc->reason);
-  fg_buf_free(&fc->key);
-  fg_buf_free(&fc->msg);
+  fg_buf_release(&fc->reason);
+  fg_buf_release(&fc->key);
+  fg_buf_release(&fc->msg);
   free(fc);
   return rc;
 }

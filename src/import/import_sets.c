@@ -52,7 +52,7 @@ static int fg_imp_load(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg
                        fg_err *err) {
   fg_imp_load_ctx lc = {fg_schema_table(t), cols, ncols, set, FG_BUF_INIT};
   const int rc = fg_store_scan_cols(im->s, t, cols, ncols, fg_imp_load_row, &lc, err);
-  fg_buf_free(&lc.key);
+  fg_buf_release(&lc.key);
   return rc;
 }
 

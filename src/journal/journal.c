@@ -75,7 +75,7 @@ int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h
   fg_rows_ctx a = {h, FG_BUF_INIT};
   const char *col = c->column ? c->column : "";
   int rc = fg_store_rows_by(s, c->table, col, *col ? c->value : NULL, fg_journal_rows_cb, &a, err);
-  fg_buf_free(&a.enc);
+  fg_buf_release(&a.enc);
   fg_rowhash_finish(h);
   return rc;
 }
@@ -87,7 +87,7 @@ int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32
   int rc = fg_journal_rows_digest(s, c, &h, err);
   memcpy(root, h.root, 32);
   *count = h.rows;
-  fg_rowhash_free(&h);
+  fg_rowhash_release(&h);
   return rc;
 }
 
@@ -139,7 +139,7 @@ static int fg_journal_add_cover(fg_store *s, const fg_journal_cover *c, bool kee
   }
   if (rc == 0 && d->rows != want) rc = fg_journal_planted(c, want, d->rows, err);
   if (rc == 0 && (d->rows > 0 || keep_empty)) fg_journal_cover_line(c, d, covers);
-  if (d == &h) fg_rowhash_free(&h);
+  if (d == &h) fg_rowhash_release(&h);
   return rc;
 }
 
@@ -219,8 +219,8 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
   }
   if (rc == 0) fg_store_tx_written_reset(s); /* the next entry covers only its own rows */
   if (rc == 0 && seq_out) *seq_out = r.seq;
-  fg_buf_free(&cov);
-  fg_buf_free(&canon);
+  fg_buf_release(&cov);
+  fg_buf_release(&canon);
   return rc;
 }
 
@@ -244,7 +244,7 @@ int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_er
     if (rc == 0 && (!d->finished || h.rows != d->rows || memcmp(h.root, d->root, 32) != 0))
       rc = fg_errf(err, FG_EVERIFY, "导入时计算的 %s 摘要 (%lld 行) 与存入的行 (%lld 行) 不符",
                    c.table, (long long)d->rows, (long long)h.rows);
-    fg_rowhash_free(&h);
+    fg_rowhash_release(&h);
   }
   return rc;
 }
@@ -279,7 +279,7 @@ int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result 
   }
   fg_buf_adds(&p, "]}");
   int rc = fg_journal_append_covered(s, signer, "import.batch", p.buf, p.len, covers, nc, NULL, err);
-  fg_buf_free(&p);
+  fg_buf_release(&p);
   return rc;
 }
 

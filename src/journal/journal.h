@@ -91,7 +91,7 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
                               const fg_journal_cover *covers, size_t ncovers, int64_t *seq_out,
                               fg_err *err);
 /* Digest of the rows a cover names, as verify re-derives it (h is
- * initialised and finished here; fg_rowhash_free it). */
+ * initialised and finished here; fg_rowhash_release it). */
 int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h, fg_err *err);
 /* Count and Merkle root of the rows a cover names, as verify re-derives. */
 int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
@@ -170,7 +170,7 @@ typedef struct fg_journal_verify_report {
 } fg_journal_verify_report;
 
 /* Re-derive everything; FG_EVERIFY when any problem was found (listed in
- * rep->text), another code when it could not run. fg_buf_free(&rep->text). */
+ * rep->text), another code when it could not run. fg_buf_release(&rep->text). */
 int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_verify_report *rep,
                       fg_err *err);
 

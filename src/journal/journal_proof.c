@@ -73,7 +73,7 @@ int fg_journal_checkpoint_make(fg_store *s, const fg_signer *signer, fg_journal_
   fg_buf m = FG_BUF_INIT;
   fg_cp_message(cp, &m);
   crypto_sign_ed25519_detached(cp->sig, NULL, (const uint8_t *)m.buf, m.len, signer->sk);
-  fg_buf_free(&m);
+  fg_buf_release(&m);
   return 0;
 }
 
@@ -115,7 +115,7 @@ int fg_journal_checkpoint_parse(const char *text, size_t n, fg_journal_checkpoin
   fg_buf m = FG_BUF_INIT;
   fg_cp_message(cp, &m);
   int bad = crypto_sign_ed25519_verify_detached(cp->sig, (const uint8_t *)m.buf, m.len, cp->pubkey);
-  fg_buf_free(&m);
+  fg_buf_release(&m);
   if (bad) return fg_errf(err, FG_EVERIFY, "检查点的签名无效");
   return 0;
 }

@@ -21,7 +21,7 @@ int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *fi
   int rc = fg_store_run_get(s, run_id, &r, &found, err);
   if (rc == 0 && !found) rc = fg_errf(err, FG_EINPUT, "筛查运行 #%lld 不存在", (long long)run_id);
   if (rc != 0) {
-    fg_store_run_clear(&r);
+    fg_store_run_release(&r);
     return rc;
   }
   char run[32];
@@ -48,7 +48,7 @@ int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *fi
   fg_buf_adds(&p, "}");
   rc = fg_journal_append_covered(s, signer, "screen.run", p.buf, p.len, covers,
                                  FG_ARRAY_LEN(covers), NULL, err);
-  fg_buf_free(&p);
-  fg_store_run_clear(&r);
+  fg_buf_release(&p);
+  fg_store_run_release(&r);
   return rc;
 }

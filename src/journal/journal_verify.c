@@ -104,7 +104,7 @@ static void *fg_jv_worker(void *arg) {
                                                     e->pk) == 0;
     fg_journal_leaf(&canon, e->sig, e->r.sig_len, e->leaf_calc);
   }
-  fg_buf_free(&canon);
+  fg_buf_release(&canon);
   return NULL;
 }
 
@@ -485,7 +485,7 @@ static void fg_jv_group_end(fg_jv_scan *sc, const char *group, fg_rowhash *h) {
 static void fg_jv_groups_end(fg_jv_scan *sc, bool report) {
   for (size_t i = 0; i < sc->ngroups; i++) {
     if (report) fg_jv_group_end(sc, sc->groups[i].name, &sc->groups[i].h);
-    fg_rowhash_free(&sc->groups[i].h);
+    fg_rowhash_release(&sc->groups[i].h);
     free(sc->groups[i].name);
   }
   sc->ngroups = 0;
@@ -556,7 +556,7 @@ static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
   }
   fg_jv_groups_end(&sc, rc == 0);
   free(sc.groups);
-  fg_buf_free(&sc.enc);
+  fg_buf_release(&sc.enc);
   if (rc != 0) return rc;
   for (size_t i = 0; i < v->ncovers; i++) {
     fg_jv_cover *c = &v->covers[i];
@@ -598,7 +598,7 @@ static int fg_jv_schema(fg_jv *v, fg_err *err) {
   for (char *l = report.buf ? strtok_r(report.buf, "\n", &save) : NULL; rc == 0 && l;
        l = strtok_r(NULL, "\n", &save))
     fg_jv_problem(v, "%s", l);
-  fg_buf_free(&report);
+  fg_buf_release(&report);
   return rc;
 }
 

@@ -95,13 +95,13 @@ static int fg_json_string(fg_json_parser *ps, char **out, size_t *len) {
   while (ps->p < ps->end && *ps->p != '"') {
     unsigned char c = (unsigned char)*ps->p;
     if (c < 0x20) {
-      fg_buf_free(&b);
+      fg_buf_release(&b);
       return fg_json_fail(ps, "字符串中有控制字符");
     }
     ps->p++;
     if (c == '\\') {
       if (fg_json_escape(ps, &b) != 0) {
-        fg_buf_free(&b);
+        fg_buf_release(&b);
         return FG_EINPUT;
       }
     } else {
@@ -109,7 +109,7 @@ static int fg_json_string(fg_json_parser *ps, char **out, size_t *len) {
     }
   }
   if (ps->p >= ps->end) {
-    fg_buf_free(&b);
+    fg_buf_release(&b);
     return fg_json_fail(ps, "字符串未结束");
   }
   ps->p++;

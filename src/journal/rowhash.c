@@ -67,7 +67,7 @@ void fg_rowhash_finish(fg_rowhash *h) {
   h->finished = true;
 }
 
-void fg_rowhash_free(fg_rowhash *h) {
+void fg_rowhash_release(fg_rowhash *h) {
   if (h == NULL) return;
   free(h->leaves);
   free(h->first);

@@ -50,7 +50,7 @@ void fg_rowhash_row_begin(fg_buf *b);
 void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b);
 /* Close the open chunk and compute the root (empty group: SHA-256("")). */
 void fg_rowhash_finish(fg_rowhash *h);
-void fg_rowhash_free(fg_rowhash *h);
+void fg_rowhash_release(fg_rowhash *h);
 
 /* Canonical encoding of a stored row, appended to out: every column in
  * declared order as `N`, `I` + int64, `R` + IEEE double (8 bytes,

@@ -119,7 +119,7 @@ static int64_t fg_mb_pool_get(fg_mb_pool *p, const char *s, size_t n, bool add) 
   return fg_mb_pool_get_h(p, s, n, fg_mb_hash(s, n), add);
 }
 
-void fg_mb_pool_free(fg_mb_pool *p) {
+void fg_mb_pool_release(fg_mb_pool *p) {
   for (size_t i = 0; i < p->nblocks; i++) free(p->blocks[i]);
   free(p->blocks);
   free(p->str);
@@ -352,8 +352,8 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
 
 void fg_mb_free(fg_model_builder *b) {
   if (!b) return;
-  fg_mb_pool_free(&b->str);
-  fg_mb_pool_free(&b->pid);
+  fg_mb_pool_release(&b->str);
+  fg_mb_pool_release(&b->pid);
   for (int t = 0; t < FG_T_COUNT; t++)
     if (!b->rows[t].external) free(b->rows[t].data);
   free(b);

@@ -428,8 +428,8 @@ void fg_model_free(fg_model *m) {
   fg_model_arena *a = m->arena;
   for (size_t i = 0; i < a->nblocks; i++) free(a->blocks[i]);
   free(a->blocks);
-  fg_mb_pool_free(&a->str);
-  fg_mb_pool_free(&a->pid);
+  fg_mb_pool_release(&a->str);
+  fg_mb_pool_release(&a->pid);
   if (a->map) munmap(a->map, a->map_bytes);
   free(a);
   free(m);

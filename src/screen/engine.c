@@ -202,7 +202,7 @@ void fg_screen_findings_digest(const fg_findings *f, char out_hex[65]) {
   fg_hex(digest, sizeof digest, out_hex);
 }
 
-void fg_screen_result_free(fg_screen_result *res) {
+void fg_screen_result_release(fg_screen_result *res) {
   if (!res) return;
   free(res->stats);
   memset(res, 0, sizeof *res);

@@ -85,7 +85,7 @@ static void fg_screen_warn_calendar(const fg_model *m, const fg_config *cfg,
             "fundguard screen: 警告: 工作日历未覆盖 %s 年，这些年份按周一至周五为工作日处理"
             " (warning: the working-day calendar does not cover %s)\n",
             b.buf, b.buf);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
 }
 
 /* A step of the run starts (done 0) or ends (done 1), for a progress bar. */
@@ -293,9 +293,9 @@ int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_
   fg_screen_step(opts, "保存 store", 1);
   fg_screen_snap_finish(&sn, rc == 0);
   res->store_ms = fg_screen_now_ms() - t2;
-  fg_findings_free(&f);
+  fg_findings_release(&f);
   free(cfg);
   fg_store_close(s);
-  if (rc) fg_screen_result_free(res);
+  if (rc) fg_screen_result_release(res);
   return rc;
 }

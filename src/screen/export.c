@@ -212,7 +212,7 @@ static const char *fg_export_disposition(const fg_export_state *st, const fg_sto
   const char *key = k.buf;
   bool hit = bsearch(&key, st->disp.keys, st->disp.n, sizeof *st->disp.keys,
                      fg_export_disp_cmp) != NULL;
-  fg_buf_free(&k);
+  fg_buf_release(&k);
   return hit ? FG_STORE_DISPOSITION_DISMISSED : "";
 }
 
@@ -415,7 +415,7 @@ int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *e
   if (!found) return fg_errf(err, FG_EINPUT, "没有编号为 %lld 的筛查运行 (no run %lld)",
                              (long long)run_id, (long long)run_id);
   *kind = !r.official ? FG_EXPORT_WHAT_IF : r.partial ? FG_EXPORT_PARTIAL : FG_EXPORT_OFFICIAL;
-  fg_store_run_clear(&r);
+  fg_store_run_release(&r);
   return 0;
 }
 
@@ -437,7 +437,7 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
   /* one rule: the store filters; a list: the row callback does */
   const char *one = o->rule && !strchr(o->rule, ',') ? o->rule : NULL;
   if (rc == 0) rc = fg_store_findings_each(s, o->run_id, one, fg_export_row, &st, err);
-  fg_export_subjects_free(&st.subjects);
+  fg_export_subjects_release(&st.subjects);
   if (st.io_failed) rc = fg_errf(err, FG_EIO, "写入导出文件失败 (write failed)");
   if (st.wb) {
     lxw_error e = workbook_close(st.wb);
@@ -445,9 +445,9 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
       rc = fg_errf(err, FG_EIO, "无法写入 %s: %s", o->xlsx_path, lxw_strerror(e));
   }
   if (rc == 0 && o->out && fflush(o->out) != 0) rc = fg_errf(err, FG_EIO, "写入失败 (write failed)");
-  fg_buf_free(&st.line);
-  fg_buf_free(&st.masked_id);
-  fg_buf_free(&st.masked_detail);
+  fg_buf_release(&st.line);
+  fg_buf_release(&st.masked_id);
+  fg_buf_release(&st.masked_detail);
   fg_export_disp_free(&st.disp);
   *count = st.count;
   return rc;

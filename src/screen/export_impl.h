@@ -32,9 +32,9 @@ typedef struct fg_export_subjects {
 } fg_export_subjects;
 
 /* Collect the subjects of run_id and fill them from the standard tables
- * (each scanned at most once). fg_export_subjects_free when done. */
+ * (each scanned at most once). fg_export_subjects_release when done. */
 int fg_export_subjects_load(fg_store *s, int64_t run_id, fg_export_subjects *x, fg_err *err);
-void fg_export_subjects_free(fg_export_subjects *x);
+void fg_export_subjects_release(fg_export_subjects *x);
 /* The entry of a finding's subject, or NULL. */
 const fg_export_subject *fg_export_subject_of(fg_export_subjects *x, const char *subject_type,
                                               const char *subject_id);

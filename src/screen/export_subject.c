@@ -53,7 +53,7 @@ static void fg_xs_set(char **slot, const fg_value *v) {
   *slot = fg_xstrndup(v->s, (size_t)v->n);
 }
 
-void fg_export_subjects_free(fg_export_subjects *x) {
+void fg_export_subjects_release(fg_export_subjects *x) {
   for (size_t i = 0; i < x->n; i++) {
     fg_export_subject *s = &x->v[i];
     free(s->id), free(s->name), free(s->region), free(s->person), free(s->unit_id);

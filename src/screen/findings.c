@@ -36,7 +36,7 @@ void fg_findings_add(fg_findings *f, const char *rule, const char *subject_type,
   }
 }
 
-void fg_findings_free(fg_findings *f) {
+void fg_findings_release(fg_findings *f) {
   if (!f) return;
   for (int64_t i = 0; i < f->n; i++) {
     free(f->v[i].subject_id);

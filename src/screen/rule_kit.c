@@ -19,11 +19,11 @@ void fg_rk_init(fg_rk *rk) {
   fg_rk_reset(rk);
 }
 
-void fg_rk_free(fg_rk *rk) {
+void fg_rk_release(fg_rk *rk) {
   FG_ASSERT(rk != NULL);
   free(rk->ev);
   rk->ev = NULL;
-  fg_buf_free(&rk->detail);
+  fg_buf_release(&rk->detail);
 }
 
 void fg_rk_reset(fg_rk *rk) {

@@ -42,7 +42,7 @@ typedef struct fg_rk {
 } fg_rk;
 
 void fg_rk_init(fg_rk *rk);
-void fg_rk_free(fg_rk *rk);
+void fg_rk_release(fg_rk *rk);
 /* Forget the current subject's evidence and detail. */
 void fg_rk_reset(fg_rk *rk);
 bool fg_rk_empty(const fg_rk *rk);

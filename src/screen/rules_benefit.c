@@ -64,7 +64,7 @@ void fg_rule_benefit_paid_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "benefit.paid_after_death", "person", m->pk_id[pk], sum_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* Whether incarceration c covers period mo: after the start month and not
@@ -109,7 +109,7 @@ void fg_rule_benefit_paid_during_incarceration(const fg_rule_ctx *ctx, fg_findin
         m->incarcerations_off[pk] < m->incarcerations_off[pk + 1])
       fg_rb_jail_person(m, pk, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -138,7 +138,7 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
     if (!fg_rk_empty(&rk))
       fg_rk_emit(&rk, out, "benefit.duplicate_pension", "person", m->pk_id[pk], amount_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* First contribution index in [lo, hi) with period >= mo (sorted by period). */
@@ -195,7 +195,7 @@ void fg_rule_benefit_unemployment_while_employed(const fg_rule_ctx *ctx, fg_find
         m->contributions_off[pk] < m->contributions_off[pk + 1])
       fg_rb_employed_person(m, pk, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -225,7 +225,7 @@ void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_fin
     if (!fg_rk_empty(&rk))
       fg_rk_emit(&rk, out, "benefit.unemployment_while_pensioned", "person", m->pk_id[pk], sum_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* Entitled months of unemployment benefit for a number of 210 months. */
@@ -282,7 +282,7 @@ void fg_rule_benefit_unemployment_over_entitlement(const fg_rule_ctx *ctx, fg_fi
   FG_RB_FOR_PERSONS(m, pk) {
     if (m->payments_off[pk] < m->payments_off[pk + 1]) fg_rb_entitle_person(m, pk, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* The latest certification of pk on or before as_of, or FG_NODAY. */
@@ -330,7 +330,7 @@ void fg_rule_benefit_survival_cert_overdue(const fg_rule_ctx *ctx, fg_findings *
   FG_RB_FOR_PERSONS(m, pk) {
     if (m->payments_off[pk] < m->payments_off[pk + 1]) fg_rb_cert_person(ctx, pk, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* One payment of a bank-account group, sortable by (period, pk). */
@@ -390,7 +390,7 @@ void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *ou
     if (n >= ctx->cfg->shared_account_min_persons && n > 0)
       fg_rb_acct_test(ctx, s, rows + start[s], n, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
   free(rows);
   free(start);
 }
@@ -453,7 +453,7 @@ void fg_rule_benefit_large_payment_unreviewed(const fg_rule_ctx *ctx, fg_finding
     const fg_m_payment *p = &m->payments[i];
     if (p->amount_fen > ctx->cfg->large_payment_fen) fg_rb_large_one(m, p, refs, nrefs, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
   free(refs);
 }
 
@@ -491,5 +491,5 @@ void fg_rule_benefit_maternity_repeat(const fg_rule_ctx *ctx, fg_findings *out) 
     }
     if (!fg_rk_empty(&rk)) fg_rk_emit(&rk, out, "benefit.maternity_repeat", "person", m->pk_id[pk], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }

@@ -75,7 +75,7 @@ void fg_rule_contribution_base_out_of_range(const fg_rule_ctx *ctx, fg_findings 
   for (fg_pk pk = 0; pk < m->npk; pk++)
     if (m->contributions_off[pk] < m->contributions_off[pk + 1])
       fg_rc_range_person(m, wb, pk, &rk, out);
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
   free(wb);
 }
 
@@ -159,7 +159,7 @@ void fg_rule_contribution_base_spike(const fg_rule_ctx *ctx, fg_findings *out) {
     if (m->retirements_off[pk] < m->retirements_off[pk + 1] &&
         m->contributions_off[pk] < m->contributions_off[pk + 1])
       fg_rc_spike_person(ctx, pk, &rk, out);
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* A back payment of a pension scheme paid within retirement r's window. */
@@ -236,7 +236,7 @@ void fg_rule_contribution_backpay_before_retirement(const fg_rule_ctx *ctx, fg_f
     if (m->retirements_off[pk] < m->retirements_off[pk + 1] &&
         m->contributions_off[pk] < m->contributions_off[pk + 1])
       fg_rc_backpay_person(ctx, pk, &fired, &rk, out);
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
   free(fired.v);
 }
 
@@ -263,7 +263,7 @@ void fg_rule_contribution_before_age_16(const fg_rule_ctx *ctx, fg_findings *out
     fg_rk_ev(&rk, FG_T_PERSONS, fg_rk_person_row(m, pk));
     fg_rk_emit(&rk, out, "contribution.before_age_16", "person", m->pk_id[pk], sum_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -289,5 +289,5 @@ void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "contribution.after_death", "person", m->pk_id[pk], sum_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }

@@ -56,7 +56,7 @@ static void fg_op_rule(const fg_rule_ctx *ctx, fg_findings *out, const char *rul
     fg_rk_ev(&rk, FG_T_OPERATIONS, op->row);
     fg_rk_emit(&rk, out, rule, "op_id", m->str[op->op_id], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static bool fg_t_self_review(const fg_rule_ctx *ctx, const void *aux, const fg_m_operation *op,
@@ -173,7 +173,7 @@ void fg_rule_control_tenure_exceeded(const fg_rule_ctx *ctx, fg_findings *out) {
     fg_rk_ev(&rk, FG_T_STAFF, s->row);
     fg_rk_emit(&rk, out, "control.tenure_exceeded", "staff_id", m->str[s->staff_id], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_control_incompatible_roles(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -188,7 +188,7 @@ void fg_rule_control_incompatible_roles(const fg_rule_ctx *ctx, fg_findings *out
     fg_rk_ev(&rk, FG_T_STAFF, s->row);
     fg_rk_emit(&rk, out, "control.incompatible_roles", "staff_id", m->str[s->staff_id], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static bool fg_t_off_hours(const fg_rule_ctx *ctx, const void *aux, const fg_m_operation *op,

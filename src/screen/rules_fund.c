@@ -63,7 +63,7 @@ void fg_rule_institution_resigned_within_ban(const fg_rule_ctx *ctx, fg_findings
                  m->str[m->institutions[i].institution_id], 0);
     i = j;
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static const fg_m_account *fg_txn_account(const fg_model *m, const fg_m_txn *t) {
@@ -124,7 +124,7 @@ void fg_rule_fund_income_balance_at_month_end(const fg_rule_ctx *ctx, fg_finding
     }
     i = j;
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* The three lawful outflows of an income account (rules.md). */
@@ -157,7 +157,7 @@ void fg_rule_fund_income_account_outflow(const fg_rule_ctx *ctx, fg_findings *ou
                t->cp_account ? m->str[t->cp_account] : "（无对方账户）");
     fg_emit_txn(&rk, out, m, "fund.income_account_outflow", t);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_fund_cross_scheme_transfer(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -174,7 +174,7 @@ void fg_rule_fund_cross_scheme_transfer(const fg_rule_ctx *ctx, fg_findings *out
     fg_rk_ev(&rk, FG_T_FUND_ACCOUNTS, cp->row);
     fg_emit_txn(&rk, out, m, "fund.cross_scheme_transfer", t);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* payment_id sid -> payments index, sorted for binary search. */
@@ -227,6 +227,6 @@ void fg_rule_fund_unmatched_private_payment(const fg_rule_ctx *ctx, fg_findings 
     }
     fg_emit_txn(&rk, out, m, "fund.unmatched_private_payment", t);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
   free(ix);
 }

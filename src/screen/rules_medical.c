@@ -71,7 +71,7 @@ void fg_rule_medical_overlapping_inpatient(const fg_rule_ctx *ctx, fg_findings *
     fg_ev_unique(&rk);
     fg_rk_emit(&rk, out, "medical.overlapping_inpatient", "person", m->pk_id[pk], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_medical_outpatient_during_inpatient(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -99,7 +99,7 @@ void fg_rule_medical_outpatient_during_inpatient(const fg_rule_ctx *ctx, fg_find
     fg_ev_unique(&rk);
     fg_rk_emit(&rk, out, "medical.outpatient_during_inpatient", "person", m->pk_id[pk], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_medical_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -125,7 +125,7 @@ void fg_rule_medical_after_death(const fg_rule_ctx *ctx, fg_findings *out) {
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "medical.after_death", "person", m->pk_id[pk], sum_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* End (exclusive) of the run of items sharing items[i].settlement_id. */
@@ -166,7 +166,7 @@ static void fg_item_rule(const fg_rule_ctx *ctx, fg_findings *out, const char *r
       fg_rk_emit(&rk, out, rule, "settlement_id", m->str[m->items[i].settlement_id], amount_fen);
     i = end;
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static bool fg_test_sex(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, int64_t *amt) {
@@ -314,7 +314,7 @@ void fg_rule_medical_quantity_over_limit(const fg_rule_ctx *ctx, fg_findings *ou
     i = end;
   }
   free(x.v);
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static int fg_cmp_invoice(const void *a, const void *b, void *ctx) {
@@ -359,8 +359,8 @@ void fg_rule_medical_duplicate_invoice(const fg_rule_ctx *ctx, fg_findings *out)
     }
     g = h;
   }
-  fg_buf_free(&subject);
-  fg_rk_free(&rk);
+  fg_buf_release(&subject);
+  fg_rk_release(&rk);
   free(x.v);
 }
 
@@ -427,7 +427,7 @@ void fg_rule_medical_outside_agreement(const fg_rule_ctx *ctx, fg_findings *out)
     fg_rk_emit(&rk, out, "medical.outside_agreement", "settlement_id", m->str[s->settlement_id],
                s->fund_paid_fen);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
   free(runs);
 }
 
@@ -471,7 +471,7 @@ void fg_rule_medical_high_frequency(const fg_rule_ctx *ctx, fg_findings *out) {
     if (!fg_rk_empty(&rk))
       fg_rk_emit(&rk, out, "medical.high_frequency", "person", m->pk_id[pk], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static int fg_cmp_day(const void *a, const void *b) {
@@ -515,7 +515,7 @@ void fg_rule_medical_bed_hanging(const fg_rule_ctx *ctx, fg_findings *out) {
     fg_rk_emit(&rk, out, "medical.bed_hanging", "settlement_id", m->str[s->settlement_id], 0);
   }
   free(x.v);
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* Bytes of the first n UTF-8 characters of s, or -1 when s is shorter. */
@@ -576,5 +576,5 @@ void fg_rule_medical_split_admission(const fg_rule_ctx *ctx, fg_findings *out) {
     fg_rk_emit(&rk, out, "medical.split_admission", "person", m->pk_id[pk], 0);
   }
   free(stays.v);
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }

@@ -47,7 +47,7 @@ void fg_rule_identity_invalid_id(const fg_rule_ctx *ctx, fg_findings *out) {
     fg_rk_ev(&rk, FG_T_PERSONS, p->row);
     fg_rk_emit(&rk, out, "identity.invalid_id", "person", id, 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 void fg_rule_identity_id_mismatch(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -77,7 +77,7 @@ void fg_rule_identity_id_mismatch(const fg_rule_ctx *ctx, fg_findings *out) {
     fg_rk_ev(&rk, FG_T_PERSONS, p->row);
     fg_rk_emit(&rk, out, "identity.id_mismatch", "person", id, 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 /* enrollment.over_age for person pk (rows [lo, hi) of enrollments). */
@@ -111,7 +111,7 @@ void fg_rule_enrollment_over_age(const fg_rule_ctx *ctx, fg_findings *out) {
     FG_ASSERT(lo <= hi);
     if (lo < hi) fg_rp_over_age_person(ctx, pk, lo, hi, &rk, out);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static int fg_rp_group_of(fg_scheme s) {
@@ -171,5 +171,5 @@ void fg_rule_enrollment_duplicate(const fg_rule_ctx *ctx, fg_findings *out) {
     if (any) fg_rk_emit(&rk, out, "enrollment.duplicate", "person", m->pk_id[pk], 0);
     else fg_rk_reset(&rk);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }

@@ -38,7 +38,7 @@ static void fg_rr_run(const fg_rule_ctx *ctx, fg_findings *out, const char *rule
     if (with_person) fg_rk_ev(&rk, FG_T_PERSONS, fg_rk_person_row(m, pk));
     fg_rk_emit(&rk, out, rule, "person", m->pk_id[pk], 0);
   }
-  fg_rk_free(&rk);
+  fg_rk_release(&rk);
 }
 
 static bool fg_rr_birthdate_altered(const fg_rule_ctx *ctx, fg_pk pk, const fg_m_retirement *r,

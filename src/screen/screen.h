@@ -45,7 +45,7 @@ typedef struct fg_findings {
 void fg_findings_add(fg_findings *f, const char *rule, const char *subject_type,
                      const char *subject_id, int64_t amount_fen, const char *detail,
                      const fg_evidence *ev, int32_t nev);
-void fg_findings_free(fg_findings *f);
+void fg_findings_release(fg_findings *f);
 /* Sort by (rule, subject_id). */
 void fg_findings_sort(fg_findings *f);
 
@@ -135,6 +135,6 @@ void fg_screen_rule_describe(const fg_rule *r, const fg_config *cfg, fg_buf *inp
 
 int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_result *res,
                   fg_err *err);
-void fg_screen_result_free(fg_screen_result *res);
+void fg_screen_result_release(fg_screen_result *res);
 
 #endif

@@ -248,9 +248,9 @@ int fg_store_run_latest(fg_store *s, bool full_official, int64_t *run_id, bool *
 /* Every run in id order (r valid during the call); fn non-zero stops. */
 typedef int (*fg_store_run_fn)(void *ud, const fg_store_run *r);
 int fg_store_runs_each(fg_store *s, fg_store_run_fn fn, void *ud, fg_err *err);
-/* Read run id: strings in *r are heap (fg_store_run_clear frees them). */
+/* Read run id: strings in *r are heap (fg_store_run_release frees them). */
 int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_err *err);
-void fg_store_run_clear(fg_store_run *r);
+void fg_store_run_release(fg_store_run *r);
 /* Call fn for each finding of a run (rule NULL = all rules) in stored
  * order; f->ev is NULL and evidence is "table:rowid;..." text. fn returns
  * non-zero to stop (the value is returned). */
@@ -444,7 +444,7 @@ int fg_store_authn_failures(fg_store *s, const char *user, int64_t *n, fg_err *e
 typedef struct fg_store_proposal {
   int64_t id;
   char kind[FG_STORE_KIND_MAX];
-  char *payload; /* heap (canonical JSON); fg_store_proposal_clear frees */
+  char *payload; /* heap (canonical JSON); fg_store_proposal_release frees */
   char proposer[FG_STORE_USER_MAX];
   int64_t created_s, expires_s;
   /* steps taken so far ("" / 0 when not taken) */
@@ -453,13 +453,13 @@ typedef struct fg_store_proposal {
   char refused_by[FG_STORE_USER_MAX];
   bool applied;
 } fg_store_proposal;
-void fg_store_proposal_clear(fg_store_proposal *p);
+void fg_store_proposal_release(fg_store_proposal *p);
 /* The id the next fg_store_proposal_add will get (inside a transaction). */
 int fg_store_proposal_next_id(fg_store *s, int64_t *id, fg_err *err);
 /* Insert a proposal with id p->id (from fg_store_proposal_next_id). */
 int fg_store_proposal_add(fg_store *s, const fg_store_proposal *p, int64_t jseq, fg_err *err);
 /* Read a proposal with its steps; *found false when absent. The caller
- * clears p with fg_store_proposal_clear. */
+ * clears p with fg_store_proposal_release. */
 int fg_store_proposal_get(fg_store *s, int64_t id, fg_store_proposal *p, bool *found,
                           fg_err *err);
 /* Append a step: "review", "approve", "refuse" or "apply" (each at most once). */

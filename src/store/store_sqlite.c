@@ -77,7 +77,7 @@ static int fg_sqlite_migrate_v1(fg_store *s, fg_err *err) {
   for (int t = 0; t < FG_T_COUNT; t++) fg_sqlite_table_ddl(fg_schema_table(t), &b);
   fg_buf_adds(&b, fg_sqlite_ddl_batches);
   int rc = fg_sqlite_exec(s, b.buf, err);
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   const char *const areas[] = {fg_sqlite_ddl_screen, fg_sqlite_ddl_config,
                                fg_sqlite_ddl_journal, fg_sqlite_ddl_authz,
                                fg_sqlite_ddl_review};
@@ -111,7 +111,7 @@ static int fg_sqlite_append_only_all(fg_store *s, fg_err *err) {
   }
   free(names);
   if (rc == 0 && ddl.len > 0) rc = fg_sqlite_exec(s, ddl.buf, err);
-  fg_buf_free(&ddl);
+  fg_buf_release(&ddl);
   return rc;
 }
 
@@ -268,7 +268,7 @@ static int fg_store_schema_refuse(fg_store *s, const char *path, fg_err *err) {
                  "请运行 fundguard log verify 并报告安全管理员",
                  path, problems, report.buf ? report.buf : "");
   }
-  fg_buf_free(&report);
+  fg_buf_release(&report);
   return rc;
 }
 
@@ -300,7 +300,7 @@ static int fg_store_missing(const char *path, fg_err *err) {
                  "数据库 %s 不存在（未给出 --db 时默认为当前目录的 fundguard.db），%s 中也没有别的 .db 文件；"
                  "请用 --db 指定已有的数据库，或用 fundguard init --db %s 新建",
                  path, dir, path);
-  fg_buf_free(&found);
+  fg_buf_release(&found);
   return rc;
 }
 
@@ -414,7 +414,7 @@ int fg_store_scan_cols(fg_store *s, fg_table_id tid, const int *cols, int ncols,
   fg_buf_addf(&sql, " FROM %s ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL);
-  fg_buf_free(&sql);
+  fg_buf_release(&sql);
   if (rc != SQLITE_OK) return fg_sqlite_err(s, err, t->name);
   fg_value vals[FG_MAX_COLS];
   int ret = 0;

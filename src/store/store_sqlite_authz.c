@@ -306,7 +306,7 @@ int fg_store_user_roles(fg_store *s, const char *user, char *out, size_t out_siz
   return rc;
 }
 
-void fg_store_proposal_clear(fg_store_proposal *p) {
+void fg_store_proposal_release(fg_store_proposal *p) {
   if (p == NULL) return;
   free(p->payload);
   memset(p, 0, sizeof *p);
@@ -398,7 +398,7 @@ int fg_store_proposal_get(fg_store *s, int64_t id, fg_store_proposal *p, bool *f
   sqlite3_finalize(st);
   if (rc == 0 && *found) rc = fg_authz_read_steps(s, p, err);
   if (rc) {
-    fg_store_proposal_clear(p);
+    fg_store_proposal_release(p);
     *found = false;
   }
   return rc;
@@ -435,7 +435,7 @@ int fg_store_proposal_each(fg_store *s, fg_store_proposal_fn fn, void *ud, fg_er
     fg_authz_read_proposal(st, &p);
     rc = fg_authz_read_steps(s, &p, err);
     if (rc == 0) rc = fn(ud, &p);
-    fg_store_proposal_clear(&p);
+    fg_store_proposal_release(&p);
   }
   if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, "列出提议");
   sqlite3_finalize(st);

@@ -191,7 +191,7 @@ static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, int n
   }
   if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
     fg_sqlite_err(s, err, t->name);
-  fg_buf_free(&sql);
+  fg_buf_release(&sql);
   return *slot;
 }
 
@@ -256,7 +256,7 @@ static sqlite3_stmt *fg_sqlite_get_row_stmt(fg_store *s, const fg_table *t, fg_e
   if (sqlite3_prepare_v3(s->db, sql.buf, -1, SQLITE_PREPARE_PERSISTENT, &s->get_row_stmt[t->id],
                          NULL) != SQLITE_OK)
     fg_sqlite_err(s, err, t->name);
-  fg_buf_free(&sql);
+  fg_buf_release(&sql);
   return s->get_row_stmt[t->id];
 }
 

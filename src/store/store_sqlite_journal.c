@@ -240,10 +240,10 @@ static int fg_j_rows(fg_store *s, const char *table, const char *column, const c
   fg_j_rows_sql(&b, table, column, value, by_group);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, b.buf, -1, &st, NULL) != SQLITE_OK) {
-    fg_buf_free(&b);
+    fg_buf_release(&b);
     return fg_sqlite_err(s, err, table);
   }
-  fg_buf_free(&b);
+  fg_buf_release(&b);
   if (column && *column && value) {
     char *end = NULL;
     long long iv = strtoll(value, &end, 10);

@@ -108,7 +108,7 @@ int fg_store_scan_range(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t
   fg_buf_addf(&sql, " FROM %s WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL);
-  fg_buf_free(&sql);
+  fg_buf_release(&sql);
   if (rc != SQLITE_OK) return fg_sqlite_err(s, err, t->name);
   sqlite3_bind_int64(st, 1, lo);
   sqlite3_bind_int64(st, 2, hi);

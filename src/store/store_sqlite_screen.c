@@ -57,7 +57,7 @@ int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
-    fg_buf_free(&b);
+    fg_buf_release(&b);
     return fg_sqlite_err(s, err, "batches");
   }
   *list = fg_buf_detach(&b);
@@ -192,7 +192,7 @@ int fg_store_run_get(fg_store *s, int64_t id, fg_store_run *r, bool *found, fg_e
   return rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "runs");
 }
 
-void fg_store_run_clear(fg_store_run *r) {
+void fg_store_run_release(fg_store_run *r) {
   if (!r) return;
   const char *heap[] = {r->started_at, r->finished_at, r->as_of, r->rules_run, r->rules_skipped,
                         r->config_sha256, r->batches, r->actor, r->findings_sha256};
@@ -226,7 +226,7 @@ int fg_store_runs_each(fg_store *s, fg_store_run_fn fn, void *ud, fg_err *err) {
     bool found = false;
     if ((rc = fg_store_run_get(s, sqlite3_column_int64(st, 0), &r, &found, err)) != 0) break;
     if (found) rc = fn(ud, &r);
-    fg_store_run_clear(&r);
+    fg_store_run_release(&r);
     if (rc) break;
   }
   if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, "runs");
