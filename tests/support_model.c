@@ -15,7 +15,7 @@
 #include "fields/fields.h"
 #include "support_model.h"
 
-#define FG_TEST_MAX_FIELD_BYTES 1024
+#define FG_TEST_FIELD_BYTES_MAX 1024
 
 /* One field of a literal: bytes [s, s + n), spaces trimmed. */
 typedef struct {
@@ -57,7 +57,7 @@ static void fg_test_value(const fg_table *t, int row, const fg_column *c, const 
     v->is_null = true;
     return;
   }
-  if (f->n >= FG_TEST_MAX_FIELD_BYTES) fg_test_die(t, row, c, f);
+  if (f->n >= FG_TEST_FIELD_BYTES_MAX) fg_test_die(t, row, c, f);
   bool ok = true;
   int year = 0;
   switch (c->type) {
@@ -102,7 +102,7 @@ static void fg_test_table(fg_model_builder *b, fg_table_id id, const char *text)
         }
       } else {
         fg_value vals[FG_MAX_COLS];
-        static char bufs[FG_MAX_COLS][FG_TEST_MAX_FIELD_BYTES];
+        static char bufs[FG_MAX_COLS][FG_TEST_FIELD_BYTES_MAX];
         for (int c = 0; c < t->ncols; c++) vals[c] = (fg_value){.is_null = true};
         row++;
         for (int i = 0; i < nf && i < nhead; i++)

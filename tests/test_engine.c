@@ -341,7 +341,7 @@ static void test_determinism(void **state) {
 
 static void test_select(void **state) {
   (void)state;
-  const fg_rule *sel[FG_SCREEN_MAX_RULES];
+  const fg_rule *sel[FG_SCREEN_RULES_MAX];
   int n = 0;
   fg_err err = {0};
   assert_int_equal(fg_screen_select(TEST_RULES, 3, "t.dead, t.each_person,t.dead", sel, &n, &err), 0);

@@ -186,8 +186,8 @@ static void t_bytes(const fg_merkle_hash *p, size_t n, fg_merkle_bytes *out) {
 /* Every inclusion proof of a tree verifies; flipping any byte of the proof,
  * the leaf or the root makes it fail. */
 static void t_check_inclusion(const fg_merkle_hash *lh, uint64_t n, uint64_t idx) {
-  fg_merkle_hash proof[FG_MERKLE_MAX_PROOF], root;
-  fg_merkle_bytes pb[FG_MERKLE_MAX_PROOF];
+  fg_merkle_hash proof[FG_MERKLE_PROOF_MAX], root;
+  fg_merkle_bytes pb[FG_MERKLE_PROOF_MAX];
   size_t plen;
   fg_err err = {0};
   fg_merkle_root(lh, n, root);
@@ -208,8 +208,8 @@ static void t_check_inclusion(const fg_merkle_hash *lh, uint64_t n, uint64_t idx
 }
 
 static void t_check_consistency(const fg_merkle_hash *lh, uint64_t n1, uint64_t n2) {
-  fg_merkle_hash proof[FG_MERKLE_MAX_PROOF], r1, r2;
-  fg_merkle_bytes pb[FG_MERKLE_MAX_PROOF];
+  fg_merkle_hash proof[FG_MERKLE_PROOF_MAX], r1, r2;
+  fg_merkle_bytes pb[FG_MERKLE_PROOF_MAX];
   size_t plen;
   fg_err err = {0};
   fg_merkle_root(lh, n1, r1);

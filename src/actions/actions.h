@@ -34,7 +34,7 @@
 #define FG_ACTION_VALUE_MAX 1024   /* bytes of one field value, NUL included */
 #define FG_ACTION_SET_MAX 16       /* columns one amendment may correct */
 #define FG_ACTION_KEY_MAX 256      /* bytes of a row key "k1[,k2]", NUL included */
-#define FG_ACTION_CONFIG_FILE_MAX FG_TEXT_FILE_MAX_BYTES /* bytes of a proposed config file */
+#define FG_ACTION_CONFIG_FILE_MAX FG_TEXT_FILE_BYTES_MAX /* bytes of a proposed config file */
 
 /* What proposal p asks, in words a reviewer can judge (action_describe.c):
  * a configuration change as "key: current → proposed" lines, an amendment

@@ -11,16 +11,16 @@
 #include "authz/authz.h"
 
 enum {
-  FG_AUTHZ_MAX_PERMS_PER_ROLE = 10,
+  FG_AUTHZ_PERMS_PER_ROLE_MAX = 10,
   FG_AUTHZ_ROLE_TOKEN_MAX = 48, /* bytes of one role name, NUL included */
-  FG_AUTHZ_ROLES_MAX_TOKENS = 16,
+  FG_AUTHZ_ROLES_TOKENS_MAX = 16,
   FG_AUTHZ_CHALLENGE_BYTES = 32,
 };
 
 typedef struct fg_authz_role {
   const char *name;
   const char *zh;
-  const char *perms[FG_AUTHZ_MAX_PERMS_PER_ROLE];
+  const char *perms[FG_AUTHZ_PERMS_PER_ROLE_MAX];
 } fg_authz_role;
 
 static const fg_authz_role fg_authz_roles[] = {
@@ -80,7 +80,7 @@ bool fg_authz_role_has(const char *role, const char *permission) {
   FG_ASSERT(permission != NULL);
   const fg_authz_role *r = fg_authz_role_find(role);
   if (r == NULL) return false;
-  for (size_t i = 0; i < FG_AUTHZ_MAX_PERMS_PER_ROLE && r->perms[i] != NULL; i++)
+  for (size_t i = 0; i < FG_AUTHZ_PERMS_PER_ROLE_MAX && r->perms[i] != NULL; i++)
     if (strcmp(r->perms[i], permission) == 0) return true;
   return false;
 }
@@ -119,8 +119,8 @@ static int fg_authz_split(const char *roles, char tok[][FG_AUTHZ_ROLE_TOKEN_MAX]
 
 int fg_authz_roles_valid(const fg_config *cfg, const char *roles, fg_err *err) {
   FG_ASSERT(cfg != NULL && roles != NULL);
-  char tok[FG_AUTHZ_ROLES_MAX_TOKENS][FG_AUTHZ_ROLE_TOKEN_MAX];
-  int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_MAX_TOKENS);
+  char tok[FG_AUTHZ_ROLES_TOKENS_MAX][FG_AUTHZ_ROLE_TOKEN_MAX];
+  int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_TOKENS_MAX);
   if (n < 0) return fg_errf(err, FG_ELIMIT, "角色列表过长: %.200s", roles);
   for (int i = 0; i < n; i++)
     if (!fg_authz_role_known(tok[i]))
@@ -145,8 +145,8 @@ int fg_authz_check(fg_store *s, const char *user, const char *permission, fg_err
   if (!found) return fg_errf(err, FG_EPERM, "权限不足: 用户 %s 不存在", user);
   char roles[FG_STORE_ROLES_MAX];
   if ((rc = fg_store_user_roles(s, user, roles, sizeof roles, err)) != 0) return rc;
-  char tok[FG_AUTHZ_ROLES_MAX_TOKENS][FG_AUTHZ_ROLE_TOKEN_MAX];
-  int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_MAX_TOKENS);
+  char tok[FG_AUTHZ_ROLES_TOKENS_MAX][FG_AUTHZ_ROLE_TOKEN_MAX];
+  int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_TOKENS_MAX);
   for (int i = 0; i < n; i++)
     if (fg_authz_role_has(tok[i], permission)) return 0;
   return fg_errf(err, FG_EPERM, "权限不足: 用户 %s（角色: %s）无权执行 %s", user,
@@ -175,8 +175,8 @@ int fg_authz_check_signer(fg_store *s, const fg_signer *signer, const char *perm
 
 int fg_authz_roles_normalize(const char *roles, char *out, size_t out_size, fg_err *err) {
   FG_ASSERT(roles != NULL && out != NULL && out_size > 0);
-  char tok[FG_AUTHZ_ROLES_MAX_TOKENS][FG_AUTHZ_ROLE_TOKEN_MAX];
-  int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_MAX_TOKENS);
+  char tok[FG_AUTHZ_ROLES_TOKENS_MAX][FG_AUTHZ_ROLE_TOKEN_MAX];
+  int n = fg_authz_split(roles, tok, FG_AUTHZ_ROLES_TOKENS_MAX);
   if (n < 0) return fg_errf(err, FG_ELIMIT, "角色列表过长: %.200s", roles);
   size_t len = 0;
   out[0] = '\0';

@@ -15,7 +15,7 @@
 #include "authz/authz_impl.h"
 #include "csv/csv.h"
 
-enum { FG_AUTHZ_ROSTER_MAX_USERS = 1000, FG_AUTHZ_ROSTER_COLS = 5 };
+enum { FG_AUTHZ_ROSTER_USERS_MAX = 1000, FG_AUTHZ_ROSTER_COLS = 5 };
 
 typedef struct fg_authz_roster_row {
   char user[FG_STORE_USER_MAX];
@@ -74,8 +74,8 @@ static int fg_authz_roster_read(const char *path, fg_authz_roster_row **rows, si
       rc = fg_authz_roster_header(path, &rec, col, err);
       continue;
     }
-    if (*n == FG_AUTHZ_ROSTER_MAX_USERS)
-      rc = fg_errf(err, FG_ELIMIT, "%s: 用户超过 %d 个", path, FG_AUTHZ_ROSTER_MAX_USERS);
+    if (*n == FG_AUTHZ_ROSTER_USERS_MAX)
+      rc = fg_errf(err, FG_ELIMIT, "%s: 用户超过 %d 个", path, FG_AUTHZ_ROSTER_USERS_MAX);
     if (rc) break;
     *rows = fg_xrealloc(*rows, (*n + 1) * sizeof **rows);
     fg_authz_roster_row *r = &(*rows)[*n];

@@ -16,7 +16,7 @@
 #include "authz/review_impl.h"
 #include "journal/json.h"
 
-enum { FG_REVIEW_MSG_MAX = 512, FG_REVIEW_MAX_APPLIERS = 16 };
+enum { FG_REVIEW_MSG_MAX = 512, FG_REVIEW_APPLIERS_MAX = 16 };
 
 typedef struct fg_review_kind_def {
   const char *kind;
@@ -40,7 +40,7 @@ static struct {
   const char *kind;
   fg_review_apply_fn fn;
   fg_review_check_fn check;
-} fg_review_appliers[FG_REVIEW_MAX_APPLIERS];
+} fg_review_appliers[FG_REVIEW_APPLIERS_MAX];
 
 bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose_perm) {
   for (size_t i = 0; kind != NULL && i < FG_ARRAY_LEN(fg_review_kinds); i++) {
@@ -56,7 +56,7 @@ bool fg_review_kind(const char *kind, bool *needs_approval, const char **propose
 static int fg_review_slot(const char *kind) {
   FG_ASSERT(kind != NULL);
   if (!fg_review_kind(kind, NULL, NULL) || fg_review_builtin(kind)) return FG_EINPUT;
-  for (int i = 0; i < FG_REVIEW_MAX_APPLIERS; i++) {
+  for (int i = 0; i < FG_REVIEW_APPLIERS_MAX; i++) {
     if (fg_review_appliers[i].kind == NULL || strcmp(fg_review_appliers[i].kind, kind) == 0) {
       fg_review_appliers[i].kind = kind;
       return i;
@@ -174,13 +174,13 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
 }
 
 fg_review_apply_fn fg_review_applier(const char *kind) {
-  for (size_t i = 0; i < FG_REVIEW_MAX_APPLIERS && fg_review_appliers[i].kind; i++)
+  for (size_t i = 0; i < FG_REVIEW_APPLIERS_MAX && fg_review_appliers[i].kind; i++)
     if (strcmp(fg_review_appliers[i].kind, kind) == 0) return fg_review_appliers[i].fn;
   return NULL;
 }
 
 fg_review_check_fn fg_review_checker(const char *kind) {
-  for (size_t i = 0; i < FG_REVIEW_MAX_APPLIERS && fg_review_appliers[i].kind; i++)
+  for (size_t i = 0; i < FG_REVIEW_APPLIERS_MAX && fg_review_appliers[i].kind; i++)
     if (strcmp(fg_review_appliers[i].kind, kind) == 0) return fg_review_appliers[i].check;
   return NULL;
 }

@@ -15,7 +15,7 @@
 #include "authz/review_impl.h"
 #include "journal/json.h"
 
-enum { FG_REVIEW_PAYLOAD_MAX_BYTES = 64 * 1024 };
+enum { FG_REVIEW_PAYLOAD_BYTES_MAX = 64 * 1024 };
 
 bool fg_review_builtin(const char *kind) {
   return strcmp(kind, FG_REVIEW_ROLE_GRANT) == 0 || strcmp(kind, FG_REVIEW_ROLE_REVOKE) == 0 ||
@@ -116,8 +116,8 @@ int fg_review_validate(fg_store *s, const fg_config *cfg, const char *kind, cons
                        const char *proposer, const char *reviewer, const char *approver,
                        fg_err *err) {
   FG_ASSERT(s && cfg && kind && payload && proposer);
-  if (strlen(payload) > FG_REVIEW_PAYLOAD_MAX_BYTES)
-    return fg_errf(err, FG_ELIMIT, "提议内容超过 %d 字节上限", FG_REVIEW_PAYLOAD_MAX_BYTES);
+  if (strlen(payload) > FG_REVIEW_PAYLOAD_BYTES_MAX)
+    return fg_errf(err, FG_ELIMIT, "提议内容超过 %d 字节上限", FG_REVIEW_PAYLOAD_BYTES_MAX);
   const char *const people[3] = {proposer, reviewer, approver};
   char user[FG_STORE_USER_MAX], roles[FG_STORE_ROLES_MAX];
   if (strcmp(kind, FG_REVIEW_ROLE_GRANT) == 0 || strcmp(kind, FG_REVIEW_ROLE_REVOKE) == 0)

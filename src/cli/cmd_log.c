@@ -78,7 +78,7 @@ static int fg_log_parse(int argc, char **argv, fg_log_args *a) {
 static int fg_log_load_checkpoint(const char *path, fg_journal_checkpoint *cp, fg_err *err) {
   char *text = NULL;
   size_t n = 0;
-  int rc = fg_file_read(path, FG_TEXT_FILE_MAX_BYTES, &text, &n, err);
+  int rc = fg_file_read(path, FG_TEXT_FILE_BYTES_MAX, &text, &n, err);
   if (rc == 0) rc = fg_journal_checkpoint_parse(text, n, cp, err);
   free(text);
   return rc;
@@ -88,7 +88,7 @@ static int fg_log_load_checkpoint(const char *path, fg_journal_checkpoint *cp, f
 static int fg_log_load_pubkey(const char *path, uint8_t pk[32], fg_err *err) {
   char *text = NULL;
   size_t n = 0, bin = 0;
-  int rc = fg_file_read(path, FG_TEXT_FILE_MAX_BYTES, &text, &n, err);
+  int rc = fg_file_read(path, FG_TEXT_FILE_BYTES_MAX, &text, &n, err);
   if (rc != 0) return rc;
   const char *p = text;
   while (*p == ' ' || *p == '\n') p++;
@@ -275,7 +275,7 @@ static int fg_log_check_proof(const fg_log_args *a, fg_err *err) {
     if (rc == 0 && memcmp(pin, cp.pubkey, 32) != 0)
       rc = fg_errf(err, FG_EVERIFY, "检查点不是由 --pubkey 给出的平台密钥签名的");
   }
-  if (rc == 0) rc = fg_file_read(a->proof, FG_TEXT_FILE_MAX_BYTES, &text, &n, err);
+  if (rc == 0) rc = fg_file_read(a->proof, FG_TEXT_FILE_BYTES_MAX, &text, &n, err);
   if (rc == 0) rc = fg_journal_check_proof(text, n, &cp, &msg, err);
   if (rc == 0) fputs(msg.buf, stdout);
   free(text);

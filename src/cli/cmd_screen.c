@@ -112,14 +112,14 @@ static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o
 /* ---- screen show RUN: reprint a stored run's summary ---------------------- */
 
 typedef struct fg_screen_show {
-  fg_screen_rule_stat stats[FG_SCREEN_MAX_RULES];
+  fg_screen_rule_stat stats[FG_SCREEN_RULES_MAX];
   int n;
   int64_t nfindings, amount_fen;
 } fg_screen_show;
 
 static void fg_screen_show_rules(fg_screen_show *x, const char *list, bool skipped) {
   char id[96];
-  for (const char *p = list; *p && x->n < FG_SCREEN_MAX_RULES;) {
+  for (const char *p = list; *p && x->n < FG_SCREEN_RULES_MAX;) {
     const size_t len = strcspn(p, ",");
     snprintf(id, sizeof id, "%.*s", (int)FG_MIN(len, sizeof id - 1), p);
     const fg_rule *r = fg_rule_by_id(id);

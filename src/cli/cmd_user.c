@@ -14,11 +14,11 @@
 #include "authz/authz.h"
 #include "cli/cli.h"
 
-enum { FG_USER_MAX_POS = 2 };
+enum { FG_USER_POS_MAX = 2 };
 
 typedef struct fg_user_args {
   const char *db, *name, *roles, *key;
-  const char *pos[FG_USER_MAX_POS];
+  const char *pos[FG_USER_POS_MAX];
   int npos;
 } fg_user_args;
 
@@ -48,7 +48,7 @@ static int fg_user_parse(int argc, char **argv, fg_user_args *a) {
     if (strcmp(argv[i], "--key") == 0) slot = &a->key;
     if (slot != NULL && i + 1 < argc) {
       *slot = argv[++i];
-    } else if (slot != NULL || argv[i][0] == '-' || a->npos == FG_USER_MAX_POS) {
+    } else if (slot != NULL || argv[i][0] == '-' || a->npos == FG_USER_POS_MAX) {
       return fg_cli_usage("user", "未知或缺少参数的选项 %s", argv[i]);
     } else {
       a->pos[a->npos++] = argv[i];

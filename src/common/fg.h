@@ -89,7 +89,7 @@ _Noreturn void fg_assert_fail(const char *expr, const char *file, int line);
 
 /* The largest text file a person hands the platform whole (a configuration,
  * a checkpoint, a proof): 16 MiB. */
-#define FG_TEXT_FILE_MAX_BYTES (16u << 20)
+#define FG_TEXT_FILE_BYTES_MAX (16u << 20)
 
 /* Growable byte buffer (git's strbuf): buf is always NUL-terminated. */
 typedef struct fg_buf {

@@ -14,7 +14,7 @@
 #include "config/config_impl.h"
 
 /* Limits of fg_config_roles_conflict's scan of one staff member's roles. */
-#define FG_CFG_ROLES_MAX_TOKENS 64
+#define FG_CFG_ROLES_TOKENS_MAX 64
 
 const char *const fg_cfg_category_names[FG_AGE_CATEGORIES] = {"enroll_limit", "normal",
                                                               "special_work"};
@@ -35,7 +35,7 @@ static const char *const fg_default_role_pairs[][2] = {
 };
 
 fg_month fg_cfg_born_all_from(void) { return fg_month_from_ym(FG_CFG_BORN_MIN_YEAR, 1); }
-fg_month fg_cfg_born_all_to(void) { return fg_month_from_ym(FG_CFG_BORN_MAX_YEAR, 12); }
+fg_month fg_cfg_born_all_to(void) { return fg_month_from_ym(FG_CFG_BORN_YEAR_MAX, 12); }
 
 /* Index of the first calendar entry with day >= d. */
 static int32_t fg_cal_lower_bound(const fg_config *cfg, fg_day d) {
@@ -49,13 +49,13 @@ static int32_t fg_cal_lower_bound(const fg_config *cfg, fg_day d) {
 }
 
 bool fg_cfg_cal_set(fg_config *cfg, fg_day day, bool work) {
-  FG_ASSERT(cfg->ncal >= 0 && cfg->ncal <= FG_CFG_MAX_CAL_DAYS);
+  FG_ASSERT(cfg->ncal >= 0 && cfg->ncal <= FG_CFG_CAL_DAYS_MAX);
   int32_t i = fg_cal_lower_bound(cfg, day);
   if (i < cfg->ncal && cfg->cal[i].day == day) {
     cfg->cal[i].work = work;
     return true;
   }
-  if (cfg->ncal == FG_CFG_MAX_CAL_DAYS) return false;
+  if (cfg->ncal == FG_CFG_CAL_DAYS_MAX) return false;
   memmove(&cfg->cal[i + 1], &cfg->cal[i], (size_t)(cfg->ncal - i) * sizeof cfg->cal[0]);
   memset(&cfg->cal[i], 0, sizeof cfg->cal[i]);
   cfg->cal[i].day = day;
@@ -80,7 +80,7 @@ int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_
       return i;
     }
   }
-  if (cfg->nage_rows == FG_CFG_MAX_AGE_ROWS) return -1;
+  if (cfg->nage_rows == FG_CFG_AGE_ROWS_MAX) return -1;
   fg_age_row *r = &cfg->age_rows[cfg->nage_rows++];
   memset(r, 0, sizeof *r);
   r->sex = (uint8_t)sex;
@@ -110,7 +110,7 @@ static void fg_load_bundled_calendar(fg_config *cfg) {
       bool work = strncmp(p + 11, "work,", 5) == 0;
       FG_ASSERT(work || strncmp(p + 11, "off,", 4) == 0);
       ok = fg_cfg_cal_set(cfg, day, work);
-      FG_ASSERT(ok && "bundled calendar fits FG_CFG_MAX_CAL_DAYS");
+      FG_ASSERT(ok && "bundled calendar fits FG_CFG_CAL_DAYS_MAX");
       (void)ok;
       int y, m, d;
       fg_ymd_from_day(day, &y, &m, &d);
@@ -211,8 +211,8 @@ bool fg_config_roles_conflict(const fg_config *cfg, const char *roles, const cha
                               const char **b) {
   FG_ASSERT(cfg != NULL);
   if (roles == NULL) return false;
-  char tokens[FG_CFG_ROLES_MAX_TOKENS][FG_CFG_ROLE_MAX];
-  int n = fg_role_tokens(roles, tokens, FG_CFG_ROLES_MAX_TOKENS);
+  char tokens[FG_CFG_ROLES_TOKENS_MAX][FG_CFG_ROLE_MAX];
+  int n = fg_role_tokens(roles, tokens, FG_CFG_ROLES_TOKENS_MAX);
   for (int32_t i = 0; i < cfg->nrole_pairs; i++) {
     if (fg_role_held(tokens, n, cfg->role_pairs[i][0]) &&
         fg_role_held(tokens, n, cfg->role_pairs[i][1])) {

@@ -20,9 +20,9 @@
 #include "common/date.h"
 #include "common/fg.h"
 
-#define FG_CFG_MAX_ROLE_PAIRS 64
-#define FG_CFG_MAX_AGE_ROWS 256
-#define FG_CFG_MAX_CAL_DAYS 4096
+#define FG_CFG_ROLE_PAIRS_MAX 64
+#define FG_CFG_AGE_ROWS_MAX 256
+#define FG_CFG_CAL_DAYS_MAX 4096
 #define FG_CFG_ROLE_MAX 48
 
 /* Retirement-age categories (rules.md): the age limit that applies. */
@@ -61,16 +61,16 @@ typedef struct fg_config {
   int32_t work_start_s, work_end_s;    /* 08:00:00, 19:00:00 inclusive */
   /* retirement ages */
   int32_t nage_rows;
-  fg_age_row age_rows[FG_CFG_MAX_AGE_ROWS];
+  fg_age_row age_rows[FG_CFG_AGE_ROWS_MAX];
   /* mutually exclusive role pairs, lower-case, trimmed */
   int32_t nrole_pairs;
-  char role_pairs[FG_CFG_MAX_ROLE_PAIRS][2][FG_CFG_ROLE_MAX];
+  char role_pairs[FG_CFG_ROLE_PAIRS_MAX][2][FG_CFG_ROLE_MAX];
   /* identity (trust core) */
   int32_t password_max_age_days;       /* 90 */
   int32_t lockout_failures;            /* 5 */
   /* working-day calendar: exceptions sorted by day; years covered */
   int32_t ncal;
-  fg_calendar_day cal[FG_CFG_MAX_CAL_DAYS];
+  fg_calendar_day cal[FG_CFG_CAL_DAYS_MAX];
   int32_t cal_year_min, cal_year_max;
 } fg_config;
 

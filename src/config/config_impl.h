@@ -11,7 +11,7 @@
 /* Birth months a "whole range" age row covers: every date the data standard
  * admits (1900-01-01 .. 2099-12-31). */
 #define FG_CFG_BORN_MIN_YEAR 1900
-#define FG_CFG_BORN_MAX_YEAR 2099
+#define FG_CFG_BORN_YEAR_MAX 2099
 /* Sex codes of GB/T 2261.1, as the data standard uses them. */
 #define FG_CFG_SEX_MALE 1
 #define FG_CFG_SEX_FEMALE 2

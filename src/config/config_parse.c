@@ -18,12 +18,12 @@
 #include "config/config_impl.h"
 
 #define FG_CFG_LINE_MAX 4096          /* bytes of one line */
-#define FG_CFG_FILE_MAX FG_TEXT_FILE_MAX_BYTES /* bytes of one configuration file */
-#define FG_CFG_RATIO_MAX_PCT 100000   /* base_spike_ratio <= 1000.00 */
+#define FG_CFG_FILE_MAX FG_TEXT_FILE_BYTES_MAX /* bytes of one configuration file */
+#define FG_CFG_RATIO_PCT_MAX 100000   /* base_spike_ratio <= 1000.00 */
 #define FG_CFG_RATIO_MIN_PCT 100      /* base_spike_ratio >= 1.00 */
-#define FG_CFG_MONEY_MAX_FEN 99999999999999LL /* 13 integer digits of yuan */
+#define FG_CFG_MONEY_FEN_MAX 99999999999999LL /* 13 integer digits of yuan */
 #define FG_CFG_AGE_MIN_MONTHS (16 * 12)
-#define FG_CFG_AGE_MAX_MONTHS (80 * 12)
+#define FG_CFG_AGE_MONTHS_MAX (80 * 12)
 #define FG_CFG_YEAR_MIN 1900
 #define FG_CFG_YEAR_MAX 2099
 
@@ -72,7 +72,7 @@ typedef struct {
   int line;
   int section;
   int key_line[K_COUNT];               /* line where a key was set, 0 = not */
-  bool age_seen[FG_CFG_MAX_AGE_ROWS];  /* age rows set by this file */
+  bool age_seen[FG_CFG_AGE_ROWS_MAX];  /* age rows set by this file */
   fg_cal_seen *cal_seen;
   int32_t ncal_seen;
   bool replace;
@@ -153,7 +153,7 @@ static int fg_set_int_key(fg_parse_state *st, int k, const char *key, const char
 static int fg_parse_thresholds(fg_parse_state *st, const char *key, const char *value) {
   int64_t x;
   if (strcmp(key, "base_spike_ratio") == 0) {
-    if (!fg_parse_hundredths(value, FG_CFG_RATIO_MAX_PCT, &x) || x < FG_CFG_RATIO_MIN_PCT)
+    if (!fg_parse_hundredths(value, FG_CFG_RATIO_PCT_MAX, &x) || x < FG_CFG_RATIO_MIN_PCT)
       return fg_perr(st, key, "应为 1.00 至 1000.00 之间的倍数，最多两位小数", value);
     int rc = fg_key_once(st, K_RATIO, key, value);
     if (rc) return rc;
@@ -161,7 +161,7 @@ static int fg_parse_thresholds(fg_parse_state *st, const char *key, const char *
     return 0;
   }
   if (strcmp(key, "large_payment") == 0) {
-    if (!fg_parse_hundredths(value, FG_CFG_MONEY_MAX_FEN, &x) || x <= 0)
+    if (!fg_parse_hundredths(value, FG_CFG_MONEY_FEN_MAX, &x) || x <= 0)
       return fg_perr(st, key, "应为正的金额（元），最多两位小数", value);
     int rc = fg_key_once(st, K_LARGE, key, value);
     if (rc) return rc;
@@ -241,7 +241,7 @@ static int fg_parse_retirement(fg_parse_state *st, const char *key, const char *
                    "[.YYYY-MM..YYYY-MM]",
                    value);
   if (!fg_parse_age(value, &months) || months < FG_CFG_AGE_MIN_MONTHS ||
-      months > FG_CFG_AGE_MAX_MONTHS)
+      months > FG_CFG_AGE_MONTHS_MAX)
     return fg_perr(st, key, "应为 16y 至 80y 之间的年龄，如 60y 或 50y4m", value);
   int32_t at = fg_cfg_age_set(st->cfg, sex, cat, from, to, months);
   if (at < 0) return fg_perr(st, key, "退休年龄规则过多", value);
@@ -274,7 +274,7 @@ static int fg_parse_roles(fg_parse_state *st, const char *key, const char *value
     const char *comma = strchr(p, ',');
     size_t n = comma ? (size_t)(comma - p) : strlen(p);
     const char *plus = memchr(p, '+', n);
-    if (cfg->nrole_pairs == FG_CFG_MAX_ROLE_PAIRS)
+    if (cfg->nrole_pairs == FG_CFG_ROLE_PAIRS_MAX)
       return fg_perr(st, key, "互斥角色组合过多", value);
     char(*pair)[FG_CFG_ROLE_MAX] = cfg->role_pairs[cfg->nrole_pairs];
     if (!plus || !fg_parse_role(p, (size_t)(plus - p), pair[0]) ||
@@ -311,7 +311,7 @@ static int fg_parse_calendar_day(fg_parse_state *st, const char *key, const char
       snprintf(what, sizeof what, "重复设置，第 %d 行已设置", st->cal_seen[i].line);
       return fg_perr(st, key, what, value);
     }
-  if (!fg_cfg_cal_set(st->cfg, day, work) || st->ncal_seen == FG_CFG_MAX_CAL_DAYS)
+  if (!fg_cfg_cal_set(st->cfg, day, work) || st->ncal_seen == FG_CFG_CAL_DAYS_MAX)
     return fg_perr(st, key, "日历条目过多", value);
   st->cal_seen[st->ncal_seen].day = day;
   st->cal_seen[st->ncal_seen].line = st->line;
@@ -475,7 +475,7 @@ int fg_config_parse(fg_config *cfg, const char *name, const char *text, size_t l
   memset(&st, 0, sizeof st);
   st.cfg = fg_xmalloc(sizeof *cfg);
   memcpy(st.cfg, cfg, sizeof *cfg);
-  st.cal_seen = fg_xcalloc(FG_CFG_MAX_CAL_DAYS, sizeof *st.cal_seen);
+  st.cal_seen = fg_xcalloc(FG_CFG_CAL_DAYS_MAX, sizeof *st.cal_seen);
   st.name = name;
   st.err = err;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* BOM */

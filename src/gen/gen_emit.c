@@ -106,13 +106,13 @@ static char *put_text(char *p, const char *s) {
   return p;
 }
 
-enum { FG_GEN_ROW_MAX_BYTES = 1024 };
+enum { FG_GEN_ROW_BYTES_MAX = 1024 };
 
 void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
   FG_ASSERT_HOT(o != NULL && t >= 0 && t < FG_T_COUNT);
   FG_ASSERT_HOT((int)strlen(fmt) == fg_schema_table(t)->ncols);
   fg_buf *b = &o->t[t];
-  fg_buf_grow(b, FG_GEN_ROW_MAX_BYTES);
+  fg_buf_grow(b, FG_GEN_ROW_BYTES_MAX);
   char *start = b->buf + b->len, *p = start;
   va_list ap;
   va_start(ap, fmt);
@@ -121,7 +121,7 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
     switch (*f) {
     case 's': {
       const char *s = va_arg(ap, const char *);
-      FG_ASSERT_HOT(!s || strlen(s) < FG_GEN_ROW_MAX_BYTES / 4);
+      FG_ASSERT_HOT(!s || strlen(s) < FG_GEN_ROW_BYTES_MAX / 4);
       p = put_text(p, s);
       break;
     }
@@ -163,7 +163,7 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
   }
   va_end(ap);
   *p++ = '\n';
-  FG_ASSERT_HOT(p - start < FG_GEN_ROW_MAX_BYTES);
+  FG_ASSERT_HOT(p - start < FG_GEN_ROW_BYTES_MAX);
   b->len += (size_t)(p - start);
   b->buf[b->len] = '\0';
   o->rows[t]++;

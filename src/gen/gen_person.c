@@ -26,7 +26,7 @@
 enum {
   FG_GEN_AGE_ADULT_DAYS = 16 * 365 + 4,
   FG_GEN_AGE_OLD_DAYS = 60 * 365 + 15,
-  FG_GEN_AGE_MAX_DAYS = 90 * 365,
+  FG_GEN_AGE_DAYS_MAX = 90 * 365,
   FG_GEN_EMPLOYEE_PER_MILLE = 420,
   FG_GEN_RETIRE_AGE_MALE = 60,
   FG_GEN_RETIRE_AGE_FEMALE = 50,
@@ -387,7 +387,7 @@ static void bg_medical(bgp *p) {
 static fg_day bg_age_days(fg_gen_rng *r) {
   const uint32_t roll = fg_gen_rng_below(r, 100);
   const int64_t lo = roll < 16 ? 0 : roll < 80 ? FG_GEN_AGE_ADULT_DAYS : FG_GEN_AGE_OLD_DAYS;
-  const int64_t hi = roll < 16 ? FG_GEN_AGE_ADULT_DAYS : roll < 80 ? FG_GEN_AGE_OLD_DAYS : FG_GEN_AGE_MAX_DAYS;
+  const int64_t hi = roll < 16 ? FG_GEN_AGE_ADULT_DAYS : roll < 80 ? FG_GEN_AGE_OLD_DAYS : FG_GEN_AGE_DAYS_MAX;
   return (fg_day)fg_gen_rng_range(r, lo, hi - 1);
 }
 

@@ -195,7 +195,7 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
                               const fg_journal_cover *covers, size_t ncovers, int64_t *seq_out,
                               fg_err *err) {
   FG_ASSERT(s != NULL && signer != NULL && action != NULL && (payload != NULL || payload_len == 0));
-  FG_ASSERT(ncovers <= FG_JOURNAL_MAX_COVERS);
+  FG_ASSERT(ncovers <= FG_JOURNAL_COVERS_MAX);
   if (!fg_journal_field_ok(signer->actor) || !fg_journal_field_ok(action) || !signer->actor[0])
     return fg_errf(err, FG_EINPUT, "日志条目的操作人或动作无效");
   char at[FG_JOURNAL_TIME_MAX];

@@ -38,7 +38,7 @@ int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
 #define FG_JOURNAL_FORMAT "fundguard-journal-v2"
 #define FG_JOURNAL_PLATFORM_ACTOR "platform"
 #define FG_JOURNAL_FIELD_MAX 256   /* bytes of at / actor / action */
-#define FG_JOURNAL_MAX_COVERS 128  /* covers of one entry */
+#define FG_JOURNAL_COVERS_MAX 128  /* covers of one entry */
 /* Column that ties a platform row to the entry that wrote it. */
 #define FG_JOURNAL_JSEQ_COLUMN "jseq"
 

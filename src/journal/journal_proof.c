@@ -143,7 +143,7 @@ int fg_journal_prove_inclusion(fg_store *s, uint64_t idx, uint64_t size, fg_buf 
   if (size > (uint64_t)n)
     return fg_errf(err, FG_EVERIFY, "日志只有 %lld 条，少于 %llu 条", (long long)n,
                    (unsigned long long)size);
-  fg_merkle_hash *leaves = NULL, proof[FG_MERKLE_MAX_PROOF], root;
+  fg_merkle_hash *leaves = NULL, proof[FG_MERKLE_PROOF_MAX], root;
   size_t plen = 0;
   if ((rc = fg_journal_load_leaves(s, size, &leaves, err)) != 0) return rc;
   rc = fg_merkle_inclusion_proof(leaves, size, idx, proof, &plen, err);
@@ -170,7 +170,7 @@ int fg_journal_prove_consistency(fg_store *s, const fg_journal_checkpoint *cp, f
   if (cp->size == 0 || cp->size > (uint64_t)n)
     return fg_errf(err, FG_EVERIFY, "无法从 %llu 条的检查点证明到 %lld 条的日志",
                    (unsigned long long)cp->size, (long long)n);
-  fg_merkle_hash *leaves = NULL, proof[FG_MERKLE_MAX_PROOF], r1, r2;
+  fg_merkle_hash *leaves = NULL, proof[FG_MERKLE_PROOF_MAX], r1, r2;
   size_t plen = 0;
   if ((rc = fg_journal_load_leaves(s, (uint64_t)n, &leaves, err)) != 0) return rc;
   fg_merkle_root(leaves, cp->size, r1);
@@ -196,15 +196,15 @@ int fg_journal_prove_consistency(fg_store *s, const fg_journal_checkpoint *cp, f
 #define FG_PROOF_VALUE_MAX 64
 
 typedef struct fg_proof_vals {
-  uint8_t bytes[FG_MERKLE_MAX_PROOF + 2][FG_PROOF_VALUE_MAX];
-  fg_merkle_bytes items[FG_MERKLE_MAX_PROOF + 2];
+  uint8_t bytes[FG_MERKLE_PROOF_MAX + 2][FG_PROOF_VALUE_MAX];
+  fg_merkle_bytes items[FG_MERKLE_PROOF_MAX + 2];
   size_t n;
 } fg_proof_vals;
 
 static int fg_proof_value(fg_proof_vals *v, const fg_journal_json *j, fg_merkle_bytes *out,
                           fg_err *err) {
   size_t len = 0;
-  if (!j || j->type != FG_JSON_STR || v->n >= FG_MERKLE_MAX_PROOF + 2 ||
+  if (!j || j->type != FG_JSON_STR || v->n >= FG_MERKLE_PROOF_MAX + 2 ||
       sodium_base642bin(v->bytes[v->n], FG_PROOF_VALUE_MAX, j->s, j->len, NULL, &len, NULL,
                         sodium_base64_VARIANT_ORIGINAL) != 0)
     return fg_errf(err, FG_EINPUT, "证明文件中的哈希不是有效的 base64");
@@ -227,7 +227,7 @@ static int fg_proof_items(fg_proof_vals *v, const fg_journal_json *o, size_t *fi
   *first = v->n;
   *n = 0;
   if (!p || p->type == FG_JSON_NULL) return 0;
-  if (p->type != FG_JSON_ARR || p->n > FG_MERKLE_MAX_PROOF)
+  if (p->type != FG_JSON_ARR || p->n > FG_MERKLE_PROOF_MAX)
     return fg_errf(err, FG_EINPUT, "证明文件的 proof 不是哈希列表");
   fg_merkle_bytes b;
   for (size_t i = 0; i < p->n; i++)

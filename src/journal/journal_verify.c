@@ -23,8 +23,8 @@
 /* Rows one cover may claim: far above any city (65 M rows at 1 M persons),
  * far below an overflow of the chunk arithmetic. */
 #define FG_JOURNAL_COVER_ROWS_MAX ((int64_t)1 << 40)
-#define FG_JV_MAX_THREADS 8
-#define FG_JV_MAX_ACTORS 65536 /* registered user keys */
+#define FG_JV_THREADS_MAX 8
+#define FG_JV_ACTORS_MAX 65536 /* registered user keys */
 /* Groups of one table digested at once in a single unsorted pass. */
 #define FG_JV_GROUPS_MAX 65536
 #define FG_JV_TOO_MANY_GROUPS (-1000) /* callback code: rescan sorted */
@@ -120,7 +120,7 @@ static int fg_jv_key_cmp(const void *a, const void *b) {
 
 static int fg_jv_key_row(void *ud, const char *user, const uint8_t pk[32], int64_t from_seq) {
   fg_jv *v = ud;
-  if (v->nactors == FG_JV_MAX_ACTORS) return 1;
+  if (v->nactors == FG_JV_ACTORS_MAX) return 1;
   fg_jv_actor *a = &v->actors[v->nactors++];
   snprintf(a->name, sizeof a->name, "%s", user);
   memcpy(a->pk, pk, 32);
@@ -132,7 +132,7 @@ static int fg_jv_key_row(void *ud, const char *user, const uint8_t pk[32], int64
 static int fg_jv_keys_load(fg_jv *v, fg_err *err) {
   int rc = fg_store_user_keys_each(v->s, fg_jv_key_row, v, err);
   if (rc > 0) {
-    fg_jv_problem(v, "用户公钥超过 %d 个，其余未能核对", FG_JV_MAX_ACTORS);
+    fg_jv_problem(v, "用户公钥超过 %d 个，其余未能核对", FG_JV_ACTORS_MAX);
     rc = 0;
   }
   qsort(v->actors, v->nactors, sizeof *v->actors, fg_jv_key_cmp);
@@ -281,9 +281,9 @@ static void fg_jv_check_entry(fg_jv *v, fg_jv_entry *e) {
 }
 
 static void fg_jv_flush(fg_jv *v) {
-  int nt = v->o->threads < 1 ? 1 : FG_MIN(v->o->threads, FG_JV_MAX_THREADS);
-  pthread_t th[FG_JV_MAX_THREADS];
-  fg_jv_work w[FG_JV_MAX_THREADS];
+  int nt = v->o->threads < 1 ? 1 : FG_MIN(v->o->threads, FG_JV_THREADS_MAX);
+  pthread_t th[FG_JV_THREADS_MAX];
+  fg_jv_work w[FG_JV_THREADS_MAX];
   size_t per = (v->nchunk + (size_t)nt - 1) / (size_t)nt, at = 0;
   for (int t = 0; t < nt; t++) {
     w[t].e = v->chunk + at;
@@ -610,7 +610,7 @@ int fg_journal_verify(fg_store *s, const fg_journal_verify_opts *o, fg_journal_v
   fg_jv v = {.s = s, .o = o, .rep = rep};
   fg_merkle_stream_init(&v.tree);
   v.chunk = fg_xcalloc(FG_JV_CHUNK_ENTRIES, sizeof *v.chunk);
-  v.actors = fg_xcalloc(FG_JV_MAX_ACTORS, sizeof *v.actors);
+  v.actors = fg_xcalloc(FG_JV_ACTORS_MAX, sizeof *v.actors);
   int rc = fg_store_platform_key_get(s, v.platform_pk, &v.have_platform, err);
   if (rc == 0) rc = fg_jv_keys_load(&v, err);
   if (rc == 0) rc = fg_store_journal_count(s, &v.total_entries, err);

@@ -206,7 +206,7 @@ static int fg_json_container(fg_json_parser *ps, fg_journal_json *v, int depth) 
 }
 
 static int fg_json_value(fg_json_parser *ps, fg_journal_json *v, int depth) {
-  if (depth > FG_JOURNAL_JSON_MAX_DEPTH) return fg_json_fail(ps, "嵌套过深");
+  if (depth > FG_JOURNAL_JSON_DEPTH_MAX) return fg_json_fail(ps, "嵌套过深");
   fg_json_ws(ps);
   if (ps->p >= ps->end) return fg_json_fail(ps, "意外结束");
   char c = *ps->p;
@@ -238,8 +238,8 @@ void fg_journal_json_free(fg_journal_json *v) {
 int fg_journal_json_parse(const char *text, size_t n, fg_journal_json **out, fg_err *err) {
   FG_ASSERT(text != NULL && out != NULL);
   *out = NULL;
-  if (n > FG_JOURNAL_JSON_MAX_BYTES)
-    return fg_errf(err, FG_ELIMIT, "JSON 超过 %u 字节", FG_JOURNAL_JSON_MAX_BYTES);
+  if (n > FG_JOURNAL_JSON_BYTES_MAX)
+    return fg_errf(err, FG_ELIMIT, "JSON 超过 %u 字节", FG_JOURNAL_JSON_BYTES_MAX);
   fg_json_parser ps = {text, text + n, text, err};
   fg_journal_json *v = fg_xcalloc(1, sizeof *v);
   int rc = fg_json_value(&ps, v, 0);

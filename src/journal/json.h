@@ -14,8 +14,8 @@
 
 #include "common/fg.h"
 
-#define FG_JOURNAL_JSON_MAX_DEPTH 32
-#define FG_JOURNAL_JSON_MAX_BYTES (64u * 1024u * 1024u)
+#define FG_JOURNAL_JSON_DEPTH_MAX 32
+#define FG_JOURNAL_JSON_BYTES_MAX (64u * 1024u * 1024u)
 
 typedef enum fg_journal_json_type {
   FG_JSON_NULL,

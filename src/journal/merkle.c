@@ -40,7 +40,7 @@ void fg_merkle_stream_init(fg_merkle_stream *st) {
 void fg_merkle_stream_push(fg_merkle_stream *st, const fg_merkle_hash leaf) {
   FG_ASSERT(st != NULL && leaf != NULL);
   int depth = __builtin_popcountll(st->n);
-  FG_ASSERT(depth < FG_MERKLE_MAX_HEIGHT);
+  FG_ASSERT(depth < FG_MERKLE_HEIGHT_MAX);
   memcpy(st->stack[depth], leaf, FG_MERKLE_HASH_BYTES);
   depth++;
   for (uint64_t m = st->n; m & 1; m >>= 1) {
@@ -82,7 +82,7 @@ static uint64_t fg_merkle_split(uint64_t n) {
 }
 
 static int fg_merkle_proof_add(fg_merkle_hash *proof, size_t *len, const fg_merkle_hash h) {
-  if (*len >= FG_MERKLE_MAX_PROOF) return -1;
+  if (*len >= FG_MERKLE_PROOF_MAX) return -1;
   memcpy(proof[(*len)++], h, FG_MERKLE_HASH_BYTES);
   return 0;
 }
@@ -113,7 +113,7 @@ int fg_merkle_inclusion_proof(const fg_merkle_hash *leaves, uint64_t n, uint64_t
     return fg_errf(err, FG_EINPUT, "条目 %llu 不在大小为 %llu 的日志树中", (unsigned long long)idx,
                    (unsigned long long)n);
   if (fg_merkle_path(leaves, n, idx, proof, len) != 0)
-    return fg_errf(err, FG_ELIMIT, "证明超过 %d 个哈希", FG_MERKLE_MAX_PROOF);
+    return fg_errf(err, FG_ELIMIT, "证明超过 %d 个哈希", FG_MERKLE_PROOF_MAX);
   return 0;
 }
 
@@ -147,7 +147,7 @@ int fg_merkle_consistency_proof(const fg_merkle_hash *leaves, uint64_t size2, ui
     return fg_errf(err, FG_EINPUT, "无法证明从 %llu 条到 %llu 条的一致性",
                    (unsigned long long)size1, (unsigned long long)size2);
   if (fg_merkle_subproof(leaves, size2, size1, true, proof, len) != 0)
-    return fg_errf(err, FG_ELIMIT, "证明超过 %d 个哈希", FG_MERKLE_MAX_PROOF);
+    return fg_errf(err, FG_ELIMIT, "证明超过 %d 个哈希", FG_MERKLE_PROOF_MAX);
   return 0;
 }
 

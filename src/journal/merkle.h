@@ -20,8 +20,8 @@
 
 #define FG_MERKLE_HASH_BYTES 32
 /* A tree of up to 2^63 leaves has proofs of at most 64 (+1) hashes. */
-#define FG_MERKLE_MAX_PROOF 66
-#define FG_MERKLE_MAX_HEIGHT 64
+#define FG_MERKLE_PROOF_MAX 66
+#define FG_MERKLE_HEIGHT_MAX 64
 
 typedef uint8_t fg_merkle_hash[FG_MERKLE_HASH_BYTES];
 
@@ -39,7 +39,7 @@ void fg_merkle_root(const fg_merkle_hash *leaves, uint64_t n, fg_merkle_hash out
 /* Streaming root: push leaf hashes in order, read the root at any time
  * (O(log n) memory; used for millions of leaves). */
 typedef struct fg_merkle_stream {
-  fg_merkle_hash stack[FG_MERKLE_MAX_HEIGHT];
+  fg_merkle_hash stack[FG_MERKLE_HEIGHT_MAX];
   uint64_t n;
 } fg_merkle_stream;
 void fg_merkle_stream_init(fg_merkle_stream *st);
@@ -47,7 +47,7 @@ void fg_merkle_stream_push(fg_merkle_stream *st, const fg_merkle_hash leaf);
 void fg_merkle_stream_root(const fg_merkle_stream *st, fg_merkle_hash out);
 
 /* Inclusion proof (RFC 6962 PATH) of leaf idx in the tree of leaves[0..n):
- * writes up to FG_MERKLE_MAX_PROOF hashes into proof, sets *len. */
+ * writes up to FG_MERKLE_PROOF_MAX hashes into proof, sets *len. */
 int fg_merkle_inclusion_proof(const fg_merkle_hash *leaves, uint64_t n, uint64_t idx,
                               fg_merkle_hash *proof, size_t *len, fg_err *err);
 /* Consistency proof (RFC 6962 PROOF) from the first size1 leaves to all

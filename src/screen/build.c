@@ -95,13 +95,13 @@ static int64_t fg_mb_pool_get_h(fg_mb_pool *p, const char *s, size_t n, uint32_t
     if (memcmp(t, s, n) == 0 && t[n] == '\0') return (uint32_t)slot - 1;
   }
   if (!add) return -1;
-  if (p->n >= FG_MB_MAX_STRINGS) {
-    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_MAX_STRINGS);
+  if (p->n >= FG_MB_STRINGS_MAX) {
+    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_STRINGS_MAX);
     abort();
   }
   if (p->n == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 1024;
-    if (p->cap > FG_MB_MAX_STRINGS) p->cap = FG_MB_MAX_STRINGS;
+    if (p->cap > FG_MB_STRINGS_MAX) p->cap = FG_MB_STRINGS_MAX;
     p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
   }
   if (((uint64_t)p->n + 1) * FG_MB_LOAD_DEN > p->nslots * FG_MB_LOAD_NUM) {
@@ -177,13 +177,13 @@ void fg_mb_present(fg_model_builder *b, fg_table_id t) {
 /* Append s as a new id without looking for an equal one (a deferring
  * builder: fg_mb_absorb merges the duplicates). */
 static uint32_t fg_mb_pool_append(fg_mb_pool *p, const char *s, size_t n) {
-  if (p->n >= FG_MB_MAX_STRINGS) {
-    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_MAX_STRINGS);
+  if (p->n >= FG_MB_STRINGS_MAX) {
+    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_STRINGS_MAX);
     abort();
   }
   if (p->n == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 1024;
-    if (p->cap > FG_MB_MAX_STRINGS) p->cap = FG_MB_MAX_STRINGS;
+    if (p->cap > FG_MB_STRINGS_MAX) p->cap = FG_MB_STRINGS_MAX;
     p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
   }
   p->str[p->n] = fg_mb_pool_copy(p, s, n);

@@ -14,10 +14,10 @@
 #include "screen/build.h"
 
 #define FG_MB_STR_BLOCK_BYTES ((size_t)4 << 20) /* string storage block */
-#define FG_MB_MAX_STRINGS 0x7ffffff0u           /* distinct ids per pool */
+#define FG_MB_STRINGS_MAX 0x7ffffff0u           /* distinct ids per pool */
 #define FG_MB_PERSON_ID_MAX 64                  /* stack buffer for upper-casing */
-#define FG_MB_MAX_SID_FIELDS 8
-#define FG_MB_MAX_PK_FIELDS 2
+#define FG_MB_SID_FIELDS_MAX 8
+#define FG_MB_PK_FIELDS_MAX 2
 #define FG_MB_SCHEME_DIGITS 4    /* scheme codes are 3 digits */
 #define FG_MB_MIN_SLOTS 2048     /* smallest hash table of a pool */
 #define FG_MB_LOAD_NUM 3         /* a pool's table grows past load NUM/DEN */
@@ -70,9 +70,9 @@ typedef struct fg_mb_desc {
   size_t elem_size;
   fg_mb_conv_fn conv;
   int nsid;
-  size_t sid_off[FG_MB_MAX_SID_FIELDS];
+  size_t sid_off[FG_MB_SID_FIELDS_MAX];
   int npk;
-  size_t pk_off[FG_MB_MAX_PK_FIELDS];
+  size_t pk_off[FG_MB_PK_FIELDS_MAX];
 } fg_mb_desc;
 
 /* What a finished model owns besides its struct. */

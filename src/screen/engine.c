@@ -89,8 +89,8 @@ const char *fg_screen_severity(const char *rule_id) {
 
 int fg_screen_select(const fg_rule *table, int ntable, const char *list, const fg_rule **out,
                      int *nout, fg_err *err) {
-  FG_ASSERT(table && out && nout && ntable <= FG_SCREEN_MAX_RULES);
-  bool want[FG_SCREEN_MAX_RULES] = {false};
+  FG_ASSERT(table && out && nout && ntable <= FG_SCREEN_RULES_MAX);
+  bool want[FG_SCREEN_RULES_MAX] = {false};
   bool all = !list || !*list;
   for (const char *p = list; !all && *p;) {
     const char *end = strchr(p, ',');

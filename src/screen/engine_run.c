@@ -269,7 +269,7 @@ int fg_screen_run(const char *store_path, const fg_screen_opts *opts, fg_screen_
   memset(res, 0, sizeof *res);
   int nreg = 0;
   const fg_rule *reg = fg_rules(&nreg);
-  const fg_rule *sel[FG_SCREEN_MAX_RULES];
+  const fg_rule *sel[FG_SCREEN_RULES_MAX];
   int nsel = 0;
   int rc = fg_screen_select(reg, nreg, opts->rules, sel, &nsel, err);
   if (rc) return rc;

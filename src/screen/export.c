@@ -15,7 +15,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#define FG_EXPORT_XLSX_CELL_MAX_BYTES 32000 /* Excel's cell limit is 32767 chars */
+#define FG_EXPORT_XLSX_CELL_BYTES_MAX 32000 /* Excel's cell limit is 32767 chars */
 #define FG_EXPORT_XLSX_ROWS_PER_SHEET (LXW_ROW_MAX - 1) /* one header row per sheet */
 #define FG_EXPORT_XLSX_SHEETS_MAX 1000
 #define FG_EXPORT_COLS 19
@@ -323,7 +323,7 @@ static const char *fg_export_cell(const char *s, char *buf, size_t cap) {
 }
 
 static int fg_export_xlsx_row(fg_export_state *st, const fg_store_finding *f, const char *ev) {
-  static _Thread_local char cut1[FG_EXPORT_XLSX_CELL_MAX_BYTES], cut2[FG_EXPORT_XLSX_CELL_MAX_BYTES];
+  static _Thread_local char cut1[FG_EXPORT_XLSX_CELL_BYTES_MAX], cut2[FG_EXPORT_XLSX_CELL_BYTES_MAX];
   if (st->row > FG_EXPORT_XLSX_ROWS_PER_SHEET && fg_export_xlsx_sheet(st)) return 1;
   lxw_worksheet *ws = st->ws;
   lxw_row_t r = st->row++;

@@ -10,13 +10,13 @@
 #include "screen/screen.h"
 
 #define FG_FINDINGS_MIN_CAP 16
-#define FG_FINDING_MAX_EVIDENCE 1000000 /* per finding; a rule bug beyond this */
+#define FG_FINDING_EVIDENCE_MAX 1000000 /* per finding; a rule bug beyond this */
 
 void fg_findings_add(fg_findings *f, const char *rule, const char *subject_type,
                      const char *subject_id, int64_t amount_fen, const char *detail,
                      const fg_evidence *ev, int32_t nev) {
   FG_ASSERT(f && rule && subject_type && subject_id);
-  FG_ASSERT(nev >= 0 && nev <= FG_FINDING_MAX_EVIDENCE);
+  FG_ASSERT(nev >= 0 && nev <= FG_FINDING_EVIDENCE_MAX);
   FG_ASSERT(nev == 0 || ev);
   if (f->n == f->cap) {
     f->cap = f->cap ? 2 * f->cap : FG_FINDINGS_MIN_CAP;

@@ -25,7 +25,7 @@
 #define FG_LOAD_THREADS 2
 #define FG_LOAD_SIDES 2                        /* sides of the legacy table split */
 #define FG_LOAD_CHUNK_ROWS ((int64_t)2 << 20)  /* rowids per chunk */
-#define FG_LOAD_MAX_CHUNKS (1 << 20)                /* sanity bound */
+#define FG_LOAD_CHUNKS_MAX (1 << 20)                /* sanity bound */
 
 typedef struct fg_load_chunk {
   fg_table_id t;
@@ -176,9 +176,9 @@ static int fg_load_plan(fg_store *s, fg_load *L, fg_err *err) {
     pieces[t] = count[t] > 0 ? (count[t] - 1) / step + 1 : 1;
     total += pieces[t];
   }
-  if (total > FG_LOAD_MAX_CHUNKS)
+  if (total > FG_LOAD_CHUNKS_MAX)
     return fg_errf(err, FG_EDB, "数据表过大 (more than %d chunks of %lld rows)",
-                   FG_LOAD_MAX_CHUNKS, (long long)step);
+                   FG_LOAD_CHUNKS_MAX, (long long)step);
   fg_table_id order[FG_T_COUNT];
   fg_load_order(count, order);
   L->chunks = fg_xcalloc((size_t)total, sizeof *L->chunks);

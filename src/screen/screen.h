@@ -66,7 +66,7 @@ typedef struct fg_rule {
   fg_rule_fn run;
 } fg_rule;
 
-#define FG_SCREEN_MAX_RULES 256 /* rules one run may select */
+#define FG_SCREEN_RULES_MAX 256 /* rules one run may select */
 
 /* The registry of rules.md, in catalogue order. */
 const fg_rule *fg_rules(int *n);

@@ -104,7 +104,7 @@ static void *fg_snap_ptr(const fg_model *m, const fg_snap_desc *d) {
 /* Offsets of the two blobs (off[0], off[1]) and the arrays (off[2..]);
  * returns the file size, 0 when a count is out of range. */
 static uint64_t fg_snap_layout(const fg_snap_header *h, uint64_t off[FG_SNAP_NARRAYS + 2]) {
-  const uint64_t max = FG_SNAPSHOT_MAX_BYTES;
+  const uint64_t max = FG_SNAPSHOT_BYTES_MAX;
   uint64_t at = fg_snap_align(sizeof *h);
   if (h->str_bytes > max || h->pid_bytes > max) return 0;
   off[0] = at;
@@ -207,7 +207,7 @@ int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *p
   h.file_bytes = fg_snap_layout(&h, off);
   if (h.file_bytes == 0)
     return fg_errf(err, FG_ELIMIT, "模型快照过大 (snapshot above %llu bytes)",
-                   (unsigned long long)FG_SNAPSHOT_MAX_BYTES);
+                   (unsigned long long)FG_SNAPSHOT_BYTES_MAX);
   fg_snap_writer w = {.fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
   if (w.fd < 0) return fg_errf(err, FG_EIO, "无法创建模型快照 %s: %s", path, strerror(errno));
   w.buf = fg_xmalloc(FG_SNAP_WBUF_BYTES);
@@ -256,7 +256,7 @@ static int fg_snap_header_check(const fg_snap_header *h, const fg_snapshot_key *
       return fg_errf(err, FG_EVERIFY, "快照的结构布局不同 (snapshot of another build)");
   if (memcmp(&h->key, k, sizeof *k) != 0)
     return fg_errf(err, FG_EVERIFY, "数据库已有新批次或行 (store changed since the snapshot)");
-  if (h->npk < 0 || h->npk >= INT32_MAX || h->nstr < 1 || h->nstr > FG_MB_MAX_STRINGS)
+  if (h->npk < 0 || h->npk >= INT32_MAX || h->nstr < 1 || h->nstr > FG_MB_STRINGS_MAX)
     return fg_errf(err, FG_EVERIFY, "快照头部计数无效 (bad counts)");
   for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
     const fg_snap_desc *d = &fg_snap_arrays[i];
@@ -361,7 +361,7 @@ int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *exp
   uint64_t off[FG_SNAP_NARRAYS + 2];
   int rc = 0;
   if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof h ||
-      (uint64_t)st.st_size > FG_SNAPSHOT_MAX_BYTES ||
+      (uint64_t)st.st_size > FG_SNAPSHOT_BYTES_MAX ||
       pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
     rc = fg_errf(err, FG_EVERIFY, "模型快照不完整 (snapshot truncated)");
   if (rc == 0) rc = fg_snap_header_check(&h, k, (uint64_t)st.st_size, off, err);

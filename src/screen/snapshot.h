@@ -31,7 +31,7 @@
 #define FG_SNAPSHOT_MAGIC "FGMODEL1"
 #define FG_SNAPSHOT_VERSION 1
 #define FG_SNAPSHOT_SUFFIX ".model"
-#define FG_SNAPSHOT_MAX_BYTES ((uint64_t)64 << 30) /* refuse larger files */
+#define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096
 /* Journal payload key of the snapshot's hex SHA-256 (screen.run). */
 #define FG_SNAPSHOT_JSON_KEY "snapshot_sha256"

@@ -16,7 +16,7 @@
 
 #include "store/store_impl.h"
 
-#define FG_CONFIG_TEXT_MAX_BYTES FG_TEXT_FILE_MAX_BYTES /* the config file limit */
+#define FG_CONFIG_TEXT_BYTES_MAX FG_TEXT_FILE_BYTES_MAX /* the config file limit */
 
 const char *const fg_sqlite_ddl_config =
     "CREATE TABLE config_versions (id INTEGER PRIMARY KEY,"
@@ -37,7 +37,7 @@ int fg_store_config_put(fg_store *s, const char *text, bool official, int64_t pr
                         int64_t created_s, int64_t jseq, int64_t *id_out, fg_err *err) {
   FG_ASSERT(s != NULL && s->db != NULL && text != NULL);
   size_t n = strlen(text);
-  if (n > FG_CONFIG_TEXT_MAX_BYTES)
+  if (n > FG_CONFIG_TEXT_BYTES_MAX)
     return fg_errf(err, FG_ELIMIT, "配置文本过大（%zu 字节）", n);
   char hex[65];
   fg_config_sha256_hex(text, n, hex);

@@ -16,7 +16,7 @@
 
 #include "store/store_impl.h"
 
-#define FG_SCREEN_BATCH_LIST_MAX_BYTES (1 << 20)
+#define FG_SCREEN_BATCH_LIST_BYTES_MAX (1 << 20)
 
 const char *const fg_sqlite_ddl_screen =
     "CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL,"
@@ -52,7 +52,7 @@ int fg_store_batches_read(fg_store *s, char **list, int64_t *max_batch, fg_err *
   *max_batch = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64(st, 0);
-    if (b.len < FG_SCREEN_BATCH_LIST_MAX_BYTES) fg_buf_addf(&b, "%s%lld", b.len ? "," : "", (long long)id);
+    if (b.len < FG_SCREEN_BATCH_LIST_BYTES_MAX) fg_buf_addf(&b, "%s%lld", b.len ? "," : "", (long long)id);
     if (id > *max_batch) *max_batch = id;
   }
   sqlite3_finalize(st);
