@@ -13,7 +13,7 @@
 
 enum { FG_GEN_DEFAULT_THREADS = 2 };
 
-static void gen_help(FILE *f) {
+static void fg_gen_help(FILE *f) {
   fprintf(f,
           "用法 usage: fundguard gen --persons N --seed S --as-of YYYY-MM-DD --out DIR --truth FILE\n"
           "                     [--encoding utf-8|gb18030] [--threads T]\n\n"
@@ -30,7 +30,7 @@ static void gen_help(FILE *f) {
           (long long)fg_gen_min_persons(), FG_GEN_PERSONS_MAX, FG_GEN_DEFAULT_THREADS);
 }
 
-static bool parse_u64(const char *s, uint64_t *out) {
+static bool fg_parse_u64(const char *s, uint64_t *out) {
   if (!s || !*s || *s == '-' || *s == '+') return false;
   errno = 0;
   char *end = NULL;
@@ -41,7 +41,7 @@ static bool parse_u64(const char *s, uint64_t *out) {
 }
 
 /* Value of flag `name` at argv[*i] ("--name v" or "--name=v"); NULL if not this flag. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name, bool *missing) {
+static const char *fg_flag_value(int argc, char **argv, int *i, const char *name, bool *missing) {
   size_t n = strlen(name);
   if (strncmp(argv[*i], name, n) != 0) return NULL;
   if (argv[*i][n] == '=') return argv[*i] + n + 1;
@@ -65,28 +65,28 @@ int fg_cmd_gen(int argc, char **argv) {
     const char *v;
     uint64_t u;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      gen_help(stdout);
+      fg_gen_help(stdout);
       return 0;
-    } else if ((v = flag_value(argc, argv, &i, "--persons", &missing))) {
-      if (!parse_u64(v, &u) || u > INT64_MAX) return fg_cli_usage("gen", "--persons 须为正整数: %s", v);
+    } else if ((v = fg_flag_value(argc, argv, &i, "--persons", &missing))) {
+      if (!fg_parse_u64(v, &u) || u > INT64_MAX) return fg_cli_usage("gen", "--persons 须为正整数: %s", v);
       o.persons = (int64_t)u;
       have_persons = true;
-    } else if ((v = flag_value(argc, argv, &i, "--seed", &missing))) {
-      if (!parse_u64(v, &o.seed)) return fg_cli_usage("gen", "--seed 须为非负整数: %s", v);
+    } else if ((v = fg_flag_value(argc, argv, &i, "--seed", &missing))) {
+      if (!fg_parse_u64(v, &o.seed)) return fg_cli_usage("gen", "--seed 须为非负整数: %s", v);
       have_seed = true;
-    } else if ((v = flag_value(argc, argv, &i, "--as-of", &missing))) {
+    } else if ((v = fg_flag_value(argc, argv, &i, "--as-of", &missing))) {
       if (!fg_parse_day(v, (int)strlen(v), &o.as_of))
         return fg_cli_usage("gen", "--as-of 须为 YYYY-MM-DD 日期: %s", v);
-    } else if ((v = flag_value(argc, argv, &i, "--out", &missing))) {
+    } else if ((v = fg_flag_value(argc, argv, &i, "--out", &missing))) {
       o.out_dir = v;
-    } else if ((v = flag_value(argc, argv, &i, "--truth", &missing))) {
+    } else if ((v = fg_flag_value(argc, argv, &i, "--truth", &missing))) {
       o.truth_path = v;
-    } else if ((v = flag_value(argc, argv, &i, "--encoding", &missing))) {
+    } else if ((v = fg_flag_value(argc, argv, &i, "--encoding", &missing))) {
       if (strcmp(v, "utf-8") == 0 || strcmp(v, "utf8") == 0 || strcmp(v, "UTF-8") == 0) o.encoding = FG_GEN_UTF8;
       else if (strcmp(v, "gb18030") == 0 || strcmp(v, "GB18030") == 0) o.encoding = FG_GEN_GB18030;
       else return fg_cli_usage("gen", "--encoding 须为 utf-8 或 gb18030: %s", v);
-    } else if ((v = flag_value(argc, argv, &i, "--threads", &missing))) {
-      if (!parse_u64(v, &u) || u < 1 || u > FG_GEN_THREADS_MAX)
+    } else if ((v = fg_flag_value(argc, argv, &i, "--threads", &missing))) {
+      if (!fg_parse_u64(v, &u) || u < 1 || u > FG_GEN_THREADS_MAX)
         return fg_cli_usage("gen", "--threads 须在 1 到 %d 之间: %s", FG_GEN_THREADS_MAX, v);
       o.threads = (int)u;
     } else if (missing) {

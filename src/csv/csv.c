@@ -31,7 +31,7 @@ static const char *const ENC_GB18030 = "gb18030";
 /* ---- opening -------------------------------------------------------------- */
 
 /* Map an encoding option to ENC_*; NULL when unknown. *detect for none. */
-static const char *encoding_of(const char *opt, bool *detect) {
+static const char *fg_encoding_of(const char *opt, bool *detect) {
   *detect = opt == NULL || opt[0] == '\0';
   if (*detect) return NULL;
   if (strcasecmp(opt, "utf-8") == 0 || strcasecmp(opt, "utf8") == 0) return ENC_UTF8;
@@ -41,7 +41,7 @@ static const char *encoding_of(const char *opt, bool *detect) {
   return NULL;
 }
 
-static int decode_error(const fg_csv *c, const uint8_t *raw, size_t raw_n, size_t bad_at,
+static int fg_decode_error(const fg_csv *c, const uint8_t *raw, size_t raw_n, size_t bad_at,
                         fg_err *err) {
   FG_ASSERT(bad_at < raw_n || raw_n == 0 || bad_at == raw_n);
   char hex[FG_CSV_HEX_BYTES_SHOWN * 3 + 1] = "";
@@ -54,7 +54,7 @@ static int decode_error(const fg_csv *c, const uint8_t *raw, size_t raw_n, size_
                  (long long)fg_csv_line_of(raw, bad_at), c->enc, hex);
 }
 
-static bool has_utf8_bom(const uint8_t *s, size_t n) {
+static bool fg_has_utf8_bom(const uint8_t *s, size_t n) {
   return n >= FG_CSV_BOM_LEN && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
 }
 
@@ -62,7 +62,7 @@ static bool has_utf8_bom(const uint8_t *s, size_t n) {
  * are all two-byte ones is GB18030 when it is valid GB18030 (GBK names
  * such as 郑伟 read as UTF-8 look like that). The whole file decides.
  * True when it was taken as GB18030 (c->text set, c->enc_guessed). */
-static bool decode_try_gb18030(fg_csv *c, const uint8_t *raw, size_t n) {
+static bool fg_decode_try_gb18030(fg_csv *c, const uint8_t *raw, size_t n) {
   size_t out_n = 0, bad_at = 0;
   char *text = NULL;
   if (fg_csv_gb18030_to_utf8(raw, n, &text, &out_n, &bad_at) != 0) return false;
@@ -77,22 +77,22 @@ static bool decode_try_gb18030(fg_csv *c, const uint8_t *raw, size_t n) {
 
 /* Decide the encoding and set c->text/text_n/begin. raw must stay valid
  * for UTF-8 (parsed in place). */
-static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding, fg_err *err) {
+static int fg_decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding, fg_err *err) {
   bool detect;
-  const char *forced = encoding_of(encoding, &detect);
+  const char *forced = fg_encoding_of(encoding, &detect);
   if (!detect && forced == NULL) {
     return fg_errf(err, FG_EUSAGE, "%s: 不支持的编码 %s（可用 utf-8、gb18030、gbk）", c->name,
                    encoding);
   }
-  const bool bom = has_utf8_bom(raw, n);
+  const bool bom = fg_has_utf8_bom(raw, n);
   size_t bad_at = n;
   int longest = 1;
   if (forced == ENC_UTF8 || (detect && bom)) {
     c->enc = ENC_UTF8;
     bad_at = fg_csv_utf8_invalid_at(raw, n, NULL);
-    if (bad_at != n) return decode_error(c, raw, n, bad_at, err);
+    if (bad_at != n) return fg_decode_error(c, raw, n, bad_at, err);
   } else if (detect && (bad_at = fg_csv_utf8_invalid_at(raw, n, &longest)) == n &&
-             (longest != 2 || !decode_try_gb18030(c, raw, n))) {
+             (longest != 2 || !fg_decode_try_gb18030(c, raw, n))) {
     c->enc = ENC_UTF8; /* ASCII only, or a character of 3+ bytes (every Chinese one) */
   } else if (c->enc_guessed) {
     return 0; /* valid UTF-8 of two-byte characters only, valid GB18030: read as GB18030 */
@@ -101,10 +101,10 @@ static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
     size_t out_n = 0;
     int rc = fg_csv_gb18030_to_utf8(raw, n, &c->owned_text, &out_n, &bad_at);
     if (rc == FG_EIO) return fg_errf(err, FG_EIO, "%s: 系统 iconv 不支持 GB18030", c->name);
-    if (rc != 0) return decode_error(c, raw, n, bad_at, err);
+    if (rc != 0) return fg_decode_error(c, raw, n, bad_at, err);
     c->text = c->owned_text;
     c->text_n = out_n;
-    c->begin = has_utf8_bom((const uint8_t *)c->text, out_n) ? FG_CSV_BOM_LEN : 0;
+    c->begin = fg_has_utf8_bom((const uint8_t *)c->text, out_n) ? FG_CSV_BOM_LEN : 0;
     return 0;
   }
   c->text = (const char *)raw;
@@ -115,7 +115,7 @@ static int decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
 
 /* ---- hashing ------------------------------------------------------------- */
 
-static void *hash_main(void *arg) {
+static void *fg_hash_main(void *arg) {
   fg_csv *c = arg;
   fg_sha256(c->hash_src, c->hash_n, c->sha);
   return NULL;
@@ -123,16 +123,16 @@ static void *hash_main(void *arg) {
 
 /* Hash raw[0..n): on a thread when background and the file is big (raw
  * must then stay valid until fg_csv_hash_wait), else right away. */
-static void hash_start(fg_csv *c, const uint8_t *raw, size_t n, bool background) {
+static void fg_hash_start(fg_csv *c, const uint8_t *raw, size_t n, bool background) {
   FG_ASSERT(!c->hash_pending);
   c->hash_src = raw;
   c->hash_n = n;
   if (background && n >= FG_CSV_HASH_THREAD_MIN_BYTES &&
-      pthread_create(&c->hash_thread, NULL, hash_main, c) == 0) {
+      pthread_create(&c->hash_thread, NULL, fg_hash_main, c) == 0) {
     c->hash_pending = true;
     return;
   }
-  hash_main(c);
+  fg_hash_main(c);
 }
 
 void fg_csv_hash_wait(fg_csv *c) {
@@ -145,7 +145,7 @@ void fg_csv_hash_wait(fg_csv *c) {
   pthread_mutex_unlock(&c->hash_mu);
 }
 
-static fg_csv *reader_new(const char *name) {
+static fg_csv *fg_reader_new(const char *name) {
   fg_csv *c = fg_xcalloc(1, sizeof *c);
   pthread_mutex_init(&c->hash_mu, NULL);
   const char *slash = strrchr(name, '/');
@@ -155,7 +155,7 @@ static fg_csv *reader_new(const char *name) {
 }
 
 /* Common tail of both openers: hash, decode, position at the start. */
-static int open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
+static int fg_open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *encoding,
                        bool background, fg_err *err) {
   if ((uint64_t)n > FG_CSV_FILE_SIZE_MAX) {
     return fg_errf(err, FG_ELIMIT, "%s: 文件超过 %llu 字节上限", c->name,
@@ -163,8 +163,8 @@ static int open_common(fg_csv *c, const uint8_t *raw, size_t n, const char *enco
   }
   static const uint8_t empty[1] = {0};
   if (sodium_init() < 0) return fg_errf(err, FG_EIO, "%s: libsodium 初始化失败", c->name);
-  hash_start(c, n ? raw : empty, n, background);
-  int rc = decode(c, n ? raw : empty, n, encoding, err);
+  fg_hash_start(c, n ? raw : empty, n, background);
+  int rc = fg_decode(c, n ? raw : empty, n, encoding, err);
   if (rc != 0) return rc;
   c->pos = c->begin;
   c->end = c->text_n;
@@ -189,8 +189,8 @@ int fg_csv_open_mem(const char *name, const void *data, size_t len, const char *
   FG_ASSERT(name != NULL && out != NULL);
   FG_ASSERT(data != NULL || len == 0);
   *out = NULL;
-  fg_csv *c = reader_new(name);
-  int rc = open_common(c, data, len, encoding, false, err);
+  fg_csv *c = fg_reader_new(name);
+  int rc = fg_open_common(c, data, len, encoding, false, err);
   if (rc != 0) {
     fg_csv_close(c);
     return rc;
@@ -200,7 +200,7 @@ int fg_csv_open_mem(const char *name, const void *data, size_t len, const char *
 }
 
 /* mmap path into c->map; an empty file maps nothing. */
-static int map_file(fg_csv *c, const char *path, fg_err *err) {
+static int fg_map_file(fg_csv *c, const char *path, fg_err *err) {
   /* O_NOFOLLOW: a symbolic link is not read (it could point out of the
    * folder); O_NONBLOCK: a FIFO does not hang the open; then only a
    * regular file is accepted. */
@@ -230,9 +230,9 @@ static int map_file(fg_csv *c, const char *path, fg_err *err) {
 int fg_csv_open(const char *path, const char *encoding, fg_csv **out, fg_err *err) {
   FG_ASSERT(path != NULL && out != NULL);
   *out = NULL;
-  fg_csv *c = reader_new(path);
-  int rc = map_file(c, path, err);
-  if (rc == 0) rc = open_common(c, c->map, c->map_n, encoding, true, err);
+  fg_csv *c = fg_reader_new(path);
+  int rc = fg_map_file(c, path, err);
+  if (rc == 0) rc = fg_open_common(c, c->map, c->map_n, encoding, true, err);
   if (rc != 0) {
     fg_csv_close(c);
     return rc;

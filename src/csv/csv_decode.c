@@ -17,7 +17,7 @@
 
 /* Length of the valid UTF-8 sequence starting at s[0] (a non-ASCII lead),
  * or 0 when it is invalid or truncated. */
-static size_t utf8_seq_len(const uint8_t *s, size_t avail) {
+static size_t fg_utf8_seq_len(const uint8_t *s, size_t avail) {
   FG_ASSERT_HOT(avail >= 1 && s[0] >= 0x80);
   const uint8_t b0 = s[0];
   size_t len;
@@ -67,7 +67,7 @@ size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n, int *max_seq) {
     if (i == n) break;
     /* Non-ASCII: validate sequences until the next ASCII byte. */
     while (i < n && s[i] >= 0x80) {
-      const size_t len = utf8_seq_len(s + i, n - i);
+      const size_t len = fg_utf8_seq_len(s + i, n - i);
       if (len == 0) return i;
       if (len > longest) longest = len;
       i += len;
@@ -78,7 +78,7 @@ size_t fg_csv_utf8_invalid_at(const uint8_t *s, size_t n, int *max_seq) {
 }
 
 /* Grow the output of an iconv loop, keeping *out_at at the same offset. */
-static void grow_out(char **buf, size_t *cap, char **out_at, size_t *out_left) {
+static void fg_grow_out(char **buf, size_t *cap, char **out_at, size_t *out_left) {
   const size_t used = (size_t)(*out_at - *buf);
   *cap = *cap * 2 + 64;
   *buf = fg_xrealloc(*buf, *cap);
@@ -104,7 +104,7 @@ int fg_csv_gb18030_to_utf8(const uint8_t *s, size_t n, char **out, size_t *out_n
     const size_t r = iconv(cd, &in_at, &in_left, &out_at, &out_left);
     if (r != (size_t)-1) break;
     if (errno == E2BIG) {
-      grow_out(&buf, &cap, &out_at, &out_left);
+      fg_grow_out(&buf, &cap, &out_at, &out_left);
       continue;
     }
     /* EILSEQ (invalid) or EINVAL (truncated at the end). */
@@ -130,7 +130,7 @@ int64_t fg_csv_line_of(const uint8_t *s, size_t off) {
 }
 
 /* Number of bytes equal to c in the 8-byte word v (SWAR). */
-static unsigned swar_count(uint64_t v, uint8_t c) {
+static unsigned fg_swar_count(uint64_t v, uint8_t c) {
   const uint64_t x = v ^ (FG_CSV_ONES_8 * c);
   /* High bit of each byte set where the byte of x is zero (exact form). */
   const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
@@ -147,8 +147,8 @@ void fg_csv_count_quotes_lines(const char *s, size_t n, uint64_t *quotes, uint64
   for (; i + 8 <= n; i += 8) {
     uint64_t v;
     memcpy(&v, s + i, 8);
-    q += swar_count(v, '"');
-    l += swar_count(v, '\n');
+    q += fg_swar_count(v, '"');
+    l += fg_swar_count(v, '\n');
   }
   for (; i < n; i++) {
     q += s[i] == '"';

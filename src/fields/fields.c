@@ -31,21 +31,21 @@ enum {
   FG_FIELDS_ID_MOD = 11,
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool fg_is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static bool is_alnum_ascii(char c) {
-  return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+static bool fg_is_alnum_ascii(char c) {
+  return fg_is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /* Shared body of money and quantity: [0-9]{1,int_max}(\.[0-9]{1,frac_max})?
  * scaled by 10^frac_max. */
-static bool parse_fixed(const char *s, size_t n, int int_max, int frac_max, int64_t *out) {
+static bool fg_parse_fixed(const char *s, size_t n, int int_max, int frac_max, int64_t *out) {
   FG_ASSERT_HOT(s != NULL || n == 0);
   FG_ASSERT_HOT(out != NULL);
   FG_ASSERT_HOT(int_max > 0 && int_max <= 15 && frac_max > 0 && frac_max <= 3);
   size_t i = 0;
   int64_t v = 0;
-  while (i < n && is_digit(s[i])) {
+  while (i < n && fg_is_digit(s[i])) {
     if ((int)i >= int_max) return false;
     v = v * 10 + (s[i] - '0');
     i++;
@@ -55,7 +55,7 @@ static bool parse_fixed(const char *s, size_t n, int int_max, int frac_max, int6
   if (i < n) {
     if (s[i] != '.') return false;
     i++;
-    while (i < n && is_digit(s[i])) {
+    while (i < n && fg_is_digit(s[i])) {
       if (frac >= frac_max) return false;
       v = v * 10 + (s[i] - '0');
       frac++;
@@ -70,12 +70,12 @@ static bool parse_fixed(const char *s, size_t n, int int_max, int frac_max, int6
 }
 
 bool fg_parse_money(const char *s, size_t n, int64_t *out_fen) {
-  return parse_fixed(s, n, FG_FIELDS_MONEY_INT_DIGITS_MAX, FG_FIELDS_MONEY_FRAC_DIGITS_MAX,
+  return fg_parse_fixed(s, n, FG_FIELDS_MONEY_INT_DIGITS_MAX, FG_FIELDS_MONEY_FRAC_DIGITS_MAX,
                      out_fen);
 }
 
 bool fg_parse_qty(const char *s, size_t n, int64_t *out_milli) {
-  return parse_fixed(s, n, FG_FIELDS_QTY_INT_DIGITS_MAX, FG_FIELDS_QTY_FRAC_DIGITS_MAX,
+  return fg_parse_fixed(s, n, FG_FIELDS_QTY_INT_DIGITS_MAX, FG_FIELDS_QTY_FRAC_DIGITS_MAX,
                      out_milli);
 }
 
@@ -85,7 +85,7 @@ bool fg_parse_uint(const char *s, size_t n, int64_t *out) {
   if (n == 0 || n > FG_FIELDS_UINT_DIGITS_MAX) return false;
   int64_t v = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!is_digit(s[i])) return false;
+    if (!fg_is_digit(s[i])) return false;
     v = v * 10 + (s[i] - '0');
   }
   *out = v;
@@ -98,7 +98,7 @@ bool fg_parse_year(const char *s, size_t n, int *out) {
   if (n != FG_FIELDS_YEAR_DIGITS) return false;
   int v = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!is_digit(s[i])) return false;
+    if (!fg_is_digit(s[i])) return false;
     v = v * 10 + (s[i] - '0');
   }
   *out = v;
@@ -110,7 +110,7 @@ bool fg_person_id_normalize(const char *s, size_t n, char *out) {
   FG_ASSERT_HOT(out != NULL);
   if (n == 0 || n > FG_FIELDS_PERSON_ID_LEN_MAX) return false;
   for (size_t i = 0; i < n; i++) {
-    if (!is_alnum_ascii(s[i])) return false;
+    if (!fg_is_alnum_ascii(s[i])) return false;
   }
   memcpy(out, s, n);
   if (out[n - 1] == 'x') out[n - 1] = 'X';
@@ -129,7 +129,7 @@ bool fg_region_ok(const char *s, size_t n) {
   FG_ASSERT_HOT(s != NULL || n == 0);
   if (n != FG_FIELDS_REGION_LEN) return false;
   for (size_t i = 0; i < n; i++) {
-    if (!is_digit(s[i])) return false;
+    if (!fg_is_digit(s[i])) return false;
   }
   return fg_province_prefix_ok((s[0] - '0') * 10 + (s[1] - '0'));
 }
@@ -142,13 +142,13 @@ char fg_gb11643_check_char(const char digits17[17]) {
   FG_ASSERT_HOT(digits17 != NULL);
   int sum = 0;
   for (int i = 0; i < 17; i++) {
-    FG_ASSERT_HOT(is_digit(digits17[i]));
+    FG_ASSERT_HOT(fg_is_digit(digits17[i]));
     sum += (digits17[i] - '0') * weights[i];
   }
   return map[sum % FG_FIELDS_ID_MOD];
 }
 
-static int digits_value(const char *s, int n) {
+static int fg_digits_value(const char *s, int n) {
   int v = 0;
   for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
   return v;
@@ -156,10 +156,10 @@ static int digits_value(const char *s, int n) {
 
 /* Birth part (digits 7-14) as a day, or FG_NODAY when not a real date.
  * The 17 leading characters must be digits. */
-static fg_day id_birth_or_none(const char *id) {
-  const int y = digits_value(id + 6, 4);
-  const int m = digits_value(id + 10, 2);
-  const int d = digits_value(id + 12, 2);
+static fg_day fg_id_birth_or_none(const char *id) {
+  const int y = fg_digits_value(id + 6, 4);
+  const int m = fg_digits_value(id + 10, 2);
+  const int d = fg_digits_value(id + 12, 2);
   if (y < 1 || m < 1 || m > 12 || d < 1 || d > fg_days_in_month(y, m)) return FG_NODAY;
   return fg_day_from_ymd(y, m, d);
 }
@@ -168,21 +168,21 @@ bool fg_gb11643_valid(const char *id, size_t n, fg_day as_of) {
   FG_ASSERT_HOT(id != NULL || n == 0);
   if (n != FG_FIELDS_ID_LEN) return false;
   for (int i = 0; i < 17; i++) {
-    if (!is_digit(id[i])) return false;
+    if (!fg_is_digit(id[i])) return false;
   }
   if (fg_gb11643_check_char(id) != id[17]) return false;
   /* Permanent residence number (2023 form): '9' + province in digits 2-3. */
   const char *prov = id[0] == '9' ? id + 1 : id;
-  if (!fg_province_prefix_ok(digits_value(prov, 2))) return false;
-  const fg_day birth = id_birth_or_none(id);
+  if (!fg_province_prefix_ok(fg_digits_value(prov, 2))) return false;
+  const fg_day birth = fg_id_birth_or_none(id);
   if (birth == FG_NODAY) return false;
   return as_of == FG_NODAY || birth <= as_of;
 }
 
 fg_day fg_gb11643_birth(const char *id) {
   FG_ASSERT_HOT(id != NULL);
-  for (int i = 6; i < 14; i++) FG_ASSERT_HOT(is_digit(id[i]));
-  const fg_day birth = id_birth_or_none(id);
+  for (int i = 6; i < 14; i++) FG_ASSERT_HOT(fg_is_digit(id[i]));
+  const fg_day birth = fg_id_birth_or_none(id);
   FG_ASSERT_HOT(birth != FG_NODAY);
   return birth;
 }
@@ -192,7 +192,7 @@ fg_day fg_gb11643_birth(const char *id) {
 static const char uscc_alphabet[FG_FIELDS_USCC_MOD + 1] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /* Value 0..30 of a code character, or -1 when outside the alphabet. */
-static int uscc_value(char c) {
+static int fg_uscc_value(char c) {
   if (c == '\0') return -1;
   const char *p = memchr(uscc_alphabet, c, FG_FIELDS_USCC_MOD);
   return p ? (int)(p - uscc_alphabet) : -1;
@@ -203,7 +203,7 @@ char fg_gb32100_check_char(const char first17[17]) {
   FG_ASSERT_HOT(first17 != NULL);
   int sum = 0;
   for (int i = 0; i < 17; i++) {
-    const int v = uscc_value(first17[i]);
+    const int v = fg_uscc_value(first17[i]);
     FG_ASSERT_HOT(v >= 0);
     sum += v * weights[i];
   }
@@ -216,10 +216,10 @@ bool fg_gb32100_valid(const char *s, size_t n) {
   FG_ASSERT_HOT(s != NULL || n == 0);
   if (n != FG_FIELDS_USCC_LEN) return false;
   for (size_t i = 0; i < n; i++) {
-    if (uscc_value(s[i]) < 0) return false;
+    if (fg_uscc_value(s[i]) < 0) return false;
   }
   for (size_t i = 2; i < 8; i++) {
-    if (!is_digit(s[i])) return false;
+    if (!fg_is_digit(s[i])) return false;
   }
   return fg_gb32100_check_char(s) == s[17];
 }

@@ -13,7 +13,7 @@
 
 /* ---- random streams ---------------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *x) {
+static uint64_t fg_splitmix64(uint64_t *x) {
   uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -23,22 +23,22 @@ static uint64_t splitmix64(uint64_t *x) {
 void fg_gen_rng_init(fg_gen_rng *r, uint64_t seed, uint64_t stream, uint64_t index) {
   FG_ASSERT_HOT(r != NULL);
   uint64_t x = seed ^ (stream * 0xD1B54A32D192ED03ull);
-  x = splitmix64(&x) ^ index;
-  for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
+  x = fg_splitmix64(&x) ^ index;
+  for (int i = 0; i < 4; i++) r->s[i] = fg_splitmix64(&x);
   FG_ASSERT_HOT(r->s[0] | r->s[1] | r->s[2] | r->s[3]);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t fg_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 uint64_t fg_gen_rng_u64(fg_gen_rng *r) {
-  const uint64_t result = rotl(r->s[1] * 5, 7) * 9;
+  const uint64_t result = fg_rotl(r->s[1] * 5, 7) * 9;
   const uint64_t t = r->s[1] << 17;
   r->s[2] ^= r->s[0];
   r->s[3] ^= r->s[1];
   r->s[1] ^= r->s[2];
   r->s[0] ^= r->s[3];
   r->s[2] ^= t;
-  r->s[3] = rotl(r->s[3], 45);
+  r->s[3] = fg_rotl(r->s[3], 45);
   return result;
 }
 
@@ -75,7 +75,7 @@ void fg_gen_out_release(fg_gen_out *o) {
   for (int t = 0; t < FG_T_COUNT; t++) fg_buf_release(&o->t[t]);
 }
 
-static char *put_uint(char *p, uint64_t v) {
+static char *fg_put_uint(char *p, uint64_t v) {
   char tmp[24];
   int n = 0;
   do {
@@ -87,17 +87,17 @@ static char *put_uint(char *p, uint64_t v) {
 }
 
 /* Fixed-point value with `frac` decimals, trailing zeros kept for money. */
-static char *put_fixed(char *p, int64_t v, int frac) {
+static char *fg_put_fixed(char *p, int64_t v, int frac) {
   FG_ASSERT_HOT(v >= 0);
   int64_t scale = frac == 2 ? 100 : 1000;
-  p = put_uint(p, (uint64_t)(v / scale));
+  p = fg_put_uint(p, (uint64_t)(v / scale));
   *p++ = '.';
   int64_t f = v % scale;
   for (int64_t d = scale / 10; d >= 1; d /= 10) *p++ = (char)('0' + f / d % 10);
   return p;
 }
 
-static char *put_text(char *p, const char *s) {
+static char *fg_put_text(char *p, const char *s) {
   if (!s) return p;
   for (; *s; s++) {
     FG_ASSERT_HOT(*s != ',' && *s != '"' && *s != '\n' && *s != '\r');
@@ -122,12 +122,12 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
     case 's': {
       const char *s = va_arg(ap, const char *);
       FG_ASSERT_HOT(!s || strlen(s) < FG_GEN_ROW_BYTES_MAX / 4);
-      p = put_text(p, s);
+      p = fg_put_text(p, s);
       break;
     }
     case 'i': {
       int64_t v = va_arg(ap, int64_t);
-      if (v >= 0) p = put_uint(p, (uint64_t)v);
+      if (v >= 0) p = fg_put_uint(p, (uint64_t)v);
       break;
     }
     case 'd': {
@@ -148,7 +148,7 @@ void fg_gen_row(fg_gen_out *o, fg_table_id t, const char *fmt, ...) {
     case 'y':
     case 'q': {
       int64_t v = va_arg(ap, int64_t);
-      if (v >= 0) p = put_fixed(p, v, *f == 'y' ? 2 : 3);
+      if (v >= 0) p = fg_put_fixed(p, v, *f == 'y' ? 2 : 3);
       break;
     }
     case 't': {

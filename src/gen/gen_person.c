@@ -60,7 +60,7 @@ typedef struct bgp {
 } bgp;
 
 /* prefix + 10-digit slot + seq in `digits` digits. */
-static void mkid(char *out, const char *prefix, int64_t slot, int seq, int digits) {
+static void fg_mkid(char *out, const char *prefix, int64_t slot, int seq, int digits) {
   size_t n = strlen(prefix);
   memcpy(out, prefix, n);
   int64_t v = slot;
@@ -70,24 +70,24 @@ static void mkid(char *out, const char *prefix, int64_t slot, int seq, int digit
   out[n + (size_t)digits] = '\0';
 }
 
-static fg_month last_contrib_month(const fg_gen_ctx *c) {
+static fg_month fg_last_contrib_month(const fg_gen_ctx *c) {
   return fg_month_of_day(c->as_of - (FG_GEN_CONTRIB_DAY - 1)) - 1;
 }
-static fg_month last_pension_month(const fg_gen_ctx *c) {
+static fg_month fg_last_pension_month(const fg_gen_ctx *c) {
   return fg_month_of_day(c->as_of - (FG_GEN_PAY_DAY - 1));
 }
 
-static void bg_pay(bgp *p, const char *scheme, const char *type, fg_month m, int64_t fen, int day) {
+static void fg_bg_pay(bgp *p, const char *scheme, const char *type, fg_month m, int64_t fen, int day) {
   char pid[32];
-  mkid(pid, "BP", p->slot, p->npay++, 4);
+  fg_mkid(pid, "BP", p->slot, p->npay++, 4);
   fg_gen_row(p->o, FG_T_BENEFIT_PAYMENTS, "sssssmyds", pid, p->id, scheme, type, p->region, m,
              fen, fg_month_first_day(m) + day - 1, p->bank);
 }
 
-static void bg_op(bgp *p, const char *type, int64_t at, bool reviewed) {
+static void fg_bg_op(bgp *p, const char *type, int64_t at, bool reviewed) {
   const fg_gen_ctx *c = p->c;
   char oid[32], op[16], rev[16];
-  mkid(oid, "OB", p->slot, p->nop++, 1);
+  fg_mkid(oid, "OB", p->slot, p->nop++, 1);
   fg_gen_staff_id(c->handlers[fg_gen_rng_below(&p->r, (uint32_t)c->nhandlers)], op);
   fg_gen_staff_id(c->reviewers[fg_gen_rng_below(&p->r, (uint32_t)c->nreviewers)], rev);
   fg_gen_row(p->o, FG_T_OPERATIONS, "sssssssyt", oid, type, op, reviewed ? rev : NULL, NULL,
@@ -96,9 +96,9 @@ static void bg_op(bgp *p, const char *type, int64_t at, bool reviewed) {
 
 /* Pensions pm0..limit (cut at the death month), certifications every 12
  * months from pm0 + 11, the death row(s) and a funeral grant. */
-static void bg_pension(bgp *p, const char *scheme, fg_month pm0, int64_t fen) {
+static void fg_bg_pension(bgp *p, const char *scheme, fg_month pm0, int64_t fen) {
   const fg_gen_ctx *c = p->c;
-  fg_month pm1 = last_pension_month(c);
+  fg_month pm1 = fg_last_pension_month(c);
   if (pm0 > pm1) return;
   if (pm0 <= pm1 - 2 && fg_gen_rng_chance(&p->r, FG_GEN_DEATH_PER_MILLE)) {
     p->death = (fg_day)fg_gen_rng_range(&p->r, fg_month_first_day(pm0) + 10, c->as_of - 1);
@@ -109,12 +109,12 @@ static void bg_pension(bgp *p, const char *scheme, fg_month pm0, int64_t fen) {
                  "funeral");
     const fg_month dm = fg_month_of_day(p->death);
     if (dm + 1 <= pm1 && fg_month_first_day(dm + 1) + 14 <= c->as_of)
-      bg_pay(p, scheme, "funeral", dm + 1, fen * 4, 15);
+      fg_bg_pay(p, scheme, "funeral", dm + 1, fen * 4, 15);
     const int64_t at = fg_gen_worktime(c, &p->r, p->death + (fg_day)fg_gen_rng_range(&p->r, 3, 20));
-    if (at / 86400 <= c->as_of) bg_op(p, "benefit_change", at, true);
+    if (at / 86400 <= c->as_of) fg_bg_op(p, "benefit_change", at, true);
     pm1 = FG_MIN(pm1, dm);
   }
-  for (fg_month m = pm0; m <= pm1; m++) bg_pay(p, scheme, "pension", m, fen, FG_GEN_PAY_DAY);
+  for (fg_month m = pm0; m <= pm1; m++) fg_bg_pay(p, scheme, "pension", m, fen, FG_GEN_PAY_DAY);
   static const char *const methods[] = {"人脸识别", "社区核验", "上门认证"};
   for (fg_month m = pm0 + 11;; m += 12) {
     const fg_day d = fg_month_first_day(m) + FG_GEN_CERT_DAY - 1;
@@ -124,7 +124,7 @@ static void bg_pension(bgp *p, const char *scheme, fg_month pm0, int64_t fen) {
   }
 }
 
-static int entitlement_months(int64_t contrib_months) {
+static int fg_entitlement_months(int64_t contrib_months) {
   return contrib_months < 12 ? 0 : contrib_months < 60 ? 12 : contrib_months < 120 ? 18 : 24;
 }
 
@@ -140,7 +140,7 @@ typedef struct job {
   int ument;            /* unemployment months paid */
 } job;
 
-static void bg_job_enrollments(bgp *p, const job *j) {
+static void fg_bg_job_enrollments(bgp *p, const job *j) {
   const fg_day d2007 = fg_day_from_ymd(2007, 1, 1);
   const fg_day r390 = FG_MAX(p->birth, d2007);
   if (r390 < j->ws) fg_gen_row(p->o, FG_T_ENROLLMENTS, "ssssdd", p->id, "390", p->region, NULL, r390, j->ws - 1);
@@ -158,7 +158,7 @@ static void bg_job_enrollments(bgp *p, const job *j) {
     fg_gen_row(p->o, FG_T_ENROLLMENTS, "ssssdd", p->id, "390", p->region, NULL, j->wend + 1, FG_NODAY);
 }
 
-static void bg_job_contributions(bgp *p, const job *j) {
+static void fg_bg_job_contributions(bgp *p, const job *j) {
   for (fg_month m = j->cm0; m <= j->cm1; m++) {
     const char *e = j->sw != FG_NODAY && m >= fg_month_of_day(j->sw) ? j->e2 : j->e1;
     const int64_t base = fg_gen_avg_wage_fen(fg_month_year(m)) * j->base_pct / 100;
@@ -173,7 +173,7 @@ static void bg_job_contributions(bgp *p, const job *j) {
 
 /* Maternity benefit: one or two 4-month episodes >= 14 months apart, inside
  * the contribution months. */
-static void bg_maternity(bgp *p, const job *j) {
+static void fg_bg_maternity(bgp *p, const job *j) {
   if (p->sex != 2 || j->cm1 - j->cm0 < 12) return;
   if (!fg_gen_rng_chance(&p->r, FG_GEN_MATERNITY_PER_MILLE)) return;
   const fg_month b = (fg_month)fg_gen_rng_range(&p->r, j->cm0 + 2, j->cm1 - 4);
@@ -182,12 +182,12 @@ static void bg_maternity(bgp *p, const job *j) {
   fg_gen_row(p->o, FG_T_ENROLLMENTS, "ssssdd", p->id, "510", p->region, j->e1, j->ws, j->wend);
   const int64_t fen = fg_gen_avg_wage_fen(fg_month_year(b));
   fg_month b2 = b + (fg_month)fg_gen_rng_range(&p->r, 14, 40);
-  for (int k = 0; k < 4; k++) bg_pay(p, "510", "maternity", b + k, fen, 20);
+  for (int k = 0; k < 4; k++) fg_bg_pay(p, "510", "maternity", b + k, fen, 20);
   if (b2 + 3 <= j->cm1 && fg_gen_rng_chance(&p->r, 300))
-    for (int k = 0; k < 4; k++) bg_pay(p, "510", "maternity", b2 + k, fen, 20);
+    for (int k = 0; k < 4; k++) fg_bg_pay(p, "510", "maternity", b2 + k, fen, 20);
 }
 
-static void bg_retirement(bgp *p, const job *j) {
+static void fg_bg_retirement(bgp *p, const job *j) {
   const fg_gen_ctx *c = p->c;
   const int64_t at = fg_gen_worktime(c, &p->r, j->rd - (fg_day)fg_gen_rng_range(&p->r, 10, 40));
   const fg_day approved = (fg_day)(at / 86400);
@@ -199,18 +199,18 @@ static void bg_retirement(bgp *p, const job *j) {
   fg_gen_row(p->o, FG_T_RETIREMENTS, "ssdddiss", p->id, "normal", approved, j->rd, p->birth,
              (int64_t)-1, s1, s2);
   if (approved >= c->hist_first_day && approved <= c->as_of)
-    bg_op(p, "retirement_approval", at, true);
+    fg_bg_op(p, "retirement_approval", at, true);
   const fg_month pm0 = FG_MAX(fg_month_of_day(j->rd) + 1, c->hist_first_month);
-  bg_pension(p, "110", pm0, fg_gen_rng_range(&p->r, 250000, 650000));
+  fg_bg_pension(p, "110", pm0, fg_gen_rng_range(&p->r, 250000, 650000));
 }
 
-static void bg_unemployment(bgp *p, const job *j) {
+static void fg_bg_unemployment(bgp *p, const job *j) {
   for (int k = 1; k <= j->ument; k++)
-    bg_pay(p, "210", "unemployment", j->um + k, 180000, 10);
+    fg_bg_pay(p, "210", "unemployment", j->um + k, 180000, 10);
 }
 
 /* Employee life; returns false when the person is too young to work. */
-static bool bg_employee(bgp *p) {
+static bool fg_bg_employee(bgp *p) {
   const fg_gen_ctx *c = p->c;
   job j;
   memset(&j, 0, sizeof j);
@@ -225,12 +225,12 @@ static bool bg_employee(bgp *p) {
   j.base_pct = fg_gen_rng_range(&p->r, 70, 250);
   fg_gen_employer_id(fg_gen_rng_below(&p->r, (uint32_t)c->nemployers), j.e1);
   j.cm0 = FG_MAX(fg_month_of_day(j.ws), c->hist_first_month);
-  j.cm1 = j.retired ? fg_month_of_day(j.rd) - 1 : last_contrib_month(c);
+  j.cm1 = j.retired ? fg_month_of_day(j.rd) - 1 : fg_last_contrib_month(c);
   if (!j.retired && j.rd > c->as_of + 400 && j.cm1 - j.cm0 > 20 &&
       fg_gen_rng_chance(&p->r, FG_GEN_UNEMPLOYED_PER_MILLE)) {
     j.um = (fg_month)fg_gen_rng_range(&p->r, j.cm0 + 14, j.cm1 - 2);
-    const int ent = entitlement_months(j.um - j.cm0 + 1);
-    const int room = (int)(last_pension_month(c) - 1 - j.um);
+    const int ent = fg_entitlement_months(j.um - j.cm0 + 1);
+    const int room = (int)(fg_last_pension_month(c) - 1 - j.um);
     j.ument = FG_MIN(FG_MIN(ent, (int)fg_gen_rng_range(&p->r, 2, 9)), room);
     if (j.ument > 0) {
       j.unemployed = true;
@@ -245,17 +245,17 @@ static bool bg_employee(bgp *p) {
     fg_gen_employer_id(fg_gen_rng_below(&p->r, (uint32_t)c->nemployers), j.e2);
     if (strcmp(j.e1, j.e2) == 0) j.sw = FG_NODAY;
   }
-  bg_job_enrollments(p, &j);
+  fg_bg_job_enrollments(p, &j);
   if (j.ws >= c->hist_first_day)
-    bg_op(p, "enroll", fg_gen_worktime(c, &p->r, j.ws), fg_gen_rng_chance(&p->r, 500));
-  bg_job_contributions(p, &j);
-  if (!j.retired) bg_maternity(p, &j);
-  if (j.unemployed) bg_unemployment(p, &j);
-  if (j.retired) bg_retirement(p, &j);
+    fg_bg_op(p, "enroll", fg_gen_worktime(c, &p->r, j.ws), fg_gen_rng_chance(&p->r, 500));
+  fg_bg_job_contributions(p, &j);
+  if (!j.retired) fg_bg_maternity(p, &j);
+  if (j.unemployed) fg_bg_unemployment(p, &j);
+  if (j.retired) fg_bg_retirement(p, &j);
   return true;
 }
 
-static void bg_resident(bgp *p) {
+static void fg_bg_resident(bgp *p) {
   const fg_gen_ctx *c = p->c;
   const fg_day r390 = FG_MAX(p->birth, fg_day_from_ymd(2007, 1, 1));
   fg_gen_row(p->o, FG_T_ENROLLMENTS, "ssssdd", p->id, "390", p->region, NULL, r390, FG_NODAY);
@@ -276,7 +276,7 @@ static void bg_resident(bgp *p) {
     if (p60 <= c->as_of) {
       const fg_month pm0 = FG_MAX(FG_MAX(fg_month_of_day(p60), fg_month_of_day(s170)) + 1,
                                   c->hist_first_month);
-      bg_pension(p, "170", pm0, fg_gen_rng_range(&p->r, 15000, 40000));
+      fg_bg_pension(p, "170", pm0, fg_gen_rng_range(&p->r, 15000, 40000));
     } else if (fg_age_years(p->birth, c->as_of) >= 22 &&
                fg_gen_rng_chance(&p->r, FG_GEN_JAIL_PER_MILLE)) {
       const fg_day s = (fg_day)fg_gen_rng_range(&p->r, c->hist_first_day, c->as_of - 100);
@@ -303,7 +303,7 @@ typedef struct line {
   int64_t qty_milli, price_fen, amount_fen, fund_fen;
 } line;
 
-static void add_line(bgp *p, line *ls, int *n, int item, fg_day day) {
+static void fg_add_line(bgp *p, line *ls, int *n, int item, fg_day day) {
   FG_ASSERT(*n < FG_GEN_LINES_MAX);
   const fg_gen_item *it = &fg_gen_items[item];
   line *l = &ls[(*n)++];
@@ -318,27 +318,27 @@ static void add_line(bgp *p, line *ls, int *n, int item, fg_day day) {
 }
 
 /* Outpatient lines: distinct items (one line per item and day), limits kept. */
-static int outpatient_lines(bgp *p, line *ls, fg_day day) {
+static int fg_outpatient_lines(bgp *p, line *ls, fg_day day) {
   int n = 0;
   const int first = (int)fg_gen_rng_below(&p->r, FG_GEN_GENERAL_ITEMS);
   const int k = 1 + (int)fg_gen_rng_below(&p->r, 3);
-  for (int i = 0; i < k; i++) add_line(p, ls, &n, (first + i * 3) % FG_GEN_GENERAL_ITEMS, day);
+  for (int i = 0; i < k; i++) fg_add_line(p, ls, &n, (first + i * 3) % FG_GEN_GENERAL_ITEMS, day);
   const int age = fg_age_years(p->birth, day);
   const uint32_t roll = fg_gen_rng_below(&p->r, 100);
-  if (roll < 4) add_line(p, ls, &n, p->sex == 1 ? FG_GEN_IT_PSA : FG_GEN_IT_CERVIX, day);
-  else if (roll < 8 && age <= 14) add_line(p, ls, &n, FG_GEN_IT_CHILD, day);
-  else if (roll < 12 && age >= 18) add_line(p, ls, &n, FG_GEN_IT_ADULT, day);
-  else if (roll < 16) add_line(p, ls, &n, FG_GEN_IT_OUT, day);
-  else if (roll < 20) add_line(p, ls, &n, FG_GEN_IT_FREE, day);
+  if (roll < 4) fg_add_line(p, ls, &n, p->sex == 1 ? FG_GEN_IT_PSA : FG_GEN_IT_CERVIX, day);
+  else if (roll < 8 && age <= 14) fg_add_line(p, ls, &n, FG_GEN_IT_CHILD, day);
+  else if (roll < 12 && age >= 18) fg_add_line(p, ls, &n, FG_GEN_IT_ADULT, day);
+  else if (roll < 16) fg_add_line(p, ls, &n, FG_GEN_IT_OUT, day);
+  else if (roll < 20) fg_add_line(p, ls, &n, FG_GEN_IT_FREE, day);
   return n;
 }
 
-static void bg_settlement(bgp *p, int64_t inst, bool inpatient, fg_day admit, fg_day disch,
+static void fg_bg_settlement(bgp *p, int64_t inst, bool inpatient, fg_day admit, fg_day disch,
                           const line *ls, int n) {
   static const char *const diags[] = {"J06.9", "K29.7", "I10", "E11.9", "M54.5", "J18.9", "N39.0"};
   char sid[32], inv[32], iid[16];
-  mkid(sid, "SB", p->slot, p->nsettle, 2);
-  mkid(inv, "FB", p->slot, p->nsettle++, 2);
+  fg_mkid(sid, "SB", p->slot, p->nsettle, 2);
+  fg_mkid(inv, "FB", p->slot, p->nsettle++, 2);
   fg_gen_inst_id(inst + 1, iid);
   int64_t total = 0, fund = 0;
   for (int i = 0; i < n; i++) total += ls[i].amount_fen, fund += ls[i].fund_fen;
@@ -354,7 +354,7 @@ static void bg_settlement(bgp *p, int64_t inst, bool inpatient, fg_day admit, fg
                ls[i].amount_fen, ls[i].fund_fen);
 }
 
-static void bg_medical(bgp *p) {
+static void fg_bg_medical(bgp *p) {
   const fg_gen_ctx *c = p->c;
   const fg_day from = FG_MAX(c->hist_first_day, p->birth + 1);
   const fg_day to = p->death != FG_NODAY ? p->death : c->as_of - 3;
@@ -368,23 +368,23 @@ static void bg_medical(bgp *p) {
     iinst = fg_gen_rng_below(&p->r, (uint32_t)c->ninstitutions);
     int n = 0;
     for (fg_day d = ia; d < id; d++) {
-      add_line(p, ls, &n, FG_GEN_IT_BED, d);
-      add_line(p, ls, &n, FG_GEN_IT_INFUSION, d);
+      fg_add_line(p, ls, &n, FG_GEN_IT_BED, d);
+      fg_add_line(p, ls, &n, FG_GEN_IT_INFUSION, d);
     }
-    bg_settlement(p, iinst, true, ia, id, ls, n);
+    fg_bg_settlement(p, iinst, true, ia, id, ls, n);
   }
   const int visits = (int)fg_gen_rng_below(&p->r, 3) + (fg_age_years(p->birth, c->as_of) >= 60 ? (int)fg_gen_rng_below(&p->r, 3) : 0);
   for (int v = 0; v < visits; v++) {
     const fg_day d = (fg_day)fg_gen_rng_range(&p->r, from, to);
     int64_t inst = fg_gen_rng_below(&p->r, (uint32_t)c->ninstitutions);
     if (ia != FG_NODAY && d > ia && d < id) inst = iinst; /* never at another institution */
-    const int n = outpatient_lines(p, ls, d);
-    bg_settlement(p, inst, false, d, FG_NODAY, ls, n);
+    const int n = fg_outpatient_lines(p, ls, d);
+    fg_bg_settlement(p, inst, false, d, FG_NODAY, ls, n);
   }
 }
 
 /* Age in days at as_of: 16 % children, 64 % aged 16-59, 20 % aged 60-89. */
-static fg_day bg_age_days(fg_gen_rng *r) {
+static fg_day fg_bg_age_days(fg_gen_rng *r) {
   const uint32_t roll = fg_gen_rng_below(r, 100);
   const int64_t lo = roll < 16 ? 0 : roll < 80 ? FG_GEN_AGE_ADULT_DAYS : FG_GEN_AGE_OLD_DAYS;
   const int64_t hi = roll < 16 ? FG_GEN_AGE_ADULT_DAYS : roll < 80 ? FG_GEN_AGE_OLD_DAYS : FG_GEN_AGE_DAYS_MAX;
@@ -401,13 +401,13 @@ void fg_gen_person_bg(const fg_gen_ctx *c, int64_t slot, fg_gen_out *o) {
   p.death = FG_NODAY;
   fg_gen_rng_init(&p.r, c->opts->seed, FG_GEN_STREAM_PERSON, (uint64_t)slot);
   p.sex = 1 + (int)fg_gen_rng_below(&p.r, 2);
-  p.birth = c->as_of - 1 - bg_age_days(&p.r);
+  p.birth = c->as_of - 1 - fg_bg_age_days(&p.r);
   p.region = fg_gen_city_regions[fg_gen_rng_below(&p.r, FG_GEN_CITY_REGIONS)];
   fg_gen_person_id(slot, p.sex, p.birth, p.id);
   fg_gen_bank_account(slot, p.bank);
   char name[FG_GEN_NAME_MAX];
   fg_gen_name(&p.r, p.sex, name);
   fg_gen_row(o, FG_T_PERSONS, "sssds", p.id, name, p.sex == 1 ? "1" : "2", p.birth, p.region);
-  if (!fg_gen_rng_chance(&p.r, FG_GEN_EMPLOYEE_PER_MILLE) || !bg_employee(&p)) bg_resident(&p);
-  bg_medical(&p);
+  if (!fg_gen_rng_chance(&p.r, FG_GEN_EMPLOYEE_PER_MILLE) || !fg_bg_employee(&p)) fg_bg_resident(&p);
+  fg_bg_medical(&p);
 }

@@ -10,53 +10,53 @@
 
 #include "gen/gen_internal.h"
 
-static void account(fg_gen_plant *p, const char *no, const char *scheme, const char *kind,
+static void fg_account(fg_gen_plant *p, const char *no, const char *scheme, const char *kind,
                     int64_t opening, fg_day opened) {
   fg_gen_row(p->o, FG_T_FUND_ACCOUNTS, "sssyd", no, scheme, kind, opening, opened);
 }
 
-static void acct_name(const fg_gen_plant *p, char k, char out[16]) {
+static void fg_acct_name(const fg_gen_plant *p, char k, char out[16]) {
   snprintf(out, 16, "FP%03d%c", p->rep, k);
 }
 
 /* A sweep from an income account and its mirror on the fiscal special account. */
-static void sweep(fg_gen_plant *p, const char *inc, const char *fis, fg_day d, int64_t fen) {
+static void fg_sweep(fg_gen_plant *p, const char *inc, const char *fis, fg_day d, int64_t fen) {
   char tid[32];
   fg_gen_p_txn(p, inc, d, "out", fen, fis, "fund", NULL, "sweep", tid);
   fg_gen_p_txn(p, fis, d, "in", fen, inc, "fund", tid, "sweep", NULL);
 }
 
-static void income_balance(fg_gen_plant *p, fg_month x) {
+static void fg_income_balance(fg_gen_plant *p, fg_month x) {
   const fg_gen_ctx *c = p->c;
   const fg_day first = fg_month_first_day(x), last = fg_month_last_day(x);
   char a[16];
-  acct_name(p, 'A', a); /* swept one fen short */
-  account(p, a, "110", "income", 0, c->hist_first_day);
+  fg_acct_name(p, 'A', a); /* swept one fen short */
+  fg_account(p, a, "110", "income", 0, c->hist_first_day);
   fg_gen_p_txn(p, a, first + 4, "in", 100000, "410200000001", "employer", NULL, NULL, NULL);
-  sweep(p, a, "FA11003", last, 99999);
+  fg_sweep(p, a, "FA11003", last, 99999);
   fg_gen_truth_add(p, "fund.income_balance_at_month_end", a, 0);
-  acct_name(p, 'B', a); /* not swept at all */
-  account(p, a, "210", "income", 0, c->hist_first_day);
+  fg_acct_name(p, 'B', a); /* not swept at all */
+  fg_account(p, a, "210", "income", 0, c->hist_first_day);
   fg_gen_p_txn(p, a, first + 4, "in", 50000, "410200000002", "employer", NULL, NULL, NULL);
   fg_gen_truth_add(p, "fund.income_balance_at_month_end", a, 0);
-  acct_name(p, 'C', a); /* booked before opened_on: counts in month X, swept there */
-  account(p, a, "310", "income", 0, first);
+  fg_acct_name(p, 'C', a); /* booked before opened_on: counts in month X, swept there */
+  fg_account(p, a, "310", "income", 0, first);
   fg_gen_p_txn(p, a, first - 1, "in", 70000, "410200000003", "employer", NULL, NULL, NULL);
-  sweep(p, a, "FA31003", last, 70000);
-  acct_name(p, 'D', a); /* opening balance swept with the month's receipts */
-  account(p, a, "390", "income", 10000, c->hist_first_day);
+  fg_sweep(p, a, "FA31003", last, 70000);
+  fg_acct_name(p, 'D', a); /* opening balance swept with the month's receipts */
+  fg_account(p, a, "390", "income", 10000, c->hist_first_day);
   fg_gen_p_txn(p, a, first + 9, "in", 20000, "410200000004", "employer", NULL, NULL, NULL);
-  sweep(p, a, "FA39003", last, 30000);
+  fg_sweep(p, a, "FA39003", last, 30000);
   if (fg_month_last_day(c->as_of_month) > c->as_of) /* the open month is not checked */
     fg_gen_p_txn(p, a, fg_month_first_day(c->as_of_month), "in", 5000, "410200000004",
                  "employer", NULL, NULL, NULL);
 }
 
-static void outflow(fg_gen_plant *p, fg_month x) {
+static void fg_outflow(fg_gen_plant *p, fg_month x) {
   const fg_day first = fg_month_first_day(x), last = fg_month_last_day(x);
   char a[16], tid[32];
-  acct_name(p, 'E', a);
-  account(p, a, "210", "income", 0, p->c->hist_first_day);
+  fg_acct_name(p, 'E', a);
+  fg_account(p, a, "210", "income", 0, p->c->hist_first_day);
   fg_gen_p_txn(p, a, first + 2, "in", 100000, "410200000005", "employer", NULL, NULL, NULL);
   struct {
     int64_t fen;
@@ -78,10 +78,10 @@ static void outflow(fg_gen_plant *p, fg_month x) {
     left -= outs[k].fen;
   }
   FG_ASSERT(left > 0);
-  sweep(p, a, "FA21003", last, left);
+  fg_sweep(p, a, "FA21003", last, left);
 }
 
-static void cross_scheme(fg_gen_plant *p, fg_month x) {
+static void fg_cross_scheme(fg_gen_plant *p, fg_month x) {
   const fg_day d = fg_month_first_day(x) + 11;
   char tid[32];
   fg_gen_p_txn(p, "FA11003", d, "out", 100000, "FA21002", "fund", NULL, "allocate", tid);
@@ -94,7 +94,7 @@ static void cross_scheme(fg_gen_plant *p, fg_month x) {
   fg_gen_p_txn(p, "FA11002", d, "out", 20000, "ZXSJ-410000", "fund", NULL, "remit_up", NULL);
 }
 
-static void private_payment(fg_gen_plant *p, fg_month x) {
+static void fg_private_payment(fg_gen_plant *p, fg_month x) {
   fg_gen_pp pp;
   fg_gen_pp_new(p, 1, fg_day_minus_years(p->c->as_of, 70) - p->rep, &pp);
   char pid[3][32], tid[32];
@@ -122,8 +122,8 @@ static void private_payment(fg_gen_plant *p, fg_month x) {
 
 void fg_gen_plant_fund(fg_gen_plant *p) {
   const fg_month x = p->c->as_of_month - 2 - p->rep;
-  income_balance(p, x);
-  outflow(p, x);
-  cross_scheme(p, x);
-  private_payment(p, x);
+  fg_income_balance(p, x);
+  fg_outflow(p, x);
+  fg_cross_scheme(p, x);
+  fg_private_payment(p, x);
 }

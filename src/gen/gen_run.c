@@ -31,7 +31,7 @@ int64_t fg_gen_min_persons(void) { return FG_GEN_PERSONS_MIN; }
 /* ---- encoding ----------------------------------------------------------- */
 
 /* Convert b from UTF-8 to GB18030 in place (through scratch). */
-static void convert_buf(iconv_t cd, fg_buf *b, fg_buf *scratch) {
+static void fg_convert_buf(iconv_t cd, fg_buf *b, fg_buf *scratch) {
   fg_buf_reset(scratch);
   fg_buf_grow(scratch, b->len * 2 + 16);
   char *in = b->buf, *out = scratch->buf;
@@ -47,9 +47,9 @@ static void convert_buf(iconv_t cd, fg_buf *b, fg_buf *scratch) {
   *scratch = tmp;
 }
 
-static void convert_out(iconv_t cd, fg_gen_out *o, fg_buf *scratch) {
+static void fg_convert_out(iconv_t cd, fg_gen_out *o, fg_buf *scratch) {
   for (int t = 0; t < FG_T_COUNT; t++)
-    if (o->t[t].len) convert_buf(cd, &o->t[t], scratch);
+    if (o->t[t].len) fg_convert_buf(cd, &o->t[t], scratch);
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -59,7 +59,7 @@ typedef struct files {
   char path[FG_T_COUNT][FG_GEN_PATH_MAX];
 } files;
 
-static int files_open(files *fs, const char *dir, fg_err *err) {
+static int fg_files_open(files *fs, const char *dir, fg_err *err) {
   memset(fs, 0, sizeof *fs);
   for (int t = 0; t < FG_T_COUNT; t++) {
     const fg_table *tab = fg_schema_table((fg_table_id)t);
@@ -76,14 +76,14 @@ static int files_open(files *fs, const char *dir, fg_err *err) {
   return 0;
 }
 
-static void files_write(files *fs, const fg_gen_out *o, fg_gen_stats *st) {
+static void fg_files_write(files *fs, const fg_gen_out *o, fg_gen_stats *st) {
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (o->t[t].len) fwrite(o->t[t].buf, 1, o->t[t].len, fs->f[t]);
     st->rows[t] += o->rows[t];
   }
 }
 
-static int files_close(files *fs, fg_gen_stats *st, fg_err *err) {
+static int fg_files_close(files *fs, fg_gen_stats *st, fg_err *err) {
   int rc = 0;
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (!fs->f[t]) continue;
@@ -113,7 +113,7 @@ typedef struct pipeline {
   pthread_cond_t cv;
 } pipeline;
 
-static void *worker_main(void *arg) {
+static void *fg_worker_main(void *arg) {
   pipeline *pl = arg;
   const fg_gen_ctx *c = pl->c;
   iconv_t cd = (iconv_t)-1;
@@ -130,7 +130,7 @@ static void *worker_main(void *arg) {
     const int64_t from = c->first_bg_slot + ch * FG_GEN_CHUNK_PERSONS;
     const int64_t to = FG_MIN(from + FG_GEN_CHUNK_PERSONS, c->opts->persons);
     for (int64_t k = from; k < to; k++) fg_gen_person_bg(c, k, &s->out);
-    if (cd != (iconv_t)-1) convert_out(cd, &s->out, &scratch);
+    if (cd != (iconv_t)-1) fg_convert_out(cd, &s->out, &scratch);
     pthread_mutex_lock(&pl->mu);
     s->ready = ch;
     pthread_cond_broadcast(&pl->cv);
@@ -141,7 +141,7 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-static void run_background(const fg_gen_ctx *c, files *fs, fg_gen_stats *st) {
+static void fg_run_background(const fg_gen_ctx *c, files *fs, fg_gen_stats *st) {
   pipeline pl;
   memset(&pl, 0, sizeof pl);
   pl.c = c;
@@ -158,14 +158,14 @@ static void run_background(const fg_gen_ctx *c, files *fs, fg_gen_stats *st) {
   pthread_mutex_init(&pl.mu, NULL);
   pthread_cond_init(&pl.cv, NULL);
   pthread_t th[FG_GEN_THREADS_MAX];
-  for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, worker_main, &pl);
+  for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, fg_worker_main, &pl);
   const int64_t step = FG_MAX(pl.nchunks / 10, 1);
   for (int64_t ch = 0; ch < pl.nchunks; ch++) {
     slot *s = &pl.slots[ch % pl.nslots];
     pthread_mutex_lock(&pl.mu);
     while (s->ready != ch) pthread_cond_wait(&pl.cv, &pl.mu);
     pthread_mutex_unlock(&pl.mu);
-    files_write(fs, &s->out, st);
+    fg_files_write(fs, &s->out, st);
     fg_gen_out_reset(&s->out);
     pthread_mutex_lock(&pl.mu);
     s->free_for = ch + pl.nslots;
@@ -185,16 +185,16 @@ static void run_background(const fg_gen_ctx *c, files *fs, fg_gen_stats *st) {
 
 /* ---- truth file --------------------------------------------------------- */
 
-static int truth_cmp(const void *a, const void *b) {
+static int fg_truth_cmp(const void *a, const void *b) {
   const fg_gen_truth *x = a, *y = b;
   int r = strcmp(x->rule, y->rule);
   return r ? r : strcmp(x->sid, y->sid);
 }
 
-static int write_truth(fg_gen_plant *p, const char *path, fg_gen_stats *st, fg_err *err) {
-  qsort(p->truth, p->ntruth, sizeof *p->truth, truth_cmp);
+static int fg_write_truth(fg_gen_plant *p, const char *path, fg_gen_stats *st, fg_err *err) {
+  qsort(p->truth, p->ntruth, sizeof *p->truth, fg_truth_cmp);
   for (size_t i = 1; i < p->ntruth; i++)
-    FG_ASSERT(truth_cmp(&p->truth[i - 1], &p->truth[i]) != 0); /* one row per (rule, subject) */
+    FG_ASSERT(fg_truth_cmp(&p->truth[i - 1], &p->truth[i]) != 0); /* one row per (rule, subject) */
   FILE *f = fopen(path, "wb");
   if (!f) return fg_errf(err, FG_EIO, "无法写入 %s: %s", path, strerror(errno));
   fputs("rule,subject_type,subject_id,amount\n", f);
@@ -211,7 +211,7 @@ static int write_truth(fg_gen_plant *p, const char *path, fg_gen_stats *st, fg_e
 
 /* ---- run ---------------------------------------------------------------- */
 
-static int check_opts(const fg_gen_opts *o, fg_err *err) {
+static int fg_check_opts(const fg_gen_opts *o, fg_err *err) {
   if (o->persons < FG_GEN_PERSONS_MIN || o->persons > FG_GEN_PERSONS_MAX)
     return fg_errf(err, FG_EUSAGE, "--persons 须在 %d 到 %d 之间 (got %lld)", FG_GEN_PERSONS_MIN,
                    FG_GEN_PERSONS_MAX, (long long)o->persons);
@@ -224,7 +224,7 @@ static int check_opts(const fg_gen_opts *o, fg_err *err) {
   return 0;
 }
 
-static void ctx_init(fg_gen_ctx *c, const fg_gen_opts *o) {
+static void fg_ctx_init(fg_gen_ctx *c, const fg_gen_opts *o) {
   memset(c, 0, sizeof *c);
   c->opts = o;
   c->cfg = fg_xmalloc(sizeof *c->cfg);
@@ -236,7 +236,7 @@ static void ctx_init(fg_gen_ctx *c, const fg_gen_opts *o) {
   c->reps = 2 + (int)(o->persons / FG_GEN_REPS_PER_PERSONS);
 }
 
-static void plant_all(fg_gen_plant *p) {
+static void fg_plant_all(fg_gen_plant *p) {
   for (p->rep = 0; p->rep < p->c->reps; p->rep++) {
     fg_gen_plant_identity(p);
     fg_gen_plant_contrib(p);
@@ -252,14 +252,14 @@ int fg_gen_run(const fg_gen_opts *opts, fg_gen_stats *stats, fg_err *err) {
   fg_gen_stats local;
   fg_gen_stats *st = stats ? stats : &local;
   memset(st, 0, sizeof *st);
-  int rc = check_opts(opts, err);
+  int rc = fg_check_opts(opts, err);
   if (rc) return rc;
   if (mkdir(opts->out_dir, 0777) != 0 && errno != EEXIST)
     return fg_errf(err, FG_EIO, "无法创建目录 %s: %s", opts->out_dir, strerror(errno));
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   fg_gen_ctx c;
-  ctx_init(&c, opts);
+  fg_ctx_init(&c, opts);
   fg_gen_out world;
   fg_gen_out_init(&world);
   fg_gen_world(&c, &world);
@@ -268,7 +268,7 @@ int fg_gen_run(const fg_gen_opts *opts, fg_gen_stats *stats, fg_err *err) {
   p.c = &c;
   p.o = &world;
   fg_gen_rng_init(&p.rng, opts->seed, FG_GEN_STREAM_PLANT, 0);
-  plant_all(&p);
+  fg_plant_all(&p);
   c.first_bg_slot = p.next_slot;
   st->planted_persons = p.next_slot;
   FG_ASSERT(c.first_bg_slot <= opts->persons); /* FG_GEN_PERSONS_MIN covers the planted cases */
@@ -277,21 +277,21 @@ int fg_gen_run(const fg_gen_opts *opts, fg_gen_stats *stats, fg_err *err) {
     if (cd == (iconv_t)-1) rc = fg_errf(err, FG_EIO, "iconv 不支持 GB18030");
     else {
       fg_buf scratch = FG_BUF_INIT;
-      convert_out(cd, &world, &scratch);
+      fg_convert_out(cd, &world, &scratch);
       fg_buf_release(&scratch);
       iconv_close(cd);
     }
   }
   files fs;
   memset(&fs, 0, sizeof fs);
-  if (!rc) rc = files_open(&fs, opts->out_dir, err);
+  if (!rc) rc = fg_files_open(&fs, opts->out_dir, err);
   if (!rc) {
-    files_write(&fs, &world, st);
-    run_background(&c, &fs, st);
+    fg_files_write(&fs, &world, st);
+    fg_run_background(&c, &fs, st);
   }
-  int rc2 = files_close(&fs, st, err);
+  int rc2 = fg_files_close(&fs, st, err);
   if (!rc) rc = rc2;
-  if (!rc) rc = write_truth(&p, opts->truth_path, st, err);
+  if (!rc) rc = fg_write_truth(&p, opts->truth_path, st, err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   fg_gen_out_release(&world);

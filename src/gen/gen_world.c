@@ -28,7 +28,7 @@ enum {
   FG_GEN_PERSONS_PER_RECEIPT = 200000,
 };
 
-static void world_employers(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
+static void fg_world_employers(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
   static const char *const words[] = {"华信", "中原", "金水", "宏达", "恒通", "瑞丰", "鼎盛",
                                       "新港", "嵩山", "黄河", "绿城", "商都", "博远", "启航"};
   static const char *const kinds[] = {"科技有限公司", "建设集团有限公司", "商贸有限公司",
@@ -43,7 +43,7 @@ static void world_employers(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
   }
 }
 
-static void world_institutions(fg_gen_ctx *c, fg_gen_out *o) {
+static void fg_world_institutions(fg_gen_ctx *c, fg_gen_out *o) {
   c->ninstitutions = FG_GEN_INST_BASE + c->opts->persons / FG_GEN_PERSONS_PER_INST;
   const fg_day start = fg_day_minus_years(c->hist_first_day, 3);
   for (int64_t i = 0; i < c->ninstitutions; i++) {
@@ -57,7 +57,7 @@ static void world_institutions(fg_gen_ctx *c, fg_gen_out *o) {
   }
 }
 
-static void world_catalog(fg_gen_out *o) {
+static void fg_world_catalog(fg_gen_out *o) {
   for (int i = 0; i < FG_GEN_IT_COUNT; i++) {
     const fg_gen_item *it = &fg_gen_items[i];
     char in_scope[2] = {it->in_scope, 0};
@@ -68,7 +68,7 @@ static void world_catalog(fg_gen_out *o) {
   }
 }
 
-static void world_wage_bases(const fg_gen_ctx *c, fg_gen_out *o) {
+static void fg_world_wage_bases(const fg_gen_ctx *c, fg_gen_out *o) {
   int y1 = fg_month_year(c->as_of_month), y0 = y1 - FG_GEN_WAGE_YEARS_BACK;
   for (int k = 0; k < FG_GEN_CITY_REGIONS; k++)
     for (int y = y0; y <= y1; y++) {
@@ -80,7 +80,7 @@ static void world_wage_bases(const fg_gen_ctx *c, fg_gen_out *o) {
 }
 
 /* Transfer between two own accounts: the out row and its mirrored in row. */
-static void ledger_transfer(fg_gen_out *o, int64_t *ntxn, const char *from, const char *to,
+static void fg_ledger_transfer(fg_gen_out *o, int64_t *ntxn, const char *from, const char *to,
                             fg_day day, int64_t fen, const char *purpose) {
   char t1[24], t2[24];
   snprintf(t1, sizeof t1, "TB%09lld", (long long)(*ntxn)++);
@@ -91,7 +91,7 @@ static void ledger_transfer(fg_gen_out *o, int64_t *ntxn, const char *from, cons
              purpose);
 }
 
-static void world_ledger_month(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r, int s,
+static void fg_world_ledger_month(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r, int s,
                                fg_month m, int64_t *ntxn) {
   const char *sc = fg_gen_schemes[s];
   char inc[16], exp[16], fis[16], tid[24], cp[32];
@@ -110,8 +110,8 @@ static void world_ledger_month(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r
                "employer", NULL, NULL);
     sum += fen;
   }
-  ledger_transfer(o, ntxn, inc, fis, last, sum, "sweep");
-  ledger_transfer(o, ntxn, fis, exp, last, sum * 9 / 10, "allocate");
+  fg_ledger_transfer(o, ntxn, inc, fis, last, sum, "sweep");
+  fg_ledger_transfer(o, ntxn, fis, exp, last, sum * 9 / 10, "allocate");
   snprintf(tid, sizeof tid, "TB%09lld", (long long)(*ntxn)++);
   const bool medical = strcmp(sc, "310") == 0 || strcmp(sc, "390") == 0;
   fg_gen_row(o, FG_T_FUND_TRANSACTIONS, "ssdsyssss", tid, exp, last, "out", sum * 8 / 10,
@@ -119,7 +119,7 @@ static void world_ledger_month(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r
              "payment");
 }
 
-static void world_fund(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
+static void fg_world_fund(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
   static const char *const kinds[] = {"income", "expenditure", "fiscal_special"};
   const fg_day opened = c->hist_first_day - 365;
   for (size_t s = 0; s < FG_ARRAY_LEN(fg_gen_schemes); s++)
@@ -132,10 +132,10 @@ static void world_fund(const fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
   int64_t ntxn = 0;
   for (fg_month m = c->hist_first_month; fg_month_last_day(m) <= c->as_of; m++)
     for (size_t s = 0; s < FG_ARRAY_LEN(fg_gen_schemes); s++)
-      world_ledger_month(c, o, r, (int)s, m, &ntxn);
+      fg_world_ledger_month(c, o, r, (int)s, m, &ntxn);
 }
 
-static void world_staff(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
+static void fg_world_staff(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
   static const char *const roles[] = {"handler", "reviewer", "approver", "handler",
                                       "reviewer", "accountant", "cashier", "supervisor",
                                       "sysadmin", "dbadmin"};
@@ -168,10 +168,10 @@ static void world_staff(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
 void fg_gen_world(fg_gen_ctx *c, fg_gen_out *o) {
   fg_gen_rng r;
   fg_gen_rng_init(&r, c->opts->seed, FG_GEN_STREAM_WORLD, 0);
-  world_employers(c, o, &r);
-  world_institutions(c, o);
-  world_catalog(o);
-  world_wage_bases(c, o);
-  world_fund(c, o, &r);
-  world_staff(c, o, &r);
+  fg_world_employers(c, o, &r);
+  fg_world_institutions(c, o);
+  fg_world_catalog(o);
+  fg_world_wage_bases(c, o);
+  fg_world_fund(c, o, &r);
+  fg_world_staff(c, o, &r);
 }

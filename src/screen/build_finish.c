@@ -33,14 +33,14 @@ static int fg_mb_strcmp(const fg_mb_pool *p, fg_sid x, fg_sid y) {
   return x == y ? 0 : strcmp(p->str[x], p->str[y]);
 }
 
-static int cmp_enrollment(const void *a, const void *b, void *ctx) {
+static int fg_cmp_enrollment(const void *a, const void *b, void *ctx) {
   const fg_m_enrollment *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->start, y->start);
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_contribution(const void *a, const void *b, void *ctx) {
+static int fg_cmp_contribution(const void *a, const void *b, void *ctx) {
   const fg_m_contribution *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->period, y->period);
@@ -48,7 +48,7 @@ static int cmp_contribution(const void *a, const void *b, void *ctx) {
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_payment(const void *a, const void *b, void *ctx) {
+static int fg_cmp_payment(const void *a, const void *b, void *ctx) {
   const fg_m_payment *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->period, y->period);
@@ -56,42 +56,42 @@ static int cmp_payment(const void *a, const void *b, void *ctx) {
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_retirement(const void *a, const void *b, void *ctx) {
+static int fg_cmp_retirement(const void *a, const void *b, void *ctx) {
   const fg_m_retirement *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->approved_on, y->approved_on);
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_settlement(const void *a, const void *b, void *ctx) {
+static int fg_cmp_settlement(const void *a, const void *b, void *ctx) {
   const fg_m_settlement *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->admit, y->admit);
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_death(const void *a, const void *b, void *ctx) {
+static int fg_cmp_death(const void *a, const void *b, void *ctx) {
   const fg_m_death *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->death_date, y->death_date);
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_incarceration(const void *a, const void *b, void *ctx) {
+static int fg_cmp_incarceration(const void *a, const void *b, void *ctx) {
   const fg_m_incarceration *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->start, y->start);
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_survival(const void *a, const void *b, void *ctx) {
+static int fg_cmp_survival(const void *a, const void *b, void *ctx) {
   const fg_m_survival *x = a, *y = b;
   (void)ctx;
   FG_MB_CMP(x->certified_on, y->certified_on);
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_item(const void *a, const void *b, void *ctx) {
+static int fg_cmp_item(const void *a, const void *b, void *ctx) {
   const fg_m_item *x = a, *y = b;
   int c = fg_mb_strcmp(ctx, x->settlement_id, y->settlement_id); /* orphans only */
   if (c) return c;
@@ -99,14 +99,14 @@ static int cmp_item(const void *a, const void *b, void *ctx) {
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_catalog(const void *a, const void *b, void *ctx) {
+static int fg_cmp_catalog(const void *a, const void *b, void *ctx) {
   const fg_m_catalog *x = a, *y = b;
   int c = fg_mb_strcmp(ctx, x->item_code, y->item_code);
   if (c) return c;
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_institution(const void *a, const void *b, void *ctx) {
+static int fg_cmp_institution(const void *a, const void *b, void *ctx) {
   const fg_m_institution *x = a, *y = b;
   int c = fg_mb_strcmp(ctx, x->institution_id, y->institution_id);
   if (c) return c;
@@ -114,14 +114,14 @@ static int cmp_institution(const void *a, const void *b, void *ctx) {
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_account(const void *a, const void *b, void *ctx) {
+static int fg_cmp_account(const void *a, const void *b, void *ctx) {
   const fg_m_account *x = a, *y = b;
   int c = fg_mb_strcmp(ctx, x->account_no, y->account_no);
   if (c) return c;
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
-static int cmp_txn(const void *a, const void *b, void *ctx) {
+static int fg_cmp_txn(const void *a, const void *b, void *ctx) {
   const fg_m_txn *x = a, *y = b;
   int64_t ax = x->account < 0 ? INT64_MAX : x->account;
   int64_t ay = y->account < 0 ? INT64_MAX : y->account;
@@ -207,10 +207,10 @@ typedef struct {
 } fg_mb_pk_sort;
 
 static const fg_mb_pk_sort fg_mb_pk_sorts[] = {
-    {FG_T_ENROLLMENTS, cmp_enrollment},     {FG_T_CONTRIBUTIONS, cmp_contribution},
-    {FG_T_BENEFIT_PAYMENTS, cmp_payment},   {FG_T_RETIREMENTS, cmp_retirement},
-    {FG_T_MEDICAL_SETTLEMENTS, cmp_settlement}, {FG_T_DEATHS, cmp_death},
-    {FG_T_INCARCERATIONS, cmp_incarceration}, {FG_T_SURVIVAL_CERTIFICATIONS, cmp_survival},
+    {FG_T_ENROLLMENTS, fg_cmp_enrollment},     {FG_T_CONTRIBUTIONS, fg_cmp_contribution},
+    {FG_T_BENEFIT_PAYMENTS, fg_cmp_payment},   {FG_T_RETIREMENTS, fg_cmp_retirement},
+    {FG_T_MEDICAL_SETTLEMENTS, fg_cmp_settlement}, {FG_T_DEATHS, fg_cmp_death},
+    {FG_T_INCARCERATIONS, fg_cmp_incarceration}, {FG_T_SURVIVAL_CERTIFICATIONS, fg_cmp_survival},
 };
 
 void fg_mb_presort(fg_model_builder *b) {
@@ -327,7 +327,7 @@ static int64_t *fg_mb_link_items(fg_model_builder *b, int32_t *map) {
     it->catalog = map[it->item_code];
   }
   for (int64_t i = 0; i < cv->n; i++) map[cat[i].item_code] = -1;
-  int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sv->n + 1, fg_mb_key_item, cmp_item,
+  int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sv->n + 1, fg_mb_key_item, fg_cmp_item,
                                    &b->str);
   for (int64_t i = 0; i < sv->n; i++) {
     sett[i].items_first = (int32_t)off[i];
@@ -347,17 +347,17 @@ static void fg_mb_link_txns(fg_model_builder *b, int32_t *map) {
     t->cp_fund_account = map[t->cp_account];
   }
   for (int64_t i = 0; i < av->n; i++) map[acc[i].account_no] = -1;
-  if (tv->n > 1) qsort_r(tv->data, (size_t)tv->n, sizeof(fg_m_txn), cmp_txn, &b->str);
+  if (tv->n > 1) qsort_r(tv->data, (size_t)tv->n, sizeof(fg_m_txn), fg_cmp_txn, &b->str);
 }
 
 static void fg_mb_sort_keyed(fg_model_builder *b) {
   fg_mb_vec *v = &b->rows[FG_T_CATALOG];
-  if (v->n > 1) qsort_r(v->data, (size_t)v->n, sizeof(fg_m_catalog), cmp_catalog, &b->str);
+  if (v->n > 1) qsort_r(v->data, (size_t)v->n, sizeof(fg_m_catalog), fg_cmp_catalog, &b->str);
   v = &b->rows[FG_T_INSTITUTIONS];
   if (v->n > 1)
-    qsort_r(v->data, (size_t)v->n, sizeof(fg_m_institution), cmp_institution, &b->str);
+    qsort_r(v->data, (size_t)v->n, sizeof(fg_m_institution), fg_cmp_institution, &b->str);
   v = &b->rows[FG_T_FUND_ACCOUNTS];
-  if (v->n > 1) qsort_r(v->data, (size_t)v->n, sizeof(fg_m_account), cmp_account, &b->str);
+  if (v->n > 1) qsort_r(v->data, (size_t)v->n, sizeof(fg_m_account), fg_cmp_account, &b->str);
 }
 
 #define FG_MB_TAKE(t, cnt, arr)                                            \

@@ -67,7 +67,7 @@ static uint8_t fg_mb_enum0(fg_table_id t, int col, const fg_value *v) {
   return (uint8_t)(e < 0 ? 0 : e);
 }
 
-static void conv_person(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_person(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_person *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->sex = fg_mb_enum1(FG_T_PERSONS, 2, &v[2]);
@@ -75,12 +75,12 @@ static void conv_person(fg_model_builder *b, void *row, const fg_value *v) {
   r->region = fg_mb_sid(b, &v[4]);
 }
 
-static void conv_employer(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_employer(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_employer *r = row;
   r->employer_id = fg_mb_sid(b, &v[0]);
 }
 
-static void conv_enrollment(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_enrollment(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_enrollment *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->scheme = fg_mb_scheme(&v[1]);
@@ -90,7 +90,7 @@ static void conv_enrollment(fg_model_builder *b, void *row, const fg_value *v) {
   r->end = fg_mb_day(&v[5]);
 }
 
-static void conv_contribution(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_contribution *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->employer_id = fg_mb_sid(b, &v[1]);
@@ -103,7 +103,7 @@ static void conv_contribution(fg_model_builder *b, void *row, const fg_value *v)
   r->kind = fg_mb_enum0(FG_T_CONTRIBUTIONS, 8, &v[8]);
 }
 
-static void conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_payment *r = row;
   r->payment_id = fg_mb_sid(b, &v[0]);
   r->pk = fg_mb_pk(b, &v[1]);
@@ -116,7 +116,7 @@ static void conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
   r->bank_account = fg_mb_sid(b, &v[8]);
 }
 
-static void conv_retirement(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_retirement(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_retirement *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->kind = fg_mb_enum0(FG_T_RETIREMENTS, 1, &v[1]);
@@ -128,7 +128,7 @@ static void conv_retirement(fg_model_builder *b, void *row, const fg_value *v) {
   r->reviewer2 = fg_mb_sid(b, &v[7]);
 }
 
-static void conv_institution(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_institution(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_institution *r = row;
   r->institution_id = fg_mb_sid(b, &v[0]);
   r->kind = fg_mb_enum0(FG_T_INSTITUTIONS, 2, &v[2]);
@@ -138,7 +138,7 @@ static void conv_institution(fg_model_builder *b, void *row, const fg_value *v) 
   r->term_reason = fg_mb_enum1(FG_T_INSTITUTIONS, 6, &v[6]);
 }
 
-static void conv_catalog(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_catalog(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_catalog *r = row;
   r->item_code = fg_mb_sid(b, &v[0]);
   r->category = fg_mb_enum0(FG_T_CATALOG, 2, &v[2]);
@@ -150,7 +150,7 @@ static void conv_catalog(fg_model_builder *b, void *row, const fg_value *v) {
   r->max_age = (int32_t)fg_mb_int(&v[8], -1);
 }
 
-static void conv_settlement(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_settlement(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_settlement *r = row;
   r->settlement_id = fg_mb_sid(b, &v[0]);
   r->pk = fg_mb_pk(b, &v[1]);
@@ -168,7 +168,7 @@ static void conv_settlement(fg_model_builder *b, void *row, const fg_value *v) {
   r->items_count = 0;
 }
 
-static void conv_item(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_item(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_item *r = row;
   r->settlement_id = fg_mb_sid(b, &v[0]);
   r->settlement = -1;
@@ -182,26 +182,26 @@ static void conv_item(fg_model_builder *b, void *row, const fg_value *v) {
   r->fund_amount_fen = fg_mb_int(&v[7], 0);
 }
 
-static void conv_death(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_death(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_death *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->death_date = fg_mb_day(&v[1]);
 }
 
-static void conv_incarceration(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_incarceration(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_incarceration *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->start = fg_mb_day(&v[1]);
   r->end = fg_mb_day(&v[2]);
 }
 
-static void conv_survival(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_survival(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_survival *r = row;
   r->pk = fg_mb_pk(b, &v[0]);
   r->certified_on = fg_mb_day(&v[1]);
 }
 
-static void conv_account(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_account(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_account *r = row;
   r->account_no = fg_mb_sid(b, &v[0]);
   r->scheme = fg_mb_scheme(&v[1]);
@@ -210,7 +210,7 @@ static void conv_account(fg_model_builder *b, void *row, const fg_value *v) {
   r->opened_on = fg_mb_day(&v[4]);
 }
 
-static void conv_txn(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_txn(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_txn *r = row;
   r->txn_id = fg_mb_sid(b, &v[0]);
   r->account_no = fg_mb_sid(b, &v[1]);
@@ -225,7 +225,7 @@ static void conv_txn(fg_model_builder *b, void *row, const fg_value *v) {
   r->purpose = fg_mb_enum1(FG_T_FUND_TRANSACTIONS, 8, &v[8]);
 }
 
-static void conv_staff(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_staff(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_staff *r = row;
   r->staff_id = fg_mb_sid(b, &v[0]);
   r->pk = fg_mb_pk(b, &v[2]);
@@ -235,7 +235,7 @@ static void conv_staff(fg_model_builder *b, void *row, const fg_value *v) {
   r->roles = fg_mb_sid(b, &v[6]);
 }
 
-static void conv_operation(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_operation(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_operation *r = row;
   r->op_id = fg_mb_sid(b, &v[0]);
   r->op_type = fg_mb_enum0(FG_T_OPERATIONS, 1, &v[1]);
@@ -250,7 +250,7 @@ static void conv_operation(fg_model_builder *b, void *row, const fg_value *v) {
   r->at_s = ts;
 }
 
-static void conv_wage_base(fg_model_builder *b, void *row, const fg_value *v) {
+static void fg_conv_wage_base(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_wage_base *r = row;
   r->region = fg_mb_sid(b, &v[0]);
   r->year = (int)fg_mb_int(&v[1], 0);
@@ -260,54 +260,54 @@ static void conv_wage_base(fg_model_builder *b, void *row, const fg_value *v) {
 
 #define O(T, f) offsetof(T, f)
 static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
-    [FG_T_PERSONS] = {sizeof(fg_m_person), conv_person, 1, {O(fg_m_person, region)}, 1,
+    [FG_T_PERSONS] = {sizeof(fg_m_person), fg_conv_person, 1, {O(fg_m_person, region)}, 1,
                       {O(fg_m_person, pk)}},
-    [FG_T_EMPLOYERS] = {sizeof(fg_m_employer), conv_employer, 1,
+    [FG_T_EMPLOYERS] = {sizeof(fg_m_employer), fg_conv_employer, 1,
                         {O(fg_m_employer, employer_id)}, 0, {0}},
-    [FG_T_ENROLLMENTS] = {sizeof(fg_m_enrollment), conv_enrollment, 2,
+    [FG_T_ENROLLMENTS] = {sizeof(fg_m_enrollment), fg_conv_enrollment, 2,
                           {O(fg_m_enrollment, region), O(fg_m_enrollment, employer_id)}, 1,
                           {O(fg_m_enrollment, pk)}},
-    [FG_T_CONTRIBUTIONS] = {sizeof(fg_m_contribution), conv_contribution, 2,
+    [FG_T_CONTRIBUTIONS] = {sizeof(fg_m_contribution), fg_conv_contribution, 2,
                             {O(fg_m_contribution, employer_id), O(fg_m_contribution, region)},
                             1, {O(fg_m_contribution, pk)}},
-    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), conv_payment, 3,
+    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), fg_conv_payment, 3,
                                {O(fg_m_payment, payment_id), O(fg_m_payment, region),
                                 O(fg_m_payment, bank_account)},
                                1, {O(fg_m_payment, pk)}},
-    [FG_T_RETIREMENTS] = {sizeof(fg_m_retirement), conv_retirement, 2,
+    [FG_T_RETIREMENTS] = {sizeof(fg_m_retirement), fg_conv_retirement, 2,
                           {O(fg_m_retirement, reviewer1), O(fg_m_retirement, reviewer2)}, 1,
                           {O(fg_m_retirement, pk)}},
-    [FG_T_INSTITUTIONS] = {sizeof(fg_m_institution), conv_institution, 1,
+    [FG_T_INSTITUTIONS] = {sizeof(fg_m_institution), fg_conv_institution, 1,
                            {O(fg_m_institution, institution_id)}, 0, {0}},
-    [FG_T_CATALOG] = {sizeof(fg_m_catalog), conv_catalog, 1, {O(fg_m_catalog, item_code)}, 0,
+    [FG_T_CATALOG] = {sizeof(fg_m_catalog), fg_conv_catalog, 1, {O(fg_m_catalog, item_code)}, 0,
                       {0}},
-    [FG_T_MEDICAL_SETTLEMENTS] = {sizeof(fg_m_settlement), conv_settlement, 4,
+    [FG_T_MEDICAL_SETTLEMENTS] = {sizeof(fg_m_settlement), fg_conv_settlement, 4,
                                   {O(fg_m_settlement, settlement_id),
                                    O(fg_m_settlement, institution_id),
                                    O(fg_m_settlement, diagnosis), O(fg_m_settlement, invoice_no)},
                                   1, {O(fg_m_settlement, pk)}},
-    [FG_T_MEDICAL_ITEMS] = {sizeof(fg_m_item), conv_item, 2,
+    [FG_T_MEDICAL_ITEMS] = {sizeof(fg_m_item), fg_conv_item, 2,
                             {O(fg_m_item, settlement_id), O(fg_m_item, item_code)}, 0, {0}},
-    [FG_T_DEATHS] = {sizeof(fg_m_death), conv_death, 0, {0}, 1, {O(fg_m_death, pk)}},
-    [FG_T_INCARCERATIONS] = {sizeof(fg_m_incarceration), conv_incarceration, 0, {0}, 1,
+    [FG_T_DEATHS] = {sizeof(fg_m_death), fg_conv_death, 0, {0}, 1, {O(fg_m_death, pk)}},
+    [FG_T_INCARCERATIONS] = {sizeof(fg_m_incarceration), fg_conv_incarceration, 0, {0}, 1,
                              {O(fg_m_incarceration, pk)}},
-    [FG_T_SURVIVAL_CERTIFICATIONS] = {sizeof(fg_m_survival), conv_survival, 0, {0}, 1,
+    [FG_T_SURVIVAL_CERTIFICATIONS] = {sizeof(fg_m_survival), fg_conv_survival, 0, {0}, 1,
                                       {O(fg_m_survival, pk)}},
-    [FG_T_FUND_ACCOUNTS] = {sizeof(fg_m_account), conv_account, 1,
+    [FG_T_FUND_ACCOUNTS] = {sizeof(fg_m_account), fg_conv_account, 1,
                             {O(fg_m_account, account_no)}, 0, {0}},
-    [FG_T_FUND_TRANSACTIONS] = {sizeof(fg_m_txn), conv_txn, 4,
+    [FG_T_FUND_TRANSACTIONS] = {sizeof(fg_m_txn), fg_conv_txn, 4,
                                 {O(fg_m_txn, txn_id), O(fg_m_txn, account_no),
                                  O(fg_m_txn, cp_account), O(fg_m_txn, reference)},
                                 0, {0}},
-    [FG_T_STAFF] = {sizeof(fg_m_staff), conv_staff, 3,
+    [FG_T_STAFF] = {sizeof(fg_m_staff), fg_conv_staff, 3,
                     {O(fg_m_staff, staff_id), O(fg_m_staff, post), O(fg_m_staff, roles)}, 1,
                     {O(fg_m_staff, pk)}},
-    [FG_T_OPERATIONS] = {sizeof(fg_m_operation), conv_operation, 5,
+    [FG_T_OPERATIONS] = {sizeof(fg_m_operation), fg_conv_operation, 5,
                          {O(fg_m_operation, op_id), O(fg_m_operation, operator_id),
                           O(fg_m_operation, reviewer_id), O(fg_m_operation, approver_id),
                           O(fg_m_operation, reference)},
                          1, {O(fg_m_operation, subject_pk)}},
-    [FG_T_WAGE_BASES] = {sizeof(fg_m_wage_base), conv_wage_base, 1, {O(fg_m_wage_base, region)},
+    [FG_T_WAGE_BASES] = {sizeof(fg_m_wage_base), fg_conv_wage_base, 1, {O(fg_m_wage_base, region)},
                          0, {0}},
 };
 #undef O
