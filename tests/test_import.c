@@ -55,7 +55,7 @@ static const char *fx_dir(fx *f, char *buf, size_t n) {
 static int fx_digest_hook(void *ud, fg_store *s, const fg_import_result *r, fg_err *err) {
   int *checked = ud;
   assert_non_null(r->digests);
-  const int rc = fg_journal_import_check(s, r, err);
+  const int rc = fg_import_journal_check(s, r, err);
   if (rc != 0) fprintf(stderr, "%s\n", err->msg);
   assert_int_equal(rc, 0);
   (*checked)++;

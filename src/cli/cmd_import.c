@@ -6,7 +6,7 @@
  * stdout, and maps the outcome to the exit codes of cli.md. The user
  * (FUNDGUARD_USER / FUNDGUARD_PASSWORD or the terminal) needs data.import;
  * the batch commits together with its "import.batch" journal entry, signed
- * by that user (journal.h fg_journal_import_hook as before_commit).
+ * by that user (journal.h fg_import_journal_hook as before_commit).
  */
 #include <stdio.h>
 #include <string.h>
@@ -129,7 +129,7 @@ int fg_cmd_import(int argc, char **argv) {
     return fg_cli_fail(&err);
   }
   fg_import_opts o = {.encoding = a.encoding, .quarantine_path = a.quarantine, .actor = me.actor,
-                      .before_commit = fg_journal_import_hook, .hook_ud = &me};
+                      .before_commit = fg_import_journal_hook, .hook_ud = &me};
   if (fg_cli_stderr_tty()) o.progress = fg_import_bar;
   fg_import_result r;
   const int rc = fg_import_dir(s, a.dir, &o, &r, &err);

@@ -113,4 +113,17 @@ const char *fg_import_judge(const fg_column *c, const char *s, size_t n, fg_valu
  * FUNDGUARD_USER, else the OS user. Static or environment storage. */
 const char *fg_import_actor(void);
 
+/* The journal's entry of a batch (import_journal.c), the before_commit
+ * hook every front end passes (ud is the fg_signer of the user who
+ * imports): appends "import.batch" covering the batch's rows in every
+ * standard table, its `batches` row and its `batch_files` rows; the
+ * payload names each file with its SHA-256 and row counts. */
+int fg_import_journal_hook(void *ud, fg_store *s, const fg_import_result *r, fg_err *err);
+/* The check behind the import's digests: re-read the batch's rows of every
+ * standard table and compare with r->digests (computed while storing);
+ * FG_EVERIFY on any difference. The hook runs it first when the
+ * environment variable below is set (and not "0"); tests always do. */
+#define FG_IMPORT_RECHECK_ENV "FUNDGUARD_JOURNAL_RECHECK"
+int fg_import_journal_check(fg_store *s, const fg_import_result *r, fg_err *err);
+
 #endif

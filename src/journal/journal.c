@@ -1,8 +1,8 @@
 /*
  * journal.c — appending entries (journal.h): canonical entry bytes, the
  * covers of stored rows (digests: rowhash.c), Ed25519 signing, the leaf
- * hash; the platform key; the import hook, which writes the digests the
- * importer computed while storing (no read-back). Verification is in journal_verify.c, checkpoints and
+ * hash; the platform key. (The import's hook, which writes the digests the
+ * importer computed while storing, is src/import/import_journal.c.) Verification is in journal_verify.c, checkpoints and
  * proofs in journal_proof.c; both re-derive with the functions here
  * (journal_impl.h). docs/journal.md is the reference for every format.
  */
@@ -20,7 +20,6 @@
 
 #include <sodium.h>
 
-#include "import/import.h"
 
 static const char FG_JOURNAL_MAGIC[] = FG_JOURNAL_FORMAT "\n";
 
@@ -227,60 +226,6 @@ int fg_journal_append_covered(fg_store *s, const fg_signer *signer, const char *
 int fg_journal_append(fg_store *s, const fg_signer *signer, const char *action,
                       const char *payload, size_t payload_len, int64_t *seq_out, fg_err *err) {
   return fg_journal_append_covered(s, signer, action, payload, payload_len, NULL, 0, seq_out, err);
-}
-
-/* ---- import hook -------------------------------------------------------- */
-
-int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_err *err) {
-  FG_ASSERT(s != NULL && r != NULL && r->batch_id > 0 && r->digests != NULL);
-  char batch[32];
-  snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
-  int rc = 0;
-  for (int t = 0; rc == 0 && t < FG_T_COUNT; t++) {
-    const fg_rowhash *d = &r->digests[t];
-    const fg_journal_cover c = {fg_schema_table(t)->name, "_batch", batch, NULL, 0};
-    fg_rowhash h;
-    rc = fg_journal_rows_digest(s, &c, &h, err);
-    if (rc == 0 && (!d->finished || h.rows != d->rows || memcmp(h.root, d->root, 32) != 0))
-      rc = fg_errf(err, FG_EVERIFY, "导入时计算的 %s 摘要 (%lld 行) 与存入的行 (%lld 行) 不符",
-                   c.table, (long long)d->rows, (long long)h.rows);
-    fg_rowhash_release(&h);
-  }
-  return rc;
-}
-
-int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err) {
-  const fg_signer *signer = ud;
-  FG_ASSERT(signer != NULL && s != NULL && r != NULL && r->batch_id > 0);
-  const char *recheck = getenv(FG_JOURNAL_RECHECK_ENV);
-  if (r->digests != NULL && recheck != NULL && *recheck && strcmp(recheck, "0") != 0) {
-    const int rc = fg_journal_import_check(s, r, err);
-    if (rc != 0) return rc;
-  }
-  char batch[32];
-  snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
-  fg_journal_cover covers[FG_T_COUNT + 2];
-  size_t nc = 0;
-  for (int t = 0; t < FG_T_COUNT; t++)
-    covers[nc++] = (fg_journal_cover){fg_schema_table(t)->name, "_batch", batch,
-                                      r->digests ? &r->digests[t] : NULL, 0};
-  covers[nc++] = (fg_journal_cover){"batches", "id", batch, NULL, 0};
-  covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch, NULL, 0};
-  fg_buf p = FG_BUF_INIT;
-  fg_buf_addf(&p, "{\"batch\":%lld,\"files\":[", (long long)r->batch_id);
-  for (int i = 0; i < r->nfiles; i++) {
-    const fg_import_file *f = &r->files[i];
-    fg_buf_addf(&p, "%s{\"table\":", i ? "," : "");
-    const char *name = fg_schema_table(f->table)->name;
-    fg_journal_json_add_str(&p, name, strlen(name));
-    fg_buf_addf(&p, ",\"sha256\":\"%s\",\"bytes\":%lld,\"rows_stored\":%lld,\"skipped\":%s}",
-                f->sha256_hex, (long long)f->bytes, (long long)f->rows_stored,
-                f->skipped ? "true" : "false");
-  }
-  fg_buf_adds(&p, "]}");
-  int rc = fg_journal_append_covered(s, signer, "import.batch", p.buf, p.len, covers, nc, NULL, err);
-  fg_buf_release(&p);
-  return rc;
 }
 
 /* ---- platform key ------------------------------------------------------- */

@@ -97,18 +97,6 @@ int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h
 int fg_journal_rows_root(fg_store *s, const fg_journal_cover *c, uint8_t root[32], int64_t *count,
                          fg_err *err);
 
-/* Import hook (import.h fg_import_hook; ud is the fg_signer of the user who
- * imports): appends "import.batch" covering the batch's rows in every
- * standard table, its `batches` row and its `batch_files` rows; the payload
- * names each file with its SHA-256 and row counts. */
-struct fg_import_result;
-int fg_journal_import_hook(void *ud, fg_store *s, const struct fg_import_result *r, fg_err *err);
-/* The check behind the import's digests: re-read the batch's rows of every
- * standard table and compare with r->digests (computed while storing);
- * FG_EVERIFY on any difference. The hook runs it first when the
- * environment variable below is set (and not "0"); tests always do. */
-#define FG_JOURNAL_RECHECK_ENV "FUNDGUARD_JOURNAL_RECHECK"
-int fg_journal_import_check(fg_store *s, const struct fg_import_result *r, fg_err *err);
 /* Screening hook (screen.h fg_screen_commit_hook; ud is the fg_signer of
  * the user who screens): appends "screen.run" inside the run's transaction,
  * covering the run's rows by run id: (runs, id), (findings, run) and
