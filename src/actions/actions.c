@@ -164,3 +164,30 @@ int fg_action_open_proposal_naming(fg_store *s, const char *needle, int64_t now_
   *proposal_id = m.id;
   return rc < 0 ? rc : 0;
 }
+
+int fg_action_findings_exported(fg_store *s, const fg_signer *reader, const fg_action_export *x,
+                                fg_err *err) {
+  FG_ASSERT(s != NULL && reader != NULL && x != NULL && x->format != NULL && x->output != NULL);
+  fg_buf p = FG_BUF_INIT;
+  char run[32], cnt[32];
+  snprintf(run, sizeof run, "%lld", (long long)x->run_id);
+  snprintf(cnt, sizeof cnt, "%lld", (long long)x->count);
+  /* keys in sorted order (canonical JSON); numbers bare, absent filters null */
+  const char *const kv[][3] = {{"count", cnt, "n"},           {"format", x->format, "s"},
+                               {"institution", x->institution, "s"}, {"output", x->output, "s"},
+                               {"region", x->region, "s"},     {"rule", x->rule, "s"},
+                               {"run", run, "n"},              {"severity", x->severity, "s"}};
+  for (size_t i = 0; i < FG_ARRAY_LEN(kv); i++) {
+    fg_buf_addf(&p, "%s\"%s\":", i ? "," : "{", kv[i][0]);
+    if (kv[i][1] == NULL) fg_buf_adds(&p, "null");
+    else if (kv[i][2][0] == 'n') fg_buf_adds(&p, kv[i][1]);
+    else fg_journal_json_add_str(&p, kv[i][1], strlen(kv[i][1]));
+  }
+  fg_buf_addc(&p, '}');
+  int rc = fg_store_begin(s, err);
+  if (rc == 0) rc = fg_journal_append(s, reader, "findings.export", p.buf, p.len, NULL, err);
+  if (rc == 0) rc = fg_store_commit(s, err);
+  else fg_store_rollback(s);
+  fg_buf_release(&p);
+  return rc;
+}

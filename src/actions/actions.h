@@ -81,6 +81,15 @@ bool fg_action_value_text(const fg_column *c, const fg_value *v, char *out, size
 /* Journal "person.view" signed by the viewer: who looked at whom (payload:
  * person_id and the number of records shown), when (the entry's time). In
  * its own transaction; call it before the records are released. */
+/* A findings export, as journaled ("findings.export", signed by the
+ * reader, committed before the data is released): format, output ("stdout"
+ * or the file), the filters (NULL = none), run and row count. */
+typedef struct fg_action_export {
+  const char *format, *output, *rule, *severity, *region, *institution;
+  int64_t run_id, count;
+} fg_action_export;
+int fg_action_findings_exported(fg_store *s, const fg_signer *reader, const fg_action_export *x,
+                                fg_err *err);
 /* Journal "finding.view" ({"as","finding","run"}): as is "findings.read"
  * or "reviewer of #N" for a reviewer reading what a proposal asks them to
  * judge. */

@@ -131,6 +131,11 @@ int fg_authz_init_roster(fg_store *s, const fg_config *cfg, const fg_signer *pla
                          const char *roster_path, const char *shared_password, int64_t now_s,
                          fg_buf *generated, size_t *created, fg_err *err);
 
+/* init's configuration: the defaults stored as the official configuration
+ * (config_versions, jseq of the "config.init" entry that covers the row,
+ * signed by the platform), in one transaction. */
+int fg_authz_init_config(fg_store *s, const fg_signer *platform, fg_err *err);
+
 /* The store's official configuration over the defaults (defaults when none
  * is stored). */
 int fg_authz_load_config(fg_store *s, fg_config *cfg, fg_err *err);

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "authz/authz_impl.h"
@@ -173,5 +174,30 @@ int fg_authz_init_roster(fg_store *s, const fg_config *cfg, const fg_signer *pla
   if (rc == 0) *created = n;
   if (rows) sodium_memzero(rows, n * sizeof *rows);
   free(rows);
+  return rc;
+}
+
+int fg_authz_init_config(fg_store *s, const fg_signer *platform, fg_err *err) {
+  FG_ASSERT(s != NULL && platform != NULL);
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  fg_config_defaults(cfg);
+  char *text = fg_config_serialize(cfg);
+  char hash[65];
+  fg_config_hash(cfg, hash);
+  free(cfg);
+  fg_buf p = FG_BUF_INIT;
+  fg_buf_addf(&p, "{\"config_sha256\":\"%s\",\"status\":\"official\"}", hash);
+  int64_t seq = -1, got = -1;
+  int rc = fg_store_begin(s, err);
+  if (rc == 0) {
+    rc = fg_journal_next_seq(s, &seq, err);
+    if (rc == 0) rc = fg_store_config_put(s, text, true, 0, (int64_t)time(NULL), seq, NULL, err);
+    if (rc == 0) rc = fg_journal_append(s, platform, "config.init", p.buf, p.len, &got, err);
+    FG_ASSERT(rc != 0 || got == seq);
+    if (rc == 0) rc = fg_store_commit(s, err);
+    else fg_store_rollback(s);
+  }
+  fg_buf_release(&p);
+  free(text);
   return rc;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/actions.h"
 #include "authz/authz.h"
 #include "cli/cli.h"
 #include "common/fsout.h"
@@ -144,33 +145,12 @@ static int fg_findings_run_id(fg_store *s, const char *run, int64_t *run_id, fg_
   return 0;
 }
 
-/* The "findings.export" entry: who read which run, filtered how, into
- * what, how many rows; committed before the data is released. */
+/* The "findings.export" entry (actions.h fg_action_findings_exported). */
 static int fg_findings_journal(fg_store *s, const fg_signer *me, const fg_findings_args *a,
                                int64_t run_id, int64_t count, fg_err *err) {
-  fg_buf p = FG_BUF_INIT;
-  const char *output = a->out ? a->out : "stdout";
-  char run[32], cnt[32];
-  snprintf(run, sizeof run, "%lld", (long long)run_id);
-  snprintf(cnt, sizeof cnt, "%lld", (long long)count);
-  /* keys in sorted order (canonical JSON); numbers bare, absent filters null */
-  const char *const kv[][3] = {{"count", cnt, "n"},           {"format", a->format, "s"},
-                               {"institution", a->institution, "s"}, {"output", output, "s"},
-                               {"region", a->region, "s"},     {"rule", a->rule, "s"},
-                               {"run", run, "n"},              {"severity", a->severity, "s"}};
-  for (size_t i = 0; i < FG_ARRAY_LEN(kv); i++) {
-    fg_buf_addf(&p, "%s\"%s\":", i ? "," : "{", kv[i][0]);
-    if (kv[i][1] == NULL) fg_buf_adds(&p, "null");
-    else if (kv[i][2][0] == 'n') fg_buf_adds(&p, kv[i][1]);
-    else fg_journal_json_add_str(&p, kv[i][1], strlen(kv[i][1]));
-  }
-  fg_buf_addc(&p, '}');
-  int rc = fg_store_begin(s, err);
-  if (rc == 0) rc = fg_journal_append(s, me, "findings.export", p.buf, p.len, NULL, err);
-  if (rc == 0) rc = fg_store_commit(s, err);
-  else fg_store_rollback(s);
-  fg_buf_release(&p);
-  return rc;
+  const fg_action_export x = {a->format, a->out ? a->out : "stdout", a->rule, a->severity,
+                              a->region, a->institution, run_id, count};
+  return fg_action_findings_exported(s, me, &x, err);
 }
 
 /* Stage the export whole before anything is journaled: to a memory

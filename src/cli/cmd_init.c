@@ -100,31 +100,12 @@ static int fg_init_trust(fg_store *s, const char *db, const char *key_path, cons
   return 0;
 }
 
-/* The official configuration: the defaults, stored with jseq = the seq of
- * the "config.init" entry that covers the row, in one transaction. */
+/* The official configuration: the defaults (authz_init.c). */
 static int fg_init_config(fg_store *s, const char *key_path, fg_err *err) {
-  fg_config *cfg = fg_xmalloc(sizeof *cfg);
-  fg_config_defaults(cfg);
-  char *text = fg_config_serialize(cfg);
-  char hash[65];
-  fg_config_hash(cfg, hash);
-  free(cfg);
-  fg_buf p = FG_BUF_INIT;
-  fg_buf_addf(&p, "{\"config_sha256\":\"%s\",\"status\":\"official\"}", hash);
   fg_signer platform = {0};
-  int64_t seq = -1, got = -1;
   int rc = fg_journal_platform_signer(key_path, &platform, err);
-  if (rc == 0 && (rc = fg_store_begin(s, err)) == 0) {
-    rc = fg_journal_next_seq(s, &seq, err);
-    if (rc == 0) rc = fg_store_config_put(s, text, true, 0, (int64_t)time(NULL), seq, NULL, err);
-    if (rc == 0) rc = fg_journal_append(s, &platform, "config.init", p.buf, p.len, &got, err);
-    FG_ASSERT(rc != 0 || got == seq);
-    if (rc == 0) rc = fg_store_commit(s, err);
-    else fg_store_rollback(s);
-  }
+  if (rc == 0) rc = fg_authz_init_config(s, &platform, err);
   fg_authn_signer_wipe(&platform);
-  fg_buf_release(&p);
-  free(text);
   return rc;
 }
 
