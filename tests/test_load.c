@@ -264,9 +264,29 @@ static void test_missing_store(void **state) {
   assert_null(m);
 }
 
+/* Issue 14.5: a builder past a limit is refused with an error, never an
+ * abort(): here more rows than the window the loader planned. */
+static void test_limit_is_an_error(void **state) {
+  (void)state;
+  fg_model_builder *b = fg_mb_new();
+  fg_err err = {0};
+  assert_int_equal(fg_mb_check(b, &err), 0);
+  const size_t es = 256; /* room enough for one row of any table */
+  void *window = calloc(2, es);
+  fg_mb_rows_window(b, FG_T_DEATHS, window, 1);
+  fg_value v[] = {T("P1"), T("2024-01-01"), T("court")};
+  fg_mb_add(b, FG_T_DEATHS, 1, v);
+  fg_mb_add(b, FG_T_DEATHS, 2, v); /* does not fit: dropped, flagged */
+  assert_int_equal(fg_mb_check(b, &err), FG_ELIMIT);
+  assert_non_null(strstr(err.msg, "重新筛查"));
+  fg_mb_free(b);
+  free(window);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chunk_sizes),
+      cmocka_unit_test(test_limit_is_an_error),
       cmocka_unit_test(test_missing_store),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,6 @@
 #include "cli/cli.h"
 #include "common/fsout.h"
 #include "journal/journal.h"
-#include "journal/json.h"
 #include "screen/export.h"
 #include "screen/screen.h"
 

@@ -95,9 +95,9 @@ static int64_t fg_mb_pool_get_h(fg_mb_pool *p, const char *s, size_t n, uint32_t
     if (memcmp(t, s, n) == 0 && t[n] == '\0') return (uint32_t)slot - 1;
   }
   if (!add) return -1;
-  if (p->n >= FG_MB_STRINGS_MAX) {
-    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_STRINGS_MAX);
-    abort();
+  if (p->n >= FG_MB_STRINGS_MAX) { /* a city past the model's limit: refused by fg_mb_check */
+    p->over = true;
+    return 0;
   }
   if (p->n == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 1024;
@@ -177,9 +177,9 @@ void fg_mb_present(fg_model_builder *b, fg_table_id t) {
 /* Append s as a new id without looking for an equal one (a deferring
  * builder: fg_mb_absorb merges the duplicates). */
 static uint32_t fg_mb_pool_append(fg_mb_pool *p, const char *s, size_t n) {
-  if (p->n >= FG_MB_STRINGS_MAX) {
-    fprintf(stderr, "fundguard: more than %u distinct identifiers\n", FG_MB_STRINGS_MAX);
-    abort();
+  if (p->n >= FG_MB_STRINGS_MAX) { /* refused by fg_mb_check */
+    p->over = true;
+    return 0;
   }
   if (p->n == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 1024;
@@ -239,14 +239,14 @@ fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v) {
   return pk;
 }
 
-static void fg_mb_vec_reserve(fg_mb_vec *v, int64_t n, size_t es) {
-  if (n <= v->cap) return;
-  if (v->external) {
-    fprintf(stderr, "fundguard: more rows than the loader's window (%lld)\n", (long long)v->cap);
-    abort();
-  }
+/* Room for n rows; false when the rows are a fixed window that is full
+ * (more rows than the loader planned: refused by fg_mb_check). */
+static bool fg_mb_vec_reserve(fg_mb_vec *v, int64_t n, size_t es) {
+  if (n <= v->cap) return true;
+  if (v->external) return false;
   v->cap = n;
   v->data = fg_xrealloc(v->data, (size_t)v->cap * es);
+  return true;
 }
 
 void fg_mb_rows_adopt(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap) {
@@ -273,7 +273,10 @@ void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value
   const fg_mb_desc *d = fg_mb_desc_of(t);
   fg_mb_vec *v = &b->rows[t];
   b->present[t] = true;
-  if (v->n == v->cap) fg_mb_vec_reserve(v, v->cap ? v->cap + v->cap / 2 : 256, d->elem_size);
+  if (v->n == v->cap && !fg_mb_vec_reserve(v, v->cap ? v->cap + v->cap / 2 + 1 : 256, d->elem_size)) {
+    b->over = true; /* the row is dropped; the load is refused */
+    return;
+  }
   char *row = v->data + (size_t)v->n * d->elem_size;
   memset(row, 0, d->elem_size);
   memcpy(row, &rowid, sizeof rowid); /* every model struct starts with fg_rowid row */
@@ -311,7 +314,10 @@ static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, i
   const bool take = iv->n == 0 && !v->external;
   char *dst = v->data;
   if (!take) {
-    if (!v->external) fg_mb_vec_reserve(iv, iv->n + v->n, es);
+    if (!v->external && !fg_mb_vec_reserve(iv, iv->n + v->n, es)) {
+      into->over = true;
+      return;
+    }
     dst = iv->data + (size_t)iv->n * es;
     FG_ASSERT_HOT(!v->external || ((uintptr_t)v->data >= (uintptr_t)dst &&
                             (uintptr_t)v->data + (size_t)v->n * es <=
@@ -340,6 +346,7 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
   fg_mb_pool_merge(&into->str, &from->str, smap);
   fg_mb_pool_merge(&into->pid, &from->pid, pmap);
   FG_ASSERT_HOT(smap[0] == 0);
+  into->over |= from->over || from->str.over || from->pid.over;
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (from->present[t]) into->present[t] = true;
     if (from->rows[t].n == 0) continue;
@@ -372,4 +379,17 @@ fg_sid fg_model_find_sid(const fg_model *m, const char *s) {
   fg_model_arena *a = m->arena;
   int64_t id = fg_mb_pool_get(&a->str, s, strlen(s), false);
   return id < 0 ? 0 : (fg_sid)id;
+}
+
+int fg_mb_check(const fg_model_builder *b, fg_err *err) {
+  FG_ASSERT(b != NULL);
+  if (b->str.over || b->pid.over)
+    return fg_errf(err, FG_ELIMIT,
+                   "数据超出本版本筛查模型的上限：不同的标识符超过 %u 个（city too large for the model）",
+                   FG_MB_STRINGS_MAX);
+  if (b->over)
+    return fg_errf(err, FG_ELIMIT, "数据库的行数在载入时增加了（另一个导入同时进行？），请重新筛查");
+  if (b->rows[FG_T_MEDICAL_ITEMS].n >= INT32_MAX || b->rows[FG_T_MEDICAL_SETTLEMENTS].n >= INT32_MAX)
+    return fg_errf(err, FG_ELIMIT, "医疗结算或费用明细超过 %d 行，超出本版本筛查模型的上限", INT32_MAX - 1);
+  return 0;
 }

@@ -37,6 +37,11 @@ void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t c
  * are then not looked up, only appended; fg_mb_absorb merges equal ones.
  * Call before the first row; never on the builder that is finished. */
 void fg_mb_defer(fg_model_builder *b);
+/* Whether b holds a complete model within the model's limits (distinct
+ * ids, rows per window, items and settlements): FG_ELIMIT with a message
+ * otherwise. Call before fg_mb_finish; a builder over a limit never aborts
+ * the process, it is refused here. */
+int fg_mb_check(const fg_model_builder *b, fg_err *err);
 /* Finish: returns the model (owned by caller, fg_model_free) and frees b. */
 fg_model *fg_mb_finish(fg_model_builder *b);
 void fg_model_free(fg_model *m);

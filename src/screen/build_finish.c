@@ -311,10 +311,7 @@ static int64_t *fg_mb_link_items(fg_model_builder *b, int32_t *map) {
   fg_mb_vec *cv = &b->rows[FG_T_CATALOG];
   fg_m_settlement *sett = (fg_m_settlement *)sv->data;
   fg_m_catalog *cat = (fg_m_catalog *)cv->data;
-  if (iv->n >= INT32_MAX || sv->n >= INT32_MAX) {
-    fprintf(stderr, "fundguard: more than %d medical items or settlements\n", INT32_MAX - 1);
-    abort();
-  }
+  FG_ASSERT(iv->n < INT32_MAX && sv->n < INT32_MAX); /* fg_mb_check refused larger */
   for (int64_t i = sv->n - 1; i >= 0; i--) map[sett[i].settlement_id] = (int32_t)i;
   for (int64_t i = 0; i < iv->n; i++) {
     fg_m_item *it = (fg_m_item *)iv->data + i;

@@ -35,6 +35,7 @@ typedef struct fg_mb_pool {
   uint32_t n, cap;
   uint64_t *slots;
   uint64_t nslots;
+  bool over; /* FG_MB_STRINGS_MAX reached: later ids were not kept (fg_mb_check) */
 } fg_mb_pool;
 
 typedef struct fg_mb_vec {
@@ -62,6 +63,7 @@ struct fg_model_builder {
   const fg_value *cur_vals;
   fg_mb_col_cache col_cache[FG_MAX_COLS];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
+  bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
 };
 
 typedef void (*fg_mb_conv_fn)(fg_model_builder *b, void *row, const fg_value *v);

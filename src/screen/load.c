@@ -257,6 +257,10 @@ int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model *
     return rc;
   }
   FG_ASSERT_HOT(b);
+  if ((rc = fg_mb_check(b, err)) != 0) {
+    fg_mb_free(b);
+    return rc;
+  }
   *out = fg_mb_finish(b);
   return 0;
 }
