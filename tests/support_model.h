@@ -25,4 +25,9 @@ fg_model *fg_test_model(const fg_test_tables tables);
 fg_findings fg_test_run_rule(const fg_model *m, const char *rule_id, const char *as_of);
 /* Find a finding by subject id in a sorted findings list; NULL if none. */
 const fg_finding *fg_test_find(const fg_findings *f, const char *subject_id);
+/* Whether finding f names row `row` of table t among its evidence. */
+bool fg_test_has_ev(const fg_finding *f, fg_table_id t, fg_rowid row);
+/* The finding about subject, which must exist with this amount, evidence
+ * and a detail (a failed test otherwise). */
+const fg_finding *fg_test_expect(const fg_findings *f, const char *subject, int64_t amount_fen);
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "support_model.h"
+#include "testutil.h"
 
 fg_findings fg_test_run_rule(const fg_model *m, const char *rule_id, const char *as_of) {
   assert(m && rule_id && as_of);
@@ -31,4 +32,19 @@ fg_findings fg_test_run_rule(const fg_model *m, const char *rule_id, const char 
   fg_findings_sort(&out);
   free(cfg);
   return out;
+}
+
+bool fg_test_has_ev(const fg_finding *f, fg_table_id t, fg_rowid row) {
+  for (int32_t i = 0; i < f->nev; i++)
+    if (f->ev[i].table == t && f->ev[i].row == row) return true;
+  return false;
+}
+
+const fg_finding *fg_test_expect(const fg_findings *f, const char *subject, int64_t amount_fen) {
+  const fg_finding *x = fg_test_find(f, subject);
+  if (x == NULL) fail_msg("no finding for %s", subject);
+  assert_int_equal(x->amount_fen, amount_fen);
+  assert_true(x->nev >= 1);
+  assert_non_null(x->detail);
+  return x;
 }

@@ -83,7 +83,10 @@ static bool has_sub(char **list, int n, const char *s) {
   return false;
 }
 
+/* The messages of a result, on stderr only with FG_TEST_VERBOSE set: a
+ * passing test prints nothing. */
 static void dump(const fg_import_result *r) {
+  if (getenv("FG_TEST_VERBOSE") == NULL) return;
   for (int i = 0; i < r->nerrors_listed; i++) fprintf(stderr, "  error: %s\n", r->errors[i]);
   for (int i = 0; i < r->nnotices; i++) fprintf(stderr, "  notice: %s\n", r->notices[i]);
 }

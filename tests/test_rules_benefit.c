@@ -16,11 +16,6 @@
 #define PAY_HEAD "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
 #define CONTRIB_HEAD "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n"
 
-static bool has_ev(const fg_finding *f, fg_table_id t, fg_rowid row) {
-  for (int32_t i = 0; i < f->nev; i++)
-    if (f->ev[i].table == t && f->ev[i].row == row) return true;
-  return false;
-}
 
 static int32_t count_ev(const fg_finding *f, fg_table_id t) {
   int32_t n = 0;
@@ -78,9 +73,9 @@ static void test_paid_after_death(void **state) {
   assert_int_equal(f.n, 1);
   const fg_finding *x = expect(&f, "D", 300000 + 100001 + 50000 + 60000 + 150000);
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 5);
-  assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 1));
-  assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 3));
-  assert_true(has_ev(x, FG_T_DEATHS, 1));
+  assert_false(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 1));
+  assert_false(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 3));
+  assert_true(fg_test_has_ev(x, FG_T_DEATHS, 1));
   assert_string_equal(x->subject_type, "person");
   fg_findings_release(&f);
   fg_model_free(m);
@@ -105,10 +100,10 @@ static void test_paid_during_incarceration(void **state) {
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "J", 300000 + 300050);
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 2);
-  assert_true(has_ev(x, FG_T_BENEFIT_PAYMENTS, 2) && has_ev(x, FG_T_BENEFIT_PAYMENTS, 3));
+  assert_true(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 2) && fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 3));
   assert_int_equal(count_ev(x, FG_T_INCARCERATIONS), 2);
   x = expect(&f, "OPEN", 20000);
-  assert_true(has_ev(x, FG_T_BENEFIT_PAYMENTS, 7));
+  assert_true(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 7));
   fg_findings_release(&f);
   fg_model_free(m);
 }
@@ -155,8 +150,8 @@ static void test_unemployment_while_employed(void **state) {
   assert_int_equal(f.n, 1);
   const fg_finding *x = expect(&f, "U", 300000 + 140001);
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
-  assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 1) && has_ev(x, FG_T_CONTRIBUTIONS, 4));
-  assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 2));
+  assert_true(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 1) && fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 4));
+  assert_false(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 2));
   fg_findings_release(&f);
   fg_model_free(m);
 }
@@ -176,7 +171,7 @@ static void test_unemployment_while_pensioned(void **state) {
   assert_int_equal(f.n, 1);
   const fg_finding *x = expect(&f, "U", 300050);
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
-  assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
+  assert_false(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
   fg_findings_release(&f);
   fg_model_free(m);
 }
@@ -247,8 +242,8 @@ static void test_survival_cert_overdue(void **state) {
   fg_findings f = fg_test_run_rule(m, "benefit.survival_cert_overdue", "2025-06-30");
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "L13", 0);
-  assert_true(has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
-  assert_true(has_ev(x, FG_T_SURVIVAL_CERTIFICATIONS, 2));
+  assert_true(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
+  assert_true(fg_test_has_ev(x, FG_T_SURVIVAL_CERTIFICATIONS, 2));
   x = expect(&f, "FUT", 0);
   assert_int_equal(count_ev(x, FG_T_SURVIVAL_CERTIFICATIONS), 0);
   assert_null(fg_test_find(&f, "L12"));
@@ -277,7 +272,7 @@ static void test_shared_bank_account(void **state) {
   const fg_finding *x = expect(&f, "ACC1", 0);
   assert_string_equal(x->subject_type, "bank_account");
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
-  assert_false(has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
+  assert_false(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
   fg_findings_release(&f);
   fg_model_free(m);
 }
@@ -302,9 +297,9 @@ static void test_large_payment_unreviewed(void **state) {
   assert_int_equal(f.n, 4);
   const fg_finding *x = expect(&f, "PAY1", 5000001);
   assert_string_equal(x->subject_type, "payment_id");
-  assert_true(has_ev(x, FG_T_BENEFIT_PAYMENTS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 1));
   x = expect(&f, "PAY4", 6000000);
-  assert_true(has_ev(x, FG_T_OPERATIONS, 2));
+  assert_true(fg_test_has_ev(x, FG_T_OPERATIONS, 2));
   expect(&f, "PAY5", 6000000);
   expect(&f, "PAY6", 6000000);
   assert_null(fg_test_find(&f, "PAY2"));
@@ -331,7 +326,7 @@ static void test_maternity_repeat(void **state) {
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "NINE", 0);
   assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 2);
-  assert_true(has_ev(x, FG_T_BENEFIT_PAYMENTS, 1) && has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
+  assert_true(fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 1) && fg_test_has_ev(x, FG_T_BENEFIT_PAYMENTS, 4));
   expect(&f, "GAP", 0);
   assert_null(fg_test_find(&f, "TEN"));
   assert_null(fg_test_find(&f, "CONT"));

@@ -17,11 +17,6 @@
 
 #define CONTRIB_HEAD "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n"
 
-static bool has_ev(const fg_finding *f, fg_table_id t, fg_rowid row) {
-  for (int32_t i = 0; i < f->nev; i++)
-    if (f->ev[i].table == t && f->ev[i].row == row) return true;
-  return false;
-}
 
 static int32_t count_ev(const fg_finding *f, fg_table_id t) {
   int32_t n = 0;
@@ -30,9 +25,7 @@ static int32_t count_ev(const fg_finding *f, fg_table_id t) {
 }
 
 static const fg_finding *expect(const fg_findings *f, const char *subject, int64_t amount_fen) {
-  const fg_finding *x = fg_test_find(f, subject);
-  if (x == NULL) fail_msg("no finding for %s", subject);
-  assert_int_equal(x->amount_fen, amount_fen);
+  const fg_finding *x = fg_test_expect(f, subject, amount_fen);
   assert_string_equal(x->subject_type, "person");
   return x;
 }
@@ -65,13 +58,13 @@ static void test_base_out_of_range(void **state) {
   fg_findings f = fg_test_run_rule(m, "contribution.base_out_of_range", "2025-01-01");
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "LOW", 0);
-  assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 1));
-  assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 2));
-  assert_true(has_ev(x, FG_T_WAGE_BASES, 1));
+  assert_true(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 1));
+  assert_false(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 2));
+  assert_true(fg_test_has_ev(x, FG_T_WAGE_BASES, 1));
   x = expect(&f, "HIGH", 0);
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 2);
-  assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 4) && has_ev(x, FG_T_CONTRIBUTIONS, 5));
-  assert_true(has_ev(x, FG_T_WAGE_BASES, 2));
+  assert_true(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 4) && fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 5));
+  assert_true(fg_test_has_ev(x, FG_T_WAGE_BASES, 2));
   assert_non_null(strstr(x->detail, "2024-04"));
   fg_findings_release(&f);
   fg_model_free(m);
@@ -110,11 +103,11 @@ static void test_base_spike(void **state) {
   fg_findings f = fg_test_run_rule(m, "contribution.base_spike", "2025-01-01");
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "SPIKE", 0);
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 1));
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 24);
   x = expect(&f, "TWO", 0);
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 5));
-  assert_false(has_ev(x, FG_T_RETIREMENTS, 4));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 5));
+  assert_false(fg_test_has_ev(x, FG_T_RETIREMENTS, 4));
   assert_null(fg_test_find(&f, "EXACT"));
   assert_null(fg_test_find(&f, "SHORT"));
   fg_findings_release(&f);
@@ -154,7 +147,7 @@ static void test_backpay_before_retirement(void **state) {
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "FIRE", 13 * 48000);
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 13);
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 1));
   x = expect(&f, "BOTH", 12 * 1000 + 700);
   assert_int_equal(count_ev(x, FG_T_RETIREMENTS), 2);
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 13);
@@ -182,11 +175,11 @@ static void test_before_age_16(void **state) {
   assert_int_equal(f.n, 2);
   const fg_finding *x = expect(&f, "KID", 10050 * 2 + 700);
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 3);
-  assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 4));
-  assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 5));
+  assert_false(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 4));
+  assert_false(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 5));
   x = expect(&f, "LEAP", 5000);
-  assert_true(has_ev(x, FG_T_CONTRIBUTIONS, 6));
-  assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 7));
+  assert_true(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 6));
+  assert_false(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 7));
   fg_findings_release(&f);
   fg_model_free(m);
 }
@@ -207,9 +200,9 @@ static void test_after_death(void **state) {
   assert_int_equal(f.n, 1);
   const fg_finding *x = expect(&f, "DEAD", 48000 + 3501);
   assert_int_equal(count_ev(x, FG_T_CONTRIBUTIONS), 2);
-  assert_false(has_ev(x, FG_T_CONTRIBUTIONS, 1));
-  assert_true(has_ev(x, FG_T_DEATHS, 2));  /* the earliest death row */
-  assert_false(has_ev(x, FG_T_DEATHS, 1));
+  assert_false(fg_test_has_ev(x, FG_T_CONTRIBUTIONS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_DEATHS, 2));  /* the earliest death row */
+  assert_false(fg_test_has_ev(x, FG_T_DEATHS, 1));
   fg_findings_release(&f);
   fg_model_free(m);
 }

@@ -16,11 +16,7 @@
   "txn_id,account_no,booked_on,direction,amount,counterparty_account,counterparty_kind,reference,purpose\n"
 
 static const fg_finding *expect(const fg_findings *f, const char *subject, int64_t amount_fen) {
-  const fg_finding *x = fg_test_find(f, subject);
-  if (x == NULL) fail_msg("no finding for %s", subject);
-  assert_int_equal(x->amount_fen, amount_fen);
-  assert_true(x->nev >= 1);
-  return x;
+  return fg_test_expect(f, subject, amount_fen);
 }
 
 static void test_resigned_within_ban(void **state) {

@@ -14,12 +14,7 @@
 #define AS_OF "2025-06-30"
 
 static const fg_finding *expect(const fg_findings *f, const char *subject, int64_t amount_fen) {
-  const fg_finding *x = fg_test_find(f, subject);
-  if (x == NULL) fail_msg("no finding for %s", subject);
-  assert_int_equal(x->amount_fen, amount_fen);
-  assert_true(x->nev >= 1);
-  assert_non_null(x->detail);
-  return x;
+  return fg_test_expect(f, subject, amount_fen);
 }
 
 #define SETT_HDR                                                                          \

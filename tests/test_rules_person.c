@@ -11,21 +11,13 @@
 #include "screen/rule_kit.h"
 #include "support_model.h"
 
-static bool has_ev(const fg_finding *f, fg_table_id t, fg_rowid row) {
-  for (int32_t i = 0; i < f->nev; i++)
-    if (f->ev[i].table == t && f->ev[i].row == row) return true;
-  return false;
-}
 
 /* Asserts the finding of subject exists with amount and nev evidence rows. */
 static const fg_finding *expect(const fg_findings *f, const char *subject, int64_t amount_fen,
                                 int32_t nev) {
-  const fg_finding *x = fg_test_find(f, subject);
-  if (x == NULL) fail_msg("no finding for %s", subject);
-  assert_int_equal(x->amount_fen, amount_fen);
+  const fg_finding *x = fg_test_expect(f, subject, amount_fen);
   assert_int_equal(x->nev, nev);
   assert_string_equal(x->subject_type, "person");
-  assert_non_null(x->detail);
   return x;
 }
 
@@ -45,12 +37,12 @@ static void test_invalid_id(void **state) {
   fg_model *m = fg_test_model((fg_test_tables){[FG_T_PERSONS] = persons_ids});
   fg_findings f = fg_test_run_rule(m, "identity.invalid_id", "2025-01-01");
   assert_int_equal(f.n, 6);
-  assert_true(has_ev(expect(&f, "110105194912310012", 0, 1), FG_T_PERSONS, 2));
+  assert_true(fg_test_has_ev(expect(&f, "110105194912310012", 0, 1), FG_T_PERSONS, 2));
   expect(&f, "110105194912310", 0, 1);
-  assert_true(has_ev(expect(&f, "11010520300101001X", 0, 1), FG_T_PERSONS, 4));
+  assert_true(fg_test_has_ev(expect(&f, "11010520300101001X", 0, 1), FG_T_PERSONS, 4));
   expect(&f, "10010519491231001X", 0, 1);
   expect(&f, "110105192302290018", 0, 1);
-  assert_true(has_ev(expect(&f, "910105194912310010", 0, 1), FG_T_PERSONS, 8));
+  assert_true(fg_test_has_ev(expect(&f, "910105194912310010", 0, 1), FG_T_PERSONS, 8));
   assert_null(fg_test_find(&f, "11010519491231002X"));
   assert_null(fg_test_find(&f, "911105194912310011"));
   assert_string_equal(f.v[0].rule, "identity.invalid_id");
@@ -78,8 +70,8 @@ static void test_id_mismatch(void **state) {
                        "110105198001010017,invalid,2,1999-01-01\n"}); /* invalid: not here */
   fg_findings f = fg_test_run_rule(m, "identity.id_mismatch", "2025-01-01");
   assert_int_equal(f.n, 3);
-  assert_true(has_ev(expect(&f, "110105198001010024", 0, 1), FG_T_PERSONS, 2));
-  assert_true(has_ev(expect(&f, "11010519491231002X", 0, 1), FG_T_PERSONS, 3));
+  assert_true(fg_test_has_ev(expect(&f, "110105198001010024", 0, 1), FG_T_PERSONS, 2));
+  assert_true(fg_test_has_ev(expect(&f, "11010519491231002X", 0, 1), FG_T_PERSONS, 3));
   expect(&f, "911105198001010016", 0, 1);
   assert_null(fg_test_find(&f, "911105198001010024"));
   assert_null(fg_test_find(&f, "110105198001010016"));
@@ -111,10 +103,10 @@ static void test_over_age(void **state) {
   fg_findings f = fg_test_run_rule(m, "enrollment.over_age", "2025-01-01");
   assert_int_equal(f.n, 3);
   const fg_finding *x = expect(&f, "M60", 0, 2);
-  assert_true(has_ev(x, FG_T_ENROLLMENTS, 1));
-  assert_true(has_ev(x, FG_T_PERSONS, 1));
-  assert_true(has_ev(expect(&f, "F55", 0, 2), FG_T_ENROLLMENTS, 3));
-  assert_true(has_ev(expect(&f, "FEB29", 0, 2), FG_T_ENROLLMENTS, 5));
+  assert_true(fg_test_has_ev(x, FG_T_ENROLLMENTS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_PERSONS, 1));
+  assert_true(fg_test_has_ev(expect(&f, "F55", 0, 2), FG_T_ENROLLMENTS, 3));
+  assert_true(fg_test_has_ev(expect(&f, "FEB29", 0, 2), FG_T_ENROLLMENTS, 5));
   fg_findings_release(&f);
   fg_model_free(m);
 }
@@ -146,12 +138,12 @@ static void test_duplicate(void **state) {
   fg_findings f = fg_test_run_rule(m, "enrollment.duplicate", "2025-01-01");
   assert_int_equal(f.n, 4);
   const fg_finding *x = expect(&f, "A", 0, 2);
-  assert_true(has_ev(x, FG_T_ENROLLMENTS, 1) && has_ev(x, FG_T_ENROLLMENTS, 2));
+  assert_true(fg_test_has_ev(x, FG_T_ENROLLMENTS, 1) && fg_test_has_ev(x, FG_T_ENROLLMENTS, 2));
   x = expect(&f, "D", 0, 2);
-  assert_true(has_ev(x, FG_T_ENROLLMENTS, 7) && has_ev(x, FG_T_ENROLLMENTS, 8));
+  assert_true(fg_test_has_ev(x, FG_T_ENROLLMENTS, 7) && fg_test_has_ev(x, FG_T_ENROLLMENTS, 8));
   x = expect(&f, "F", 0, 2);
-  assert_true(has_ev(x, FG_T_ENROLLMENTS, 14) && has_ev(x, FG_T_ENROLLMENTS, 15));
-  assert_false(has_ev(x, FG_T_ENROLLMENTS, 13));
+  assert_true(fg_test_has_ev(x, FG_T_ENROLLMENTS, 14) && fg_test_has_ev(x, FG_T_ENROLLMENTS, 15));
+  assert_false(fg_test_has_ev(x, FG_T_ENROLLMENTS, 13));
   expect(&f, "H", 0, 2);
   assert_null(fg_test_find(&f, "B"));
   assert_null(fg_test_find(&f, "C"));

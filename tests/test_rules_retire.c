@@ -14,16 +14,9 @@
 #define RET_HEAD \
   "person_id,kind,approved_on,retire_date,birth_date_on_file,special_work_years,reviewer1,reviewer2\n"
 
-static bool has_ev(const fg_finding *f, fg_table_id t, fg_rowid row) {
-  for (int32_t i = 0; i < f->nev; i++)
-    if (f->ev[i].table == t && f->ev[i].row == row) return true;
-  return false;
-}
 
 static const fg_finding *expect(const fg_findings *f, const char *subject) {
-  const fg_finding *x = fg_test_find(f, subject);
-  if (x == NULL) fail_msg("no finding for %s", subject);
-  assert_int_equal(x->amount_fen, 0);
+  const fg_finding *x = fg_test_expect(f, subject, 0);
   assert_string_equal(x->subject_type, "person");
   return x;
 }
@@ -40,9 +33,9 @@ static void test_birthdate_altered(void **state) {
   fg_findings f = fg_test_run_rule(m, "retirement.birthdate_altered", "2025-06-01");
   assert_int_equal(f.n, 1);
   const fg_finding *x = expect(&f, "ALT");
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 2));
-  assert_false(has_ev(x, FG_T_RETIREMENTS, 1));
-  assert_true(has_ev(x, FG_T_PERSONS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 2));
+  assert_false(fg_test_has_ev(x, FG_T_RETIREMENTS, 1));
+  assert_true(fg_test_has_ev(x, FG_T_PERSONS, 1));
   assert_non_null(strstr(x->detail, "1964-03-01"));
   fg_findings_release(&f);
   fg_model_free(m);
@@ -61,12 +54,12 @@ static void test_single_review(void **state) {
       "TWICE,early,2024-01-01,2024-01-01,1970-01-01,,S3,S3\n"});      /* 7 fires */
   fg_findings f = fg_test_run_rule(m, "retirement.single_review", "2025-06-01");
   assert_int_equal(f.n, 4);
-  assert_true(has_ev(expect(&f, "EARLY"), FG_T_RETIREMENTS, 1));
-  assert_true(has_ev(expect(&f, "DIS"), FG_T_RETIREMENTS, 2));
+  assert_true(fg_test_has_ev(expect(&f, "EARLY"), FG_T_RETIREMENTS, 1));
+  assert_true(fg_test_has_ev(expect(&f, "DIS"), FG_T_RETIREMENTS, 2));
   expect(&f, "SW");
   const fg_finding *x = expect(&f, "TWICE");
   assert_int_equal(x->nev, 1);
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 7));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 7));
   assert_null(fg_test_find(&f, "OK"));
   assert_null(fg_test_find(&f, "NORM"));
   fg_findings_release(&f);
@@ -92,10 +85,10 @@ static void test_special_work_ineligible(void **state) {
       "NOPERSON,special_work,2024-05-01,2024-05-10,1969-05-10,,S1,S2\n"}); /* 9 no birth/sex */
   fg_findings f = fg_test_run_rule(m, "retirement.special_work_ineligible", "2025-06-01");
   assert_int_equal(f.n, 4);
-  assert_true(has_ev(expect(&f, "M7"), FG_T_RETIREMENTS, 2));
-  assert_true(has_ev(expect(&f, "MEMPTY"), FG_T_RETIREMENTS, 3));
+  assert_true(fg_test_has_ev(expect(&f, "M7"), FG_T_RETIREMENTS, 2));
+  assert_true(fg_test_has_ev(expect(&f, "MEMPTY"), FG_T_RETIREMENTS, 3));
   const fg_finding *x = expect(&f, "MYOUNG");
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 4) && has_ev(x, FG_T_PERSONS, 4));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 4) && fg_test_has_ev(x, FG_T_PERSONS, 4));
   expect(&f, "F44");
   assert_null(fg_test_find(&f, "M55"));
   assert_null(fg_test_find(&f, "F45"));
@@ -133,11 +126,11 @@ static void test_underage(void **state) {
   fg_findings f = fg_test_run_rule(m, "retirement.underage", "2025-06-01");
   assert_int_equal(f.n, 3);
   const fg_finding *x = expect(&f, "M59");
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 1) && has_ev(x, FG_T_PERSONS, 1));
-  assert_true(has_ev(expect(&f, "FLEAP"), FG_T_RETIREMENTS, 3));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 1) && fg_test_has_ev(x, FG_T_PERSONS, 1));
+  assert_true(fg_test_has_ev(expect(&f, "FLEAP"), FG_T_RETIREMENTS, 3));
   x = expect(&f, "TWO");
-  assert_true(has_ev(x, FG_T_RETIREMENTS, 7));
-  assert_false(has_ev(x, FG_T_RETIREMENTS, 6));
+  assert_true(fg_test_has_ev(x, FG_T_RETIREMENTS, 7));
+  assert_false(fg_test_has_ev(x, FG_T_RETIREMENTS, 6));
   assert_null(fg_test_find(&f, "M60"));
   assert_null(fg_test_find(&f, "FOK"));
   assert_null(fg_test_find(&f, "EARLY"));
