@@ -74,14 +74,14 @@ _Noreturn void fg_assert_fail(const char *expr, const char *file, int line);
 #define FG_ASSERT_HOT(c) ((void)0)
 #else
 #define FG_ASSERT_HOT(c) FG_ASSERT(c)
+#endif
+
 /* Banned functions (curl's and git's list): strcpy, strcat, sprintf,
  * vsprintf, gets, atoi, atol, atoll, strtok — unbounded copies and
  * formatting, conversions that cannot report an error, hidden state.
  * tests/e2e_banned.sh fails the build's tests where one appears in src/
  * (a #pragma GCC poison here would also hit the system headers included
  * after this one). */
-
-#endif
 
 #define FG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define FG_MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -84,6 +84,21 @@ static void fg_mb_pool_rehash(fg_mb_pool *p, uint64_t nslots) {
   free(old);
 }
 
+/* Room for one more string id; false (and the pool marked over its limit,
+ * which fg_mb_check refuses) for a city past the model's limit. */
+static bool fg_mb_pool_reserve(fg_mb_pool *p) {
+  if (p->n >= FG_MB_STRINGS_MAX) {
+    p->over = true;
+    return false;
+  }
+  if (p->n == p->cap) {
+    p->cap = p->cap ? 2 * p->cap : 1024;
+    if (p->cap > FG_MB_STRINGS_MAX) p->cap = FG_MB_STRINGS_MAX;
+    p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
+  }
+  return true;
+}
+
 /* Look s (hash h) up; when absent and add is true, add it. Returns the id or -1. */
 static int64_t fg_mb_pool_get_h(fg_mb_pool *p, const char *s, size_t n, uint32_t h, bool add) {
   uint64_t i = 0, mask = p->nslots - 1;
@@ -95,15 +110,7 @@ static int64_t fg_mb_pool_get_h(fg_mb_pool *p, const char *s, size_t n, uint32_t
     if (memcmp(t, s, n) == 0 && t[n] == '\0') return (uint32_t)slot - 1;
   }
   if (!add) return -1;
-  if (p->n >= FG_MB_STRINGS_MAX) { /* a city past the model's limit: refused by fg_mb_check */
-    p->over = true;
-    return 0;
-  }
-  if (p->n == p->cap) {
-    p->cap = p->cap ? 2 * p->cap : 1024;
-    if (p->cap > FG_MB_STRINGS_MAX) p->cap = FG_MB_STRINGS_MAX;
-    p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
-  }
+  if (!fg_mb_pool_reserve(p)) return 0;
   if (((uint64_t)p->n + 1) * FG_MB_LOAD_DEN > p->nslots * FG_MB_LOAD_NUM) {
     fg_mb_pool_rehash(p, p->nslots ? 2 * p->nslots : FG_MB_MIN_SLOTS);
     mask = p->nslots - 1;
@@ -177,15 +184,7 @@ void fg_mb_present(fg_model_builder *b, fg_table_id t) {
 /* Append s as a new id without looking for an equal one (a deferring
  * builder: fg_mb_absorb merges the duplicates). */
 static uint32_t fg_mb_pool_append(fg_mb_pool *p, const char *s, size_t n) {
-  if (p->n >= FG_MB_STRINGS_MAX) { /* refused by fg_mb_check */
-    p->over = true;
-    return 0;
-  }
-  if (p->n == p->cap) {
-    p->cap = p->cap ? 2 * p->cap : 1024;
-    if (p->cap > FG_MB_STRINGS_MAX) p->cap = FG_MB_STRINGS_MAX;
-    p->str = fg_xrealloc(p->str, p->cap * sizeof *p->str);
-  }
+  if (!fg_mb_pool_reserve(p)) return 0;
   p->str[p->n] = fg_mb_pool_copy(p, s, n);
   return p->n++;
 }
@@ -259,13 +258,8 @@ void fg_mb_rows_adopt(fg_model_builder *b, fg_table_id t, void *rows, int64_t ca
 }
 
 void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap) {
-  FG_ASSERT_HOT(b && t >= 0 && t < FG_T_COUNT && rows && cap > 0);
-  fg_mb_vec *v = &b->rows[t];
-  FG_ASSERT_HOT(v->n == 0 && !v->external);
-  free(v->data);
-  v->data = rows;
-  v->cap = cap;
-  v->external = true;
+  fg_mb_rows_adopt(b, t, rows, cap);
+  b->rows[t].external = true;
 }
 
 void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value *vals) {

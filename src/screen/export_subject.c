@@ -106,13 +106,20 @@ typedef struct fg_xs_scan {
   int kind;
 } fg_xs_scan;
 
+/* The subject of `kind` whose id is the row's first column, or NULL. */
+static fg_export_subject *fg_xs_row(fg_xs_scan *sc, const fg_value *v, int kind, char *id,
+                                    size_t id_size) {
+  snprintf(id, id_size, "%.*s", v[0].n, v[0].s ? v[0].s : "");
+  fg_export_subject *s = fg_xs_find(sc->x, id);
+  return s != NULL && s->kind == kind ? s : NULL;
+}
+
 static int fg_xs_persons(void *ud, int64_t rowid, const fg_value *v) {
   (void)rowid;
   fg_xs_scan *sc = ud;
   char id[64];
-  snprintf(id, sizeof id, "%.*s", v[0].n, v[0].s ? v[0].s : "");
-  fg_export_subject *s = fg_xs_find(sc->x, id);
-  if (s != NULL && s->kind == FG_XS_PERSON) fg_xs_set(&s->name, &v[1]), fg_xs_set(&s->region, &v[2]);
+  fg_export_subject *s = fg_xs_row(sc, v, FG_XS_PERSON, id, sizeof id);
+  if (s != NULL) fg_xs_set(&s->name, &v[1]), fg_xs_set(&s->region, &v[2]);
   /* persons named by settlements or payments get their names too */
   const fg_xs_need key = {id, 0};
   fg_xs_need *n = sc->x->nneed ? bsearch(&key, sc->x->need, sc->x->nneed, sizeof key, fg_xs_need_cmp)
@@ -138,11 +145,9 @@ static void fg_xs_need_build(fg_export_subjects *x) {
 
 static int fg_xs_settlements(void *ud, int64_t rowid, const fg_value *v) {
   (void)rowid;
-  fg_xs_scan *sc = ud;
   char id[128];
-  snprintf(id, sizeof id, "%.*s", v[0].n, v[0].s ? v[0].s : "");
-  fg_export_subject *s = fg_xs_find(sc->x, id);
-  if (s != NULL && s->kind == FG_XS_SETTLEMENT) fg_xs_set(&s->person, &v[1]), fg_xs_set(&s->unit_id, &v[2]);
+  fg_export_subject *s = fg_xs_row(ud, v, FG_XS_SETTLEMENT, id, sizeof id);
+  if (s != NULL) fg_xs_set(&s->person, &v[1]), fg_xs_set(&s->unit_id, &v[2]);
   return 0;
 }
 
@@ -164,21 +169,17 @@ static int fg_xs_institutions(void *ud, int64_t rowid, const fg_value *v) {
 
 static int fg_xs_payments(void *ud, int64_t rowid, const fg_value *v) {
   (void)rowid;
-  fg_xs_scan *sc = ud;
   char id[128];
-  snprintf(id, sizeof id, "%.*s", v[0].n, v[0].s ? v[0].s : "");
-  fg_export_subject *s = fg_xs_find(sc->x, id);
-  if (s != NULL && s->kind == FG_XS_PAYMENT) fg_xs_set(&s->person, &v[1]), fg_xs_set(&s->region, &v[2]);
+  fg_export_subject *s = fg_xs_row(ud, v, FG_XS_PAYMENT, id, sizeof id);
+  if (s != NULL) fg_xs_set(&s->person, &v[1]), fg_xs_set(&s->region, &v[2]);
   return 0;
 }
 
 static int fg_xs_staff(void *ud, int64_t rowid, const fg_value *v) {
   (void)rowid;
-  fg_xs_scan *sc = ud;
   char id[128];
-  snprintf(id, sizeof id, "%.*s", v[0].n, v[0].s ? v[0].s : "");
-  fg_export_subject *s = fg_xs_find(sc->x, id);
-  if (s != NULL && s->kind == FG_XS_STAFF) fg_xs_set(&s->name, &v[1]);
+  fg_export_subject *s = fg_xs_row(ud, v, FG_XS_STAFF, id, sizeof id);
+  if (s != NULL) fg_xs_set(&s->name, &v[1]);
   return 0;
 }
 
