@@ -380,6 +380,61 @@ static void test_references(void **state) {
   fg_import_result_release(&r);
 }
 
+/* v1.3 table 19: agencies, their codes, the parent within the same file
+ * (parents first, decision 37) and staff.agency_id. */
+static void test_agencies(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "agencies.csv",
+                "agency_id,name,region,level,parent_id\n"
+                "A410100,郑州市社会保险事业管理中心,410100,city,\n"
+                "A-410102,中原区社保中心,410102,county,A410100\n"
+                "A410103,二七区社保中心,410103,district,A410100\n"
+                "A410105,金水区社保中心,410105,county,A410199\n"
+                "A410104,管城区社保中心,410104,county,A410108\n"
+                "A410108,惠济区社保中心,410108,county,A410100\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  dump(&r);
+  assert_int_equal(r.nerrors, 4);
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "agencies.csv:3:1: agency_id: 经办机构编码应为 1-20 位 ASCII 字母或数字 (A-410102)"));
+  assert_true(has_sub(r.errors, r.nerrors_listed, "agencies.csv:4:4: level: "));
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "agencies.csv:5:5: parent_id: agencies 中没有 agency_id 为此值的行 (A410199)"));
+  /* a child before its parent: refused, the parent must come first */
+  assert_true(has_line(r.errors, r.nerrors_listed,
+                       "agencies.csv:6:5: parent_id: agencies 中没有 agency_id 为此值的行 (A410108)"));
+  assert_int_equal(fg_store_count(f->s, FG_T_AGENCIES), 0);
+  fg_import_result_release(&r);
+  /* a clean file, then staff naming an agency that is and one that is not */
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "agencies.csv",
+                "agency_id,name,region,level,parent_id\n"
+                "A410100,郑州市社会保险事业管理中心,410100,city,\n"
+                "A410102,中原区社保中心,410102,county,A410100\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(fg_store_count(f->s, FG_T_AGENCIES), 2);
+  fg_import_result_release(&r);
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "staff.csv",
+                "staff_id,name,post,post_since,high_risk,agency_id\n"
+                "S1,员甲,窗口,2020-01-01,N,A410102\n"
+                "S2,员乙,窗口,2020-01-01,N,A410199\n"
+                "S3,员丙,窗口,2020-01-01,N,\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EINPUT);
+  dump(&r);
+  assert_int_equal(r.nerrors, 1);
+  assert_string_equal(r.errors[0],
+                      "staff.csv:3:6: agency_id: agencies 中没有 agency_id 为此值的行 (A410199)");
+  fg_import_result_release(&r);
+}
+
 static void test_quarantine_cascade(void **state) {
   fx *f = *state;
   char d[4200], q[4300];
@@ -590,6 +645,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_keyless_resend, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_keys_and_repeats, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_references, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_agencies, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_quarantine_cascade, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_encodings_and_notices, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_file_level_errors, fx_setup, fx_teardown),

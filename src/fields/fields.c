@@ -134,6 +134,16 @@ bool fg_region_ok(const char *s, size_t n) {
   return fg_province_prefix_ok((s[0] - '0') * 10 + (s[1] - '0'));
 }
 
+bool fg_agency_id_ok(const char *s, size_t n) {
+  FG_ASSERT_HOT(s != NULL || n == 0);
+  if (n == 0 || n > FG_FIELDS_AGENCY_ID_LEN_MAX) return false;
+  for (size_t i = 0; i < n; i++) {
+    const char c = s[i];
+    if (!fg_is_digit(c) && !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
 /* ---- GB 11643 ---------------------------------------------------------- */
 
 char fg_gb11643_check_char(const char digits17[17]) {

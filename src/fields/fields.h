@@ -34,6 +34,10 @@ bool fg_person_id_normalize(const char *s, size_t n, char *out);
 bool fg_province_prefix_ok(int two_digits);
 bool fg_region_ok(const char *s, size_t n);
 
+/* (v1.3) agency_id: 1-20 ASCII letters and digits. */
+#define FG_FIELDS_AGENCY_ID_LEN_MAX 20
+bool fg_agency_id_ok(const char *s, size_t n);
+
 /* GB 11643 ISO 7064 MOD 11-2 check character for 17 digits ('0'-'9'/'X'). */
 char fg_gb11643_check_char(const char digits17[17]);
 /* Full validity as rule identity.invalid_id defines it: 17 digits + check

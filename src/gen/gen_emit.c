@@ -283,6 +283,18 @@ void fg_gen_name(fg_gen_rng *r, int sex, char out[FG_GEN_NAME_MAX]) {
 const char *const fg_gen_city_regions[FG_GEN_CITY_REGIONS] = {
     "410102", "410103", "410104", "410105", "410106", "410108", "410122", "410181"};
 
+const fg_gen_agency fg_gen_agencies[FG_GEN_AGENCIES] = {
+    {"A410100", "郑州市社会保险事业管理中心", "410100"},
+    {"A410102", "中原区社会保险事业管理中心", "410102"},
+    {"A410103", "二七区社会保险事业管理中心", "410103"},
+    {"A410104", "管城回族区社会保险事业管理中心", "410104"},
+    {"A410105", "金水区社会保险事业管理中心", "410105"},
+    {"A410106", "上街区社会保险事业管理中心", "410106"},
+    {"A410108", "惠济区社会保险事业管理中心", "410108"},
+    {"A410122", "中牟县社会保险事业管理中心", "410122"},
+    {"A410181", "巩义市社会保险事业管理中心", "410181"},
+};
+
 enum { FG_GEN_WAGE_BASE_YEAR = 2020, FG_GEN_WAGE_BASE_FEN = 700000, FG_GEN_WAGE_GROWTH_PCT = 5 };
 
 int64_t fg_gen_avg_wage_fen(int year) {

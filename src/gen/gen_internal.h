@@ -99,6 +99,14 @@ extern const fg_gen_item fg_gen_items[FG_GEN_IT_COUNT];
 #define FG_GEN_CITY_REGIONS 8
 extern const char *const fg_gen_city_regions[FG_GEN_CITY_REGIONS];
 
+/* (v1.3) The city's social insurance agencies: [0] the city's, then one per
+ * district in fg_gen_city_regions order. */
+enum { FG_GEN_AGENCIES = 1 + FG_GEN_CITY_REGIONS };
+typedef struct fg_gen_agency {
+  const char *id, *name, *region;
+} fg_gen_agency;
+extern const fg_gen_agency fg_gen_agencies[FG_GEN_AGENCIES];
+
 typedef struct fg_gen_ctx {
   const fg_gen_opts *opts;
   fg_config *cfg;

@@ -15,7 +15,8 @@ enum { HOUR_S = 3600, DAY_S = 86400, SEARCH_DAYS = 3 * 365 };
 static void fg_staff(fg_gen_plant *p, char k, const char *person, fg_day since, const char *high,
                   const char *roles, char out[16]) {
   snprintf(out, 16, "SX%03d%c", p->rep, k);
-  fg_gen_row(p->o, FG_T_STAFF, "ssssdss", out, "测试人员", person, "经办岗", since, high, roles);
+  fg_gen_row(p->o, FG_T_STAFF, "ssssdsss", out, "测试人员", person, "经办岗", since, high, roles,
+             fg_gen_agencies[0].id);
 }
 
 static int64_t fg_at(fg_day d, int h, int m, int s) { return (int64_t)d * DAY_S + h * HOUR_S + m * 60 + s; }

@@ -68,6 +68,15 @@ static void fg_world_catalog(fg_gen_out *o) {
   }
 }
 
+/* (v1.3) The city's agency and one per district, the county ones under it. */
+static void fg_world_agencies(fg_gen_out *o) {
+  for (int k = 0; k < FG_GEN_AGENCIES; k++) {
+    const fg_gen_agency *a = &fg_gen_agencies[k];
+    fg_gen_row(o, FG_T_AGENCIES, "sssss", a->id, a->name, a->region, k == 0 ? "city" : "county",
+               k == 0 ? NULL : fg_gen_agencies[0].id);
+  }
+}
+
 static void fg_world_wage_bases(const fg_gen_ctx *c, fg_gen_out *o) {
   int y1 = fg_month_year(c->as_of_month), y0 = y1 - FG_GEN_WAGE_YEARS_BACK;
   for (int k = 0; k < FG_GEN_CITY_REGIONS; k++)
@@ -152,8 +161,8 @@ static void fg_world_staff(fg_gen_ctx *c, fg_gen_out *o, fg_gen_rng *r) {
     char id[16], name[FG_GEN_NAME_MAX];
     fg_gen_staff_id(i + 1, id);
     fg_gen_name(r, 1 + (int)fg_gen_rng_below(r, 2), name);
-    fg_gen_row(o, FG_T_STAFF, "ssssdss", id, name, NULL, posts[k], since, high ? "Y" : "N",
-               roles[k]);
+    fg_gen_row(o, FG_T_STAFF, "ssssdsss", id, name, NULL, posts[k], since, high ? "Y" : "N",
+               roles[k], fg_gen_agencies[i % FG_GEN_AGENCIES].id);
     int *pool = k == 0 || k == 3 ? c->handlers : k == 1 || k == 4 ? c->reviewers
                 : k == 2                       ? c->approvers
                                                : NULL;
@@ -172,6 +181,7 @@ void fg_gen_world(fg_gen_ctx *c, fg_gen_out *o) {
   fg_world_institutions(c, o);
   fg_world_catalog(o);
   fg_world_wage_bases(c, o);
+  fg_world_agencies(o);
   fg_world_fund(c, o, &r);
   fg_world_staff(c, o, &r);
 }

@@ -26,6 +26,7 @@ enum { FG_IMPORT_PATH_LEN_MAX = 4096, FG_IMPORT_TS_LEN = 20 };
 
 /* Reference targets first, so references within the batch are satisfied. */
 static const fg_table_id fg_import_order[FG_T_COUNT] = {
+    FG_T_AGENCIES,
     FG_T_PERSONS,          FG_T_EMPLOYERS,       FG_T_STAFF,
     FG_T_INSTITUTIONS,     FG_T_CATALOG,         FG_T_FUND_ACCOUNTS,
     FG_T_MEDICAL_SETTLEMENTS, FG_T_ENROLLMENTS,  FG_T_CONTRIBUTIONS,

@@ -193,6 +193,8 @@ static const char *fg_import_judge_plain(const fg_column *col, const char *s, si
     return fg_parse_uint(s, n, &v->i) ? NULL : "应为非负整数，只含数字";
   case FG_COL_ENUM:
     return fg_imp_enum_ok(col, s, n) ? NULL : "";
+  case FG_COL_AGENCY_ID:
+    return fg_agency_id_ok(s, n) ? NULL : "经办机构编码应为 1-20 位 ASCII 字母或数字";
   }
   return "未知的列类型";
 }

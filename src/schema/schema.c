@@ -1,5 +1,5 @@
 /*
- * schema.c — the tables of data-standard.md v1.2, transcribed once.
+ * schema.c — the tables of data-standard.md v1.3, transcribed once.
  *
  * Keep this file in the order and spelling of the standard: a reviewer
  * should be able to hold the two side by side. References name the key
@@ -39,6 +39,7 @@ static const char *const fg_cp_kinds[] = {"person", "employer", "institution",
                                           "fund", "fiscal", "bank", "other", NULL};
 static const char *const fg_purposes[] = {"sweep", "allocate", "payment", "refund",
                                           "remit_up", "other", NULL};
+static const char *const fg_agency_levels[] = {"city", "county", NULL};
 static const char *const fg_op_types[] = {
     "enroll", "back_payment", "retirement_approval", "benefit_change", "payment",
     "data_modification", "permission_change", "other", NULL};
@@ -135,7 +136,8 @@ static const fg_column c_staff[] = {
     COL("staff_id", FG_COL_ID, R),          COL("name", FG_COL_TEXT, R),
     REF("person_id", FG_COL_PERSON_ID, O, FG_T_PERSONS),
     COL("post", FG_COL_TEXT, R),            COL("post_since", FG_COL_DATE, R),
-    ENUMC("high_risk", R, fg_yn),           COL("roles", FG_COL_TEXT, O)};
+    ENUMC("high_risk", R, fg_yn),           COL("roles", FG_COL_TEXT, O),
+    REF("agency_id", FG_COL_AGENCY_ID, O, FG_T_AGENCIES)}; /* v1.3 */
 static const fg_column c_operations[] = {
     COL("op_id", FG_COL_ID, R),
     ENUMC("op_type", R, fg_op_types),
@@ -150,6 +152,12 @@ static const fg_column c_wage_bases[] = {COL("region", FG_COL_REGION, R),
                                          COL("year", FG_COL_YEAR, R),
                                          COL("floor", FG_COL_MONEY, R),
                                          COL("cap", FG_COL_MONEY, R)};
+/* v1.3, table 19: parent_id points into the same file (a county agency's
+ * city agency), so a parent must come before its children (decision 37). */
+static const fg_column c_agencies[] = {
+    COL("agency_id", FG_COL_AGENCY_ID, R), COL("name", FG_COL_TEXT, R),
+    COL("region", FG_COL_REGION, R),       ENUMC("level", R, fg_agency_levels),
+    REF("parent_id", FG_COL_AGENCY_ID, O, FG_T_AGENCIES)};
 
 #define TAB(id, name, zh, cols, k0, k1, nk)                                   \
   {id, name, name ".csv", zh, cols, (int)(sizeof cols / sizeof cols[0]), {k0, k1}, nk}
@@ -173,6 +181,7 @@ static const fg_table fg_tables[FG_T_COUNT] = {
     TAB(FG_T_STAFF, "staff", "经办人员", c_staff, 0, 0, 1),
     TAB(FG_T_OPERATIONS, "operations", "经办操作日志", c_operations, 0, 0, 1),
     TAB(FG_T_WAGE_BASES, "wage_bases", "缴费基数上下限", c_wage_bases, 0, 1, 2),
+    TAB(FG_T_AGENCIES, "agencies", "经办机构", c_agencies, 0, 0, 1),
 };
 
 const fg_table *fg_schema_table(fg_table_id id) {
@@ -226,6 +235,7 @@ static const fg_code_label fg_labels[] = {
     {"benefit_type", "injury_dependant", "供养亲属抚恤金"},
     {"benefit_type", "maternity", "生育津贴"},  {"benefit_type", "funeral", "丧葬补助金"},
     {"benefit_type", "survivor", "遗属待遇"},   {"benefit_type", "lump_sum", "一次性待遇"},
+    {"level", "city", "市级"},                  {"level", "county", "县（区）级"},
 };
 
 const char *fg_schema_code_label_zh(const char *column, const char *value) {

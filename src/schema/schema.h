@@ -31,6 +31,7 @@ typedef enum fg_coltype {
   FG_COL_QTY,       /* [0-9]+(.[0-9]{1,3})? stored as thousandths */
   FG_COL_UINT,      /* digits */
   FG_COL_ENUM,      /* one of enum_values */
+  FG_COL_AGENCY_ID, /* (v1.3) 1-20 ASCII letters/digits */
 } fg_coltype;
 
 typedef enum fg_table_id {
@@ -52,6 +53,7 @@ typedef enum fg_table_id {
   FG_T_STAFF,
   FG_T_OPERATIONS,
   FG_T_WAGE_BASES,
+  FG_T_AGENCIES, /* v1.3: the agencies cases are issued to (cases.md) */
   FG_T_COUNT
 } fg_table_id;
 

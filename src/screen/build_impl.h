@@ -87,6 +87,9 @@ typedef struct fg_model_arena {
 } fg_model_arena;
 
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t);
+/* Whether the model holds table t's rows: tables no rule reads (agencies,
+ * for case work) have no descriptor and are not loaded. */
+bool fg_mb_holds(fg_table_id t);
 /* Bit i set when column i of t is an id unique per row (payment_id, ...). */
 uint32_t fg_mb_unique_cols(fg_table_id t);
 /* Bit i set when t's converter reads column i. */

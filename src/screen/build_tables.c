@@ -357,6 +357,11 @@ uint32_t fg_mb_cols_of(fg_table_id t) {
   return fg_mb_cols[t] & all;
 }
 
+bool fg_mb_holds(fg_table_id t) {
+  FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
+  return fg_mb_descs[t].conv != NULL;
+}
+
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t) {
   FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
   FG_ASSERT_HOT(fg_mb_descs[t].conv != NULL);

@@ -174,6 +174,7 @@ static int fg_load_plan(fg_store *s, fg_load *L, fg_err *err) {
     if (rc) return rc;
     count[t] = hi[t] >= lo[t] ? hi[t] - lo[t] + 1 : 0;
     pieces[t] = count[t] > 0 ? (count[t] - 1) / step + 1 : 1;
+    if (!fg_mb_holds((fg_table_id)t)) count[t] = 0, pieces[t] = 0; /* no rule reads it */
     total += pieces[t];
   }
   if (total > FG_LOAD_CHUNKS_MAX)
