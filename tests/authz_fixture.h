@@ -61,7 +61,8 @@ static void fx_user_initial(fx *f, const char *name, const char *roles) {
   char pw[64], hash[FG_STORE_PWHASH_MAX];
   snprintf(pw, sizeof pw, "init-%s-4567", name);
   assert_int_equal(fg_authn_hash(pw, hash, &err), 0);
-  int rc = fg_authn_user_create(f->s, f->cfg, &f->platform, name, name, roles, hash, 0, FX_T0, &err);
+  int rc = fg_authn_user_create(f->s, f->cfg, &f->platform, name, name, roles, "", hash, 0,
+                                FX_T0, &err);
   if (rc) fprintf(stderr, "%s\n", err.msg);
   assert_int_equal(rc, 0);
 }

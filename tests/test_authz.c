@@ -6,10 +6,12 @@
  * of cli.md, the append-only tables refusing UPDATE and DELETE, and the one
  * lookup of the platform key file (--key, FUNDGUARD_KEY, PATH.key).
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "authz_fixture.h"
+#include "import/import.h"
 
 static void test_password_and_key(void **state) {
   (void)state;
@@ -300,25 +302,67 @@ static void test_exclusive_roles_at_creation(void **state) {
   fx_count(f, &before);
   char h[FG_STORE_PWHASH_MAX];
   assert_int_equal(fg_authn_hash("init-dave-4567", h, &err), 0);
-  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "dave", "Dave", "auditor",
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "dave", "Dave", "auditor", "",
                                         "plain-text-password", 0, FX_T0, &err),
                    FG_EINPUT); /* only a hash is ever stored */
   assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "dave", "Dave",
-                                        "handler; Reviewer", h, 0, FX_T0, &err),
+                                        "handler; Reviewer", "", h, 0, FX_T0, &err),
                    FG_EINPUT);
   assert_non_null(strstr(err.msg, "互斥"));
   assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "dave", "Dave",
-                                        "supervisor;handler", h, 0, FX_T0, &err),
+                                        "supervisor;handler", "", h, 0, FX_T0, &err),
                    FG_EINPUT);
-  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "dave", "Dave", "root", h,
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "dave", "Dave", "root", "", h,
                                         0, FX_T0, &err),
                    FG_EINPUT);
   assert_non_null(strstr(err.msg, "未知角色"));
-  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "Dave!", "Dave", "auditor", h,
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "Dave!", "Dave", "auditor", "", h,
                                         0, FX_T0, &err),
                    FG_EINPUT);
   fx_count(f, &after);
   fx_only_journal(&before, &after, 0);
+  fx_free(f);
+}
+
+/* cases.md: a user's agency is "" (the supervision office) or an agency_id,
+ * checked against agencies.csv once a batch has brought it. */
+static void test_user_agency(void **state) {
+  (void)state;
+  fx *f = fx_new();
+  fg_err err = {0};
+  char h[FG_STORE_PWHASH_MAX];
+  assert_int_equal(fg_authn_hash("init-erin-4567", h, &err), 0);
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "erin", "Erin", "handler",
+                                        "A-1", h, 0, FX_T0, &err),
+                   FG_EINPUT);
+  assert_non_null(strstr(err.msg, "经办机构编码无效"));
+  /* no agencies imported yet: any well-formed code is taken */
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "erin", "Erin", "handler",
+                                        "A410102", h, 0, FX_T0, &err),
+                   0);
+  fg_store_user u;
+  bool found = false;
+  assert_int_equal(fg_store_user_get(f->s, "erin", &u, &found, &err), 0);
+  assert_true(found);
+  assert_string_equal(u.agency, "A410102");
+  /* once agencies.csv is in, an unknown agency is refused */
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s/agencies", f->dir);
+  assert_int_equal(mkdir(dir, 0700), 0);
+  fg_test_write(dir, "agencies.csv",
+                "agency_id,name,region,level\nA410100,郑州市社会保险事业管理中心,410100,city\n",
+                (size_t)-1);
+  fg_import_opts o = {.actor = "tester"};
+  fg_import_result r;
+  assert_int_equal(fg_import_dir(f->s, dir, &o, &r, &err), 0);
+  fg_import_result_release(&r);
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "fred", "Fred", "handler",
+                                        "A410102", h, 0, FX_T0, &err),
+                   FG_EINPUT);
+  assert_non_null(strstr(err.msg, "不在已导入的 agencies 中"));
+  assert_int_equal(fg_authn_user_create(f->s, f->cfg, &f->platform, "fred", "Fred", "handler",
+                                        "A410100", h, 0, FX_T0, &err),
+                   0);
   fx_free(f);
 }
 
@@ -422,6 +466,7 @@ int main(void) {
       cmocka_unit_test(test_expiry_and_passwd),
       cmocka_unit_test(test_signing_as_another),
       cmocka_unit_test(test_exclusive_roles_at_creation),
+      cmocka_unit_test(test_user_agency),
       cmocka_unit_test(test_permission_matrix),
       cmocka_unit_test(test_tables_append_only),
       cmocka_unit_test(test_key_path_order),

@@ -380,7 +380,7 @@ static void test_preplanted_row_refused(void **state) {
   fg_store_close(s);
   char sql[256];
   snprintf(sql, sizeof sql,
-           "INSERT INTO users VALUES ('mallory', 'M', zeroblob(32), 0, %lld)", (long long)seq);
+           "INSERT INTO users VALUES ('mallory', 'M', zeroblob(32), 0, %lld, '')", (long long)seq);
   t_sql(c, sql);
   assert_int_equal(fg_store_open(c->db, false, &s, &err), 0);
   assert_int_equal(fg_store_begin(s, &err), 0);
@@ -437,7 +437,7 @@ static void test_schema_checked(void **state) {
   t_ctx *c = *state;
   t_sql(c, "CREATE TRIGGER copy_user AFTER INSERT ON users BEGIN"
            " INSERT INTO users VALUES (new.name || '2', new.display_name, new.public_key,"
-           " new.created, new.jseq); END;");
+           " new.created, new.jseq, new.agency); END;");
   fg_store *s = NULL;
   fg_err err = {0};
   assert_int_equal(fg_store_open(c->db, false, &s, &err), FG_EVERIFY);

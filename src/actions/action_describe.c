@@ -103,9 +103,11 @@ int fg_action_describe(fg_store *s, const fg_store_proposal *p, fg_buf *out, fg_
     fg_buf_addf(out, "%s用户 %s 的角色 %s\n", p->kind[5] == 'g' ? "授予" : "撤销", fg_desc_or(user),
                 fg_desc_or(role));
   } else if (strcmp(p->kind, "user_create") == 0) {
-    fg_buf_addf(out, "新建用户 %s（姓名 %s），角色 %s；初始密码只交给提议人，这里只存其哈希\n",
+    const char *agency = fg_action_json_str(v, "agency");
+    fg_buf_addf(out, "新建用户 %s（姓名 %s），角色 %s，所在机构 %s；初始密码只交给提议人，这里只存其哈希\n",
                 fg_desc_or(user), fg_desc_or(fg_action_json_str(v, "display_name")),
-                fg_desc_or(fg_action_json_str(v, "roles")));
+                fg_desc_or(fg_action_json_str(v, "roles")),
+                agency != NULL && agency[0] != '\0' ? agency : "基金监督机构");
   } else if (strcmp(p->kind, "user_unlock") == 0) {
     fg_buf_addf(out, "解锁用户 %s\n", fg_desc_or(user));
   } else {

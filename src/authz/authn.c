@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "authz/authz_impl.h"
+#include "fields/fields.h"
 
 #define FG_AUTHN_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define FG_AUTHN_MEMLIMIT_BYTES crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -146,6 +147,7 @@ static char *fg_authn_create_payload(const fg_store_user *u, const char *roles,
                                      int64_t proposal_id) {
   fg_buf b = FG_BUF_INIT;
   fg_authz_json_begin(&b);
+  fg_authz_json_str(&b, "agency", u->agency);
   fg_authz_json_str(&b, "display_name", u->display_name);
   fg_authz_json_str(&b, "password", "initial");
   fg_authz_json_int(&b, "proposal", proposal_id);
@@ -190,18 +192,35 @@ static int fg_authn_create_check(const fg_config *cfg, const char *user, const c
   return rc ? rc : fg_authz_roles_valid(cfg, norm, err);
 }
 
+/* A user's agency (cases.md, data standard v1.3): "" (the supervision
+ * office) or an agency_id; checked against agencies.csv once a batch has
+ * brought it (a roster may name agencies a later batch brings). */
+int fg_authn_agency_check(fg_store *s, const char *user, const char *agency, fg_err *err) {
+  FG_ASSERT(s != NULL && user != NULL && agency != NULL);
+  if (agency[0] == '\0') return 0;
+  if (!fg_agency_id_ok(agency, strlen(agency)))
+    return fg_errf(err, FG_EINPUT, "用户 %s 的经办机构编码无效，应为 1-20 位 ASCII 字母或数字 (%.40s)",
+                   user, agency);
+  if (fg_store_table_present(s, FG_T_AGENCIES) && fg_store_count_key(s, FG_T_AGENCIES, agency) == 0)
+    return fg_errf(err, FG_EINPUT, "用户 %s 的经办机构 %s 不在已导入的 agencies 中", user, agency);
+  return 0;
+}
+
 int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
                          const char *user, const char *display_name, const char *roles,
-                         const char *initial_hash, int64_t proposal_id, int64_t now_s,
-                         fg_err *err) {
-  FG_ASSERT(s && cfg && by && user && display_name && roles && initial_hash && proposal_id >= 0);
+                         const char *agency, const char *initial_hash, int64_t proposal_id,
+                         int64_t now_s, fg_err *err) {
+  FG_ASSERT(s && cfg && by && user && display_name && roles && agency && initial_hash &&
+            proposal_id >= 0);
   char norm[FG_STORE_ROLES_MAX];
   int rc = fg_authn_create_check(cfg, user, display_name, roles, initial_hash, norm, sizeof norm,
                                  err);
+  if (rc == 0) rc = fg_authn_agency_check(s, user, agency, err);
   if (rc) return rc;
   fg_store_user u = {0}; /* public_key stays zero: keys live in user_keys */
   snprintf(u.name, sizeof u.name, "%s", user);
   snprintf(u.display_name, sizeof u.display_name, "%s", display_name);
+  snprintf(u.agency, sizeof u.agency, "%s", agency);
   u.created_s = now_s;
   fg_store_cred c = {0}; /* no key sealed under an initial password */
   snprintf(c.password_hash, sizeof c.password_hash, "%s", initial_hash);

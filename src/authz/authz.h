@@ -109,15 +109,19 @@ int fg_authn_hash(const char *password, char out[FG_STORE_PWHASH_MAX], fg_err *e
 
 /* Create a user with an initial password, given as its Argon2id hash (so
  * the approver who applies a reviewed creation never learns it), and roles
- * (validated: known, no exclusive pair). No key pair is made: an initial
+ * (validated: known, no exclusive pair) and agency (cases.md; "" = the
+ * supervision office). No key pair is made: an initial
  * password can only set the user's own password (fg_authn_set_password).
  * Journaled as "user.create" signed by `by` (the platform at init, the
  * final approver of a user_create proposal). Runs inside the caller's
  * transaction when there is one. proposal_id is 0 for init's roster. */
 int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
                          const char *user, const char *display_name, const char *roles,
-                         const char *initial_hash, int64_t proposal_id, int64_t now_s,
-                         fg_err *err);
+                         const char *agency, const char *initial_hash, int64_t proposal_id,
+                         int64_t now_s, fg_err *err);
+/* agency of a new user: "" (the supervision office) or a valid agency_id,
+ * one of the imported agencies once a batch has brought agencies.csv. */
+int fg_authn_agency_check(fg_store *s, const char *user, const char *agency, fg_err *err);
 
 /* init's roster (CSV with a header: user, name, roles and the optional
  * initial_password and agency columns, in any order): every row checked,
@@ -260,7 +264,7 @@ char *fg_review_payload_role(const char *user, const char *role);
 /* user_create: initial_hash is the Argon2id hash of the initial password
  * the proposer's command generated (fg_authn_initial_password). */
 char *fg_review_payload_user(const char *user, const char *display_name, const char *roles,
-                             const char *initial_hash);
+                             const char *agency, const char *initial_hash);
 char *fg_review_payload_unlock(const char *user);
 /* Read the string member key of a flat JSON object into out. */
 bool fg_review_payload_get(const char *payload, const char *key, char *out, size_t out_size);

@@ -23,6 +23,7 @@ typedef struct fg_authz_roster_row {
   char name[FG_STORE_DISPLAY_MAX];
   char roles[FG_STORE_ROLES_MAX];
   char password[FG_AUTHN_PASSWORD_MAX + 1]; /* "" = none given */
+  char agency[FG_STORE_AGENCY_MAX];         /* "" = the supervision office */
 } fg_authz_roster_row;
 
 /* The roster's columns, found by header name; -1 when absent. */
@@ -84,7 +85,8 @@ static int fg_authz_roster_read(const char *path, fg_authz_roster_row **rows, si
     if (!fg_authz_field(&rec, col[0], r->user, sizeof r->user) ||
         !fg_authz_field(&rec, col[1], r->name, sizeof r->name) ||
         !fg_authz_field(&rec, col[2], r->roles, sizeof r->roles) ||
-        !fg_authz_field(&rec, col[3], r->password, sizeof r->password))
+        !fg_authz_field(&rec, col[3], r->password, sizeof r->password) ||
+        !fg_authz_field(&rec, col[4], r->agency, sizeof r->agency))
       rc = fg_errf(err, FG_EINPUT, "%s:%lld: 缺少列或值过长", path, (long long)rec.line);
     else if (r->password[0] && fg_authn_password_policy(r->password, err) != 0)
       rc = fg_errf(err, FG_EINPUT, "%s:%lld: 用户 %s 的 initial_password 不符合密码要求", path,
@@ -152,8 +154,8 @@ static int fg_authz_roster_create(fg_store *s, const fg_config *cfg, const fg_si
     char hash[FG_STORE_PWHASH_MAX];
     rc = fg_authn_hash(rows[i].password, hash, err);
     if (rc == 0)
-      rc = fg_authn_user_create(s, cfg, platform, rows[i].user, rows[i].name, rows[i].roles, hash,
-                                0, now_s, err);
+      rc = fg_authn_user_create(s, cfg, platform, rows[i].user, rows[i].name, rows[i].roles,
+                                rows[i].agency, hash, 0, now_s, err);
   }
   if (rc == 0) rc = fg_store_commit(s, err);
   if (rc) fg_store_rollback(s);

@@ -32,9 +32,10 @@ char *fg_review_payload_role(const char *user, const char *role) {
 }
 
 char *fg_review_payload_user(const char *user, const char *display_name, const char *roles,
-                             const char *initial_hash) {
+                             const char *agency, const char *initial_hash) {
   fg_buf b = FG_BUF_INIT;
   fg_authz_json_begin(&b);
+  fg_authz_json_str(&b, "agency", agency);
   fg_authz_json_str(&b, "display_name", display_name);
   fg_authz_json_str(&b, "initial_password_hash", initial_hash);
   fg_authz_json_str(&b, "roles", roles);
@@ -130,6 +131,10 @@ int fg_review_validate(fg_store *s, const fg_config *cfg, const char *kind, cons
     char hash[FG_STORE_PWHASH_MAX];
     if (!fg_review_payload_get(payload, "roles", roles, sizeof roles))
       return fg_errf(err, FG_EINPUT, "提议内容缺少角色 (roles)");
+    char agency[FG_STORE_AGENCY_MAX];
+    if (!fg_review_payload_get(payload, "agency", agency, sizeof agency))
+      return fg_errf(err, FG_EINPUT, "提议内容缺少经办机构 (agency)");
+    if ((rc = fg_authn_agency_check(s, user, agency, err)) != 0) return rc;
     if (!fg_review_payload_get(payload, "initial_password_hash", hash, sizeof hash) ||
         strncmp(hash, "$argon2id$", 10) != 0)
       return fg_errf(err, FG_EINPUT, "提议内容缺少新用户初始密码的哈希 (initial_password_hash)");
@@ -168,14 +173,15 @@ static int fg_review_unlock(fg_store *s, const fg_store_proposal *p, const fg_si
 static int fg_review_create(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,
                             const fg_signer *by, int64_t now_s, fg_err *err) {
   char user[FG_STORE_USER_MAX], name[FG_STORE_DISPLAY_MAX], roles[FG_STORE_ROLES_MAX],
-      hash[FG_STORE_PWHASH_MAX];
+      agency[FG_STORE_AGENCY_MAX], hash[FG_STORE_PWHASH_MAX];
   if (!fg_review_payload_get(p->payload, "user", user, sizeof user) ||
       !fg_review_payload_get(p->payload, "display_name", name, sizeof name) ||
       !fg_review_payload_get(p->payload, "roles", roles, sizeof roles) ||
+      !fg_review_payload_get(p->payload, "agency", agency, sizeof agency) ||
       !fg_review_payload_get(p->payload, "initial_password_hash", hash, sizeof hash))
     return fg_errf(err, FG_EINPUT,
-                   "提议内容不完整 (user, display_name, roles, initial_password_hash)");
-  return fg_authn_user_create(s, cfg, by, user, name, roles, hash, p->id, now_s, err);
+                   "提议内容不完整 (user, display_name, roles, agency, initial_password_hash)");
+  return fg_authn_user_create(s, cfg, by, user, name, roles, agency, hash, p->id, now_s, err);
 }
 
 int fg_review_apply(fg_store *s, const fg_config *cfg, const fg_store_proposal *p,

@@ -17,7 +17,7 @@
 enum { FG_USER_POS_MAX = 2 };
 
 typedef struct fg_user_args {
-  const char *db, *name, *roles, *key;
+  const char *db, *name, *roles, *agency, *key;
   const char *pos[FG_USER_POS_MAX];
   int npos;
 } fg_user_args;
@@ -30,7 +30,9 @@ static void fg_user_usage(FILE *f) {
           "  passwd                       更换本人密码 (新密码取自 FUNDGUARD_NEW_PASSWORD 或终端)\n"
           "  grant USER ROLE              提议授予角色 (需 user.manage；经复核、审批后生效)\n"
           "  revoke USER ROLE             提议撤销角色 (经复核后生效)\n"
-          "  create USER --name NAME --roles R1;R2   提议新建用户 (经复核、审批后生效)\n"
+          "  create USER --name NAME --roles R1;R2 [--agency AGENCY_ID]\n"
+          "                               提议新建用户 (经复核、审批后生效)；--agency 为其所在经办机构，\n"
+          "                               不写则属基金监督机构\n"
           "  unlock USER                  提议解锁被锁定的账户 (经复核后生效)\n"
           "  --db PATH    数据库 (默认 ./fundguard.db)\n"
           "  --key FILE   平台私钥: --key，否则环境变量 FUNDGUARD_KEY，否则 PATH.key\n"
@@ -45,6 +47,7 @@ static int fg_user_parse(int argc, char **argv, fg_user_args *a) {
     if (strcmp(argv[i], "--db") == 0) slot = &a->db;
     if (strcmp(argv[i], "--name") == 0) slot = &a->name;
     if (strcmp(argv[i], "--roles") == 0) slot = &a->roles;
+    if (strcmp(argv[i], "--agency") == 0) slot = &a->agency;
     if (strcmp(argv[i], "--key") == 0) slot = &a->key;
     if (slot != NULL && i + 1 < argc) {
       *slot = argv[++i];
@@ -79,7 +82,8 @@ static int fg_user_print(void *ud, const fg_store_user *u) {
   }
   fg_buf zh = FG_BUF_INIT;
   fg_user_roles_zh(roles, &zh);
-  printf("%s\t%s\t%s\n", u->name, u->display_name, zh.buf ? zh.buf : "-");
+  printf("%s\t%s\t%s\t%s\n", u->name, u->display_name, zh.buf ? zh.buf : "-",
+         u->agency[0] ? u->agency : "基金监督机构");
   fg_buf_release(&zh);
   return 0;
 }
@@ -104,8 +108,10 @@ static int fg_user_show(fg_store *s, const char *name, fg_err *err) {
   else snprintf(pk, sizeof pk, "（尚无：仍是初始密码）");
   fg_buf zh = FG_BUF_INIT;
   fg_user_roles_zh(roles, &zh);
-  printf("用户 user: %s\n姓名 name: %s\n角色 roles: %s\n数字证书公钥 public key: %s\n", u.name,
-         u.display_name, zh.buf ? zh.buf : "-", pk);
+  printf("用户 user: %s\n姓名 name: %s\n所在机构 agency: %s\n角色 roles: %s\n"
+         "数字证书公钥 public key: %s\n",
+         u.name, u.display_name, u.agency[0] ? u.agency : "基金监督机构 (supervision office)",
+         zh.buf ? zh.buf : "-", pk);
   fg_buf_release(&zh);
   printf("密码设置于 password set: %lld 天前%s\n连续密码错误 failures: %lld\n",
          (long long)((time(NULL) - c.password_set_s) / FG_AUTHN_DAY_S),
@@ -134,10 +140,12 @@ static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, 
     int rc = fg_authz_roles_normalize(a->roles, role, sizeof role, err);
     if (rc) return rc;
     kind = FG_REVIEW_USER_CREATE;
+    const char *agency = a->agency ? a->agency : "";
+    if ((rc = fg_authn_agency_check(s, a->pos[0], agency, err)) != 0) return rc;
     char hash[FG_STORE_PWHASH_MAX];
     fg_authn_initial_password(initial); /* shown to the proposer only */
     if ((rc = fg_authn_hash(initial, hash, err)) != 0) return rc;
-    payload = fg_review_payload_user(a->pos[0], a->name, role, hash);
+    payload = fg_review_payload_user(a->pos[0], a->name, role, agency, hash);
   } else if (strcmp(sub, "unlock") == 0 && a->npos == 1) {
     kind = FG_REVIEW_USER_UNLOCK;
     payload = fg_review_payload_unlock(a->pos[0]);

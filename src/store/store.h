@@ -95,6 +95,8 @@ typedef int (*fg_row_fn)(void *ud, int64_t rowid, const fg_value *vals);
 int fg_store_scan(fg_store *s, fg_table_id t, fg_row_fn fn, void *ud, fg_err *err);
 /* Number of stored rows of table t. */
 int64_t fg_store_count(fg_store *s, fg_table_id t);
+/* Number of stored rows of table t whose first key column is key. */
+int64_t fg_store_count_key(fg_store *s, fg_table_id t, const char *key);
 /* True when any batch has brought table t (even with zero rows). */
 bool fg_store_table_present(fg_store *s, fg_table_id t);
 
@@ -373,6 +375,7 @@ int fg_store_rows_grouped(fg_store *s, const char *table, const char *column,
 
 #define FG_STORE_USER_MAX 64       /* bytes of a user name, NUL included */
 #define FG_STORE_DISPLAY_MAX 128   /* bytes of a display name, NUL included */
+#define FG_STORE_AGENCY_MAX 24     /* bytes of an agency_id (1-20), NUL included */
 #define FG_STORE_ROLES_MAX 512     /* bytes of a `;`-joined role list */
 #define FG_STORE_KIND_MAX 32       /* bytes of a proposal kind */
 #define FG_STORE_PWHASH_MAX 128    /* crypto_pwhash_STRBYTES */
@@ -383,6 +386,7 @@ typedef struct fg_store_user {
   char display_name[FG_STORE_DISPLAY_MAX];
   uint8_t public_key[32];
   int64_t created_s;
+  char agency[FG_STORE_AGENCY_MAX]; /* "" = the supervision office (cases.md) */
 } fg_store_user;
 
 typedef struct fg_store_cred {

@@ -449,6 +449,16 @@ int64_t fg_store_count(fg_store *s, fg_table_id tid) {
   return fg_sqlite_int_query(s, sql, NULL);
 }
 
+int64_t fg_store_count_key(fg_store *s, fg_table_id tid, const char *key) {
+  FG_ASSERT(s != NULL && key != NULL);
+  const fg_table *t = fg_schema_table(tid);
+  FG_ASSERT(t->nkey > 0);
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s = ?1", t->name,
+           t->cols[t->key_cols[0]].name);
+  return fg_sqlite_int_query(s, sql, key);
+}
+
 bool fg_store_table_present(fg_store *s, fg_table_id tid) {
   FG_ASSERT(s != NULL);
   return fg_sqlite_int_query(s, "SELECT count(*) FROM batch_files WHERE table_name = ?1",

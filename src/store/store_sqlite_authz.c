@@ -19,7 +19,8 @@
 const char *const fg_sqlite_ddl_authz =
     "CREATE TABLE users (name TEXT PRIMARY KEY, display_name TEXT NOT NULL,"
     " public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
-    " created INTEGER NOT NULL, jseq INTEGER NOT NULL);\n"
+    " created INTEGER NOT NULL, jseq INTEGER NOT NULL,"
+    " agency TEXT NOT NULL DEFAULT '');\n" /* cases.md: '' = the supervision office */
     "CREATE TABLE user_credentials (id INTEGER PRIMARY KEY,"
     " user TEXT NOT NULL REFERENCES users(name), password_hash TEXT NOT NULL,"
     " key_salt BLOB NOT NULL CHECK (length(key_salt) = 16),"
@@ -76,13 +77,14 @@ static void fg_authz_copy_blob(sqlite3_stmt *st, int col, uint8_t *out, size_t n
 int fg_store_user_add(fg_store *s, const fg_store_user *u, int64_t jseq, fg_err *err) {
   FG_ASSERT(u != NULL && u->name[0] != '\0' && jseq >= 0);
   sqlite3_stmt *st = NULL;
-  int rc = fg_authz_prep(s, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5)", &st, err);
+  int rc = fg_authz_prep(s, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, u->name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, u->display_name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_blob(st, 3, u->public_key, sizeof u->public_key, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 4, u->created_s);
   sqlite3_bind_int64(st, 5, jseq);
+  sqlite3_bind_text(st, 6, u->agency, -1, SQLITE_TRANSIENT);
   return fg_authz_done(s, st, "用户已存在或无法保存", err);
 }
 
@@ -92,6 +94,7 @@ static void fg_authz_read_user(sqlite3_stmt *st, fg_store_user *u) {
   fg_authz_copy_text(st, 1, u->display_name, sizeof u->display_name);
   fg_authz_copy_blob(st, 2, u->public_key, sizeof u->public_key);
   u->created_s = sqlite3_column_int64(st, 3);
+  fg_authz_copy_text(st, 4, u->agency, sizeof u->agency);
 }
 
 int fg_store_user_get(fg_store *s, const char *name, fg_store_user *u, bool *found,
@@ -100,7 +103,7 @@ int fg_store_user_get(fg_store *s, const char *name, fg_store_user *u, bool *fou
   *found = false;
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(
-      s, "SELECT name, display_name, public_key, created FROM users WHERE name = ?1", &st, err);
+      s, "SELECT name, display_name, public_key, created, agency FROM users WHERE name = ?1", &st, err);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
   int step = sqlite3_step(st);
@@ -118,7 +121,7 @@ int fg_store_user_each(fg_store *s, fg_store_user_fn fn, void *ud, fg_err *err) 
   FG_ASSERT(fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_authz_prep(
-      s, "SELECT name, display_name, public_key, created FROM users ORDER BY name", &st, err);
+      s, "SELECT name, display_name, public_key, created, agency FROM users ORDER BY name", &st, err);
   if (rc) return rc;
   int step;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
