@@ -5,12 +5,10 @@
 # and once a batch has brought agencies.csv a reviewed `user create --agency`
 # must name one of them, at proposal and again when applied. The journal
 # still verifies. Usage: bash e2e_agency.sh path/to/fundguard
-set -u
 FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+trust_workdir
 DB="$W/a.db"
 { head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
   tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' |

@@ -14,8 +14,7 @@ FG="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=tests/trust_lib.sh
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+trust_workdir
 unset FUNDGUARD_KEY
 BOM=$'\xef\xbb\xbf'
 

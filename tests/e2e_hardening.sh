@@ -9,13 +9,10 @@
 # control characters and prints names escaped (12); CSV cells that a
 # spreadsheet would run as formulas are neutralised (15).
 # Usage: bash e2e_hardening.sh path/to/fundguard
-set -u
 FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-DB="$W/s.db"
+trust_workdir
 umask 022
 
 trust_data "$W/d"

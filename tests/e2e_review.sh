@@ -10,13 +10,10 @@
 # finding, bad amendment value, missing permission) exit 1 and add exactly
 # one journal entry and nothing else. Ends with `log verify` exit 0.
 # Usage: bash e2e_review.sh path/to/fundguard
-set -u
 FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-DB="$W/s.db"
+trust_workdir
 
 last_proposal() { sqlite3 "$DB" "SELECT max(id) FROM proposals"; }
 

@@ -7,12 +7,10 @@
 # caught only against the outside anchors (checkpoint, --pubkey), as
 # docs/journal.md says; without them verify must (honestly) pass.
 # Usage: bash e2e_tamper.sh path/to/fundguard
-set -u
 FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+trust_workdir
 command -v sqlite3 >/dev/null || fail "sqlite3 is needed"
 FG_FORGE="${FG_FORGE:-$(dirname "$FG")/fg_forge}"
 

@@ -6,13 +6,10 @@
 # self-review, self-approval, missing permission) exit 1, add exactly one
 # journal entry naming the refusal, and change nothing else.
 # Usage: bash e2e_trust.sh path/to/fundguard
-set -u
 FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-DB="$W/s.db"
+trust_workdir
 
 trust_data "$W/d"
 "$FG" init --db "$DB" --roster "$ROOT/scripts/demo-roster.csv" >"$W/init.out" || fail "init"

@@ -9,13 +9,10 @@
 # and reviewers reading the finding they judge; typo suggestions; a missing
 # store named with the stores found; verify's verdict on stdout.
 # Usage: bash e2e_usability.sh path/to/fundguard
-set -u
 FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
-W=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-DB="$W/s.db"
+trust_workdir
 trust_data "$W/d"
 trust_store "$DB" "$W/d"
 B=$(sqlite3 "$DB" "SELECT person_id FROM persons WHERE name = '乙'")

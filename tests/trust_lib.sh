@@ -1,16 +1,26 @@
-# trust_lib.sh — shared by tests/e2e_trust.sh, e2e_review.sh and e2e_tamper.sh (sourced,
-# not a test itself): a small hand-written data set of the standard (persons,
+# trust_lib.sh — shared by the CLI-level e2e tests (e2e_trust, e2e_review, e2e_tamper,
+# e2e_hardening, e2e_usability, e2e_agency, e2e_cli; sourced, not a test itself): a small hand-written data set of the standard (persons,
 # contributions, benefit_payments, deaths; GB 11643 ids with computed check
 # characters) and a store built from it through the CLI as the demo roster's
 # users: init, import (handler), screen and findings export (supervisor).
 # Needs: FG (the binary), ROOT (the source tree). Sets FUNDGUARD_* itself.
 
+set -u # every test that sources this runs with unset variables as errors
 TRUST_PW="trust-e2e-pass-1"
 export FUNDGUARD_PASSWORD="$TRUST_PW"; unset FUNDGUARD_INIT_PASSWORD
 unset FUNDGUARD_USER
 AS_OF=2024-12-31
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# trust_workdir: W, this test's scratch directory, removed at exit unless
+# KEEP is set (to look at what a failing test left), and DB, the store's
+# usual place in it.
+trust_workdir() {
+  W=$(mktemp -d)
+  trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+  DB="$W/s.db"
+}
 
 # gb11643 REGION(6) BIRTH(8) SEQ(3): the 18-character id with its ISO 7064
 # MOD 11-2 check character.
