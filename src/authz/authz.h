@@ -119,9 +119,6 @@ int fg_authn_user_create(fg_store *s, const fg_config *cfg, const fg_signer *by,
                          const char *user, const char *display_name, const char *roles,
                          const char *agency, const char *initial_hash, int64_t proposal_id,
                          int64_t now_s, fg_err *err);
-/* agency of a new user: "" (the supervision office) or a valid agency_id,
- * one of the imported agencies once a batch has brought agencies.csv. */
-int fg_authn_agency_check(fg_store *s, const char *user, const char *agency, fg_err *err);
 
 /* init's roster (CSV with a header: user, name, roles and the optional
  * initial_password and agency columns, in any order): every row checked,

@@ -9,6 +9,11 @@
 #include "authz/authz.h"
 #include "common/fg.h"
 
+/* agency of a new user: "" (the supervision office) or a valid agency_id,
+ * one of the imported agencies once a batch has brought agencies.csv.
+ * Checked when a user_create is proposed and when any user is created. */
+int fg_authn_agency_check(fg_store *s, const char *user, const char *agency, fg_err *err);
+
 /* Journal one entry (action, payload) signed by signer in a transaction of
  * its own: used for refusals, which must leave their entry and nothing else.
  * Returns 0 or the store/journal error. */

@@ -140,8 +140,7 @@ static int fg_user_propose(fg_store *s, const char *sub, const fg_user_args *a, 
     int rc = fg_authz_roles_normalize(a->roles, role, sizeof role, err);
     if (rc) return rc;
     kind = FG_REVIEW_USER_CREATE;
-    const char *agency = a->agency ? a->agency : "";
-    if ((rc = fg_authn_agency_check(s, a->pos[0], agency, err)) != 0) return rc;
+    const char *agency = a->agency ? a->agency : ""; /* checked by fg_review_propose */
     char hash[FG_STORE_PWHASH_MAX];
     fg_authn_initial_password(initial); /* shown to the proposer only */
     if ((rc = fg_authn_hash(initial, hash, err)) != 0) return rc;
