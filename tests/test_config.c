@@ -71,6 +71,29 @@ static void test_defaults(void **state) {
   free(c);
 }
 
+/* cases.md: the n-th working day after d, d never counted; the 2026 Spring
+ * Festival (16-23 Feb off, 14 and 28 Feb make-up working Saturdays) and the
+ * National Day week (1-7 Oct off, 10 Oct make-up). */
+static void test_add_working_days(void **state) {
+  (void)state;
+  fg_config *c = malloc(sizeof *c);
+  fg_config_defaults(c);
+  char out[11];
+  struct { const char *from; int n; const char *want; } v[] = {
+      {"2026-02-12", 0, "2026-02-12"}, {"2026-02-12", 1, "2026-02-13"},
+      {"2026-02-12", 2, "2026-02-14"}, {"2026-02-12", 3, "2026-02-24"},
+      {"2026-02-13", 10, "2026-03-05"}, {"2026-02-15", 1, "2026-02-24"},
+      {"2026-02-27", 1, "2026-02-28"}, {"2026-09-30", 1, "2026-10-08"},
+      {"2026-09-30", 3, "2026-10-10"}, {"2026-09-24", 5, "2026-10-09"},
+      {"2026-10-03", 5, "2026-10-13"}, {"2030-01-04", 1, "2030-01-07"},
+  };
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    fg_format_day(fg_config_add_working_days(c, D(v[i].from), v[i].n), out);
+    assert_string_equal(out, v[i].want);
+  }
+  free(c);
+}
+
 static void test_calendar(void **state) {
   (void)state;
   fg_config *c = malloc(sizeof *c);
@@ -416,6 +439,7 @@ static void test_store(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults),  cmocka_unit_test(test_calendar),
+      cmocka_unit_test(test_add_working_days),
       cmocka_unit_test(test_every_key), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_round_trip), cmocka_unit_test(test_hash),
       cmocka_unit_test(test_roles),     cmocka_unit_test(test_load_file),

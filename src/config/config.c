@@ -137,6 +137,9 @@ void fg_config_defaults(fg_config *cfg) {
   cfg->special_work_min_years = 8;
   cfg->work_start_s = 8 * 3600;
   cfg->work_end_s = 19 * 3600;
+  cfg->verify_working_days = 20;        /* cases.md: a local choice */
+  cfg->repay_working_days = 15;
+  cfg->case_large_amount_fen = 1000000; /* 10,000 yuan */
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_ages); i++) {
     int32_t at = fg_cfg_age_set(cfg, fg_default_ages[i].sex, fg_default_ages[i].category,
                                 fg_cfg_born_all_from(), fg_cfg_born_all_to(),
@@ -178,6 +181,14 @@ bool fg_config_is_workday(const fg_config *cfg, fg_day day) {
   int32_t i = fg_cal_lower_bound(cfg, day);
   if (i < cfg->ncal && cfg->cal[i].day == day) return cfg->cal[i].work;
   return weekday;
+}
+
+fg_day fg_config_add_working_days(const fg_config *cfg, fg_day d, int n) {
+  FG_ASSERT(cfg != NULL && d != FG_NODAY && n >= 0 && n <= 10000);
+  fg_day x = d; /* 期间开始之日不计入: the start day never counts */
+  for (int k = 0; k < n;)
+    if (fg_config_is_workday(cfg, ++x)) k++;
+  return x;
 }
 
 /* Split roles (`;`-separated) into trimmed, lower-cased tokens in buf;

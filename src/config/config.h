@@ -68,6 +68,10 @@ typedef struct fg_config {
   /* identity (trust core) */
   int32_t password_max_age_days;       /* 90 */
   int32_t lockout_failures;            /* 5 */
+  /* case work (cases.md [cases]) */
+  int32_t verify_working_days;         /* 20: verification due, working days after issue */
+  int32_t repay_working_days;          /* 15: repayment demanded by a recovery notice */
+  int64_t case_large_amount_fen;       /* 1000000 = 10000 yuan: 金额较大 */
   /* working-day calendar: exceptions sorted by day; years covered */
   int32_t ncal;
   fg_calendar_day cal[FG_CFG_CAL_DAYS_MAX];
@@ -91,6 +95,8 @@ void fg_config_hash(const fg_config *cfg, char out[65]);
 int32_t fg_config_age_months(const fg_config *cfg, int sex, int category, fg_month born);
 /* Working day per the calendar (weekday unless holiday; make-up weekend days). */
 bool fg_config_is_workday(const fg_config *cfg, fg_day day);
+/* The n-th working day after d (d itself never counts; cases.md). */
+fg_day fg_config_add_working_days(const fg_config *cfg, fg_day d, int n);
 /* true when the calendar covers year y (else the run warns). */
 bool fg_config_covers_year(const fg_config *cfg, int y);
 /* Case-insensitive, space-trimmed check of a role set (`;`-separated) against

@@ -28,9 +28,9 @@
 #define FG_CFG_YEAR_MAX 2099
 
 enum { SEC_NONE, SEC_THRESHOLDS, SEC_HOURS, SEC_RETIREMENT, SEC_ROLES, SEC_IDENTITY,
-       SEC_CALENDAR, SEC_COUNT };
+       SEC_CALENDAR, SEC_CASES, SEC_COUNT };
 static const char *const fg_section_names[SEC_COUNT] = {
-    "", "thresholds", "hours", "retirement_age", "roles", "identity", "calendar"};
+    "", "thresholds", "hours", "retirement_age", "roles", "identity", "calendar", "cases"};
 
 /* Whole-number keys: their field, section and allowed range. */
 typedef struct {
@@ -54,10 +54,12 @@ static const fg_int_key fg_int_keys[] = {
     {SEC_THRESHOLDS, "special_work_min_years", offsetof(fg_config, special_work_min_years), 1, 60},
     {SEC_IDENTITY, "password_max_age_days", offsetof(fg_config, password_max_age_days), 1, 3650},
     {SEC_IDENTITY, "lockout_failures", offsetof(fg_config, lockout_failures), 1, 1000},
+    {SEC_CASES, "verify_working_days", offsetof(fg_config, verify_working_days), 1, 250},
+    {SEC_CASES, "repay_working_days", offsetof(fg_config, repay_working_days), 1, 250},
 };
 #define FG_N_INT_KEYS ((int)FG_ARRAY_LEN(fg_int_keys))
 /* Other single keys, numbered after the int keys for duplicate detection. */
-enum { K_RATIO = FG_N_INT_KEYS, K_LARGE, K_START, K_END, K_EXCLUSIVE, K_REPLACE, K_COVERS,
+enum { K_RATIO = FG_N_INT_KEYS, K_LARGE, K_CASE_LARGE, K_START, K_END, K_EXCLUSIVE, K_REPLACE, K_COVERS,
        K_COUNT };
 
 /* A calendar line of this file, remembered for duplicates and coverage. */
@@ -169,6 +171,18 @@ static int fg_parse_thresholds(fg_parse_state *st, const char *key, const char *
     return 0;
   }
   return 1; /* not one of these: try the whole-number keys */
+}
+
+/* [cases] large_amount (cases.md: 金额较大, yuan); 1 for the other keys. */
+static int fg_parse_cases(fg_parse_state *st, const char *key, const char *value) {
+  if (strcmp(key, "large_amount") != 0) return 1;
+  int64_t x = 0;
+  if (!fg_parse_hundredths(value, FG_CFG_MONEY_FEN_MAX, &x) || x <= 0)
+    return fg_perr(st, key, "应为正的金额（元），最多两位小数", value);
+  int rc = fg_key_once(st, K_CASE_LARGE, key, value);
+  if (rc) return rc;
+  st->cfg->case_large_amount_fen = x;
+  return 0;
 }
 
 static int fg_parse_hours(fg_parse_state *st, const char *key, const char *value) {
@@ -359,6 +373,11 @@ static int fg_parse_key(fg_parse_state *st, const char *key, const char *value) 
   case SEC_CALENDAR: return fg_parse_calendar(st, key, value);
   case SEC_THRESHOLDS: {
     int rc = fg_parse_thresholds(st, key, value);
+    if (rc <= 0) return rc;
+    break;
+  }
+  case SEC_CASES: {
+    int rc = fg_parse_cases(st, key, value);
     if (rc <= 0) return rc;
     break;
   }
@@ -559,6 +578,13 @@ char *fg_config_serialize(const fg_config *cfg) {
   fg_buf_adds(&b, "\n\n[identity]\n");
   for (int k = 0; k < FG_N_INT_KEYS; k++)
     if (fg_int_keys[k].section == SEC_IDENTITY)
+      fg_buf_addf(&b, "%s = %d\n", fg_int_keys[k].key,
+                  *(const int32_t *)((const char *)cfg + fg_int_keys[k].offset));
+  fg_buf_adds(&b, "\n[cases]\n");
+  fg_fen_to_yuan(cfg->case_large_amount_fen, yuan, sizeof yuan);
+  fg_buf_addf(&b, "large_amount = %s\n", yuan);
+  for (int k = 0; k < FG_N_INT_KEYS; k++)
+    if (fg_int_keys[k].section == SEC_CASES)
       fg_buf_addf(&b, "%s = %d\n", fg_int_keys[k].key,
                   *(const int32_t *)((const char *)cfg + fg_int_keys[k].offset));
   fg_serialize_calendar(cfg, &b);

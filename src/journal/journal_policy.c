@@ -33,6 +33,13 @@ static const fg_journal_policy fg_journal_policies[] = {
      false},
     {"finding_dispositions", "jseq", "proposal.review proposal.approve", false, false, false},
     {"amendments", "jseq", "proposal.review proposal.approve", false, false, false},
+    {"finding_numbers", "run", "screen.run", false, false, false},
+    {"cases", "jseq", "case.issue", false, false, false},
+    {"case_events", "jseq",
+     "case.assign case.note case.classify case.close case.serious report.serious recovery.pay"
+     " recovery.deposit proposal.review proposal.approve",
+     false, false, false},
+    {"case_files", "jseq", "case.note", false, false, false},
 };
 
 /* The standard tables of the data standard: grouped by batch. */

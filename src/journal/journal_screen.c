@@ -29,6 +29,7 @@ int fg_journal_screen_hook(void *ud, fg_store *s, int64_t run_id, const char *fi
   const fg_journal_cover covers[] = {
       {"runs", "id", run, NULL, 0},
       {"findings", "run", run, NULL, 0},
+      {"finding_numbers", "run", run, NULL, 0},
       {"finding_evidence", "run", run, NULL, 0}};
   fg_buf p = FG_BUF_INIT;
   fg_buf_adds(&p, "{\"as_of\":");

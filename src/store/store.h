@@ -34,7 +34,7 @@ typedef struct fg_store fg_store;
 
 /* ---- core ---------------------------------------------------------------- */
 
-#define FG_STORE_SCHEMA_VERSION 2
+#define FG_STORE_SCHEMA_VERSION 3
 
 /* What the current transaction wrote to one table: counted by the store
  * itself (SQLite's update hook sees every row change of the connection,
@@ -502,7 +502,9 @@ int fg_store_finding_count(fg_store *s, int64_t run, const char *rule, const cha
 /* Append a disposition row (inside the caller's transaction). */
 int fg_store_disposition_add(fg_store *s, const fg_store_disposition *d, int64_t jseq,
                              fg_err *err);
-/* Call fn for every disposition of run in id order (d valid during the
+/* Call fn for every disposition of run or an earlier run (a disposition
+ * follows its rule and subject into later runs: a finding judged normal
+ * stays judged), in id order (d valid during the
  * call); fn returns non-zero to stop (the value is returned). */
 typedef int (*fg_store_disposition_fn)(void *ud, const fg_store_disposition *d);
 int fg_store_dispositions_each(fg_store *s, int64_t run, fg_store_disposition_fn fn, void *ud,
@@ -551,5 +553,107 @@ int fg_store_person_count(fg_store *s, fg_table_id t, const char *person_id, int
  * fg_store_findings_each gives them. */
 int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
                              fg_store_finding_fn fn, void *ud, fg_err *err);
+
+
+/* ---- cases (finding numbers, cases, their events) ------------------------ */
+
+/* Owned by case work (src/cases/cases.h is the domain's face; these are only
+ * the rows, store_sqlite_cases.c). Append-only tables:
+ *   finding_numbers  the stable number of a (rule, subject_id), given by the
+ *                    run that first raises it (covered by its screen.run)
+ *   cases            one finding (or tip, or inspection problem) issued to
+ *                    an agency, with its verification due date
+ *   case_events      every later step of a case (assign, note, classify,
+ *                    close, serious, receipts, deposits, write-offs, ...)
+ *   case_files       files attached to notes, by SHA-256 */
+
+#define FG_STORE_CASE_TEXT_MAX 256 /* bytes of a case's rule / subject, NUL included */
+
+/* Give every (rule, subject_id) of run that has no number yet the next one
+ * (inside the run's transaction, after its findings). */
+int fg_store_finding_numbers_assign(fg_store *s, int64_t run_id, fg_err *err);
+
+typedef struct fg_store_numbered {
+  int64_t finding_id, finding_no; /* finding_no 0: run made before numbers */
+  const char *rule, *subject_type, *subject_id;
+  int64_t amount_fen;
+  bool has_case;  /* a case (open or closed) holds this number */
+  bool dismissed; /* judged normal in this run or an earlier one */
+  bool carried;   /* raised by the previous official run too */
+} fg_store_numbered;
+typedef int (*fg_store_numbered_fn)(void *ud, const fg_store_numbered *x);
+/* Every finding of run with its number and continuity, in id order. */
+int fg_store_run_findings_numbered(fg_store *s, int64_t run_id, fg_store_numbered_fn fn,
+                                   void *ud, fg_err *err);
+/* Findings of the official run before run_id that run_id no longer raises. */
+int fg_store_run_resolved_count(fg_store *s, int64_t run_id, int64_t *n, fg_err *err);
+/* The newest finding carrying number no (*finding_id 0 when none). */
+int fg_store_finding_by_no(fg_store *s, int64_t no, int64_t *finding_id, int64_t *run_id,
+                           fg_err *err);
+/* The number of (rule, subject_id); 0 when none. */
+int fg_store_finding_no_of(fg_store *s, const char *rule, const char *subject_id, int64_t *no,
+                           fg_err *err);
+
+typedef struct fg_store_case {
+  const char *source; /* finding | tip | inspection */
+  int64_t finding_no, run;
+  const char *rule, *subject_type, *subject_id;
+  int64_t amount_fen;
+  const char *agency, *issued_on, *due_on, *issued_by;
+} fg_store_case;
+int fg_store_case_add(fg_store *s, const fg_store_case *c, int64_t jseq, int64_t *id,
+                      fg_err *err);
+
+typedef struct fg_store_case_row {
+  int64_t id, finding_no, run, amount_fen, jseq;
+  char source[16], rule[FG_STORE_CASE_TEXT_MAX], subject_type[64],
+      subject_id[FG_STORE_CASE_TEXT_MAX], agency[FG_STORE_AGENCY_MAX], issued_on[11], due_on[11],
+      issued_by[FG_STORE_USER_MAX];
+} fg_store_case_row;
+int fg_store_case_get(fg_store *s, int64_t id, fg_store_case_row *r, bool *found, fg_err *err);
+typedef int (*fg_store_case_fn)(void *ud, const fg_store_case_row *r);
+/* Cases in id order; agency NULL for all. */
+int fg_store_cases_each(fg_store *s, const char *agency, fg_store_case_fn fn, void *ud,
+                        fg_err *err);
+
+typedef struct fg_store_case_event {
+  int64_t id, case_id;
+  const char *kind;    /* assign note classify close serious serious_report receipt
+                          deposit writeoff penalty amendment */
+  const char *on_date; /* YYYY-MM-DD: the act's day, a receipt's or deposit's date */
+  const char *actor, *who, *outcome, *text;
+  int64_t amount_fen;
+  bool penalty;
+  const char *how, *account, *file_sha256;
+  int64_t proposal_id, jseq;
+} fg_store_case_event;
+int fg_store_case_event_add(fg_store *s, const fg_store_case_event *e, int64_t jseq,
+                            fg_err *err);
+typedef int (*fg_store_case_event_fn)(void *ud, const fg_store_case_event *e);
+/* Events of case_id (0: of every case, by case then id), in id order. */
+int fg_store_case_events_each(fg_store *s, int64_t case_id, fg_store_case_event_fn fn, void *ud,
+                              fg_err *err);
+int fg_store_case_file_add(fg_store *s, const char *sha256_hex, const char *name,
+                           const void *bytes, size_t n, int64_t jseq, fg_err *err);
+
+/* An imported fund account's scheme and kind; *found false when none. */
+int fg_store_fund_account(fg_store *s, const char *account_no, char *scheme, size_t scheme_size,
+                          char *kind, size_t kind_size, bool *found, fg_err *err);
+/* The schemes the evidence rows of a finding name, comma-joined, sorted. */
+int fg_store_finding_schemes(fg_store *s, int64_t run, const char *rule, const char *subject_id,
+                             fg_buf *schemes, fg_err *err);
+/* Each case's scheme: the smallest scheme code its finding's evidence rows
+ * name (cases with none are not listed). */
+typedef int (*fg_store_case_scheme_fn)(void *ud, int64_t case_id, const char *scheme);
+int fg_store_case_schemes_each(fg_store *s, fg_store_case_scheme_fn fn, void *ud, fg_err *err);
+/* The monthly report's fund figures (cases.md) for the days [first, last]:
+ * fn(scheme, metric, fen) per scheme and metric, metric one of
+ * contributions benefits medical_fund_paid income_in swept_to_fiscal
+ * expenditure_out income_balance expenditure_balance fiscal_special_balance,
+ * or "" (a scheme that appears, value 0); amended values in force. */
+typedef int (*fg_store_monthly_fn)(void *ud, const char *scheme, const char *metric,
+                                   int64_t fen);
+int fg_store_monthly_funds(fg_store *s, const char *first_day, const char *last_day,
+                           fg_store_monthly_fn fn, void *ud, fg_err *err);
 
 #endif

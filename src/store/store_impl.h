@@ -14,6 +14,8 @@
  *   store_sqlite_review.c  effects of reviewed actions: finding dispositions,
  *                          amendments of imported rows, lookup by key
  *   store_sqlite_person.c  reads of one person's records (person view)
+ *   store_sqlite_cases.c   finding numbers, cases and their events, the
+ *                          monthly report's fund figures (version 3)
  *   store_sqlite_util.c    helpers the files above share (declared below)
  */
 #ifndef FG_STORE_STORE_IMPL_H
@@ -64,6 +66,7 @@ extern const char *const fg_sqlite_ddl_config;
 extern const char *const fg_sqlite_ddl_journal;
 extern const char *const fg_sqlite_ddl_authz;
 extern const char *const fg_sqlite_ddl_review;
+extern const char *const fg_sqlite_ddl_cases;
 
 
 /* Format the current SQLite error into err and return FG_EDB. */

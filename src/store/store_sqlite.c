@@ -133,6 +133,14 @@ static int fg_sqlite_migrate_v2(fg_store *s, fg_err *err) {
   return rc ? rc : fg_sqlite_append_only_all(s, err);
 }
 
+/* Version 3 (case work, cases.md): stable finding numbers, cases, their
+ * events and attached files. Runs screened before it have no numbers;
+ * their findings get one when a later run raises them again. */
+static int fg_sqlite_migrate_v3(fg_store *s, fg_err *err) {
+  int rc = fg_sqlite_exec(s, fg_sqlite_ddl_cases, err);
+  return rc ? rc : fg_sqlite_append_only_all(s, err);
+}
+
 typedef struct fg_migration {
   int version;
   int (*apply)(fg_store *s, fg_err *err);
@@ -142,6 +150,7 @@ typedef struct fg_migration {
 static const fg_migration fg_migrations[] = {
     {1, fg_sqlite_migrate_v1},
     {2, fg_sqlite_migrate_v2},
+    {3, fg_sqlite_migrate_v3},
 };
 
 int fg_store_schema_version(fg_store *s) {

@@ -89,7 +89,7 @@ int fg_store_dispositions_each(fg_store *s, int64_t run, fg_store_disposition_fn
   int rc = fg_review_prep(s,
                           "SELECT run, rule, subject_id, disposition, reason, proposal_id,"
                           " proposer, reviewer, approver FROM finding_dispositions"
-                          " WHERE run = ?1 ORDER BY id",
+                          " WHERE run <= ?1 ORDER BY id",
                           &st, err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, run);

@@ -129,7 +129,7 @@ int fg_store_findings_add(fg_store *s, int64_t run_id, const fg_store_finding *f
   for (int64_t i = 0; rc == 0 && i < n; i++) rc = fg_screen_put_one(s, fs, es, run_id, &f[i], err);
   sqlite3_finalize(fs);
   sqlite3_finalize(es);
-  return rc;
+  return rc ? rc : fg_store_finding_numbers_assign(s, run_id, err);
 }
 
 int fg_store_run_latest(fg_store *s, bool full_official, int64_t *run_id, bool *found,

@@ -1,0 +1,504 @@
+/*
+ * store_sqlite_cases.c — SQLite storage of case work (cases.md; the "cases"
+ * section of store.h): the stable number of every finding (finding_numbers,
+ * written by the screening that first raises a rule and subject), the cases
+ * issued to agencies, every step of a case as an event row (case_events)
+ * and the files attached to notes (case_files).
+ *
+ * Every table is append-only (the generated triggers refuse UPDATE and
+ * DELETE): a case's state, outcome, recovery and deadlines are derived from
+ * its events by src/cases/, never stored in place. Case rows and event rows
+ * carry jseq, the journal entry of the act that wrote them; finding numbers
+ * carry the run that first raised them and are covered by that run's
+ * "screen.run" entry (journal_policy.c).
+ *
+ * The monthly report's fund figures are computed here in SQL (the one
+ * place SQL lives), with amended values in force (the newest approved
+ * amendment of a row's column wins over the imported value).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+
+const char *const fg_sqlite_ddl_cases =
+    "CREATE TABLE finding_numbers (no INTEGER PRIMARY KEY, rule TEXT NOT NULL,"
+    " subject_id TEXT NOT NULL, run INTEGER NOT NULL REFERENCES runs(id),"
+    " UNIQUE (rule, subject_id));\n"
+    "CREATE TABLE cases (id INTEGER PRIMARY KEY,"
+    " source TEXT NOT NULL CHECK (source IN ('finding','tip','inspection')),"
+    " finding_no INTEGER REFERENCES finding_numbers(no), run INTEGER NOT NULL,"
+    " rule TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL,"
+    " amount_fen INTEGER NOT NULL, agency TEXT NOT NULL, issued_on TEXT NOT NULL,"
+    " due_on TEXT NOT NULL, issued_by TEXT NOT NULL, jseq INTEGER NOT NULL);\n"
+    "CREATE UNIQUE INDEX cases_finding ON cases(finding_no) WHERE finding_no IS NOT NULL;\n"
+    "CREATE INDEX cases_agency ON cases(agency);\n"
+    "CREATE TABLE case_events (id INTEGER PRIMARY KEY,"
+    " case_id INTEGER NOT NULL REFERENCES cases(id), kind TEXT NOT NULL CHECK (kind IN"
+    " ('assign','note','classify','close','serious','serious_report','receipt','deposit',"
+    "'writeoff','penalty','amendment')),"
+    " on_date TEXT NOT NULL, actor TEXT NOT NULL, who TEXT NOT NULL, outcome TEXT NOT NULL,"
+    " text TEXT NOT NULL, amount_fen INTEGER NOT NULL, penalty INTEGER NOT NULL"
+    " CHECK (penalty IN (0, 1)), how TEXT NOT NULL, account TEXT NOT NULL,"
+    " file_sha256 TEXT NOT NULL, proposal_id INTEGER NOT NULL, jseq INTEGER NOT NULL);\n"
+    "CREATE INDEX case_events_case ON case_events(case_id, id);\n"
+    "CREATE TABLE case_files (sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
+    " name TEXT NOT NULL, bytes BLOB NOT NULL, jseq INTEGER NOT NULL);\n";
+
+int fg_store_finding_numbers_assign(fg_store *s, int64_t run_id, fg_err *err) {
+  FG_ASSERT(s != NULL && run_id > 0 && s->tx_depth > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT OR IGNORE INTO finding_numbers (rule, subject_id, run)"
+                          " SELECT rule, subject_id, run FROM findings WHERE run = ?1"
+                          " ORDER BY rule, subject_id",
+                          &st, "finding_numbers insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  return fg_sqlite_done(s, st, "finding_numbers insert", err);
+}
+
+static const char *fg_cases_text(sqlite3_stmt *st, int i) {
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  return t ? t : "";
+}
+
+static void fg_cases_copy(char *dst, size_t n, sqlite3_stmt *st, int i) {
+  snprintf(dst, n, "%s", fg_cases_text(st, i));
+}
+
+int fg_store_run_findings_numbered(fg_store *s, int64_t run_id, fg_store_numbered_fn fn,
+                                   void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(
+      s,
+      "SELECT f.id, n.no, f.rule, f.subject_type, f.subject_id, f.amount_fen,"
+      " EXISTS (SELECT 1 FROM cases c WHERE c.finding_no = n.no),"
+      " EXISTS (SELECT 1 FROM finding_dispositions d WHERE d.rule = f.rule"
+      "   AND d.subject_id = f.subject_id AND d.run <= f.run),"
+      " EXISTS (SELECT 1 FROM findings p WHERE p.rule = f.rule AND p.subject_id = f.subject_id"
+      "   AND p.run = (SELECT max(id) FROM runs WHERE official = 1 AND id < f.run))"
+      " FROM findings f LEFT JOIN finding_numbers n ON n.rule = f.rule"
+      " AND n.subject_id = f.subject_id WHERE f.run = ?1 ORDER BY f.id",
+      &st, "numbered findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_numbered x = {0};
+    x.finding_id = sqlite3_column_int64(st, 0);
+    x.finding_no = sqlite3_column_int64(st, 1);
+    x.rule = fg_cases_text(st, 2);
+    x.subject_type = fg_cases_text(st, 3);
+    x.subject_id = fg_cases_text(st, 4);
+    x.amount_fen = sqlite3_column_int64(st, 5);
+    x.has_case = sqlite3_column_int(st, 6) != 0;
+    x.dismissed = sqlite3_column_int(st, 7) != 0;
+    x.carried = sqlite3_column_int(st, 8) != 0;
+    if ((ret = fn(ud, &x)) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "numbered findings");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int fg_store_run_resolved_count(fg_store *s, int64_t run_id, int64_t *n, fg_err *err) {
+  FG_ASSERT(s != NULL && n != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(
+      s,
+      "SELECT count(*) FROM findings p WHERE p.run ="
+      " (SELECT max(id) FROM runs WHERE official = 1 AND id < ?1)"
+      " AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.run = ?1 AND f.rule = p.rule"
+      " AND f.subject_id = p.subject_id)",
+      &st, "resolved findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  rc = sqlite3_step(st) == SQLITE_ROW ? 0 : fg_sqlite_err(s, err, "resolved findings");
+  if (rc == 0) *n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_finding_by_no(fg_store *s, int64_t no, int64_t *finding_id, int64_t *run_id,
+                           fg_err *err) {
+  FG_ASSERT(s != NULL && finding_id != NULL && run_id != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT f.id, f.run FROM finding_numbers n JOIN findings f"
+                          " ON f.rule = n.rule AND f.subject_id = n.subject_id"
+                          " WHERE n.no = ?1 ORDER BY f.run DESC, f.id DESC LIMIT 1",
+                          &st, "finding by number", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, no);
+  *finding_id = *run_id = 0;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *finding_id = sqlite3_column_int64(st, 0);
+    *run_id = sqlite3_column_int64(st, 1);
+    rc = 0;
+  } else {
+    rc = rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "finding by number");
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_finding_no_of(fg_store *s, const char *rule, const char *subject_id, int64_t *no,
+                           fg_err *err) {
+  FG_ASSERT(s != NULL && rule != NULL && subject_id != NULL && no != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, "SELECT no FROM finding_numbers WHERE rule = ?1 AND subject_id = ?2",
+                          &st, "finding number", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, rule, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, subject_id, -1, SQLITE_TRANSIENT);
+  *no = 0;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *no = sqlite3_column_int64(st, 0);
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "finding number");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_case_add(fg_store *s, const fg_store_case *c, int64_t jseq, int64_t *id,
+                      fg_err *err) {
+  FG_ASSERT(s != NULL && c != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO cases (source, finding_no, run, rule, subject_type,"
+                          " subject_id, amount_fen, agency, issued_on, due_on, issued_by, jseq)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                          &st, "cases insert", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, c->source, -1, SQLITE_STATIC);
+  if (c->finding_no > 0) sqlite3_bind_int64(st, 2, c->finding_no);
+  else sqlite3_bind_null(st, 2);
+  sqlite3_bind_int64(st, 3, c->run);
+  const char *texts[] = {c->rule, c->subject_type, c->subject_id};
+  for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 4 + i, texts[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 7, c->amount_fen);
+  const char *more[] = {c->agency, c->issued_on, c->due_on, c->issued_by};
+  for (int i = 0; i < 4; i++) sqlite3_bind_text(st, 8 + i, more[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 12, jseq);
+  rc = fg_sqlite_done(s, st, "cases insert", err);
+  if (rc == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+#define FG_CASES_SELECT                                                                   \
+  "SELECT id, source, coalesce(finding_no, 0), run, rule, subject_type, subject_id,"     \
+  " amount_fen, agency, issued_on, due_on, issued_by, jseq FROM cases"
+
+static void fg_cases_row(sqlite3_stmt *st, fg_store_case_row *r) {
+  r->id = sqlite3_column_int64(st, 0);
+  fg_cases_copy(r->source, sizeof r->source, st, 1);
+  r->finding_no = sqlite3_column_int64(st, 2);
+  r->run = sqlite3_column_int64(st, 3);
+  fg_cases_copy(r->rule, sizeof r->rule, st, 4);
+  fg_cases_copy(r->subject_type, sizeof r->subject_type, st, 5);
+  fg_cases_copy(r->subject_id, sizeof r->subject_id, st, 6);
+  r->amount_fen = sqlite3_column_int64(st, 7);
+  fg_cases_copy(r->agency, sizeof r->agency, st, 8);
+  fg_cases_copy(r->issued_on, sizeof r->issued_on, st, 9);
+  fg_cases_copy(r->due_on, sizeof r->due_on, st, 10);
+  fg_cases_copy(r->issued_by, sizeof r->issued_by, st, 11);
+  r->jseq = sqlite3_column_int64(st, 12);
+}
+
+int fg_store_case_get(fg_store *s, int64_t id, fg_store_case_row *r, bool *found, fg_err *err) {
+  FG_ASSERT(s != NULL && r != NULL && found != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, FG_CASES_SELECT " WHERE id = ?1", &st, "case get", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  if (*found) fg_cases_row(st, r);
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "case get");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_cases_each(fg_store *s, const char *agency, fg_store_case_fn fn, void *ud,
+                        fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          agency ? FG_CASES_SELECT " WHERE agency = ?1 ORDER BY id"
+                                 : FG_CASES_SELECT " ORDER BY id",
+                          &st, "cases", err);
+  if (rc) return rc;
+  if (agency) sqlite3_bind_text(st, 1, agency, -1, SQLITE_TRANSIENT);
+  int ret = 0;
+  fg_store_case_row r;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_cases_row(st, &r);
+    if ((ret = fn(ud, &r)) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "cases");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int fg_store_case_event_add(fg_store *s, const fg_store_case_event *e, int64_t jseq,
+                            fg_err *err) {
+  FG_ASSERT(s != NULL && e != NULL && e->kind != NULL && e->on_date != NULL);
+  FG_ASSERT(s->tx_depth > 0 && jseq > 0 && e->case_id > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO case_events (case_id, kind, on_date, actor, who, outcome,"
+                          " text, amount_fen, penalty, how, account, file_sha256, proposal_id,"
+                          " jseq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                          " ?13, ?14)",
+                          &st, "case_events insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, e->case_id);
+  const char *t1[] = {e->kind, e->on_date, e->actor, e->who, e->outcome, e->text};
+  for (int i = 0; i < 6; i++) sqlite3_bind_text(st, 2 + i, t1[i] ? t1[i] : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 8, e->amount_fen);
+  sqlite3_bind_int(st, 9, e->penalty ? 1 : 0);
+  const char *t2[] = {e->how, e->account, e->file_sha256};
+  for (int i = 0; i < 3; i++)
+    sqlite3_bind_text(st, 10 + i, t2[i] ? t2[i] : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 13, e->proposal_id);
+  sqlite3_bind_int64(st, 14, jseq);
+  return fg_sqlite_done(s, st, "case_events insert", err);
+}
+
+int fg_store_case_events_each(fg_store *s, int64_t case_id, fg_store_case_event_fn fn, void *ud,
+                              fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          case_id > 0
+                              ? "SELECT case_id, kind, on_date, actor, who, outcome, text,"
+                                " amount_fen, penalty, how, account, file_sha256, proposal_id,"
+                                " jseq, id FROM case_events WHERE case_id = ?1 ORDER BY id"
+                              : "SELECT case_id, kind, on_date, actor, who, outcome, text,"
+                                " amount_fen, penalty, how, account, file_sha256, proposal_id,"
+                                " jseq, id FROM case_events ORDER BY case_id, id",
+                          &st, "case_events", err);
+  if (rc) return rc;
+  if (case_id > 0) sqlite3_bind_int64(st, 1, case_id);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_case_event e = {0};
+    e.case_id = sqlite3_column_int64(st, 0);
+    e.kind = fg_cases_text(st, 1);
+    e.on_date = fg_cases_text(st, 2);
+    e.actor = fg_cases_text(st, 3);
+    e.who = fg_cases_text(st, 4);
+    e.outcome = fg_cases_text(st, 5);
+    e.text = fg_cases_text(st, 6);
+    e.amount_fen = sqlite3_column_int64(st, 7);
+    e.penalty = sqlite3_column_int(st, 8) != 0;
+    e.how = fg_cases_text(st, 9);
+    e.account = fg_cases_text(st, 10);
+    e.file_sha256 = fg_cases_text(st, 11);
+    e.proposal_id = sqlite3_column_int64(st, 12);
+    e.jseq = sqlite3_column_int64(st, 13);
+    e.id = sqlite3_column_int64(st, 14);
+    if ((ret = fn(ud, &e)) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "case_events");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int fg_store_case_file_add(fg_store *s, const char *sha256_hex, const char *name,
+                           const void *bytes, size_t n, int64_t jseq, fg_err *err) {
+  FG_ASSERT(s != NULL && sha256_hex != NULL && name != NULL && (bytes != NULL || n == 0));
+  FG_ASSERT(s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT OR IGNORE INTO case_files (sha256, name, bytes, jseq)"
+                          " VALUES (?1, ?2, ?3, ?4)",
+                          &st, "case_files insert", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_blob64(st, 3, bytes ? bytes : "", (sqlite3_uint64)n, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, jseq);
+  return fg_sqlite_done(s, st, "case_files insert", err);
+}
+
+int fg_store_fund_account(fg_store *s, const char *account_no, char *scheme, size_t scheme_size,
+                          char *kind, size_t kind_size, bool *found, fg_err *err) {
+  FG_ASSERT(s != NULL && account_no != NULL && found != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT scheme, kind FROM fund_accounts WHERE account_no = ?1"
+                          " ORDER BY rowid DESC LIMIT 1",
+                          &st, "fund account", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, account_no, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  if (*found) {
+    fg_cases_copy(scheme, scheme_size, st, 0);
+    fg_cases_copy(kind, kind_size, st, 1);
+  }
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "fund account");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_finding_schemes(fg_store *s, int64_t run, const char *rule, const char *subject_id,
+                             fg_buf *schemes, fg_err *err) {
+  FG_ASSERT(s != NULL && rule != NULL && subject_id != NULL && schemes != NULL);
+  /* The evidence rows' tables that carry a scheme column, then each row's. */
+  fg_buf sql = FG_BUF_INIT;
+  fg_buf_adds(&sql, "SELECT DISTINCT scheme FROM (");
+  int nt = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    const fg_table *tab = fg_schema_table(t);
+    if (fg_schema_col(tab, "scheme") < 0) continue;
+    fg_buf_addf(&sql,
+                "%sSELECT x.scheme AS scheme FROM finding_evidence e JOIN findings f"
+                " ON f.id = e.finding JOIN %s x ON x.rowid = e.row_id"
+                " WHERE e.table_name = '%s' AND f.run = ?1 AND f.rule = ?2"
+                " AND f.subject_id = ?3",
+                nt++ ? " UNION ALL " : "", tab->name, tab->name);
+  }
+  fg_buf_adds(&sql, ") ORDER BY scheme");
+  sqlite3_stmt *st = NULL;
+  int rc = nt ? fg_sqlite_prep(s, sql.buf, &st, "finding schemes", err) : 0;
+  fg_buf_release(&sql);
+  if (rc || nt == 0) return rc;
+  sqlite3_bind_int64(st, 1, run);
+  sqlite3_bind_text(st, 2, rule, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, subject_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    fg_buf_addf(schemes, "%s%s", schemes->len ? "," : "", fg_cases_text(st, 0));
+  rc = rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "finding schemes");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* ---- the monthly report's fund figures ------------------------------------ */
+
+/* The value in force of column col of table t's row x: the newest approved
+ * amendment's new value when the table has any amendment of that column
+ * (money as its yuan text "123.45" turned into fen exactly, no float),
+ * else the stored column. */
+static void fg_cases_col(fg_store *s, fg_buf *b, const char *t, const char *x, const char *col,
+                         bool money) {
+  sqlite3_stmt *st = NULL;
+  bool any = false;
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "SELECT 1 FROM amendments WHERE table_name = '%s' AND column_name = '%s' LIMIT 1", t,
+           col);
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK)
+    any = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  if (!any) {
+    fg_buf_addf(b, "%s.%s", x, col);
+    return;
+  }
+  fg_buf_addf(b,
+              "coalesce((SELECT %s FROM amendments a WHERE a.table_name = '%s'"
+              " AND a.row_id = %s.rowid AND a.column_name = '%s' ORDER BY a.id DESC LIMIT 1),"
+              " %s.%s)",
+              money ? "CAST(replace(a.new_value, '.', '') AS INTEGER)" : "a.new_value", t, x, col,
+              x, col);
+}
+
+/* "SELECT scheme, 'metric', amount FROM t x WHERE date col in [?1, ?2]" */
+static void fg_cases_sum(fg_store *s, fg_buf *b, const char *metric, const char *t,
+                         const char *amount, const char *date) {
+  fg_buf_adds(b, "SELECT ");
+  fg_cases_col(s, b, t, "x", "scheme", false);
+  fg_buf_addf(b, " AS scheme, '%s' AS metric, ", metric);
+  fg_cases_col(s, b, t, "x", amount, true);
+  fg_buf_addf(b, " AS v FROM %s x WHERE ", t);
+  fg_cases_col(s, b, t, "x", date, false);
+  fg_buf_adds(b, " BETWEEN ?1 AND ?2 UNION ALL ");
+}
+
+static void fg_cases_monthly_sql(fg_store *s, fg_buf *b) {
+  fg_buf_adds(b, "WITH acc AS (SELECT account_no, scheme, kind, opened_on, opening_balance"
+                 " FROM fund_accounts), txn AS (SELECT t.account_no AS account_no, ");
+  fg_cases_col(s, b, "fund_transactions", "t", "booked_on", false);
+  fg_buf_adds(b, " AS booked_on, t.direction AS direction, ");
+  fg_cases_col(s, b, "fund_transactions", "t", "amount", true);
+  fg_buf_adds(b, " AS amount, t.counterparty_account AS cp FROM fund_transactions t),"
+                 " rows AS (");
+  fg_cases_sum(s, b, "contributions", "contributions", "amount", "paid_date");
+  fg_cases_sum(s, b, "benefits", "benefit_payments", "amount", "paid_date");
+  fg_cases_sum(s, b, "medical_fund_paid", "medical_settlements", "fund_paid", "settled_on");
+  fg_buf_adds(
+      b,
+      "SELECT a.scheme, 'income_in', t.amount FROM txn t JOIN acc a USING (account_no)"
+      " WHERE a.kind = 'income' AND t.direction = 'in' AND t.booked_on BETWEEN ?1 AND ?2"
+      " UNION ALL SELECT a.scheme, 'swept_to_fiscal', t.amount FROM txn t JOIN acc a"
+      " USING (account_no) WHERE a.kind = 'income' AND t.direction = 'out'"
+      " AND t.booked_on BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM acc f"
+      " WHERE f.account_no = t.cp AND f.kind = 'fiscal_special' AND f.scheme = a.scheme)"
+      " UNION ALL SELECT a.scheme, 'expenditure_out', t.amount FROM txn t JOIN acc a"
+      " USING (account_no) WHERE a.kind = 'expenditure' AND t.direction = 'out'"
+      " AND t.booked_on BETWEEN ?1 AND ?2"
+      " UNION ALL SELECT a.scheme, a.kind || '_balance', a.opening_balance FROM acc a"
+      " WHERE a.opened_on <= ?2"
+      " UNION ALL SELECT a.scheme, a.kind || '_balance',"
+      " CASE t.direction WHEN 'in' THEN t.amount ELSE -t.amount END FROM txn t JOIN acc a"
+      " USING (account_no) WHERE a.opened_on <= ?2 AND t.booked_on <= ?2"
+      " UNION ALL SELECT scheme, '', 0 FROM contributions"
+      " UNION ALL SELECT scheme, '', 0 FROM benefit_payments"
+      " UNION ALL SELECT scheme, '', 0 FROM medical_settlements"
+      " UNION ALL SELECT scheme, '', 0 FROM fund_accounts)"
+      " SELECT scheme, metric, sum(v) FROM rows GROUP BY scheme, metric ORDER BY scheme, metric");
+}
+
+int fg_store_monthly_funds(fg_store *s, const char *first_day, const char *last_day,
+                           fg_store_monthly_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && first_day != NULL && last_day != NULL && fn != NULL);
+  fg_buf sql = FG_BUF_INIT;
+  fg_cases_monthly_sql(s, &sql);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, sql.buf, &st, "monthly report", err);
+  fg_buf_release(&sql);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, first_day, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, last_day, -1, SQLITE_TRANSIENT);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if ((ret = fn(ud, fg_cases_text(st, 0), fg_cases_text(st, 1), sqlite3_column_int64(st, 2))) !=
+        0)
+      break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "monthly report");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int fg_store_case_schemes_each(fg_store *s, fg_store_case_scheme_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  fg_buf sql = FG_BUF_INIT;
+  fg_buf_adds(&sql, "SELECT id, min(scheme) FROM (");
+  int nt = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    const fg_table *tab = fg_schema_table(t);
+    if (fg_schema_col(tab, "scheme") < 0) continue;
+    fg_buf_addf(&sql,
+                "%sSELECT c.id AS id, x.scheme AS scheme FROM cases c JOIN findings f"
+                " ON f.run = c.run AND f.rule = c.rule AND f.subject_id = c.subject_id"
+                " JOIN finding_evidence e ON e.finding = f.id JOIN %s x ON x.rowid = e.row_id"
+                " WHERE e.table_name = '%s'",
+                nt++ ? " UNION ALL " : "", tab->name, tab->name);
+  }
+  fg_buf_adds(&sql, ") GROUP BY id ORDER BY id");
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, sql.buf, &st, "case schemes", err);
+  fg_buf_release(&sql);
+  if (rc) return rc;
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if ((ret = fn(ud, sqlite3_column_int64(st, 0), fg_cases_text(st, 1))) != 0) break;
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "case schemes");
+  sqlite3_finalize(st);
+  return ret;
+}
