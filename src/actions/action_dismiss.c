@@ -15,15 +15,21 @@
 #include "actions/actions_impl.h"
 
 typedef struct fg_action_dismiss {
-  int64_t run;
+  int64_t run, case_id; /* case_id 0: not filed by case work */
   const char *rule, *subject_id, *reason;
 } fg_action_dismiss;
 
 char *fg_action_payload_dismiss(int64_t run, const char *rule, const char *subject_id,
                                 const char *reason) {
-  FG_ASSERT(rule != NULL && subject_id != NULL && reason != NULL);
+  return fg_action_payload_dismiss_case(run, rule, subject_id, reason, 0);
+}
+
+char *fg_action_payload_dismiss_case(int64_t run, const char *rule, const char *subject_id,
+                                     const char *reason, int64_t case_id) {
+  FG_ASSERT(rule != NULL && subject_id != NULL && reason != NULL && case_id >= 0);
   fg_buf b = FG_BUF_INIT;
-  fg_buf_adds(&b, "{\"reason\":");
+  if (case_id > 0) fg_buf_addf(&b, "{\"case\":%lld,\"reason\":", (long long)case_id);
+  else fg_buf_adds(&b, "{\"reason\":");
   fg_journal_json_add_str(&b, reason, strlen(reason));
   fg_buf_adds(&b, ",\"rule\":");
   fg_journal_json_add_str(&b, rule, strlen(rule));
@@ -36,6 +42,9 @@ char *fg_action_payload_dismiss(int64_t run, const char *rule, const char *subje
 static int fg_action_dismiss_read(const fg_journal_json *v, fg_action_dismiss *d, fg_err *err) {
   d->rule = fg_action_json_str(v, "rule");
   d->subject_id = fg_action_json_str(v, "subject_id");
+  d->case_id = 0;
+  if (fg_journal_json_get(v, "case") && (!fg_action_json_int(v, "case", &d->case_id) || d->case_id <= 0))
+    return fg_errf(err, FG_EINPUT, "提议内容中的案件编号无效");
   if (!fg_action_json_int(v, "run", &d->run) || d->run <= 0 || d->rule == NULL ||
       d->subject_id == NULL)
     return fg_errf(err, FG_EINPUT, "提议内容不完整 (run, rule, subject_id)");
@@ -63,6 +72,14 @@ static int fg_action_dismiss_state(fg_store *s, const fg_action_dismiss *d, fg_e
   if (n == 0)
     return fg_errf(err, FG_EINPUT, "筛查运行 #%lld 中没有规则 %s 关于 %s 的疑点，不能认定正常",
                    (long long)d->run, d->rule, d->subject_id);
+  if (d->case_id > 0) {
+    fg_store_case_row c;
+    bool found = false;
+    rc = fg_store_case_get(s, d->case_id, &c, &found, err);
+    if (rc) return rc;
+    if (!found || strcmp(c.rule, d->rule) != 0 || strcmp(c.subject_id, d->subject_id) != 0)
+      return fg_errf(err, FG_EINPUT, "案件 #%lld 不是该疑点的案件", (long long)d->case_id);
+  }
   fg_action_seen c = {d, false};
   rc = fg_store_dispositions_each(s, d->run, fg_action_seen_one, &c, err);
   if (rc == 0 && c.dismissed)
@@ -80,6 +97,24 @@ int fg_action_dismiss_check(fg_store *s, const char *payload, fg_err *err) {
   if (rc == 0) rc = fg_action_dismiss_state(s, &d, err);
   fg_journal_json_free(v);
   return rc;
+}
+
+/* A dismissal filed by case work closes its case (outcome normal) in the
+ * same step, its row covered by the same entry. */
+static int fg_action_dismiss_close(fg_store *s, const fg_action_dismiss *d,
+                                   const fg_store_proposal *p, const fg_signer *by, int64_t jseq,
+                                   fg_err *err) {
+  char on[11];
+  fg_format_day(fg_beijing_today(), on);
+  fg_store_case_event e = {0};
+  e.case_id = d->case_id;
+  e.kind = "close";
+  e.on_date = on;
+  e.actor = by->actor;
+  e.outcome = "normal";
+  e.text = d->reason;
+  e.proposal_id = p->id;
+  return fg_store_case_event_add(s, &e, jseq, err);
 }
 
 int fg_action_dismiss_apply(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
@@ -100,6 +135,7 @@ int fg_action_dismiss_apply(fg_store *s, const fg_store_proposal *p, const fg_si
                                 .proposer = p->proposer};
     fg_action_people(p, by, &row.reviewer, &row.approver);
     rc = fg_store_disposition_add(s, &row, jseq, err);
+    if (rc == 0 && d.case_id > 0) rc = fg_action_dismiss_close(s, &d, p, by, jseq, err);
   }
   fg_journal_json_free(v);
   return rc;

@@ -58,6 +58,10 @@ int fg_actions_register(void);
 int fg_action_payload_config_file(const char *path, char **payload, fg_err *err);
 char *fg_action_payload_dismiss(int64_t run, const char *rule, const char *subject_id,
                                 const char *reason);
+/* The same filed by case work for case case_id (classified normal): when
+ * carried out, the case is closed too (a case_events "close" row). */
+char *fg_action_payload_dismiss_case(int64_t run, const char *rule, const char *subject_id,
+                                     const char *reason, int64_t case_id);
 /* key: the row's key as "k1" or "k1,k2" (the table's key columns in order);
  * cols/vals: n corrections, an empty value clears an optional field. */
 char *fg_action_payload_amend(const char *table, const char *key, const char *const *cols,

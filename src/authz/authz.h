@@ -49,7 +49,15 @@
 #define FG_PERM_FINDINGS_READ "findings.read"       /* read findings (journaled) */
 #define FG_PERM_FINDINGS_EXPORT "findings.export"   /* export findings */
 #define FG_PERM_FINDING_DISMISS "finding.dismiss"   /* propose: finding is normal */
-#define FG_PERM_CASE_WRITEOFF "case.writeoff"       /* propose: close with write-off */
+#define FG_PERM_WRITEOFF_PROPOSE "writeoff.propose" /* propose a write-off (agency) */
+#define FG_PERM_PENALTY_PROPOSE "penalty.propose"   /* propose a penalty (office) */
+#define FG_PERM_CASE_ISSUE "case.issue"             /* issue cases; assign any (office) */
+#define FG_PERM_CASE_READ "case.read"               /* the ledger (office: all; agency: own) */
+#define FG_PERM_CASE_HANDLE "case.handle"           /* assign, note, classify, close (agency) */
+#define FG_PERM_CASE_SERIOUS "case.serious"         /* mark a case serious */
+#define FG_PERM_RECOVERY_RECORD "recovery.record"   /* receipts and deposits (agency) */
+#define FG_PERM_REPORT_MAKE "report.make"           /* reports (office) */
+#define FG_PERM_INSPECTION_MANAGE "inspection.manage" /* on-site inspections (office) */
 #define FG_PERM_CONFIG_PROPOSE "config.propose"     /* propose a configuration */
 #define FG_PERM_JOURNAL_READ "journal.read"         /* read the journal */
 #define FG_PERM_JOURNAL_CHECKPOINT "journal.checkpoint" /* write a checkpoint */
@@ -221,6 +229,7 @@ int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, si
 #define FG_REVIEW_DATA_AMENDMENT "data_amendment"
 #define FG_REVIEW_FINDING_DISMISS "finding_dismiss"
 #define FG_REVIEW_CASE_WRITEOFF "case_writeoff"
+#define FG_REVIEW_CASE_PENALTY "case_penalty"
 
 typedef enum fg_review_status {
   FG_REVIEW_PENDING,   /* waiting for review */
@@ -267,9 +276,18 @@ char *fg_review_payload_unlock(const char *user);
 bool fg_review_payload_get(const char *payload, const char *key, char *out, size_t out_size);
 
 /* Propose an action of kind with payload. Checks the proposer's signer and
- * permission and, for role grants, the separation rules early. *id_out. */
+ * permission and, for role grants, the separation rules early. *id_out.
+ * Inside a caller's transaction it joins it (a case classified normal files
+ * its dismissal in the same transaction as the classification). */
 int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, const char *kind,
                       const char *payload, int64_t now_s, int64_t *id_out, fg_err *err);
+/* The same with the permission already checked by the caller in its own
+ * terms: case work (src/cases) files a finding_dismiss for the assignee
+ * of a case, whose right is case.handle on that agency's case, not
+ * finding.dismiss. Everything else (kind check, journal) as above. */
+int fg_review_propose_checked(fg_store *s, const fg_config *cfg, const fg_signer *by,
+                              const char *kind, const char *payload, int64_t now_s,
+                              int64_t *id_out, fg_err *err);
 /* Review (复核) proposal id: by != proposer, with proposal.review. When the
  * kind needs no approval this is the final step and applies the effect. */
 int fg_review_review(fg_store *s, const fg_config *cfg, const fg_signer *by, int64_t id,

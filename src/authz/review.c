@@ -33,7 +33,8 @@ static const fg_review_kind_def fg_review_kinds[] = {
     {FG_REVIEW_CONFIG_CHANGE, true, FG_PERM_CONFIG_PROPOSE},
     {FG_REVIEW_DATA_AMENDMENT, true, FG_PERM_DATA_AMEND},
     {FG_REVIEW_FINDING_DISMISS, false, FG_PERM_FINDING_DISMISS},
-    {FG_REVIEW_CASE_WRITEOFF, true, FG_PERM_CASE_WRITEOFF},
+    {FG_REVIEW_CASE_WRITEOFF, true, FG_PERM_WRITEOFF_PROPOSE},
+    {FG_REVIEW_CASE_PENALTY, true, FG_PERM_PENALTY_PROPOSE},
 };
 
 static struct {
@@ -131,8 +132,9 @@ static int fg_review_deny_err(fg_store *s, const fg_signer *by, int64_t id, cons
   return fg_review_deny(s, by, id, step, reason, err, code, "%s", msg);
 }
 
-int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, const char *kind,
-                      const char *payload, int64_t now_s, int64_t *id_out, fg_err *err) {
+static int fg_review_propose_do(fg_store *s, const fg_config *cfg, const fg_signer *by,
+                                const char *kind, const char *payload, int64_t now_s,
+                                bool checked, int64_t *id_out, fg_err *err) {
   FG_ASSERT(s && cfg && by && kind && payload && id_out);
   int rc = fg_authz_check_signer(s, by, NULL, err);
   if (rc) return rc;
@@ -140,7 +142,7 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
   if (!fg_review_kind(kind, NULL, &perm))
     return fg_review_deny(s, by, 0, "propose", "unknown_kind", err, FG_EINPUT,
                           "未知的提议类型 \"%.40s\"", kind);
-  if (fg_authz_check(s, by->actor, perm, err) != 0)
+  if (!checked && fg_authz_check(s, by->actor, perm, err) != 0)
     return fg_review_deny_err(s, by, 0, "propose", "permission", err);
   if (fg_review_validate(s, cfg, kind, payload, by->actor, NULL, NULL, err) != 0)
     return fg_review_deny_err(s, by, 0, "propose", "invalid", err);
@@ -171,6 +173,17 @@ int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, co
   fg_buf_release(&b);
   if (rc == 0) *id_out = p.id;
   return rc;
+}
+
+int fg_review_propose(fg_store *s, const fg_config *cfg, const fg_signer *by, const char *kind,
+                      const char *payload, int64_t now_s, int64_t *id_out, fg_err *err) {
+  return fg_review_propose_do(s, cfg, by, kind, payload, now_s, false, id_out, err);
+}
+
+int fg_review_propose_checked(fg_store *s, const fg_config *cfg, const fg_signer *by,
+                              const char *kind, const char *payload, int64_t now_s,
+                              int64_t *id_out, fg_err *err) {
+  return fg_review_propose_do(s, cfg, by, kind, payload, now_s, true, id_out, err);
 }
 
 fg_review_apply_fn fg_review_applier(const char *kind) {

@@ -29,6 +29,11 @@ int fg_cmd_rules(int argc, char **argv);
 int fg_cmd_runs(int argc, char **argv);
 int fg_cmd_batches(int argc, char **argv);
 int fg_cmd_finding(int argc, char **argv);
+int fg_cmd_case(int argc, char **argv);
+int fg_cmd_recovery(int argc, char **argv);
+int fg_cmd_report(int argc, char **argv);
+/* `propose writeoff|penalty` (cmd_case.c), argv[1] the subcommand. */
+int fg_propose_case(int argc, char **argv);
 /* `propose config|dismiss|amend` (cmd_propose_make.c), argv[1] the subcommand. */
 int fg_propose_make(int argc, char **argv);
 

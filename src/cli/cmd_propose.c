@@ -174,6 +174,8 @@ int fg_cmd_propose(int argc, char **argv) {
   if (strcmp(argv[1], "config") == 0 || strcmp(argv[1], "dismiss") == 0 ||
       strcmp(argv[1], "amend") == 0)
     return fg_propose_make(argc, argv);
+  if (strcmp(argv[1], "writeoff") == 0 || strcmp(argv[1], "penalty") == 0)
+    return fg_propose_case(argc, argv);
   fg_propose_args a = {.db = "fundguard.db"};
   int64_t id = 0;
   int pr = fg_propose_parse(argc, argv, &a, &id);

@@ -13,6 +13,7 @@
 
 #include "actions/actions.h"
 #include "authz/authz.h"
+#include "cases/cases.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -36,6 +37,9 @@ static const fg_command fg_commands[] = {
     {"finding", fg_cmd_finding, "查看一条疑点及其证据 (记入日志)", "show one finding with its evidence (journaled)"},
     {"rules", fg_cmd_rules, "疑点规则目录与现行阈值", "the rule catalogue and thresholds in force"},
     {"runs", fg_cmd_runs, "列出筛查运行", "list screening runs"},
+    {"case", fg_cmd_case, "案件：下发、指派、备注、定性、办结、要情、台账", "cases: issue, assign, note, classify, close, ledger"},
+    {"recovery", fg_cmd_recovery, "追回款收款与缴存", "recovery receipts and deposits"},
+    {"report", fg_cmd_report, "月报与要情报告", "monthly fund report and serious-case reports"},
     {"batches", fg_cmd_batches, "列出导入批次", "list import batches"},
 };
 
@@ -200,7 +204,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   /* the effects of reviewed configuration changes, dismissals, amendments */
-  if (fg_actions_register() != 0) {
+  if (fg_actions_register() != 0 || fg_cases_register() != 0) {
     fprintf(stderr, "fundguard: internal error: review kinds not registered\n");
     return 1;
   }

@@ -1,0 +1,335 @@
+/*
+ * case_report.c — the documents of case work: the serious-case report
+ * (要情报告, HTML for A4, GZ 31) and the monthly fund report (ZZ 三(四),
+ * cases.md columns; CSV or HTML). Each document carries the case or month,
+ * the date and the journal entry number that records it; it is written to
+ * a temporary file and renamed (fsout.h) only once that entry is committed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/cases_impl.h"
+#include "common/fsout.h"
+#include "journal/json.h"
+#include "screen/export.h"
+#include "screen/screen.h"
+
+#define FG_REPORT_SCHEMES_MAX 16
+#define FG_REPORT_COLS 13
+
+static const char fg_report_css[] =
+    "<style>@page{size:A4;margin:20mm}body{font-family:'Noto Sans CJK SC','Noto Serif CJK SC',"
+    "sans-serif;font-size:11pt}h1{text-align:center;font-size:16pt}table{border-collapse:"
+    "collapse;width:100%}td,th{border:1px solid #000;padding:3px 5px;font-size:9pt}"
+    "td.n{text-align:right}.meta{color:#333;font-size:9pt}</style>";
+
+static void fg_html_text(fg_buf *b, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '<': fg_buf_adds(b, "&lt;"); break;
+    case '>': fg_buf_adds(b, "&gt;"); break;
+    case '&': fg_buf_adds(b, "&amp;"); break;
+    case '"': fg_buf_adds(b, "&quot;"); break;
+    default: fg_buf_addc(b, *s);
+    }
+  }
+}
+
+static int fg_report_write(const char *path, const fg_buf *b, fg_err *err) {
+  if (strcmp(path, "-") == 0) {
+    fwrite(b->buf, 1, b->len, stdout);
+    return fflush(stdout) == 0 ? 0 : fg_errf(err, FG_EIO, "写标准输出失败");
+  }
+  fg_fsout o;
+  int rc = fg_fsout_open(&o, path, NULL, false, err);
+  if (rc) return rc;
+  if (fwrite(b->buf, 1, b->len, o.f) != b->len) {
+    fg_fsout_abort(&o);
+    return fg_errf(err, FG_EIO, "写入 %s 失败", path);
+  }
+  return fg_fsout_commit(&o, err);
+}
+
+/* ---- serious-case report ------------------------------------------------------ */
+
+static void fg_report_serious_html(const fg_case_view *v, const char *today, int64_t seq,
+                                   const char *actor, fg_buf *b) {
+  char yuan[32], due[11] = "";
+  fg_fen_to_yuan(v->c.amount_fen, yuan, sizeof yuan);
+  if (v->serious_due_on != FG_NODAY) fg_format_day(v->serious_due_on, due);
+  fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                 "<title>要情报告 案件 %lld</title>%s</head><body>",
+              (long long)v->c.id, fg_report_css);
+  fg_buf_adds(b, "<h1>社会保险基金要情报告</h1><p class=\"meta\">案件编号 ");
+  fg_buf_addf(b, "%lld · 报告日期 %s · 日志记录 #%lld · 报告人 ", (long long)v->c.id, today,
+              (long long)seq);
+  fg_html_text(b, actor);
+  fg_buf_adds(b, "</p><table><tr><th>经办机构</th><td>");
+  fg_html_text(b, v->c.agency);
+  fg_buf_addf(b, "</td></tr><tr><th>规则</th><td>%s %s</td></tr><tr><th>对象</th><td>",
+              v->c.rule, fg_rule_by_id(v->c.rule) ? fg_rule_by_id(v->c.rule)->title_zh : "");
+  fg_html_text(b, fg_export_subject_type_zh(v->c.subject_type));
+  fg_buf_adds(b, " ");
+  fg_html_text(b, v->c.subject_id);
+  fg_buf_addf(b, "</td></tr><tr><th>涉及金额</th><td>%s 元</td></tr>", yuan);
+  fg_buf_addf(b, "<tr><th>下发日期</th><td>%s</td></tr><tr><th>状态</th><td>%s</td></tr>",
+              v->c.issued_on, fg_case_state_zh(v->state));
+  char marked[11] = "";
+  if (v->serious_on != FG_NODAY) fg_format_day(v->serious_on, marked);
+  fg_buf_addf(b, "<tr><th>标记要情日期</th><td>%s</td></tr><tr><th>报告期限（5 个工作日）</th>"
+                 "<td>%s%s</td></tr></table>",
+              marked, due, strcmp(today, due) > 0 ? "（逾期报告）" : "");
+  fg_buf_adds(b, "<p>依据《赣州市社会保险基金监督办法》第三十一条报告。</p></body></html>\n");
+}
+
+int fg_case_report_serious(fg_case_ctx *x, int64_t case_id, const char *path, fg_err *err) {
+  fg_case_view v;
+  int rc = fg_case_scoped(x, case_id, FG_PERM_CASE_SERIOUS, FG_PERM_CASE_SERIOUS, &v, err);
+  if (rc == 0 && v.serious_on == FG_NODAY) {
+    fg_case_view_release(&v);
+    rc = fg_errf(err, FG_EINPUT, "案件 #%lld 未标记为要情 (case serious)", (long long)case_id);
+  }
+  if (rc) return fg_case_refuse(x, "report_serious", case_id, err);
+  fg_store_case_event e = {0};
+  char on[11];
+  fg_format_day(x->today, on);
+  e = (fg_store_case_event){.case_id = case_id, .kind = "serious_report", .on_date = on,
+                            .actor = x->me->actor};
+  fg_buf p = FG_BUF_INIT, html = FG_BUF_INIT;
+  fg_case_payload(&p, case_id, NULL);
+  rc = fg_store_begin(x->s, err);
+  int64_t seq = 0;
+  if (rc == 0) rc = fg_journal_next_seq(x->s, &seq, err);
+  if (rc == 0) {
+    v.serious_reported_on = x->today;
+    fg_report_serious_html(&v, on, seq, x->me->actor, &html);
+    rc = fg_case_commit_event(x, "report.serious", &e, p.buf, NULL, err);
+  }
+  if (rc == 0) rc = fg_report_write(path, &html, err); /* before the commit: no entry without its file */
+  if (rc == 0) rc = fg_store_commit(x->s, err);
+  else fg_store_rollback(x->s);
+  fg_buf_release(&p);
+  fg_buf_release(&html);
+  fg_case_view_release(&v);
+  return rc;
+}
+
+/* ---- monthly fund report --------------------------------------------------- */
+
+static const char *const fg_report_cols[FG_REPORT_COLS][2] = {
+    {"scheme", "险种"},
+    {"contributions", "征缴收入"},
+    {"benefits", "待遇支付"},
+    {"medical_fund_paid", "医保基金支付"},
+    {"income_in", "收入户收入"},
+    {"swept_to_fiscal", "归集至财政专户"},
+    {"expenditure_out", "支出户支出"},
+    {"income_balance", "收入户余额"},
+    {"expenditure_balance", "支出户余额"},
+    {"fiscal_balance", "财政专户余额"},
+    {"cases_issued", "下发案件"},
+    {"cases_closed", "办结案件"},
+    {"recovered", "追回金额"},
+};
+
+typedef struct fg_report_row {
+  char scheme[16];
+  int64_t v[FG_REPORT_COLS]; /* v[0] unused */
+} fg_report_row;
+
+typedef struct fg_report {
+  fg_report_row rows[FG_REPORT_SCHEMES_MAX + 1]; /* + "all" */
+  int n;
+  fg_day first, last;
+  bool overflow;
+} fg_report;
+
+static fg_report_row *fg_report_scheme(fg_report *r, const char *scheme) {
+  for (int i = 0; i < r->n; i++)
+    if (strcmp(r->rows[i].scheme, scheme) == 0) return &r->rows[i];
+  if (r->n == FG_REPORT_SCHEMES_MAX) {
+    r->overflow = true;
+    return NULL;
+  }
+  fg_report_row *x = &r->rows[r->n++];
+  memset(x, 0, sizeof *x);
+  snprintf(x->scheme, sizeof x->scheme, "%s", scheme);
+  return x;
+}
+
+static int fg_report_metric(void *ud, const char *scheme, const char *metric, int64_t fen) {
+  fg_report *r = ud;
+  fg_report_row *x = fg_report_scheme(r, scheme);
+  if (x == NULL) return 0;
+  const char *name = strcmp(metric, "fiscal_special_balance") == 0 ? "fiscal_balance" : metric;
+  for (int c = 1; c < FG_REPORT_COLS; c++)
+    if (strcmp(fg_report_cols[c][0], name) == 0) x->v[c] += fen;
+  return 0;
+}
+
+/* Cases: per case, its scheme; then the ledger's fold gives the dates. */
+typedef struct fg_report_cases {
+  fg_report *r;
+  int64_t *ids;
+  char (*schemes)[16];
+  int64_t n, cap;
+} fg_report_cases;
+
+static int fg_report_case_scheme(void *ud, int64_t id, const char *scheme) {
+  fg_report_cases *c = ud;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? c->cap * 2 : 256;
+    c->ids = fg_xrealloc(c->ids, (size_t)c->cap * sizeof *c->ids);
+    c->schemes = fg_xrealloc(c->schemes, (size_t)c->cap * sizeof *c->schemes);
+  }
+  c->ids[c->n] = id;
+  snprintf(c->schemes[c->n++], 16, "%s", scheme);
+  return 0;
+}
+
+static const char *fg_report_case_scheme_of(const fg_report_cases *c, int64_t id) {
+  int64_t lo = 0, hi = c->n - 1;
+  while (lo <= hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (c->ids[mid] == id) return c->schemes[mid];
+    if (c->ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return NULL;
+}
+
+static void fg_report_count(fg_report *r, fg_report_row *all, const char *scheme, int col,
+                            int64_t v) {
+  all->v[col] += v;
+  fg_report_row *x = scheme ? fg_report_scheme(r, scheme) : NULL;
+  if (x) x->v[col] += v;
+}
+
+static int fg_report_case_one(void *ud, const fg_case_view *v) {
+  fg_report_cases *c = ud;
+  fg_report *r = c->r;
+  fg_report_row *all = &r->rows[FG_REPORT_SCHEMES_MAX];
+  const char *scheme = fg_report_case_scheme_of(c, v->c.id);
+  if (v->issued_on >= r->first && v->issued_on <= r->last) fg_report_count(r, all, scheme, 10, 1);
+  if (v->closed_on != FG_NODAY && v->closed_on >= r->first && v->closed_on <= r->last)
+    fg_report_count(r, all, scheme, 11, 1);
+  return 0;
+}
+
+/* recovered: receipts of recoveries (not penalties) recorded in the month. */
+static int fg_report_receipt(void *ud, const fg_store_case_event *e) {
+  fg_report_cases *c = ud;
+  fg_report *r = c->r;
+  fg_day on = FG_NODAY;
+  if (strcmp(e->kind, "receipt") != 0 || e->penalty) return 0;
+  if (!fg_parse_day(e->on_date, (int)strlen(e->on_date), &on) || on < r->first || on > r->last)
+    return 0;
+  fg_report_count(r, &r->rows[FG_REPORT_SCHEMES_MAX], fg_report_case_scheme_of(c, e->case_id), 12,
+                  e->amount_fen);
+  return 0;
+}
+
+static int fg_report_sort_cmp(const void *a, const void *b) {
+  return strcmp(((const fg_report_row *)a)->scheme, ((const fg_report_row *)b)->scheme);
+}
+
+static int fg_report_gather(fg_case_ctx *x, fg_report *r, fg_err *err) {
+  char first[11], last[11];
+  fg_format_day(r->first, first);
+  fg_format_day(r->last, last);
+  int rc = fg_store_monthly_funds(x->s, first, last, fg_report_metric, r, err);
+  fg_report_cases c = {r, NULL, NULL, 0, 0};
+  if (rc == 0) rc = fg_store_case_schemes_each(x->s, fg_report_case_scheme, &c, err);
+  fg_case_filter f = {0};
+  if (rc == 0) rc = fg_case_ledger(x, &f, fg_report_case_one, &c, err);
+  if (rc == 0) rc = fg_store_case_events_each(x->s, 0, fg_report_receipt, &c, err);
+  free(c.ids);
+  free(c.schemes);
+  if (rc == 0 && r->overflow) rc = fg_errf(err, FG_ELIMIT, "险种超过 %d 个", FG_REPORT_SCHEMES_MAX);
+  qsort(r->rows, (size_t)r->n, sizeof r->rows[0], fg_report_sort_cmp);
+  /* the all row: money summed over the scheme rows; cases counted once each */
+  fg_report_row *all = &r->rows[FG_REPORT_SCHEMES_MAX];
+  snprintf(all->scheme, sizeof all->scheme, "all");
+  for (int i = 0; i < r->n; i++)
+    for (int k = 1; k < 10; k++) all->v[k] += r->rows[i].v[k];
+  return rc;
+}
+
+static void fg_report_cell(char *out, size_t n, int col, int64_t v) {
+  if (col == 10 || col == 11) snprintf(out, n, "%lld", (long long)v);
+  else fg_fen_to_yuan(v, out, n);
+}
+
+static void fg_report_csv(const fg_report *r, fg_buf *b) {
+  for (int c = 0; c < FG_REPORT_COLS; c++) fg_buf_addf(b, "%s%s", c ? "," : "", fg_report_cols[c][0]);
+  fg_buf_addc(b, '\n');
+  for (int i = 0; i <= r->n; i++) {
+    const fg_report_row *x = i < r->n ? &r->rows[i] : &r->rows[FG_REPORT_SCHEMES_MAX];
+    fg_buf_adds(b, x->scheme);
+    for (int c = 1; c < FG_REPORT_COLS; c++) {
+      char cell[32];
+      fg_report_cell(cell, sizeof cell, c, x->v[c]);
+      fg_buf_addf(b, ",%s", cell);
+    }
+    fg_buf_addc(b, '\n');
+  }
+}
+
+static void fg_report_html(const fg_report *r, const char *month, const char *today, int64_t seq,
+                           const char *actor, fg_buf *b) {
+  fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                 "<title>社会保险基金月报 %s</title>%s</head><body><h1>社会保险基金月报（%s）</h1>"
+                 "<p class=\"meta\">编制日期 %s · 日志记录 #%lld · 编制人 ",
+              month, fg_report_css, month, today, (long long)seq);
+  fg_html_text(b, actor);
+  fg_buf_adds(b, " · 金额单位：元 · 报送期限：次月 15 日</p><table><tr>");
+  for (int c = 0; c < FG_REPORT_COLS; c++) fg_buf_addf(b, "<th>%s</th>", fg_report_cols[c][1]);
+  fg_buf_adds(b, "</tr>");
+  for (int i = 0; i <= r->n; i++) {
+    const fg_report_row *x = i < r->n ? &r->rows[i] : &r->rows[FG_REPORT_SCHEMES_MAX];
+    const char *label = fg_schema_code_label_zh("scheme", x->scheme);
+    fg_buf_addf(b, "<tr><td>%s %s</td>", x->scheme, i < r->n ? (label ? label : "") : "合计");
+    for (int c = 1; c < FG_REPORT_COLS; c++) {
+      char cell[32];
+      fg_report_cell(cell, sizeof cell, c, x->v[c]);
+      fg_buf_addf(b, "<td class=\"n\">%s</td>", cell);
+    }
+    fg_buf_adds(b, "</tr>");
+  }
+  fg_buf_adds(b, "</table><p>依据《郑州市社会保险基金监督办法》三(四) 按月报送。</p></body></html>\n");
+}
+
+int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
+                           const char *path, fg_err *err) {
+  FG_ASSERT(x != NULL && path != NULL);
+  int rc = fg_authz_check(x->s, x->me->actor, FG_PERM_REPORT_MAKE, err);
+  if (rc == 0 && fmt == FG_REPORT_XLSX)
+    rc = fg_errf(err, FG_EINPUT, "月报暂只提供 csv 与 html 格式");
+  if (rc) return fg_case_refuse(x, "report_monthly", 0, err);
+  fg_report *r = fg_xcalloc(1, sizeof *r);
+  r->first = fg_month_first_day(month);
+  r->last = fg_month_last_day(month);
+  char mo[8], today[11];
+  fg_format_month(month, mo);
+  fg_format_day(x->today, today);
+  rc = fg_report_gather(x, r, err);
+  fg_buf p = FG_BUF_INIT, out = FG_BUF_INIT;
+  fg_buf_addf(&p, "{\"format\":\"%s\",\"month\":\"%s\",\"output\":", fmt == FG_REPORT_CSV ? "csv" : "html", mo);
+  fg_journal_json_add_str(&p, path, strlen(path));
+  fg_buf_addc(&p, '}');
+  int64_t seq = 0;
+  if (rc == 0) rc = fg_store_begin(x->s, err);
+  if (rc == 0) {
+    rc = fg_journal_append(x->s, x->me, "report.monthly", p.buf, p.len, &seq, err);
+    if (fmt == FG_REPORT_CSV) fg_report_csv(r, &out);
+    else fg_report_html(r, mo, today, seq, x->me->actor, &out);
+    if (rc == 0) rc = fg_report_write(path, &out, err);
+    if (rc == 0) rc = fg_store_commit(x->s, err);
+    else fg_store_rollback(x->s);
+  }
+  fg_buf_release(&p);
+  fg_buf_release(&out);
+  free(r);
+  return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * cases_impl.h — private to src/cases/: the fold of events into a view
+ * (case_view.c), the shared steps of every act (case_acts.c: scope,
+ * refusal, commit), used by the ledger and reports.
+ */
+#ifndef FG_CASES_CASES_IMPL_H
+#define FG_CASES_CASES_IMPL_H
+
+#include "actions/actions.h"
+#include "cases/cases.h"
+#include "journal/journal.h"
+
+bool fg_case_state_parse(const char *s, fg_case_state *out);
+bool fg_case_outcome_recovers(const char *outcome);
+void fg_case_view_start(fg_case_view *v, const fg_store_case_row *c);
+void fg_case_fold(fg_case_view *v, const fg_store_case_event *e);
+/* A normal classification's dismissal was refused or expired: back to assigned. */
+void fg_case_fold_dismissal(fg_case_view *v, bool refused);
+/* Judge the deadline flags as of today. */
+void fg_case_judge(fg_case_view *v, const fg_config *cfg, fg_day today);
+/* Whether dismissal proposal id was refused or expired (not applied). */
+int fg_case_dismissal_refused(fg_store *s, int64_t proposal_id, bool *refused, fg_err *err);
+
+/* Journal a refused case act ("case.denied": act, case, reason = err's
+ * message) signed by the user; returns err's code. */
+int fg_case_refuse(fg_case_ctx *x, const char *act, int64_t case_id, fg_err *err);
+/* Append one event and the act's journal entry covering it, in one
+ * transaction (joins the caller's). *seq_out may be NULL. */
+int fg_case_commit_event(fg_case_ctx *x, const char *action, fg_store_case_event *e,
+                         const char *payload, int64_t *seq_out, fg_err *err);
+/* Load the case and check the user may act on it: perm, and the agency
+ * scope (an agency user: its own agency's cases; the office: office_perm,
+ * NULL = the office may not). */
+int fg_case_scoped(fg_case_ctx *x, int64_t case_id, const char *perm, const char *office_perm,
+                   fg_case_view *v, fg_err *err);
+/* The JSON payload of a case act: {"case":N, ...more} (more: ",\"k\":v" text). */
+void fg_case_payload(fg_buf *b, int64_t case_id, const char *more);
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * cmd_case.c — the case-work commands of cases.md: `case issue | assign |
+ * note | classify | close | serious | show | list`, `recovery pay |
+ * deposit`, `report monthly | serious`, and `propose writeoff | penalty`.
+ * Thin: parse the flags, log in, call the one library function of
+ * src/cases/cases.h (which checks, writes and journals), print.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authz/authz.h"
+#include "cases/cases.h"
+#include "cli/cli.h"
+#include "common/fsout.h"
+#include "fields/fields.h"
+
+#define FG_CASE_OPTS_MAX 32
+
+typedef struct fg_case_args {
+  const char *cmd, *sub, *db, *key, *pos;
+  const char *name[FG_CASE_OPTS_MAX], *val[FG_CASE_OPTS_MAX];
+  int n;
+} fg_case_args;
+
+static const char *const fg_case_valued[] = {
+    "--db", "--key", "--run", "--rule", "--subject", "--to", "--due-days", "--text", "--attach",
+    "--records", "--body", "--doc-no", "--on", "--outcome", "--amount", "--reason", "--state",
+    "--agency", "--format", "-o", "--how", "--account", "--basis", "--base", "--month"};
+static const char *const fg_case_flags[] = {"--overdue", "--penalty"};
+
+static const char fg_case_help[] =
+    "用法 usage (cases.md):\n"
+    "  fundguard case issue --run R [--rule ID]… [--subject S|疑点编号]… --to AGENCY [--due-days N]\n"
+    "  fundguard case assign CASE --to USER\n"
+    "  fundguard case note CASE --text T [--attach FILE] [--records registration|referral|"
+    "audit_conclusion|extraction_fix] [--body 接收机关 --doc-no 文号 --on YYYY-MM-DD]\n"
+    "  fundguard case classify CASE --outcome O --text T [--amount 元 --reason 理由]\n"
+    "  fundguard case close CASE\n"
+    "  fundguard case serious CASE --text T\n"
+    "  fundguard case show CASE\n"
+    "  fundguard case list [--state S] [--agency A] [--overdue] [--format table|csv|jsonl|xlsx] [-o FILE]\n"
+    "  fundguard recovery pay CASE --amount 元 --on YYYY-MM-DD --how cash|transfer|offset_account|"
+    "offset_lump_sum|offset_benefit [--penalty]\n"
+    "  fundguard recovery deposit CASE --amount 元 --on YYYY-MM-DD --account 账号 [--penalty]\n"
+    "  fundguard report monthly --month YYYY-MM [--format csv|html] [-o FILE]\n"
+    "  fundguard report serious CASE [-o FILE]\n"
+    "  fundguard propose writeoff CASE --amount 元 --reason T\n"
+    "  fundguard propose penalty CASE --basis fraud|evasion|obstruction --amount 元 [--base 元] --reason T\n"
+    "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
+    "定性结果 outcome: operator_error conversion_error unregistered_employer ineligible large_unrepaid fraud normal\n";
+
+static bool fg_case_in(const char *k, const char *const *set, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(k, set[i]) == 0) return true;
+  return false;
+}
+
+/* argv[2..] into *a; -1 to go on, else the exit code. */
+static int fg_case_parse(int argc, char **argv, fg_case_args *a) {
+  for (int i = 2; i < argc; i++) {
+    const char *k = argv[i];
+    if (strcmp(k, "--help") == 0 || strcmp(k, "-h") == 0) {
+      fputs(fg_case_help, stdout);
+      return 0;
+    }
+    const bool valued = fg_case_in(k, fg_case_valued, FG_ARRAY_LEN(fg_case_valued));
+    const bool flag = fg_case_in(k, fg_case_flags, FG_ARRAY_LEN(fg_case_flags));
+    if (valued && i + 1 >= argc) return fg_cli_usage(a->cmd, "%s 需要一个值 needs a value", k);
+    if ((valued || flag) && a->n == FG_CASE_OPTS_MAX) return fg_cli_usage(a->cmd, "选项过多");
+    if (strcmp(k, "--db") == 0) a->db = argv[++i];
+    else if (strcmp(k, "--key") == 0) a->key = argv[++i];
+    else if (valued || flag) {
+      a->name[a->n] = k;
+      a->val[a->n++] = valued ? argv[++i] : "";
+    } else if (k[0] != '-' && a->pos == NULL) a->pos = k;
+    else return fg_cli_usage(a->cmd, "未知或多余的参数 %s (见 --help)", k);
+  }
+  return -1;
+}
+
+static const char *fg_case_opt(const fg_case_args *a, const char *name) {
+  for (int i = 0; i < a->n; i++)
+    if (strcmp(a->name[i], name) == 0) return a->val[i];
+  return NULL;
+}
+
+static int fg_case_id(const fg_case_args *a, int64_t *id) {
+  char *end = NULL;
+  const long long v = a->pos ? strtoll(a->pos, &end, 10) : 0;
+  if (a->pos == NULL || *end || v <= 0)
+    return fg_cli_usage(a->cmd, "%s 需要案件编号 CASE", a->sub);
+  *id = v;
+  return -1;
+}
+
+static int fg_case_amount(const fg_case_args *a, const char *name, int64_t *fen, bool required) {
+  const char *v = fg_case_opt(a, name);
+  *fen = -1;
+  if (v == NULL) return required ? fg_cli_usage(a->cmd, "%s 需要 %s 元", a->sub, name) : -1;
+  if (!fg_parse_money(v, strlen(v), fen) || *fen <= 0)
+    return fg_cli_usage(a->cmd, "%s 应为正的金额（元，最多两位小数）(%s)", name, v);
+  return -1;
+}
+
+static int fg_case_day(const fg_case_args *a, const char *name, fg_day *d, bool required) {
+  const char *v = fg_case_opt(a, name);
+  *d = FG_NODAY;
+  if (v == NULL) return required ? fg_cli_usage(a->cmd, "%s 需要 %s YYYY-MM-DD", a->sub, name) : -1;
+  if (!fg_parse_day(v, (int)strlen(v), d))
+    return fg_cli_usage(a->cmd, "%s 应为日期 YYYY-MM-DD (%s)", name, v);
+  return -1;
+}
+
+/* ---- each subcommand: -1 usage already reported is never returned here ---- */
+
+static int fg_case_do_issue(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  fg_case_issue_opts o = {0};
+  for (int i = 0; i < a->n; i++) {
+    if (strcmp(a->name[i], "--rule") == 0 && o.nrules < FG_CASE_FILTER_MAX) o.rules[o.nrules++] = a->val[i];
+    if (strcmp(a->name[i], "--subject") == 0 && o.nsubjects < FG_CASE_FILTER_MAX)
+      o.subjects[o.nsubjects++] = a->val[i];
+  }
+  const char *run = fg_case_opt(a, "--run"), *dd = fg_case_opt(a, "--due-days");
+  o.run = run ? strtoll(run, NULL, 10) : 0;
+  o.agency = fg_case_opt(a, "--to");
+  o.due_days = dd ? (int)strtol(dd, NULL, 10) : 0;
+  if (o.run <= 0 || o.agency == NULL || (dd && o.due_days <= 0))
+    return fg_cli_usage(a->cmd, "issue 需要 --run R --to AGENCY [--due-days N>0]");
+  fg_case_issue_result r;
+  int rc = fg_case_issue(x, &o, &r, err);
+  if (rc) return rc;
+  char due[11];
+  fg_format_day(r.due_on, due);
+  printf("已下发 %lld 件至 %s，核查期限 %s；跳过 %lld 件（已有案件 %lld，已认定正常 %lld，未编号 %lld）\n",
+         (long long)r.issued, o.agency, due,
+         (long long)(r.skipped_cased + r.skipped_dismissed + r.skipped_unnumbered),
+         (long long)r.skipped_cased, (long long)r.skipped_dismissed,
+         (long long)r.skipped_unnumbered);
+  return 0;
+}
+
+static int fg_case_do_note(fg_case_ctx *x, const fg_case_args *a, int64_t id, fg_err *err) {
+  fg_case_note_opts o = {fg_case_opt(a, "--text"), fg_case_opt(a, "--attach"),
+                         fg_case_opt(a, "--records"), fg_case_opt(a, "--body"),
+                         fg_case_opt(a, "--doc-no"), FG_NODAY};
+  int u = fg_case_day(a, "--on", &o.on, false);
+  if (u >= 0) return u;
+  if (o.text == NULL) return fg_cli_usage(a->cmd, "note 需要 --text T");
+  int rc = fg_case_note(x, id, &o, err);
+  if (rc == 0) printf("已记录案件 #%lld 的备注\n", (long long)id);
+  return rc;
+}
+
+static int fg_case_do_classify(fg_case_ctx *x, const fg_case_args *a, int64_t id, fg_err *err) {
+  const char *outcome = fg_case_opt(a, "--outcome"), *text = fg_case_opt(a, "--text");
+  int64_t fen = -1;
+  int u = fg_case_amount(a, "--amount", &fen, false);
+  if (u >= 0) return u;
+  if (outcome == NULL || text == NULL) return fg_cli_usage(a->cmd, "classify 需要 --outcome O --text T");
+  int64_t pid = 0;
+  int rc = fg_case_classify(x, id, outcome, text, fen, fg_case_opt(a, "--reason"), &pid, err);
+  if (rc == 0 && pid > 0)
+    printf("案件 #%lld 定性为 %s；已提交认定正常的提议 #%lld，待他人复核后自动办结\n", (long long)id,
+           outcome, (long long)pid);
+  else if (rc == 0)
+    printf("案件 #%lld 定性为 %s（%s）\n", (long long)id, outcome, fg_case_outcome_zh(outcome));
+  return rc;
+}
+
+static int fg_case_money_cmd(fg_case_ctx *x, const fg_case_args *a, int64_t id, fg_err *err) {
+  int64_t fen = 0;
+  fg_day on = FG_NODAY;
+  int u = fg_case_amount(a, "--amount", &fen, true);
+  if (u < 0) u = fg_case_day(a, "--on", &on, true);
+  if (u >= 0) return u;
+  const bool penalty = fg_case_opt(a, "--penalty") != NULL;
+  int rc;
+  if (strcmp(a->sub, "pay") == 0) {
+    const char *how = fg_case_opt(a, "--how");
+    if (how == NULL) return fg_cli_usage(a->cmd, "pay 需要 --how");
+    rc = fg_case_pay(x, id, fen, on, how, penalty, err);
+  } else {
+    rc = fg_case_deposit(x, id, fen, on, fg_case_opt(a, "--account"), penalty, err);
+  }
+  if (rc == 0) printf("已记录案件 #%lld 的%s\n", (long long)id, strcmp(a->sub, "pay") == 0 ? "收款" : "缴存");
+  return rc;
+}
+
+typedef struct fg_case_out {
+  fg_buf b;
+  const char *format;
+  int64_t rows;
+} fg_case_out;
+
+static int fg_case_list_row(void *ud, const fg_case_view *v) {
+  fg_case_out *o = ud;
+  o->rows++;
+  if (strcmp(o->format, "jsonl") == 0) {
+    char due[32], bal[32];
+    fg_fen_to_yuan(v->recovery_due_fen, due, sizeof due);
+    fg_fen_to_yuan(fg_case_balance_fen(v), bal, sizeof bal);
+    fg_buf_addf(&o->b, "{\"case_id\":%lld,\"finding_no\":%lld,\"rule\":\"%s\",\"agency\":\"%s\","
+                       "\"state\":\"%s\",\"outcome\":\"%s\",\"due_on\":\"%s\",\"overdue\":%s,"
+                       "\"recovery_due\":\"%s\",\"recovery_balance\":\"%s\"}\n",
+                (long long)v->c.id, (long long)v->c.finding_no, v->c.rule, v->c.agency,
+                fg_case_state_code(v->state), v->outcome, v->c.due_on,
+                v->overdue ? "true" : "false", due, bal);
+  } else if (strcmp(o->format, "csv") == 0) {
+    fg_case_csv_row(&o->b, v);
+  } else {
+    fg_buf_addf(&o->b, "%-6lld %-8s %-40s %-10s %-10s %-18s %s%s\n", (long long)v->c.id,
+                v->c.agency, v->c.rule, fg_case_state_zh(v->state), v->c.due_on, v->outcome,
+                v->overdue ? "逾期 " : "", v->serious_on != FG_NODAY ? "要情" : "");
+  }
+  return 0;
+}
+
+static int fg_case_do_list(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  fg_case_filter f = {fg_case_opt(a, "--state"), fg_case_opt(a, "--agency"),
+                      fg_case_opt(a, "--overdue") != NULL};
+  const char *format = fg_case_opt(a, "--format"), *out = fg_case_opt(a, "-o");
+  if (format == NULL) format = "table";
+  if (strcmp(format, "xlsx") == 0) {
+    if (out == NULL) return fg_cli_usage(a->cmd, "xlsx 需要 -o FILE");
+    int64_t rows = 0;
+    int rc = fg_case_xlsx(x, &f, out, &rows, err);
+    if (rc == 0) fprintf(stderr, "已导出 %lld 件至 %s\n", (long long)rows, out);
+    return rc;
+  }
+  if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "table"))
+    return fg_cli_usage(a->cmd, "--format 应为 table、csv、jsonl 或 xlsx (%s)", format);
+  fg_case_out o = {FG_BUF_INIT, format, 0};
+  if (strcmp(format, "csv") == 0) fg_case_csv_header(&o.b);
+  int rc = fg_case_ledger(x, &f, fg_case_list_row, &o, err);
+  if (rc == 0 && out) {
+    fg_fsout w;
+    rc = fg_fsout_open(&w, out, NULL, false, err);
+    if (rc == 0 && fwrite(o.b.buf, 1, o.b.len, w.f) != o.b.len) {
+      fg_fsout_abort(&w);
+      rc = fg_errf(err, FG_EIO, "写入 %s 失败", out);
+    } else if (rc == 0) rc = fg_fsout_commit(&w, err);
+  } else if (rc == 0 && o.b.len) {
+    fwrite(o.b.buf, 1, o.b.len, stdout);
+  }
+  if (rc == 0) fprintf(stderr, "共 %lld 件\n", (long long)o.rows);
+  fg_buf_release(&o.b);
+  return rc;
+}
+
+static int fg_case_do_report(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  const char *out = fg_case_opt(a, "-o");
+  if (strcmp(a->sub, "serious") == 0) {
+    int64_t id = 0;
+    int u = fg_case_id(a, &id);
+    if (u >= 0) return u;
+    char path[64];
+    snprintf(path, sizeof path, "serious-%lld.html", (long long)id);
+    int rc = fg_case_report_serious(x, id, out ? out : path, err);
+    if (rc == 0) printf("要情报告已写入 %s\n", out ? out : path);
+    return rc;
+  }
+  const char *m = fg_case_opt(a, "--month"), *format = fg_case_opt(a, "--format");
+  fg_month month = 0;
+  if (m == NULL || !fg_parse_month(m, (int)strlen(m), &month))
+    return fg_cli_usage(a->cmd, "monthly 需要 --month YYYY-MM");
+  fg_report_format fmt = FG_REPORT_CSV;
+  if (format && strcmp(format, "html") == 0) fmt = FG_REPORT_HTML;
+  else if (format && strcmp(format, "xlsx") == 0) fmt = FG_REPORT_XLSX;
+  else if (format && strcmp(format, "csv") != 0)
+    return fg_cli_usage(a->cmd, "--format 应为 csv 或 html (%s)", format);
+  return fg_case_report_monthly(x, month, fmt, out ? out : "-", err);
+}
+
+static int fg_case_do_propose(fg_case_ctx *x, const fg_case_args *a, int64_t id, fg_err *err) {
+  int64_t fen = 0, base = 0, pid = 0;
+  int u = fg_case_amount(a, "--amount", &fen, true);
+  if (u < 0 && strcmp(a->sub, "penalty") == 0) u = fg_case_amount(a, "--base", &base, false);
+  if (u >= 0) return u;
+  const char *reason = fg_case_opt(a, "--reason");
+  if (reason == NULL) return fg_cli_usage(a->cmd, "%s 需要 --reason T", a->sub);
+  int rc = strcmp(a->sub, "writeoff") == 0
+               ? fg_case_propose_writeoff(x, id, fen, reason, &pid, err)
+               : fg_case_propose_penalty(x, id, fg_case_opt(a, "--basis"), fen, base, reason,
+                                         &pid, err);
+  if (rc == 0)
+    printf("已提交提议 #%lld (%s)，待他人复核、审批: fundguard propose review %lld --db %s\n",
+           (long long)pid, strcmp(a->sub, "writeoff") == 0 ? FG_REVIEW_CASE_WRITEOFF : FG_REVIEW_CASE_PENALTY,
+           (long long)pid, a->db);
+  return rc;
+}
+
+static int fg_case_dispatch(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  const char *c = a->cmd, *s = a->sub;
+  if (strcmp(c, "report") == 0) return fg_case_do_report(x, a, err);
+  if (strcmp(s, "issue") == 0) return fg_case_do_issue(x, a, err);
+  if (strcmp(s, "list") == 0) return fg_case_do_list(x, a, err);
+  int64_t id = 0;
+  int u = fg_case_id(a, &id);
+  if (u >= 0) return u;
+  if (strcmp(c, "recovery") == 0) return fg_case_money_cmd(x, a, id, err);
+  if (strcmp(c, "propose") == 0) return fg_case_do_propose(x, a, id, err);
+  if (strcmp(s, "assign") == 0) {
+    const char *to = fg_case_opt(a, "--to");
+    if (to == NULL) return fg_cli_usage(c, "assign 需要 --to USER");
+    int rc = fg_case_assign(x, id, to, err);
+    if (rc == 0) printf("案件 #%lld 已交 %s 承办\n", (long long)id, to);
+    return rc;
+  }
+  if (strcmp(s, "note") == 0) return fg_case_do_note(x, a, id, err);
+  if (strcmp(s, "classify") == 0) return fg_case_do_classify(x, a, id, err);
+  if (strcmp(s, "close") == 0) {
+    int rc = fg_case_close(x, id, err);
+    if (rc == 0) printf("案件 #%lld 已办结\n", (long long)id);
+    return rc;
+  }
+  if (strcmp(s, "serious") == 0) {
+    const char *t = fg_case_opt(a, "--text");
+    int rc = t ? fg_case_serious(x, id, t, err) : fg_cli_usage(c, "serious 需要 --text T");
+    if (rc == 0) printf("案件 #%lld 已标记为要情，须在 5 个工作日内报告 (report serious)\n", (long long)id);
+    return rc;
+  }
+  fg_buf b = FG_BUF_INIT;
+  int rc = fg_case_show(x, id, &b, err);
+  if (rc == 0) fwrite(b.buf, 1, b.len, stdout);
+  fg_buf_release(&b);
+  return rc;
+}
+
+static bool fg_case_sub_ok(const char *cmd, const char *sub) {
+  static const char *const subs[][9] = {
+      {"case", "issue", "assign", "note", "classify", "close", "serious", "show", "list"},
+      {"recovery", "pay", "deposit"},
+      {"report", "monthly", "serious"},
+      {"propose", "writeoff", "penalty"}};
+  for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
+    if (strcmp(subs[i][0], cmd) == 0)
+      for (int k = 1; k < 9 && subs[i][k]; k++)
+        if (strcmp(subs[i][k], sub) == 0) return true;
+  return false;
+}
+
+static int fg_case_main(const char *cmd, int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    fputs(fg_case_help, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!fg_case_sub_ok(cmd, argv[1])) return fg_cli_usage(cmd, "未知的子命令 %s (见 --help)", argv[1]);
+  fg_case_args a = {.cmd = cmd, .sub = argv[1], .db = "fundguard.db"};
+  int u = fg_case_parse(argc, argv, &a);
+  if (u >= 0) return u;
+  fg_err err = {0};
+  fg_store *s = NULL;
+  if (fg_store_open(a.db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  fg_signer me;
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  int rc = fg_authn_cli_key(s, a.db, a.key, NULL, 0, &me, &err);
+  if (rc == 0) {
+    fg_case_ctx x;
+    rc = fg_authz_load_config(s, cfg, &err);
+    if (rc == 0) rc = fg_case_ctx_init(&x, s, cfg, &me, &err);
+    if (rc == 0) rc = fg_case_dispatch(&x, &a, &err);
+    fg_authn_signer_wipe(&me);
+  }
+  free(cfg);
+  fg_store_close(s);
+  if (rc == 2) return 2; /* a usage error, already reported */
+  return rc ? fg_cli_fail(&err) : 0;
+}
+
+int fg_cmd_case(int argc, char **argv) { return fg_case_main("case", argc, argv); }
+int fg_cmd_recovery(int argc, char **argv) { return fg_case_main("recovery", argc, argv); }
+int fg_cmd_report(int argc, char **argv) { return fg_case_main("report", argc, argv); }
+int fg_propose_case(int argc, char **argv) { return fg_case_main("propose", argc, argv); }
