@@ -2,6 +2,8 @@
 //
 //   node duckdb_run.mjs load  DIR                 plain load: CREATE TABLE AS SELECT * FROM read_csv(...)
 //   node duckdb_run.mjs rules DIR AS_OF CAL OUT   typed load, then the 48 rules, findings to OUT (CSV)
+//   node duckdb_run.mjs monthly DIR OUT           typed load, then the monthly fund report of every
+//                                                 month (duckdb_monthly.sql) to OUT (CSV)
 //
 // Prints one JSON line of timings (seconds) on stdout.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,7 +17,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
 const db = await DuckDBInstance.create(':memory:', { threads: '2' });
 const c = await db.connect();
 const subst = (sql) => sql.replaceAll('${DIR}', dir).replaceAll('${AS_OF}', asOf ?? '')
-  .replaceAll('${CAL}', cal ?? '');
+  .replaceAll('${CAL}', cal ?? '').replaceAll('${OUT}', mode === 'monthly' ? asOf : '');
 const runScript = async (sql) => {
   for (const stmt of sql.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s && !/^(--[^\n]*\n?)*$/.test(s)))
     await c.run(stmt);
@@ -41,6 +43,11 @@ if (mode === 'load') {
   const n = await c.runAndReadAll('SELECT count(*) FROM findings');
   console.log(JSON.stringify({ mode, load_s: t1 - t0, rules_s: t2 - t1, export_s: t3 - t2,
     total_s: t3 - t0, findings: Number(n.getRows()[0][0]) }));
+} else if (mode === 'monthly') {
+  await runScript(subst(readFileSync(path.join(here, 'duckdb_load.sql'), 'utf8')));
+  const t1 = now();
+  await runScript(subst(readFileSync(path.join(here, 'duckdb_monthly.sql'), 'utf8')));
+  console.log(JSON.stringify({ mode, load_s: t1 - t0, monthly_s: now() - t1 }));
 } else {
   console.error('usage: duckdb_run.mjs load DIR | rules DIR AS_OF CAL OUT');
   process.exit(2);

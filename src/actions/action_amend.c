@@ -42,9 +42,16 @@ static void fg_amend_json_list(fg_buf *b, const char *name, const char *const *i
 
 char *fg_action_payload_amend(const char *table, const char *key, const char *const *cols,
                               const char *const *vals, int n, const char *reason) {
-  FG_ASSERT(table && key && reason && n >= 0 && (n == 0 || (cols && vals)));
+  return fg_action_payload_amend_case(table, key, cols, vals, n, reason, 0);
+}
+
+char *fg_action_payload_amend_case(const char *table, const char *key, const char *const *cols,
+                                   const char *const *vals, int n, const char *reason,
+                                   int64_t case_id) {
+  FG_ASSERT(table && key && reason && n >= 0 && (n == 0 || (cols && vals)) && case_id >= 0);
   fg_buf b = FG_BUF_INIT;
   fg_buf_addc(&b, '{');
+  if (case_id > 0) fg_buf_addf(&b, "\"case\":%lld,", (long long)case_id);
   fg_amend_json_list(&b, "columns", cols, n);
   fg_buf_adds(&b, ",\"key\":");
   fg_journal_json_add_str(&b, key, strlen(key));
@@ -145,10 +152,26 @@ static int fg_amend_parse(fg_store *s, const char *payload, fg_amend *a, fg_jour
   return rc;
 }
 
+/* The case an amendment names (cases.md: closes an operator_error case);
+ * 0 when none. */
+static int fg_amend_case(fg_store *s, const fg_journal_json *v, int64_t *case_id, fg_err *err) {
+  *case_id = 0;
+  if (v == NULL || fg_journal_json_get(v, "case") == NULL) return 0;
+  fg_store_case_row c;
+  bool found = false;
+  int rc = fg_action_json_int(v, "case", case_id) && *case_id > 0
+               ? fg_store_case_get(s, *case_id, &c, &found, err)
+               : fg_errf(err, FG_EINPUT, "提议内容中的案件编号无效");
+  if (rc == 0 && !found) rc = fg_errf(err, FG_EINPUT, "案件 #%lld 不存在", (long long)*case_id);
+  return rc;
+}
+
 int fg_action_amend_check(fg_store *s, const char *payload, fg_err *err) {
   fg_amend *a = fg_xcalloc(1, sizeof *a);
   fg_journal_json *v = NULL;
   int rc = fg_amend_parse(s, payload, a, &v, err);
+  int64_t case_id = 0;
+  if (rc == 0) rc = fg_amend_case(s, v, &case_id, err);
   fg_journal_json_free(v);
   free(a);
   return rc;
@@ -186,7 +209,16 @@ int fg_action_amend_apply(fg_store *s, const fg_store_proposal *p, const fg_sign
   fg_amend *a = fg_xcalloc(1, sizeof *a);
   fg_journal_json *v = NULL;
   int rc = fg_amend_parse(s, p->payload, a, &v, err);
+  int64_t case_id = 0;
+  if (rc == 0) rc = fg_amend_case(s, v, &case_id, err);
   if (rc == 0) rc = fg_amend_write(s, a, p, by, jseq, err);
+  if (rc == 0 && case_id > 0) { /* the case's closing condition, in the same step */
+    char on[11];
+    fg_format_day(fg_beijing_today(), on);
+    fg_store_case_event e = {.case_id = case_id, .kind = "amendment", .on_date = on,
+                             .actor = by->actor, .text = "数据更正已批准", .proposal_id = p->id};
+    rc = fg_store_case_event_add(s, &e, jseq, err);
+  }
   fg_journal_json_free(v);
   free(a);
   return rc;

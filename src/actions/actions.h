@@ -67,6 +67,13 @@ char *fg_action_payload_dismiss_case(int64_t run, const char *rule, const char *
 char *fg_action_payload_amend(const char *table, const char *key, const char *const *cols,
                               const char *const *vals, int n, const char *reason);
 
+/* The same naming case case_id (cases.md `propose amend … --case`): when
+ * approved, the case's operator_error condition is met (an "amendment"
+ * case event in the same step). */
+char *fg_action_payload_amend_case(const char *table, const char *key, const char *const *cols,
+                                   const char *const *vals, int n, const char *reason,
+                                   int64_t case_id);
+
 /* ---- values ------------------------------------------------------------- */
 
 /* Judge and convert a field value of column c as import does (fields.h

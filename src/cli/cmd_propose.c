@@ -37,7 +37,12 @@ static void fg_propose_usage(FILE *f) {
           "                       疑点导出的 disposition 列显示 dismissed_normal)\n"
           "  amend --table T --record K[,K2] --set COLUMN=VALUE [--set ...] --reason TEXT\n"
           "                       提议修正导入的记录 (需 data.amend: 经办；复核、审批后记入\n"
-          "                       修正表 amendments，原记录不变；新值按导入规则校验)\n"
+          "                       修正表 amendments，原记录不变；新值按导入规则校验；\n"
+          "                       --case CASE: 经办操作错误的案件据此办结)\n"
+          "  writeoff CASE --amount 元 --reason TEXT\n"
+          "                       提议核销追回余额 (需 writeoff.propose: 案件所属机构经办；复核、审批)\n"
+          "  penalty CASE --basis fraud|evasion|obstruction --amount 元 [--base 元] --reason TEXT\n"
+          "                       提议罚款 (需 penalty.propose: 基金监督；须在法定幅度内；复核、审批)\n"
           "  --db PATH    数据库 (默认 ./fundguard.db)\n"
           "  --key FILE   平台私钥: --key，否则环境变量 FUNDGUARD_KEY，否则 PATH.key\n"
           "list 先打印表头; 时间为北京时间 (+08:00)，与日志相同。\n"
@@ -152,7 +157,8 @@ static int fg_propose_parse(int argc, char **argv, fg_propose_args *a, int64_t *
                strcmp(sub, "review") == 0 || strcmp(sub, "approve") == 0 ||
                strcmp(sub, "refuse") == 0;
   static const char *const subs[] = {"list",   "show",   "review", "approve",
-                                     "refuse", "config", "dismiss", "amend"};
+                                     "refuse", "config", "dismiss", "amend",
+                                     "writeoff", "penalty"};
   if (!known) return fg_cli_unknown("propose", sub, subs, (int)FG_ARRAY_LEN(subs));
   char *end = NULL;
   long long v = a->idtext ? strtoll(a->idtext, &end, 10) : 0;

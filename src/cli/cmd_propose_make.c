@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 
 typedef struct fg_make_args {
-  const char *sub, *db, *key, *file, *run, *rule, *subject, *reason, *table, *record;
+  const char *sub, *db, *key, *file, *run, *rule, *subject, *reason, *table, *record, *case_id;
   const char *set_col[FG_ACTION_SET_MAX];
   const char *set_val[FG_ACTION_SET_MAX];
   char set_buf[FG_ACTION_SET_MAX][FG_ACTION_VALUE_MAX];
@@ -50,6 +50,7 @@ static int fg_make_parse(int argc, char **argv, fg_make_args *a) {
                         : strcmp(k, "--reason") == 0  ? &a->reason
                         : strcmp(k, "--table") == 0   ? &a->table
                         : strcmp(k, "--record") == 0  ? &a->record
+                        : strcmp(k, "--case") == 0    ? &a->case_id
                                                       : NULL;
     bool is_set = strcmp(k, "--set") == 0;
     if ((slot || is_set) && i + 1 >= argc)
@@ -84,10 +85,14 @@ static int fg_make_payload(const fg_make_args *a, const char **kind, char **payl
   }
   if (!a->table || !a->record || a->nset == 0 || !a->reason)
     return fg_cli_usage("propose",
-                        "amend 需要 --table T --record K[,K2] --set COLUMN=VALUE --reason TEXT");
+                        "amend 需要 --table T --record K[,K2] --set COLUMN=VALUE --reason TEXT [--case CASE]");
+  char *end = NULL;
+  const long long case_id = a->case_id ? strtoll(a->case_id, &end, 10) : 0;
+  if (a->case_id && (*end || case_id <= 0))
+    return fg_cli_usage("propose", "--case 应为案件编号 (%s)", a->case_id);
   *kind = FG_REVIEW_DATA_AMENDMENT;
-  *payload = fg_action_payload_amend(a->table, a->record, a->set_col, a->set_val, a->nset,
-                                     a->reason);
+  *payload = fg_action_payload_amend_case(a->table, a->record, a->set_col, a->set_val, a->nset,
+                                          a->reason, case_id);
   return 0;
 }
 
