@@ -438,6 +438,22 @@ static void test_store_round_trip(void **state) {
 /* ---- through the store and the CLI ---------------------------------------- */
 
 /* Remove the last field of every CSV line (no quoted commas there). */
+/* The last cell of every line, one per line (heap). */
+static char *last_column(const char *csv) {
+  fg_buf b = FG_BUF_INIT;
+  for (const char *line = csv; *line;) {
+    const char *nl = strchr(line, '\n');
+    const char *end = nl ? nl : line + strlen(line);
+    const char *c = end;
+    while (c > line && c[-1] != ',') c--;
+    fg_buf_add(&b, c, (size_t)(end - c));
+    fg_buf_addc(&b, '\n');
+    line = nl ? nl + 1 : end;
+  }
+  fg_buf_addc(&b, '\0');
+  return fg_buf_detach(&b);
+}
+
 static void drop_last_column(char *csv) {
   char *w = csv;
   for (char *line = csv; *line;) {
@@ -519,6 +535,17 @@ static void test_load_and_cli(void **state) {
   /* a --rules run is partial; run_id column after run_kind */
   assert_non_null(strstr(r2, ",partial,2,"));
   for (char *q = r2; (q = strstr(q, ",partial,2,")) != NULL; q += 11) q[9] = '1';
+  /* identity across runs (issue 15.3): run 2 raises run 1's findings again,
+   * under the same stable numbers, as carried over */
+  assert_non_null(strstr(r1, ",1,new\n"));
+  assert_null(strstr(r1, ",carried\n"));
+  assert_null(strstr(r2, ",new\n"));
+  drop_last_column(r1), drop_last_column(r2); /* continuity: new, then carried */
+  char *n1 = last_column(r1), *n2 = last_column(r2);
+  assert_string_equal(n1, n2); /* finding_no: the same in both runs */
+  free(n1);
+  free(n2);
+  drop_last_column(r1), drop_last_column(r2);
   drop_last_column(r1), drop_last_column(r2); /* finding_id: numbered across runs */
   assert_string_equal(r1, r2);
   free(r1);

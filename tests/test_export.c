@@ -162,13 +162,13 @@ static void test_csv_export(void **state) {
   const char *want =
       "\xEF\xBB\xBF" /* BOM: Excel and WPS then read the Chinese right */
       "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
-      "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name,finding_id\n"
+      "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name,finding_id,finding_no,continuity\n"
       "benefit.paid_after_death,person,11010519491231002X,12345.05,"
       "\"periods 2024-06,2024-07; note \"\"late\"\"\nsecond line\",high,死亡后继续发放待遇,"
-      "benefit_payments:3;deaths:1,official,1,,高,参保人,正式,,,,,1\n"
-      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1,,低,经办人员,正式,,,,,2\n"
+      "benefit_payments:3;deaths:1,official,1,,高,参保人,正式,,,,,1,1,new\n"
+      "control.tenure_exceeded,staff_id,S001,0.00,post 出纳,low,,,official,1,,低,经办人员,正式,,,,,2,2,new\n"
       "medical.price_over_limit,settlement_id,000123,0.07,x,medium,,,official,1,,中,医疗结算单,正式,,,,"
-      ",3\n";
+      ",3,3,new\n";
   assert_string_equal(csv, want);
   free(csv);
   csv = export_text(db, dir, FG_EXPORT_CSV, "control.tenure_exceeded", run_id, &count);
@@ -205,7 +205,8 @@ static void test_jsonl_export(void **state) {
       "\"detail\":\"periods 2024-06,2024-07; note \\\"late\\\"\\nsecond line\","
       "\"evidence\":[\"benefit_payments:3\",\"deaths:1\"],\"disposition\":\"\","
       "\"severity_zh\":\"高\",\"subject_type_zh\":\"参保人\",\"run_kind_zh\":\"正式\","
-      "\"name\":\"\",\"region\":\"\",\"unit_id\":\"\",\"unit_name\":\"\",\"finding_id\":1}\n";
+      "\"name\":\"\",\"region\":\"\",\"unit_id\":\"\",\"unit_name\":\"\",\"finding_id\":1,"
+      "\"finding_no\":1,\"continuity\":\"new\"}\n";
   assert_memory_equal(js, first, strlen(first));
   assert_non_null(strstr(js, "\"amount\":0.07,"));
   assert_non_null(strstr(js, "\"evidence\":[],\"disposition\":\"\","));

@@ -123,6 +123,23 @@ int fg_case_scoped(fg_case_ctx *x, int64_t case_id, const char *perm, const char
   return 0;
 }
 
+/* ---- continuity ------------------------------------------------------------- */
+
+static int fg_case_count_one(void *ud, const fg_store_numbered *f) {
+  fg_case_continuity *c = ud;
+  if (f->carried) c->carried++;
+  else c->fresh++;
+  c->dismissed += f->dismissed;
+  c->in_case += f->has_case;
+  return 0;
+}
+
+int fg_case_run_continuity(fg_store *s, int64_t run, fg_case_continuity *c, fg_err *err) {
+  memset(c, 0, sizeof *c);
+  int rc = fg_store_run_findings_numbered(s, run, fg_case_count_one, c, err);
+  return rc ? rc : fg_store_run_resolved_count(s, run, &c->resolved, err);
+}
+
 /* ---- issue ------------------------------------------------------------------ */
 
 typedef struct fg_case_issuing {

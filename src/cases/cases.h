@@ -58,6 +58,17 @@ int fg_case_ctx_init(fg_case_ctx *x, fg_store *s, const fg_config *cfg, const fg
  * engine (their check and effect). Idempotent. */
 int fg_cases_register(void);
 
+/* ---- findings across runs (issue 15.3) --------------------------------------- */
+
+/* How a run's findings relate to the previous official run: new ones,
+ * carried-over ones (the same rule and subject), resolved ones (raised by
+ * the previous official run, no longer raised), and of this run's those
+ * already judged normal or already in a case. */
+typedef struct fg_case_continuity {
+  int64_t fresh, carried, resolved, dismissed, in_case;
+} fg_case_continuity;
+int fg_case_run_continuity(fg_store *s, int64_t run, fg_case_continuity *c, fg_err *err);
+
 /* ---- acts ------------------------------------------------------------------ */
 
 typedef struct fg_case_issue_opts {

@@ -25,11 +25,12 @@
 #include "screen/screen.h"
 
 static const char fg_finding_help[] =
-    "用法 usage: fundguard finding show ID [--db PATH] [--key FILE]\n"
+    "用法 usage: fundguard finding show ID | --no 疑点编号 [--db PATH] [--key FILE]\n"
     "\n"
     "显示一条疑点：所属运行、规则及中文名称、风险等级、对象、金额、详情、处置，以及每条证据行的\n"
     "全部字段（代码附中文）和来源（批次、文件、行号）。疑点编号见 findings 导出的 evidence 列或\n"
-    "fundguard runs / findings。需要 findings.read；复核人、审批人在有未完成的提议涉及该对象时也可查看。\n"
+    "fundguard runs / findings；--no 疑点编号 按跨运行不变的编号 (导出的 finding_no 列) 显示其最新一条。\n"
+    "需要 findings.read；复核人、审批人在有未完成的提议涉及该对象时也可查看。\n"
     "每次查看都由查看人签名记入日志 (finding.view)。终端上身份证号被遮蔽。\n";
 
 typedef struct fg_finding_view {
@@ -136,7 +137,7 @@ static int fg_finding_may(fg_store *s, const fg_signer *me, const char *subject,
 }
 
 int fg_cmd_finding(int argc, char **argv) {
-  const char *db = "fundguard.db", *key = NULL, *id_arg = NULL;
+  const char *db = "fundguard.db", *key = NULL, *id_arg = NULL, *no_arg = NULL;
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     fputs(fg_finding_help, stdout);
     return 0;
@@ -149,16 +150,27 @@ int fg_cmd_finding(int argc, char **argv) {
       return 0;
     } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
     else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) key = argv[++i];
+    else if (strcmp(argv[i], "--no") == 0 && i + 1 < argc) no_arg = argv[++i];
     else if (argv[i][0] != '-' && id_arg == NULL) id_arg = argv[i];
     else return fg_cli_usage("finding", "未知或缺少参数的选项 %s", argv[i]);
   }
   char *end = NULL;
-  const long long id = id_arg ? strtoll(id_arg, &end, 10) : 0;
-  if (id_arg == NULL || *end || id <= 0)
-    return fg_cli_usage("finding", "疑点编号应为正整数: %s", id_arg ? id_arg : "(无)");
+  const char *arg = no_arg ? no_arg : id_arg;
+  long long id = arg ? strtoll(arg, &end, 10) : 0;
+  if (arg == NULL || *end || id <= 0 || (no_arg && id_arg))
+    return fg_cli_usage("finding", "应给出疑点记录号 ID 或 --no 疑点编号（正整数）: %s",
+                        arg ? arg : "(无)");
   fg_err err = {0};
   fg_store *s = NULL;
   if (fg_store_open(db, false, &s, &err) != 0) return fg_cli_fail(&err);
+  if (no_arg) { /* the stable number: its newest finding */
+    int64_t fid = 0, frun = 0;
+    if (fg_store_finding_by_no(s, id, &fid, &frun, &err) != 0) {
+      fg_store_close(s);
+      return fg_cli_fail(&err);
+    }
+    id = fid > 0 ? fid : INT64_MAX;
+  }
   fg_signer me;
   int rc = fg_authn_cli_key(s, db, key, NULL, 0, &me, &err);
   fg_finding_view v = {.s = s, .mask = isatty(STDOUT_FILENO) == 1, .err = &err};

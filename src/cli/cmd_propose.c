@@ -32,7 +32,7 @@ static void fg_propose_usage(FILE *f) {
           "  refuse ID [--reason TEXT]   驳回\n"
           "  config FILE          提议配置变更 (需 config.propose: 基金监督、系统管理；\n"
           "                       复核、审批后成为正式配置，下次 screen 使用)\n"
-          "  dismiss --run R --rule ID --subject S --reason TEXT\n"
+          "  dismiss --run R --rule ID --subject S --reason TEXT   或 dismiss --finding 疑点编号 --reason TEXT\n"
           "                       提议认定疑点正常 (需 finding.dismiss: 基金监督；经复核后生效，\n"
           "                       疑点导出的 disposition 列显示 dismissed_normal)\n"
           "  amend --table T --record K[,K2] --set COLUMN=VALUE [--set ...] --reason TEXT\n"

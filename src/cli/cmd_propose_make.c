@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 
 typedef struct fg_make_args {
-  const char *sub, *db, *key, *file, *run, *rule, *subject, *reason, *table, *record, *case_id;
+  const char *sub, *db, *key, *file, *run, *rule, *subject, *reason, *table, *record, *case_id, *finding;
   const char *set_col[FG_ACTION_SET_MAX];
   const char *set_val[FG_ACTION_SET_MAX];
   char set_buf[FG_ACTION_SET_MAX][FG_ACTION_VALUE_MAX];
@@ -51,6 +51,7 @@ static int fg_make_parse(int argc, char **argv, fg_make_args *a) {
                         : strcmp(k, "--table") == 0   ? &a->table
                         : strcmp(k, "--record") == 0  ? &a->record
                         : strcmp(k, "--case") == 0    ? &a->case_id
+                        : strcmp(k, "--finding") == 0 ? &a->finding
                                                       : NULL;
     bool is_set = strcmp(k, "--set") == 0;
     if ((slot || is_set) && i + 1 >= argc)
@@ -65,6 +66,36 @@ static int fg_make_parse(int argc, char **argv, fg_make_args *a) {
   return -1;
 }
 
+typedef struct fg_make_found {
+  char rule[FG_STORE_CASE_TEXT_MAX], subject[FG_STORE_CASE_TEXT_MAX];
+} fg_make_found;
+
+static int fg_make_found_one(void *ud, int64_t id, const fg_store_finding *f, const char *ev) {
+  fg_make_found *x = ud;
+  snprintf(x->rule, sizeof x->rule, "%s", f->rule);
+  snprintf(x->subject, sizeof x->subject, "%s", f->subject_id);
+  return 0;
+}
+
+/* dismiss --finding NO: the stable number's newest finding (the terminal
+ * masks subject ids, so users quote the number). 1 on a refusal. */
+static int fg_make_dismiss_no(const fg_make_args *a, char **payload, fg_err *err) {
+  char *end = NULL;
+  const long long no = strtoll(a->finding, &end, 10);
+  if (*end || no <= 0) return fg_cli_usage("propose", "--finding 应为疑点编号 (%s)", a->finding);
+  fg_store *s = NULL;
+  int rc = fg_store_open(a->db, true, &s, err);
+  int64_t fid = 0, run = 0;
+  fg_make_found x = {"", ""};
+  if (rc == 0) rc = fg_store_finding_by_no(s, no, &fid, &run, err);
+  if (rc == 0 && fid == 0) rc = fg_errf(err, FG_EINPUT, "没有编号为 %lld 的疑点", no);
+  if (rc == 0) rc = fg_store_finding_get(s, fid, &run, fg_make_found_one, &x, err);
+  fg_store_close(s);
+  if (rc) return 1;
+  *payload = fg_action_payload_dismiss(run, x.rule, x.subject, a->reason);
+  return 0;
+}
+
 /* The kind and payload of the subcommand; exit code 2 on a usage error. */
 static int fg_make_payload(const fg_make_args *a, const char **kind, char **payload,
                            fg_err *err) {
@@ -74,6 +105,12 @@ static int fg_make_payload(const fg_make_args *a, const char **kind, char **payl
     return fg_action_payload_config_file(a->file, payload, err) ? 1 : 0;
   }
   if (a->file) return fg_cli_usage("propose", "多余的参数 %s", a->file);
+  if (strcmp(a->sub, "dismiss") == 0 && a->finding) {
+    if (a->run || a->rule || a->subject || !a->reason)
+      return fg_cli_usage("propose", "dismiss --finding 疑点编号 --reason TEXT（不再给 --run/--rule/--subject）");
+    *kind = FG_REVIEW_FINDING_DISMISS;
+    return fg_make_dismiss_no(a, payload, err);
+  }
   if (strcmp(a->sub, "dismiss") == 0) {
     char *end = NULL;
     long long run = a->run ? strtoll(a->run, &end, 10) : 0;

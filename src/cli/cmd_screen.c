@@ -16,6 +16,7 @@
 
 #include "common/date.h"
 #include "authz/authz.h"
+#include "cases/cases.h"
 #include "cli/cli.h"
 #include "journal/journal.h"
 #include "screen/screen.h"
@@ -107,6 +108,21 @@ static void fg_screen_print(const fg_screen_result *res, const fg_screen_opts *o
     printf("注意：有 %lld 处金额或数量的累计超出了 64 位整数的上限，已按上限计"
            "（相关疑点照常列出，金额为下限）\n",
            (long long)fg_saturations());
+}
+
+/* Issue 15.3: new, carried over, resolved against the previous official run. */
+static void fg_screen_print_continuity(const char *db, int64_t run) {
+  fg_store *s = NULL;
+  fg_err err = {0};
+  fg_case_continuity c;
+  if (fg_store_open(db, true, &s, &err) == 0 && fg_case_run_continuity(s, run, &c, &err) == 0)
+    printf("与上次正式运行相比: 新增 %lld 条，延续 %lld 条，已消除 %lld 条；其中已认定正常 %lld 条，"
+           "已立案 %lld 条 (new %lld, carried over %lld, resolved %lld)\n",
+           (long long)c.fresh, (long long)c.carried, (long long)c.resolved, (long long)c.dismissed,
+           (long long)c.in_case, (long long)c.fresh, (long long)c.carried, (long long)c.resolved);
+  else
+    fprintf(stderr, "fundguard screen: 警告: 未能统计新增/延续 (%s)\n", err.msg);
+  fg_store_close(s);
 }
 
 /* ---- screen show RUN: reprint a stored run's summary ---------------------- */
@@ -253,6 +269,7 @@ int fg_cmd_screen(int argc, char **argv) {
   fg_authn_signer_wipe(&me);
   if (rc) return fg_cli_fail(&err);
   fg_screen_print(&res, &o, a.as_of == NULL);
+  fg_screen_print_continuity(a.db, res.run_id);
   fprintf(stderr, "fundguard screen: 载入 load %.2f s, 规则 rules %.2f s, 保存 store %.2f s\n",
           res.load_ms / 1000.0, res.rules_ms / 1000.0, res.store_ms / 1000.0);
   fg_screen_result_release(&res);

@@ -18,7 +18,7 @@
 #define FG_EXPORT_XLSX_CELL_BYTES_MAX 32000 /* Excel's cell limit is 32767 chars */
 #define FG_EXPORT_XLSX_ROWS_PER_SHEET (LXW_ROW_MAX - 1) /* one header row per sheet */
 #define FG_EXPORT_XLSX_SHEETS_MAX 1000
-#define FG_EXPORT_COLS 19
+#define FG_EXPORT_COLS 21
 #define FG_EXPORT_DISP_SEP "\x1f" /* between rule and subject id in a lookup key */
 #define FG_EXPORT_MASK_HEAD 6 /* 110101********123X */
 #define FG_EXPORT_MASK_TAIL 4
@@ -29,11 +29,12 @@ static const char *const fg_export_csv_header =
     FG_EXPORT_CSV_BOM
     "rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,"
     "disposition,severity_zh,subject_type_zh,run_kind_zh,name,region,unit_id,unit_name,"
-    "finding_id\n";
+    "finding_id,finding_no,continuity\n";
 static const char *const fg_export_titles_zh[FG_EXPORT_COLS] = {
     "规则", "对象类型", "对象编号", "涉及金额(元)", "详情", "风险等级", "规则名称", "证据",
     "运行类型 run_kind", "运行编号", "处置 disposition", "风险等级（中文）", "对象类型（中文）",
-    "运行类型（中文）", "姓名/名称", "行政区划", "机构编号", "机构名称", "疑点编号"};
+    "运行类型（中文）", "姓名/名称", "行政区划", "机构编号", "机构名称", "疑点记录号",
+    "疑点编号（跨运行不变）", "新增/延续 continuity"};
 
 static const char *const fg_export_labels[][2] = {
     {"high", "高"},
@@ -162,6 +163,17 @@ typedef struct fg_export_disp {
   size_t n, cap;
 } fg_export_disp;
 
+/* Each finding's stable number and whether the previous official run
+ * raised it too, by finding id (ascending, as the store gives them). */
+typedef struct fg_export_num {
+  int64_t id, no;
+  bool carried;
+} fg_export_num;
+typedef struct fg_export_nums {
+  fg_export_num *v;
+  int64_t n, cap;
+} fg_export_nums;
+
 typedef struct fg_export_state {
   const fg_export_opts *o;
   fg_export_subjects subjects;
@@ -178,7 +190,31 @@ typedef struct fg_export_state {
   int sheets;
   int io_failed;
   const char *disposition; /* of the row being written */
+  fg_export_nums nums;
+  int64_t finding_no;      /* of the row being written; 0 when not numbered */
+  const char *continuity;  /* "new" | "carried" */
 } fg_export_state;
+
+static int fg_export_num_add(void *ud, const fg_store_numbered *x) {
+  fg_export_nums *n = ud;
+  if (n->n == n->cap) {
+    n->cap = n->cap ? 2 * n->cap : 256;
+    n->v = fg_xrealloc(n->v, (size_t)n->cap * sizeof *n->v);
+  }
+  n->v[n->n++] = (fg_export_num){x->finding_id, x->finding_no, x->carried};
+  return 0;
+}
+
+static const fg_export_num *fg_export_num_of(const fg_export_nums *n, int64_t id) {
+  int64_t lo = 0, hi = n->n - 1;
+  while (lo <= hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (n->v[mid].id == id) return &n->v[mid];
+    if (n->v[mid].id < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return NULL;
+}
 
 static int fg_export_disp_add(void *ud, const fg_store_disposition *d) {
   fg_export_disp *x = ud;
@@ -222,8 +258,9 @@ static const char *fg_export_title(const fg_export_state *st, const char *rule) 
 }
 
 static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, const char *ev) {
-  char yuan[32], run[32], fid[32];
+  char yuan[32], run[32], fid[32], fno[32];
   snprintf(fid, sizeof fid, "%lld", (long long)st->finding_id);
+  snprintf(fno, sizeof fno, "%lld", (long long)st->finding_no);
   fg_fen_to_yuan(f->amount_fen, yuan, sizeof yuan);
   snprintf(run, sizeof run, "%lld", (long long)st->o->run_id);
   const fg_export_subject *w = st->who;
@@ -233,7 +270,7 @@ static int fg_export_csv_row(fg_export_state *st, const fg_store_finding *f, con
       fg_export_severity_zh(f->severity), fg_export_subject_type_zh(f->subject_type),
       fg_export_run_kind_zh(st->run_kind), w && w->name ? w->name : "",
       w && w->region ? w->region : "", w && w->unit_id ? w->unit_id : "",
-      w && w->unit_name ? w->unit_name : "", fid};
+      w && w->unit_name ? w->unit_name : "", fid, fno, st->continuity};
   fg_buf_reset(&st->line);
   for (int i = 0; i < FG_EXPORT_COLS; i++) {
     if (i) fg_buf_addc(&st->line, ',');
@@ -286,7 +323,8 @@ static int fg_export_jsonl_row(fg_export_state *st, const fg_store_finding *f, c
     fg_buf_addf(b, ",\"%s\":", extra[i][0]);
     fg_export_json_string(b, extra[i][1]);
   }
-  fg_buf_addf(b, ",\"finding_id\":%lld", (long long)st->finding_id);
+  fg_buf_addf(b, ",\"finding_id\":%lld,\"finding_no\":%lld,\"continuity\":\"%s\"",
+              (long long)st->finding_id, (long long)st->finding_no, st->continuity);
   fg_buf_adds(b, "}\n");
   return fwrite(b->buf, 1, b->len, st->o->out) == b->len ? 0 : 1;
 }
@@ -349,6 +387,8 @@ static int fg_export_xlsx_row(fg_export_state *st, const fg_store_finding *f, co
   for (int k = 0; k < 7 && !e; k++)
     e = worksheet_write_string(ws, r, (lxw_col_t)(11 + k), extra[k], NULL);
   if (!e) e = worksheet_write_number(ws, r, 18, (double)st->finding_id, NULL);
+  if (!e) e = worksheet_write_number(ws, r, 19, (double)st->finding_no, NULL);
+  if (!e) e = worksheet_write_string(ws, r, 20, st->continuity, NULL);
   return e == LXW_NO_ERROR ? 0 : 1;
 }
 
@@ -365,6 +405,9 @@ static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f
        !(st->who && st->who->unit_id && fg_export_in_list(o->institution, st->who->unit_id, false))))
     return 0; /* filtered out */
   st->disposition = fg_export_disposition(st, f); /* looked up by the id as stored */
+  const fg_export_num *num = fg_export_num_of(&st->nums, finding_id);
+  st->finding_no = num ? num->no : 0;
+  st->continuity = num && num->carried ? "carried" : "new";
   fg_store_finding view;
   if (st->o->terminal_view) { /* a view on screen: personal ids masked */
     view = *f;
@@ -434,6 +477,7 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
                  o->out) == EOF)
     rc = fg_errf(err, FG_EIO, "写入失败 (write failed)");
   if (rc == 0) rc = fg_export_subjects_load(s, o->run_id, &st.subjects, err);
+  if (rc == 0) rc = fg_store_run_findings_numbered(s, o->run_id, fg_export_num_add, &st.nums, err);
   /* one rule: the store filters; a list: the row callback does */
   const char *one = o->rule && !strchr(o->rule, ',') ? o->rule : NULL;
   if (rc == 0) rc = fg_store_findings_each(s, o->run_id, one, fg_export_row, &st, err);
@@ -449,6 +493,7 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
   fg_buf_release(&st.masked_id);
   fg_buf_release(&st.masked_detail);
   fg_export_disp_free(&st.disp);
+  free(st.nums.v);
   *count = st.count;
   return rc;
 }
