@@ -2,10 +2,14 @@
 # test.sh — install what is missing, build, and run every test twice:
 # a Release build with -Werror, then a Debug build under AddressSanitizer +
 # UndefinedBehaviorSanitizer. Finally a short libFuzzer smoke run of every
-# fuzz harness. Never prompts; exits non-zero on the first failure.
+# fuzz harness. Installs the benchmark peers (node, DuckDB) too: a test
+# compares the monthly report with DuckDB. Never prompts; exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh --bench
+# DuckDB for node (pinned in bench/package-lock.json): e2e_monthly checks the
+# monthly report against it
+[ -d bench/node_modules/@duckdb/node-api ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== Release build (-Werror) =="
