@@ -2,7 +2,9 @@
 # demo.sh — the main job on the embedded default (SQLite, no server):
 # install what is missing, build, generate a demo city, create a store with
 # the demo roster, import the city as one batch, screen it and print the
-# summary per rule; the findings are exported to demo/findings.csv and .xlsx.
+# summary per rule; the findings are exported to demo/findings.csv and .xlsx;
+# then every finding is issued to the agency of its region (case work) and the
+# verification ledger's summary is printed.
 #
 # Credentials are the non-interactive ones of docs/cli.md: init generates
 # each demo user's initial password, and scripts/set-passwords.sh has every
@@ -31,3 +33,19 @@ FUNDGUARD_USER=li.jd $FG screen --db demo/fundguard.db --as-of "$AS_OF"
 FUNDGUARD_USER=li.jd $FG findings --db demo/fundguard.db --format csv -o demo/findings.csv
 FUNDGUARD_USER=li.jd $FG findings --db demo/fundguard.db --format xlsx -o demo/findings.xlsx
 echo "疑点已导出: demo/findings.csv, demo/findings.xlsx"
+echo "== 下发核查 (case issue) =="
+# each county-level agency gets the findings of its region; the city-level
+# agency the rest (cases.md: one case per finding, re-running is harmless)
+run=$(sqlite3 demo/fundguard.db "SELECT max(id) FROM runs WHERE official = 1")
+tail -n +2 demo/city/agencies.csv | tr -d '\r' | while IFS=, read -r id _name region level _parent; do
+  [ "$level" = county ] || continue
+  FUNDGUARD_USER=li.jd $FG case issue --db demo/fundguard.db --run "$run" --region "$region" --to "$id"
+done
+city=$(tail -n +2 demo/city/agencies.csv | tr -d '\r' | awk -F, '$4 == "city" { print $1; exit }')
+FUNDGUARD_USER=li.jd $FG case issue --db demo/fundguard.db --run "$run" --to "$city"
+FUNDGUARD_USER=li.jd $FG case list --db demo/fundguard.db --format xlsx -o demo/ledger.xlsx
+FUNDGUARD_USER=li.jd $FG report monthly --db demo/fundguard.db --month "${AS_OF:0:7}" --format html \
+  -o demo/monthly.html
+echo "核查工作台账: demo/ledger.xlsx；月报: demo/monthly.html"
+echo "== 核查工作台账汇总 (ledger summary) =="
+FUNDGUARD_USER=li.jd $FG case list --db demo/fundguard.db --format summary

@@ -64,7 +64,7 @@ as li.jd findings --run 2 --format csv >"$W/f.csv" 2>/dev/null || fail "findings
 [ "$(head -c 3 "$W/f.csv")" = "$BOM" ] || fail "CSV must start with a UTF-8 BOM"
 head -1 "$W/f.csv" | sed "s/^$BOM//" |
   grep -q '^rule,subject_type,subject_id,amount,detail,.*,run_kind,' || fail "CSV header: $(head -1 "$W/f.csv")"
-grep -q '^benefit.paid_after_death,person,360426195503150247,6000.00,.*,what-if,2,,高,参保人,假设分析,乙,360426,,,[0-9]*$' "$W/f.csv" ||
+grep -q '^benefit.paid_after_death,person,360426195503150247,6000.00,.*,what-if,2,,高,参保人,假设分析,乙,360426,,,[0-9]*,[0-9]*,carried$' "$W/f.csv" ||
   fail "pipe export must be whole and what-if: $(cat "$W/f.csv")"
 as li.jd findings --run 1 --format jsonl -o "$W/f.jsonl" 2>/dev/null || fail "findings jsonl"
 grep -q '"run_kind":"official"' "$W/f.jsonl" || fail "jsonl run_kind: $(cat "$W/f.jsonl")"

@@ -86,11 +86,12 @@ fresh
 s=$(seq_of screen.run)
 # the triggers are put back, text for text, so the schema check sees nothing
 keep=$(sqlite3 "$W/t.db" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master WHERE name IN
-       ('journal_no_delete', 'runs_no_delete', 'findings_no_delete', 'finding_evidence_no_delete')")
+       ('journal_no_delete', 'runs_no_delete', 'findings_no_delete', 'finding_evidence_no_delete',
+        'finding_numbers_no_delete')")
 sql "DROP TRIGGER journal_no_delete; DROP TRIGGER runs_no_delete; DROP TRIGGER findings_no_delete;
-     DROP TRIGGER finding_evidence_no_delete;
+     DROP TRIGGER finding_evidence_no_delete; DROP TRIGGER finding_numbers_no_delete;
      DELETE FROM journal WHERE seq >= $s; DELETE FROM finding_evidence; DELETE FROM findings;
-     DELETE FROM runs; $keep"
+     DELETE FROM finding_numbers; DELETE FROM runs; $keep"
 "$FG" log verify --db "$W/t.db" >/dev/null || fail "(h) without an anchor verify proves internal consistency only"
 caught h "日志只有 $s 条，少于检查点记录的 $N 条：日志尾部被截断" --checkpoint "$W/cp"
 

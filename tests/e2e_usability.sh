@@ -50,7 +50,7 @@ grep -q "$B" "$W/f5" || fail "--region 3604 lost the 360426 person"
 "$FG" findings --db "$DB" --format csv --severity urgent >/dev/null 2>"$W/e"; [ $? -eq 2 ] || fail "--severity urgent must be a usage error"
 
 # 6: one finding with its evidence and where it came from
-fid=$(grep '^benefit.paid_after_death' "$W/f.csv" | awk -F, '{print $NF}' | tr -d '\r')
+fid=$(grep '^benefit.paid_after_death' "$W/f.csv" | awk -F, '{print $(NF-2)}' | tr -d '\r') # finding_id, then finding_no and continuity
 as li.jd finding show "$fid" --db "$DB" >"$W/fs" 2>/dev/null || fail "finding show"
 grep -q '规则 rule: benefit.paid_after_death 死亡后继续发放待遇' "$W/fs" || fail "finding show rule: $(cat "$W/fs")"
 grep -q '证据 待遇发放（benefit_payments）#4，来自批次 #1 文件 benefit_payments.csv 第 5 行' "$W/fs" ||

@@ -13,6 +13,7 @@
 #include "common/fsout.h"
 #include "common/sha256.h"
 #include "journal/json.h"
+#include "screen/export.h"
 
 int fg_case_ctx_init(fg_case_ctx *x, fg_store *s, const fg_config *cfg, const fg_signer *me,
                      fg_err *err) {
@@ -144,6 +145,7 @@ int fg_case_run_continuity(fg_store *s, int64_t run, fg_case_continuity *c, fg_e
 
 typedef struct fg_case_issuing {
   const fg_case_issue_opts *o;
+  fg_export_regions *regions; /* when o->region */
   fg_case_issue_result *r;
   fg_store_numbered *take; /* copies of the findings to issue */
   char **strings;
@@ -164,6 +166,10 @@ static bool fg_case_matches(const fg_case_issue_opts *o, const fg_store_numbered
 static int fg_case_issue_one(void *ud, const fg_store_numbered *f) {
   fg_case_issuing *g = ud;
   if (!fg_case_matches(g->o, f)) return 0;
+  if (g->regions &&
+      !fg_export_in_list(g->o->region, fg_export_region(g->regions, f->subject_type, f->subject_id),
+                         true))
+    return 0;
   if (f->finding_no <= 0) g->r->skipped_unnumbered++;
   else if (f->has_case) g->r->skipped_cased++;
   else if (f->dismissed) g->r->skipped_dismissed++;
@@ -238,13 +244,15 @@ int fg_case_issue(fg_case_ctx *x, const fg_case_issue_opts *o, fg_case_issue_res
   if (rc) return fg_case_refuse(x, "issue", 0, err);
   r->due_on = fg_config_add_working_days(
       x->cfg, x->today, o->due_days > 0 ? o->due_days : x->cfg->verify_working_days);
-  fg_case_issuing g = {o, r, NULL, NULL, 0, 0, 0};
-  rc = fg_store_run_findings_numbered(x->s, o->run, fg_case_issue_one, &g, err);
+  fg_case_issuing g = {o, NULL, r, NULL, NULL, 0, 0, 0};
+  if (o->region) rc = fg_export_regions_load(x->s, o->run, &g.regions, err);
+  if (rc == 0) rc = fg_store_run_findings_numbered(x->s, o->run, fg_case_issue_one, &g, err);
   if (rc == 0) rc = fg_case_issue_store(x, o, &g, err);
   if (rc == 0) r->issued = g.n;
   for (int64_t i = 0; i < g.nstr; i++) free(g.strings[i]);
   free(g.strings);
   free(g.take);
+  fg_export_regions_free(g.regions);
   return rc;
 }
 

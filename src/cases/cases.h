@@ -77,6 +77,8 @@ typedef struct fg_case_issue_opts {
   int nrules;                          /* 0: every rule */
   const char *subjects[FG_CASE_FILTER_MAX]; /* a subject_id or a finding number */
   int nsubjects;                       /* 0: every subject */
+  const char *region;                  /* NULL: any; else a comma list of division-code
+                                          prefixes the subject's region must match */
   const char *agency;
   int due_days;                        /* 0: cfg->verify_working_days */
 } fg_case_issue_opts;

@@ -26,12 +26,12 @@ typedef struct fg_case_args {
 static const char *const fg_case_valued[] = {
     "--db", "--key", "--run", "--rule", "--subject", "--to", "--due-days", "--text", "--attach",
     "--records", "--body", "--doc-no", "--on", "--outcome", "--amount", "--reason", "--state",
-    "--agency", "--format", "-o", "--how", "--account", "--basis", "--base", "--month"};
+    "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month"};
 static const char *const fg_case_flags[] = {"--overdue", "--penalty"};
 
 static const char fg_case_help[] =
     "用法 usage (cases.md):\n"
-    "  fundguard case issue --run R [--rule ID]… [--subject S|疑点编号]… --to AGENCY [--due-days N]\n"
+    "  fundguard case issue --run R [--rule ID]… [--subject S|疑点编号]… [--region 区划前缀,…] --to AGENCY [--due-days N]\n"
     "  fundguard case assign CASE --to USER\n"
     "  fundguard case note CASE --text T [--attach FILE] [--records registration|referral|"
     "audit_conclusion|extraction_fix] [--body 接收机关 --doc-no 文号 --on YYYY-MM-DD]\n"
@@ -124,6 +124,7 @@ static int fg_case_do_issue(fg_case_ctx *x, const fg_case_args *a, fg_err *err) 
   const char *run = fg_case_opt(a, "--run"), *dd = fg_case_opt(a, "--due-days");
   o.run = run ? strtoll(run, NULL, 10) : 0;
   o.agency = fg_case_opt(a, "--to");
+  o.region = fg_case_opt(a, "--region");
   o.due_days = dd ? (int)strtol(dd, NULL, 10) : 0;
   if (o.run <= 0 || o.agency == NULL || (dd && o.due_days <= 0))
     return fg_cli_usage(a->cmd, "issue 需要 --run R --to AGENCY [--due-days N>0]");
@@ -187,16 +188,57 @@ static int fg_case_money_cmd(fg_case_ctx *x, const fg_case_args *a, int64_t id, 
   return rc;
 }
 
+/* --format summary: per agency and in all, the ledger's totals. */
+typedef struct fg_case_sum {
+  char agency[FG_STORE_AGENCY_MAX];
+  int64_t issued, overdue, closed, at_risk_fen, recovered_fen;
+} fg_case_sum;
+#define FG_CASE_SUM_AGENCIES_MAX 256
+
 typedef struct fg_case_out {
   fg_buf b;
   const char *format;
   int64_t rows;
+  fg_case_sum sums[FG_CASE_SUM_AGENCIES_MAX + 1]; /* the last: all */
+  int nsums;
 } fg_case_out;
+
+static void fg_case_sum_add(fg_case_sum *x, const fg_case_view *v) {
+  x->issued++;
+  x->overdue += v->overdue;
+  x->closed += v->state == FG_CASE_CLOSED;
+  if (v->state != FG_CASE_CLOSED) x->at_risk_fen += v->c.amount_fen;
+  x->recovered_fen += v->received_fen;
+}
+
+static void fg_case_summary_row(fg_case_out *o, const fg_case_view *v) {
+  int i = 0;
+  while (i < o->nsums && strcmp(o->sums[i].agency, v->c.agency) != 0) i++;
+  if (i == o->nsums && o->nsums < FG_CASE_SUM_AGENCIES_MAX)
+    snprintf(o->sums[o->nsums++].agency, FG_STORE_AGENCY_MAX, "%s", v->c.agency);
+  if (i < o->nsums) fg_case_sum_add(&o->sums[i], v);
+  fg_case_sum_add(&o->sums[FG_CASE_SUM_AGENCIES_MAX], v);
+}
+
+static void fg_case_summary_print(const fg_case_out *o) {
+  printf("%-10s %8s %8s %8s %18s %18s\n", "经办机构", "已下发", "逾期", "已办结", "未结涉及金额(元)",
+         "已追回(元)");
+  for (int i = 0; i <= o->nsums; i++) {
+    const fg_case_sum *x = i < o->nsums ? &o->sums[i] : &o->sums[FG_CASE_SUM_AGENCIES_MAX];
+    char risk[32], rec[32];
+    fg_fen_to_yuan(x->at_risk_fen, risk, sizeof risk);
+    fg_fen_to_yuan(x->recovered_fen, rec, sizeof rec);
+    printf("%-10s %8lld %8lld %8lld %18s %18s\n", i < o->nsums ? x->agency : "合计 all",
+           (long long)x->issued, (long long)x->overdue, (long long)x->closed, risk, rec);
+  }
+}
 
 static int fg_case_list_row(void *ud, const fg_case_view *v) {
   fg_case_out *o = ud;
   o->rows++;
-  if (strcmp(o->format, "jsonl") == 0) {
+  if (strcmp(o->format, "summary") == 0) {
+    fg_case_summary_row(o, v);
+  } else if (strcmp(o->format, "jsonl") == 0) {
     char due[32], bal[32];
     fg_fen_to_yuan(v->recovery_due_fen, due, sizeof due);
     fg_fen_to_yuan(fg_case_balance_fen(v), bal, sizeof bal);
@@ -216,6 +258,21 @@ static int fg_case_list_row(void *ud, const fg_case_view *v) {
   return 0;
 }
 
+static int fg_case_list_write(fg_case_out *o, const char *out, fg_err *err) {
+  if (out == NULL) {
+    if (o->b.len) fwrite(o->b.buf, 1, o->b.len, stdout);
+    return 0;
+  }
+  fg_fsout w;
+  int rc = fg_fsout_open(&w, out, NULL, false, err);
+  if (rc) return rc;
+  if (fwrite(o->b.buf ? o->b.buf : "", 1, o->b.len, w.f) != o->b.len) {
+    fg_fsout_abort(&w);
+    return fg_errf(err, FG_EIO, "写入 %s 失败", out);
+  }
+  return fg_fsout_commit(&w, err);
+}
+
 static int fg_case_do_list(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
   fg_case_filter f = {fg_case_opt(a, "--state"), fg_case_opt(a, "--agency"),
                       fg_case_opt(a, "--overdue") != NULL};
@@ -228,23 +285,18 @@ static int fg_case_do_list(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
     if (rc == 0) fprintf(stderr, "已导出 %lld 件至 %s\n", (long long)rows, out);
     return rc;
   }
-  if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "table"))
-    return fg_cli_usage(a->cmd, "--format 应为 table、csv、jsonl 或 xlsx (%s)", format);
-  fg_case_out o = {FG_BUF_INIT, format, 0};
-  if (strcmp(format, "csv") == 0) fg_case_csv_header(&o.b);
-  int rc = fg_case_ledger(x, &f, fg_case_list_row, &o, err);
-  if (rc == 0 && out) {
-    fg_fsout w;
-    rc = fg_fsout_open(&w, out, NULL, false, err);
-    if (rc == 0 && fwrite(o.b.buf, 1, o.b.len, w.f) != o.b.len) {
-      fg_fsout_abort(&w);
-      rc = fg_errf(err, FG_EIO, "写入 %s 失败", out);
-    } else if (rc == 0) rc = fg_fsout_commit(&w, err);
-  } else if (rc == 0 && o.b.len) {
-    fwrite(o.b.buf, 1, o.b.len, stdout);
-  }
-  if (rc == 0) fprintf(stderr, "共 %lld 件\n", (long long)o.rows);
-  fg_buf_release(&o.b);
+  if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "table") &&
+      strcmp(format, "summary"))
+    return fg_cli_usage(a->cmd, "--format 应为 table、csv、jsonl、xlsx 或 summary (%s)", format);
+  fg_case_out *o = fg_xcalloc(1, sizeof *o);
+  o->format = format;
+  if (strcmp(format, "csv") == 0) fg_case_csv_header(&o->b);
+  int rc = fg_case_ledger(x, &f, fg_case_list_row, o, err);
+  if (rc == 0 && strcmp(format, "summary") == 0) fg_case_summary_print(o);
+  else if (rc == 0) rc = fg_case_list_write(o, out, err);
+  if (rc == 0) fprintf(stderr, "共 %lld 件\n", (long long)o->rows);
+  fg_buf_release(&o->b);
+  free(o);
   return rc;
 }
 

@@ -80,4 +80,13 @@ void fg_export_mask_id(fg_buf *b, const char *id, size_t n);
  * digits) masked by fg_export_mask_id. */
 void fg_export_mask_text(fg_buf *b, const char *s);
 
+/* The subjects of a run with their regions, as the export's region column
+ * gives them (case work issues findings to the agency of a region). */
+typedef struct fg_export_regions fg_export_regions;
+int fg_export_regions_load(fg_store *s, int64_t run_id, fg_export_regions **out, fg_err *err);
+/* The 6-digit division code of a finding's subject; "" when unknown. */
+const char *fg_export_region(fg_export_regions *r, const char *subject_type,
+                             const char *subject_id);
+void fg_export_regions_free(fg_export_regions *r);
+
 #endif

@@ -231,3 +231,30 @@ const fg_export_subject *fg_export_subject_of(fg_export_subjects *x, const char 
   fg_xs_key(subject_type, subject_id, key, sizeof key);
   return fg_xs_find(x, key);
 }
+
+struct fg_export_regions {
+  fg_export_subjects subjects;
+};
+
+int fg_export_regions_load(fg_store *s, int64_t run_id, fg_export_regions **out, fg_err *err) {
+  FG_ASSERT(s != NULL && out != NULL);
+  *out = fg_xcalloc(1, sizeof **out);
+  int rc = fg_export_subjects_load(s, run_id, &(*out)->subjects, err);
+  if (rc) {
+    fg_export_regions_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+const char *fg_export_region(fg_export_regions *r, const char *subject_type,
+                             const char *subject_id) {
+  const fg_export_subject *x = fg_export_subject_of(&r->subjects, subject_type, subject_id);
+  return x && x->region ? x->region : "";
+}
+
+void fg_export_regions_free(fg_export_regions *r) {
+  if (r == NULL) return;
+  fg_export_subjects_release(&r->subjects);
+  free(r);
+}
