@@ -202,6 +202,21 @@ ok $D sun.ag recovery pay "$c5" --amount 20000 --on $D --how offset_account
 ok $D sun.ag case close "$c5"
 want $D "$c5" audit_due N
 
+# ---- the half-year summary, case show, the stable finding number ---------------
+ok $D li.jd report half-year --half 2026H1
+grep -q '^all,12,8,1,1,' "$W/o" || fail "half-year: 12 issued, 8 closed, 1 serious reported late: $(cat "$W/o")"
+ok $D li.jd case show "$c6"
+grep -q '^历史 history:' "$W/o" && grep -q '证据 evidence: benefit_payments:' "$W/o" && grep -q 'penalty' "$W/o" ||
+  fail "case show: $(cat "$W/o")"
+no6=$(ledger $D "$c6" finding_no)
+ok $D li.jd finding show --no "$no6"
+grep -q "规则 rule: $(ledger $D "$c6" rule)" "$W/o" || fail "finding show --no"
+noX=$(ledger $D "$X" finding_no)
+ok $D li.jd propose dismiss --finding "$noX" --reason "经核实正常"
+px=$(sed -n 's/^已提交提议 #\([0-9]*\).*/\1/p' "$W/o")
+sqlite3 "$DB" "SELECT payload FROM proposals WHERE id = $px" |
+  grep -q "\"subject_id\":\"$(ledger $D "$X" subject_id)\"" || fail "propose dismiss --finding names the subject"
+
 # ---- all seven outcomes closed ---------------------------------------------------
 for c in "$c1" "$c2" "$c3" "$c4" "$c5" "$c6" "$c7" "$c8"; do want $D "$c" state closed; done
 outs=$(for c in "$c1" "$c2" "$c3" "$c4" "$c5" "$c6" "$c7"; do ledger $D "$c" outcome; done | sort | tr '\n' ' ')

@@ -15,6 +15,7 @@
 #include "common/fsout.h"
 #include "journal/json.h"
 #include "screen/export.h"
+#include "screen/screen.h"
 
 #define FG_CASE_LEDGER_COLS 22
 
@@ -260,6 +261,14 @@ static int fg_case_hist_one(void *ud, const fg_store_case_event *e) {
   return 0;
 }
 
+static int fg_case_show_finding(void *ud, int64_t id, const fg_store_finding *f, const char *ev) {
+  fg_buf *out = ud;
+  const fg_rule *r = fg_rule_by_id(f->rule);
+  fg_buf_addf(out, "疑点 finding #%lld: %s %s\n  详情 detail: %s\n  证据 evidence: %s\n",
+              (long long)id, f->rule, r ? r->title_zh : "", f->detail, ev && ev[0] ? ev : "（无）");
+  return 0;
+}
+
 int fg_case_show(fg_case_ctx *x, int64_t case_id, fg_buf *out, fg_err *err) {
   fg_case_view v;
   int rc = fg_case_scoped(x, case_id, FG_PERM_CASE_READ, FG_PERM_CASE_READ, &v, err);
@@ -273,8 +282,14 @@ int fg_case_show(fg_case_ctx *x, int64_t case_id, fg_buf *out, fg_err *err) {
     const char *oz = fg_case_outcome_zh(v.outcome);
     fg_buf_addf(out, "状态（中文）: %s%s%s\n承办人 assignee: %s\n", fg_case_state_zh(v.state),
                 oz ? "；定性: " : "", oz ? oz : "", v.assignee[0] ? v.assignee : "（未指派）");
-    fg_buf_addf(out, "下发人 issued_by: %s  筛查运行 run: #%lld  [日志 #%lld]\n历史 history:\n",
+    fg_buf_addf(out, "下发人 issued_by: %s  筛查运行 run: #%lld  [日志 #%lld]\n",
                 v.c.issued_by, (long long)v.c.run, (long long)v.c.jseq);
+    int64_t fid = 0, frun = 0;
+    if (v.c.finding_no > 0) rc = fg_store_finding_by_no(x->s, v.c.finding_no, &fid, &frun, err);
+    if (rc == 0 && fid > 0) rc = fg_store_finding_get(x->s, fid, &frun, fg_case_show_finding, out, err);
+    if (rc == 0 && fid > 0)
+      fg_buf_addf(out, "  （证据行的全部字段: fundguard finding show --no %lld）\n", (long long)v.c.finding_no);
+    fg_buf_adds(out, "历史 history:\n");
     fg_case_hist h = {out};
     rc = fg_store_case_events_each(x->s, case_id, fg_case_hist_one, &h, err);
   }

@@ -333,3 +333,78 @@ int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
   free(r);
   return rc;
 }
+
+/* ---- half-year summary (GZ 31) ---------------------------------------------- */
+
+#define FG_HALF_AGENCIES_MAX 256
+
+typedef struct fg_half_row {
+  char agency[FG_STORE_AGENCY_MAX];
+  int64_t issued, closed, serious, serious_late, amount_fen, recovered_fen, penalty_fen;
+} fg_half_row;
+
+typedef struct fg_half {
+  fg_day first, last;
+  fg_half_row rows[FG_HALF_AGENCIES_MAX + 1]; /* the last: all */
+  int n;
+} fg_half;
+
+static void fg_half_add(fg_half_row *r, const fg_case_view *v) {
+  r->issued++;
+  r->closed += v->state == FG_CASE_CLOSED;
+  r->serious += v->serious_on != FG_NODAY;
+  r->serious_late += v->serious_late;
+  r->amount_fen += v->c.amount_fen;
+  r->recovered_fen += v->received_fen;
+  r->penalty_fen += v->penalty_received_fen;
+}
+
+static int fg_half_one(void *ud, const fg_case_view *v) {
+  fg_half *h = ud;
+  if (v->issued_on < h->first || v->issued_on > h->last) return 0;
+  int i = 0;
+  while (i < h->n && strcmp(h->rows[i].agency, v->c.agency) != 0) i++;
+  if (i == h->n && h->n < FG_HALF_AGENCIES_MAX)
+    snprintf(h->rows[h->n++].agency, FG_STORE_AGENCY_MAX, "%s", v->c.agency);
+  if (i < h->n) fg_half_add(&h->rows[i], v);
+  fg_half_add(&h->rows[FG_HALF_AGENCIES_MAX], v);
+  return 0;
+}
+
+int fg_case_report_half(fg_case_ctx *x, int year, int half, const char *path, fg_err *err) {
+  FG_ASSERT(x != NULL && path != NULL && (half == 1 || half == 2));
+  int rc = fg_authz_check(x->s, x->me->actor, FG_PERM_REPORT_MAKE, err);
+  if (rc) return fg_case_refuse(x, "report_half_year", 0, err);
+  fg_half *h = fg_xcalloc(1, sizeof *h);
+  h->first = fg_month_first_day(fg_month_from_ym(year, half == 1 ? 1 : 7));
+  h->last = fg_month_last_day(fg_month_from_ym(year, half == 1 ? 6 : 12));
+  snprintf(h->rows[FG_HALF_AGENCIES_MAX].agency, FG_STORE_AGENCY_MAX, "all");
+  fg_case_filter f = {0};
+  rc = fg_case_ledger(x, &f, fg_half_one, h, err);
+  fg_buf out = FG_BUF_INIT, p = FG_BUF_INIT;
+  fg_buf_adds(&out, "agency,cases_issued,cases_closed,serious,serious_late,amount,recovered,"
+                    "penalties_received\n");
+  for (int i = 0; i <= h->n; i++) {
+    const fg_half_row *r = i < h->n ? &h->rows[i] : &h->rows[FG_HALF_AGENCIES_MAX];
+    char a[32], b[32], c[32];
+    fg_fen_to_yuan(r->amount_fen, a, sizeof a);
+    fg_fen_to_yuan(r->recovered_fen, b, sizeof b);
+    fg_fen_to_yuan(r->penalty_fen, c, sizeof c);
+    fg_buf_addf(&out, "%s,%lld,%lld,%lld,%lld,%s,%s,%s\n", r->agency, (long long)r->issued,
+                (long long)r->closed, (long long)r->serious, (long long)r->serious_late, a, b, c);
+  }
+  fg_buf_addf(&p, "{\"half\":\"%dH%d\",\"output\":", year, half);
+  fg_journal_json_add_str(&p, path, strlen(path));
+  fg_buf_addc(&p, '}');
+  if (rc == 0) rc = fg_store_begin(x->s, err);
+  if (rc == 0) {
+    rc = fg_journal_append(x->s, x->me, "report.half_year", p.buf, p.len, NULL, err);
+    if (rc == 0) rc = fg_report_write(path, &out, err);
+    if (rc == 0) rc = fg_store_commit(x->s, err);
+    else fg_store_rollback(x->s);
+  }
+  fg_buf_release(&out);
+  fg_buf_release(&p);
+  free(h);
+  return rc;
+}

@@ -202,4 +202,10 @@ typedef enum fg_report_format { FG_REPORT_CSV, FG_REPORT_XLSX, FG_REPORT_HTML } 
 int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
                            const char *path, fg_err *err);
 
+/* `report half-year --half YYYYH1|YYYYH2` (GZ 31): per agency and in all,
+ * the cases issued in the half, how many are closed, serious and reported
+ * late, their amount, the money recovered and the penalties received; CSV
+ * to path ("-" = stdout); journaled ("report.half_year"). report.make. */
+int fg_case_report_half(fg_case_ctx *x, int year, int half, const char *path, fg_err *err);
+
 #endif

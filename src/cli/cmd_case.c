@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authz/authz.h"
 #include "cases/cases.h"
 #include "cli/cli.h"
 #include "common/fsout.h"
 #include "fields/fields.h"
+#include "screen/export.h"
 
 #define FG_CASE_OPTS_MAX 32
 
@@ -26,7 +28,7 @@ typedef struct fg_case_args {
 static const char *const fg_case_valued[] = {
     "--db", "--key", "--run", "--rule", "--subject", "--to", "--due-days", "--text", "--attach",
     "--records", "--body", "--doc-no", "--on", "--outcome", "--amount", "--reason", "--state",
-    "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month"};
+    "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month", "--half"};
 static const char *const fg_case_flags[] = {"--overdue", "--penalty"};
 
 static const char fg_case_help[] =
@@ -45,6 +47,7 @@ static const char fg_case_help[] =
     "  fundguard recovery deposit CASE --amount 元 --on YYYY-MM-DD --account 账号 [--penalty]\n"
     "  fundguard report monthly --month YYYY-MM [--format csv|html] [-o FILE]\n"
     "  fundguard report serious CASE [-o FILE]\n"
+    "  fundguard report half-year --half YYYYH1|YYYYH2 [-o FILE]\n"
     "  fundguard propose writeoff CASE --amount 元 --reason T\n"
     "  fundguard propose penalty CASE --basis fraud|evasion|obstruction --amount 元 [--base 元] --reason T\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
@@ -221,15 +224,20 @@ static void fg_case_summary_row(fg_case_out *o, const fg_case_view *v) {
 }
 
 static void fg_case_summary_print(const fg_case_out *o) {
-  printf("%-10s %8s %8s %8s %18s %18s\n", "经办机构", "已下发", "逾期", "已办结", "未结涉及金额(元)",
-         "已追回(元)");
+  static const char *const head[] = {"经办机构", "已下发", "逾期", "已办结", "未结涉及金额(元)",
+                                     "已追回(元)"};
+  static const int width[] = {12, 8, 8, 8, 20, 18};
+  for (int k = 0; k < 6; k++) fg_cli_cell(head[k], width[k], k > 0), putchar(k < 5 ? ' ' : '\n');
   for (int i = 0; i <= o->nsums; i++) {
     const fg_case_sum *x = i < o->nsums ? &o->sums[i] : &o->sums[FG_CASE_SUM_AGENCIES_MAX];
-    char risk[32], rec[32];
-    fg_fen_to_yuan(x->at_risk_fen, risk, sizeof risk);
-    fg_fen_to_yuan(x->recovered_fen, rec, sizeof rec);
-    printf("%-10s %8lld %8lld %8lld %18s %18s\n", i < o->nsums ? x->agency : "合计 all",
-           (long long)x->issued, (long long)x->overdue, (long long)x->closed, risk, rec);
+    char cells[6][32];
+    snprintf(cells[0], 32, "%s", i < o->nsums ? x->agency : "合计 all");
+    snprintf(cells[1], 32, "%lld", (long long)x->issued);
+    snprintf(cells[2], 32, "%lld", (long long)x->overdue);
+    snprintf(cells[3], 32, "%lld", (long long)x->closed);
+    fg_fen_to_yuan(x->at_risk_fen, cells[4], 32);
+    fg_fen_to_yuan(x->recovered_fen, cells[5], 32);
+    for (int k = 0; k < 6; k++) fg_cli_cell(cells[k], width[k], k > 0), putchar(k < 5 ? ' ' : '\n');
   }
 }
 
@@ -312,6 +320,15 @@ static int fg_case_do_report(fg_case_ctx *x, const fg_case_args *a, fg_err *err)
     if (rc == 0) printf("要情报告已写入 %s\n", out ? out : path);
     return rc;
   }
+  if (strcmp(a->sub, "half-year") == 0) {
+    const char *h = fg_case_opt(a, "--half");
+    char *end = NULL;
+    const long y = h ? strtol(h, &end, 10) : 0;
+    if (h == NULL || y < 1900 || y > 2099 || end == NULL || end[0] != 'H' ||
+        (end[1] != '1' && end[1] != '2') || end[2] != '\0')
+      return fg_cli_usage(a->cmd, "half-year 需要 --half YYYYH1 或 YYYYH2");
+    return fg_case_report_half(x, (int)y, end[1] - '0', out ? out : "-", err);
+  }
   const char *m = fg_case_opt(a, "--month"), *format = fg_case_opt(a, "--format");
   fg_month month = 0;
   if (m == NULL || !fg_parse_month(m, (int)strlen(m), &month))
@@ -372,10 +389,16 @@ static int fg_case_dispatch(fg_case_ctx *x, const fg_case_args *a, fg_err *err) 
     if (rc == 0) printf("案件 #%lld 已标记为要情，须在 5 个工作日内报告 (report serious)\n", (long long)id);
     return rc;
   }
-  fg_buf b = FG_BUF_INIT;
+  fg_buf b = FG_BUF_INIT, masked = FG_BUF_INIT;
   int rc = fg_case_show(x, id, &b, err);
-  if (rc == 0) fwrite(b.buf, 1, b.len, stdout);
+  if (rc == 0 && isatty(STDOUT_FILENO) == 1) { /* a view on screen: resident ids masked */
+    fg_export_mask_text(&masked, b.buf);
+    fwrite(masked.buf, 1, masked.len, stdout);
+  } else if (rc == 0) {
+    fwrite(b.buf, 1, b.len, stdout);
+  }
   fg_buf_release(&b);
+  fg_buf_release(&masked);
   return rc;
 }
 
@@ -383,7 +406,7 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
   static const char *const subs[][9] = {
       {"case", "issue", "assign", "note", "classify", "close", "serious", "show", "list"},
       {"recovery", "pay", "deposit"},
-      {"report", "monthly", "serious"},
+      {"report", "monthly", "serious", "half-year"},
       {"propose", "writeoff", "penalty"}};
   for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
     if (strcmp(subs[i][0], cmd) == 0)
