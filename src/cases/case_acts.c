@@ -70,6 +70,19 @@ int fg_case_commit_event(fg_case_ctx *x, const char *action, fg_store_case_event
   return rc;
 }
 
+/* fg_case_commit_event with the payload {"case":N,"key":value}. */
+static int fg_case_commit_str(fg_case_ctx *x, const char *action, fg_store_case_event *e,
+                              const char *key, const char *value, fg_err *err) {
+  fg_buf p = FG_BUF_INIT, more = FG_BUF_INIT;
+  fg_buf_addf(&more, ",\"%s\":", key);
+  fg_journal_json_add_str(&more, value, strlen(value));
+  fg_case_payload(&p, e->case_id, more.buf);
+  int rc = fg_case_commit_event(x, action, e, p.buf, NULL, err);
+  fg_buf_release(&p);
+  fg_buf_release(&more);
+  return rc;
+}
+
 int fg_case_dismissal_refused(fg_store *s, int64_t proposal_id, bool *refused, fg_err *err) {
   *refused = false;
   if (proposal_id <= 0) return 0;
@@ -297,13 +310,7 @@ int fg_case_assign(fg_case_ctx *x, int64_t case_id, const char *user, fg_err *er
   char on[11];
   fg_case_event_init(x, &e, case_id, "assign", on);
   e.who = user;
-  fg_buf p = FG_BUF_INIT, more = FG_BUF_INIT;
-  fg_buf_adds(&more, ",\"to\":");
-  fg_journal_json_add_str(&more, user, strlen(user));
-  fg_case_payload(&p, case_id, more.buf);
-  rc = fg_case_commit_event(x, "case.assign", &e, p.buf, NULL, err);
-  fg_buf_release(&p);
-  fg_buf_release(&more);
+  rc = fg_case_commit_str(x, "case.assign", &e, "to", user, err);
   fg_case_view_release(&v);
   return rc;
 }
@@ -508,13 +515,7 @@ int fg_case_serious(fg_case_ctx *x, int64_t case_id, const char *text, fg_err *e
   char on[11];
   fg_case_event_init(x, &e, case_id, "serious", on);
   e.text = text;
-  fg_buf p = FG_BUF_INIT, more = FG_BUF_INIT;
-  fg_buf_adds(&more, ",\"text\":");
-  fg_journal_json_add_str(&more, text, strlen(text));
-  fg_case_payload(&p, case_id, more.buf);
-  rc = fg_case_commit_event(x, "case.serious", &e, p.buf, NULL, err);
-  fg_buf_release(&p);
-  fg_buf_release(&more);
+  rc = fg_case_commit_str(x, "case.serious", &e, "text", text, err);
   fg_case_view_release(&v);
   return rc;
 }
