@@ -16,6 +16,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 trust_workdir
 command -v faketime >/dev/null || fail "faketime is not installed (scripts/bootstrap.sh installs it)"
+# faketime preloads its library; under AddressSanitizer the runtime must then
+# accept not coming first (the sanitizers still run)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
 # at DATE USER CMD...: run as USER on DATE (10:00 Beijing time)
 at() { local d="$1" u="$2"; shift 2; FUNDGUARD_USER="$u" faketime "$d 02:00:00" "$FG" "$@" --db "$DB"; }

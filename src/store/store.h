@@ -565,7 +565,11 @@ int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
  *                    an agency, with its verification due date
  *   case_events      every later step of a case (assign, note, classify,
  *                    close, serious, receipts, deposits, write-offs, ...)
- *   case_files       files attached to notes, by SHA-256 */
+ *   case_files       files attached to notes, by SHA-256
+ *   batch_monthly    each import batch's sums by table, scheme and month of
+ *                    contributions, benefits and settlements (written by
+ *                    fg_store_batch_finish, covered by the batch's entry), so
+ *                    the monthly report reads sums, not every row */
 
 #define FG_STORE_CASE_TEXT_MAX 256 /* bytes of a case's rule / subject, NUL included */
 

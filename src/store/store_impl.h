@@ -44,7 +44,16 @@ struct fg_store {
   bool written_overflow;
   const char *written_last_name; /* SQLite's table name pointer, fast path */
   int written_last;
+  /* the monthly sums of the batch being imported (store_sqlite_cases.c) */
+  struct fg_sqlite_monthly *monthly;
 };
+/* Monthly sums of an import batch (batch_monthly, store_sqlite_cases.c):
+ * begin at the batch's start, add each inserted row, write at its finish
+ * (status "stored"), free at close. */
+void fg_sqlite_monthly_begin(fg_store *s);
+void fg_sqlite_monthly_row(fg_store *s, const fg_table *t, const fg_value *vals);
+int fg_sqlite_monthly_write(fg_store *s, int64_t batch_id, fg_err *err);
+void fg_sqlite_monthly_free(fg_store *s);
 
 /* Install the write tracker on a new connection (store_sqlite_guard.c). */
 void fg_sqlite_guard_attach(fg_store *s);

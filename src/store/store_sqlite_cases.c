@@ -14,7 +14,14 @@
  *
  * The monthly report's fund figures are computed here in SQL (the one
  * place SQL lives), with amended values in force (the newest approved
- * amendment of a row's column wins over the imported value).
+ * amendment of a row's column wins over the imported value). So that a
+ * month of a city of a million persons (55 M rows of contributions,
+ * benefits and settlements) is not a scan of every row, each import batch
+ * leaves its sums by table, scheme and month in batch_monthly (added up in
+ * C as the rows are inserted, written at the batch's finish, covered by
+ * its import.batch entry, with a marker row saying the batch is complete);
+ * a month then reads those sums, corrects them for the amended rows, and
+ * scans only batches imported before schema version 3 (no marker).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +51,11 @@ const char *const fg_sqlite_ddl_cases =
     " file_sha256 TEXT NOT NULL, proposal_id INTEGER NOT NULL, jseq INTEGER NOT NULL);\n"
     "CREATE INDEX case_events_case ON case_events(case_id, id);\n"
     "CREATE TABLE case_files (sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
-    " name TEXT NOT NULL, bytes BLOB NOT NULL, jseq INTEGER NOT NULL);\n";
+    " name TEXT NOT NULL, bytes BLOB NOT NULL, jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE batch_monthly (batch INTEGER NOT NULL REFERENCES batches(id),"
+    " table_name TEXT NOT NULL, scheme TEXT NOT NULL, month TEXT NOT NULL,"
+    " amount_fen INTEGER NOT NULL, rows INTEGER NOT NULL);\n"
+    "CREATE INDEX batch_monthly_month ON batch_monthly(month, table_name);\n";
 
 int fg_store_finding_numbers_assign(fg_store *s, int64_t run_id, fg_err *err) {
   FG_ASSERT(s != NULL && run_id > 0 && s->tx_depth > 0);
@@ -392,12 +403,130 @@ int fg_store_finding_schemes(fg_store *s, int64_t run, const char *rule, const c
 
 /* ---- the monthly report's fund figures ------------------------------------ */
 
+/* The three tables whose rows a monthly report sums, by scheme and by the
+ * month of a date column. */
+static const struct {
+  fg_table_id t;
+  const char *metric, *amount, *date;
+} fg_monthly_tables[] = {
+    {FG_T_CONTRIBUTIONS, "contributions", "amount", "paid_date"},
+    {FG_T_BENEFIT_PAYMENTS, "benefits", "amount", "paid_date"},
+    {FG_T_MEDICAL_SETTLEMENTS, "medical_fund_paid", "fund_paid", "settled_on"},
+};
+#define FG_MONTHLY_TABLES 3
+#define FG_MONTHLY_SCHEMES_MAX 16 /* distinct scheme codes one batch may carry */
+#define FG_MONTHLY_SCHEME_BYTES_MAX 8
+#define FG_MONTHLY_YEAR_MIN 1900
+#define FG_MONTHLY_MONTHS (200 * 12) /* 1900-01 .. 2099-12 */
+
+struct fg_sqlite_monthly {
+  int col_scheme[FG_MONTHLY_TABLES], col_amount[FG_MONTHLY_TABLES], col_date[FG_MONTHLY_TABLES];
+  char schemes[FG_MONTHLY_SCHEMES_MAX][FG_MONTHLY_SCHEME_BYTES_MAX];
+  int nschemes;
+  bool failed; /* a code or date that does not fit, or an overflow: write no sums */
+  int64_t sum[FG_MONTHLY_TABLES][FG_MONTHLY_SCHEMES_MAX][FG_MONTHLY_MONTHS];
+  int64_t rows[FG_MONTHLY_TABLES][FG_MONTHLY_SCHEMES_MAX][FG_MONTHLY_MONTHS];
+};
+
+void fg_sqlite_monthly_begin(fg_store *s) {
+  FG_ASSERT(s != NULL);
+  if (s->monthly == NULL) s->monthly = fg_xmalloc(sizeof *s->monthly);
+  struct fg_sqlite_monthly *m = s->monthly;
+  memset(m, 0, sizeof *m);
+  for (int k = 0; k < FG_MONTHLY_TABLES; k++) {
+    const fg_table *t = fg_schema_table(fg_monthly_tables[k].t);
+    m->col_scheme[k] = fg_schema_col(t, "scheme");
+    m->col_amount[k] = fg_schema_col(t, fg_monthly_tables[k].amount);
+    m->col_date[k] = fg_schema_col(t, fg_monthly_tables[k].date);
+    FG_ASSERT(m->col_scheme[k] >= 0 && m->col_amount[k] >= 0 && m->col_date[k] >= 0);
+  }
+}
+
+void fg_sqlite_monthly_free(fg_store *s) {
+  free(s->monthly);
+  s->monthly = NULL;
+}
+
+static int fg_monthly_scheme(struct fg_sqlite_monthly *m, const fg_value *v) {
+  if (v->is_null || v->s == NULL || v->n <= 0 || v->n >= FG_MONTHLY_SCHEME_BYTES_MAX) return -1;
+  for (int i = 0; i < m->nschemes; i++)
+    if ((int)strlen(m->schemes[i]) == v->n && memcmp(m->schemes[i], v->s, (size_t)v->n) == 0)
+      return i;
+  if (m->nschemes == FG_MONTHLY_SCHEMES_MAX) return -1;
+  memcpy(m->schemes[m->nschemes], v->s, (size_t)v->n);
+  m->schemes[m->nschemes][v->n] = '\0';
+  return m->nschemes++;
+}
+
+/* "YYYY-MM-DD" (as import stored it) to the month index; -1 otherwise. */
+static int fg_monthly_month(const fg_value *v) {
+  if (v->is_null || v->s == NULL || v->n != 10) return -1;
+  const char *d = v->s;
+  for (int i = 0; i < 7; i++)
+    if (i != 4 && (d[i] < '0' || d[i] > '9')) return -1;
+  const int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+  const int mo = (d[5] - '0') * 10 + (d[6] - '0');
+  const int idx = (y - FG_MONTHLY_YEAR_MIN) * 12 + mo - 1;
+  return mo >= 1 && mo <= 12 && idx >= 0 && idx < FG_MONTHLY_MONTHS ? idx : -1;
+}
+
+void fg_sqlite_monthly_row(fg_store *s, const fg_table *t, const fg_value *vals) {
+  struct fg_sqlite_monthly *m = s->monthly;
+  if (m == NULL || m->failed) return;
+  int k = 0;
+  while (k < FG_MONTHLY_TABLES && fg_monthly_tables[k].t != t->id) k++;
+  if (k == FG_MONTHLY_TABLES) return;
+  const int sc = fg_monthly_scheme(m, &vals[m->col_scheme[k]]);
+  const int mo = fg_monthly_month(&vals[m->col_date[k]]);
+  const fg_value *a = &vals[m->col_amount[k]];
+  int64_t *sum = sc >= 0 && mo >= 0 ? &m->sum[k][sc][mo] : NULL;
+  if (sum == NULL || a->is_null || __builtin_add_overflow(*sum, a->i, sum)) {
+    m->failed = true; /* the report then scans this batch's rows */
+    return;
+  }
+  m->rows[k][sc][mo]++;
+}
+
+int fg_sqlite_monthly_write(fg_store *s, int64_t batch_id, fg_err *err) {
+  struct fg_sqlite_monthly *m = s->monthly;
+  if (m == NULL || m->failed) return 0;
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO batch_monthly (batch, table_name, scheme, month, amount_fen,"
+                          " rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          &st, "batch_monthly insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, batch_id);
+  for (int k = 0; rc == 0 && k < FG_MONTHLY_TABLES; k++)
+    for (int sc = 0; rc == 0 && sc < m->nschemes; sc++)
+      for (int mo = 0; rc == 0 && mo < FG_MONTHLY_MONTHS; mo++) {
+        if (m->rows[k][sc][mo] == 0) continue;
+        char month[8];
+        snprintf(month, sizeof month, "%04d-%02d", FG_MONTHLY_YEAR_MIN + mo / 12, mo % 12 + 1);
+        sqlite3_bind_text(st, 2, fg_schema_table(fg_monthly_tables[k].t)->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, m->schemes[sc], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, month, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 5, m->sum[k][sc][mo]);
+        sqlite3_bind_int64(st, 6, m->rows[k][sc][mo]);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batch_monthly insert");
+        sqlite3_reset(st);
+      }
+  if (rc == 0) { /* the marker: this batch's sums are complete */
+    const char *const empty[] = {"", "", ""};
+    for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 2 + i, empty[i], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, 0);
+    sqlite3_bind_int64(st, 6, 0);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "batch_monthly insert");
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 /* The value in force of column col of table t's row x: the newest approved
  * amendment's new value when the table has any amendment of that column
  * (money as its yuan text "123.45" turned into fen exactly, no float),
  * else the stored column. */
-static void fg_cases_col(fg_store *s, fg_buf *b, const char *t, const char *x, const char *col,
-                         bool money) {
+static bool fg_cases_amended(fg_store *s, const char *t, const char *col) {
   sqlite3_stmt *st = NULL;
   bool any = false;
   char sql[256];
@@ -407,7 +536,12 @@ static void fg_cases_col(fg_store *s, fg_buf *b, const char *t, const char *x, c
   if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK)
     any = sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
-  if (!any) {
+  return any;
+}
+
+static void fg_cases_col(fg_store *s, fg_buf *b, const char *t, const char *x, const char *col,
+                         bool money) {
+  if (!fg_cases_amended(s, t, col)) {
     fg_buf_addf(b, "%s.%s", x, col);
     return;
   }
@@ -419,19 +553,64 @@ static void fg_cases_col(fg_store *s, fg_buf *b, const char *t, const char *x, c
               x, col);
 }
 
-/* "SELECT scheme, 'metric', amount FROM t x WHERE date col in [?1, ?2]" */
-static void fg_cases_sum(fg_store *s, fg_buf *b, const char *metric, const char *t,
-                         const char *amount, const char *date) {
+/* The value in force of every row: `SELECT scheme, metric, amount FROM t x
+ * WHERE <date in [?1, ?2]> AND cond`. */
+static void fg_cases_sum(fg_store *s, fg_buf *b, int k, const char *cond, const char *sign) {
+  const char *t = fg_schema_table(fg_monthly_tables[k].t)->name;
   fg_buf_adds(b, "SELECT ");
   fg_cases_col(s, b, t, "x", "scheme", false);
-  fg_buf_addf(b, " AS scheme, '%s' AS metric, ", metric);
-  fg_cases_col(s, b, t, "x", amount, true);
+  fg_buf_addf(b, " AS scheme, '%s' AS metric, %s", fg_monthly_tables[k].metric, sign);
+  fg_cases_col(s, b, t, "x", fg_monthly_tables[k].amount, true);
   fg_buf_addf(b, " AS v FROM %s x WHERE ", t);
-  fg_cases_col(s, b, t, "x", date, false);
-  fg_buf_adds(b, " BETWEEN ?1 AND ?2 UNION ALL ");
+  fg_cases_col(s, b, t, "x", fg_monthly_tables[k].date, false);
+  fg_buf_addf(b, " BETWEEN ?1 AND ?2 AND %s UNION ALL ", cond);
 }
 
-static void fg_cases_monthly_sql(fg_store *s, fg_buf *b) {
+/* The stored value (not amended) of rows with an amendment of a summed column. */
+static void fg_cases_unamended(fg_buf *b, int k, const char *legacy) {
+  const char *t = fg_schema_table(fg_monthly_tables[k].t)->name;
+  fg_buf_addf(b,
+              "SELECT x.scheme, '%s', -x.%s FROM %s x WHERE x.%s BETWEEN ?1 AND ?2"
+              " AND x.rowid IN (SELECT row_id FROM amendments WHERE table_name = '%s'"
+              " AND column_name IN ('scheme', '%s', '%s')) AND x._batch NOT IN (%s) UNION ALL ",
+              fg_monthly_tables[k].metric, fg_monthly_tables[k].amount, t,
+              fg_monthly_tables[k].date, t, fg_monthly_tables[k].amount,
+              fg_monthly_tables[k].date, legacy);
+}
+
+/* One table's figures: the batches' sums of the month, corrected for the
+ * amended rows (their stored values out, their values in force in), and
+ * the rows of legacy batches (imported before the sums) scanned. */
+static void fg_cases_table_sql(fg_store *s, fg_buf *b, int k, const char *legacy) {
+  const char *t = fg_schema_table(fg_monthly_tables[k].t)->name;
+  fg_buf_addf(b,
+              "SELECT scheme AS scheme, '%s' AS metric, amount_fen AS v FROM batch_monthly"
+              " WHERE month = ?3"
+              " AND table_name = '%s' UNION ALL SELECT scheme, '', 0 FROM batch_monthly"
+              " WHERE table_name = '%s' UNION ALL ",
+              fg_monthly_tables[k].metric, t, t);
+  const bool amended = fg_cases_amended(s, t, "scheme") ||
+                       fg_cases_amended(s, t, fg_monthly_tables[k].amount) ||
+                       fg_cases_amended(s, t, fg_monthly_tables[k].date);
+  if (amended) {
+    fg_buf cond = FG_BUF_INIT;
+    fg_buf_addf(&cond,
+                "x.rowid IN (SELECT row_id FROM amendments WHERE table_name = '%s'"
+                " AND column_name IN ('scheme', '%s', '%s')) AND x._batch NOT IN (%s)",
+                t, fg_monthly_tables[k].amount, fg_monthly_tables[k].date, legacy);
+    fg_cases_unamended(b, k, legacy);
+    fg_cases_sum(s, b, k, cond.buf, "");
+    fg_buf_release(&cond);
+  }
+  if (strcmp(legacy, "0") != 0) {
+    char cond[64 + 1024];
+    snprintf(cond, sizeof cond, "x._batch IN (%s)", legacy);
+    fg_cases_sum(s, b, k, cond, "");
+    fg_buf_addf(b, "SELECT scheme, '', 0 FROM %s WHERE _batch IN (%s) UNION ALL ", t, legacy);
+  }
+}
+
+static void fg_cases_monthly_sql(fg_store *s, fg_buf *b, const char *legacy) {
   fg_buf_adds(b, "WITH acc AS (SELECT account_no, scheme, kind, opened_on, opening_balance"
                  " FROM fund_accounts), txn AS (SELECT t.account_no AS account_no, ");
   fg_cases_col(s, b, "fund_transactions", "t", "booked_on", false);
@@ -439,9 +618,7 @@ static void fg_cases_monthly_sql(fg_store *s, fg_buf *b) {
   fg_cases_col(s, b, "fund_transactions", "t", "amount", true);
   fg_buf_adds(b, " AS amount, t.counterparty_account AS cp FROM fund_transactions t),"
                  " rows AS (");
-  fg_cases_sum(s, b, "contributions", "contributions", "amount", "paid_date");
-  fg_cases_sum(s, b, "benefits", "benefit_payments", "amount", "paid_date");
-  fg_cases_sum(s, b, "medical_fund_paid", "medical_settlements", "fund_paid", "settled_on");
+  for (int k = 0; k < FG_MONTHLY_TABLES; k++) fg_cases_table_sql(s, b, k, legacy);
   fg_buf_adds(
       b,
       "SELECT a.scheme, 'income_in', t.amount FROM txn t JOIN acc a USING (account_no)"
@@ -458,24 +635,44 @@ static void fg_cases_monthly_sql(fg_store *s, fg_buf *b) {
       " UNION ALL SELECT a.scheme, a.kind || '_balance',"
       " CASE t.direction WHEN 'in' THEN t.amount ELSE -t.amount END FROM txn t JOIN acc a"
       " USING (account_no) WHERE a.opened_on <= ?2 AND t.booked_on <= ?2"
-      " UNION ALL SELECT scheme, '', 0 FROM contributions"
-      " UNION ALL SELECT scheme, '', 0 FROM benefit_payments"
-      " UNION ALL SELECT scheme, '', 0 FROM medical_settlements"
       " UNION ALL SELECT scheme, '', 0 FROM fund_accounts)"
       " SELECT scheme, metric, sum(v) FROM rows GROUP BY scheme, metric ORDER BY scheme, metric");
+}
+
+/* The stored batches without a complete set of monthly sums, as a SQL list
+ * ("0" when none: no batch has id 0). */
+static int fg_cases_legacy(fg_store *s, fg_buf *list, fg_err *err) {
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT id FROM batches WHERE status = 'stored' AND id NOT IN"
+                          " (SELECT batch FROM batch_monthly WHERE table_name = '') ORDER BY id",
+                          &st, "legacy batches", err);
+  if (rc) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    fg_buf_addf(list, "%s%lld", list->len ? "," : "", (long long)sqlite3_column_int64(st, 0));
+  rc = rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "legacy batches");
+  sqlite3_finalize(st);
+  if (list->len == 0) fg_buf_adds(list, "0");
+  return rc;
 }
 
 int fg_store_monthly_funds(fg_store *s, const char *first_day, const char *last_day,
                            fg_store_monthly_fn fn, void *ud, fg_err *err) {
   FG_ASSERT(s != NULL && first_day != NULL && last_day != NULL && fn != NULL);
-  fg_buf sql = FG_BUF_INIT;
-  fg_cases_monthly_sql(s, &sql);
+  FG_ASSERT(strlen(first_day) == 10 && strncmp(first_day, last_day, 7) == 0);
+  fg_buf sql = FG_BUF_INIT, legacy = FG_BUF_INIT;
+  int rc = fg_cases_legacy(s, &legacy, err);
+  if (rc == 0) fg_cases_monthly_sql(s, &sql, legacy.buf);
+  fg_buf_release(&legacy);
   sqlite3_stmt *st = NULL;
-  int rc = fg_sqlite_prep(s, sql.buf, &st, "monthly report", err);
+  if (rc == 0) rc = fg_sqlite_prep(s, sql.buf, &st, "monthly report", err);
   fg_buf_release(&sql);
   if (rc) return rc;
+  char month[8];
+  snprintf(month, sizeof month, "%.7s", first_day);
   sqlite3_bind_text(st, 1, first_day, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, last_day, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, month, -1, SQLITE_TRANSIENT);
   int ret = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if ((ret = fn(ud, fg_cases_text(st, 0), fg_cases_text(st, 1), sqlite3_column_int64(st, 2))) !=

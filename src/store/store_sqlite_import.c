@@ -56,6 +56,7 @@ static bool fg_sqlite_is_int_col(const fg_column *c) {
 }
 
 void fg_sqlite_import_close(fg_store *s) {
+  fg_sqlite_monthly_free(s);
   FG_ASSERT_HOT(s != NULL);
   for (int t = 0; t < FG_T_COUNT; t++) {
     sqlite3_finalize(s->insert_stmt[t]);
@@ -92,6 +93,7 @@ int fg_store_batch_begin(fg_store *s, const char *actor, fg_batch_mode mode,
   sqlite3_bind_text(st, 3, fg_batch_mode_name(mode), -1, SQLITE_STATIC);
   rc = fg_sqlite_done(s, st, "batches", err);
   if (rc == 0) *batch_id = sqlite3_last_insert_rowid(s->db);
+  if (rc == 0) fg_sqlite_monthly_begin(s);
   return rc;
 }
 
@@ -107,6 +109,7 @@ int fg_store_batch_finish(fg_store *s, int64_t batch_id, const char *status,
   sqlite3_bind_int64(st, 3, batch_id);
   rc = fg_sqlite_done(s, st, "batches", err);
   FG_ASSERT_HOT(rc != 0 || sqlite3_changes(s->db) == 1);
+  if (rc == 0 && strcmp(status, "stored") == 0) rc = fg_sqlite_monthly_write(s, batch_id, err);
   return rc;
 }
 
@@ -196,8 +199,8 @@ static sqlite3_stmt *fg_sqlite_insert_stmt(fg_store *s, const fg_table *t, int n
 }
 
 /* Bind one row's values at parameter base+1.. (ncols values, batch, line). */
-static void fg_sqlite_bind_row(sqlite3_stmt *st, const fg_table *t, int base, int64_t batch_id,
-                               int64_t line, const fg_value *vals) {
+static void fg_sqlite_bind_row(fg_store *s, sqlite3_stmt *st, const fg_table *t, int base,
+                               int64_t batch_id, int64_t line, const fg_value *vals) {
   for (int i = 0; i < t->ncols; i++) {
     const fg_value *v = &vals[i];
     if (v->is_null)
@@ -209,6 +212,7 @@ static void fg_sqlite_bind_row(sqlite3_stmt *st, const fg_table *t, int base, in
   }
   sqlite3_bind_int64(st, base + t->ncols + 1, batch_id);
   sqlite3_bind_int64(st, base + t->ncols + 2, line);
+  fg_sqlite_monthly_row(s, t, vals);
   if (fg_schema_keyless(t)) {
     FG_ASSERT_HOT(vals[t->ncols].n == FG_DIGEST_BYTES);
     sqlite3_bind_blob(st, base + t->ncols + 3, vals[t->ncols].s, FG_DIGEST_BYTES, SQLITE_STATIC);
@@ -222,7 +226,7 @@ int fg_store_insert(fg_store *s, fg_table_id tid, int64_t batch_id, int64_t line
   const fg_table *t = fg_schema_table(tid);
   sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, 1, err);
   if (st == NULL) return FG_EDB;
-  fg_sqlite_bind_row(st, t, 0, batch_id, line, vals);
+  fg_sqlite_bind_row(s, st, t, 0, batch_id, line, vals);
   const int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
@@ -238,7 +242,7 @@ int fg_store_insert_many(fg_store *s, fg_table_id tid, int64_t batch_id, const i
   sqlite3_stmt *st = fg_sqlite_insert_stmt(s, t, nrows, err);
   if (st == NULL) return FG_EDB;
   for (int r = 0; r < nrows; r++)
-    fg_sqlite_bind_row(st, t, r * fg_sqlite_insert_params(t), batch_id, lines[r],
+    fg_sqlite_bind_row(s, st, t, r * fg_sqlite_insert_params(t), batch_id, lines[r],
                        &vals[r * FG_MAX_COLS]);
   const int rc = sqlite3_step(st);
   sqlite3_reset(st);
