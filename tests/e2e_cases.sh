@@ -91,6 +91,14 @@ read -r c1 c2 c3 c4 c5 c6 c7 c8 <<<"${C[*]}"
 ok $D sun.ag case classify "$c4" --outcome ineligible --text "死亡后冒领养老金"
 ok $D sun.ag case classify "$c5" --outcome ineligible --text "服刑期间领取" --amount 20000 --reason "含利息"
 no $D sun.ag case classify "$c5" --outcome fraud --text x # classified: only ineligible -> large_unrepaid
+ok $D sun.ag report notice "$c4" -o "$W/notice.html"
+grep -q '追回社会保险待遇告知书' "$W/notice.html" && grep -q '请于 <b>2026-03-11</b> 前退还' "$W/notice.html" ||
+  fail "recovery notice: $(cat "$W/notice.html")"
+grep -q "日志记录 #$(sqlite3 "$DB" "SELECT max(seq) FROM journal WHERE action = 'report.notice'")" "$W/notice.html" ||
+  fail "the notice names its journal entry"
+grep -q '郑州市社会保险事业管理中心' "$W/notice.html" || fail "the notice names the agency"
+no $D sun.ag report notice "$c1" -o "$W/n1.html"   # no recovery opened
+[ -e "$W/n1.html" ] && fail "a refused notice left a file"
 ok $D li.jd case serious "$c6" --text "涉嫌团伙冒领"
 want $D "$c6" serious_due_on 2026-02-26
 due4=$(ledger $D "$c4" recovery_due)
@@ -232,6 +240,10 @@ ok $D li.jd case list --format xlsx -o "$W/ledger.xlsx"
 [ -s "$W/ledger.xlsx" ] || fail "xlsx ledger"
 ok $D li.jd report monthly --month 2026-02
 grep -q '^all,.*,12,6,' "$W/o" || fail "February: 12 issued, 6 closed: $(grep ^all "$W/o")"
+ok $D li.jd report monthly --month 2026-02 --format xlsx -o "$W/monthly.xlsx"
+[ -s "$W/monthly.xlsx" ] || fail "monthly xlsx"
+ok $D li.jd report monthly --month 2026-02 --format html -o "$W/monthly.html"
+grep -q '社会保险基金月报（2026-02）' "$W/monthly.html" || fail "monthly html"
 [ "$(jcount "$DB" case.denied)" -ge 10 ] || fail "refusals journaled as case.denied"
 verify_ok "case work"
 cp "$DB" "$W/t.db"; cp "$DB.key" "$W/t.db.key"

@@ -206,17 +206,37 @@ static int fg_case_xlsx_row(void *ud, const fg_case_view *v) {
   return 0;
 }
 
+lxw_workbook *fg_case_xlsx_open(const char *path, fg_fsout *o, fg_err *err) {
+  if (strcmp(path, "-") == 0) {
+    fg_errf(err, FG_EINPUT, "xlsx 须用 -o FILE 写入文件");
+    return NULL;
+  }
+  if (fg_fsout_open(o, path, NULL, false, err) != 0) return NULL;
+  if (fg_fsout_release_stream(o, err) != 0) {
+    fg_fsout_abort(o);
+    return NULL;
+  }
+  lxw_workbook *wb = workbook_new(o->tmp);
+  if (wb == NULL) {
+    fg_fsout_abort(o);
+    fg_errf(err, FG_EIO, "无法写入 %s", path);
+  }
+  return wb;
+}
+
+int fg_case_xlsx_close(lxw_workbook *wb, fg_fsout *o, const char *path, int rc, fg_err *err) {
+  const lxw_error e = workbook_close(wb);
+  if (rc == 0 && e != LXW_NO_ERROR) rc = fg_errf(err, FG_EIO, "写入 %s 失败: %s", path, lxw_strerror(e));
+  if (rc == 0) return fg_fsout_commit(o, err);
+  fg_fsout_abort(o);
+  return rc;
+}
+
 int fg_case_xlsx(fg_case_ctx *x, const fg_case_filter *f, const char *path, int64_t *rows,
                  fg_err *err) {
   fg_fsout o;
-  int rc = fg_fsout_open(&o, path, NULL, false, err);
-  if (rc == 0) rc = fg_fsout_release_stream(&o, err);
-  if (rc) return rc;
-  lxw_workbook *wb = workbook_new(o.tmp);
-  if (wb == NULL) {
-    fg_fsout_abort(&o);
-    return fg_errf(err, FG_EIO, "无法写入 %s", path);
-  }
+  lxw_workbook *wb = fg_case_xlsx_open(path, &o, err);
+  if (wb == NULL) return err->code ? err->code : FG_EIO;
   fg_case_sheet sh = {workbook_add_worksheet(wb, "核查工作台账"), workbook_add_format(wb), 0};
   format_set_num_format(sh.money, "0.00");
   lxw_format *head = workbook_add_format(wb);
@@ -227,15 +247,11 @@ int fg_case_xlsx(fg_case_ctx *x, const fg_case_filter *f, const char *path, int6
     worksheet_write_string(sh.ws, 0, (lxw_col_t)i, t, head);
   }
   worksheet_freeze_panes(sh.ws, 1, 0);
-  rc = fg_case_ledger(x, f, fg_case_xlsx_row, &sh, err);
+  int rc = fg_case_ledger(x, f, fg_case_xlsx_row, &sh, err);
   if (rc == FG_ELIMIT) fg_errf(err, FG_ELIMIT, "台账行数超过 xlsx 上限");
   worksheet_autofilter(sh.ws, 0, 0, (lxw_row_t)sh.row, FG_CASE_LEDGER_COLS - 1);
-  const lxw_error e = workbook_close(wb);
-  if (rc == 0 && e != LXW_NO_ERROR) rc = fg_errf(err, FG_EIO, "写入 %s 失败: %s", path, lxw_strerror(e));
-  if (rc == 0) rc = fg_fsout_commit(&o, err);
-  else fg_fsout_abort(&o);
   *rows = sh.row;
-  return rc;
+  return fg_case_xlsx_close(wb, &o, path, rc, err);
 }
 
 /* ---- show ---------------------------------------------------------------------- */

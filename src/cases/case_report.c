@@ -3,11 +3,14 @@
  * (要情报告, HTML for A4, GZ 31) and the monthly fund report (ZZ 三(四),
  * cases.md columns; CSV or HTML). Each document carries the case or month,
  * the date and the journal entry number that records it; it is written to
- * a temporary file and renamed (fsout.h) only once that entry is committed.
+ * a temporary file and renamed (fsout.h) inside the transaction of that
+ * entry, before it commits. The recovery notice (追回社会保险待遇告知书,
+ * GZ 29(四)) is the third document.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xlsxwriter.h>
 
 #include "cases/cases_impl.h"
 #include "common/fsout.h"
@@ -49,6 +52,104 @@ static int fg_report_write(const char *path, const fg_buf *b, fg_err *err) {
     return fg_errf(err, FG_EIO, "写入 %s 失败", path);
   }
   return fg_fsout_commit(&o, err);
+}
+
+/* A document's entry: begin, append action with payload (*seq: its number,
+ * which the document prints); then fg_report_entry_end writes the document
+ * (out to path; or, when out is NULL, the caller already wrote it) and
+ * commits, or rolls back when anything failed (no entry without its file). */
+static int fg_report_entry_begin(fg_case_ctx *x, const char *action, const fg_buf *payload,
+                                 int64_t *seq, fg_err *err) {
+  int rc = fg_store_begin(x->s, err);
+  if (rc) return rc;
+  rc = fg_journal_append(x->s, x->me, action, payload->buf, payload->len, seq, err);
+  if (rc) fg_store_rollback(x->s);
+  return rc;
+}
+
+static int fg_report_entry_end(fg_case_ctx *x, int rc, const char *path, const fg_buf *out,
+                               fg_err *err) {
+  if (rc == 0 && out != NULL) rc = fg_report_write(path, out, err);
+  if (rc == 0) rc = fg_store_commit(x->s, err);
+  if (rc) fg_store_rollback(x->s);
+  return rc;
+}
+
+/* The agency's name from agencies.csv ("" when not imported). */
+static void fg_report_agency_name(fg_store *s, const char *agency, char *out, size_t n) {
+  out[0] = '\0';
+  fg_value key = {false, 0, agency, (int)strlen(agency)};
+  int64_t rowid = 0;
+  bool found = false;
+  fg_err e = {0};
+  fg_value vals[FG_MAX_COLS];
+  if (fg_store_row_by_key(s, FG_T_AGENCIES, &key, &rowid, &found, &e) == 0 && found &&
+      fg_store_get_row(s, FG_T_AGENCIES, rowid, vals, &found, &e) == 0 && found) {
+    const int c = fg_schema_col(fg_schema_table(FG_T_AGENCIES), "name");
+    if (c >= 0 && !vals[c].is_null) snprintf(out, n, "%.*s", vals[c].n, vals[c].s);
+  }
+}
+
+/* ---- recovery notice (追回社会保险待遇告知书) ----------------------------------- */
+
+static void fg_report_notice_html(const fg_case_view *v, const char *agency_name,
+                                  const char *today, int64_t seq, fg_buf *b) {
+  char due[32], bal[32], notice[11] = "", repay[11] = "";
+  fg_fen_to_yuan(v->recovery_due_fen, due, sizeof due);
+  fg_fen_to_yuan(fg_case_balance_fen(v), bal, sizeof bal);
+  if (v->notice_on != FG_NODAY) fg_format_day(v->notice_on, notice);
+  if (v->repay_due_on != FG_NODAY) fg_format_day(v->repay_due_on, repay);
+  fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                 "<title>追回社会保险待遇告知书 案件 %lld</title>%s</head><body>"
+                 "<h1>追回社会保险待遇告知书</h1><p class=\"meta\">案件编号 %lld · 告知日期 %s · "
+                 "出具日期 %s · 日志记录 #%lld</p><p>",
+              (long long)v->c.id, fg_report_css, (long long)v->c.id, notice, today, (long long)seq);
+  fg_html_text(b, fg_export_subject_type_zh(v->c.subject_type));
+  fg_buf_adds(b, " ");
+  fg_html_text(b, v->c.subject_id);
+  fg_buf_adds(b, "：</p><p>经核查，你（单位）不符合社会保险待遇领取条件而领取了待遇（");
+  fg_html_text(b, v->c.rule);
+  fg_buf_addf(b, "），依据《赣州市社会保险基金监督办法》第二十九条，本机构已暂停发放，"
+                 "现告知你（单位）应退还 <b>%s 元</b>（尚未退还 %s 元），请于 <b>%s</b> 前退还。"
+                 "逾期未退还的，可从个人账户余额、一次性待遇或恢复发放后一年内的定期待遇中抵扣；"
+                 "金额较大或抵扣不足的，将依法稽核追缴。</p>",
+              due, bal, repay);
+  fg_buf_adds(b, "<table><tr><th>经办机构</th><td>");
+  fg_html_text(b, v->c.agency);
+  fg_buf_adds(b, " ");
+  fg_html_text(b, agency_name);
+  fg_buf_adds(b, "</td></tr><tr><th>承办人</th><td>");
+  fg_html_text(b, v->assignee);
+  fg_buf_addf(b, "</td></tr><tr><th>退还期限</th><td>%s（告知后 %s）</td></tr></table>"
+                 "<p style=\"margin-top:30mm;text-align:right\">（经办机构盖章）<br>%s</p>"
+                 "</body></html>\n",
+              repay, "按工作日计算", today);
+}
+
+int fg_case_report_notice(fg_case_ctx *x, int64_t case_id, const char *path, fg_err *err) {
+  fg_case_view v;
+  int rc = fg_case_scoped(x, case_id, FG_PERM_RECOVERY_RECORD, NULL, &v, err);
+  if (rc == 0 && !v.recovery_open) {
+    fg_case_view_release(&v);
+    rc = fg_errf(err, FG_EINPUT, "案件 #%lld 没有追回事项（须先定性为不符合待遇领取条件、金额较大或欺诈）",
+                 (long long)case_id);
+  }
+  if (rc) return fg_case_refuse(x, "report_notice", case_id, err);
+  char name[256], today[11];
+  fg_report_agency_name(x->s, v.c.agency, name, sizeof name);
+  fg_format_day(x->today, today);
+  fg_buf p = FG_BUF_INIT, html = FG_BUF_INIT;
+  fg_case_payload(&p, case_id, NULL);
+  int64_t seq = 0;
+  rc = fg_report_entry_begin(x, "report.notice", &p, &seq, err);
+  if (rc == 0) {
+    fg_report_notice_html(&v, name, today, seq, &html);
+    rc = fg_report_entry_end(x, 0, path, &html, err);
+  }
+  fg_buf_release(&p);
+  fg_buf_release(&html);
+  fg_case_view_release(&v);
+  return rc;
 }
 
 /* ---- serious-case report ------------------------------------------------------ */
@@ -276,6 +377,36 @@ static void fg_report_csv(const fg_report *r, fg_buf *b) {
   }
 }
 
+/* The monthly report as xlsx: Chinese headers with the codes, frozen header
+ * row, autofilter; amounts as numbers with two decimals. */
+static int fg_report_xlsx(const fg_report *r, const char *month, const char *path, fg_err *err) {
+  fg_fsout o;
+  lxw_workbook *wb = fg_case_xlsx_open(path, &o, err);
+  if (wb == NULL) return err->code ? err->code : FG_EIO;
+  char title[32];
+  snprintf(title, sizeof title, "月报 %s", month);
+  lxw_worksheet *ws = workbook_add_worksheet(wb, title);
+  lxw_format *head = workbook_add_format(wb), *money = workbook_add_format(wb);
+  format_set_bold(head);
+  format_set_num_format(money, "0.00");
+  for (int c = 0; c < FG_REPORT_COLS; c++) {
+    char t[64];
+    snprintf(t, sizeof t, "%s %s", fg_report_cols[c][1], fg_report_cols[c][0]);
+    worksheet_write_string(ws, 0, (lxw_col_t)c, t, head);
+  }
+  for (int i = 0; i <= r->n; i++) {
+    const fg_report_row *x = i < r->n ? &r->rows[i] : &r->rows[FG_REPORT_SCHEMES_MAX];
+    worksheet_write_string(ws, (lxw_row_t)(i + 1), 0, x->scheme, NULL);
+    for (int c = 1; c < FG_REPORT_COLS; c++)
+      worksheet_write_number(ws, (lxw_row_t)(i + 1), (lxw_col_t)c,
+                             c == 10 || c == 11 ? (double)x->v[c] : (double)x->v[c] / 100.0,
+                             c == 10 || c == 11 ? NULL : money);
+  }
+  worksheet_freeze_panes(ws, 1, 0);
+  worksheet_autofilter(ws, 0, 0, (lxw_row_t)(r->n + 1), FG_REPORT_COLS - 1);
+  return fg_case_xlsx_close(wb, &o, path, 0, err);
+}
+
 static void fg_report_html(const fg_report *r, const char *month, const char *today, int64_t seq,
                            const char *actor, fg_buf *b) {
   fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
@@ -304,8 +435,6 @@ int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
                            const char *path, fg_err *err) {
   FG_ASSERT(x != NULL && path != NULL);
   int rc = fg_authz_check(x->s, x->me->actor, FG_PERM_REPORT_MAKE, err);
-  if (rc == 0 && fmt == FG_REPORT_XLSX)
-    rc = fg_errf(err, FG_EINPUT, "月报暂只提供 csv 与 html 格式");
   if (rc) return fg_case_refuse(x, "report_monthly", 0, err);
   fg_report *r = fg_xcalloc(1, sizeof *r);
   r->first = fg_month_first_day(month);
@@ -315,18 +444,17 @@ int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
   fg_format_day(x->today, today);
   rc = fg_report_gather(x, r, err);
   fg_buf p = FG_BUF_INIT, out = FG_BUF_INIT;
-  fg_buf_addf(&p, "{\"format\":\"%s\",\"month\":\"%s\",\"output\":", fmt == FG_REPORT_CSV ? "csv" : "html", mo);
+  static const char *const fmts[] = {"csv", "xlsx", "html"};
+  fg_buf_addf(&p, "{\"format\":\"%s\",\"month\":\"%s\",\"output\":", fmts[fmt], mo);
   fg_journal_json_add_str(&p, path, strlen(path));
   fg_buf_addc(&p, '}');
   int64_t seq = 0;
-  if (rc == 0) rc = fg_store_begin(x->s, err);
+  if (rc == 0) rc = fg_report_entry_begin(x, "report.monthly", &p, &seq, err);
   if (rc == 0) {
-    rc = fg_journal_append(x->s, x->me, "report.monthly", p.buf, p.len, &seq, err);
     if (fmt == FG_REPORT_CSV) fg_report_csv(r, &out);
-    else fg_report_html(r, mo, today, seq, x->me->actor, &out);
-    if (rc == 0) rc = fg_report_write(path, &out, err);
-    if (rc == 0) rc = fg_store_commit(x->s, err);
-    else fg_store_rollback(x->s);
+    else if (fmt == FG_REPORT_HTML) fg_report_html(r, mo, today, seq, x->me->actor, &out);
+    else rc = fg_report_xlsx(r, mo, path, err);
+    rc = fg_report_entry_end(x, rc, path, fmt == FG_REPORT_XLSX ? NULL : &out, err);
   }
   fg_buf_release(&p);
   fg_buf_release(&out);
@@ -396,13 +524,9 @@ int fg_case_report_half(fg_case_ctx *x, int year, int half, const char *path, fg
   fg_buf_addf(&p, "{\"half\":\"%dH%d\",\"output\":", year, half);
   fg_journal_json_add_str(&p, path, strlen(path));
   fg_buf_addc(&p, '}');
-  if (rc == 0) rc = fg_store_begin(x->s, err);
-  if (rc == 0) {
-    rc = fg_journal_append(x->s, x->me, "report.half_year", p.buf, p.len, NULL, err);
-    if (rc == 0) rc = fg_report_write(path, &out, err);
-    if (rc == 0) rc = fg_store_commit(x->s, err);
-    else fg_store_rollback(x->s);
-  }
+  int64_t seq = 0;
+  if (rc == 0) rc = fg_report_entry_begin(x, "report.half_year", &p, &seq, err);
+  if (rc == 0) rc = fg_report_entry_end(x, 0, path, &out, err);
   fg_buf_release(&out);
   fg_buf_release(&p);
   free(h);

@@ -195,9 +195,16 @@ int fg_case_show(fg_case_ctx *x, int64_t case_id, fg_buf *out, fg_err *err);
  * path (tmp + rename), recorded as sent today ("report.serious"). */
 int fg_case_report_serious(fg_case_ctx *x, int64_t case_id, const char *path, fg_err *err);
 
+/* `report notice CASE`: the recovery notice (追回社会保险待遇告知书, HTML
+ * for A4) of a case with an open recovery: the subject, the amount due and
+ * unpaid, the repayment deadline, the offsets the law allows, the agency;
+ * journaled ("report.notice") by a user of the case's agency
+ * (recovery.record). */
+int fg_case_report_notice(fg_case_ctx *x, int64_t case_id, const char *path, fg_err *err);
+
 typedef enum fg_report_format { FG_REPORT_CSV, FG_REPORT_XLSX, FG_REPORT_HTML } fg_report_format;
 /* `report monthly --month YYYY-MM`: the monthly fund report (cases.md
- * columns) to path ("-" = stdout; csv/html only), journaled
+ * columns) to path ("-" = stdout, not for xlsx), journaled
  * ("report.monthly"). Needs report.make. */
 int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
                            const char *path, fg_err *err);

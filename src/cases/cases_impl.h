@@ -36,4 +36,13 @@ int fg_case_scoped(fg_case_ctx *x, int64_t case_id, const char *perm, const char
 /* The JSON payload of a case act: {"case":N, ...more} (more: ",\"k\":v" text). */
 void fg_case_payload(fg_buf *b, int64_t case_id, const char *more);
 
+/* An xlsx document written to a temporary file beside path (fsout.h):
+ * the workbook to fill, NULL when it cannot be made (err says why); close
+ * it with fg_case_xlsx_close, which renames it over path when rc is 0. */
+struct lxw_workbook;
+struct fg_fsout;
+struct lxw_workbook *fg_case_xlsx_open(const char *path, struct fg_fsout *o, fg_err *err);
+int fg_case_xlsx_close(struct lxw_workbook *wb, struct fg_fsout *o, const char *path, int rc,
+                       fg_err *err);
+
 #endif

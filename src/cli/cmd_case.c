@@ -45,7 +45,8 @@ static const char fg_case_help[] =
     "  fundguard recovery pay CASE --amount 元 --on YYYY-MM-DD --how cash|transfer|offset_account|"
     "offset_lump_sum|offset_benefit [--penalty]\n"
     "  fundguard recovery deposit CASE --amount 元 --on YYYY-MM-DD --account 账号 [--penalty]\n"
-    "  fundguard report monthly --month YYYY-MM [--format csv|html] [-o FILE]\n"
+    "  fundguard report monthly --month YYYY-MM [--format csv|xlsx|html] [-o FILE]\n"
+    "  fundguard report notice CASE [-o FILE]     追回社会保险待遇告知书 (HTML, A4)\n"
     "  fundguard report serious CASE [-o FILE]\n"
     "  fundguard report half-year --half YYYYH1|YYYYH2 [-o FILE]\n"
     "  fundguard propose writeoff CASE --amount 元 --reason T\n"
@@ -310,14 +311,17 @@ static int fg_case_do_list(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
 
 static int fg_case_do_report(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
   const char *out = fg_case_opt(a, "-o");
-  if (strcmp(a->sub, "serious") == 0) {
+  if (strcmp(a->sub, "notice") == 0 || strcmp(a->sub, "serious") == 0) {
+    const bool notice = strcmp(a->sub, "notice") == 0;
     int64_t id = 0;
     int u = fg_case_id(a, &id);
     if (u >= 0) return u;
     char path[64];
-    snprintf(path, sizeof path, "serious-%lld.html", (long long)id);
-    int rc = fg_case_report_serious(x, id, out ? out : path, err);
-    if (rc == 0) printf("要情报告已写入 %s\n", out ? out : path);
+    snprintf(path, sizeof path, "%s-%lld.html", a->sub, (long long)id);
+    int rc = notice ? fg_case_report_notice(x, id, out ? out : path, err)
+                    : fg_case_report_serious(x, id, out ? out : path, err);
+    if (rc == 0)
+      printf("%s已写入 %s\n", notice ? "追回社会保险待遇告知书" : "要情报告", out ? out : path);
     return rc;
   }
   if (strcmp(a->sub, "half-year") == 0) {
@@ -337,7 +341,7 @@ static int fg_case_do_report(fg_case_ctx *x, const fg_case_args *a, fg_err *err)
   if (format && strcmp(format, "html") == 0) fmt = FG_REPORT_HTML;
   else if (format && strcmp(format, "xlsx") == 0) fmt = FG_REPORT_XLSX;
   else if (format && strcmp(format, "csv") != 0)
-    return fg_cli_usage(a->cmd, "--format 应为 csv 或 html (%s)", format);
+    return fg_cli_usage(a->cmd, "--format 应为 csv、xlsx 或 html (%s)", format);
   return fg_case_report_monthly(x, month, fmt, out ? out : "-", err);
 }
 
@@ -406,7 +410,7 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
   static const char *const subs[][9] = {
       {"case", "issue", "assign", "note", "classify", "close", "serious", "show", "list"},
       {"recovery", "pay", "deposit"},
-      {"report", "monthly", "serious", "half-year"},
+      {"report", "monthly", "serious", "half-year", "notice"},
       {"propose", "writeoff", "penalty"}};
   for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
     if (strcmp(subs[i][0], cmd) == 0)
