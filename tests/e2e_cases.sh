@@ -246,6 +246,13 @@ ok $D li.jd report monthly --month 2026-02 --format html -o "$W/monthly.html"
 grep -q '社会保险基金月报（2026-02）' "$W/monthly.html" || fail "monthly html"
 [ "$(jcount "$DB" case.denied)" -ge 10 ] || fail "refusals journaled as case.denied"
 verify_ok "case work"
+# a later official run at an earlier as-of no longer raises some findings:
+# resolved (issue 15.3), counted by screen and listed by findings --resolved
+ok $D li.jd screen --as-of 2024-06-30
+res=$(sed -n 's/.*已消除 \([0-9]*\) 条.*/\1/p' "$W/o")
+[ -n "$res" ] && [ "$res" -gt 0 ] || fail "screen summary names resolved findings: $(grep 已消除 "$W/o")"
+ok $D li.jd findings --resolved --format csv
+[ "$(grep -c ',resolved$' "$W/o")" -eq "$res" ] || fail "findings --resolved lists $res: $(grep -c ',resolved$' "$W/o")"
 cp "$DB" "$W/t.db"; cp "$DB.key" "$W/t.db.key"
 sqlite3 "$W/t.db" "DROP TRIGGER case_events_no_update;
   UPDATE case_events SET amount_fen = 1 WHERE kind = 'writeoff';

@@ -41,13 +41,14 @@ static const char fg_findings_help[] =
     "  --severity LIST  只导出这些风险等级 high,medium,low\n"
     "  --region LIST    只导出对象所在行政区划以这些代码开头的疑点（如 3601 = 赣州市各区县）\n"
     "  --institution LIST  只导出涉及这些定点医药机构的疑点（机构编号）\n"
+    "  --resolved       改为导出上次正式运行查出、本次运行不再查出的疑点（已消除，continuity=resolved）\n"
     "  --format FMT     csv | jsonl | xlsx (Excel)\n"
     "  -o FILE          输出文件 (xlsx 必须指定; 其他默认 stdout)\n"
     "                   output file (required for xlsx; stdout otherwise)\n"
     "  --key FILE       平台私钥 platform key: --key, else $FUNDGUARD_KEY, else PATH.key\n"
     "\n"
     "CSV: rule,subject_type,subject_id,amount,detail,severity,title_zh,evidence,run_kind,run_id,\n"
-    "     disposition\n"
+    "     disposition, …, finding_id, finding_no (跨运行不变的疑点编号), continuity (new|carried|resolved)\n"
     "(UTF-8 带 BOM with a BOM, RFC 4180; amount in yuan with two decimals;\n"
     " run_kind = official 正式 | what-if 假设分析 (screen --config);\n"
     " disposition = 空 | dismissed_normal 经复核认定正常 (propose dismiss)).\n"
@@ -68,6 +69,7 @@ static const char *fg_findings_title(const char *rule_id) {
 typedef struct {
   const char *db, *run, *rule, *format, *out, *key, *severity, *region, *institution;
   bool mask; /* a view on a terminal: personal ids masked */
+  bool resolved; /* --resolved: the previous official run's findings no longer raised */
 } fg_findings_args;
 
 /* Every item of a comma-separated list passes ok(); else a usage error
@@ -101,6 +103,10 @@ static int fg_findings_parse(int argc, char **argv, fg_findings_args *a) {
   for (int i = 1; i < argc; i++) {
     const char *k = argv[i];
     if (strcmp(k, "--help") == 0 || strcmp(k, "-h") == 0) return 1;
+    if (strcmp(k, "--resolved") == 0) {
+      a->resolved = true;
+      continue;
+    }
     const char **slot = strcmp(k, "--db") == 0       ? &a->db
                         : strcmp(k, "--run") == 0    ? &a->run
                         : strcmp(k, "--rule") == 0 || strcmp(k, "--rules") == 0 ? &a->rule
@@ -174,7 +180,8 @@ static int fg_findings_stage(fg_store *s, const fg_findings_args *a, fg_export_f
   fg_export_opts o = {.run_id = run_id, .rule = a->rule, .severity = a->severity,
                       .region = a->region, .institution = a->institution, .format = fmt, .out = buf,
                       .xlsx_path = fmt == FG_EXPORT_XLSX ? out->tmp : NULL,
-                      .title_of = fg_findings_title, .terminal_view = a->mask};
+                      .title_of = fg_findings_title, .terminal_view = a->mask,
+                      .resolved = a->resolved};
   rc = fg_export_findings(s, &o, count, err);
   if (!a->out && fclose(buf) != 0 && rc == 0) rc = fg_errf(err, FG_EIO, "内存不足");
   return rc;

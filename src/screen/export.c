@@ -192,8 +192,21 @@ typedef struct fg_export_state {
   const char *disposition; /* of the row being written */
   fg_export_nums nums;
   int64_t finding_no;      /* of the row being written; 0 when not numbered */
-  const char *continuity;  /* "new" | "carried" */
+  const char *continuity;  /* "new" | "carried" | "resolved" */
+  int64_t *resolved;       /* o->resolved: the ids to write (ascending) */
+  int64_t nresolved;
 } fg_export_state;
+
+static bool fg_export_is_resolved(const fg_export_state *st, int64_t id) {
+  int64_t lo = 0, hi = st->nresolved - 1;
+  while (lo <= hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (st->resolved[mid] == id) return true;
+    if (st->resolved[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
 static int fg_export_num_add(void *ud, const fg_store_numbered *x) {
   fg_export_nums *n = ud;
@@ -397,6 +410,7 @@ static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f
   fg_export_state *st = ud;
   st->finding_id = finding_id;
   const fg_export_opts *o = st->o;
+  if (o->resolved && !fg_export_is_resolved(st, finding_id)) return 0;
   st->who = fg_export_subject_of(&st->subjects, f->subject_type, f->subject_id);
   if ((o->rule && !fg_export_in_list(o->rule, f->rule, false)) ||
       (o->severity && !fg_export_in_list(o->severity, f->severity, false)) ||
@@ -407,7 +421,7 @@ static int fg_export_row(void *ud, int64_t finding_id, const fg_store_finding *f
   st->disposition = fg_export_disposition(st, f); /* looked up by the id as stored */
   const fg_export_num *num = fg_export_num_of(&st->nums, finding_id);
   st->finding_no = num ? num->no : 0;
-  st->continuity = num && num->carried ? "carried" : "new";
+  st->continuity = o->resolved ? "resolved" : num && num->carried ? "carried" : "new";
   fg_store_finding view;
   if (st->o->terminal_view) { /* a view on screen: personal ids masked */
     view = *f;
@@ -462,11 +476,25 @@ int fg_export_run_kind(fg_store *s, int64_t run_id, const char **kind, fg_err *e
   return 0;
 }
 
-int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_err *err) {
-  FG_ASSERT(s && o && count);
+int fg_export_findings(fg_store *s, const fg_export_opts *o_in, int64_t *count, fg_err *err) {
+  FG_ASSERT(s && o_in && count);
+  fg_export_opts resolved_opts = *o_in;
+  int64_t *resolved = NULL, nresolved = 0;
+  if (o_in->resolved) { /* the previous official run's findings this run no longer raises */
+    int64_t prev = 0;
+    int rc = fg_store_resolved_ids(s, o_in->run_id, &prev, &resolved, &nresolved, err);
+    if (rc == 0 && prev == 0)
+      rc = fg_errf(err, FG_EINPUT, "运行 #%lld 之前没有正式筛查，无已消除的疑点", (long long)o_in->run_id);
+    if (rc) {
+      free(resolved);
+      return rc;
+    }
+    resolved_opts.run_id = prev;
+  }
+  const fg_export_opts *o = &resolved_opts;
   FG_ASSERT(o->format == FG_EXPORT_XLSX ? o->xlsx_path != NULL : o->out != NULL);
   FG_ASSERT(!(o->terminal_view && o->format == FG_EXPORT_XLSX));
-  fg_export_state st = {.o = o};
+  fg_export_state st = {.o = o, .resolved = resolved, .nresolved = nresolved};
   int rc = fg_export_run_kind(s, o->run_id, &st.run_kind, err);
   if (rc == 0) rc = fg_store_dispositions_each(s, o->run_id, fg_export_disp_add, &st.disp, err);
   if (rc == 0 && st.disp.n > 1)
@@ -494,6 +522,7 @@ int fg_export_findings(fg_store *s, const fg_export_opts *o, int64_t *count, fg_
   fg_buf_release(&st.masked_detail);
   fg_export_disp_free(&st.disp);
   free(st.nums.v);
+  free(resolved);
   *count = st.count;
   return rc;
 }

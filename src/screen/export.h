@@ -50,6 +50,9 @@ typedef struct fg_export_opts {
   /* Chinese title of a rule id ("" when unknown); NULL = no titles. */
   const char *(*title_of)(const char *rule_id);
   bool terminal_view;          /* a view on screen: ids masked, no BOM (never xlsx) */
+  /* Instead of run_id's findings: those of the official run before it that
+   * run_id no longer raises (continuity "resolved"; run_id column = theirs). */
+  bool resolved;
 } fg_export_opts;
 
 /* "csv" | "jsonl" | "xlsx" -> format; false when unknown. */

@@ -591,6 +591,11 @@ int fg_store_run_findings_numbered(fg_store *s, int64_t run_id, fg_store_numbere
                                    void *ud, fg_err *err);
 /* Findings of the official run before run_id that run_id no longer raises. */
 int fg_store_run_resolved_count(fg_store *s, int64_t run_id, int64_t *n, fg_err *err);
+/* The ids (ascending, heap: free) of the findings of the official run
+ * before run_id (*prev_run; 0 when there is none) that run_id no longer
+ * raises. */
+int fg_store_resolved_ids(fg_store *s, int64_t run_id, int64_t *prev_run, int64_t **ids,
+                          int64_t *n, fg_err *err);
 /* The newest finding carrying number no (*finding_id 0 when none). */
 int fg_store_finding_by_no(fg_store *s, int64_t no, int64_t *finding_id, int64_t *run_id,
                            fg_err *err);

@@ -133,6 +133,44 @@ int fg_store_run_resolved_count(fg_store *s, int64_t run_id, int64_t *n, fg_err 
   return rc;
 }
 
+int fg_store_resolved_ids(fg_store *s, int64_t run_id, int64_t *prev_run, int64_t **ids,
+                          int64_t *n, fg_err *err) {
+  FG_ASSERT(s != NULL && prev_run != NULL && ids != NULL && n != NULL);
+  *ids = NULL;
+  *n = *prev_run = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(
+      s,
+      "SELECT (SELECT max(id) FROM runs WHERE official = 1 AND id < ?1), p.id FROM findings p"
+      " WHERE p.run = (SELECT max(id) FROM runs WHERE official = 1 AND id < ?1)"
+      " AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.run = ?1 AND f.rule = p.rule"
+      " AND f.subject_id = p.subject_id) ORDER BY p.id",
+      &st, "resolved findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  int64_t cap = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    *prev_run = sqlite3_column_int64(st, 0);
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 64;
+      *ids = fg_xrealloc(*ids, (size_t)cap * sizeof **ids);
+    }
+    (*ids)[(*n)++] = sqlite3_column_int64(st, 1);
+  }
+  rc = rc == SQLITE_DONE ? 0 : fg_sqlite_err(s, err, "resolved findings");
+  sqlite3_finalize(st);
+  if (rc == 0 && *prev_run == 0) { /* none resolved: still name the run compared with */
+    rc = fg_sqlite_prep(s, "SELECT coalesce(max(id), 0) FROM runs WHERE official = 1 AND id < ?1",
+                        &st, "previous run", err);
+    if (rc == 0) {
+      sqlite3_bind_int64(st, 1, run_id);
+      if (sqlite3_step(st) == SQLITE_ROW) *prev_run = sqlite3_column_int64(st, 0);
+      sqlite3_finalize(st);
+    }
+  }
+  return rc;
+}
+
 int fg_store_finding_by_no(fg_store *s, int64_t no, int64_t *finding_id, int64_t *run_id,
                            fg_err *err) {
   FG_ASSERT(s != NULL && finding_id != NULL && run_id != NULL);
