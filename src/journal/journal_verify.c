@@ -427,6 +427,9 @@ typedef struct fg_jv_group {
 typedef struct fg_jv_scan {
   fg_jv *v;
   const char *table, *column;
+  /* schema_meta: the rows platform.init recorded (-1: another table); a
+   * later migration's row is not in that cover (see fg_jv_row) */
+  int64_t meta_covered;
   fg_jv_group *groups;
   size_t ngroups, cap, cur;
   bool sorted; /* rows arrive ordered by group */
@@ -518,6 +521,15 @@ static fg_jv_group *fg_jv_group_get(fg_jv_scan *sc, const char *group) {
 static int fg_jv_row(void *ud, const char *group, int64_t rowid, const fg_store_cell *cells,
                      int ncells) {
   fg_jv_scan *sc = ud;
+  if (sc->meta_covered >= 0 && rowid > sc->meta_covered) {
+    /* A migration applied after init (schema_meta's rowid is the version):
+     * accepted when it is one this program knows; that the schema is the
+     * one its migrations make is the schema check's (fg_jv_schema). */
+    if (rowid > FG_STORE_SCHEMA_VERSION)
+      fg_jv_problem(sc->v, "表 schema_meta 中有本程序不认识的结构版本 %lld", (long long)rowid);
+    else sc->v->rep->rows_covered++;
+    return 0;
+  }
   fg_jv_group *g = sc->cur < sc->ngroups && strcmp(group, sc->groups[sc->cur].name) == 0
                        ? &sc->groups[sc->cur]
                        : fg_jv_group_get(sc, group);
@@ -545,7 +557,11 @@ static const char *fg_jv_table_column(fg_jv *v, const char *table) {
 
 static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
   const char *col = fg_jv_table_column(v, table);
-  fg_jv_scan sc = {.v = v, .table = table, .column = col ? col : ""};
+  fg_jv_scan sc = {.v = v, .table = table, .column = col ? col : "", .meta_covered = -1};
+  if (strcmp(table, "schema_meta") == 0) {
+    const fg_jv_cover *c = fg_jv_find(v, table, sc.column, "");
+    sc.meta_covered = c ? c->rows : -1;
+  }
   sc.enc = (fg_buf)FG_BUF_INIT;
   int rc = fg_store_rows_grouped(v->s, table, sc.column, fg_jv_row, &sc, err);
   if (rc == FG_JV_TOO_MANY_GROUPS) { /* many small groups: sort instead */

@@ -333,9 +333,15 @@ int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err)
    * is rolled back by SQLite first). */
   if (!read_only) (void)fg_store_bulk_journal(s, false, NULL);
   if (!read_only) rc = fg_sqlite_migrate(s, err);
-  if (rc == 0 && fg_store_schema_version(s) != FG_STORE_SCHEMA_VERSION)
+  const int version = rc == 0 ? fg_store_schema_version(s) : 0;
+  if (rc == 0 && read_only && version >= 2 && version < FG_STORE_SCHEMA_VERSION)
+    rc = fg_errf(err, FG_EDB,
+                 "%s 的结构版本 %d 需要升级到 %d：请先执行一次写操作的命令（如 fundguard screen"
+                 " 或 import），升级自动完成（schema_meta 记下升级时间）", path, version,
+                 FG_STORE_SCHEMA_VERSION);
+  else if (rc == 0 && version != FG_STORE_SCHEMA_VERSION)
     rc = fg_errf(err, FG_EDB, "%s 不是 fundguard 数据库，或其结构版本 %d 不受支持", path,
-                 fg_store_schema_version(s));
+                 version);
   if (rc == 0 && !read_only) rc = fg_store_schema_refuse(s, path, err);
   if (rc) {
     fg_store_close(s);
