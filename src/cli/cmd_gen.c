@@ -17,8 +17,8 @@ static void fg_gen_help(FILE *f) {
   fprintf(f,
           "用法 usage: fundguard gen --persons N --seed S --as-of YYYY-MM-DD --out DIR --truth FILE\n"
           "                     [--encoding utf-8|gb18030] [--threads T]\n\n"
-          "生成一个确定性的模拟城市 (数据接入标准的 18 个 CSV 文件, 约十年历史) 和应查出的疑点清单。\n"
-          "Generate a deterministic synthetic city (the 18 CSV files of the data standard, about\n"
+          "生成一个确定性的模拟城市 (数据接入标准的 19 个 CSV 文件, 约十年历史) 和应查出的疑点清单。\n"
+          "Generate a deterministic synthetic city (the 19 CSV files of the data standard, about\n"
           "ten years of history up to --as-of) and the truth file of the findings it must raise.\n\n"
           "  --persons N      参保人数 persons (%lld .. %d)\n"
           "  --seed S         随机种子 (unsigned 64-bit); same arguments -> same bytes\n"

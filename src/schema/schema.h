@@ -1,5 +1,5 @@
 /*
- * schema.h — the data standard v1.2 as data: the 18 tables, their columns,
+ * schema.h — the data standard v1.3 as data: the 19 tables, their columns,
  * types, required flags, enumerations, keys and references.
  *
  * This is the single source of truth the importer validates against, the
