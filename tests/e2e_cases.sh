@@ -243,7 +243,10 @@ grep -q '^all,.*,12,6,' "$W/o" || fail "February: 12 issued, 6 closed: $(grep ^a
 ok $D li.jd report monthly --month 2026-02 --format xlsx -o "$W/monthly.xlsx"
 [ -s "$W/monthly.xlsx" ] || fail "monthly xlsx"
 ok $D li.jd report monthly --month 2026-02 --format html -o "$W/monthly.html"
-grep -q '社会保险基金月报（2026-02）' "$W/monthly.html" || fail "monthly html"
+grep -q '社会保险基金月报（2026-02）' "$W/monthly.html" && grep -q '报送期限 2026-03-15</p>' "$W/monthly.html" ||
+  fail "monthly html, due by the 15th: $(grep -o '报送期限[^<]*' "$W/monthly.html")"
+ok 2026-03-16 li.jd report monthly --month 2026-02 --format html -o "$W/monthly-late.html"
+grep -q '报送期限 2026-03-15（逾期报送）' "$W/monthly-late.html" || fail "a report after the 15th is late"
 [ "$(jcount "$DB" case.denied)" -ge 10 ] || fail "refusals journaled as case.denied"
 verify_ok "case work"
 # a later official run at an earlier as-of no longer raises some findings:

@@ -408,13 +408,14 @@ static int fg_report_xlsx(const fg_report *r, const char *month, const char *pat
 }
 
 static void fg_report_html(const fg_report *r, const char *month, const char *today, int64_t seq,
-                           const char *actor, fg_buf *b) {
+                           const char *actor, const char *due, fg_buf *b) {
   fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                  "<title>社会保险基金月报 %s</title>%s</head><body><h1>社会保险基金月报（%s）</h1>"
                  "<p class=\"meta\">编制日期 %s · 日志记录 #%lld · 编制人 ",
               month, fg_report_css, month, today, (long long)seq);
   fg_html_text(b, actor);
-  fg_buf_adds(b, " · 金额单位：元 · 报送期限：次月 15 日</p><table><tr>");
+  fg_buf_addf(b, " · 金额单位：元 · 报送期限 %s%s</p><table><tr>", due,
+              strcmp(today, due) > 0 ? "（逾期报送）" : "");
   for (int c = 0; c < FG_REPORT_COLS; c++) fg_buf_addf(b, "<th>%s</th>", fg_report_cols[c][1]);
   fg_buf_adds(b, "</tr>");
   for (int i = 0; i <= r->n; i++) {
@@ -439,20 +440,23 @@ int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
   fg_report *r = fg_xcalloc(1, sizeof *r);
   r->first = fg_month_first_day(month);
   r->last = fg_month_last_day(month);
-  char mo[8], today[11];
+  char mo[8], today[11], due[11];
   fg_format_month(month, mo);
   fg_format_day(x->today, today);
+  /* ZZ 三(四): by the 15th of the following month, a calendar day */
+  fg_format_day(fg_month_first_day(month + 1) + 14, due);
   rc = fg_report_gather(x, r, err);
   fg_buf p = FG_BUF_INIT, out = FG_BUF_INIT;
   static const char *const fmts[] = {"csv", "xlsx", "html"};
-  fg_buf_addf(&p, "{\"format\":\"%s\",\"month\":\"%s\",\"output\":", fmts[fmt], mo);
+  fg_buf_addf(&p, "{\"due_on\":\"%s\",\"format\":\"%s\",\"late\":%s,\"month\":\"%s\",\"output\":",
+              due, fmts[fmt], strcmp(today, due) > 0 ? "true" : "false", mo);
   fg_journal_json_add_str(&p, path, strlen(path));
   fg_buf_addc(&p, '}');
   int64_t seq = 0;
   if (rc == 0) rc = fg_report_entry_begin(x, "report.monthly", &p, &seq, err);
   if (rc == 0) {
     if (fmt == FG_REPORT_CSV) fg_report_csv(r, &out);
-    else if (fmt == FG_REPORT_HTML) fg_report_html(r, mo, today, seq, x->me->actor, &out);
+    else if (fmt == FG_REPORT_HTML) fg_report_html(r, mo, today, seq, x->me->actor, due, &out);
     else rc = fg_report_xlsx(r, mo, path, err);
     rc = fg_report_entry_end(x, rc, path, fmt == FG_REPORT_XLSX ? NULL : &out, err);
   }
