@@ -230,6 +230,8 @@ int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, si
 #define FG_REVIEW_FINDING_DISMISS "finding_dismiss"
 #define FG_REVIEW_CASE_WRITEOFF "case_writeoff"
 #define FG_REVIEW_CASE_PENALTY "case_penalty"
+#define FG_REVIEW_RECTIFY_CLOSE "rectify_close"
+#define FG_REVIEW_INSPECTION_REPLAN "inspection_replan"
 
 typedef enum fg_review_status {
   FG_REVIEW_PENDING,   /* waiting for review */

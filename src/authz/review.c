@@ -35,6 +35,9 @@ static const fg_review_kind_def fg_review_kinds[] = {
     {FG_REVIEW_FINDING_DISMISS, false, FG_PERM_FINDING_DISMISS},
     {FG_REVIEW_CASE_WRITEOFF, true, FG_PERM_WRITEOFF_PROPOSE},
     {FG_REVIEW_CASE_PENALTY, true, FG_PERM_PENALTY_PROPOSE},
+    /* proposed through src/cases, which checks the proposer's agency scope */
+    {FG_REVIEW_RECTIFY_CLOSE, false, FG_PERM_INSPECTION_MANAGE},
+    {FG_REVIEW_INSPECTION_REPLAN, false, FG_PERM_INSPECTION_MANAGE},
 };
 
 static struct {

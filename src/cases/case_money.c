@@ -274,7 +274,7 @@ int fg_cases_register(void) {
   if (rc == 0) rc = fg_review_set_applier(FG_REVIEW_CASE_WRITEOFF, fg_case_writeoff_apply);
   if (rc == 0) rc = fg_review_set_checker(FG_REVIEW_CASE_PENALTY, fg_case_penalty_check);
   if (rc == 0) rc = fg_review_set_applier(FG_REVIEW_CASE_PENALTY, fg_case_penalty_apply);
-  return rc;
+  return rc ? rc : fg_inspect_register();
 }
 
 static char *fg_case_prop_payload(const fg_case_prop *p) {

@@ -215,4 +215,48 @@ int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
  * to path ("-" = stdout); journaled ("report.half_year"). report.make. */
 int fg_case_report_half(fg_case_ctx *x, int year, int half, const char *path, fg_err *err);
 
+/* ---- on-site inspections and rectification (inspect.c) ----------------------- */
+
+/* The yearly draw (documented in docs/cases.md): every city-level agency,
+ * and the first ceil(n/5) of the n county-level ones ordered by
+ * SHA-256(seed || agency_id); the chosen ids, sorted, comma-joined into
+ * out; returns how many. */
+int fg_inspect_draw(const uint8_t seed[32], const char *const *ids, const bool *city, int n,
+                    fg_buf *out);
+typedef struct fg_inspect_plan_result {
+  char seed[65];         /* the journal root the draw used */
+  int64_t seed_size;     /* over that many entries */
+  char agencies[FG_STORE_PLAN_AGENCIES_MAX]; /* the draw */
+  char stored[FG_STORE_PLAN_AGENCIES_MAX];   /* replay: the plan as stored */
+  int64_t proposal_id;   /* a second plan: its inspection_replan proposal */
+} fg_inspect_plan_result;
+/* `inspection plan --year Y` (inspection.manage): the year's first plan is
+ * stored and journaled ("inspection.plan") with its seed; a second one only
+ * as a reviewed proposal (replan_reason given; refused without). */
+int fg_inspect_plan(fg_case_ctx *x, int year, const char *replan_reason, fg_inspect_plan_result *r,
+                    fg_err *err);
+/* `inspection replay --year Y`: recompute the journal root of the recorded
+ * entry count and the draw from it; *same when both equal the stored plan. */
+int fg_inspect_replay(fg_case_ctx *x, int year, fg_inspect_plan_result *r, bool *same,
+                      fg_err *err);
+/* `inspection open`: refused with fewer than two inspectors, an inspector
+ * of the inspected agency, a notice fewer than 3 days before the start. */
+int fg_inspect_open(fg_case_ctx *x, const char *agency, const char *inspectors, fg_day notice_on,
+                    fg_day start_on, int64_t *id, fg_err *err);
+/* `inspection problem`: a problem in the rectification ledger. */
+int fg_inspect_problem(fg_case_ctx *x, int64_t inspection, const char *text, fg_day due_on,
+                       int64_t amount_fen, int64_t *id, fg_err *err);
+/* `rectify close PROBLEM --evidence FILE --text T`: the evidence stored
+ * ("rectify.evidence"), then a rectify_close proposal that another
+ * person's review carries out (the problem is then closed, 销号). By the
+ * office (inspection.manage) or a user of the inspected agency. */
+int fg_rectify_propose_close(fg_case_ctx *x, int64_t problem, const char *evidence_path,
+                             const char *text, int64_t *proposal_id, fg_err *err);
+/* `rectify list`: the ledger (an agency user: its own agency's problems);
+ * overdue: open past its due day, or closed after it. */
+typedef int (*fg_rectify_fn)(void *ud, const fg_store_problem_row *r, bool overdue);
+int fg_rectify_list(fg_case_ctx *x, fg_rectify_fn fn, void *ud, fg_err *err);
+/* Register rectify_close and inspection_replan (fg_cases_register calls it). */
+int fg_inspect_register(void);
+
 #endif

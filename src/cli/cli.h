@@ -32,6 +32,8 @@ int fg_cmd_finding(int argc, char **argv);
 int fg_cmd_case(int argc, char **argv);
 int fg_cmd_recovery(int argc, char **argv);
 int fg_cmd_report(int argc, char **argv);
+int fg_cmd_inspection(int argc, char **argv);
+int fg_cmd_rectify(int argc, char **argv);
 /* `propose writeoff|penalty` (cmd_case.c), argv[1] the subcommand. */
 int fg_propose_case(int argc, char **argv);
 /* `propose config|dismiss|amend` (cmd_propose_make.c), argv[1] the subcommand. */

@@ -28,8 +28,9 @@ typedef struct fg_case_args {
 static const char *const fg_case_valued[] = {
     "--db", "--key", "--run", "--rule", "--subject", "--to", "--due-days", "--text", "--attach",
     "--records", "--body", "--doc-no", "--on", "--outcome", "--amount", "--reason", "--state",
-    "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month", "--half"};
-static const char *const fg_case_flags[] = {"--overdue", "--penalty"};
+    "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month", "--half", "--year", "--inspectors", "--notice-on", "--start-on",
+    "--due-on", "--evidence"};
+static const char *const fg_case_flags[] = {"--overdue", "--penalty", "--replan"};
 
 static const char fg_case_help[] =
     "用法 usage (cases.md):\n"
@@ -51,6 +52,12 @@ static const char fg_case_help[] =
     "  fundguard report half-year --half YYYYH1|YYYYH2 [-o FILE]\n"
     "  fundguard propose writeoff CASE --amount 元 --reason T\n"
     "  fundguard propose penalty CASE --basis fraud|evasion|obstruction --amount 元 [--base 元] --reason T\n"
+    "  fundguard inspection plan --year Y [--replan --reason T]   年度现场检查计划（种子取自日志树根）\n"
+    "  fundguard inspection replay --year Y                     重算并核对计划\n"
+    "  fundguard inspection open --agency A --inspectors U1,U2 --notice-on DATE --start-on DATE\n"
+    "  fundguard inspection problem INSPECTION --text T --due-on DATE [--amount 元]\n"
+    "  fundguard rectify close PROBLEM --evidence FILE --text T   提议销号（须他人复核）\n"
+    "  fundguard rectify list [--format table|csv]             问题整改台账\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
     "定性结果 outcome: operator_error conversion_error unregistered_employer ineligible large_unrepaid fraud normal\n";
 
@@ -363,9 +370,105 @@ static int fg_case_do_propose(fg_case_ctx *x, const fg_case_args *a, int64_t id,
   return rc;
 }
 
+static int fg_case_do_plan(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  const char *y = fg_case_opt(a, "--year");
+  char *end = NULL;
+  const long year = y ? strtol(y, &end, 10) : 0;
+  if (y == NULL || *end || year < 2000 || year > 2099)
+    return fg_cli_usage(a->cmd, "%s 需要 --year YYYY", a->sub);
+  fg_inspect_plan_result *r = fg_xcalloc(1, sizeof *r);
+  int rc;
+  if (strcmp(a->sub, "replay") == 0) {
+    bool same = false;
+    rc = fg_inspect_replay(x, (int)year, r, &same, err);
+    if (rc == 0 && same)
+      printf("%ld 年计划核对一致：种子（日志前 %lld 条的树根）%s，抽取 %s\n", year,
+             (long long)r->seed_size, r->seed, r->agencies);
+    else if (rc == 0)
+      rc = fg_errf(err, FG_EVERIFY, "%ld 年计划核对不一致：存储的 %s，重算的 %s", year, r->stored,
+                   r->agencies);
+  } else {
+    const bool replan = fg_case_opt(a, "--replan") != NULL;
+    const char *reason = fg_case_opt(a, "--reason");
+    if (replan && reason == NULL) {
+      free(r);
+      return fg_cli_usage(a->cmd, "--replan 需要 --reason T");
+    }
+    rc = fg_inspect_plan(x, (int)year, replan ? reason : NULL, r, err);
+    if (rc == 0 && r->proposal_id)
+      printf("已提交第二个计划的提议 #%lld（须他人复核）：%s\n", (long long)r->proposal_id, r->agencies);
+    else if (rc == 0)
+      printf("%ld 年现场检查计划：%s（种子: 日志前 %lld 条的树根 %s）\n", year, r->agencies,
+             (long long)r->seed_size, r->seed);
+  }
+  free(r);
+  return rc;
+}
+
+static int fg_case_do_inspection(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  if (strcmp(a->sub, "plan") == 0 || strcmp(a->sub, "replay") == 0) return fg_case_do_plan(x, a, err);
+  int64_t id = 0;
+  if (strcmp(a->sub, "open") == 0) {
+    fg_day n = FG_NODAY, st = FG_NODAY;
+    int u = fg_case_day(a, "--notice-on", &n, true);
+    if (u < 0) u = fg_case_day(a, "--start-on", &st, true);
+    if (u >= 0) return u;
+    const char *ag = fg_case_opt(a, "--agency"), *ins = fg_case_opt(a, "--inspectors");
+    if (ag == NULL || ins == NULL) return fg_cli_usage(a->cmd, "open 需要 --agency A --inspectors U1,U2");
+    int rc = fg_inspect_open(x, ag, ins, n, st, &id, err);
+    if (rc == 0) printf("已立项现场检查 #%lld：%s\n", (long long)id, ag);
+    return rc;
+  }
+  int64_t ins = 0, fen = 0;
+  fg_day due = FG_NODAY;
+  int u = fg_case_id(a, &ins);
+  if (u < 0) u = fg_case_day(a, "--due-on", &due, true);
+  if (u < 0) u = fg_case_amount(a, "--amount", &fen, false);
+  if (u >= 0) return u;
+  const char *text = fg_case_opt(a, "--text");
+  if (text == NULL) return fg_cli_usage(a->cmd, "problem 需要 --text T");
+  int rc = fg_inspect_problem(x, ins, text, due, fen < 0 ? 0 : fen, &id, err);
+  if (rc == 0) printf("已记入问题整改台账：问题 #%lld\n", (long long)id);
+  return rc;
+}
+
+static int fg_case_rectify_row(void *ud, const fg_store_problem_row *r, bool overdue) {
+  fg_buf *b = ud;
+  char yuan[32];
+  fg_fen_to_yuan(r->amount_fen, yuan, sizeof yuan);
+  fg_buf_addf(b, "%lld,%lld,%s,", (long long)r->id, (long long)r->inspection, r->agency);
+  fg_export_csv_field(b, r->text);
+  fg_buf_addf(b, ",%s,%s,%s,%s,%s\n", yuan, r->due_on, r->closed_on[0] ? "closed" : "open",
+              r->closed_on, overdue ? "Y" : "N");
+  return 0;
+}
+
+static int fg_case_do_rectify(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  if (strcmp(a->sub, "list") == 0) {
+    fg_buf b = FG_BUF_INIT;
+    fg_buf_adds(&b, "problem_id,inspection_id,agency,text,amount,due_on,state,closed_on,overdue\n");
+    int rc = fg_rectify_list(x, fg_case_rectify_row, &b, err);
+    if (rc == 0) fwrite(b.buf, 1, b.len, stdout);
+    fg_buf_release(&b);
+    return rc;
+  }
+  int64_t id = 0, pid = 0;
+  int u = fg_case_id(a, &id);
+  if (u >= 0) return u;
+  const char *ev = fg_case_opt(a, "--evidence"), *text = fg_case_opt(a, "--text");
+  if (ev == NULL || text == NULL) return fg_cli_usage(a->cmd, "close 需要 --evidence FILE --text T");
+  int rc = fg_rectify_propose_close(x, id, ev, text, &pid, err);
+  if (rc == 0)
+    printf("已提交销号提议 #%lld (rectify_close)，待他人复核: fundguard propose review %lld\n",
+           (long long)pid, (long long)pid);
+  return rc;
+}
+
 static int fg_case_dispatch(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
   const char *c = a->cmd, *s = a->sub;
   if (strcmp(c, "report") == 0) return fg_case_do_report(x, a, err);
+  if (strcmp(c, "inspection") == 0) return fg_case_do_inspection(x, a, err);
+  if (strcmp(c, "rectify") == 0) return fg_case_do_rectify(x, a, err);
   if (strcmp(s, "issue") == 0) return fg_case_do_issue(x, a, err);
   if (strcmp(s, "list") == 0) return fg_case_do_list(x, a, err);
   int64_t id = 0;
@@ -411,7 +514,9 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
       {"case", "issue", "assign", "note", "classify", "close", "serious", "show", "list"},
       {"recovery", "pay", "deposit"},
       {"report", "monthly", "serious", "half-year", "notice"},
-      {"propose", "writeoff", "penalty"}};
+      {"propose", "writeoff", "penalty"},
+      {"inspection", "plan", "replay", "open", "problem"},
+      {"rectify", "close", "list"}};
   for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
     if (strcmp(subs[i][0], cmd) == 0)
       for (int k = 1; k < 9 && subs[i][k]; k++)
@@ -451,3 +556,5 @@ int fg_cmd_case(int argc, char **argv) { return fg_case_main("case", argc, argv)
 int fg_cmd_recovery(int argc, char **argv) { return fg_case_main("recovery", argc, argv); }
 int fg_cmd_report(int argc, char **argv) { return fg_case_main("report", argc, argv); }
 int fg_propose_case(int argc, char **argv) { return fg_case_main("propose", argc, argv); }
+int fg_cmd_inspection(int argc, char **argv) { return fg_case_main("inspection", argc, argv); }
+int fg_cmd_rectify(int argc, char **argv) { return fg_case_main("rectify", argc, argv); }

@@ -40,6 +40,8 @@ static const fg_command fg_commands[] = {
     {"case", fg_cmd_case, "案件：下发、指派、备注、定性、办结、要情、台账", "cases: issue, assign, note, classify, close, ledger"},
     {"recovery", fg_cmd_recovery, "追回款收款与缴存", "recovery receipts and deposits"},
     {"report", fg_cmd_report, "月报与要情报告", "monthly fund report and serious-case reports"},
+    {"inspection", fg_cmd_inspection, "现场检查：年度计划、立项、问题", "on-site inspections: plan, open, problems"},
+    {"rectify", fg_cmd_rectify, "问题整改台账与销号", "rectification ledger and closing"},
     {"batches", fg_cmd_batches, "列出导入批次", "list import batches"},
 };
 

@@ -129,6 +129,10 @@ typedef struct fg_journal_checkpoint {
   uint8_t sig[64];
 } fg_journal_checkpoint;
 
+/* The Merkle root of the first size entries (size 0: all, *size_out the
+ * count used): the unshoppable seed of the yearly inspection draw. */
+int fg_journal_root_at(fg_store *s, int64_t size, uint8_t root[32], int64_t *size_out,
+                       fg_err *err);
 /* Tree head of the store now, signed by signer (the platform key). */
 int fg_journal_checkpoint_make(fg_store *s, const fg_signer *signer, fg_journal_checkpoint *cp,
                                fg_err *err);

@@ -40,7 +40,11 @@ static const fg_journal_policy fg_journal_policies[] = {
      "case.assign case.note case.classify case.close case.serious report.serious recovery.pay"
      " recovery.deposit proposal.review proposal.approve",
      false, false, false},
-    {"case_files", "jseq", "case.note", false, false, false},
+    {"case_files", "jseq", "case.note rectify.evidence", false, false, false},
+    {"inspection_plans", "jseq", "inspection.plan proposal.review", false, false, false},
+    {"inspections", "jseq", "inspection.open", false, false, false},
+    {"inspection_problems", "jseq", "inspection.problem", false, false, false},
+    {"problem_closures", "jseq", "proposal.review", false, false, false},
 };
 
 /* The standard tables of the data standard: grouped by batch. */

@@ -56,6 +56,24 @@ static void fg_cp_message(const fg_journal_checkpoint *cp, fg_buf *out) {
               cp->time, pk);
 }
 
+int fg_journal_root_at(fg_store *s, int64_t size, uint8_t root[32], int64_t *size_out,
+                       fg_err *err) {
+  FG_ASSERT(s != NULL && root != NULL && size_out != NULL);
+  int64_t n = 0;
+  int rc = fg_store_journal_count(s, &n, err);
+  if (rc == 0 && size > n)
+    rc = fg_errf(err, FG_EVERIFY, "日志只有 %lld 条，少于记录的 %lld 条", (long long)n, (long long)size);
+  if (rc) return rc;
+  if (size > 0) n = size;
+  fg_merkle_hash *leaves = NULL;
+  rc = fg_journal_load_leaves(s, (uint64_t)n, &leaves, err);
+  if (rc) return rc;
+  fg_merkle_root(leaves, (uint64_t)n, root);
+  free(leaves);
+  *size_out = n;
+  return 0;
+}
+
 int fg_journal_checkpoint_make(fg_store *s, const fg_signer *signer, fg_journal_checkpoint *cp,
                                fg_err *err) {
   FG_ASSERT(s != NULL && signer != NULL && cp != NULL);

@@ -665,4 +665,68 @@ typedef int (*fg_store_monthly_fn)(void *ud, const char *scheme, const char *met
 int fg_store_monthly_funds(fg_store *s, const char *first_day, const char *last_day,
                            fg_store_monthly_fn fn, void *ud, fg_err *err);
 
+/* ---- on-site inspections (case work II, cases.md) ------------------------- */
+
+/* Owned by src/cases/inspect.c. Append-only: the yearly plans (the draw and
+ * its journal seed), inspections, the problems of the rectification ledger
+ * and their closures (the effect of a reviewed rectify_close). */
+#define FG_STORE_PLAN_AGENCIES_MAX 2048 /* bytes of a plan's agency list */
+#define FG_STORE_INSPECTORS_MAX 512     /* bytes of an inspector list */
+
+typedef struct fg_store_plan {
+  int year;
+  const char *seed; /* 64 hex: the journal root the draw used */
+  int64_t seed_size; /* entries that root covers */
+  const char *agencies, *planner;
+  int64_t proposal_id; /* 0: the year's first plan */
+} fg_store_plan;
+int fg_store_plan_add(fg_store *s, const fg_store_plan *p, int64_t jseq, fg_err *err);
+typedef struct fg_store_plan_row {
+  int64_t id, seed_size;
+  char seed[65], agencies[FG_STORE_PLAN_AGENCIES_MAX], planner[FG_STORE_USER_MAX];
+} fg_store_plan_row;
+/* The year's latest plan and how many there are (*count 0: none). */
+int fg_store_plan_latest(fg_store *s, int year, fg_store_plan_row *p, int64_t *count,
+                         fg_err *err);
+
+typedef struct fg_store_inspection {
+  const char *agency, *inspectors, *notice_on, *start_on, *opened_by;
+} fg_store_inspection;
+int fg_store_inspection_add(fg_store *s, const fg_store_inspection *x, int64_t jseq,
+                            int64_t *id, fg_err *err);
+typedef struct fg_store_inspection_row {
+  int64_t id, jseq;
+  char agency[FG_STORE_AGENCY_MAX], inspectors[FG_STORE_INSPECTORS_MAX], notice_on[11],
+      start_on[11], opened_by[FG_STORE_USER_MAX];
+} fg_store_inspection_row;
+int fg_store_inspection_get(fg_store *s, int64_t id, fg_store_inspection_row *x, bool *found,
+                            fg_err *err);
+
+typedef struct fg_store_problem {
+  int64_t inspection;
+  const char *text, *due_on;
+  int64_t amount_fen;
+  const char *added_by;
+} fg_store_problem;
+int fg_store_problem_add(fg_store *s, const fg_store_problem *p, int64_t jseq, int64_t *id,
+                         fg_err *err);
+typedef struct fg_store_closure {
+  int64_t problem;
+  const char *text, *evidence_sha256, *closed_on;
+  int64_t proposal_id;
+  const char *proposer, *reviewer;
+} fg_store_closure;
+int fg_store_problem_close(fg_store *s, const fg_store_closure *c, int64_t jseq, fg_err *err);
+typedef struct fg_store_problem_row {
+  int64_t id, inspection, amount_fen, jseq;
+  const char *agency, *text, *due_on, *added_by;
+  const char *closed_on; /* "" while open */
+} fg_store_problem_row;
+typedef int (*fg_store_problem_fn)(void *ud, const fg_store_problem_row *r);
+/* Problems of inspection (0: all), in id order, with their closing date. */
+int fg_store_problems_each(fg_store *s, int64_t inspection, fg_store_problem_fn fn, void *ud,
+                           fg_err *err);
+/* Whether a file with this SHA-256 is stored (case_files). */
+bool fg_store_case_file_has(fg_store *s, const char *sha256_hex);
+
 #endif

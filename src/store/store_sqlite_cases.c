@@ -55,7 +55,22 @@ const char *const fg_sqlite_ddl_cases =
     "CREATE TABLE batch_monthly (batch INTEGER NOT NULL REFERENCES batches(id),"
     " table_name TEXT NOT NULL, scheme TEXT NOT NULL, month TEXT NOT NULL,"
     " amount_fen INTEGER NOT NULL, rows INTEGER NOT NULL);\n"
-    "CREATE INDEX batch_monthly_month ON batch_monthly(month, table_name);\n";
+    "CREATE INDEX batch_monthly_month ON batch_monthly(month, table_name);\n"
+    "CREATE TABLE inspection_plans (id INTEGER PRIMARY KEY, year INTEGER NOT NULL,"
+    " seed TEXT NOT NULL CHECK (length(seed) = 64), seed_size INTEGER NOT NULL,"
+    " agencies TEXT NOT NULL, planner TEXT NOT NULL, proposal_id INTEGER NOT NULL,"
+    " jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE inspections (id INTEGER PRIMARY KEY, agency TEXT NOT NULL,"
+    " inspectors TEXT NOT NULL, notice_on TEXT NOT NULL, start_on TEXT NOT NULL,"
+    " opened_by TEXT NOT NULL, jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE inspection_problems (id INTEGER PRIMARY KEY,"
+    " inspection INTEGER NOT NULL REFERENCES inspections(id), text TEXT NOT NULL,"
+    " due_on TEXT NOT NULL, amount_fen INTEGER NOT NULL, added_by TEXT NOT NULL,"
+    " jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE problem_closures (id INTEGER PRIMARY KEY,"
+    " problem INTEGER NOT NULL REFERENCES inspection_problems(id), text TEXT NOT NULL,"
+    " evidence_sha256 TEXT NOT NULL, closed_on TEXT NOT NULL, proposal_id INTEGER NOT NULL,"
+    " proposer TEXT NOT NULL, reviewer TEXT NOT NULL, jseq INTEGER NOT NULL);\n";
 
 int fg_store_finding_numbers_assign(fg_store *s, int64_t run_id, fg_err *err) {
   FG_ASSERT(s != NULL && run_id > 0 && s->tx_depth > 0);
@@ -738,4 +753,179 @@ int fg_store_case_schemes_each(fg_store *s, fg_store_case_scheme_fn fn, void *ud
   if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "case schemes");
   sqlite3_finalize(st);
   return ret;
+}
+
+/* ---- on-site inspections (case work II) ------------------------------------ */
+
+int fg_store_plan_add(fg_store *s, const fg_store_plan *p, int64_t jseq, fg_err *err) {
+  FG_ASSERT(s != NULL && p != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO inspection_plans (year, seed, seed_size, agencies, planner,"
+                          " proposal_id, jseq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          &st, "inspection_plans insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int(st, 1, p->year);
+  sqlite3_bind_text(st, 2, p->seed, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, p->seed_size);
+  sqlite3_bind_text(st, 4, p->agencies, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, p->planner, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, p->proposal_id);
+  sqlite3_bind_int64(st, 7, jseq);
+  return fg_sqlite_done(s, st, "inspection_plans insert", err);
+}
+
+int fg_store_plan_latest(fg_store *s, int year, fg_store_plan_row *p, int64_t *count,
+                         fg_err *err) {
+  FG_ASSERT(s != NULL && p != NULL && count != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT seed, seed_size, agencies, planner, id,"
+                          " (SELECT count(*) FROM inspection_plans WHERE year = ?1)"
+                          " FROM inspection_plans WHERE year = ?1 ORDER BY id DESC LIMIT 1",
+                          &st, "inspection_plans", err);
+  if (rc) return rc;
+  sqlite3_bind_int(st, 1, year);
+  memset(p, 0, sizeof *p);
+  *count = 0;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    fg_cases_copy(p->seed, sizeof p->seed, st, 0);
+    p->seed_size = sqlite3_column_int64(st, 1);
+    fg_cases_copy(p->agencies, sizeof p->agencies, st, 2);
+    fg_cases_copy(p->planner, sizeof p->planner, st, 3);
+    p->id = sqlite3_column_int64(st, 4);
+    *count = sqlite3_column_int64(st, 5);
+  }
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "inspection_plans");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_inspection_add(fg_store *s, const fg_store_inspection *x, int64_t jseq,
+                            int64_t *id, fg_err *err) {
+  FG_ASSERT(s != NULL && x != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO inspections (agency, inspectors, notice_on, start_on,"
+                          " opened_by, jseq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          &st, "inspections insert", err);
+  if (rc) return rc;
+  const char *t[] = {x->agency, x->inspectors, x->notice_on, x->start_on, x->opened_by};
+  for (int i = 0; i < 5; i++) sqlite3_bind_text(st, i + 1, t[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, jseq);
+  rc = fg_sqlite_done(s, st, "inspections insert", err);
+  if (rc == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+int fg_store_inspection_get(fg_store *s, int64_t id, fg_store_inspection_row *x, bool *found,
+                            fg_err *err) {
+  FG_ASSERT(s != NULL && x != NULL && found != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT agency, inspectors, notice_on, start_on, opened_by, jseq"
+                          " FROM inspections WHERE id = ?1",
+                          &st, "inspections", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  memset(x, 0, sizeof *x);
+  x->id = id;
+  if (*found) {
+    fg_cases_copy(x->agency, sizeof x->agency, st, 0);
+    fg_cases_copy(x->inspectors, sizeof x->inspectors, st, 1);
+    fg_cases_copy(x->notice_on, sizeof x->notice_on, st, 2);
+    fg_cases_copy(x->start_on, sizeof x->start_on, st, 3);
+    fg_cases_copy(x->opened_by, sizeof x->opened_by, st, 4);
+    x->jseq = sqlite3_column_int64(st, 5);
+  }
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "inspections");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_problem_add(fg_store *s, const fg_store_problem *p, int64_t jseq, int64_t *id,
+                         fg_err *err) {
+  FG_ASSERT(s != NULL && p != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO inspection_problems (inspection, text, due_on, amount_fen,"
+                          " added_by, jseq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          &st, "inspection_problems insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, p->inspection);
+  sqlite3_bind_text(st, 2, p->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, p->due_on, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, p->amount_fen);
+  sqlite3_bind_text(st, 5, p->added_by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, jseq);
+  rc = fg_sqlite_done(s, st, "inspection_problems insert", err);
+  if (rc == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+int fg_store_problem_close(fg_store *s, const fg_store_closure *c, int64_t jseq, fg_err *err) {
+  FG_ASSERT(s != NULL && c != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO problem_closures (problem, text, evidence_sha256, closed_on,"
+                          " proposal_id, proposer, reviewer, jseq)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          &st, "problem_closures insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, c->problem);
+  const char *t[] = {c->text, c->evidence_sha256, c->closed_on};
+  for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 2 + i, t[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, c->proposal_id);
+  sqlite3_bind_text(st, 6, c->proposer, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, c->reviewer, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 8, jseq);
+  return fg_sqlite_done(s, st, "problem_closures insert", err);
+}
+
+int fg_store_problems_each(fg_store *s, int64_t inspection, fg_store_problem_fn fn, void *ud,
+                           fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(
+      s,
+      "SELECT p.id, p.inspection, i.agency, p.text, p.due_on, p.amount_fen, p.added_by,"
+      " coalesce((SELECT c.closed_on FROM problem_closures c WHERE c.problem = p.id"
+      " ORDER BY c.id LIMIT 1), ''), p.jseq FROM inspection_problems p"
+      " JOIN inspections i ON i.id = p.inspection WHERE ?1 = 0 OR p.inspection = ?1"
+      " ORDER BY p.id",
+      &st, "inspection_problems", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, inspection);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_problem_row r = {0};
+    r.id = sqlite3_column_int64(st, 0);
+    r.inspection = sqlite3_column_int64(st, 1);
+    r.agency = fg_cases_text(st, 2);
+    r.text = fg_cases_text(st, 3);
+    r.due_on = fg_cases_text(st, 4);
+    r.amount_fen = sqlite3_column_int64(st, 5);
+    r.added_by = fg_cases_text(st, 6);
+    r.closed_on = fg_cases_text(st, 7);
+    r.jseq = sqlite3_column_int64(st, 8);
+    if ((ret = fn(ud, &r)) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "inspection_problems");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+bool fg_store_case_file_has(fg_store *s, const char *sha256_hex) {
+  sqlite3_stmt *st = NULL;
+  bool has = false;
+  if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM case_files WHERE sha256 = ?1", -1, &st, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_TRANSIENT);
+    has = sqlite3_step(st) == SQLITE_ROW;
+  }
+  sqlite3_finalize(st);
+  return has;
 }
