@@ -83,6 +83,16 @@ grep -q "^$pb,.*,closed,2026-04-10,N$" "$W/l" || fail "closed by the review: $(c
 no 2026-04-10 qian.ag rectify close "$pb" --evidence "$W/evidence.pdf" --text "again"
 at 2026-04-10 qian.ag rectify list >"$W/l2" 2>&1 || fail "agency's ledger"
 [ "$(grep -c '^[0-9]' "$W/l2")" -eq 2 ] || fail "the agency sees its own problems"
+# the documents: notice, feedback letter, supervision report (HTML, journaled)
+ok 2026-04-10 li.jd inspection notice "$ins" -o "$W/notice.html"
+grep -q '现场监督检查通知书' "$W/notice.html" && grep -q '2026-03-05' "$W/notice.html" || fail "notice"
+ok 2026-04-10 li.jd inspection letter "$ins" -o "$W/letter.html"
+grep -q '收入户资金未按月归集' "$W/letter.html" || fail "letter lists the problems"
+ok 2026-04-10 li.jd inspection report "$ins" -o "$W/report.html"
+grep -q '共 2 个问题，已销号 1 个，未销号 1 个（其中逾期 1 个）' "$W/report.html" || fail "report: $(grep -o '共[^<]*' "$W/report.html")"
+seq=$(sqlite3 "$DB" "SELECT max(seq) FROM journal WHERE action = 'inspection.report'")
+grep -q "日志记录 #$seq" "$W/report.html" || fail "the report names its journal entry"
+no 2026-04-10 qian.ag inspection report "$ins" -o "$W/r2.html"
 verify_ok "inspections"
 
 # ---- an edited plan is found ------------------------------------------------------

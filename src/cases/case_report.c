@@ -21,13 +21,13 @@
 #define FG_REPORT_SCHEMES_MAX 16
 #define FG_REPORT_COLS 13
 
-static const char fg_report_css[] =
+const char fg_case_report_css[] =
     "<style>@page{size:A4;margin:20mm}body{font-family:'Noto Sans CJK SC','Noto Serif CJK SC',"
     "sans-serif;font-size:11pt}h1{text-align:center;font-size:16pt}table{border-collapse:"
     "collapse;width:100%}td,th{border:1px solid #000;padding:3px 5px;font-size:9pt}"
     "td.n{text-align:right}.meta{color:#333;font-size:9pt}</style>";
 
-static void fg_html_text(fg_buf *b, const char *s) {
+void fg_case_html_text(fg_buf *b, const char *s) {
   for (; *s; s++) {
     switch (*s) {
     case '<': fg_buf_adds(b, "&lt;"); break;
@@ -39,7 +39,7 @@ static void fg_html_text(fg_buf *b, const char *s) {
   }
 }
 
-static int fg_report_write(const char *path, const fg_buf *b, fg_err *err) {
+int fg_case_report_write(const char *path, const fg_buf *b, fg_err *err) {
   if (strcmp(path, "-") == 0) {
     fwrite(b->buf, 1, b->len, stdout);
     return fflush(stdout) == 0 ? 0 : fg_errf(err, FG_EIO, "写标准输出失败");
@@ -58,8 +58,8 @@ static int fg_report_write(const char *path, const fg_buf *b, fg_err *err) {
  * which the document prints); then fg_report_entry_end writes the document
  * (out to path; or, when out is NULL, the caller already wrote it) and
  * commits, or rolls back when anything failed (no entry without its file). */
-static int fg_report_entry_begin(fg_case_ctx *x, const char *action, const fg_buf *payload,
-                                 int64_t *seq, fg_err *err) {
+int fg_case_doc_begin(fg_case_ctx *x, const char *action, const fg_buf *payload, int64_t *seq,
+                      fg_err *err) {
   int rc = fg_store_begin(x->s, err);
   if (rc) return rc;
   rc = fg_journal_append(x->s, x->me, action, payload->buf, payload->len, seq, err);
@@ -67,9 +67,8 @@ static int fg_report_entry_begin(fg_case_ctx *x, const char *action, const fg_bu
   return rc;
 }
 
-static int fg_report_entry_end(fg_case_ctx *x, int rc, const char *path, const fg_buf *out,
-                               fg_err *err) {
-  if (rc == 0 && out != NULL) rc = fg_report_write(path, out, err);
+int fg_case_doc_end(fg_case_ctx *x, int rc, const char *path, const fg_buf *out, fg_err *err) {
+  if (rc == 0 && out != NULL) rc = fg_case_report_write(path, out, err);
   if (rc == 0) rc = fg_store_commit(x->s, err);
   if (rc) fg_store_rollback(x->s);
   return rc;
@@ -103,23 +102,23 @@ static void fg_report_notice_html(const fg_case_view *v, const char *agency_name
                  "<title>追回社会保险待遇告知书 案件 %lld</title>%s</head><body>"
                  "<h1>追回社会保险待遇告知书</h1><p class=\"meta\">案件编号 %lld · 告知日期 %s · "
                  "出具日期 %s · 日志记录 #%lld</p><p>",
-              (long long)v->c.id, fg_report_css, (long long)v->c.id, notice, today, (long long)seq);
-  fg_html_text(b, fg_export_subject_type_zh(v->c.subject_type));
+              (long long)v->c.id, fg_case_report_css, (long long)v->c.id, notice, today, (long long)seq);
+  fg_case_html_text(b, fg_export_subject_type_zh(v->c.subject_type));
   fg_buf_adds(b, " ");
-  fg_html_text(b, v->c.subject_id);
+  fg_case_html_text(b, v->c.subject_id);
   fg_buf_adds(b, "：</p><p>经核查，你（单位）不符合社会保险待遇领取条件而领取了待遇（");
-  fg_html_text(b, v->c.rule);
+  fg_case_html_text(b, v->c.rule);
   fg_buf_addf(b, "），依据《赣州市社会保险基金监督办法》第二十九条，本机构已暂停发放，"
                  "现告知你（单位）应退还 <b>%s 元</b>（尚未退还 %s 元），请于 <b>%s</b> 前退还。"
                  "逾期未退还的，可从个人账户余额、一次性待遇或恢复发放后一年内的定期待遇中抵扣；"
                  "金额较大或抵扣不足的，将依法稽核追缴。</p>",
               due, bal, repay);
   fg_buf_adds(b, "<table><tr><th>经办机构</th><td>");
-  fg_html_text(b, v->c.agency);
+  fg_case_html_text(b, v->c.agency);
   fg_buf_adds(b, " ");
-  fg_html_text(b, agency_name);
+  fg_case_html_text(b, agency_name);
   fg_buf_adds(b, "</td></tr><tr><th>承办人</th><td>");
-  fg_html_text(b, v->assignee);
+  fg_case_html_text(b, v->assignee);
   fg_buf_addf(b, "</td></tr><tr><th>退还期限</th><td>%s（告知后 %s）</td></tr></table>"
                  "<p style=\"margin-top:30mm;text-align:right\">（经办机构盖章）<br>%s</p>"
                  "</body></html>\n",
@@ -141,10 +140,10 @@ int fg_case_report_notice(fg_case_ctx *x, int64_t case_id, const char *path, fg_
   fg_buf p = FG_BUF_INIT, html = FG_BUF_INIT;
   fg_case_payload(&p, case_id, NULL);
   int64_t seq = 0;
-  rc = fg_report_entry_begin(x, "report.notice", &p, &seq, err);
+  rc = fg_case_doc_begin(x, "report.notice", &p, &seq, err);
   if (rc == 0) {
     fg_report_notice_html(&v, name, today, seq, &html);
-    rc = fg_report_entry_end(x, 0, path, &html, err);
+    rc = fg_case_doc_end(x, 0, path, &html, err);
   }
   fg_buf_release(&p);
   fg_buf_release(&html);
@@ -161,18 +160,18 @@ static void fg_report_serious_html(const fg_case_view *v, const char *today, int
   if (v->serious_due_on != FG_NODAY) fg_format_day(v->serious_due_on, due);
   fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                  "<title>要情报告 案件 %lld</title>%s</head><body>",
-              (long long)v->c.id, fg_report_css);
+              (long long)v->c.id, fg_case_report_css);
   fg_buf_adds(b, "<h1>社会保险基金要情报告</h1><p class=\"meta\">案件编号 ");
   fg_buf_addf(b, "%lld · 报告日期 %s · 日志记录 #%lld · 报告人 ", (long long)v->c.id, today,
               (long long)seq);
-  fg_html_text(b, actor);
+  fg_case_html_text(b, actor);
   fg_buf_adds(b, "</p><table><tr><th>经办机构</th><td>");
-  fg_html_text(b, v->c.agency);
+  fg_case_html_text(b, v->c.agency);
   fg_buf_addf(b, "</td></tr><tr><th>规则</th><td>%s %s</td></tr><tr><th>对象</th><td>",
               v->c.rule, fg_rule_by_id(v->c.rule) ? fg_rule_by_id(v->c.rule)->title_zh : "");
-  fg_html_text(b, fg_export_subject_type_zh(v->c.subject_type));
+  fg_case_html_text(b, fg_export_subject_type_zh(v->c.subject_type));
   fg_buf_adds(b, " ");
-  fg_html_text(b, v->c.subject_id);
+  fg_case_html_text(b, v->c.subject_id);
   fg_buf_addf(b, "</td></tr><tr><th>涉及金额</th><td>%s 元</td></tr>", yuan);
   fg_buf_addf(b, "<tr><th>下发日期</th><td>%s</td></tr><tr><th>状态</th><td>%s</td></tr>",
               v->c.issued_on, fg_case_state_zh(v->state));
@@ -207,7 +206,7 @@ int fg_case_report_serious(fg_case_ctx *x, int64_t case_id, const char *path, fg
     fg_report_serious_html(&v, on, seq, x->me->actor, &html);
     rc = fg_case_commit_event(x, "report.serious", &e, p.buf, NULL, err);
   }
-  if (rc == 0) rc = fg_report_write(path, &html, err); /* before the commit: no entry without its file */
+  if (rc == 0) rc = fg_case_report_write(path, &html, err); /* before the commit: no entry without its file */
   if (rc == 0) rc = fg_store_commit(x->s, err);
   else fg_store_rollback(x->s);
   fg_buf_release(&p);
@@ -412,8 +411,8 @@ static void fg_report_html(const fg_report *r, const char *month, const char *to
   fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                  "<title>社会保险基金月报 %s</title>%s</head><body><h1>社会保险基金月报（%s）</h1>"
                  "<p class=\"meta\">编制日期 %s · 日志记录 #%lld · 编制人 ",
-              month, fg_report_css, month, today, (long long)seq);
-  fg_html_text(b, actor);
+              month, fg_case_report_css, month, today, (long long)seq);
+  fg_case_html_text(b, actor);
   fg_buf_addf(b, " · 金额单位：元 · 报送期限 %s%s</p><table><tr>", due,
               strcmp(today, due) > 0 ? "（逾期报送）" : "");
   for (int c = 0; c < FG_REPORT_COLS; c++) fg_buf_addf(b, "<th>%s</th>", fg_report_cols[c][1]);
@@ -453,12 +452,12 @@ int fg_case_report_monthly(fg_case_ctx *x, fg_month month, fg_report_format fmt,
   fg_journal_json_add_str(&p, path, strlen(path));
   fg_buf_addc(&p, '}');
   int64_t seq = 0;
-  if (rc == 0) rc = fg_report_entry_begin(x, "report.monthly", &p, &seq, err);
+  if (rc == 0) rc = fg_case_doc_begin(x, "report.monthly", &p, &seq, err);
   if (rc == 0) {
     if (fmt == FG_REPORT_CSV) fg_report_csv(r, &out);
     else if (fmt == FG_REPORT_HTML) fg_report_html(r, mo, today, seq, x->me->actor, due, &out);
     else rc = fg_report_xlsx(r, mo, path, err);
-    rc = fg_report_entry_end(x, rc, path, fmt == FG_REPORT_XLSX ? NULL : &out, err);
+    rc = fg_case_doc_end(x, rc, path, fmt == FG_REPORT_XLSX ? NULL : &out, err);
   }
   fg_buf_release(&p);
   fg_buf_release(&out);
@@ -529,8 +528,8 @@ int fg_case_report_half(fg_case_ctx *x, int year, int half, const char *path, fg
   fg_journal_json_add_str(&p, path, strlen(path));
   fg_buf_addc(&p, '}');
   int64_t seq = 0;
-  if (rc == 0) rc = fg_report_entry_begin(x, "report.half_year", &p, &seq, err);
-  if (rc == 0) rc = fg_report_entry_end(x, 0, path, &out, err);
+  if (rc == 0) rc = fg_case_doc_begin(x, "report.half_year", &p, &seq, err);
+  if (rc == 0) rc = fg_case_doc_end(x, 0, path, &out, err);
   fg_buf_release(&out);
   fg_buf_release(&p);
   free(h);

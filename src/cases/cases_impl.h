@@ -36,6 +36,19 @@ int fg_case_scoped(fg_case_ctx *x, int64_t case_id, const char *perm, const char
 /* The JSON payload of a case act: {"case":N, ...more} (more: ",\"k\":v" text). */
 void fg_case_payload(fg_buf *b, int64_t case_id, const char *more);
 
+/* Documents (case_report.c): the A4 print style, HTML-escaped text, a
+ * file written to a temporary name and renamed ("-": stdout), and a
+ * document's journal entry: fg_case_doc_begin opens the transaction and
+ * appends the entry (*seq, which the document prints); fg_case_doc_end
+ * writes out to path (NULL: the caller wrote it) and commits, or rolls
+ * back when rc or the write failed, so no entry is left without its file. */
+extern const char fg_case_report_css[];
+void fg_case_html_text(fg_buf *b, const char *s);
+int fg_case_report_write(const char *path, const fg_buf *b, fg_err *err);
+int fg_case_doc_begin(fg_case_ctx *x, const char *action, const fg_buf *payload, int64_t *seq,
+                      fg_err *err);
+int fg_case_doc_end(fg_case_ctx *x, int rc, const char *path, const fg_buf *out, fg_err *err);
+
 /* An xlsx document written to a temporary file beside path (fsout.h):
  * the workbook to fill, NULL when it cannot be made (err says why); close
  * it with fg_case_xlsx_close, which renames it over path when rc is 0. */

@@ -500,3 +500,101 @@ int fg_rectify_list(fg_case_ctx *x, fg_rectify_fn fn, void *ud, fg_err *err) {
   fg_rectify_ctx c = {x, fn, ud};
   return fg_store_problems_each(x->s, 0, fg_rectify_one, &c, err);
 }
+
+/* ---- documents: notice, feedback letter, supervision report -------------------- */
+
+typedef struct fg_inspect_doc {
+  fg_buf *b;
+  int64_t open, closed, overdue, amount_fen;
+  fg_day today;
+} fg_inspect_doc;
+
+static int fg_inspect_doc_problem(void *ud, const fg_store_problem_row *r) {
+  fg_inspect_doc *d = ud;
+  fg_day due = FG_NODAY;
+  fg_parse_day(r->due_on, (int)strlen(r->due_on), &due);
+  const bool closed = r->closed_on[0] != '\0';
+  d->closed += closed;
+  d->open += !closed;
+  d->overdue += !closed && d->today > due;
+  d->amount_fen += r->amount_fen;
+  char yuan[32];
+  fg_fen_to_yuan(r->amount_fen, yuan, sizeof yuan);
+  fg_buf_addf(d->b, "<tr><td>%lld</td><td>", (long long)r->id);
+  fg_case_html_text(d->b, r->text);
+  fg_buf_addf(d->b, "</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>", yuan, r->due_on,
+              closed ? r->closed_on : "未销号");
+  return 0;
+}
+
+static const char *fg_inspect_doc_title(const char *kind) {
+  return strcmp(kind, "notice") == 0   ? "社会保险基金现场监督检查通知书"
+         : strcmp(kind, "letter") == 0 ? "社会保险基金监督检查问题反馈函"
+                                       : "社会保险基金现场监督检查报告";
+}
+
+static int fg_inspect_doc_html(fg_case_ctx *x, const fg_store_inspection_row *ins,
+                               const char *kind, int64_t seq, fg_buf *b, fg_err *err) {
+  char today[11];
+  fg_format_day(x->today, today);
+  fg_buf_addf(b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s"
+                 "</title>%s</head><body><h1>%s</h1><p class=\"meta\">现场检查 #%lld · 日期 %s · "
+                 "日志记录 #%lld</p><p>",
+              fg_inspect_doc_title(kind), fg_case_report_css, fg_inspect_doc_title(kind),
+              (long long)ins->id, today, (long long)seq);
+  fg_case_html_text(b, ins->agency);
+  fg_buf_adds(b, "：</p>");
+  if (strcmp(kind, "notice") == 0) {
+    fg_buf_addf(b, "<p>根据《赣州市社会保险基金监督办法》第十一条，定于 <b>%s</b> 起对你单位社会保险基金"
+                   "管理情况进行现场监督检查，请做好准备、如实提供有关资料。检查人员：",
+                ins->start_on);
+    fg_case_html_text(b, ins->inspectors);
+    fg_buf_addf(b, "（不少于二人）。通知日期 %s。</p></body></html>\n", ins->notice_on);
+    return 0;
+  }
+  fg_buf_adds(b, strcmp(kind, "letter") == 0
+                     ? "<p>现将现场监督检查发现的问题反馈如下，请在整改期限内逐项整改，整改情况及证明材料"
+                       "报基金监督机构，逐一销号。</p>"
+                     : "<p>现场监督检查情况及问题整改情况报告如下。</p>");
+  fg_buf_addf(b, "<table><tr><th>检查人员</th><td>");
+  fg_case_html_text(b, ins->inspectors);
+  fg_buf_addf(b, "</td></tr><tr><th>检查期间</th><td>自 %s 起（通知 %s）</td></tr></table>"
+                 "<h2>问题及整改</h2><table><tr><th>问题编号</th><th>问题</th><th>涉及金额(元)</th>"
+                 "<th>整改期限</th><th>销号日期</th></tr>",
+              ins->start_on, ins->notice_on);
+  fg_inspect_doc d = {b, 0, 0, 0, 0, x->today};
+  int rc = fg_store_problems_each(x->s, ins->id, fg_inspect_doc_problem, &d, err);
+  char yuan[32];
+  fg_fen_to_yuan(d.amount_fen, yuan, sizeof yuan);
+  fg_buf_addf(b, "</table><p>共 %lld 个问题，已销号 %lld 个，未销号 %lld 个（其中逾期 %lld 个），涉及金额 %s 元。"
+                 "</p></body></html>\n",
+              (long long)(d.open + d.closed), (long long)d.closed, (long long)d.open,
+              (long long)d.overdue, yuan);
+  return rc;
+}
+
+int fg_inspect_document(fg_case_ctx *x, int64_t inspection, const char *kind, const char *path,
+                        fg_err *err) {
+  FG_ASSERT(x != NULL && kind != NULL && path != NULL);
+  fg_store_inspection_row ins;
+  bool found = false;
+  int rc = fg_authz_check(x->s, x->me->actor, FG_PERM_INSPECTION_MANAGE, err);
+  if (rc == 0) rc = fg_store_inspection_get(x->s, inspection, &ins, &found, err);
+  if (rc == 0 && !found) rc = fg_errf(err, FG_EINPUT, "现场检查 #%lld 不存在", (long long)inspection);
+  if (rc) return fg_case_refuse(x, "inspection_document", 0, err);
+  char action[32];
+  snprintf(action, sizeof action, "inspection.%s", kind);
+  fg_buf p = FG_BUF_INIT, html = FG_BUF_INIT;
+  fg_buf_addf(&p, "{\"inspection\":%lld,\"output\":", (long long)inspection);
+  fg_journal_json_add_str(&p, path, strlen(path));
+  fg_buf_addc(&p, '}');
+  int64_t seq = 0;
+  rc = fg_case_doc_begin(x, action, &p, &seq, err);
+  if (rc == 0) {
+    rc = fg_inspect_doc_html(x, &ins, kind, seq, &html, err);
+    rc = fg_case_doc_end(x, rc, path, &html, err);
+  }
+  fg_buf_release(&p);
+  fg_buf_release(&html);
+  return rc;
+}

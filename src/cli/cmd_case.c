@@ -56,6 +56,7 @@ static const char fg_case_help[] =
     "  fundguard inspection replay --year Y                     重算并核对计划\n"
     "  fundguard inspection open --agency A --inspectors U1,U2 --notice-on DATE --start-on DATE\n"
     "  fundguard inspection problem INSPECTION --text T --due-on DATE [--amount 元]\n"
+    "  fundguard inspection notice|letter|report INSPECTION [-o FILE]   检查通知书、问题反馈函、监督报告 (HTML)\n"
     "  fundguard rectify close PROBLEM --evidence FILE --text T   提议销号（须他人复核）\n"
     "  fundguard rectify list [--format table|csv]             问题整改台账\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
@@ -422,6 +423,14 @@ static int fg_case_do_inspection(fg_case_ctx *x, const fg_case_args *a, fg_err *
   int64_t ins = 0, fen = 0;
   fg_day due = FG_NODAY;
   int u = fg_case_id(a, &ins);
+  if (u < 0 && strcmp(a->sub, "problem") != 0) { /* notice, letter, report */
+    char path[64];
+    const char *out = fg_case_opt(a, "-o");
+    snprintf(path, sizeof path, "inspection-%lld-%s.html", (long long)ins, a->sub);
+    int rc = fg_inspect_document(x, ins, a->sub, out ? out : path, err);
+    if (rc == 0) printf("已写入 %s\n", out ? out : path);
+    return rc;
+  }
   if (u < 0) u = fg_case_day(a, "--due-on", &due, true);
   if (u < 0) u = fg_case_amount(a, "--amount", &fen, false);
   if (u >= 0) return u;
@@ -515,7 +524,7 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
       {"recovery", "pay", "deposit"},
       {"report", "monthly", "serious", "half-year", "notice"},
       {"propose", "writeoff", "penalty"},
-      {"inspection", "plan", "replay", "open", "problem"},
+      {"inspection", "plan", "replay", "open", "problem", "notice", "letter", "report"},
       {"rectify", "close", "list"}};
   for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
     if (strcmp(subs[i][0], cmd) == 0)
