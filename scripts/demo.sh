@@ -4,7 +4,8 @@
 # the demo roster, import the city as one batch, screen it and print the
 # summary per rule; the findings are exported to demo/findings.csv and .xlsx;
 # then every finding is issued to the agency of its region (case work) and the
-# verification ledger's summary is printed.
+# verification ledger's summary is printed, after the year's inspection plan
+# and one inspection with a problem in the rectification ledger.
 #
 # Credentials are the non-interactive ones of docs/cli.md: init generates
 # each demo user's initial password, and scripts/set-passwords.sh has every
@@ -47,5 +48,18 @@ FUNDGUARD_USER=li.jd $FG case list --db demo/fundguard.db --format xlsx -o demo/
 FUNDGUARD_USER=li.jd $FG report monthly --db demo/fundguard.db --month "${AS_OF:0:7}" --format html \
   -o demo/monthly.html
 echo "核查工作台账: demo/ledger.xlsx；月报: demo/monthly.html"
+echo "== 年度现场检查计划与一次现场检查 (inspection) =="
+year=$(TZ=Asia/Shanghai date +%Y)
+FUNDGUARD_USER=li.jd $FG inspection plan --db demo/fundguard.db --year "$year" | tee demo/plan.txt
+target=$(sed -n 's/.*计划：\([^（]*\)（.*/\1/p' demo/plan.txt | tr ',' '\n' | grep -v "^$city\$" | head -1)
+notice=$(TZ=Asia/Shanghai date +%F) start=$(TZ=Asia/Shanghai date -d '+3 days' +%F)
+due=$(TZ=Asia/Shanghai date -d '+30 days' +%F)
+FUNDGUARD_USER=li.jd $FG inspection open --db demo/fundguard.db --agency "${target:-$city}" \
+  --inspectors li.jd,chen.jh --notice-on "$notice" --start-on "$start" | tee demo/inspection.txt
+ins=$(sed -n 's/^已立项现场检查 #\([0-9]*\).*/\1/p' demo/inspection.txt)
+FUNDGUARD_USER=li.jd $FG inspection problem "$ins" --db demo/fundguard.db \
+  --text "收入户资金未按月归集财政专户" --due-on "$due" --amount 12000.00
+FUNDGUARD_USER=li.jd $FG inspection letter "$ins" --db demo/fundguard.db -o demo/feedback-letter.html
+FUNDGUARD_USER=li.jd $FG rectify list --db demo/fundguard.db
 echo "== 核查工作台账汇总 (ledger summary) =="
 FUNDGUARD_USER=li.jd $FG case list --db demo/fundguard.db --format summary
