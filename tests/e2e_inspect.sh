@@ -93,6 +93,8 @@ grep -q '共 2 个问题，已销号 1 个，未销号 1 个（其中逾期 1 �
 seq=$(sqlite3 "$DB" "SELECT max(seq) FROM journal WHERE action = 'inspection.report'")
 grep -q "日志记录 #$seq" "$W/report.html" || fail "the report names its journal entry"
 no 2026-04-10 qian.ag inspection report "$ins" -o "$W/r2.html"
+ok 2026-04-10 li.jd rectify list --format xlsx -o "$W/rectify.xlsx"
+[ -s "$W/rectify.xlsx" ] || fail "rectification ledger xlsx"
 verify_ok "inspections"
 
 # ---- an edited plan is found ------------------------------------------------------

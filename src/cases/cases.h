@@ -256,6 +256,8 @@ int fg_rectify_propose_close(fg_case_ctx *x, int64_t problem, const char *eviden
  * overdue: open past its due day, or closed after it. */
 typedef int (*fg_rectify_fn)(void *ud, const fg_store_problem_row *r, bool overdue);
 int fg_rectify_list(fg_case_ctx *x, fg_rectify_fn fn, void *ud, fg_err *err);
+/* The same as xlsx (Chinese headers, frozen header row, autofilter). */
+int fg_rectify_xlsx(fg_case_ctx *x, const char *path, int64_t *rows, fg_err *err);
 /* `inspection notice | letter | report INSPECTION`: the inspection notice,
  * the problem feedback letter (问题反馈函) and the supervision report, HTML
  * for A4, journaled "inspection.<kind>" (inspection.manage). */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xlsxwriter.h>
 
 #include "cases/cases_impl.h"
 #include "common/fsout.h"
@@ -491,6 +492,48 @@ static int fg_rectify_one(void *ud, const fg_store_problem_row *r) {
   if (r->closed_on[0]) fg_parse_day(r->closed_on, (int)strlen(r->closed_on), &closed);
   const bool overdue = closed == FG_NODAY ? c->x->today > due : closed > due;
   return c->fn(c->ud, r, overdue);
+}
+
+/* The ledger as xlsx: Chinese headers, frozen header row, autofilter. */
+typedef struct fg_rectify_sheet {
+  lxw_worksheet *ws;
+  lxw_format *money;
+  lxw_row_t row;
+} fg_rectify_sheet;
+
+static int fg_rectify_xlsx_row(void *ud, const fg_store_problem_row *r, bool overdue) {
+  fg_rectify_sheet *sh = ud;
+  if (sh->row >= LXW_ROW_MAX - 1) return FG_ELIMIT;
+  const lxw_row_t i = ++sh->row;
+  worksheet_write_number(sh->ws, i, 0, (double)r->id, NULL);
+  worksheet_write_number(sh->ws, i, 1, (double)r->inspection, NULL);
+  worksheet_write_string(sh->ws, i, 2, r->agency, NULL);
+  worksheet_write_string(sh->ws, i, 3, r->text, NULL);
+  worksheet_write_number(sh->ws, i, 4, (double)r->amount_fen / 100.0, sh->money);
+  worksheet_write_string(sh->ws, i, 5, r->due_on, NULL);
+  worksheet_write_string(sh->ws, i, 6, r->closed_on[0] ? "closed" : "open", NULL);
+  worksheet_write_string(sh->ws, i, 7, r->closed_on, NULL);
+  worksheet_write_string(sh->ws, i, 8, overdue ? "Y" : "N", NULL);
+  return 0;
+}
+
+int fg_rectify_xlsx(fg_case_ctx *x, const char *path, int64_t *rows, fg_err *err) {
+  static const char *const head[] = {"问题编号 problem_id", "检查编号 inspection_id", "经办机构 agency",
+                                     "问题 text", "涉及金额(元) amount", "整改期限 due_on",
+                                     "状态 state", "销号日期 closed_on", "逾期 overdue"};
+  fg_fsout o;
+  lxw_workbook *wb = fg_case_xlsx_open(path, &o, err);
+  if (wb == NULL) return err->code ? err->code : FG_EIO;
+  fg_rectify_sheet sh = {workbook_add_worksheet(wb, "问题整改台账"), workbook_add_format(wb), 0};
+  format_set_num_format(sh.money, "0.00");
+  lxw_format *bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  for (int c = 0; c < 9; c++) worksheet_write_string(sh.ws, 0, (lxw_col_t)c, head[c], bold);
+  worksheet_freeze_panes(sh.ws, 1, 0);
+  int rc = fg_rectify_list(x, fg_rectify_xlsx_row, &sh, err);
+  worksheet_autofilter(sh.ws, 0, 0, sh.row, 8);
+  *rows = sh.row;
+  return fg_case_xlsx_close(wb, &o, path, rc, err);
 }
 
 int fg_rectify_list(fg_case_ctx *x, fg_rectify_fn fn, void *ud, fg_err *err) {

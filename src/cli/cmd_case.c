@@ -58,7 +58,7 @@ static const char fg_case_help[] =
     "  fundguard inspection problem INSPECTION --text T --due-on DATE [--amount 元]\n"
     "  fundguard inspection notice|letter|report INSPECTION [-o FILE]   检查通知书、问题反馈函、监督报告 (HTML)\n"
     "  fundguard rectify close PROBLEM --evidence FILE --text T   提议销号（须他人复核）\n"
-    "  fundguard rectify list [--format table|csv]             问题整改台账\n"
+    "  fundguard rectify list [--format csv|xlsx -o FILE]      问题整改台账\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
     "定性结果 outcome: operator_error conversion_error unregistered_employer ineligible large_unrepaid fraud normal\n";
 
@@ -453,6 +453,15 @@ static int fg_case_rectify_row(void *ud, const fg_store_problem_row *r, bool ove
 }
 
 static int fg_case_do_rectify(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  if (strcmp(a->sub, "list") == 0 && fg_case_opt(a, "--format") &&
+      strcmp(fg_case_opt(a, "--format"), "xlsx") == 0) {
+    const char *out = fg_case_opt(a, "-o");
+    int64_t rows = 0;
+    if (out == NULL) return fg_cli_usage(a->cmd, "xlsx 需要 -o FILE");
+    int rc = fg_rectify_xlsx(x, out, &rows, err);
+    if (rc == 0) fprintf(stderr, "已导出 %lld 个问题至 %s\n", (long long)rows, out);
+    return rc;
+  }
   if (strcmp(a->sub, "list") == 0) {
     fg_buf b = FG_BUF_INIT;
     fg_buf_adds(&b, "problem_id,inspection_id,agency,text,amount,due_on,state,closed_on,overdue\n");
