@@ -15,22 +15,7 @@ FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 trust_workdir
-command -v faketime >/dev/null || fail "faketime is not installed (scripts/bootstrap.sh installs it)"
-# faketime preloads its library; under AddressSanitizer the runtime must then
-# accept not coming first (the sanitizers still run)
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-
-# at DATE USER CMD...: run as USER on DATE (10:00 Beijing time)
-at() { local d="$1" u="$2"; shift 2; FUNDGUARD_USER="$u" faketime "$d 02:00:00" "$FG" "$@" --db "$DB"; }
-ok() { at "$@" >"$W/o" 2>&1 || fail "$* : $(cat "$W/o")"; }
-# no DATE USER CMD...: refused (exit 1), one more journal entry, nothing else changed
-no() {
-  local before n0 rc; before=$(rows); n0=$(sqlite3 "$DB" "SELECT count(*) FROM journal")
-  at "$@" >"$W/o" 2>&1; rc=$?
-  [ $rc -eq 1 ] || fail "expected a refusal (exit 1), got $rc: $* : $(cat "$W/o")"
-  [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal")" -eq $((n0 + 1)) ] || fail "refusal not journaled: $*"
-  [ "$(rows)" = "$before" ] || fail "a refusal changed rows: $*"
-}
+fake_clock
 # ledger DATE CASE COLUMN: one cell of the verification ledger as of DATE
 ledger() {
   at "$1" li.jd case list --format csv 2>/dev/null | tr -d '\r' | sed '1s/^\xEF\xBB\xBF//' |

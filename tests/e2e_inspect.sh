@@ -12,17 +12,7 @@ FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 trust_workdir
-command -v faketime >/dev/null || fail "faketime is not installed"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-at() { local d="$1" u="$2"; shift 2; FUNDGUARD_USER="$u" faketime "$d 02:00:00" "$FG" "$@" --db "$DB"; }
-ok() { at "$@" >"$W/o" 2>&1 || fail "$* : $(cat "$W/o")"; }
-no() {
-  local before n0 rc; before=$(rows); n0=$(sqlite3 "$DB" "SELECT count(*) FROM journal")
-  at "$@" >"$W/o" 2>&1; rc=$?
-  [ $rc -eq 1 ] || fail "expected a refusal (exit 1), got $rc: $* : $(cat "$W/o")"
-  [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal")" -eq $((n0 + 1)) ] || fail "refusal not journaled: $*"
-  [ "$(rows)" = "$before" ] || fail "a refusal changed rows: $*"
-}
+fake_clock
 { head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
   tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,/'
   echo "qian.ag,钱经办,handler,A410102"; echo "li.jc,李检查,auditor,"; } >"$W/roster.csv"

@@ -16,17 +16,16 @@ FG="$1"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 trust_workdir
-command -v faketime >/dev/null || fail "faketime is not installed"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+fake_clock
 cp "$ROOT/tests/data/store-v2/v2.db" "$DB"; cp "$ROOT/tests/data/store-v2/v2.db.key" "$DB.key"
 chmod 600 "$DB" "$DB.key"
-at() { local u="$1"; shift; FUNDGUARD_USER="$u" faketime "2026-12-07 02:00:00" "$FG" "$@" --db "$DB"; }
+D=2026-12-07
 [ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 2 ] || fail "the fixture is version 2"
-at sun.aq log verify >"$W/o" 2>&1 && fail "a read-only command on a version-2 store"
+at $D sun.aq log verify >"$W/o" 2>&1 && fail "a read-only command on a version-2 store"
 grep -q '结构版本 2 需要升级到 3' "$W/o" || fail "upgrade hint: $(cat "$W/o")"
-at li.jd screen --as-of 2024-12-31 >"$W/o" 2>&1 || fail "screen (upgrades): $(cat "$W/o")"
+at $D li.jd screen --as-of 2024-12-31 >"$W/o" 2>&1 || fail "screen (upgrades): $(cat "$W/o")"
 [ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 3 ] || fail "not upgraded"
-at sun.aq log verify >"$W/o" 2>&1 || fail "verify after the upgrade: $(cat "$W/o")"
+at $D sun.aq log verify >"$W/o" 2>&1 || fail "verify after the upgrade: $(cat "$W/o")"
 # an insider cannot claim a version this program does not know
 cp "$DB" "$W/x.db"; cp "$DB.key" "$W/x.db.key"
 keep=$(sqlite3 "$W/x.db" "SELECT sql || ';' FROM sqlite_master WHERE name = 'schema_meta_no_update'" 2>/dev/null)
@@ -36,11 +35,11 @@ FUNDGUARD_USER=sun.aq faketime "2026-12-07 02:00:00" "$FG" log verify --db "$W/x
 # case work on the upgraded store
 printf 'agency_id,name,region,level,parent_id\nA360426,于都县社会保险事业管理中心,360426,county,\n' >"$W/agencies.csv"
 mkdir -p "$W/a" && mv "$W/agencies.csv" "$W/a/"
-at zhang.jb import "$W/a" >/dev/null 2>&1 || fail "import agencies"
+at $D zhang.jb import "$W/a" >/dev/null 2>&1 || fail "import agencies"
 [ "$(sqlite3 "$DB" "SELECT run FROM finding_numbers")" = 2 ] || fail "numbered by the run after the upgrade"
-at li.jd case issue --run 1 --to A360426 >"$W/o" 2>&1 || fail "issue run 1: $(cat "$W/o")"
+at $D li.jd case issue --run 1 --to A360426 >"$W/o" 2>&1 || fail "issue run 1: $(cat "$W/o")"
 grep -q '^已下发 1 件' "$W/o" || fail "run 1's finding, numbered since: $(cat "$W/o")"
-at li.jd case issue --run 2 --to A360426 >"$W/o" 2>&1 || fail "issue: $(cat "$W/o")"
+at $D li.jd case issue --run 2 --to A360426 >"$W/o" 2>&1 || fail "issue: $(cat "$W/o")"
 grep -q '^已下发 0 件.*已有案件 1' "$W/o" || fail "the same finding of run 2 is skipped: $(cat "$W/o")"
-at sun.aq log verify >"$W/o" 2>&1 || fail "verify after case work: $(cat "$W/o")"
+at $D sun.aq log verify >"$W/o" 2>&1 || fail "verify after case work: $(cat "$W/o")"
 echo "e2e_upgrade: ok"

@@ -1,5 +1,6 @@
 # trust_lib.sh — shared by the CLI-level e2e tests (e2e_trust, e2e_review, e2e_tamper,
-# e2e_hardening, e2e_usability, e2e_agency, e2e_cli; sourced, not a test itself): a small hand-written data set of the standard (persons,
+# e2e_hardening, e2e_usability, e2e_agency, e2e_cli, e2e_cases, e2e_inspect, e2e_upgrade,
+# e2e_monthly; sourced, not a test itself): a small hand-written data set of the standard (persons,
 # contributions, benefit_payments, deaths; GB 11643 ids with computed check
 # characters) and a store built from it through the CLI as the demo roster's
 # users: init, import (handler), screen and findings export (supervisor).
@@ -86,5 +87,26 @@ refused() {
   [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal")" -eq $((n0 + 1)) ] || fail "refusal must add one entry: $*"
   [ "$(sqlite3 "$DB" "SELECT action FROM journal ORDER BY seq DESC LIMIT 1")" = "$action" ] ||
     fail "last entry should be $action: $*"
+  [ "$(rows)" = "$before" ] || fail "a refusal changed rows: $*"
+}
+
+# Acts at a date of the (faked) clock, for the case-work tests: there is no
+# flag that sets the date of an act, so tests move the clock with faketime.
+# fake_clock: require faketime; under AddressSanitizer accept its preload
+# coming first (the sanitizers still run).
+fake_clock() {
+  command -v faketime >/dev/null || fail "faketime is not installed (scripts/bootstrap.sh installs it)"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+}
+# at DATE USER CMD...: run as USER on DATE (10:00 Beijing time) on DB
+at() { local d="$1" u="$2"; shift 2; FUNDGUARD_USER="$u" faketime "$d 02:00:00" "$FG" "$@" --db "$DB"; }
+# ok DATE USER CMD...: it must succeed (its output in $W/o)
+ok() { at "$@" >"$W/o" 2>&1 || fail "$* : $(cat "$W/o")"; }
+# no DATE USER CMD...: refused (exit 1), one more journal entry, nothing else changed
+no() {
+  local before n0 rc; before=$(rows); n0=$(sqlite3 "$DB" "SELECT count(*) FROM journal")
+  at "$@" >"$W/o" 2>&1; rc=$?
+  [ $rc -eq 1 ] || fail "expected a refusal (exit 1), got $rc: $* : $(cat "$W/o")"
+  [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal")" -eq $((n0 + 1)) ] || fail "refusal not journaled: $*"
   [ "$(rows)" = "$before" ] || fail "a refusal changed rows: $*"
 }
