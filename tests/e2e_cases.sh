@@ -267,6 +267,17 @@ want 2026-10-10 "$n" overdue N   # the make-up Saturday is the due day
 want 2026-10-12 "$n" overdue Y
 ok 2026-10-12 sun.ag case classify "$n" --outcome ineligible --text "死亡后领取"
 ok 2026-10-12 sun.ag recovery pay "$n" --amount 100 --on 2026-10-12 --how cash
+# two receipts of the whole balance at once: the balance is checked again
+# inside each write transaction, so exactly one is recorded
+bal=$(ledger 2026-10-12 "$n" recovery_balance)
+for i in 1 2; do
+  (at 2026-10-12 sun.ag recovery pay "$n" --amount "$bal" --on 2026-10-12 --how offset_account \
+     >"$W/race$i" 2>&1; echo $? >"$W/race$i.rc") &
+done
+wait
+[ "$(cat "$W/race1.rc" "$W/race2.rc" | sort | tr '\n' ' ')" = "0 1 " ] ||
+  fail "racing receipts: $(cat "$W/race1" "$W/race2")"
+[ "$(ledger 2026-10-12 "$n" recovery_balance)" = 0.00 ] || fail "balance after the race"
 ok 2026-10-13 sun.ag report serious "$n" -o "$W/s2.html"
 grep -q '逾期报告' "$W/s2.html" && fail "a report on its due day is not late"
 want 2026-10-13 "$n" serious_reported_on 2026-10-13

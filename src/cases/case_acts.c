@@ -54,11 +54,27 @@ int fg_case_refuse(fg_case_ctx *x, const char *act, int64_t case_id, fg_err *err
   return code;
 }
 
+/* Read the case again inside the write transaction and run the check. */
+static int fg_case_recheck_now(fg_case_ctx *x, int64_t case_id, const fg_case_recheck *r,
+                               fg_err *err) {
+  fg_case_view v;
+  bool found = false;
+  int rc = fg_case_load(x, case_id, &v, &found, err);
+  if (rc == 0 && !found) rc = fg_errf(err, FG_EINPUT, "案件 #%lld 不存在", (long long)case_id);
+  if (rc == 0) rc = r->fn(r->ud, &v, err);
+  if (found) fg_case_view_release(&v);
+  return rc;
+}
+
 int fg_case_commit_event(fg_case_ctx *x, const char *action, fg_store_case_event *e,
-                         const char *payload, int64_t *seq_out, fg_err *err) {
+                         const char *payload, const fg_case_recheck *recheck, fg_err *err) {
   FG_ASSERT(x != NULL && action != NULL && e != NULL && payload != NULL);
   int rc = fg_store_begin(x->s, err);
   if (rc) return rc;
+  if (recheck && (rc = fg_case_recheck_now(x, e->case_id, recheck, err)) != 0) {
+    fg_store_rollback(x->s);
+    return fg_case_refuse(x, recheck->act, e->case_id, err);
+  }
   int64_t seq = 0, got = 0;
   rc = fg_journal_next_seq(x->s, &seq, err);
   if (rc == 0) rc = fg_store_case_event_add(x->s, e, seq, err);
@@ -66,21 +82,35 @@ int fg_case_commit_event(fg_case_ctx *x, const char *action, fg_store_case_event
   FG_ASSERT(rc != 0 || got == seq);
   if (rc == 0) rc = fg_store_commit(x->s, err);
   if (rc) fg_store_rollback(x->s);
-  if (rc == 0 && seq_out) *seq_out = seq;
   return rc;
 }
 
 /* fg_case_commit_event with the payload {"case":N,"key":value}. */
 static int fg_case_commit_str(fg_case_ctx *x, const char *action, fg_store_case_event *e,
-                              const char *key, const char *value, fg_err *err) {
+                              const char *key, const char *value, const fg_case_recheck *r,
+                              fg_err *err) {
   fg_buf p = FG_BUF_INIT, more = FG_BUF_INIT;
   fg_buf_addf(&more, ",\"%s\":", key);
   fg_journal_json_add_str(&more, value, strlen(value));
   fg_case_payload(&p, e->case_id, more.buf);
-  int rc = fg_case_commit_event(x, action, e, p.buf, NULL, err);
+  int rc = fg_case_commit_event(x, action, e, p.buf, r, err);
   fg_buf_release(&p);
   fg_buf_release(&more);
   return rc;
+}
+
+static int fg_case_open_check(void *ud, const fg_case_view *v, fg_err *err) {
+  (void)ud;
+  return v->state == FG_CASE_CLOSED
+             ? fg_errf(err, FG_EINPUT, "案件 #%lld 已办结", (long long)v->c.id)
+             : 0;
+}
+
+static int fg_case_not_serious(void *ud, const fg_case_view *v, fg_err *err) {
+  (void)ud;
+  return v->serious_on != FG_NODAY
+             ? fg_errf(err, FG_EINPUT, "案件 #%lld 已标记为要情", (long long)v->c.id)
+             : 0;
 }
 
 int fg_case_dismissal_refused(fg_store *s, int64_t proposal_id, bool *refused, fg_err *err) {
@@ -258,9 +288,14 @@ int fg_case_issue(fg_case_ctx *x, const fg_case_issue_opts *o, fg_case_issue_res
   r->due_on = fg_config_add_working_days(
       x->cfg, x->today, o->due_days > 0 ? o->due_days : x->cfg->verify_working_days);
   fg_case_issuing g = {o, NULL, r, NULL, NULL, 0, 0, 0};
-  if (o->region) rc = fg_export_regions_load(x->s, o->run, &g.regions, err);
+  /* read what is already issued inside the write transaction: two issues
+   * racing cannot both see a finding as free */
+  rc = fg_store_begin(x->s, err);
+  if (rc == 0 && o->region) rc = fg_export_regions_load(x->s, o->run, &g.regions, err);
   if (rc == 0) rc = fg_store_run_findings_numbered(x->s, o->run, fg_case_issue_one, &g, err);
   if (rc == 0) rc = fg_case_issue_store(x, o, &g, err);
+  if (rc == 0) rc = fg_store_commit(x->s, err);
+  if (rc) fg_store_rollback(x->s);
   if (rc == 0) r->issued = g.n;
   for (int64_t i = 0; i < g.nstr; i++) free(g.strings[i]);
   free(g.strings);
@@ -310,7 +345,8 @@ int fg_case_assign(fg_case_ctx *x, int64_t case_id, const char *user, fg_err *er
   char on[11];
   fg_case_event_init(x, &e, case_id, "assign", on);
   e.who = user;
-  rc = fg_case_commit_str(x, "case.assign", &e, "to", user, err);
+  const fg_case_recheck r = {fg_case_open_check, NULL, "assign"};
+  rc = fg_case_commit_str(x, "case.assign", &e, "to", user, &r, err);
   fg_case_view_release(&v);
   return rc;
 }
@@ -401,7 +437,7 @@ int fg_case_note(fg_case_ctx *x, int64_t case_id, const fg_case_note_opts *o, fg
 
 /* ---- classify, close, serious -------------------------------------------- */
 
-static int fg_case_classify_state(fg_case_ctx *x, fg_case_view *v, const char *outcome,
+static int fg_case_classify_state(fg_case_ctx *x, const fg_case_view *v, const char *outcome,
                                   fg_err *err) {
   if (fg_case_outcome_zh(outcome) == NULL)
     return fg_errf(err, FG_EINPUT,
@@ -427,6 +463,16 @@ static int fg_case_classify_text(const char *text, int64_t amount_fen, const cha
   if (amount_fen >= 0 && (reason == NULL || reason[0] == '\0'))
     return fg_errf(err, FG_EINPUT, "指定追回金额 (--amount) 须说明理由 (--reason)");
   return 0;
+}
+
+typedef struct fg_case_classify_ud {
+  fg_case_ctx *x;
+  const char *outcome;
+} fg_case_classify_ud;
+
+static int fg_case_classify_again(void *ud, const fg_case_view *v, fg_err *err) {
+  const fg_case_classify_ud *c = ud;
+  return fg_case_classify_state(c->x, v, c->outcome, err);
 }
 
 /* The finding_dismiss proposal of a normal classification, naming the case. */
@@ -473,13 +519,25 @@ int fg_case_classify(fg_case_ctx *x, int64_t case_id, const char *outcome, const
   fg_journal_json_add_str(&p, text, strlen(text));
   fg_buf q = FG_BUF_INIT;
   fg_case_payload(&q, case_id, p.buf);
-  if (rc == 0) rc = fg_case_commit_event(x, "case.classify", &e, q.buf, NULL, err);
+  fg_case_classify_ud cu = {x, outcome};
+  const fg_case_recheck r = {fg_case_classify_again, &cu, "classify"};
+  if (rc == 0) rc = fg_case_commit_event(x, "case.classify", &e, q.buf, &r, err);
   if (rc == 0) rc = fg_store_commit(x->s, err);
   else fg_store_rollback(x->s);
   fg_buf_release(&p);
   fg_buf_release(&q);
   fg_case_view_release(&v);
   return rc;
+}
+
+static int fg_case_close_again(void *ud, const fg_case_view *v, fg_err *err) {
+  const fg_case_ctx *x = ud;
+  const char *why = NULL;
+  if (strcmp(v->assignee, x->me->actor) != 0)
+    return fg_errf(err, FG_EPERM, "案件 #%lld 由承办人办结", (long long)v->c.id);
+  return fg_case_closable(v, &why) ? 0
+                                   : fg_errf(err, FG_EINPUT, "案件 #%lld 不能办结: %s",
+                                             (long long)v->c.id, why);
 }
 
 int fg_case_close(fg_case_ctx *x, int64_t case_id, fg_err *err) {
@@ -497,7 +555,8 @@ int fg_case_close(fg_case_ctx *x, int64_t case_id, fg_err *err) {
   fg_buf p = FG_BUF_INIT, more = FG_BUF_INIT;
   fg_buf_addf(&more, ",\"outcome\":\"%s\"", v.outcome);
   fg_case_payload(&p, case_id, more.buf);
-  rc = fg_case_commit_event(x, "case.close", &e, p.buf, NULL, err);
+  const fg_case_recheck r = {fg_case_close_again, x, "close"};
+  rc = fg_case_commit_event(x, "case.close", &e, p.buf, &r, err);
   fg_buf_release(&p);
   fg_buf_release(&more);
   fg_case_view_release(&v);
@@ -515,7 +574,8 @@ int fg_case_serious(fg_case_ctx *x, int64_t case_id, const char *text, fg_err *e
   char on[11];
   fg_case_event_init(x, &e, case_id, "serious", on);
   e.text = text;
-  rc = fg_case_commit_str(x, "case.serious", &e, "text", text, err);
+  const fg_case_recheck r = {fg_case_not_serious, NULL, "serious"};
+  rc = fg_case_commit_str(x, "case.serious", &e, "text", text, &r, err);
   fg_case_view_release(&v);
   return rc;
 }

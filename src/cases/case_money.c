@@ -58,7 +58,7 @@ static int fg_case_pay_check(const fg_case_view *v, int64_t amount_fen, fg_day o
 }
 
 static int fg_case_money_event(fg_case_ctx *x, fg_store_case_event *e, const char *action,
-                               fg_err *err) {
+                               const fg_case_recheck *r, fg_err *err) {
   char yuan[32];
   fg_fen_to_yuan(e->amount_fen, yuan, sizeof yuan);
   fg_buf more = FG_BUF_INIT, p = FG_BUF_INIT;
@@ -67,10 +67,22 @@ static int fg_case_money_event(fg_case_ctx *x, fg_store_case_event *e, const cha
   fg_buf_addf(&more, ",\"amount\":\"%s\",\"how\":\"%s\",\"on\":\"%s\",\"penalty\":%s", yuan,
               e->how ? e->how : "", e->on_date, e->penalty ? "true" : "false");
   fg_case_payload(&p, e->case_id, more.buf);
-  int rc = fg_case_commit_event(x, action, e, p.buf, NULL, err);
+  int rc = fg_case_commit_event(x, action, e, p.buf, r, err);
   fg_buf_release(&more);
   fg_buf_release(&p);
   return rc;
+}
+
+typedef struct fg_case_pay_ud {
+  int64_t amount_fen;
+  fg_day on, today;
+  const char *how;
+  bool penalty;
+} fg_case_pay_ud;
+
+static int fg_case_pay_again(void *ud, const fg_case_view *v, fg_err *err) {
+  const fg_case_pay_ud *p = ud;
+  return fg_case_pay_check(v, p->amount_fen, p->on, p->how, p->penalty, p->today, err);
 }
 
 int fg_case_pay(fg_case_ctx *x, int64_t case_id, int64_t amount_fen, fg_day on, const char *how,
@@ -87,7 +99,9 @@ int fg_case_pay(fg_case_ctx *x, int64_t case_id, int64_t amount_fen, fg_day on, 
   e = (fg_store_case_event){.case_id = case_id, .kind = "receipt", .on_date = day,
                             .actor = x->me->actor, .amount_fen = amount_fen, .penalty = penalty,
                             .how = how};
-  rc = fg_case_money_event(x, &e, "recovery.pay", err);
+  fg_case_pay_ud pu = {amount_fen, on, x->today, how, penalty};
+  const fg_case_recheck r = {fg_case_pay_again, &pu, "pay"};
+  rc = fg_case_money_event(x, &e, "recovery.pay", &r, err);
   fg_case_view_release(&v);
   return rc;
 }
@@ -115,19 +129,30 @@ static int fg_case_account_check(fg_case_ctx *x, const fg_case_view *v, const ch
   return rc;
 }
 
+typedef struct fg_case_deposit_ud {
+  int64_t amount_fen;
+  bool penalty;
+} fg_case_deposit_ud;
+
+static int fg_case_deposit_again(void *ud, const fg_case_view *v, fg_err *err) {
+  const fg_case_deposit_ud *d = ud;
+  const int64_t open = fg_case_undeposited_fen(v, d->penalty);
+  if (d->amount_fen > 0 && d->amount_fen <= open) return 0;
+  char a[32], b[32];
+  fg_fen_to_yuan(d->amount_fen, a, sizeof a);
+  fg_fen_to_yuan(open, b, sizeof b);
+  return fg_errf(err, FG_EINPUT, "缴存 %s 元超过尚未缴存的现金和转账收款 %s 元", a, b);
+}
+
 int fg_case_deposit(fg_case_ctx *x, int64_t case_id, int64_t amount_fen, fg_day on,
                     const char *account, bool penalty, fg_err *err) {
   fg_case_view v;
   int rc = fg_case_scoped(x, case_id, FG_PERM_RECOVERY_RECORD, NULL, &v, err);
   if (rc) return fg_case_refuse(x, "deposit", case_id, err);
-  const int64_t open = fg_case_undeposited_fen(&v, penalty);
   const int p = penalty ? 1 : 0;
+  fg_case_deposit_ud du = {amount_fen, penalty};
   if ((rc = fg_case_account_check(x, &v, account, penalty, err)) != 0) {
-  } else if (amount_fen <= 0 || amount_fen > open) {
-    char a[32], b[32];
-    fg_fen_to_yuan(amount_fen, a, sizeof a);
-    fg_fen_to_yuan(open, b, sizeof b);
-    rc = fg_errf(err, FG_EINPUT, "缴存 %s 元超过尚未缴存的现金和转账收款 %s 元", a, b);
+  } else if ((rc = fg_case_deposit_again(&du, &v, err)) != 0) {
   } else if (on > x->today || (v.nto_deposit[p] > 0 && on < v.to_deposit[p][0].on)) {
     rc = fg_errf(err, FG_EINPUT, "缴存日期不能晚于今天，也不能早于收款日期");
   }
@@ -140,7 +165,8 @@ int fg_case_deposit(fg_case_ctx *x, int64_t case_id, int64_t amount_fen, fg_day 
   fg_store_case_event e = {.case_id = case_id, .kind = "deposit", .on_date = day,
                            .actor = x->me->actor, .amount_fen = amount_fen, .penalty = penalty,
                            .how = "", .account = account};
-  rc = fg_case_money_event(x, &e, "recovery.deposit", err);
+  const fg_case_recheck r = {fg_case_deposit_again, &du, "deposit"};
+  rc = fg_case_money_event(x, &e, "recovery.deposit", &r, err);
   fg_case_view_release(&v);
   return rc;
 }

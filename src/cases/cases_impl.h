@@ -24,10 +24,20 @@ int fg_case_dismissal_refused(fg_store *s, int64_t proposal_id, bool *refused, f
 /* Journal a refused case act ("case.denied": act, case, reason = err's
  * message) signed by the user; returns err's code. */
 int fg_case_refuse(fg_case_ctx *x, const char *act, int64_t case_id, fg_err *err);
+/* A check of an act against the case as it is inside the act's write
+ * transaction (BEGIN IMMEDIATE: no other writer between the check and the
+ * rows), so two racing commands cannot both pass on the same old state
+ * (two receipts that each fit the balance, a close and a reclassification). */
+typedef struct fg_case_recheck {
+  int (*fn)(void *ud, const fg_case_view *v, fg_err *err);
+  void *ud;
+  const char *act; /* names the act in the case.denied entry */
+} fg_case_recheck;
 /* Append one event and the act's journal entry covering it, in one
- * transaction (joins the caller's). *seq_out may be NULL. */
+ * transaction (joins the caller's); with recheck, the case is read again
+ * inside it and a failing check is refused and journaled (case.denied). */
 int fg_case_commit_event(fg_case_ctx *x, const char *action, fg_store_case_event *e,
-                         const char *payload, int64_t *seq_out, fg_err *err);
+                         const char *payload, const fg_case_recheck *recheck, fg_err *err);
 /* Load the case and check the user may act on it: perm, and the agency
  * scope (an agency user: its own agency's cases; the office: office_perm,
  * NULL = the office may not). */
