@@ -263,6 +263,26 @@ int fg_rectify_xlsx(fg_case_ctx *x, const char *path, int64_t *rows, fg_err *err
  * for A4, journaled "inspection.<kind>" (inspection.manage). */
 int fg_inspect_document(fg_case_ctx *x, int64_t inspection, const char *kind, const char *path,
                         fg_err *err);
+/* ---- the whistleblower desk (tips.c) ------------------------------------------ */
+
+typedef struct fg_tip_opts {
+  const char *channel;                 /* phone | letter | email | visit | web */
+  bool anonymous;
+  const char *reporter;                /* "name=…\nid=…\nphone=…\ncapacity=full" (not when anonymous);
+                                          from a file or standard input, never argv */
+  const char *subject_type, *subject_id, *text;
+} fg_tip_opts;
+/* `tip file` (report.intake): the tip stored with the reporter's details
+ * sealed to the desk key (made by the first tip), journaled "tip.file"
+ * without them; the desk key is handed to desk users lacking a copy. */
+int fg_tip_file(fg_case_ctx *x, const fg_tip_opts *o, int64_t *id, fg_err *err);
+/* `tip reveal TIP` (report.intake, a copy of the desk key): the reporter's
+ * details into out; journaled "tip.reveal". */
+int fg_tip_reveal(fg_case_ctx *x, int64_t id, fg_buf *out, fg_err *err);
+/* `tip list` (report.intake): the tips without reporters, CSV into out;
+ * journaled "tip.list" (and hands the desk key over). */
+int fg_tip_list(fg_case_ctx *x, fg_buf *out, fg_err *err);
+
 /* Register rectify_close and inspection_replan (fg_cases_register calls it). */
 int fg_inspect_register(void);
 

@@ -34,6 +34,7 @@ int fg_cmd_recovery(int argc, char **argv);
 int fg_cmd_report(int argc, char **argv);
 int fg_cmd_inspection(int argc, char **argv);
 int fg_cmd_rectify(int argc, char **argv);
+int fg_cmd_tip(int argc, char **argv);
 /* `propose writeoff|penalty` (cmd_case.c), argv[1] the subcommand. */
 int fg_propose_case(int argc, char **argv);
 /* `propose config|dismiss|amend` (cmd_propose_make.c), argv[1] the subcommand. */

@@ -29,8 +29,8 @@ static const char *const fg_case_valued[] = {
     "--db", "--key", "--run", "--rule", "--subject", "--to", "--due-days", "--text", "--attach",
     "--records", "--body", "--doc-no", "--on", "--outcome", "--amount", "--reason", "--state",
     "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month", "--half", "--year", "--inspectors", "--notice-on", "--start-on",
-    "--due-on", "--evidence"};
-static const char *const fg_case_flags[] = {"--overdue", "--penalty", "--replan"};
+    "--due-on", "--evidence", "--channel", "--reporter-file", "--subject-type", "--subject-id"};
+static const char *const fg_case_flags[] = {"--overdue", "--penalty", "--replan", "--anonymous"};
 
 static const char fg_case_help[] =
     "用法 usage (cases.md):\n"
@@ -59,6 +59,9 @@ static const char fg_case_help[] =
     "  fundguard inspection notice|letter|report INSPECTION [-o FILE]   检查通知书、问题反馈函、监督报告 (HTML)\n"
     "  fundguard rectify close PROBLEM --evidence FILE --text T   提议销号（须他人复核）\n"
     "  fundguard rectify list [--format csv|xlsx -o FILE]      问题整改台账\n"
+    "  fundguard tip file --channel phone|letter|email|visit|web (--anonymous | --reporter-file F | 标准输入)\n"
+    "                     --subject-type T --subject-id S --text T   举报人信息只从文件或标准输入读取，加密保存\n"
+    "  fundguard tip reveal TIP | tip list                   仅举报受理人员；每次查看记入日志\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
     "定性结果 outcome: operator_error conversion_error unregistered_employer ineligible large_unrepaid fraud normal\n";
 
@@ -482,8 +485,55 @@ static int fg_case_do_rectify(fg_case_ctx *x, const fg_case_args *a, fg_err *err
   return rc;
 }
 
+/* The reporter's details: from --reporter-file, else standard input (never
+ * the command line, which `ps` shows). */
+static int fg_case_tip_file(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  fg_tip_opts o = {fg_case_opt(a, "--channel"), fg_case_opt(a, "--anonymous") != NULL, NULL,
+                   fg_case_opt(a, "--subject-type"), fg_case_opt(a, "--subject-id"),
+                   fg_case_opt(a, "--text")};
+  const char *file = fg_case_opt(a, "--reporter-file");
+  if (o.anonymous && file) return fg_cli_usage(a->cmd, "--anonymous 与 --reporter-file 不能同时给出");
+  char *text = NULL;
+  size_t n = 0;
+  int rc = 0;
+  if (!o.anonymous && file) {
+    rc = fg_file_read(file, 4096, &text, &n, err);
+  } else if (!o.anonymous) {
+    text = fg_xcalloc(4097, 1);
+    n = fread(text, 1, 4096, stdin);
+  }
+  o.reporter = text;
+  int64_t id = 0;
+  if (rc == 0) rc = fg_tip_file(x, &o, &id, err);
+  if (text) {
+    memset(text, 0, n);
+    free(text);
+  }
+  if (rc == 0) printf("已登记举报 #%lld（举报人信息已加密保存）\n", (long long)id);
+  return rc;
+}
+
+static int fg_case_do_tip(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
+  if (strcmp(a->sub, "file") == 0) return fg_case_tip_file(x, a, err);
+  fg_buf b = FG_BUF_INIT;
+  int rc;
+  if (strcmp(a->sub, "list") == 0) {
+    rc = fg_tip_list(x, &b, err);
+  } else {
+    int64_t id = 0;
+    int u = fg_case_id(a, &id);
+    if (u >= 0) return u;
+    rc = fg_tip_reveal(x, id, &b, err);
+  }
+  if (rc == 0 && b.len) fwrite(b.buf, 1, b.len, stdout);
+  if (b.buf) memset(b.buf, 0, b.len);
+  fg_buf_release(&b);
+  return rc;
+}
+
 static int fg_case_dispatch(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
   const char *c = a->cmd, *s = a->sub;
+  if (strcmp(c, "tip") == 0) return fg_case_do_tip(x, a, err);
   if (strcmp(c, "report") == 0) return fg_case_do_report(x, a, err);
   if (strcmp(c, "inspection") == 0) return fg_case_do_inspection(x, a, err);
   if (strcmp(c, "rectify") == 0) return fg_case_do_rectify(x, a, err);
@@ -534,7 +584,8 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
       {"report", "monthly", "serious", "half-year", "notice"},
       {"propose", "writeoff", "penalty"},
       {"inspection", "plan", "replay", "open", "problem", "notice", "letter", "report"},
-      {"rectify", "close", "list"}};
+      {"rectify", "close", "list"},
+      {"tip", "file", "reveal", "list"}};
   for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
     if (strcmp(subs[i][0], cmd) == 0)
       for (int k = 1; k < 9 && subs[i][k]; k++)
@@ -576,3 +627,4 @@ int fg_cmd_report(int argc, char **argv) { return fg_case_main("report", argc, a
 int fg_propose_case(int argc, char **argv) { return fg_case_main("propose", argc, argv); }
 int fg_cmd_inspection(int argc, char **argv) { return fg_case_main("inspection", argc, argv); }
 int fg_cmd_rectify(int argc, char **argv) { return fg_case_main("rectify", argc, argv); }
+int fg_cmd_tip(int argc, char **argv) { return fg_case_main("tip", argc, argv); }

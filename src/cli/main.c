@@ -42,6 +42,7 @@ static const fg_command fg_commands[] = {
     {"report", fg_cmd_report, "月报与要情报告", "monthly fund report and serious-case reports"},
     {"inspection", fg_cmd_inspection, "现场检查：年度计划、立项、问题", "on-site inspections: plan, open, problems"},
     {"rectify", fg_cmd_rectify, "问题整改台账与销号", "rectification ledger and closing"},
+    {"tip", fg_cmd_tip, "举报受理：登记、列表、查看举报人（加密保存）", "whistleblower tips (reporter encrypted)"},
     {"batches", fg_cmd_batches, "列出导入批次", "list import batches"},
 };
 

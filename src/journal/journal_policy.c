@@ -45,6 +45,8 @@ static const fg_journal_policy fg_journal_policies[] = {
     {"inspections", "jseq", "inspection.open", false, false, false},
     {"inspection_problems", "jseq", "inspection.problem", false, false, false},
     {"problem_closures", "jseq", "proposal.review", false, false, false},
+    {"desk_keys", "jseq", "tip.file tip.reveal tip.list", false, false, false},
+    {"tips", "jseq", "tip.file", false, false, false},
 };
 
 /* The standard tables of the data standard: grouped by batch. */

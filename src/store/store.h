@@ -729,4 +729,34 @@ int fg_store_problems_each(fg_store *s, int64_t inspection, fg_store_problem_fn 
 /* Whether a file with this SHA-256 is stored (case_files). */
 bool fg_store_case_file_has(fg_store *s, const char *sha256_hex);
 
+/* ---- the whistleblower desk (case work II, cases.md) ----------------------- */
+
+/* Owned by src/cases/tips.c. desk_keys: the desk's X25519 secret key sealed
+ * to each desk user's current key (a row per user and key); tips: each tip
+ * with the reporter's details sealed to the desk's public key (never in
+ * the clear). Append-only like every table. */
+#define FG_STORE_SEALED_MAX 256 /* bytes of a sealed desk key */
+int fg_store_desk_key_add(fg_store *s, const char *user, const uint8_t user_pk[32],
+                          const uint8_t desk_pk[32], const uint8_t *sealed, size_t n, int64_t jseq,
+                          fg_err *err);
+/* The newest sealed copy for (user, user_pk); user NULL: any copy (only its
+ * desk_pk, to know a desk key exists). */
+int fg_store_desk_key_get(fg_store *s, const char *user, const uint8_t user_pk[32],
+                          uint8_t desk_pk[32], uint8_t *sealed, size_t cap, size_t *n,
+                          bool *found, fg_err *err);
+typedef struct fg_store_tip {
+  int64_t id, jseq;
+  const char *channel;
+  bool anonymous;
+  const char *subject_type, *subject_id, *text;
+  const uint8_t *reporter; /* crypto_box_seal to desk_pk; empty when anonymous */
+  size_t nreporter;
+  uint8_t desk_pk[32];
+  const char *filed_on, *filed_by;
+} fg_store_tip;
+int fg_store_tip_add(fg_store *s, const fg_store_tip *t, int64_t jseq, int64_t *id, fg_err *err);
+typedef int (*fg_store_tip_fn)(void *ud, const fg_store_tip *t);
+/* Tips in id order (id 0: all, else that one). */
+int fg_store_tips_each(fg_store *s, int64_t id, fg_store_tip_fn fn, void *ud, fg_err *err);
+
 #endif

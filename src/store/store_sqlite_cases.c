@@ -70,7 +70,17 @@ const char *const fg_sqlite_ddl_cases =
     "CREATE TABLE problem_closures (id INTEGER PRIMARY KEY,"
     " problem INTEGER NOT NULL REFERENCES inspection_problems(id), text TEXT NOT NULL,"
     " evidence_sha256 TEXT NOT NULL, closed_on TEXT NOT NULL, proposal_id INTEGER NOT NULL,"
-    " proposer TEXT NOT NULL, reviewer TEXT NOT NULL, jseq INTEGER NOT NULL);\n";
+    " proposer TEXT NOT NULL, reviewer TEXT NOT NULL, jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE desk_keys (id INTEGER PRIMARY KEY, user TEXT NOT NULL,"
+    " user_pk BLOB NOT NULL CHECK (length(user_pk) = 32),"
+    " desk_pk BLOB NOT NULL CHECK (length(desk_pk) = 32), sealed BLOB NOT NULL,"
+    " jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE tips (id INTEGER PRIMARY KEY, channel TEXT NOT NULL"
+    " CHECK (channel IN ('phone','letter','email','visit','web')),"
+    " anonymous INTEGER NOT NULL CHECK (anonymous IN (0, 1)), subject_type TEXT NOT NULL,"
+    " subject_id TEXT NOT NULL, text TEXT NOT NULL, reporter BLOB NOT NULL,"
+    " desk_pk BLOB NOT NULL, filed_on TEXT NOT NULL, filed_by TEXT NOT NULL,"
+    " jseq INTEGER NOT NULL);\n";
 
 int fg_store_finding_numbers_assign(fg_store *s, int64_t run_id, fg_err *err) {
   FG_ASSERT(s != NULL && run_id > 0 && s->tx_depth > 0);
@@ -928,4 +938,113 @@ bool fg_store_case_file_has(fg_store *s, const char *sha256_hex) {
   }
   sqlite3_finalize(st);
   return has;
+}
+
+/* ---- the whistleblower desk (case work II) ------------------------------------ */
+
+int fg_store_desk_key_add(fg_store *s, const char *user, const uint8_t user_pk[32],
+                          const uint8_t desk_pk[32], const uint8_t *sealed, size_t n, int64_t jseq,
+                          fg_err *err) {
+  FG_ASSERT(s != NULL && user != NULL && sealed != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO desk_keys (user, user_pk, desk_pk, sealed, jseq)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5)",
+                          &st, "desk_keys insert", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 2, user_pk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 3, desk_pk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 4, sealed, (int)n, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, jseq);
+  return fg_sqlite_done(s, st, "desk_keys insert", err);
+}
+
+int fg_store_desk_key_get(fg_store *s, const char *user, const uint8_t user_pk[32],
+                          uint8_t desk_pk[32], uint8_t *sealed, size_t cap, size_t *n,
+                          bool *found, fg_err *err) {
+  FG_ASSERT(s != NULL && desk_pk != NULL && found != NULL && n != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          user ? "SELECT desk_pk, sealed FROM desk_keys WHERE user = ?1"
+                                 " AND user_pk = ?2 ORDER BY id DESC LIMIT 1"
+                               : "SELECT desk_pk, sealed FROM desk_keys ORDER BY id LIMIT 1",
+                          &st, "desk_keys", err);
+  if (rc) return rc;
+  if (user) {
+    sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 2, user_pk, 32, SQLITE_TRANSIENT);
+  }
+  rc = sqlite3_step(st);
+  *found = false;
+  *n = 0;
+  if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+    *found = true;
+    memcpy(desk_pk, sqlite3_column_blob(st, 0), 32);
+    const int len = sqlite3_column_bytes(st, 1);
+    if (sealed && len > 0 && (size_t)len <= cap) {
+      memcpy(sealed, sqlite3_column_blob(st, 1), (size_t)len);
+      *n = (size_t)len;
+    }
+  }
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "desk_keys");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_tip_add(fg_store *s, const fg_store_tip *t, int64_t jseq, int64_t *id, fg_err *err) {
+  FG_ASSERT(s != NULL && t != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO tips (channel, anonymous, subject_type, subject_id, text,"
+                          " reporter, desk_pk, filed_on, filed_by, jseq)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          &st, "tips insert", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, t->channel, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, t->anonymous ? 1 : 0);
+  const char *txt[] = {t->subject_type, t->subject_id, t->text};
+  for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 3 + i, txt[i], -1, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 6, t->reporter ? (const void *)t->reporter : "", (int)t->nreporter,
+                    SQLITE_STATIC);
+  sqlite3_bind_blob(st, 7, t->desk_pk, 32, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, t->filed_on, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 9, t->filed_by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 10, jseq);
+  rc = fg_sqlite_done(s, st, "tips insert", err);
+  if (rc == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+int fg_store_tips_each(fg_store *s, int64_t id, fg_store_tip_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT id, channel, anonymous, subject_type, subject_id, text, reporter,"
+                          " desk_pk, filed_on, filed_by, jseq FROM tips"
+                          " WHERE ?1 = 0 OR id = ?1 ORDER BY id",
+                          &st, "tips", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  int ret = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fg_store_tip t = {0};
+    t.id = sqlite3_column_int64(st, 0);
+    t.channel = fg_cases_text(st, 1);
+    t.anonymous = sqlite3_column_int(st, 2) != 0;
+    t.subject_type = fg_cases_text(st, 3);
+    t.subject_id = fg_cases_text(st, 4);
+    t.text = fg_cases_text(st, 5);
+    t.reporter = sqlite3_column_blob(st, 6);
+    t.nreporter = (size_t)sqlite3_column_bytes(st, 6);
+    const void *pk = sqlite3_column_blob(st, 7);
+    if (pk && sqlite3_column_bytes(st, 7) == 32) memcpy(t.desk_pk, pk, 32);
+    t.filed_on = fg_cases_text(st, 8);
+    t.filed_by = fg_cases_text(st, 9);
+    t.jseq = sqlite3_column_int64(st, 10);
+    if ((ret = fn(ud, &t)) != 0) break;
+  }
+  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "tips");
+  sqlite3_finalize(st);
+  return ret;
 }
