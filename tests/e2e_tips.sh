@@ -16,8 +16,13 @@ trust_workdir
 fake_clock
 { head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
   tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,/'
-  echo "ma.jb,马举报,whistleblower-desk,"; echo "niu.jb,牛举报,whistleblower-desk,"; } >"$W/roster.csv"
+  echo "ma.jb,马举报,whistleblower-desk,"; echo "niu.jb,牛举报,whistleblower-desk,"
+  echo "qian.ag,钱经办,handler,A360426"; } >"$W/roster.csv"
 trust_data "$W/d"
+printf 'agency_id,name,region,level,parent_id\nA360426,于都县社会保险事业管理中心,360426,county,\n' >"$W/d/agencies.csv"
+STAFF_ID=$(gb11643 440113 19880101 001)
+printf '%s,职工,1,1988-01-01,440113\n' "$STAFF_ID" >>"$W/d/persons.csv"
+printf 'staff_id,name,person_id,post,post_since,high_risk,roles\nS9,职工,%s,经办,2020-01-01,N,handler\n' "$STAFF_ID" >"$W/d/staff.csv"
 faketime "2026-05-11 02:00:00" "$FG" init --db "$DB" --roster "$W/roster.csv" >/dev/null || fail "init"
 FG="$FG" faketime "2026-05-11 02:00:00" bash "$ROOT/scripts/set-passwords.sh" "$DB" "$TRUST_PW" || fail "passwords"
 D=2026-05-11
@@ -73,5 +78,51 @@ grep -q '^[0-9]*,2026-05-11,phone,real_name,person,' "$W/o" || fail "tip list: $
 grep -q "$NAME" "$W/o" && fail "tip list shows the reporter"
 FUNDGUARD_PASSWORD="trust-e2e-pass-2" ok $D ma.jb tip reveal "$t1"
 grep -q "$ID" "$W/o" || fail "reveal after the handover"
+# ---- rewards (GZ 33, 36-38): every condition refused on its own -------------------
+reward() { local t="$1"; shift; at $D niu.jb propose reward "$t" "$@"; }
+tip() { local who="$1"; shift; printf "$who" | FUNDGUARD_USER=niu.jb faketime "$D 02:00:00" "$FG" tip file --db "$DB" "$@" \
+  >"$W/o" 2>&1 || fail "tip: $(cat "$W/o")"; sed -n 's/^已登记举报 #\([0-9]*\).*/\1/p' "$W/o"; }
+full="name=甲\nid=110101198001010015\nphone=13800000001\ncapacity=full\n"
+t4=$(tip "$full" --channel visit --subject-type person --subject-id 440113197005050317 --text "后来的举报")
+t5=$(tip "name=乙\nid=$STAFF_ID\nphone=13800000002\ncapacity=full\n" --channel email \
+  --subject-type employer --subject-id E002 --text "经办人员举报")
+t6=$(tip "$full" --channel web --subject-type unknown --subject-id - --text "听说有人冒领")
+t3=$(sqlite3 "$DB" "SELECT id FROM tips WHERE anonymous = 1")
+t2=$(sqlite3 "$DB" "SELECT id FROM tips WHERE channel = 'letter'")
+no $D niu.jb propose reward "$t3" --verified-amount 10000; grep -q '匿名' "$W/o" || fail "anonymous: $(cat "$W/o")"
+no $D niu.jb propose reward "$t2" --verified-amount 10000; grep -q '完全民事行为能力' "$W/o" || fail "capacity"
+no $D niu.jb propose reward "$t6" --verified-amount 10000; grep -q '明确的被举报对象' "$W/o" || fail "subject"
+no $D niu.jb propose reward "$t1" --verified-amount 10000; grep -q '已有疑点或案件' "$W/o" || fail "already known"
+no $D niu.jb propose reward "$t5" --verified-amount 10000; grep -q '基金管理职责' "$W/o" || fail "fund duties"
+no $D niu.jb propose reward "$t4" --verified-amount 10000; grep -q '在先举报' "$W/o" || fail "later reporter"
+no $D niu.jb propose reward "$t4" --verified-amount 10000 --contribution "提供了关键证据"
+grep -q '尚未以查实的结果办结' "$W/o" || fail "not verified: $(cat "$W/o")"
+# the tip handled as a case, verified and closed
+ok $D li.jd case issue --tip "$t4" --to A360426
+c=$(sed -n 's/.*已下发为案件 #\([0-9]*\).*/\1/p' "$W/o")
+no $D li.jd case issue --tip "$t4" --to A360426
+ok $D qian.ag case assign "$c" --to qian.ag
+ok $D qian.ag case classify "$c" --outcome unregistered_employer --text "单位未参保"
+ok $D qian.ag case note "$c" --text "已补办登记" --records registration
+ok $D qian.ag case close "$c"
+no $D li.jd propose reward "$t4" --verified-amount 10000 --contribution "x"   # not the desk
+ok $D niu.jb propose reward "$t4" --verified-amount 10000 --contribution "提供了关键证据"
+grep -q '按配置计奖励 500.00 元' "$W/o" || fail "5% of 10000: $(cat "$W/o")"
+pr=$(sed -n 's/^已提交奖励提议 #\([0-9]*\).*/\1/p' "$W/o")
+no $D niu.jb propose review "$pr"
+ok $D wang.fh propose review "$pr"
+ok $D zhao.sp propose approve "$pr"
+[ "$(sqlite3 "$DB" "SELECT reward_fen FROM tip_rewards WHERE tip = $t4")" = 50000 ] || fail "reward stored"
+no $D niu.jb propose reward "$t4" --verified-amount 10000 --contribution "再次"
+grep -q '已奖励' "$W/o" || fail "a joint tip is rewarded once: $(cat "$W/o")"
+# a tip's case judged normal closes by case_dismiss through review
+t7=$(tip "$full" --channel phone --subject-type employer --subject-id E003 --text "核实无问题的举报")
+ok $D li.jd case issue --tip "$t7" --to A360426
+c7=$(sed -n 's/.*已下发为案件 #\([0-9]*\).*/\1/p' "$W/o")
+ok $D qian.ag case assign "$c7" --to qian.ag
+ok $D qian.ag case classify "$c7" --outcome normal --text "核实无问题"
+p7=$(sed -n 's/.*提议 #\([0-9]*\).*/\1/p' "$W/o")
+ok $D wang.fh propose review "$p7"
+at $D li.jd case show "$c7" 2>/dev/null | grep -q '^状态 state: closed' || fail "the tip's case closed by review"
 verify_ok "tips"
 echo "e2e_tips: ok"

@@ -232,6 +232,8 @@ int fg_authn_read_secret(const char *env_name, const char *prompt, char *out, si
 #define FG_REVIEW_CASE_PENALTY "case_penalty"
 #define FG_REVIEW_RECTIFY_CLOSE "rectify_close"
 #define FG_REVIEW_INSPECTION_REPLAN "inspection_replan"
+#define FG_REVIEW_TIP_REWARD "tip_reward"
+#define FG_REVIEW_CASE_DISMISS "case_dismiss"
 
 typedef enum fg_review_status {
   FG_REVIEW_PENDING,   /* waiting for review */

@@ -38,6 +38,8 @@ static const fg_review_kind_def fg_review_kinds[] = {
     /* proposed through src/cases, which checks the proposer's agency scope */
     {FG_REVIEW_RECTIFY_CLOSE, false, FG_PERM_INSPECTION_MANAGE},
     {FG_REVIEW_INSPECTION_REPLAN, false, FG_PERM_INSPECTION_MANAGE},
+    {FG_REVIEW_TIP_REWARD, true, FG_PERM_REPORT_INTAKE},
+    {FG_REVIEW_CASE_DISMISS, false, FG_PERM_CASE_HANDLE},
 };
 
 static struct {

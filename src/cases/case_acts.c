@@ -478,12 +478,71 @@ static int fg_case_classify_again(void *ud, const fg_case_view *v, fg_err *err) 
 /* The finding_dismiss proposal of a normal classification, naming the case. */
 static int fg_case_file_dismissal(fg_case_ctx *x, const fg_case_view *v, const char *text,
                                   int64_t *proposal_id, fg_err *err) {
-  char *payload = fg_action_payload_dismiss_case(v->c.run, v->c.rule, v->c.subject_id, text,
-                                                 v->c.id);
-  int rc = fg_review_propose_checked(x->s, x->cfg, x->me, FG_REVIEW_FINDING_DISMISS, payload,
-                                     fg_beijing_now_s(), proposal_id, err);
+  const bool finding = strcmp(v->c.source, "finding") == 0;
+  char *payload = NULL;
+  if (finding) {
+    payload = fg_action_payload_dismiss_case(v->c.run, v->c.rule, v->c.subject_id, text, v->c.id);
+  } else { /* a tip or an inspection problem: case_dismiss */
+    fg_buf b = FG_BUF_INIT;
+    fg_buf_addf(&b, "{\"case\":%lld,\"reason\":", (long long)v->c.id);
+    fg_journal_json_add_str(&b, text, strlen(text));
+    fg_buf_addc(&b, '}');
+    payload = fg_buf_detach(&b);
+  }
+  int rc = fg_review_propose_checked(x->s, x->cfg, x->me,
+                                     finding ? FG_REVIEW_FINDING_DISMISS : FG_REVIEW_CASE_DISMISS,
+                                     payload, fg_beijing_now_s(), proposal_id, err);
   free(payload);
   return rc;
+}
+
+/* case_dismiss (a tip's case judged normal): the case exists, is not a
+ * finding's (those use finding_dismiss) and is classified normal, open. */
+static int fg_case_dismiss_read(fg_store *s, const char *payload, int64_t *case_id,
+                                const char **reason, fg_journal_json **v, fg_err *err) {
+  fg_err jerr = {0};
+  if (fg_journal_json_parse(payload, strlen(payload), v, &jerr) != 0 || (*v)->type != FG_JSON_OBJ)
+    return fg_errf(err, FG_EINPUT, "提议内容不是 JSON 对象: %s", jerr.msg);
+  const fg_journal_json *c = fg_journal_json_get(*v, "case"), *r = fg_journal_json_get(*v, "reason");
+  if (!c || c->type != FG_JSON_INT || c->neg || !r || r->type != FG_JSON_STR)
+    return fg_errf(err, FG_EINPUT, "提议内容不完整 (case, reason)");
+  *case_id = c->i;
+  *reason = r->s;
+  fg_store_case_row row;
+  bool found = false;
+  int rc = fg_store_case_get(s, c->i, &row, &found, err);
+  if (rc == 0 && (!found || strcmp(row.source, "finding") == 0))
+    rc = fg_errf(err, FG_EINPUT, "案件 #%lld 不存在或是疑点案件", (long long)c->i);
+  return rc;
+}
+
+static int fg_case_dismiss_check(fg_store *s, const char *payload, fg_err *err) {
+  fg_journal_json *v = NULL;
+  int64_t id = 0;
+  const char *reason = NULL;
+  int rc = fg_case_dismiss_read(s, payload, &id, &reason, &v, err);
+  fg_journal_json_free(v);
+  return rc;
+}
+
+static int fg_case_dismiss_apply(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
+                                 int64_t jseq, fg_err *err) {
+  fg_journal_json *v = NULL;
+  int64_t id = 0;
+  const char *reason = NULL;
+  int rc = fg_case_dismiss_read(s, p->payload, &id, &reason, &v, err);
+  char on[11];
+  fg_format_day(fg_beijing_today(), on);
+  fg_store_case_event e = {.case_id = id, .kind = "close", .on_date = on, .actor = by->actor,
+                           .outcome = "normal", .text = reason, .proposal_id = p->id};
+  if (rc == 0) rc = fg_store_case_event_add(s, &e, jseq, err);
+  fg_journal_json_free(v);
+  return rc;
+}
+
+int fg_case_dismiss_register(void) {
+  int rc = fg_review_set_checker(FG_REVIEW_CASE_DISMISS, fg_case_dismiss_check);
+  return rc ? rc : fg_review_set_applier(FG_REVIEW_CASE_DISMISS, fg_case_dismiss_apply);
 }
 
 int fg_case_classify(fg_case_ctx *x, int64_t case_id, const char *outcome, const char *text,

@@ -300,6 +300,8 @@ int fg_cases_register(void) {
   if (rc == 0) rc = fg_review_set_applier(FG_REVIEW_CASE_WRITEOFF, fg_case_writeoff_apply);
   if (rc == 0) rc = fg_review_set_checker(FG_REVIEW_CASE_PENALTY, fg_case_penalty_check);
   if (rc == 0) rc = fg_review_set_applier(FG_REVIEW_CASE_PENALTY, fg_case_penalty_apply);
+  if (rc == 0) rc = fg_tips_register();
+  if (rc == 0) rc = fg_case_dismiss_register();
   return rc ? rc : fg_inspect_register();
 }
 

@@ -283,6 +283,23 @@ int fg_tip_reveal(fg_case_ctx *x, int64_t id, fg_buf *out, fg_err *err);
  * journaled "tip.list" (and hands the desk key over). */
 int fg_tip_list(fg_case_ctx *x, fg_buf *out, fg_err *err);
 
+/* `case issue --tip TIP --to AGENCY`: the tip handled as a case (source
+ * tip; case.issue); one case per tip. */
+int fg_case_issue_tip(fg_case_ctx *x, int64_t tip, const char *agency, int due_days,
+                      int64_t *case_id, fg_err *err);
+/* The reward of a verified amount: rate (`[rewards] rate`, percent), then
+ * the floor and the cap. */
+int64_t fg_tip_reward_fen(const fg_config *cfg, int64_t verified_fen);
+/* `propose reward TIP --verified-amount Y [--contribution T]` (report.intake;
+ * review and approval): refused unless every condition of GZ 33, 36, 37
+ * holds (real-name with full capacity, a clear subject, not already known,
+ * the case closed as verified, no fund duties, a later tip on the same
+ * subject only with its contribution, one reward per tip). */
+int fg_tip_propose_reward(fg_case_ctx *x, int64_t tip, int64_t verified_fen,
+                          const char *contribution, int64_t *proposal_id, int64_t *reward_fen,
+                          fg_err *err);
+int fg_tips_register(void);
+
 /* Register rectify_close and inspection_replan (fg_cases_register calls it). */
 int fg_inspect_register(void);
 

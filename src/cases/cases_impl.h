@@ -21,6 +21,9 @@ void fg_case_judge(fg_case_view *v, const fg_config *cfg, fg_day today);
 /* Whether dismissal proposal id was refused or expired (not applied). */
 int fg_case_dismissal_refused(fg_store *s, int64_t proposal_id, bool *refused, fg_err *err);
 
+/* Register case_dismiss (a tip's case judged normal). */
+int fg_case_dismiss_register(void);
+
 /* Journal a refused case act ("case.denied": act, case, reason = err's
  * message) signed by the user; returns err's code. */
 int fg_case_refuse(fg_case_ctx *x, const char *act, int64_t case_id, fg_err *err);

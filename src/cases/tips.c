@@ -127,7 +127,8 @@ static int fg_desk_begin(fg_case_ctx *x, fg_desk *d, bool make, int64_t *seq, in
 /* "key=value" lines: name, id, phone, capacity (full | limited). Checked and
  * rewritten as canonical JSON into out (heap); the input is wiped by the
  * caller. */
-static int fg_tip_reporter(const char *text, fg_buf *out, bool *full, fg_err *err) {
+static int fg_tip_reporter(const char *text, fg_buf *out, bool *full, char id_out[32],
+                           fg_err *err) {
   char name[128] = "", id[32] = "", phone[32] = "", cap[16] = "";
   for (const char *p = text; *p;) {
     const size_t len = strcspn(p, "\n");
@@ -157,6 +158,7 @@ static int fg_tip_reporter(const char *text, fg_buf *out, bool *full, fg_err *er
   fg_buf_adds(out, ",\"phone\":");
   fg_journal_json_add_str(out, phone, strlen(phone));
   fg_buf_addc(out, '}');
+  memcpy(id_out, id, sizeof id);
   sodium_memzero(name, sizeof name);
   sodium_memzero(id, sizeof id);
   sodium_memzero(phone, sizeof phone);
@@ -184,8 +186,13 @@ int fg_tip_file(fg_case_ctx *x, const fg_tip_opts *o, int64_t *id, fg_err *err) 
   int rc = fg_authz_check(x->s, x->me->actor, FG_PERM_REPORT_INTAKE, err);
   if (rc == 0) rc = fg_tip_check(o, err);
   fg_buf who = FG_BUF_INIT;
-  bool full = false;
-  if (rc == 0 && !o->anonymous) rc = fg_tip_reporter(o->reporter, &who, &full, err);
+  bool full = false, duties = false;
+  char pid[32] = "";
+  if (rc == 0 && !o->anonymous) rc = fg_tip_reporter(o->reporter, &who, &full, pid, err);
+  /* GZ 33: a reporter with fund duties gets no reward; judged now, while
+   * the id is in the clear, and kept as a flag only */
+  if (rc == 0 && !o->anonymous) rc = fg_store_staff_person(x->s, pid, &duties, err);
+  sodium_memzero(pid, sizeof pid);
   if (rc) {
     if (who.buf) sodium_memzero(who.buf, who.len);
     fg_buf_release(&who);
@@ -207,7 +214,7 @@ int fg_tip_file(fg_case_ctx *x, const fg_tip_opts *o, int64_t *id, fg_err *err) 
   char on[11];
   fg_format_day(x->today, on);
   fg_store_tip t = {0, 0, o->channel, o->anonymous, o->subject_type, o->subject_id, o->text, box,
-                    nbox, {0}, on, x->me->actor};
+                    nbox, {0}, on, x->me->actor, full, duties};
   memcpy(t.desk_pk, d.pk, 32);
   if (rc == 0) rc = fg_store_tip_add(x->s, &t, seq, id, err);
   fg_buf p = FG_BUF_INIT;
@@ -315,4 +322,206 @@ int fg_tip_list(fg_case_ctx *x, fg_buf *out, fg_err *err) {
   if (rc) return rc;
   fg_buf_adds(out, "tip_id,filed_on,channel,kind,subject_type,subject_id,text\n");
   return fg_store_tips_each(x->s, 0, fg_tip_list_one, out, err);
+}
+
+/* ---- a tip handled as a case ------------------------------------------------------ */
+
+typedef struct fg_tip_case_find {
+  int64_t tip, case_id;
+} fg_tip_case_find;
+
+static int fg_tip_case_one(void *ud, const fg_store_case_row *r) {
+  fg_tip_case_find *f = ud;
+  if (strcmp(r->source, "tip") == 0 && r->run == f->tip) f->case_id = r->id;
+  return 0;
+}
+
+/* The case of tip (0 when not issued); cases of a tip carry the tip's id
+ * in their run column (decision 57). */
+static int fg_tip_case_of(fg_store *s, int64_t tip, int64_t *case_id, fg_err *err) {
+  fg_tip_case_find f = {tip, 0};
+  int rc = fg_store_cases_each(s, NULL, fg_tip_case_one, &f, err);
+  *case_id = f.case_id;
+  return rc;
+}
+
+typedef struct fg_tip_one {
+  fg_store_tip t;
+  char subject_type[64], subject_id[FG_STORE_CASE_TEXT_MAX];
+  bool found;
+} fg_tip_one;
+
+static int fg_tip_copy(void *ud, const fg_store_tip *t) {
+  fg_tip_one *o = ud;
+  o->found = true;
+  o->t = *t;
+  snprintf(o->subject_type, sizeof o->subject_type, "%s", t->subject_type);
+  snprintf(o->subject_id, sizeof o->subject_id, "%s", t->subject_id);
+  o->t.subject_type = o->subject_type;
+  o->t.subject_id = o->subject_id;
+  o->t.reporter = NULL; /* not needed past the call */
+  o->t.channel = o->t.text = o->t.filed_on = o->t.filed_by = "";
+  return 0;
+}
+
+static int fg_tip_get(fg_store *s, int64_t id, fg_tip_one *o, fg_err *err) {
+  memset(o, 0, sizeof *o);
+  int rc = id > 0 ? fg_store_tips_each(s, id, fg_tip_copy, o, err) : 0;
+  if (rc == 0 && !o->found) rc = fg_errf(err, FG_EINPUT, "举报 #%lld 不存在", (long long)id);
+  return rc;
+}
+
+int fg_case_issue_tip(fg_case_ctx *x, int64_t tip, const char *agency, int due_days,
+                      int64_t *case_id, fg_err *err) {
+  FG_ASSERT(x != NULL && agency != NULL && case_id != NULL);
+  fg_tip_one o;
+  int64_t have = 0;
+  int rc = fg_authz_check(x->s, x->me->actor, FG_PERM_CASE_ISSUE, err);
+  if (rc == 0) rc = fg_tip_get(x->s, tip, &o, err);
+  if (rc == 0 && fg_store_count_key(x->s, FG_T_AGENCIES, agency) <= 0)
+    rc = fg_errf(err, FG_EINPUT, "经办机构 %s 不在已导入的 agencies 中", agency);
+  if (rc == 0) rc = fg_tip_case_of(x->s, tip, &have, err);
+  if (rc == 0 && have) rc = fg_errf(err, FG_EINPUT, "举报 #%lld 已下发为案件 #%lld", (long long)tip, (long long)have);
+  if (rc) return fg_case_refuse(x, "issue_tip", 0, err);
+  char on[11], due[11];
+  fg_format_day(x->today, on);
+  fg_format_day(fg_config_add_working_days(x->cfg, x->today,
+                                           due_days > 0 ? due_days : x->cfg->verify_working_days),
+                due);
+  fg_store_case c = {"tip", 0, tip, "tip", o.subject_type, o.subject_id, 0, agency, on, due,
+                     x->me->actor};
+  fg_buf p = FG_BUF_INIT;
+  fg_buf_adds(&p, "{\"agency\":");
+  fg_journal_json_add_str(&p, agency, strlen(agency));
+  fg_buf_addf(&p, ",\"due_on\":\"%s\",\"issued\":1,\"issued_on\":\"%s\",\"tip\":%lld}", due, on,
+              (long long)tip);
+  int64_t seq = 0;
+  rc = fg_store_begin(x->s, err);
+  if (rc == 0) rc = fg_journal_next_seq(x->s, &seq, err);
+  if (rc == 0) rc = fg_store_case_add(x->s, &c, seq, case_id, err);
+  if (rc == 0) rc = fg_journal_append(x->s, x->me, "case.issue", p.buf, p.len, NULL, err);
+  if (rc == 0) rc = fg_store_commit(x->s, err);
+  if (rc) fg_store_rollback(x->s);
+  fg_buf_release(&p);
+  return rc;
+}
+
+/* ---- rewards (GZ 36-38) -------------------------------------------------------- */
+
+int64_t fg_tip_reward_fen(const fg_config *cfg, int64_t verified_fen) {
+  int64_t r = 0;
+  if (verified_fen <= 0 || __builtin_mul_overflow(verified_fen, (int64_t)cfg->reward_rate_bp, &r))
+    r = verified_fen > 0 ? INT64_MAX : 0;
+  else r /= 10000;
+  if (r < cfg->reward_floor_fen) r = cfg->reward_floor_fen;
+  if (r > cfg->reward_cap_fen) r = cfg->reward_cap_fen;
+  return r;
+}
+
+typedef struct fg_tip_reward_req {
+  int64_t tip, verified_fen;
+  const char *contribution, *reason;
+} fg_tip_reward_req;
+
+static int fg_tip_reward_read(const char *payload, fg_journal_json **v, fg_tip_reward_req *q,
+                              fg_err *err) {
+  memset(q, 0, sizeof *q);
+  fg_err jerr = {0};
+  if (fg_journal_json_parse(payload, strlen(payload), v, &jerr) != 0 || (*v)->type != FG_JSON_OBJ)
+    return fg_errf(err, FG_EINPUT, "提议内容不是 JSON 对象: %s", jerr.msg);
+  const fg_journal_json *m;
+  if ((m = fg_journal_json_get(*v, "tip")) && m->type == FG_JSON_INT && !m->neg) q->tip = m->i;
+  if ((m = fg_journal_json_get(*v, "verified_fen")) && m->type == FG_JSON_INT && !m->neg)
+    q->verified_fen = m->i;
+  if ((m = fg_journal_json_get(*v, "contribution")) && m->type == FG_JSON_STR) q->contribution = m->s;
+  if ((m = fg_journal_json_get(*v, "reason")) && m->type == FG_JSON_STR) q->reason = m->s;
+  if (q->tip <= 0 || q->verified_fen <= 0)
+    return fg_errf(err, FG_EINPUT, "提议内容不完整 (tip, verified_fen)");
+  return 0;
+}
+
+static bool fg_tip_verified_outcome(const char *o) {
+  return strcmp(o, "ineligible") == 0 || strcmp(o, "large_unrepaid") == 0 ||
+         strcmp(o, "fraud") == 0 || strcmp(o, "unregistered_employer") == 0;
+}
+
+/* Every condition of GZ 33, 36 and 37, each refused on its own. */
+static int fg_tip_reward_conditions(fg_store *s, const fg_tip_reward_req *q, fg_err *err) {
+  fg_tip_one o;
+  int rc = fg_tip_get(s, q->tip, &o, err);
+  if (rc) return rc;
+  if (o.t.anonymous) return fg_errf(err, FG_EINPUT, "匿名举报不予奖励（须实名）");
+  if (!o.t.full_capacity) return fg_errf(err, FG_EINPUT, "举报人未声明具有完全民事行为能力");
+  if (strcmp(o.subject_type, "unknown") == 0 || !o.subject_id[0])
+    return fg_errf(err, FG_EINPUT, "举报没有明确的被举报对象");
+  if (o.t.fund_duties) return fg_errf(err, FG_EINPUT, "举报人负有基金管理职责（经办人员），不予奖励");
+  fg_store_tip_facts_row f;
+  if ((rc = fg_store_tip_facts(s, q->tip, &f, err)) != 0) return rc;
+  if (f.known_before > 0)
+    return fg_errf(err, FG_EINPUT, "举报前该对象已有疑点或案件（已掌握的线索），不予奖励");
+  if (f.rewards > 0) return fg_errf(err, FG_EINPUT, "举报 #%lld 已奖励（联名举报视为一人）", (long long)q->tip);
+  if (f.earlier_tips > 0 && (q->contribution == NULL || !q->contribution[0]))
+    return fg_errf(err, FG_EINPUT, "同一事项已有在先举报：后举报者须另行说明其实质贡献 (--contribution)");
+  int64_t case_id = 0;
+  if ((rc = fg_tip_case_of(s, q->tip, &case_id, err)) != 0) return rc;
+  fg_config cfg;
+  fg_config_defaults(&cfg);
+  fg_case_ctx x = {.s = s, .cfg = &cfg, .today = fg_beijing_today()};
+  fg_case_view v;
+  bool found = false;
+  if (case_id > 0 && (rc = fg_case_load(&x, case_id, &v, &found, err)) != 0) return rc;
+  const bool ok = found && v.state == FG_CASE_CLOSED && fg_tip_verified_outcome(v.outcome);
+  if (found) fg_case_view_release(&v);
+  if (!ok) return fg_errf(err, FG_EINPUT, "举报的案件尚未以查实的结果办结，不予奖励");
+  return 0;
+}
+
+static int fg_tip_reward_check(fg_store *s, const char *payload, fg_err *err) {
+  fg_journal_json *v = NULL;
+  fg_tip_reward_req q;
+  int rc = fg_tip_reward_read(payload, &v, &q, err);
+  if (rc == 0) rc = fg_tip_reward_conditions(s, &q, err);
+  fg_journal_json_free(v);
+  return rc;
+}
+
+static int fg_tip_reward_apply(fg_store *s, const fg_store_proposal *p, const fg_signer *by,
+                               int64_t jseq, fg_err *err) {
+  fg_journal_json *v = NULL;
+  fg_tip_reward_req q;
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  int rc = fg_tip_reward_read(p->payload, &v, &q, err);
+  if (rc == 0) rc = fg_authz_load_config(s, cfg, err);
+  fg_store_tip_reward r = {q.tip, q.verified_fen, rc == 0 ? fg_tip_reward_fen(cfg, q.verified_fen) : 0,
+                           q.contribution ? q.contribution : "", p->id, p->proposer,
+                           p->reviewer[0] ? p->reviewer : by->actor, by->actor};
+  if (rc == 0) rc = fg_store_tip_reward_add(s, &r, jseq, err);
+  fg_journal_json_free(v);
+  free(cfg);
+  return rc;
+}
+
+int fg_tips_register(void) {
+  int rc = fg_review_set_checker(FG_REVIEW_TIP_REWARD, fg_tip_reward_check);
+  return rc ? rc : fg_review_set_applier(FG_REVIEW_TIP_REWARD, fg_tip_reward_apply);
+}
+
+int fg_tip_propose_reward(fg_case_ctx *x, int64_t tip, int64_t verified_fen,
+                          const char *contribution, int64_t *proposal_id, int64_t *reward_fen,
+                          fg_err *err) {
+  FG_ASSERT(x != NULL && proposal_id != NULL && reward_fen != NULL);
+  fg_buf p = FG_BUF_INIT;
+  if (contribution) {
+    fg_buf_adds(&p, "{\"contribution\":");
+    fg_journal_json_add_str(&p, contribution, strlen(contribution));
+    fg_buf_addc(&p, ',');
+  } else {
+    fg_buf_addc(&p, '{');
+  }
+  fg_buf_addf(&p, "\"tip\":%lld,\"verified_fen\":%lld}", (long long)tip, (long long)verified_fen);
+  *reward_fen = fg_tip_reward_fen(x->cfg, verified_fen);
+  int rc = fg_review_propose(x->s, x->cfg, x->me, FG_REVIEW_TIP_REWARD, p.buf, fg_beijing_now_s(),
+                             proposal_id, err);
+  fg_buf_release(&p);
+  return rc;
 }

@@ -29,7 +29,8 @@ static const char *const fg_case_valued[] = {
     "--db", "--key", "--run", "--rule", "--subject", "--to", "--due-days", "--text", "--attach",
     "--records", "--body", "--doc-no", "--on", "--outcome", "--amount", "--reason", "--state",
     "--agency", "--region", "--format", "-o", "--how", "--account", "--basis", "--base", "--month", "--half", "--year", "--inspectors", "--notice-on", "--start-on",
-    "--due-on", "--evidence", "--channel", "--reporter-file", "--subject-type", "--subject-id"};
+    "--due-on", "--evidence", "--channel", "--reporter-file", "--subject-type", "--subject-id", "--tip",
+    "--verified-amount", "--contribution"};
 static const char *const fg_case_flags[] = {"--overdue", "--penalty", "--replan", "--anonymous"};
 
 static const char fg_case_help[] =
@@ -62,6 +63,8 @@ static const char fg_case_help[] =
     "  fundguard tip file --channel phone|letter|email|visit|web (--anonymous | --reporter-file F | 标准输入)\n"
     "                     --subject-type T --subject-id S --text T   举报人信息只从文件或标准输入读取，加密保存\n"
     "  fundguard tip reveal TIP | tip list                   仅举报受理人员；每次查看记入日志\n"
+    "  fundguard case issue --tip TIP --to AGENCY            举报作为案件下发\n"
+    "  fundguard propose reward TIP --verified-amount 元 [--contribution T]   举报奖励（复核、审批）\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
     "定性结果 outcome: operator_error conversion_error unregistered_employer ineligible large_unrepaid fraud normal\n";
 
@@ -137,6 +140,17 @@ static int fg_case_do_issue(fg_case_ctx *x, const fg_case_args *a, fg_err *err) 
       o.subjects[o.nsubjects++] = a->val[i];
   }
   const char *run = fg_case_opt(a, "--run"), *dd = fg_case_opt(a, "--due-days");
+  const char *tip = fg_case_opt(a, "--tip");
+  if (tip) { /* a tip handled as a case */
+    const long long t = strtoll(tip, NULL, 10);
+    const int days = dd ? (int)strtol(dd, NULL, 10) : 0;
+    if (t <= 0 || fg_case_opt(a, "--to") == NULL || run)
+      return fg_cli_usage(a->cmd, "issue --tip TIP --to AGENCY [--due-days N]（不与 --run 同用）");
+    int64_t id = 0;
+    int rc = fg_case_issue_tip(x, t, fg_case_opt(a, "--to"), days, &id, err);
+    if (rc == 0) printf("举报 #%lld 已下发为案件 #%lld\n", t, (long long)id);
+    return rc;
+  }
   o.run = run ? strtoll(run, NULL, 10) : 0;
   o.agency = fg_case_opt(a, "--to");
   o.region = fg_case_opt(a, "--region");
@@ -356,7 +370,20 @@ static int fg_case_do_report(fg_case_ctx *x, const fg_case_args *a, fg_err *err)
   return fg_case_report_monthly(x, month, fmt, out ? out : "-", err);
 }
 
+static int fg_case_do_reward(fg_case_ctx *x, const fg_case_args *a, int64_t tip, fg_err *err) {
+  int64_t fen = 0, pid = 0, reward = 0;
+  int u = fg_case_amount(a, "--verified-amount", &fen, true);
+  if (u >= 0) return u;
+  int rc = fg_tip_propose_reward(x, tip, fen, fg_case_opt(a, "--contribution"), &pid, &reward, err);
+  char yuan[32];
+  fg_fen_to_yuan(reward, yuan, sizeof yuan);
+  if (rc == 0)
+    printf("已提交奖励提议 #%lld (tip_reward)，按配置计奖励 %s 元，待他人复核、审批\n", (long long)pid, yuan);
+  return rc;
+}
+
 static int fg_case_do_propose(fg_case_ctx *x, const fg_case_args *a, int64_t id, fg_err *err) {
+  if (strcmp(a->sub, "reward") == 0) return fg_case_do_reward(x, a, id, err);
   int64_t fen = 0, base = 0, pid = 0;
   int u = fg_case_amount(a, "--amount", &fen, true);
   if (u < 0 && strcmp(a->sub, "penalty") == 0) u = fg_case_amount(a, "--base", &base, false);
@@ -582,7 +609,7 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
       {"case", "issue", "assign", "note", "classify", "close", "serious", "show", "list"},
       {"recovery", "pay", "deposit"},
       {"report", "monthly", "serious", "half-year", "notice"},
-      {"propose", "writeoff", "penalty"},
+      {"propose", "writeoff", "penalty", "reward"},
       {"inspection", "plan", "replay", "open", "problem", "notice", "letter", "report"},
       {"rectify", "close", "list"},
       {"tip", "file", "reveal", "list"}};

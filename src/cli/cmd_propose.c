@@ -158,7 +158,7 @@ static int fg_propose_parse(int argc, char **argv, fg_propose_args *a, int64_t *
                strcmp(sub, "refuse") == 0;
   static const char *const subs[] = {"list",   "show",   "review", "approve",
                                      "refuse", "config", "dismiss", "amend",
-                                     "writeoff", "penalty"};
+                                     "writeoff", "penalty", "reward"};
   if (!known) return fg_cli_unknown("propose", sub, subs, (int)FG_ARRAY_LEN(subs));
   char *end = NULL;
   long long v = a->idtext ? strtoll(a->idtext, &end, 10) : 0;
@@ -180,7 +180,8 @@ int fg_cmd_propose(int argc, char **argv) {
   if (strcmp(argv[1], "config") == 0 || strcmp(argv[1], "dismiss") == 0 ||
       strcmp(argv[1], "amend") == 0)
     return fg_propose_make(argc, argv);
-  if (strcmp(argv[1], "writeoff") == 0 || strcmp(argv[1], "penalty") == 0)
+  if (strcmp(argv[1], "writeoff") == 0 || strcmp(argv[1], "penalty") == 0 ||
+      strcmp(argv[1], "reward") == 0)
     return fg_propose_case(argc, argv);
   fg_propose_args a = {.db = "fundguard.db"};
   int64_t id = 0;

@@ -140,6 +140,9 @@ void fg_config_defaults(fg_config *cfg) {
   cfg->verify_working_days = 20;        /* cases.md: a local choice */
   cfg->repay_working_days = 15;
   cfg->case_large_amount_fen = 1000000; /* 10,000 yuan */
+  cfg->reward_rate_bp = 500;            /* a local choice (decision 58) */
+  cfg->reward_floor_fen = 20000;
+  cfg->reward_cap_fen = 10000000;
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_ages); i++) {
     int32_t at = fg_cfg_age_set(cfg, fg_default_ages[i].sex, fg_default_ages[i].category,
                                 fg_cfg_born_all_from(), fg_cfg_born_all_to(),

@@ -72,6 +72,10 @@ typedef struct fg_config {
   int32_t verify_working_days;         /* 20: verification due, working days after issue */
   int32_t repay_working_days;          /* 15: repayment demanded by a recovery notice */
   int64_t case_large_amount_fen;       /* 1000000 = 10000 yuan: 金额较大 */
+  /* whistleblower rewards (cases.md [rewards], GZ 38) */
+  int32_t reward_rate_bp;              /* 500 = 5.00% of the verified amount */
+  int64_t reward_floor_fen;            /* 20000 = 200 yuan */
+  int64_t reward_cap_fen;              /* 10000000 = 100000 yuan */
   /* working-day calendar: exceptions sorted by day; years covered */
   int32_t ncal;
   fg_calendar_day cal[FG_CFG_CAL_DAYS_MAX];

@@ -28,9 +28,9 @@
 #define FG_CFG_YEAR_MAX 2099
 
 enum { SEC_NONE, SEC_THRESHOLDS, SEC_HOURS, SEC_RETIREMENT, SEC_ROLES, SEC_IDENTITY,
-       SEC_CALENDAR, SEC_CASES, SEC_COUNT };
+       SEC_CALENDAR, SEC_CASES, SEC_REWARDS, SEC_COUNT };
 static const char *const fg_section_names[SEC_COUNT] = {
-    "", "thresholds", "hours", "retirement_age", "roles", "identity", "calendar", "cases"};
+    "", "thresholds", "hours", "retirement_age", "roles", "identity", "calendar", "cases", "rewards"};
 
 /* Whole-number keys: their field, section and allowed range. */
 typedef struct {
@@ -59,7 +59,7 @@ static const fg_int_key fg_int_keys[] = {
 };
 #define FG_N_INT_KEYS ((int)FG_ARRAY_LEN(fg_int_keys))
 /* Other single keys, numbered after the int keys for duplicate detection. */
-enum { K_RATIO = FG_N_INT_KEYS, K_LARGE, K_CASE_LARGE, K_START, K_END, K_EXCLUSIVE, K_REPLACE, K_COVERS,
+enum { K_RATIO = FG_N_INT_KEYS, K_LARGE, K_CASE_LARGE, K_RW_RATE, K_RW_FLOOR, K_RW_CAP, K_START, K_END, K_EXCLUSIVE, K_REPLACE, K_COVERS,
        K_COUNT };
 
 /* A calendar line of this file, remembered for duplicates and coverage. */
@@ -171,6 +171,25 @@ static int fg_parse_thresholds(fg_parse_state *st, const char *key, const char *
     return 0;
   }
   return 1; /* not one of these: try the whole-number keys */
+}
+
+/* [rewards] rate (percent, two decimals), floor and cap (yuan). */
+static int fg_parse_rewards(fg_parse_state *st, const char *key, const char *value) {
+  int64_t x = 0;
+  const bool rate = strcmp(key, "rate") == 0;
+  const int k = rate ? K_RW_RATE : strcmp(key, "floor") == 0 ? K_RW_FLOOR
+                                 : strcmp(key, "cap") == 0   ? K_RW_CAP
+                                                             : -1;
+  if (k < 0) return fg_perr(st, key, "未知的配置项", value);
+  if (!fg_parse_hundredths(value, rate ? 10000 : FG_CFG_MONEY_FEN_MAX, &x) || (!rate && x <= 0))
+    return fg_perr(st, key, rate ? "应为 0 至 100 的百分数，最多两位小数" : "应为正的金额（元），最多两位小数",
+                   value);
+  int rc = fg_key_once(st, k, key, value);
+  if (rc) return rc;
+  if (rate) st->cfg->reward_rate_bp = (int32_t)x;
+  else if (k == K_RW_FLOOR) st->cfg->reward_floor_fen = x;
+  else st->cfg->reward_cap_fen = x;
+  return 0;
 }
 
 /* [cases] large_amount (cases.md: 金额较大, yuan); 1 for the other keys. */
@@ -381,6 +400,7 @@ static int fg_parse_key(fg_parse_state *st, const char *key, const char *value) 
     if (rc <= 0) return rc;
     break;
   }
+  case SEC_REWARDS: return fg_parse_rewards(st, key, value);
   default: break;
   }
   for (int k = 0; k < FG_N_INT_KEYS; k++)
@@ -587,6 +607,11 @@ char *fg_config_serialize(const fg_config *cfg) {
     if (fg_int_keys[k].section == SEC_CASES)
       fg_buf_addf(&b, "%s = %d\n", fg_int_keys[k].key,
                   *(const int32_t *)((const char *)cfg + fg_int_keys[k].offset));
+  fg_buf_addf(&b, "\n[rewards]\nrate = %d.%02d\n", cfg->reward_rate_bp / 100, cfg->reward_rate_bp % 100);
+  fg_fen_to_yuan(cfg->reward_floor_fen, yuan, sizeof yuan);
+  fg_buf_addf(&b, "floor = %s\n", yuan);
+  fg_fen_to_yuan(cfg->reward_cap_fen, yuan, sizeof yuan);
+  fg_buf_addf(&b, "cap = %s\n", yuan);
   fg_serialize_calendar(cfg, &b);
   return fg_buf_detach(&b);
 }

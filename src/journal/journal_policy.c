@@ -47,6 +47,7 @@ static const fg_journal_policy fg_journal_policies[] = {
     {"problem_closures", "jseq", "proposal.review", false, false, false},
     {"desk_keys", "jseq", "tip.file tip.reveal tip.list", false, false, false},
     {"tips", "jseq", "tip.file", false, false, false},
+    {"tip_rewards", "jseq", "proposal.approve", false, false, false},
 };
 
 /* The standard tables of the data standard: grouped by batch. */

@@ -753,10 +753,29 @@ typedef struct fg_store_tip {
   size_t nreporter;
   uint8_t desk_pk[32];
   const char *filed_on, *filed_by;
+  bool full_capacity; /* the reporter declared full civil capacity */
+  bool fund_duties;   /* the reporter's id was a staff person_id at filing */
 } fg_store_tip;
 int fg_store_tip_add(fg_store *s, const fg_store_tip *t, int64_t jseq, int64_t *id, fg_err *err);
 typedef int (*fg_store_tip_fn)(void *ud, const fg_store_tip *t);
 /* Tips in id order (id 0: all, else that one). */
 int fg_store_tips_each(fg_store *s, int64_t id, fg_store_tip_fn fn, void *ud, fg_err *err);
+/* What a reward needs to know of a tip (GZ 36-37): findings of its subject
+ * from runs whose screen.run entry precedes the tip's and cases of it issued
+ * before (already known: journal order, not clock time), earlier tips on
+ * the same subject, rewards already given. */
+typedef struct fg_store_tip_facts_row {
+  int64_t known_before, earlier_tips, rewards;
+} fg_store_tip_facts_row;
+int fg_store_tip_facts(fg_store *s, int64_t tip, fg_store_tip_facts_row *f, fg_err *err);
+/* Whether person_id is a staff member's (staff.csv): fund duties. */
+int fg_store_staff_person(fg_store *s, const char *person_id, bool *found, fg_err *err);
+typedef struct fg_store_tip_reward {
+  int64_t tip, verified_fen, reward_fen;
+  const char *contribution;
+  int64_t proposal_id;
+  const char *proposer, *reviewer, *approver;
+} fg_store_tip_reward;
+int fg_store_tip_reward_add(fg_store *s, const fg_store_tip_reward *r, int64_t jseq, fg_err *err);
 
 #endif

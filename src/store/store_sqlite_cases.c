@@ -80,7 +80,12 @@ const char *const fg_sqlite_ddl_cases =
     " anonymous INTEGER NOT NULL CHECK (anonymous IN (0, 1)), subject_type TEXT NOT NULL,"
     " subject_id TEXT NOT NULL, text TEXT NOT NULL, reporter BLOB NOT NULL,"
     " desk_pk BLOB NOT NULL, filed_on TEXT NOT NULL, filed_by TEXT NOT NULL,"
-    " jseq INTEGER NOT NULL);\n";
+    " full_capacity INTEGER NOT NULL CHECK (full_capacity IN (0, 1)),"
+    " fund_duties INTEGER NOT NULL CHECK (fund_duties IN (0, 1)), jseq INTEGER NOT NULL);\n"
+    "CREATE TABLE tip_rewards (id INTEGER PRIMARY KEY, tip INTEGER NOT NULL REFERENCES tips(id),"
+    " verified_fen INTEGER NOT NULL, reward_fen INTEGER NOT NULL, contribution TEXT NOT NULL,"
+    " proposal_id INTEGER NOT NULL, proposer TEXT NOT NULL, reviewer TEXT NOT NULL,"
+    " approver TEXT NOT NULL, jseq INTEGER NOT NULL);\n";
 
 int fg_store_finding_numbers_assign(fg_store *s, int64_t run_id, fg_err *err) {
   FG_ASSERT(s != NULL && run_id > 0 && s->tx_depth > 0);
@@ -997,8 +1002,8 @@ int fg_store_tip_add(fg_store *s, const fg_store_tip *t, int64_t jseq, int64_t *
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s,
                           "INSERT INTO tips (channel, anonymous, subject_type, subject_id, text,"
-                          " reporter, desk_pk, filed_on, filed_by, jseq)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          " reporter, desk_pk, filed_on, filed_by, jseq, full_capacity, fund_duties)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                           &st, "tips insert", err);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, t->channel, -1, SQLITE_STATIC);
@@ -1011,6 +1016,8 @@ int fg_store_tip_add(fg_store *s, const fg_store_tip *t, int64_t jseq, int64_t *
   sqlite3_bind_text(st, 8, t->filed_on, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 9, t->filed_by, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 10, jseq);
+  sqlite3_bind_int(st, 11, t->full_capacity ? 1 : 0);
+  sqlite3_bind_int(st, 12, t->fund_duties ? 1 : 0);
   rc = fg_sqlite_done(s, st, "tips insert", err);
   if (rc == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
   return rc;
@@ -1021,7 +1028,7 @@ int fg_store_tips_each(fg_store *s, int64_t id, fg_store_tip_fn fn, void *ud, fg
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s,
                           "SELECT id, channel, anonymous, subject_type, subject_id, text, reporter,"
-                          " desk_pk, filed_on, filed_by, jseq FROM tips"
+                          " desk_pk, filed_on, filed_by, jseq, full_capacity, fund_duties FROM tips"
                           " WHERE ?1 = 0 OR id = ?1 ORDER BY id",
                           &st, "tips", err);
   if (rc) return rc;
@@ -1042,9 +1049,74 @@ int fg_store_tips_each(fg_store *s, int64_t id, fg_store_tip_fn fn, void *ud, fg
     t.filed_on = fg_cases_text(st, 8);
     t.filed_by = fg_cases_text(st, 9);
     t.jseq = sqlite3_column_int64(st, 10);
+    t.full_capacity = sqlite3_column_int(st, 11) != 0;
+    t.fund_duties = sqlite3_column_int(st, 12) != 0;
     if ((ret = fn(ud, &t)) != 0) break;
   }
   if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, "tips");
   sqlite3_finalize(st);
   return ret;
+}
+
+static int fg_cases_count(fg_store *s, const char *sql, int64_t a, const char *b, int64_t *n,
+                          fg_err *err) {
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, sql, &st, "count", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, a);
+  if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step(st) == SQLITE_ROW ? 0 : fg_sqlite_err(s, err, "count");
+  if (rc == 0) *n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_tip_facts(fg_store *s, int64_t tip, fg_store_tip_facts_row *f, fg_err *err) {
+  FG_ASSERT(s != NULL && f != NULL);
+  memset(f, 0, sizeof *f);
+  int rc = fg_cases_count(
+      s,
+      "SELECT (SELECT count(*) FROM findings x WHERE x.subject_id = t.subject_id AND EXISTS"
+      " (SELECT 1 FROM journal j WHERE j.action = 'screen.run' AND j.seq < t.jseq"
+      " AND json_extract(j.payload, '$.run') = x.run))"
+      " + (SELECT count(*) FROM cases c WHERE c.subject_id = t.subject_id AND c.source <> 'tip'"
+      " AND c.jseq < t.jseq) FROM tips t WHERE t.id = ?1",
+      tip, NULL, &f->known_before, err);
+  if (rc == 0)
+    rc = fg_cases_count(s,
+                        "SELECT count(*) FROM tips e, tips t WHERE t.id = ?1 AND e.id < t.id"
+                        " AND e.subject_type = t.subject_type AND e.subject_id = t.subject_id",
+                        tip, NULL, &f->earlier_tips, err);
+  if (rc == 0)
+    rc = fg_cases_count(s, "SELECT count(*) FROM tip_rewards WHERE tip = ?1", tip, NULL,
+                        &f->rewards, err);
+  return rc;
+}
+
+int fg_store_staff_person(fg_store *s, const char *person_id, bool *found, fg_err *err) {
+  int64_t n = 0;
+  int rc = fg_cases_count(s, "SELECT count(*) FROM staff WHERE ?1 = ?1 AND person_id = ?2", 0,
+                          person_id, &n, err);
+  *found = rc == 0 && n > 0;
+  return rc;
+}
+
+int fg_store_tip_reward_add(fg_store *s, const fg_store_tip_reward *r, int64_t jseq, fg_err *err) {
+  FG_ASSERT(s != NULL && r != NULL && s->tx_depth > 0 && jseq > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO tip_rewards (tip, verified_fen, reward_fen, contribution,"
+                          " proposal_id, proposer, reviewer, approver, jseq)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          &st, "tip_rewards insert", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, r->tip);
+  sqlite3_bind_int64(st, 2, r->verified_fen);
+  sqlite3_bind_int64(st, 3, r->reward_fen);
+  sqlite3_bind_text(st, 4, r->contribution, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, r->proposal_id);
+  const char *t[] = {r->proposer, r->reviewer, r->approver};
+  for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 6 + i, t[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, jseq);
+  return fg_sqlite_done(s, st, "tip_rewards insert", err);
 }
