@@ -113,6 +113,13 @@ no $D niu.jb propose review "$pr"
 ok $D wang.fh propose review "$pr"
 ok $D zhao.sp propose approve "$pr"
 [ "$(sqlite3 "$DB" "SELECT reward_fen FROM tip_rewards WHERE tip = $t4")" = 50000 ] || fail "reward stored"
+ok $D niu.jb tip decision "$t4" -o "$W/decision.html"
+grep -q '举报奖励决定书' "$W/decision.html" && grep -q '<b>500.00 元</b>' "$W/decision.html" &&
+  grep -q '<p>甲：</p>' "$W/decision.html" || fail "decision: $(cat "$W/decision.html")"
+no $D li.jd tip decision "$t4" -o "$W/d2.html"
+[ -e "$W/d2.html" ] && fail "a refused decision left a file"
+ok $D niu.jb tip list --format xlsx -o "$W/tips.xlsx"
+[ -s "$W/tips.xlsx" ] || fail "tip ledger xlsx"
 no $D niu.jb propose reward "$t4" --verified-amount 10000 --contribution "再次"
 grep -q '已奖励' "$W/o" || fail "a joint tip is rewarded once: $(cat "$W/o")"
 # a tip's case judged normal closes by case_dismiss through review

@@ -299,6 +299,11 @@ int fg_tip_propose_reward(fg_case_ctx *x, int64_t tip, int64_t verified_fen,
                           const char *contribution, int64_t *proposal_id, int64_t *reward_fen,
                           fg_err *err);
 int fg_tips_register(void);
+/* `tip list --format xlsx -o FILE` (desk): the tip ledger without reporters. */
+int fg_tip_xlsx(fg_case_ctx *x, const char *path, int64_t *rows, fg_err *err);
+/* `tip decision TIP -o FILE` (desk): the reward decision addressed to the
+ * reporter (HTML for A4), journaled like a reveal and as "tip.decision". */
+int fg_tip_decision(fg_case_ctx *x, int64_t tip, const char *path, fg_err *err);
 
 /* Register rectify_close and inspection_replan (fg_cases_register calls it). */
 int fg_inspect_register(void);

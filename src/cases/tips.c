@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xlsxwriter.h>
 
 #include "cases/cases_impl.h"
 #include "common/fsout.h"
@@ -522,6 +523,97 @@ int fg_tip_propose_reward(fg_case_ctx *x, int64_t tip, int64_t verified_fen,
   *reward_fen = fg_tip_reward_fen(x->cfg, verified_fen);
   int rc = fg_review_propose(x->s, x->cfg, x->me, FG_REVIEW_TIP_REWARD, p.buf, fg_beijing_now_s(),
                              proposal_id, err);
+  fg_buf_release(&p);
+  return rc;
+}
+
+/* ---- the tip ledger as xlsx, the reward decision ---------------------------------- */
+
+typedef struct fg_tip_sheet {
+  lxw_worksheet *ws;
+  lxw_row_t row;
+} fg_tip_sheet;
+
+static int fg_tip_xlsx_row(void *ud, const fg_store_tip *t) {
+  fg_tip_sheet *sh = ud;
+  if (sh->row >= LXW_ROW_MAX - 1) return FG_ELIMIT;
+  const lxw_row_t r = ++sh->row;
+  worksheet_write_number(sh->ws, r, 0, (double)t->id, NULL);
+  const char *cells[] = {t->filed_on, t->channel, t->anonymous ? "匿名 anonymous" : "实名 real_name",
+                         t->subject_type, t->subject_id, t->text};
+  for (int c = 0; c < 6; c++) worksheet_write_string(sh->ws, r, (lxw_col_t)(c + 1), cells[c], NULL);
+  return 0;
+}
+
+int fg_tip_xlsx(fg_case_ctx *x, const char *path, int64_t *rows, fg_err *err) {
+  static const char *const head[] = {"举报编号 tip_id", "登记日期 filed_on", "渠道 channel",
+                                     "实名/匿名 kind", "对象类型 subject_type",
+                                     "对象编号 subject_id", "举报内容 text"};
+  int rc = fg_tip_desk_act(x, "tip.list", 0, NULL, err);
+  if (rc) return rc;
+  fg_fsout o;
+  lxw_workbook *wb = fg_case_xlsx_open(path, &o, err);
+  if (wb == NULL) return err->code ? err->code : FG_EIO;
+  fg_tip_sheet sh = {workbook_add_worksheet(wb, "举报受理台账"), 0};
+  lxw_format *bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  for (int c = 0; c < 7; c++) worksheet_write_string(sh.ws, 0, (lxw_col_t)c, head[c], bold);
+  worksheet_freeze_panes(sh.ws, 1, 0);
+  rc = fg_store_tips_each(x->s, 0, fg_tip_xlsx_row, &sh, err);
+  worksheet_autofilter(sh.ws, 0, 0, sh.row, 6);
+  *rows = sh.row;
+  return fg_case_xlsx_close(wb, &o, path, rc, err);
+}
+
+/* The reward decision (奖励决定书), desk only: it names the reporter it is
+ * addressed to, so it is made from the sealed details like a reveal. */
+int fg_tip_decision(fg_case_ctx *x, int64_t tip, const char *path, fg_err *err) {
+  fg_buf who = FG_BUF_INIT, html = FG_BUF_INIT, p = FG_BUF_INIT;
+  int rc = fg_tip_reveal(x, tip, &who, err); /* desk, journaled tip.reveal */
+  fg_store_tip_facts_row f;
+  if (rc == 0) rc = fg_store_tip_facts(x->s, tip, &f, err);
+  if (rc == 0 && f.rewards == 0)
+    rc = fg_errf(err, FG_EINPUT, "举报 #%lld 没有已批准的奖励", (long long)tip);
+  fg_store_tip_reward_row r;
+  if (rc == 0) rc = fg_store_tip_reward_get(x->s, tip, &r, err);
+  if (rc) {
+    sodium_memzero(who.buf ? who.buf : (char *)"", who.len);
+    fg_buf_release(&who);
+    return rc;
+  }
+  char today[11], ver[32], rew[32];
+  fg_format_day(x->today, today);
+  fg_fen_to_yuan(r.verified_fen, ver, sizeof ver);
+  fg_fen_to_yuan(r.reward_fen, rew, sizeof rew);
+  fg_buf_addf(&p, "{\"tip\":%lld}", (long long)tip);
+  int64_t seq = 0;
+  rc = fg_case_doc_begin(x, "tip.decision", &p, &seq, err);
+  if (rc == 0) {
+    fg_buf_addf(&html, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                       "<title>举报奖励决定书</title>%s</head><body><h1>举报奖励决定书</h1>"
+                       "<p class=\"meta\">举报编号 %lld · 日期 %s · 日志记录 #%lld</p><p>",
+                fg_case_report_css, (long long)tip, today, (long long)seq);
+    const char *brace = who.buf ? strchr(who.buf, '{') : NULL;
+    fg_journal_json *j = NULL;
+    fg_err jerr = {0};
+    const fg_journal_json *name = NULL;
+    if (brace && fg_journal_json_parse(brace, strlen(brace) - 1, &j, &jerr) == 0)
+      name = fg_journal_json_get(j, "name");
+    fg_case_html_text(&html, name && name->type == FG_JSON_STR ? name->s : "举报人");
+    fg_journal_json_free(j);
+    fg_buf_addf(&html, "：</p><p>你举报的事项经查证属实，依据《赣州市社会保险基金监督办法》第三十六条至第三十八条，"
+                       "按查实金额 %s 元计发奖励 <b>%s 元</b>（提议 #%lld，复核 ",
+                ver, rew, (long long)r.proposal_id);
+    fg_case_html_text(&html, r.reviewer);
+    fg_buf_adds(&html, "，审批 ");
+    fg_case_html_text(&html, r.approver);
+    fg_buf_adds(&html, "）。</p><p>本机构对举报人的信息严格保密。</p></body></html>\n");
+    rc = fg_case_doc_end(x, 0, path, &html, err);
+  }
+  sodium_memzero(who.buf ? who.buf : (char *)"", who.len);
+  if (html.buf) sodium_memzero(html.buf, html.len);
+  fg_buf_release(&who);
+  fg_buf_release(&html);
   fg_buf_release(&p);
   return rc;
 }

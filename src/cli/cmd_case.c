@@ -62,7 +62,8 @@ static const char fg_case_help[] =
     "  fundguard rectify list [--format csv|xlsx -o FILE]      问题整改台账\n"
     "  fundguard tip file --channel phone|letter|email|visit|web (--anonymous | --reporter-file F | 标准输入)\n"
     "                     --subject-type T --subject-id S --text T   举报人信息只从文件或标准输入读取，加密保存\n"
-    "  fundguard tip reveal TIP | tip list                   仅举报受理人员；每次查看记入日志\n"
+    "  fundguard tip reveal TIP | tip list [--format xlsx -o FILE] | tip decision TIP -o FILE\n"
+    "                     仅举报受理人员；每次查看记入日志；decision 为举报奖励决定书\n"
     "  fundguard case issue --tip TIP --to AGENCY            举报作为案件下发\n"
     "  fundguard propose reward TIP --verified-amount 元 [--contribution T]   举报奖励（复核、审批）\n"
     "通用选项: --db PATH --key FILE。日期以北京时间当天为准；期限按官方工作日日历计算。\n"
@@ -542,6 +543,23 @@ static int fg_case_tip_file(fg_case_ctx *x, const fg_case_args *a, fg_err *err) 
 
 static int fg_case_do_tip(fg_case_ctx *x, const fg_case_args *a, fg_err *err) {
   if (strcmp(a->sub, "file") == 0) return fg_case_tip_file(x, a, err);
+  const char *format = fg_case_opt(a, "--format"), *out = fg_case_opt(a, "-o");
+  if (strcmp(a->sub, "list") == 0 && format && strcmp(format, "xlsx") == 0) {
+    int64_t rows = 0;
+    if (out == NULL) return fg_cli_usage(a->cmd, "xlsx 需要 -o FILE");
+    int rc = fg_tip_xlsx(x, out, &rows, err);
+    if (rc == 0) fprintf(stderr, "已导出 %lld 条举报至 %s\n", (long long)rows, out);
+    return rc;
+  }
+  if (strcmp(a->sub, "decision") == 0) {
+    int64_t id = 0;
+    int u = fg_case_id(a, &id);
+    if (u >= 0) return u;
+    if (out == NULL) return fg_cli_usage(a->cmd, "decision 需要 -o FILE");
+    int rc = fg_tip_decision(x, id, out, err);
+    if (rc == 0) printf("举报奖励决定书已写入 %s\n", out);
+    return rc;
+  }
   fg_buf b = FG_BUF_INIT;
   int rc;
   if (strcmp(a->sub, "list") == 0) {
@@ -612,7 +630,7 @@ static bool fg_case_sub_ok(const char *cmd, const char *sub) {
       {"propose", "writeoff", "penalty", "reward"},
       {"inspection", "plan", "replay", "open", "problem", "notice", "letter", "report"},
       {"rectify", "close", "list"},
-      {"tip", "file", "reveal", "list"}};
+      {"tip", "file", "reveal", "list", "decision"}};
   for (size_t i = 0; i < FG_ARRAY_LEN(subs); i++)
     if (strcmp(subs[i][0], cmd) == 0)
       for (int k = 1; k < 9 && subs[i][k]; k++)

@@ -777,5 +777,11 @@ typedef struct fg_store_tip_reward {
   const char *proposer, *reviewer, *approver;
 } fg_store_tip_reward;
 int fg_store_tip_reward_add(fg_store *s, const fg_store_tip_reward *r, int64_t jseq, fg_err *err);
+typedef struct fg_store_tip_reward_row {
+  int64_t verified_fen, reward_fen, proposal_id;
+  char proposer[FG_STORE_USER_MAX], reviewer[FG_STORE_USER_MAX], approver[FG_STORE_USER_MAX];
+} fg_store_tip_reward_row;
+/* The reward of tip (zeros when none). */
+int fg_store_tip_reward_get(fg_store *s, int64_t tip, fg_store_tip_reward_row *r, fg_err *err);
 
 #endif

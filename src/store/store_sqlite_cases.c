@@ -1120,3 +1120,27 @@ int fg_store_tip_reward_add(fg_store *s, const fg_store_tip_reward *r, int64_t j
   sqlite3_bind_int64(st, 9, jseq);
   return fg_sqlite_done(s, st, "tip_rewards insert", err);
 }
+
+int fg_store_tip_reward_get(fg_store *s, int64_t tip, fg_store_tip_reward_row *r, fg_err *err) {
+  FG_ASSERT(s != NULL && r != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT verified_fen, reward_fen, proposal_id, proposer, reviewer,"
+                          " approver FROM tip_rewards WHERE tip = ?1 ORDER BY id LIMIT 1",
+                          &st, "tip_rewards", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, tip);
+  memset(r, 0, sizeof *r);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    r->verified_fen = sqlite3_column_int64(st, 0);
+    r->reward_fen = sqlite3_column_int64(st, 1);
+    r->proposal_id = sqlite3_column_int64(st, 2);
+    fg_cases_copy(r->proposer, sizeof r->proposer, st, 3);
+    fg_cases_copy(r->reviewer, sizeof r->reviewer, st, 4);
+    fg_cases_copy(r->approver, sizeof r->approver, st, 5);
+  }
+  rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "tip_rewards");
+  sqlite3_finalize(st);
+  return rc;
+}
