@@ -78,6 +78,17 @@ grep -q '^[0-9]*,2026-05-11,phone,real_name,person,' "$W/o" || fail "tip list: $
 grep -q "$NAME" "$W/o" && fail "tip list shows the reporter"
 FUNDGUARD_PASSWORD="trust-e2e-pass-2" ok $D ma.jb tip reveal "$t1"
 grep -q "$ID" "$W/o" || fail "reveal after the handover"
+# a desk user granted the role by review gets the key by another desk user's next act
+ok $D zhou.xt user grant chen.jh whistleblower-desk
+pg=$(sed -n 's/^已提交提议 #\([0-9]*\).*/\1/p' "$W/o")
+ok $D wang.fh propose review "$pg"
+ok $D zhao.sp propose approve "$pg"
+no $D chen.jh tip reveal "$t1"
+grep -q '尚未获得举报受理密钥' "$W/o" || fail "new desk user: $(cat "$W/o")"
+ok $D niu.jb tip list
+ok $D chen.jh tip reveal "$t1"
+grep -q "$PHONE" "$W/o" || fail "the new desk user reads after the handover"
+
 # ---- rewards (GZ 33, 36-38): every condition refused on its own -------------------
 reward() { local t="$1"; shift; at $D niu.jb propose reward "$t" "$@"; }
 tip() { local who="$1"; shift; printf "$who" | FUNDGUARD_USER=niu.jb faketime "$D 02:00:00" "$FG" tip file --db "$DB" "$@" \
