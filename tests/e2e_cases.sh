@@ -27,10 +27,7 @@ want() { [ "$(ledger "$1" "$2" "$3")" = "$4" ] || fail "case $2 $3 on $1: want '
 # ---- the city and its people --------------------------------------------------
 "$FG" gen --persons 1000 --seed 3 --as-of 2025-12-31 --out "$W/city" --truth "$W/truth" >/dev/null 2>&1 ||
   fail "gen"
-{ head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
-  tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,/'
-  echo "qian.ag,钱经办,handler,A410100"; echo "sun.ag,孙经办,handler,A410100"
-  echo "wu.ag,吴经办,handler,A410102"; } >"$W/roster.csv"
+agency_roster "$W/roster.csv" "qian.ag,钱经办,handler,A410100" "sun.ag,孙经办,handler,A410100" "wu.ag,吴经办,handler,A410102"
 faketime "2026-02-10 02:00:00" "$FG" init --db "$DB" --roster "$W/roster.csv" >/dev/null || fail "init"
 FG="$FG" faketime "2026-02-10 02:00:00" bash "$ROOT/scripts/set-passwords.sh" "$DB" "$TRUST_PW" ||
   fail "set passwords"

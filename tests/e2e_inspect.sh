@@ -13,9 +13,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 trust_workdir
 fake_clock
-{ head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
-  tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,/'
-  echo "qian.ag,钱经办,handler,A410102"; echo "li.jc,李检查,auditor,"; } >"$W/roster.csv"
+agency_roster "$W/roster.csv" "qian.ag,钱经办,handler,A410102" "li.jc,李检查,auditor,"
 trust_data "$W/d"
 { echo 'agency_id,name,region,level,parent_id'
   echo 'A410100,郑州市社会保险事业管理中心,410100,city,'

@@ -14,10 +14,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/tests/trust_lib.sh"
 trust_workdir
 fake_clock
-{ head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
-  tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,/'
-  echo "ma.jb,马举报,whistleblower-desk,"; echo "niu.jb,牛举报,whistleblower-desk,"
-  echo "qian.ag,钱经办,handler,A360426"; } >"$W/roster.csv"
+agency_roster "$W/roster.csv" "ma.jb,马举报,whistleblower-desk," "niu.jb,牛举报,whistleblower-desk," "qian.ag,钱经办,handler,A360426"
 trust_data "$W/d"
 printf 'agency_id,name,region,level,parent_id\nA360426,于都县社会保险事业管理中心,360426,county,\n' >"$W/d/agencies.csv"
 STAFF_ID=$(gb11643 440113 19880101 001)

@@ -51,6 +51,15 @@ trust_data() {
   printf 'person_id,death_date,source\n%s,2024-03-10,civil_affairs\n' "$b" >"$d/deaths.csv"
 }
 
+# agency_roster FILE [LINE...]: the demo roster with an (empty) agency column,
+# then the extra lines (`user,name,roles,agency`), into FILE.
+agency_roster() {
+  local f="$1"; shift
+  { head -1 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,agency/'
+    tail -n +2 "$ROOT/scripts/demo-roster.csv" | tr -d '\r' | sed 's/$/,/'
+    for l in "$@"; do echo "$l"; done; } >"$f"
+}
+
 # as USER CMD...: run the binary as a demo-roster user.
 as() { local u="$1"; shift; FUNDGUARD_USER="$u" "$FG" "$@"; }
 
