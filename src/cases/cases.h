@@ -3,7 +3,9 @@
  * the agency responsible, verified and classified within working-day
  * deadlines, recoveries received and deposited, write-offs and penalties
  * decided by two people, serious cases reported; the verification ledger
- * (核查工作台账) and the monthly fund report. The subsystem's public face.
+ * (核查工作台账) and the monthly fund report (case_*.c); on-site inspections
+ * and rectification (inspect.c); the whistleblower desk and rewards
+ * (tips.c). The subsystem's public face; design in docs/cases.md.
  *
  * How it fits. A case is a row of `cases`; every later step is a row of
  * `case_events` (store.h "cases"). Nothing is updated in place: the state,
