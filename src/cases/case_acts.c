@@ -146,6 +146,16 @@ int fg_case_load(fg_case_ctx *x, int64_t case_id, fg_case_view *v, bool *found, 
   return rc;
 }
 
+int fg_case_load_unscoped(fg_store *s, int64_t case_id, fg_case_view *v, bool *found,
+                          fg_err *err) {
+  fg_config *cfg = fg_xmalloc(sizeof *cfg);
+  fg_config_defaults(cfg); /* deadlines do not matter to the checks that use this */
+  fg_case_ctx x = {.s = s, .cfg = cfg, .today = fg_beijing_today()};
+  int rc = fg_case_load(&x, case_id, v, found, err);
+  free(cfg);
+  return rc;
+}
+
 int fg_case_scoped(fg_case_ctx *x, int64_t case_id, const char *perm, const char *office_perm,
                    fg_case_view *v, fg_err *err) {
   const char *need = x->agency[0] ? perm : office_perm;
@@ -316,19 +326,25 @@ static void fg_case_event_init(fg_case_ctx *x, fg_store_case_event *e, int64_t c
   e->actor = x->me->actor;
 }
 
+/* Refuse with err already set by a check (journaled), releasing the view. */
+static int fg_case_fail(fg_case_ctx *x, const char *act, fg_case_view *v, fg_err *err) {
+  const int64_t id = v->c.id;
+  fg_case_view_release(v);
+  return fg_case_refuse(x, act, id, err);
+}
+
 /* Refuse with a message (journaled), releasing the view. */
 static int fg_case_no(fg_case_ctx *x, const char *act, fg_case_view *v, fg_err *err,
                       const char *fmt, const char *arg) {
   fg_errf(err, FG_EINPUT, fmt, (long long)v->c.id, arg ? arg : "");
-  fg_case_view_release(v);
-  return fg_case_refuse(x, act, v->c.id, err);
+  return fg_case_fail(x, act, v, err);
 }
 
 int fg_case_assign(fg_case_ctx *x, int64_t case_id, const char *user, fg_err *err) {
   fg_case_view v;
   int rc = fg_case_scoped(x, case_id, FG_PERM_CASE_HANDLE, FG_PERM_CASE_ISSUE, &v, err);
   if (rc) return fg_case_refuse(x, "assign", case_id, err);
-  if (v.state == FG_CASE_CLOSED) return fg_case_no(x, "assign", &v, err, "案件 #%lld 已办结%s", "");
+  if ((rc = fg_case_open_check(NULL, &v, err)) != 0) return fg_case_fail(x, "assign", &v, err);
   fg_store_user u;
   bool found = false;
   rc = fg_store_user_get(x->s, user, &u, &found, err);
@@ -427,7 +443,7 @@ int fg_case_note(fg_case_ctx *x, int64_t case_id, const fg_case_note_opts *o, fg
   }
   if (rc == 0) rc = fg_case_commit_event(x, "case.note", &e, p.buf, NULL, err);
   if (rc == 0) rc = fg_store_commit(x->s, err);
-  else if (x->s != NULL) fg_store_rollback(x->s);
+  else fg_store_rollback(x->s);
   free(bytes);
   fg_buf_release(&p);
   fg_buf_release(&more);
@@ -593,7 +609,8 @@ static int fg_case_close_again(void *ud, const fg_case_view *v, fg_err *err) {
   const fg_case_ctx *x = ud;
   const char *why = NULL;
   if (strcmp(v->assignee, x->me->actor) != 0)
-    return fg_errf(err, FG_EPERM, "案件 #%lld 由承办人办结", (long long)v->c.id);
+    return fg_errf(err, FG_EPERM, "案件 #%lld 由承办人办结，不是 %s", (long long)v->c.id,
+                   x->me->actor);
   return fg_case_closable(v, &why) ? 0
                                    : fg_errf(err, FG_EINPUT, "案件 #%lld 不能办结: %s",
                                              (long long)v->c.id, why);
@@ -603,10 +620,7 @@ int fg_case_close(fg_case_ctx *x, int64_t case_id, fg_err *err) {
   fg_case_view v;
   int rc = fg_case_scoped(x, case_id, FG_PERM_CASE_HANDLE, NULL, &v, err);
   if (rc) return fg_case_refuse(x, "close", case_id, err);
-  const char *why = NULL;
-  if (strcmp(v.assignee, x->me->actor) != 0)
-    return fg_case_no(x, "close", &v, err, "案件 #%lld 由承办人办结，不是 %s", x->me->actor);
-  if (!fg_case_closable(&v, &why)) return fg_case_no(x, "close", &v, err, "案件 #%lld 不能办结: %s", why);
+  if ((rc = fg_case_close_again(x, &v, err)) != 0) return fg_case_fail(x, "close", &v, err);
   fg_store_case_event e;
   char on[11];
   fg_case_event_init(x, &e, case_id, "close", on);
@@ -626,7 +640,7 @@ int fg_case_serious(fg_case_ctx *x, int64_t case_id, const char *text, fg_err *e
   fg_case_view v;
   int rc = fg_case_scoped(x, case_id, FG_PERM_CASE_SERIOUS, FG_PERM_CASE_SERIOUS, &v, err);
   if (rc) return fg_case_refuse(x, "serious", case_id, err);
-  if (v.serious_on != FG_NODAY) return fg_case_no(x, "serious", &v, err, "案件 #%lld 已标记为要情%s", "");
+  if ((rc = fg_case_not_serious(NULL, &v, err)) != 0) return fg_case_fail(x, "serious", &v, err);
   if (text == NULL || text[0] == '\0')
     return fg_case_no(x, "serious", &v, err, "案件 #%lld: 须写明要情内容 (--text)%s", "");
   fg_store_case_event e;

@@ -191,11 +191,10 @@ int fg_case_report_serious(fg_case_ctx *x, int64_t case_id, const char *path, fg
     rc = fg_errf(err, FG_EINPUT, "案件 #%lld 未标记为要情 (case serious)", (long long)case_id);
   }
   if (rc) return fg_case_refuse(x, "report_serious", case_id, err);
-  fg_store_case_event e = {0};
   char on[11];
   fg_format_day(x->today, on);
-  e = (fg_store_case_event){.case_id = case_id, .kind = "serious_report", .on_date = on,
-                            .actor = x->me->actor};
+  fg_store_case_event e = {.case_id = case_id, .kind = "serious_report", .on_date = on,
+                           .actor = x->me->actor};
   fg_buf p = FG_BUF_INIT, html = FG_BUF_INIT;
   fg_case_payload(&p, case_id, NULL);
   rc = fg_store_begin(x->s, err);

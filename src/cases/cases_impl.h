@@ -18,6 +18,10 @@ void fg_case_fold(fg_case_view *v, const fg_store_case_event *e);
 void fg_case_fold_dismissal(fg_case_view *v, bool refused);
 /* Judge the deadline flags as of today. */
 void fg_case_judge(fg_case_view *v, const fg_config *cfg, fg_day today);
+/* fg_case_load without a user: for the checks of reviewed kinds, which run
+ * at every review step whoever takes it (no scope; default deadlines). */
+int fg_case_load_unscoped(fg_store *s, int64_t case_id, fg_case_view *v, bool *found,
+                          fg_err *err);
 /* Whether dismissal proposal id was refused or expired (not applied). */
 int fg_case_dismissal_refused(fg_store *s, int64_t proposal_id, bool *refused, fg_err *err);
 

@@ -14,6 +14,7 @@
  * least 20%, rounded up). Same seed and agencies, same plan:
  * `inspection replay` recomputes both the root and the draw.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,13 +116,9 @@ static int fg_inspect_draw_store(fg_store *s, const uint8_t seed[32], fg_buf *ou
 }
 
 static bool fg_inspect_hex32(const char *hex, uint8_t out[32]) {
-  if (hex == NULL || strlen(hex) != 64) return false;
-  for (int i = 0; i < 32; i++) {
-    unsigned v = 0;
-    if (sscanf(hex + 2 * i, "%2x", &v) != 1) return false;
-    out[i] = (uint8_t)v;
-  }
-  return true;
+  size_t bin = 0;
+  return hex != NULL && strlen(hex) == 64 &&
+         sodium_hex2bin(out, 32, hex, 64, NULL, &bin, NULL) == 0 && bin == 32;
 }
 
 /* ---- plan, replan (reviewed), replay ---------------------------------------- */
@@ -355,27 +352,21 @@ int fg_inspect_problem(fg_case_ctx *x, int64_t inspection, const char *text, fg_
 /* ---- rectification: close a problem by review (逐一销号) ---------------------- */
 
 typedef struct fg_inspect_find {
-  int64_t id;
-  fg_store_problem_row r;
   char agency[FG_STORE_AGENCY_MAX], closed_on[11];
   bool found;
 } fg_inspect_find;
 
 static int fg_inspect_find_one(void *ud, const fg_store_problem_row *r) {
   fg_inspect_find *f = ud;
-  if (r->id != f->id) return 0;
   f->found = true;
-  f->r = *r;
   snprintf(f->agency, sizeof f->agency, "%s", r->agency);
   snprintf(f->closed_on, sizeof f->closed_on, "%s", r->closed_on);
-  return 1;
+  return 0;
 }
 
 static int fg_inspect_problem_get(fg_store *s, int64_t id, fg_inspect_find *f, fg_err *err) {
   memset(f, 0, sizeof *f);
-  f->id = id;
-  int rc = fg_store_problems_each(s, 0, fg_inspect_find_one, f, err);
-  if (rc == 1) rc = 0;
+  int rc = id > 0 ? fg_store_problems_each(s, 0, id, fg_inspect_find_one, f, err) : 0;
   if (rc == 0 && !f->found) rc = fg_errf(err, FG_EINPUT, "整改问题 #%lld 不存在", (long long)id);
   if (rc == 0 && f->closed_on[0])
     rc = fg_errf(err, FG_EINPUT, "整改问题 #%lld 已于 %s 销号", (long long)id, f->closed_on);
@@ -541,7 +532,7 @@ int fg_rectify_list(fg_case_ctx *x, fg_rectify_fn fn, void *ud, fg_err *err) {
   int rc = fg_authz_check(x->s, x->me->actor, perm, err);
   if (rc) return fg_case_refuse(x, "rectify_list", 0, err);
   fg_rectify_ctx c = {x, fn, ud};
-  return fg_store_problems_each(x->s, 0, fg_rectify_one, &c, err);
+  return fg_store_problems_each(x->s, 0, 0, fg_rectify_one, &c, err);
 }
 
 /* ---- documents: notice, feedback letter, supervision report -------------------- */
@@ -606,7 +597,7 @@ static int fg_inspect_doc_html(fg_case_ctx *x, const fg_store_inspection_row *in
                  "<th>整改期限</th><th>销号日期</th></tr>",
               ins->start_on, ins->notice_on);
   fg_inspect_doc d = {b, 0, 0, 0, 0, x->today};
-  int rc = fg_store_problems_each(x->s, ins->id, fg_inspect_doc_problem, &d, err);
+  int rc = fg_store_problems_each(x->s, ins->id, 0, fg_inspect_doc_problem, &d, err);
   char yuan[32];
   fg_fen_to_yuan(d.amount_fen, yuan, sizeof yuan);
   fg_buf_addf(b, "</table><p>共 %lld 个问题，已销号 %lld 个，未销号 %lld 个（其中逾期 %lld 个），涉及金额 %s 元。"

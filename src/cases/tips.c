@@ -327,23 +327,10 @@ int fg_tip_list(fg_case_ctx *x, fg_buf *out, fg_err *err) {
 
 /* ---- a tip handled as a case ------------------------------------------------------ */
 
-typedef struct fg_tip_case_find {
-  int64_t tip, case_id;
-} fg_tip_case_find;
-
-static int fg_tip_case_one(void *ud, const fg_store_case_row *r) {
-  fg_tip_case_find *f = ud;
-  if (strcmp(r->source, "tip") == 0 && r->run == f->tip) f->case_id = r->id;
-  return 0;
-}
-
 /* The case of tip (0 when not issued); cases of a tip carry the tip's id
  * in their run column (decision 57). */
 static int fg_tip_case_of(fg_store *s, int64_t tip, int64_t *case_id, fg_err *err) {
-  fg_tip_case_find f = {tip, 0};
-  int rc = fg_store_cases_each(s, NULL, fg_tip_case_one, &f, err);
-  *case_id = f.case_id;
-  return rc;
+  return fg_store_case_of(s, "tip", tip, case_id, err);
 }
 
 typedef struct fg_tip_one {
@@ -465,12 +452,9 @@ static int fg_tip_reward_conditions(fg_store *s, const fg_tip_reward_req *q, fg_
     return fg_errf(err, FG_EINPUT, "同一事项已有在先举报：后举报者须另行说明其实质贡献 (--contribution)");
   int64_t case_id = 0;
   if ((rc = fg_tip_case_of(s, q->tip, &case_id, err)) != 0) return rc;
-  fg_config cfg;
-  fg_config_defaults(&cfg);
-  fg_case_ctx x = {.s = s, .cfg = &cfg, .today = fg_beijing_today()};
   fg_case_view v;
   bool found = false;
-  if (case_id > 0 && (rc = fg_case_load(&x, case_id, &v, &found, err)) != 0) return rc;
+  if (case_id > 0 && (rc = fg_case_load_unscoped(s, case_id, &v, &found, err)) != 0) return rc;
   const bool ok = found && v.state == FG_CASE_CLOSED && fg_tip_verified_outcome(v.outcome);
   if (found) fg_case_view_release(&v);
   if (!ok) return fg_errf(err, FG_EINPUT, "举报的案件尚未以查实的结果办结，不予奖励");

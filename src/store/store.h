@@ -620,6 +620,9 @@ typedef struct fg_store_case_row {
       issued_by[FG_STORE_USER_MAX];
 } fg_store_case_row;
 int fg_store_case_get(fg_store *s, int64_t id, fg_store_case_row *r, bool *found, fg_err *err);
+/* The case of a source row (source "tip": run holds the tip's id); 0 when none. */
+int fg_store_case_of(fg_store *s, const char *source, int64_t run, int64_t *case_id,
+                     fg_err *err);
 typedef int (*fg_store_case_fn)(void *ud, const fg_store_case_row *r);
 /* Cases in id order; agency NULL for all. */
 int fg_store_cases_each(fg_store *s, const char *agency, fg_store_case_fn fn, void *ud,
@@ -723,9 +726,10 @@ typedef struct fg_store_problem_row {
   const char *closed_on; /* "" while open */
 } fg_store_problem_row;
 typedef int (*fg_store_problem_fn)(void *ud, const fg_store_problem_row *r);
-/* Problems of inspection (0: all), in id order, with their closing date. */
-int fg_store_problems_each(fg_store *s, int64_t inspection, fg_store_problem_fn fn, void *ud,
-                           fg_err *err);
+/* Problems of inspection (0: all) and with id problem (0: any), in id
+ * order, with their closing date. */
+int fg_store_problems_each(fg_store *s, int64_t inspection, int64_t problem,
+                           fg_store_problem_fn fn, void *ud, fg_err *err);
 /* Whether a file with this SHA-256 is stored (case_files). */
 bool fg_store_case_file_has(fg_store *s, const char *sha256_hex);
 

@@ -287,6 +287,22 @@ static void fg_cases_row(sqlite3_stmt *st, fg_store_case_row *r) {
   r->jseq = sqlite3_column_int64(st, 12);
 }
 
+int fg_store_case_of(fg_store *s, const char *source, int64_t run, int64_t *case_id,
+                     fg_err *err) {
+  FG_ASSERT(s != NULL && source != NULL && case_id != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT coalesce(min(id), 0) FROM cases WHERE source = ?1 AND run = ?2",
+                          &st, "case of", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, run);
+  rc = sqlite3_step(st) == SQLITE_ROW ? 0 : fg_sqlite_err(s, err, "case of");
+  *case_id = rc == 0 ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  return rc;
+}
+
 int fg_store_case_get(fg_store *s, int64_t id, fg_store_case_row *r, bool *found, fg_err *err) {
   FG_ASSERT(s != NULL && r != NULL && found != NULL);
   sqlite3_stmt *st = NULL;
@@ -900,8 +916,8 @@ int fg_store_problem_close(fg_store *s, const fg_store_closure *c, int64_t jseq,
   return fg_sqlite_done(s, st, "problem_closures insert", err);
 }
 
-int fg_store_problems_each(fg_store *s, int64_t inspection, fg_store_problem_fn fn, void *ud,
-                           fg_err *err) {
+int fg_store_problems_each(fg_store *s, int64_t inspection, int64_t problem,
+                           fg_store_problem_fn fn, void *ud, fg_err *err) {
   FG_ASSERT(s != NULL && fn != NULL);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(
@@ -909,11 +925,12 @@ int fg_store_problems_each(fg_store *s, int64_t inspection, fg_store_problem_fn 
       "SELECT p.id, p.inspection, i.agency, p.text, p.due_on, p.amount_fen, p.added_by,"
       " coalesce((SELECT c.closed_on FROM problem_closures c WHERE c.problem = p.id"
       " ORDER BY c.id LIMIT 1), ''), p.jseq FROM inspection_problems p"
-      " JOIN inspections i ON i.id = p.inspection WHERE ?1 = 0 OR p.inspection = ?1"
-      " ORDER BY p.id",
+      " JOIN inspections i ON i.id = p.inspection WHERE (?1 = 0 OR p.inspection = ?1)"
+      " AND (?2 = 0 OR p.id = ?2) ORDER BY p.id",
       &st, "inspection_problems", err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, inspection);
+  sqlite3_bind_int64(st, 2, problem);
   int ret = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     fg_store_problem_row r = {0};
