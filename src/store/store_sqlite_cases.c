@@ -442,10 +442,11 @@ int fg_store_fund_account(fg_store *s, const char *account_no, char *scheme, siz
 }
 
 /* A UNION ALL over every standard table with a scheme column: for each
- * evidence row of a finding (findings f, evidence e, and the case c of the
- * finding when select names it), `select, x.scheme AS scheme` where cond.
+ * evidence row of a finding (findings f, evidence e, and, with_case, the
+ * case c of the finding), `select, x.scheme AS scheme` where cond.
  * Returns the number of tables joined. */
-static int fg_cases_scheme_union(fg_buf *sql, const char *select, const char *cond) {
+static int fg_cases_scheme_union(fg_buf *sql, bool with_case, const char *select,
+                                 const char *cond) {
   int nt = 0;
   for (int t = 0; t < FG_T_COUNT; t++) {
     const fg_table *tab = fg_schema_table(t);
@@ -455,7 +456,7 @@ static int fg_cases_scheme_union(fg_buf *sql, const char *select, const char *co
                 "%s JOIN finding_evidence e ON e.finding = f.id JOIN %s x ON x.rowid = e.row_id"
                 " WHERE e.table_name = '%s' AND %s",
                 nt++ ? " UNION ALL " : "", select,
-                strncmp(select, "c.", 2) == 0
+                with_case
                     ? " JOIN cases c ON f.run = c.run AND f.rule = c.rule AND f.subject_id = c.subject_id"
                     : "",
                 tab->name, tab->name, cond);
@@ -468,7 +469,7 @@ int fg_store_finding_schemes(fg_store *s, int64_t run, const char *rule, const c
   FG_ASSERT(s != NULL && rule != NULL && subject_id != NULL && schemes != NULL);
   fg_buf sql = FG_BUF_INIT;
   fg_buf_adds(&sql, "SELECT DISTINCT scheme FROM (");
-  const int nt = fg_cases_scheme_union(&sql, "e.row_id AS _r",
+  const int nt = fg_cases_scheme_union(&sql, false, "e.row_id AS _r",
                                        "f.run = ?1 AND f.rule = ?2 AND f.subject_id = ?3");
   fg_buf_adds(&sql, ") ORDER BY scheme");
   sqlite3_stmt *st = NULL;
@@ -772,7 +773,7 @@ int fg_store_case_schemes_each(fg_store *s, fg_store_case_scheme_fn fn, void *ud
   FG_ASSERT(s != NULL && fn != NULL);
   fg_buf sql = FG_BUF_INIT;
   fg_buf_adds(&sql, "SELECT id, min(scheme) FROM (");
-  fg_cases_scheme_union(&sql, "c.id AS id", "1");
+  fg_cases_scheme_union(&sql, true, "c.id AS id", "1");
   fg_buf_adds(&sql, ") GROUP BY id ORDER BY id");
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, sql.buf, &st, "case schemes", err);
