@@ -21,7 +21,7 @@ B=$(sqlite3 "$DB" "SELECT person_id FROM persons WHERE name = '乙'")
 "$FG" rules --db "$DB" >"$W/rules" || fail "rules"
 grep -q '^benefit.paid_after_death  *死亡后继续发放待遇  *高 ' "$W/rules" || fail "rules line: $(head -3 "$W/rules")"
 grep -q 'large_payment = 50000 元' "$W/rules" || fail "rules thresholds in force"
-grep -q '共 48 条规则' "$W/rules" || fail "rules count"
+grep -q '共 50 条规则' "$W/rules" || fail "rules count"
 as li.jd runs --db "$DB" >"$W/runs" 2>/dev/null || fail "runs"
 grep -q '^#1  *正式  *2024-12-31  *li.jd  *11  *1 ' "$W/runs" || fail "runs: $(cat "$W/runs")"
 as zhang.jb batches --db "$DB" >"$W/batches" 2>/dev/null || fail "batches by the handler"

@@ -59,12 +59,20 @@ static void test_defaults(void **state) {
   for (size_t i = 0; i < FG_ARRAY_LEN(born); i++) {
     assert_int_equal(fg_config_age_months(c, 1, FG_AGE_ENROLL_LIMIT, born[i]), 720);
     assert_int_equal(fg_config_age_months(c, 2, FG_AGE_ENROLL_LIMIT, born[i]), 660);
-    assert_int_equal(fg_config_age_months(c, 1, FG_AGE_NORMAL, born[i]), 720);
-    assert_int_equal(fg_config_age_months(c, 2, FG_AGE_NORMAL, born[i]), 600);
     assert_int_equal(fg_config_age_months(c, 1, FG_AGE_SPECIAL_WORK, born[i]), 660);
     assert_int_equal(fg_config_age_months(c, 2, FG_AGE_SPECIAL_WORK, born[i]), 540);
   }
-  assert_int_equal(fg_config_age_months(c, 0, FG_AGE_NORMAL, M("1960-01")), -1);
+  assert_int_equal(fg_config_age_months(c, 0, FG_AGE_STATUTORY, M("1960-01")), -1);
+  /* the statutory base rows, and the law's rows (test_law_2025 has the edges) */
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1900-01")), 720);
+  assert_int_equal(fg_config_age_months(c, 55, FG_AGE_STATUTORY, M("1900-01")), 660);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1900-01")), 600);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1965-07")), 722);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("2099-12")), 756);
+  assert_int_equal(fg_config_age_months(c, 55, FG_AGE_STATUTORY, M("2099-12")), 696);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("2099-12")), 660);
+  assert_int_equal(c->nage_rows, 7 + 36 + 36 + 60);
+  assert_int_equal(fg_config_min_contribution_months(c, 2025), 180);
   assert_int_equal(c->cal_year_min, 2020);
   assert_int_equal(c->cal_year_max, 2026);
   assert_int_equal(c->ncal, 175); /* rows of data/cn-workday-calendar.csv */
@@ -74,6 +82,61 @@ static void test_defaults(void **state) {
 /* cases.md: the n-th working day after d, d never counted; the 2026 Spring
  * Festival (16-23 Feb off, 14 and 28 Feb make-up working Saturdays) and the
  * National Day week (1-7 Oct off, 10 Oct make-up). */
+/* rules.md v1.3: the law's three schedules as rows of the age table, at
+ * every edge: the month before each schedule's first birth month, the
+ * first month, both edges of every step, the last step, the cap and beyond,
+ * with the examples of rules.md; the minimum contribution months by year. */
+static void test_law_2025(void **state) {
+  (void)state;
+  fg_config *c = malloc(sizeof *c);
+  fg_config_defaults(c);
+  static const struct {
+    int o, first_year, step, cap;
+  } law[] = {{60, 1965, 4, 36}, {55, 1970, 4, 36}, {50, 1975, 2, 60}};
+  for (size_t i = 0; i < FG_ARRAY_LEN(law); i++) {
+    const int o = law[i].o;
+    const fg_month first = fg_month_from_ym(law[i].first_year, 1);
+    assert_int_equal(fg_config_age_months(c, o, FG_AGE_STATUTORY, first - 1), o * 12);
+    assert_int_equal(fg_config_age_months(c, o, FG_AGE_STATUTORY, first), o * 12 + 1);
+    for (int d = 1; d <= law[i].cap; d++) {
+      const fg_month lo = first + (d - 1) * law[i].step, hi = lo + law[i].step - 1;
+      assert_int_equal(fg_config_age_months(c, o, FG_AGE_STATUTORY, lo), o * 12 + d);
+      if (d < law[i].cap) assert_int_equal(fg_config_age_months(c, o, FG_AGE_STATUTORY, hi), o * 12 + d);
+    }
+    const fg_month cap_from = first + (law[i].cap - 1) * law[i].step;
+    assert_int_equal(fg_config_age_months(c, o, FG_AGE_STATUTORY, cap_from - 1), o * 12 + law[i].cap - 1);
+    assert_int_equal(fg_config_age_months(c, o, FG_AGE_STATUTORY, cap_from + 100), o * 12 + law[i].cap);
+  }
+  /* rules.md's examples */
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1965-04")), 721);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1965-05")), 722);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1976-08")), 755);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1976-09")), 756);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1975-02")), 601);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1975-03")), 602);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1984-10")), 659);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1984-11")), 660);
+  assert_int_equal(fg_config_age_months(c, 55, FG_AGE_STATUTORY, M("1981-09")), 696);
+  /* the statutory date: born 1965-01-31, 60y1m, 2025-02-28 (the law's table) */
+  assert_int_equal(fg_birthday_plus(D("1965-01-31"), 60, 1), D("2025-02-28"));
+  assert_int_equal(fg_birthday_plus(D("1972-02-29"), 55, 7), D("2027-10-01"));
+  assert_int_equal(fg_birthday_plus(D("1981-01-31"), 50, -35), D("2028-02-29"));
+  static const int want[] = {180, 186, 192, 198, 204, 210, 216, 222, 228, 234, 240, 240};
+  assert_int_equal(fg_config_min_contribution_months(c, 2000), 180);
+  for (int y = 2029; y <= 2040; y++)
+    assert_int_equal(fg_config_min_contribution_months(c, y), want[y - 2029]);
+  /* a reviewed change of law is a configuration change */
+  fg_err err;
+  const char *text = "[retirement_age]\nstatutory.60.1965-01..1965-04 = 61y\n"
+                     "min_contribution_months_max = 300\nmin_contribution_rise_per_year = 12\n";
+  assert_int_equal(fg_config_parse(c, "law.conf", text, strlen(text), &err), 0);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1965-03")), 732);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1965-05")), 722);
+  assert_int_equal(fg_config_min_contribution_months(c, 2031), 204);
+  assert_int_equal(fg_config_min_contribution_months(c, 2040), 300);
+  free(c);
+}
+
 static void test_add_working_days(void **state) {
   (void)state;
   fg_config *c = malloc(sizeof *c);
@@ -190,16 +253,20 @@ static void test_every_key(void **state) {
   assert_int_equal(c->work_end_s, 18 * 3600 + 59);
   assert_int_equal(fg_config_age_months(c, 1, FG_AGE_ENROLL_LIMIT, M("1970-01")), 61 * 12);
   assert_int_equal(fg_config_age_months(c, 2, FG_AGE_ENROLL_LIMIT, M("1970-01")), 56 * 12);
-  assert_int_equal(fg_config_age_months(c, 1, FG_AGE_NORMAL, M("1970-01")), 62 * 12);
-  assert_int_equal(fg_config_age_months(c, 2, FG_AGE_NORMAL, M("1970-01")), 51 * 12);
+  /* v1.2's male.normal / female.normal set the base rows of statutory.60 /
+   * statutory.50: births before the law's first months; the law's rows win
+   * after them */
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1960-01")), 62 * 12);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1970-01")), 736); /* 60y16m */
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1970-01")), 51 * 12);
   assert_int_equal(fg_config_age_months(c, 1, FG_AGE_SPECIAL_WORK, M("1970-01")), 56 * 12);
   assert_int_equal(fg_config_age_months(c, 2, FG_AGE_SPECIAL_WORK, M("1970-01")), 46 * 12);
-  assert_int_equal(fg_config_age_months(c, 2, FG_AGE_NORMAL, M("1975-01")), 604);
-  assert_int_equal(fg_config_age_months(c, 2, FG_AGE_NORMAL, M("1975-12")), 604);
-  assert_int_equal(fg_config_age_months(c, 2, FG_AGE_NORMAL, M("1976-01")), 612);
-  assert_int_equal(fg_config_age_months(c, 1, FG_AGE_NORMAL, M("1966-05")), 726);
-  assert_int_equal(fg_config_age_months(c, 1, FG_AGE_NORMAL, M("1966-06")), 744);
-  assert_int_equal(c->nage_rows, 8);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1975-01")), 604);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1975-12")), 604);
+  assert_int_equal(fg_config_age_months(c, 50, FG_AGE_STATUTORY, M("1976-01")), 607);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1966-05")), 726);
+  assert_int_equal(fg_config_age_months(c, 60, FG_AGE_STATUTORY, M("1966-06")), 725);
+  assert_int_equal(c->nage_rows, 7 + 132 + 2);
   assert_int_equal(c->nrole_pairs, 2);
   assert_string_equal(c->role_pairs[0][0], "handler");
   assert_string_equal(c->role_pairs[0][1], "reviewer");
@@ -253,15 +320,25 @@ static void test_errors(void **state) {
   expect_error("[identity]\nbase_spike_ratio = 2\n",
                "t.conf:2: base_spike_ratio: 未知的配置项 (2)");
   expect_error("[retirement_age]\nmale.early = 60y\n",
-               "t.conf:2: male.early: 未知的配置项：应为 male|female.enroll_limit|normal|"
-               "special_work[.YYYY-MM..YYYY-MM] (60y)");
+               "t.conf:2: male.early: 未知的配置项：应为 statutory.60|55|50[.YYYY-MM..YYYY-MM]、male|female.enroll_limit|special_work[.YYYY-MM..YYYY-MM] 或 min_contribution_* (60y)");
   expect_error("[retirement_age]\nmale.normal = 60\n",
                "t.conf:2: male.normal: 应为 16y 至 80y 之间的年龄，如 60y 或 50y4m (60)");
   expect_error("[retirement_age]\nfemale.normal.1975-12..1975-01 = 50y\n",
-               "t.conf:2: female.normal.1975-12..1975-01: 未知的配置项：应为 male|female."
-               "enroll_limit|normal|special_work[.YYYY-MM..YYYY-MM] (50y)");
+               "t.conf:2: female.normal.1975-12..1975-01: 未知的配置项：应为 statutory.60|55|50[.YYYY-MM..YYYY-MM]、male|female.enroll_limit|special_work[.YYYY-MM..YYYY-MM] 或 min_contribution_* (50y)");
   expect_error("[retirement_age]\nmale.normal = 60y\nmale.normal = 61y\n",
                "t.conf:3: male.normal: 重复设置 (61y)");
+  /* v1.3: the statutory table by original age; male.normal is statutory.60 */
+  expect_error("[retirement_age]\nstatutory.60 = 60y\nmale.normal = 61y\n",
+               "t.conf:3: male.normal: 重复设置 (61y)");
+  expect_error("[retirement_age]\nstatutory.61 = 61y\n", "t.conf:2: statutory.61: 未知的配置项：应为 statutory.60|55|50[.YYYY-MM..YYYY-MM]、male|female.enroll_limit|special_work[.YYYY-MM..YYYY-MM] 或 min_contribution_* (61y)");
+  expect_error("[retirement_age]\nmale.statutory = 61y\n", "t.conf:2: male.statutory: 未知的配置项：应为 statutory.60|55|50[.YYYY-MM..YYYY-MM]、male|female.enroll_limit|special_work[.YYYY-MM..YYYY-MM] 或 min_contribution_* (61y)");
+  expect_error("[retirement_age]\nmin_contribution_months = 12x\n",
+               "t.conf:2: min_contribution_months: 取值超出范围 0..1200 (12x)");
+  expect_error("[retirement_age]\nmin_contribution_rise_from = 2030\nmin_contribution_rise_from = 2031\n",
+               "t.conf:3: min_contribution_rise_from: 重复设置，第 2 行已设置 (2031)");
+  expect_error("[retirement_age]\nmin_contribution_months_max = 100\n",
+               "t.conf:2: min_contribution_months_max: 不得小于 min_contribution_months "
+               "(min_contribution_months_max < min_contribution_months)");
   expect_error("[roles]\nexclusive = handler\n",
                "t.conf:2: exclusive: 应为以逗号分隔的“角色+角色”组合 (handler)");
   expect_error("[roles]\nexclusive = a+A\n", "t.conf:2: exclusive: 组合的两个角色相同 (a+A)");
@@ -439,7 +516,7 @@ static void test_store(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults),  cmocka_unit_test(test_calendar),
-      cmocka_unit_test(test_add_working_days),
+      cmocka_unit_test(test_add_working_days), cmocka_unit_test(test_law_2025),
       cmocka_unit_test(test_every_key), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_round_trip), cmocka_unit_test(test_hash),
       cmocka_unit_test(test_roles),     cmocka_unit_test(test_load_file),

@@ -81,6 +81,19 @@ fg_day fg_day_plus_years(fg_day d, int n) {
 
 fg_day fg_birthday_at(fg_day birth, int n) { return fg_day_plus_years(birth, n); }
 
+fg_day fg_day_plus_months(fg_day d, int n) {
+  FG_ASSERT(d != FG_NODAY);
+  int y, m, dd;
+  fg_ymd_from_day(d, &y, &m, &dd);
+  const fg_month to = fg_month_from_ym(y, m) + n;
+  const int last = fg_days_in_month(fg_month_year(to), fg_month_mon(to));
+  return fg_day_from_ymd(fg_month_year(to), fg_month_mon(to), dd <= last ? dd : last);
+}
+
+fg_day fg_birthday_plus(fg_day birth, int years, int months) {
+  return fg_day_plus_months(fg_birthday_at(birth, years), months);
+}
+
 int fg_age_years(fg_day birth, fg_day d) {
   FG_ASSERT(birth != FG_NODAY && d != FG_NODAY);
   int by, bm, bd, y, m, dd;

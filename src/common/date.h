@@ -44,6 +44,12 @@ fg_day fg_day_plus_years(fg_day d, int n);
 int fg_age_years(fg_day birth, fg_day d);
 /* The date on which someone born on birth turns n (29 Feb -> 1 Mar). */
 fg_day fg_birthday_at(fg_day birth, int n);
+/* d moved by n calendar months (n may be negative); a day the target month
+ * lacks becomes its last day (2025-01-31 plus 1 month = 2025-02-28). */
+fg_day fg_day_plus_months(fg_day d, int n);
+/* rules.md v1.3 "birth_date plus O years M months": the O-th birthday
+ * (29 Feb -> 1 Mar) moved by M calendar months (fg_day_plus_months). */
+fg_day fg_birthday_plus(fg_day birth, int years, int months);
 
 /* Strict parsers of the data standard. Return true and set *out when s
  * (length n, no surrounding spaces) is a valid value in 1900-01-01 ..

@@ -16,17 +16,34 @@
 /* Limits of fg_config_roles_conflict's scan of one staff member's roles. */
 #define FG_CFG_ROLES_TOKENS_MAX 64
 
-const char *const fg_cfg_category_names[FG_AGE_CATEGORIES] = {"enroll_limit", "normal",
+const char *const fg_cfg_category_names[FG_AGE_CATEGORIES] = {"enroll_limit", "statutory",
                                                               "special_work"};
 
-/* The catalogue's defaults (rules.md), ages in months. */
+/* The catalogue's defaults (rules.md), ages in months: the base rows (every
+ * birth month). */
 static const struct {
-  uint8_t sex, category;
+  uint8_t who, category;
   int32_t age_months;
 } fg_default_ages[] = {
     {FG_CFG_SEX_MALE, FG_AGE_ENROLL_LIMIT, 60 * 12}, {FG_CFG_SEX_FEMALE, FG_AGE_ENROLL_LIMIT, 55 * 12},
-    {FG_CFG_SEX_MALE, FG_AGE_NORMAL, 60 * 12},       {FG_CFG_SEX_FEMALE, FG_AGE_NORMAL, 50 * 12},
+    {60, FG_AGE_STATUTORY, 60 * 12},                 {55, FG_AGE_STATUTORY, 55 * 12},
+    {50, FG_AGE_STATUTORY, 50 * 12},
     {FG_CFG_SEX_MALE, FG_AGE_SPECIAL_WORK, 55 * 12}, {FG_CFG_SEX_FEMALE, FG_AGE_SPECIAL_WORK, 45 * 12},
+};
+
+/* The 2025 law's three schedules (全国人大常委会《关于实施渐进式延迟法定退休
+ * 年龄的决定》, 2024-09-13, rules.md v1.3): for original age O, a birth month k
+ * months after `first` (k >= 0) retires floor(k / step) + 1 months later, at
+ * most `cap` months. They are expanded into rows of the age table (one per
+ * delay month, the last open to the end of time), so the table, not this
+ * code, is what a screening reads and what a reviewed change replaces. */
+static const struct {
+  uint8_t original_years;
+  int first_year, step_months, cap_months;
+} fg_law_2025[] = {
+    {60, 1965, 4, 36}, /* men */
+    {55, 1970, 4, 36}, /* women cadres */
+    {50, 1975, 2, 60}, /* women workers */
 };
 
 static const char *const fg_default_role_pairs[][2] = {
@@ -69,13 +86,14 @@ void fg_cfg_cal_release(fg_config *cfg) {
   cfg->ncal = 0;
 }
 
-int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_month to,
+int32_t fg_cfg_age_set(fg_config *cfg, int who, int category, fg_month from, fg_month to,
                        int32_t age_months) {
-  FG_ASSERT(sex == FG_CFG_SEX_MALE || sex == FG_CFG_SEX_FEMALE);
+  FG_ASSERT(category == FG_AGE_STATUTORY ? (who == 60 || who == 55 || who == 50)
+                                         : (who == FG_CFG_SEX_MALE || who == FG_CFG_SEX_FEMALE));
   FG_ASSERT(category >= 0 && category < FG_AGE_CATEGORIES && from <= to && age_months > 0);
   for (int32_t i = 0; i < cfg->nage_rows; i++) {
     fg_age_row *r = &cfg->age_rows[i];
-    if (r->sex == sex && r->category == category && r->born_from == from && r->born_to == to) {
+    if (r->who == who && r->category == category && r->born_from == from && r->born_to == to) {
       r->age_months = age_months;
       return i;
     }
@@ -83,7 +101,7 @@ int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_
   if (cfg->nage_rows == FG_CFG_AGE_ROWS_MAX) return -1;
   fg_age_row *r = &cfg->age_rows[cfg->nage_rows++];
   memset(r, 0, sizeof *r);
-  r->sex = (uint8_t)sex;
+  r->who = (uint8_t)who;
   r->category = (uint8_t)category;
   r->born_from = from;
   r->born_to = to;
@@ -124,6 +142,23 @@ static void fg_load_bundled_calendar(fg_config *cfg) {
   cfg->cal_year_max = ymax;
 }
 
+/* The rows of fg_law_2025: delay d = 1 .. cap-1 for the birth months
+ * [first + (d-1) step, first + d step - 1], the cap from there on. */
+static void fg_cfg_law_2025(fg_config *cfg) {
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_law_2025); i++) {
+    const int o = fg_law_2025[i].original_years, step = fg_law_2025[i].step_months;
+    const int cap = fg_law_2025[i].cap_months;
+    const fg_month first = fg_month_from_ym(fg_law_2025[i].first_year, 1);
+    for (int d = 1; d <= cap; d++) {
+      const fg_month from = first + (d - 1) * step;
+      const fg_month to = d < cap ? from + step - 1 : fg_cfg_born_all_to();
+      int32_t at = fg_cfg_age_set(cfg, o, FG_AGE_STATUTORY, from, to, o * 12 + d);
+      FG_ASSERT(at >= 0 && "the law's rows fit FG_CFG_AGE_ROWS_MAX");
+      (void)at;
+    }
+  }
+}
+
 void fg_config_defaults(fg_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->base_spike_ratio_pct = 200;
@@ -144,12 +179,14 @@ void fg_config_defaults(fg_config *cfg) {
   cfg->reward_floor_fen = 20000;
   cfg->reward_cap_fen = 10000000;
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_ages); i++) {
-    int32_t at = fg_cfg_age_set(cfg, fg_default_ages[i].sex, fg_default_ages[i].category,
+    int32_t at = fg_cfg_age_set(cfg, fg_default_ages[i].who, fg_default_ages[i].category,
                                 fg_cfg_born_all_from(), fg_cfg_born_all_to(),
                                 fg_default_ages[i].age_months);
     FG_ASSERT(at == (int32_t)i);
     (void)at;
   }
+  fg_cfg_law_2025(cfg);
+  cfg->min_contribution = (fg_min_contribution){180, 2030, 6, 240};
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_default_role_pairs); i++) {
     snprintf(cfg->role_pairs[i][0], sizeof cfg->role_pairs[i][0], "%s", fg_default_role_pairs[i][0]);
     snprintf(cfg->role_pairs[i][1], sizeof cfg->role_pairs[i][1], "%s", fg_default_role_pairs[i][1]);
@@ -160,15 +197,23 @@ void fg_config_defaults(fg_config *cfg) {
   fg_load_bundled_calendar(cfg);
 }
 
-int32_t fg_config_age_months(const fg_config *cfg, int sex, int category, fg_month born) {
+int32_t fg_config_age_months(const fg_config *cfg, int who, int category, fg_month born) {
   FG_ASSERT(category >= 0 && category < FG_AGE_CATEGORIES);
   /* Later rows win: scan from the end. */
   for (int32_t i = cfg->nage_rows - 1; i >= 0; i--) {
     const fg_age_row *r = &cfg->age_rows[i];
-    if (r->sex == sex && r->category == category && born >= r->born_from && born <= r->born_to)
+    if (r->who == who && r->category == category && born >= r->born_from && born <= r->born_to)
       return r->age_months;
   }
   return -1;
+}
+
+int32_t fg_config_min_contribution_months(const fg_config *cfg, int y) {
+  const fg_min_contribution *mc = &cfg->min_contribution;
+  FG_ASSERT(mc->base_months >= 0 && mc->step_months >= 0 && mc->max_months >= mc->base_months);
+  if (y < mc->rise_from_year) return mc->base_months;
+  const int64_t m = (int64_t)mc->base_months + (int64_t)(y - mc->rise_from_year + 1) * mc->step_months;
+  return (int32_t)FG_MIN(m, (int64_t)mc->max_months);
 }
 
 bool fg_config_covers_year(const fg_config *cfg, int y) {

@@ -21,26 +21,37 @@
 #include "common/fg.h"
 
 #define FG_CFG_ROLE_PAIRS_MAX 64
-#define FG_CFG_AGE_ROWS_MAX 256
+#define FG_CFG_AGE_ROWS_MAX 512
 #define FG_CFG_CAL_DAYS_MAX 4096
 #define FG_CFG_ROLE_MAX 48
 
-/* Retirement-age categories (rules.md): the age limit that applies. */
+/* Retirement-age categories (rules.md): the age limit that applies, and
+ * who it is keyed by. */
 enum {
-  FG_AGE_ENROLL_LIMIT = 0, /* enrollment.over_age: 60 male / 55 female */
-  FG_AGE_NORMAL = 1,       /* retirement.underage: 60 male / 50 female */
-  FG_AGE_SPECIAL_WORK = 2, /* retirement.special_work_ineligible: 55 / 45 */
+  FG_AGE_ENROLL_LIMIT = 0, /* enrollment.over_age: by sex, 60 male / 55 female */
+  FG_AGE_STATUTORY = 1,    /* the statutory retirement age (rules.md v1.3): by
+                              original age O (60, 55, 50) and birth month, the
+                              2025 law's three schedules by default */
+  FG_AGE_SPECIAL_WORK = 2, /* retirement.special_work_ineligible: by sex, 55 / 45 */
   FG_AGE_CATEGORIES = 3
 };
 
-/* One row of the age table: for persons of `sex` in `category` born in
+/* One row of the age table: for persons keyed `who` (a sex code 1/2, or for
+ * FG_AGE_STATUTORY the original age in years) in `category` born in
  * [born_from, born_to] (months, inclusive), the age is age_months. Later rows
- * win over earlier ones, so the defaults can be refined by birth month. */
+ * win over earlier ones, so a base row can be refined by birth month. */
 typedef struct fg_age_row {
-  uint8_t sex, category;
+  uint8_t who, category;
   fg_month born_from, born_to;
   int32_t age_months;
 } fg_age_row;
+
+/* The minimum contribution months for a pension (rules.md v1.3): `base`
+ * months up to the year before `rise_from_year`, then `step` more a year,
+ * never more than `max`. */
+typedef struct fg_min_contribution {
+  int32_t base_months, rise_from_year, step_months, max_months;
+} fg_min_contribution;
 
 typedef struct fg_calendar_day {
   fg_day day;
@@ -62,6 +73,7 @@ typedef struct fg_config {
   /* retirement ages */
   int32_t nage_rows;
   fg_age_row age_rows[FG_CFG_AGE_ROWS_MAX];
+  fg_min_contribution min_contribution; /* 180, 2030, 6, 240 */
   /* mutually exclusive role pairs, lower-case, trimmed */
   int32_t nrole_pairs;
   char role_pairs[FG_CFG_ROLE_PAIRS_MAX][2][FG_CFG_ROLE_MAX];
@@ -95,8 +107,11 @@ char *fg_config_serialize(const fg_config *cfg);
 /* SHA-256 of the canonical text, lowercase hex into out[65]. */
 void fg_config_hash(const fg_config *cfg, char out[65]);
 
-/* Age in months for (sex, category, birth month); -1 when no row applies. */
-int32_t fg_config_age_months(const fg_config *cfg, int sex, int category, fg_month born);
+/* Age in months for (who, category, birth month): who is a sex code, or the
+ * original age in years for FG_AGE_STATUTORY; -1 when no row applies. */
+int32_t fg_config_age_months(const fg_config *cfg, int who, int category, fg_month born);
+/* Minimum contribution months for a pension retiring in year y. */
+int32_t fg_config_min_contribution_months(const fg_config *cfg, int y);
 /* Working day per the calendar (weekday unless holiday; make-up weekend days). */
 bool fg_config_is_workday(const fg_config *cfg, fg_day day);
 /* The n-th working day after d (d itself never counts; cases.md). */

@@ -35,7 +35,7 @@ void fg_cfg_cal_release(fg_config *cfg);
 /* Set the age row for (sex, category, born_from..born_to): a row with the
  * same key is replaced in place, else one is appended. Returns the row's
  * index, or -1 when the table is full. */
-int32_t fg_cfg_age_set(fg_config *cfg, int sex, int category, fg_month from, fg_month to,
+int32_t fg_cfg_age_set(fg_config *cfg, int who, int category, fg_month from, fg_month to,
                        int32_t age_months);
 
 /* Names used by the file format and the canonical text. */

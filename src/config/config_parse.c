@@ -60,7 +60,7 @@ static const fg_int_key fg_int_keys[] = {
 #define FG_N_INT_KEYS ((int)FG_ARRAY_LEN(fg_int_keys))
 /* Other single keys, numbered after the int keys for duplicate detection. */
 enum { K_RATIO = FG_N_INT_KEYS, K_LARGE, K_CASE_LARGE, K_RW_RATE, K_RW_FLOOR, K_RW_CAP, K_START, K_END, K_EXCLUSIVE, K_REPLACE, K_COVERS,
-       K_COUNT };
+       K_MC_BASE, K_MC_FROM, K_MC_STEP, K_MC_MAX, K_COUNT };
 
 /* A calendar line of this file, remembered for duplicates and coverage. */
 typedef struct {
@@ -239,44 +239,103 @@ static bool fg_parse_age(const char *v, int32_t *out_months) {
   return true;
 }
 
-/* `sex.category[.YYYY-MM..YYYY-MM]` */
-static bool fg_parse_age_key(const char *key, int *sex, int *cat, fg_month *from, fg_month *to) {
-  const char *dot = strchr(key, '.');
-  if (!dot) return false;
-  size_t sl = (size_t)(dot - key);
-  if (sl == 4 && strncmp(key, "male", 4) == 0) *sex = FG_CFG_SEX_MALE;
-  else if (sl == 6 && strncmp(key, "female", 6) == 0) *sex = FG_CFG_SEX_FEMALE;
-  else return false;
-  const char *c = dot + 1;
-  const char *dot2 = strchr(c, '.');
-  size_t cl = dot2 ? (size_t)(dot2 - c) : strlen(c);
-  *cat = -1;
-  for (int i = 0; i < FG_AGE_CATEGORIES; i++)
-    if (strlen(fg_cfg_category_names[i]) == cl && strncmp(c, fg_cfg_category_names[i], cl) == 0)
-      *cat = i;
-  if (*cat < 0) return false;
+/* The birth-month range after a key's second dot: `YYYY-MM` or
+ * `YYYY-MM..YYYY-MM`; none (r == NULL) is every birth month. */
+static bool fg_parse_born_range(const char *r, fg_month *from, fg_month *to) {
   *from = fg_cfg_born_all_from();
   *to = fg_cfg_born_all_to();
-  if (!dot2) return true;
-  const char *r = dot2 + 1;
+  if (r == NULL) return true;
   if (strlen(r) == 7) return fg_parse_month(r, 7, from) && fg_parse_month(r, 7, to);
   return strlen(r) == 16 && strncmp(r + 7, "..", 2) == 0 && fg_parse_month(r, 7, from) &&
          fg_parse_month(r + 9, 7, to) && *from <= *to;
 }
 
+/* `male|female.enroll_limit|special_work[.range]`, `statutory.60|55|50[.range]`,
+ * and the v1.2 spelling `male|female.normal[.range]`, read as statutory.60 /
+ * statutory.50 (the original ages the law keeps for men and women workers). */
+static bool fg_parse_age_key(const char *key, int *who, int *cat, fg_month *from, fg_month *to) {
+  const char *dot = strchr(key, '.');
+  if (!dot) return false;
+  const size_t wl = (size_t)(dot - key);
+  const char *c = dot + 1;
+  const char *dot2 = strchr(c, '.');
+  const size_t cl = dot2 ? (size_t)(dot2 - c) : strlen(c);
+  if (!fg_parse_born_range(dot2 ? dot2 + 1 : NULL, from, to)) return false;
+  if (wl == 9 && strncmp(key, "statutory", 9) == 0) {
+    *cat = FG_AGE_STATUTORY;
+    *who = cl == 2 && strncmp(c, "60", 2) == 0   ? 60
+           : cl == 2 && strncmp(c, "55", 2) == 0 ? 55
+           : cl == 2 && strncmp(c, "50", 2) == 0 ? 50
+                                                 : -1;
+    return *who > 0;
+  }
+  int sex;
+  if (wl == 4 && strncmp(key, "male", 4) == 0) sex = FG_CFG_SEX_MALE;
+  else if (wl == 6 && strncmp(key, "female", 6) == 0) sex = FG_CFG_SEX_FEMALE;
+  else return false;
+  if (cl == 6 && strncmp(c, "normal", 6) == 0) {
+    *cat = FG_AGE_STATUTORY;
+    *who = sex == FG_CFG_SEX_MALE ? 60 : 50;
+    return true;
+  }
+  *who = sex;
+  *cat = -1;
+  for (int i = 0; i < FG_AGE_CATEGORIES; i++)
+    if (i != FG_AGE_STATUTORY && strlen(fg_cfg_category_names[i]) == cl &&
+        strncmp(c, fg_cfg_category_names[i], cl) == 0)
+      *cat = i;
+  return *cat >= 0;
+}
+
+/* The minimum contribution months (rules.md v1.3): four whole numbers.
+ * Returns 0, an error, or 1 when key is none of them. */
+static int fg_parse_min_contribution(fg_parse_state *st, const char *key, const char *value) {
+  fg_min_contribution *mc = &st->cfg->min_contribution;
+  static const struct {
+    const char *key;
+    size_t off;
+    int32_t lo, hi;
+    int k;
+  } keys[] = {
+      {"min_contribution_months", offsetof(fg_min_contribution, base_months), 0, 1200, K_MC_BASE},
+      {"min_contribution_rise_from", offsetof(fg_min_contribution, rise_from_year), 1900, 2099, K_MC_FROM},
+      {"min_contribution_rise_per_year", offsetof(fg_min_contribution, step_months), 0, 120, K_MC_STEP},
+      {"min_contribution_months_max", offsetof(fg_min_contribution, max_months), 0, 1200, K_MC_MAX},
+  };
+  for (size_t i = 0; i < FG_ARRAY_LEN(keys); i++) {
+    if (strcmp(key, keys[i].key) != 0) continue;
+    char *end = NULL;
+    const long v = fg_all_digits(value, strlen(value)) && strlen(value) <= 9 ? strtol(value, &end, 10) : -1;
+    if (v < keys[i].lo || v > keys[i].hi) {
+      char what[64];
+      snprintf(what, sizeof what, "取值超出范围 %d..%d", (int)keys[i].lo, (int)keys[i].hi);
+      return fg_perr(st, key, what, value);
+    }
+    const int rc = fg_key_once(st, keys[i].k, key, value);
+    if (rc) return rc;
+    *(int32_t *)((char *)mc + keys[i].off) = (int32_t)v;
+    return 0;
+  }
+  return 1; /* not one of these keys */
+}
+
 static int fg_parse_retirement(fg_parse_state *st, const char *key, const char *value) {
-  int sex, cat;
+  int who, cat;
   fg_month from, to;
   int32_t months;
-  if (!fg_parse_age_key(key, &sex, &cat, &from, &to))
+  if (strncmp(key, "min_contribution", 16) == 0) {
+    int rc = fg_parse_min_contribution(st, key, value);
+    if (rc <= 0) return rc;
+  }
+  if (!fg_parse_age_key(key, &who, &cat, &from, &to))
     return fg_perr(st, key,
-                   "未知的配置项：应为 male|female.enroll_limit|normal|special_work"
-                   "[.YYYY-MM..YYYY-MM]",
+                   "未知的配置项：应为 statutory.60|55|50[.YYYY-MM..YYYY-MM]、"
+                   "male|female.enroll_limit|special_work[.YYYY-MM..YYYY-MM] 或 min_contribution_*",
                    value);
   if (!fg_parse_age(value, &months) || months < FG_CFG_AGE_MIN_MONTHS ||
       months > FG_CFG_AGE_MONTHS_MAX)
     return fg_perr(st, key, "应为 16y 至 80y 之间的年龄，如 60y 或 50y4m", value);
-  int32_t at = fg_cfg_age_set(st->cfg, sex, cat, from, to, months);
+  int32_t at = fg_cfg_age_set(st->cfg, who, cat, from, to, months);
   if (at < 0) return fg_perr(st, key, "退休年龄规则过多", value);
   if (st->age_seen[at]) return fg_perr(st, key, "重复设置", value);
   st->age_seen[at] = true;
@@ -443,13 +502,19 @@ static int fg_parse_line(fg_parse_state *st, char *line) {
   return fg_parse_key(st, key, value);
 }
 
-/* Checks that need the whole file: hours order, calendar coverage. */
+/* Checks that need the whole file: hours order, minimum contribution
+ * bounds, calendar coverage. */
 static int fg_parse_finish(fg_parse_state *st) {
   fg_config *cfg = st->cfg;
   if (cfg->work_start_s >= cfg->work_end_s) {
     st->line = FG_MAX(st->key_line[K_START], st->key_line[K_END]);
     return fg_perr(st, st->key_line[K_END] ? "work_end" : "work_start",
                    "上班时间必须早于下班时间", "work_start >= work_end");
+  }
+  if (cfg->min_contribution.max_months < cfg->min_contribution.base_months) {
+    st->line = FG_MAX(st->key_line[K_MC_BASE], st->key_line[K_MC_MAX]);
+    return fg_perr(st, "min_contribution_months_max", "不得小于 min_contribution_months",
+                   "min_contribution_months_max < min_contribution_months");
   }
   if (st->key_line[K_COVERS]) {
     for (int32_t i = 0; i < st->ncal_seen; i++) {
@@ -545,8 +610,11 @@ static void fg_serialize_ages(const fg_config *cfg, fg_buf *b) {
   for (int32_t i = 0; i < cfg->nage_rows; i++) {
     const fg_age_row *r = &cfg->age_rows[i];
     FG_ASSERT(r->category < FG_AGE_CATEGORIES);
-    fg_buf_addf(b, "%s.%s", r->sex == FG_CFG_SEX_MALE ? "male" : "female",
-                fg_cfg_category_names[r->category]);
+    if (r->category == FG_AGE_STATUTORY)
+      fg_buf_addf(b, "statutory.%d", (int)r->who);
+    else
+      fg_buf_addf(b, "%s.%s", r->who == FG_CFG_SEX_MALE ? "male" : "female",
+                  fg_cfg_category_names[r->category]);
     if (r->born_from != fg_cfg_born_all_from() || r->born_to != fg_cfg_born_all_to()) {
       char from[8], to[8];
       fg_format_month(r->born_from, from);
@@ -556,6 +624,12 @@ static void fg_serialize_ages(const fg_config *cfg, fg_buf *b) {
     fg_buf_adds(b, " = ");
     fg_add_age(b, r->age_months);
   }
+  const fg_min_contribution *mc = &cfg->min_contribution;
+  fg_buf_addf(b,
+              "min_contribution_months = %d\nmin_contribution_rise_from = %d\n"
+              "min_contribution_rise_per_year = %d\nmin_contribution_months_max = %d\n",
+              (int)mc->base_months, (int)mc->rise_from_year, (int)mc->step_months,
+              (int)mc->max_months);
 }
 
 static void fg_serialize_calendar(const fg_config *cfg, fg_buf *b) {

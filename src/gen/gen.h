@@ -4,7 +4,7 @@
  * fg_gen_run() writes the 18 CSV files of the data standard for a city of
  * N persons with about ten years of history up to as_of, plus the truth file
  * (`rule,subject_type,subject_id,amount`): every finding the city must
- * raise. The background raises none of the 48 rules of rules.md; planted
+ * raise. The background raises none of the 50 rules of rules.md; planted
  * cases (a few per rule, scaled mildly with N) raise exactly the truth rows,
  * and near misses sit on each boundary without firing. Output is a pure
  * function of (persons, seed, as_of, encoding): per-person random streams

@@ -128,6 +128,12 @@ void fg_gen_staff_id(int idx, char out[16]);
 void fg_gen_inst_id(int64_t idx, char out[16]);
 /* A timestamp on the first working day >= day, between 08:30 and 18:30. */
 int64_t fg_gen_worktime(const fg_gen_ctx *c, fg_gen_rng *r, fg_day day);
+/* (rules.md v1.3) Months the statutory age of someone born on birth with
+ * original age o (60, 55, 50) exceeds o years, by the generator's config
+ * (the 2025 law's schedules), and the date birth plus o years and
+ * delay + delta_months months (delta 0: the statutory date). */
+int fg_gen_delay_months(const fg_gen_ctx *c, fg_day birth, int o);
+fg_day fg_gen_statutory(const fg_gen_ctx *c, fg_day birth, int o, int delta_months);
 /* Pick two distinct staff of a pool. */
 void fg_gen_pick2(fg_gen_rng *r, const int *pool, int n, int *a, int *b);
 
@@ -173,9 +179,14 @@ void fg_gen_p_contrib(fg_gen_plant *p, const fg_gen_pp *pp, const char *employer
                       const char *kind);
 void fg_gen_p_enroll(fg_gen_plant *p, const fg_gen_pp *pp, const char *scheme,
                      const char *employer, fg_day start, fg_day end);
+/* original_age 0 and contribution_months -1 write empty fields (v1.2 rows). */
 void fg_gen_p_retire(fg_gen_plant *p, const fg_gen_pp *pp, const char *kind, fg_day approved,
                      fg_day retire, fg_day birth_on_file, int sw_years, const char *r1,
-                     const char *r2);
+                     const char *r2, int original_age, int contribution_months);
+/* A lawful kind for a retirement on `day` of someone born on birth with
+ * original age o: "normal" on or after the statutory date, else
+ * "flexible_early" (asserted to be in its range). */
+const char *fg_gen_lawful_kind(const fg_gen_ctx *c, fg_day birth, int o, fg_day day);
 void fg_gen_p_settle(fg_gen_plant *p, const fg_gen_pp *pp, const char *inst, const char *scheme,
                      bool inpatient, fg_day admit, fg_day discharge, const char *diag,
                      const char *invoice, int64_t fund_paid_fen, fg_day settled,

@@ -7,7 +7,10 @@
  *     never overlap within a group (a job change ends one 110 enrollment the
  *     day before the next starts), monthly 110 contributions with a base of
  *     70-250 % of the year's average wage (floor 60 %, cap 300 %), retirement
- *     at exactly 60 (male) / 50 (female) with a normally reviewed approval,
+ *     on the statutory date (rules.md v1.3: original age 60 for men, 55 for
+ *     the women cadres, 50 for the other women, moved by the 2025 law's
+ *     schedule for the birth month) with a normally reviewed approval and
+ *     the months contributed since the first job on file,
  *     monthly pensions up to the death month, a survival certification every
  *     12 months; a few become unemployed (210 contributions counted, paid at
  *     most their entitlement, no employer contributions meanwhile), women
@@ -30,6 +33,9 @@ enum {
   FG_GEN_EMPLOYEE_PER_MILLE = 420,
   FG_GEN_RETIRE_AGE_MALE = 60,
   FG_GEN_RETIRE_AGE_FEMALE = 50,
+  FG_GEN_RETIRE_AGE_CADRE = 55,
+  FG_GEN_CADRE_PER_MILLE = 250,       /* women whose original age is 55 */
+  FG_GEN_ORIGINAL_AGE_PER_MILLE = 500, /* original_age written (else empty: the default) */
   FG_GEN_RESIDENT_PENSION_AGE = 60,
   FG_GEN_UNEMPLOYED_PER_MILLE = 50,
   FG_GEN_SWITCH_PER_MILLE = 300,
@@ -135,6 +141,7 @@ typedef struct job {
   fg_month cm0, cm1;    /* contribution months */
   int64_t base_pct;
   bool retired, unemployed;
+  int original_age;     /* 60, 55, 50 */
   fg_day rd;
   fg_month um;          /* last employed month of an unemployed person */
   int ument;            /* unemployment months paid */
@@ -196,8 +203,14 @@ static void fg_bg_retirement(bgp *p, const job *j) {
   char s1[16], s2[16];
   fg_gen_staff_id(r1, s1);
   fg_gen_staff_id(r2, s2);
-  fg_gen_row(p->o, FG_T_RETIREMENTS, "ssdddiss", p->id, "normal", approved, j->rd, p->birth,
-             (int64_t)-1, s1, s2);
+  /* empty original_age means 60 for men and 50 for women: a cadre's 55 is
+   * always written */
+  const bool write_o = j->original_age == FG_GEN_RETIRE_AGE_CADRE ||
+                       fg_gen_rng_chance(&p->r, FG_GEN_ORIGINAL_AGE_PER_MILLE);
+  const int64_t months = fg_month_of_day(j->rd) - fg_month_of_day(j->ws);
+  FG_ASSERT(months >= fg_config_min_contribution_months(c->cfg, 2099));
+  fg_gen_row(p->o, FG_T_RETIREMENTS, "ssdddissii", p->id, "normal", approved, j->rd, p->birth,
+             (int64_t)-1, s1, s2, (int64_t)(write_o ? j->original_age : -1), months);
   if (approved >= c->hist_first_day && approved <= c->as_of)
     fg_bg_op(p, "retirement_approval", at, true);
   const fg_month pm0 = FG_MAX(fg_month_of_day(j->rd) + 1, c->hist_first_month);
@@ -218,7 +231,10 @@ static bool fg_bg_employee(bgp *p) {
          (fg_day)fg_gen_rng_below(&p->r, 200);
   if (j.ws > c->as_of - 60) return false;
   p->worker = true;
-  j.rd = fg_birthday_at(p->birth, p->sex == 1 ? FG_GEN_RETIRE_AGE_MALE : FG_GEN_RETIRE_AGE_FEMALE);
+  j.original_age = p->sex == 1 ? FG_GEN_RETIRE_AGE_MALE
+                   : fg_gen_rng_chance(&p->r, FG_GEN_CADRE_PER_MILLE) ? FG_GEN_RETIRE_AGE_CADRE
+                                                                       : FG_GEN_RETIRE_AGE_FEMALE;
+  j.rd = fg_gen_statutory(c, p->birth, j.original_age, 0);
   j.retired = j.rd <= c->as_of;
   j.wend = j.retired ? j.rd : FG_NODAY;
   j.sw = FG_NODAY;

@@ -3,7 +3,7 @@
  * identity numbers from their own slots, own bank accounts), one writer per
  * table row kind with ids from counters in their own namespaces (BX, SX,
  * FX, OX, TX prefixes, never used by the background), and the truth list
- * with the subject type of each of the 48 rules of rules.md.
+ * with the subject type of each of the 50 rules of rules.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +37,8 @@ static const struct {
     {"retirement.single_review", "person"},
     {"retirement.special_work_ineligible", "person"},
     {"retirement.underage", "person"},
+    {"retirement.flexible_out_of_range", "person"},
+    {"retirement.insufficient_contribution", "person"},
     {"medical.overlapping_inpatient", "person"},
     {"medical.outpatient_during_inpatient", "person"},
     {"medical.after_death", "person"},
@@ -120,9 +122,18 @@ void fg_gen_p_enroll(fg_gen_plant *p, const fg_gen_pp *pp, const char *scheme,
 
 void fg_gen_p_retire(fg_gen_plant *p, const fg_gen_pp *pp, const char *kind, fg_day approved,
                      fg_day retire, fg_day birth_on_file, int sw_years, const char *r1,
-                     const char *r2) {
-  fg_gen_row(p->o, FG_T_RETIREMENTS, "ssdddiss", pp->id, kind, approved, retire, birth_on_file,
-             (int64_t)sw_years, r1, r2);
+                     const char *r2, int original_age, int contribution_months) {
+  FG_ASSERT(original_age == 0 || original_age == 60 || original_age == 55 || original_age == 50);
+  fg_gen_row(p->o, FG_T_RETIREMENTS, "ssdddissii", pp->id, kind, approved, retire, birth_on_file,
+             (int64_t)sw_years, r1, r2, (int64_t)(original_age ? original_age : -1),
+             (int64_t)contribution_months);
+}
+
+const char *fg_gen_lawful_kind(const fg_gen_ctx *c, fg_day birth, int o, fg_day day) {
+  if (day >= fg_gen_statutory(c, birth, o, 0)) return "normal";
+  const int delay = fg_gen_delay_months(c, birth, o);
+  FG_ASSERT(day >= fg_birthday_plus(birth, o, FG_MAX(delay - 36, 0)));
+  return "flexible_early";
 }
 
 void fg_gen_p_settle(fg_gen_plant *p, const fg_gen_pp *pp, const char *inst, const char *scheme,

@@ -29,8 +29,10 @@ static void fg_base_out_of_range(fg_gen_plant *p) {
   fg_gen_p_contrib(p, &pp, emp, "310", m + 2, floor - 100, fg_paid_after(m + 2), "normal");
 }
 
-/* A person who retires (normal, exactly 60, properly reviewed) on day 10 of
- * month rm; returns the approval date. */
+/* A person who retires (on the 60th / 50th birthday, properly reviewed) on
+ * day 10 of month rm; returns the approval date. Where the 2025 law has
+ * moved the statutory age later, the retirement is a lawful flexible early
+ * one (rules.md v1.3), so only the rule under test fires. */
 static fg_day fg_retiree(fg_gen_plant *p, fg_month rm, int sex, fg_gen_pp *pp) {
   const int age = sex == 1 ? 60 : 50;
   const fg_day birth = fg_month_first_day(rm - 12 * age) + 9;
@@ -40,7 +42,8 @@ static fg_day fg_retiree(fg_gen_plant *p, fg_month rm, int sex, fg_gen_pp *pp) {
   char r1[16], r2[16];
   fg_gen_p_staff(p, 'r', p->rep, r1);
   fg_gen_p_staff(p, 'r', p->rep + 1, r2);
-  fg_gen_p_retire(p, pp, "normal", rd - 15, rd, birth, -1, r1, r2);
+  fg_gen_p_retire(p, pp, fg_gen_lawful_kind(p->c, birth, age, rd), rd - 15, rd, birth, -1, r1, r2,
+                  0, -1);
   return rd - 15;
 }
 

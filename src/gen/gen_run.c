@@ -224,6 +224,16 @@ static int fg_check_opts(const fg_gen_opts *o, fg_err *err) {
   return 0;
 }
 
+int fg_gen_delay_months(const fg_gen_ctx *c, fg_day birth, int o) {
+  const int32_t s = fg_config_age_months(c->cfg, o, FG_AGE_STATUTORY, fg_month_of_day(birth));
+  FG_ASSERT(s >= 0 && "the default config has a statutory row for every birth month");
+  return s - o * 12;
+}
+
+fg_day fg_gen_statutory(const fg_gen_ctx *c, fg_day birth, int o, int delta_months) {
+  return fg_birthday_plus(birth, o, fg_gen_delay_months(c, birth, o) + delta_months);
+}
+
 static void fg_ctx_init(fg_gen_ctx *c, const fg_gen_opts *o) {
   memset(c, 0, sizeof *c);
   c->opts = o;

@@ -190,7 +190,9 @@ static const char *fg_import_judge_plain(const fg_column *col, const char *s, si
   case FG_COL_QTY:
     return fg_parse_qty(s, n, &v->i) ? NULL : "数量应为非负小数，最多 3 位小数";
   case FG_COL_UINT:
-    return fg_parse_uint(s, n, &v->i) ? NULL : "应为非负整数，只含数字";
+    if (!fg_parse_uint(s, n, &v->i)) return "应为非负整数，只含数字";
+    /* a whole number from a fixed list (retirements.original_age) */
+    return col->enum_values == NULL || fg_imp_enum_ok(col, s, n) ? NULL : "";
   case FG_COL_ENUM:
     return fg_imp_enum_ok(col, s, n) ? NULL : "";
   case FG_COL_AGENCY_ID:

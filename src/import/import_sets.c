@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "import/import_impl.h"
+#include "journal/rowhash.h"
 #include "import/import_keyset.h"
 #include "import/import_sets.h"
 
@@ -87,7 +88,10 @@ void fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch,
                        uint8_t out[FG_DIGEST_BYTES]) {
   FG_ASSERT_HOT(t != NULL && vals != NULL && scratch != NULL);
   fg_buf_reset(scratch);
-  for (int c = 0; c < t->ncols; c++) {
+  /* added columns' trailing NULLs are left out, so a resend of a row stored
+   * before the column existed is still recognised (fg_journal_row_cols) */
+  const int used = fg_journal_row_cols(t, vals);
+  for (int c = 0; c < used; c++) {
     const fg_value *v = &vals[c];
     if (v->is_null) {
       fg_buf_addc(scratch, 'N');

@@ -26,6 +26,7 @@ static const char FG_JOURNAL_MAGIC[] = FG_JOURNAL_FORMAT "\n";
 typedef struct fg_rows_ctx {
   fg_rowhash *h;
   fg_buf enc;
+  const fg_table *std; /* the standard table covered, else NULL */
 } fg_rows_ctx;
 
 void fg_journal_now(char out[FG_JOURNAL_TIME_MAX]) {
@@ -63,7 +64,7 @@ static int fg_journal_rows_cb(void *ud, const char *group, int64_t rowid, const 
   (void)group;
   fg_rows_ctx *a = ud;
   fg_rowhash_row_begin(&a->enc);
-  fg_journal_row_encode(cells, ncells, &a->enc);
+  fg_journal_row_encode(cells, fg_journal_cells_used(a->std, cells, ncells), &a->enc);
   fg_rowhash_add(a->h, rowid, &a->enc);
   return 0;
 }
@@ -71,7 +72,7 @@ static int fg_journal_rows_cb(void *ud, const char *group, int64_t rowid, const 
 int fg_journal_rows_digest(fg_store *s, const fg_journal_cover *c, fg_rowhash *h, fg_err *err) {
   FG_ASSERT(s != NULL && c != NULL && c->table != NULL && h != NULL);
   fg_rowhash_init(h);
-  fg_rows_ctx a = {h, FG_BUF_INIT};
+  fg_rows_ctx a = {h, FG_BUF_INIT, fg_schema_by_name(c->table)};
   const char *col = c->column ? c->column : "";
   int rc = fg_store_rows_by(s, c->table, col, *col ? c->value : NULL, fg_journal_rows_cb, &a, err);
   fg_buf_release(&a.enc);

@@ -427,6 +427,7 @@ typedef struct fg_jv_group {
 typedef struct fg_jv_scan {
   fg_jv *v;
   const char *table, *column;
+  const fg_table *std; /* the standard table of that name, else NULL */
   /* schema_meta: the rows platform.init recorded (-1: another table); a
    * later migration's row is not in that cover (see fg_jv_row) */
   int64_t meta_covered;
@@ -535,7 +536,7 @@ static int fg_jv_row(void *ud, const char *group, int64_t rowid, const fg_store_
                        : fg_jv_group_get(sc, group);
   if (g == NULL) return FG_JV_TOO_MANY_GROUPS;
   fg_rowhash_row_begin(&sc->enc);
-  fg_journal_row_encode(cells, ncells, &sc->enc);
+  fg_journal_row_encode(cells, fg_journal_cells_used(sc->std, cells, ncells), &sc->enc);
   fg_rowhash_add(&g->h, rowid, &sc->enc);
   return 0;
 }
@@ -557,7 +558,8 @@ static const char *fg_jv_table_column(fg_jv *v, const char *table) {
 
 static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
   const char *col = fg_jv_table_column(v, table);
-  fg_jv_scan sc = {.v = v, .table = table, .column = col ? col : "", .meta_covered = -1};
+  fg_jv_scan sc = {.v = v, .table = table, .column = col ? col : "", .meta_covered = -1,
+                   .std = fg_schema_by_name(table)};
   if (strcmp(table, "schema_meta") == 0) {
     const fg_jv_cover *c = fg_jv_find(v, table, sc.column, "");
     sc.meta_covered = c ? c->rows : -1;

@@ -115,19 +115,35 @@ void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out) {
   }
 }
 
+int fg_journal_cells_used(const fg_table *std, const fg_store_cell *cells, int n) {
+  FG_ASSERT_HOT(cells != NULL || n == 0);
+  if (std == NULL) return n;
+  const int base = fg_schema_base_cols(std) + 2 + (fg_schema_keyless(std) ? 1 : 0);
+  FG_ASSERT_HOT(n >= base);
+  while (n > base && cells[n - 1].type == 'N') n--;
+  return n;
+}
+
+int fg_journal_row_cols(const fg_table *t, const fg_value *vals) {
+  FG_ASSERT_HOT(t != NULL && vals != NULL);
+  int n = t->ncols;
+  while (n > 0 && t->cols[n - 1].store_version > 0 && vals[n - 1].is_null) n--;
+  return n;
+}
+
+static void fg_rh_value(fg_buf *out, const fg_column *c, const fg_value *v) {
+  if (v->is_null) fg_buf_addc(out, 'N');
+  else if (fg_schema_sql_type(c->type)[0] == 'I') fg_rh_int(out, 'I', (uint64_t)v->i);
+  else fg_rh_bytes(out, 'T', v->s, v->n);
+}
+
 void fg_journal_values_encode(const fg_table *t, const fg_value *vals, int64_t batch,
                               int64_t line, fg_buf *out) {
   FG_ASSERT_HOT(t != NULL && vals != NULL && out != NULL);
-  for (int c = 0; c < t->ncols; c++) {
-    const fg_value *v = &vals[c];
-    if (v->is_null)
-      fg_buf_addc(out, 'N');
-    else if (fg_schema_sql_type(t->cols[c].type)[0] == 'I')
-      fg_rh_int(out, 'I', (uint64_t)v->i);
-    else
-      fg_rh_bytes(out, 'T', v->s, v->n);
-  }
+  const int base = fg_schema_base_cols(t), used = fg_journal_row_cols(t, vals);
+  for (int c = 0; c < base; c++) fg_rh_value(out, &t->cols[c], &vals[c]);
   fg_rh_int(out, 'I', (uint64_t)batch);
   fg_rh_int(out, 'I', (uint64_t)line);
   if (fg_schema_keyless(t)) fg_rh_bytes(out, 'B', vals[t->ncols].s, FG_DIGEST_BYTES); /* _digest */
+  for (int c = base; c < used; c++) fg_rh_value(out, &t->cols[c], &vals[c]);
 }

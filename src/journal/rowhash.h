@@ -56,9 +56,19 @@ void fg_rowhash_release(fg_rowhash *h);
  * declared order as `N`, `I` + int64, `R` + IEEE double (8 bytes,
  * big-endian), `T`/`B` + 4-byte big-endian length + bytes. */
 void fg_journal_row_encode(const fg_store_cell *cells, int n, fg_buf *out);
-/* The same bytes for a row of standard table t as the importer binds it:
- * vals[ncols] (schema order; INTEGER columns from i, TEXT from s/n, NULL
- * when is_null), then _batch and _line. */
+/* The stored cells of a row of table std (a standard table, or NULL for
+ * any other) that its encoding holds: all of them, except that NULLs at
+ * the end of the columns a later migration added to a standard table are
+ * left out (schema.h store_version), so a row stored before the column
+ * existed keeps the digest the journal signed for it. */
+int fg_journal_cells_used(const fg_table *std, const fg_store_cell *cells, int n);
+/* Columns of vals (a row of standard table t, cols[] order) its digests
+ * encode: the base columns, then the added ones up to the last non-NULL. */
+int fg_journal_row_cols(const fg_table *t, const fg_value *vals);
+/* The same bytes for a row of standard table t as the importer binds it,
+ * in the store's column order: the base columns (INTEGER columns from i,
+ * TEXT from s/n, NULL when is_null), _batch, _line, the _digest of a
+ * keyless table (vals[ncols]), then the added columns (fg_journal_row_cols). */
 void fg_journal_values_encode(const fg_table *t, const fg_value *vals, int64_t batch,
                               int64_t line, fg_buf *out);
 

@@ -23,7 +23,9 @@ static const char *const fg_benefit_types[] = {
     "pension", "unemployment", "injury_disability", "injury_dependant",
     "maternity", "funeral", "survivor", "lump_sum", NULL};
 static const char *const fg_retire_kinds[] = {"normal", "early", "special_work",
-                                              "disability", NULL};
+                                              "disability", "flexible_early", "flexible_late",
+                                              NULL};
+static const char *const fg_original_ages[] = {"60", "55", "50", NULL}; /* v1.3 */
 static const char *const fg_inst_kinds[] = {"hospital", "pharmacy", "rehab",
                                             "assistive", NULL};
 static const char *const fg_term_reasons[] = {"violation", "illegal", NULL};
@@ -47,9 +49,11 @@ static const char *const fg_op_types[] = {
 #define R true
 #define O false
 #define NOREF -1, -1
-#define COL(n, t, r) {n, t, r, NULL, NOREF}
-#define ENUMC(n, r, v) {n, FG_COL_ENUM, r, v, NOREF}
-#define REF(n, t, r, tab) {n, t, r, NULL, tab, 0}
+#define COL(n, t, r) {n, t, r, NULL, NOREF, 0}
+/* a column store migration v added to an existing table (schema.h) */
+#define COLV(n, t, r, vals, v) {n, t, r, vals, NOREF, v}
+#define ENUMC(n, r, v) {n, FG_COL_ENUM, r, v, NOREF, 0}
+#define REF(n, t, r, tab) {n, t, r, NULL, tab, 0, 0}
 
 static const fg_column c_persons[] = {
     COL("person_id", FG_COL_PERSON_ID, R), COL("name", FG_COL_TEXT, R),
@@ -78,7 +82,10 @@ static const fg_column c_retirements[] = {
     REF("person_id", FG_COL_PERSON_ID, R, FG_T_PERSONS), ENUMC("kind", R, fg_retire_kinds),
     COL("approved_on", FG_COL_DATE, R), COL("retire_date", FG_COL_DATE, R),
     COL("birth_date_on_file", FG_COL_DATE, R), COL("special_work_years", FG_COL_UINT, O),
-    REF("reviewer1", FG_COL_ID, O, FG_T_STAFF), REF("reviewer2", FG_COL_ID, O, FG_T_STAFF)};
+    REF("reviewer1", FG_COL_ID, O, FG_T_STAFF), REF("reviewer2", FG_COL_ID, O, FG_T_STAFF),
+    /* v1.3 (rules.md, the 2025 law): added by store version 4 */
+    COLV("original_age", FG_COL_UINT, O, fg_original_ages, 4),
+    COLV("contribution_months", FG_COL_UINT, O, NULL, 4)};
 static const fg_column c_institutions[] = {
     COL("institution_id", FG_COL_ID, R), COL("name", FG_COL_TEXT, R),
     ENUMC("kind", R, fg_inst_kinds), COL("agreement_start", FG_COL_DATE, R),
@@ -206,6 +213,13 @@ int fg_schema_col(const fg_table *t, const char *name) {
   for (int i = 0; i < t->ncols; i++)
     if (strcasecmp(t->cols[i].name, name) == 0) return i;
   return -1;
+}
+
+int fg_schema_base_cols(const fg_table *t) {
+  int n = 0;
+  while (n < t->ncols && t->cols[n].store_version == 0) n++;
+  for (int c = n; c < t->ncols; c++) FG_ASSERT(t->cols[c].store_version > 1);
+  return n;
 }
 
 const char *fg_schema_sql_type(fg_coltype type) {

@@ -76,6 +76,12 @@ typedef struct fg_column {
   const char *const *enum_values; /* NULL-terminated, for FG_COL_ENUM */
   int ref_table;                  /* fg_table_id referenced, or -1 */
   int ref_col;                    /* column index in ref_table (its key) */
+  /* Store schema version whose migration added the column (ALTER TABLE
+   * ADD COLUMN, so it sits after _batch, _line and _digest in the store),
+   * 0 for a column the table had from version 1. Added columns come last
+   * in cols[], and their trailing NULLs are left out of a row's digests
+   * (fg_journal_row_cols), so rows stored before they existed keep theirs. */
+  int store_version;
 } fg_column;
 
 typedef struct fg_table {
@@ -95,6 +101,8 @@ const fg_table *fg_schema_by_name(const char *name);
 const fg_table *fg_schema_by_file(const char *file);
 /* Column index by (case-insensitive) name, or -1. */
 int fg_schema_col(const fg_table *t, const char *name);
+/* Columns of t the store had from version 1 (the leading ones). */
+int fg_schema_base_cols(const fg_table *t);
 /* SQL storage type of a column: "INTEGER" or "TEXT". */
 const char *fg_schema_sql_type(fg_coltype type);
 /* Chinese label of a code value where the standard gives one (scheme,

@@ -126,6 +126,8 @@ static void fg_conv_retirement(fg_model_builder *b, void *row, const fg_value *v
   r->special_work_years = (int32_t)fg_mb_int(&v[5], -1);
   r->reviewer1 = fg_mb_sid(b, &v[6]);
   r->reviewer2 = fg_mb_sid(b, &v[7]);
+  r->original_years = (uint8_t)fg_mb_int(&v[8], 0); /* import allows 60, 55, 50 only */
+  r->contribution_months = (int32_t)fg_mb_int(&v[9], -1);
 }
 
 static void fg_conv_institution(fg_model_builder *b, void *row, const fg_value *v) {
@@ -322,7 +324,7 @@ static const uint32_t fg_mb_cols[FG_T_COUNT] = {
     [FG_T_ENROLLMENTS] = FIRST(6),
     [FG_T_CONTRIBUTIONS] = FIRST(9),
     [FG_T_BENEFIT_PAYMENTS] = FIRST(9),
-    [FG_T_RETIREMENTS] = FIRST(8),
+    [FG_T_RETIREMENTS] = FIRST(10), /* v1.3: original_age, contribution_months */
     [FG_T_INSTITUTIONS] = C(0) | C(2) | C(3) | C(4) | C(5) | C(6),
     [FG_T_CATALOG] = C(0) | C(2) | C(3) | C(4) | C(5) | C(6) | C(7) | C(8),
     [FG_T_MEDICAL_SETTLEMENTS] = FIRST(12),

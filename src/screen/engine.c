@@ -53,6 +53,8 @@ static const struct {
     {"retirement.single_review", "medium"},
     {"retirement.special_work_ineligible", "medium"},
     {"retirement.underage", "medium"},
+    {"retirement.flexible_out_of_range", "medium"},
+    {"retirement.insufficient_contribution", "medium"},
     {"medical.overlapping_inpatient", "high"},
     {"medical.outpatient_during_inpatient", "medium"},
     {"medical.after_death", "high"},

@@ -52,7 +52,8 @@ enum {
   FG_BEN_PENSION, FG_BEN_UNEMPLOYMENT, FG_BEN_INJURY_DISABILITY, FG_BEN_INJURY_DEPENDANT,
   FG_BEN_MATERNITY, FG_BEN_FUNERAL, FG_BEN_SURVIVOR, FG_BEN_LUMP_SUM
 };
-enum { FG_RET_NORMAL, FG_RET_EARLY, FG_RET_SPECIAL_WORK, FG_RET_DISABILITY };
+enum { FG_RET_NORMAL, FG_RET_EARLY, FG_RET_SPECIAL_WORK, FG_RET_DISABILITY, FG_RET_FLEXIBLE_EARLY,
+       FG_RET_FLEXIBLE_LATE };
 enum { FG_INST_HOSPITAL, FG_INST_PHARMACY, FG_INST_REHAB, FG_INST_ASSISTIVE };
 enum { FG_TERM_NONE, FG_TERM_VIOLATION, FG_TERM_ILLEGAL };
 enum { FG_CAT_DRUG, FG_CAT_EXAM, FG_CAT_TREATMENT, FG_CAT_MATERIAL, FG_CAT_BED };
@@ -82,7 +83,9 @@ typedef struct { fg_rowid row; fg_pk pk; fg_sid payment_id; fg_scheme scheme; ui
 /* by pk, then approved_on */
 typedef struct { fg_rowid row; fg_pk pk; uint8_t kind; fg_day approved_on, retire_date,
                  birth_on_file; int32_t special_work_years; /* -1 = empty */
-                 fg_sid reviewer1, reviewer2; } fg_m_retirement;
+                 fg_sid reviewer1, reviewer2;
+                 uint8_t original_years;        /* v1.3: 60, 55, 50; 0 = empty */
+                 int32_t contribution_months;   /* v1.3: -1 = empty */ } fg_m_retirement;
 /* sorted by institution_id then agreement_start */
 typedef struct { fg_rowid row; fg_sid institution_id; uint8_t kind; fg_day start, end,
                  terminated_on; uint8_t term_reason; } fg_m_institution;

@@ -34,6 +34,8 @@ static const fg_rule fg_rule_table[] = {
     {"retirement.single_review", "person", "特殊退休未经双人审核", B(FG_T_RETIREMENTS), fg_rule_retirement_single_review},
     {"retirement.special_work_ineligible", "person", "特殊工种退休条件不符", B(FG_T_RETIREMENTS) | B(FG_T_PERSONS), fg_rule_retirement_special_work_ineligible},
     {"retirement.underage", "person", "未到法定年龄正常退休", B(FG_T_RETIREMENTS) | B(FG_T_PERSONS), fg_rule_retirement_underage},
+    {"retirement.flexible_out_of_range", "person", "弹性退休超出允许范围", B(FG_T_RETIREMENTS) | B(FG_T_PERSONS), fg_rule_retirement_flexible_out_of_range},
+    {"retirement.insufficient_contribution", "person", "累计缴费不足最低缴费年限", B(FG_T_RETIREMENTS), fg_rule_retirement_insufficient_contribution},
     {"medical.overlapping_inpatient", "person", "同时在不同机构住院", B(FG_T_MEDICAL_SETTLEMENTS), fg_rule_medical_overlapping_inpatient},
     {"medical.outpatient_during_inpatient", "person", "住院期间在他院门诊", B(FG_T_MEDICAL_SETTLEMENTS), fg_rule_medical_outpatient_during_inpatient},
     {"medical.after_death", "person", "死亡后发生医疗结算", B(FG_T_MEDICAL_SETTLEMENTS) | B(FG_T_DEATHS), fg_rule_medical_after_death},

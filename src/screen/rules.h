@@ -1,5 +1,5 @@
 /*
- * rules.h — the 48 rules of rules.md v1.2, one function each.
+ * rules.h — the 50 rules of rules.md v1.3, one function each.
  *
  * Each rule reads the model and appends its findings to `out`; it never
  * writes shared state, so rules run concurrently. Files: rules_person.c
@@ -34,6 +34,8 @@ void fg_rule_retirement_birthdate_altered(const fg_rule_ctx *ctx, fg_findings *o
 void fg_rule_retirement_single_review(const fg_rule_ctx *ctx, fg_findings *out);
 void fg_rule_retirement_special_work_ineligible(const fg_rule_ctx *ctx, fg_findings *out);
 void fg_rule_retirement_underage(const fg_rule_ctx *ctx, fg_findings *out);
+void fg_rule_retirement_flexible_out_of_range(const fg_rule_ctx *ctx, fg_findings *out);
+void fg_rule_retirement_insufficient_contribution(const fg_rule_ctx *ctx, fg_findings *out);
 void fg_rule_medical_overlapping_inpatient(const fg_rule_ctx *ctx, fg_findings *out);
 void fg_rule_medical_outpatient_during_inpatient(const fg_rule_ctx *ctx, fg_findings *out);
 void fg_rule_medical_after_death(const fg_rule_ctx *ctx, fg_findings *out);

@@ -29,7 +29,7 @@
 #include "store/store.h"
 
 #define FG_SNAPSHOT_MAGIC "FGMODEL1"
-#define FG_SNAPSHOT_VERSION 1
+#define FG_SNAPSHOT_VERSION 2 /* 2: retirements gained original_years, contribution_months */
 #define FG_SNAPSHOT_SUFFIX ".model"
 #define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096

@@ -34,7 +34,7 @@ typedef struct fg_store fg_store;
 
 /* ---- core ---------------------------------------------------------------- */
 
-#define FG_STORE_SCHEMA_VERSION 3
+#define FG_STORE_SCHEMA_VERSION 4
 
 /* What the current transaction wrote to one table: counted by the store
  * itself (SQLite's update hook sees every row change of the connection,

@@ -48,7 +48,10 @@ static int fg_sqlite_exec(fg_store *s, const char *sql, fg_err *err) {
 static void fg_sqlite_table_ddl(const fg_table *t, fg_buf *b) {
   FG_ASSERT(t != NULL && t->ncols > 0 && t->ncols <= FG_MAX_COLS);
   fg_buf_addf(b, "CREATE TABLE %s (", t->name);
-  for (int i = 0; i < t->ncols; i++) {
+  /* only the version-1 columns: later ones are added by their migration
+   * (fg_sqlite_add_columns), so a new store and an upgraded one have the
+   * same CREATE TABLE text, which the schema check compares */
+  for (int i = 0; i < fg_schema_base_cols(t); i++) {
     const fg_column *c = &t->cols[i];
     fg_buf_addf(b, "%s %s%s, ", c->name, fg_schema_sql_type(c->type),
                 c->required ? " NOT NULL" : "");
@@ -141,6 +144,30 @@ static int fg_sqlite_migrate_v3(fg_store *s, fg_err *err) {
   return rc ? rc : fg_sqlite_append_only_all(s, err);
 }
 
+/* ALTER TABLE ADD COLUMN for each standard-table column of store version
+ * `version` (schema.h store_version): it lands after _batch, _line and
+ * _digest, where the journal's encoding expects it (rowhash.h). */
+static int fg_sqlite_add_columns(fg_store *s, int version, fg_err *err) {
+  fg_buf b = FG_BUF_INIT;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    const fg_table *tab = fg_schema_table(t);
+    for (int c = fg_schema_base_cols(tab); c < tab->ncols; c++) {
+      const fg_column *col = &tab->cols[c];
+      FG_ASSERT(!col->required); /* old rows have none */
+      if (col->store_version == version)
+        fg_buf_addf(&b, "ALTER TABLE %s ADD COLUMN %s %s;\n", tab->name, col->name,
+                    fg_schema_sql_type(col->type));
+    }
+  }
+  int rc = b.len ? fg_sqlite_exec(s, b.buf, err) : 0;
+  fg_buf_release(&b);
+  return rc;
+}
+
+/* Version 4 (rules.md v1.3, the 2025 retirement law): retirements gain
+ * original_age and contribution_months. */
+static int fg_sqlite_migrate_v4(fg_store *s, fg_err *err) { return fg_sqlite_add_columns(s, 4, err); }
+
 typedef struct fg_migration {
   int version;
   int (*apply)(fg_store *s, fg_err *err);
@@ -151,6 +178,7 @@ static const fg_migration fg_migrations[] = {
     {1, fg_sqlite_migrate_v1},
     {2, fg_sqlite_migrate_v2},
     {3, fg_sqlite_migrate_v3},
+    {4, fg_sqlite_migrate_v4},
 };
 
 int fg_store_schema_version(fg_store *s) {
