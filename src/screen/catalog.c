@@ -62,11 +62,23 @@ static void fg_cat_thresholds_of(const fg_rule *r, const fg_config *cfg, fg_buf 
                 (int)cfg->cal_year_min, (int)cfg->cal_year_max);
   if (strcmp(r->id, "control.incompatible_roles") == 0)
     fg_buf_addf(out, "不相容岗位 %d 对（配置 roles）", (int)cfg->nrole_pairs);
-  if (strncmp(r->id, "retirement.", 11) == 0 || strcmp(r->id, "enrollment.over_age") == 0)
-    if (strcmp(r->id, "retirement.single_review") != 0 &&
-        strcmp(r->id, "retirement.birthdate_altered") != 0)
-      fg_buf_addf(out, "%s法定退休年龄表 %d 行（配置 retirement_age）", out->len ? "；" : "",
-                  (int)cfg->nage_rows);
+  const bool statutory = strcmp(r->id, "retirement.underage") == 0 ||
+                         strcmp(r->id, "retirement.flexible_out_of_range") == 0;
+  if (statutory)
+    fg_buf_addf(out, "%s法定退休年龄（原退休年龄 60 岁）：1965-01 出生 %d 个月，2000-01 出生 %d 个月"
+                     "（年龄表 %d 行，配置 retirement_age）",
+                out->len ? "；" : "",
+                (int)fg_config_age_months(cfg, 60, FG_AGE_STATUTORY, fg_month_from_ym(1965, 1)),
+                (int)fg_config_age_months(cfg, 60, FG_AGE_STATUTORY, fg_month_from_ym(2000, 1)),
+                (int)cfg->nage_rows);
+  if (strcmp(r->id, "retirement.special_work_ineligible") == 0 ||
+      strcmp(r->id, "enrollment.over_age") == 0)
+    fg_buf_addf(out, "%s年龄表 %d 行（配置 retirement_age）", out->len ? "；" : "",
+                (int)cfg->nage_rows);
+  if (strcmp(r->id, "retirement.insufficient_contribution") == 0)
+    fg_buf_addf(out, "最低缴费 %d 个月，%d 年起每年加 %d 个月，至多 %d 个月",
+                (int)cfg->min_contribution.base_months, (int)cfg->min_contribution.rise_from_year,
+                (int)cfg->min_contribution.step_months, (int)cfg->min_contribution.max_months);
 }
 
 void fg_screen_rule_describe(const fg_rule *r, const fg_config *cfg, fg_buf *inputs,
