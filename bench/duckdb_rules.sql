@@ -1,4 +1,4 @@
--- duckdb_rules.sql — the 48 rules of rules.md v1.2 written as SQL for DuckDB.
+-- duckdb_rules.sql — the 50 rules of rules.md v1.3 written as SQL for DuckDB.
 --
 -- This is the peer of fundguard's screening engine in bench/screen: the same
 -- rules, over the same CSV files (loaded by duckdb_load.sql), producing the
@@ -22,6 +22,18 @@ CREATE MACRO prov_ok(s) AS (TRY_CAST(s AS INTEGER) BETWEEN 11 AND 15 OR TRY_CAST
   OR TRY_CAST(s AS INTEGER) IN (71, 81, 82, 83));
 
 CREATE TEMP TABLE p AS SELECT upper(person_id) AS pid, sex, birth_date FROM persons;
+-- retirements with their original age O and the 2025 law's delay in months (rules.md v1.3):
+-- men 60 from 1965-01 one month per 4, cap 36; women cadres 55 from 1970-01 per 4, cap 36;
+-- women workers 50 from 1975-01 per 2, cap 60
+CREATE TEMP TABLE rs AS SELECT pid, kind, retire_date, birth_date, o,
+  CASE WHEN k < 0 THEN 0 ELSE least(cap, k // step + 1) END AS delay FROM (
+  SELECT p.pid, r.kind, r.retire_date, p.birth_date, o,
+    dmi(p.birth_date) - (CASE o WHEN 60 THEN 1965 WHEN 55 THEN 1970 ELSE 1975 END) * 12 AS k,
+    CASE o WHEN 50 THEN 2 ELSE 4 END AS step, CASE o WHEN 50 THEN 60 ELSE 36 END AS cap
+  FROM (SELECT *, original_age AS oa FROM retirements) r
+  JOIN p ON p.pid = upper(r.person_id)
+  CROSS JOIN LATERAL (SELECT coalesce(r.oa, CASE WHEN p.sex = '1' THEN 60 ELSE 50 END) AS o)
+  WHERE r.oa IS NOT NULL OR p.sex IN ('1', '2'));
 CREATE TEMP TABLE dth AS SELECT upper(person_id) AS pid, min(death_date) AS dd, dmi(min(death_date)) AS dm
   FROM deaths GROUP BY 1;
 CREATE TEMP TABLE pay AS SELECT rowid AS rid, payment_id, upper(person_id) AS pid, scheme, benefit_type,
@@ -181,8 +193,19 @@ SELECT DISTINCT 'retirement.special_work_ineligible', 'person', p.pid, 0 FROM re
   WHERE r.kind = 'special_work' AND (r.special_work_years IS NULL OR r.special_work_years < 8
     OR r.retire_date < bday(p.birth_date, CASE WHEN p.sex = '1' THEN 55 ELSE 45 END))
 UNION ALL
-SELECT DISTINCT 'retirement.underage', 'person', p.pid, 0 FROM retirements r JOIN p ON p.pid = upper(r.person_id)
-  WHERE r.kind = 'normal' AND r.retire_date < bday(p.birth_date, CASE WHEN p.sex = '1' THEN 60 ELSE 50 END)
+SELECT DISTINCT 'retirement.underage', 'person', pid, 0 FROM rs
+  WHERE kind = 'normal' AND retire_date < CAST(bday(birth_date, o) + to_months(delay) AS DATE)
+UNION ALL
+-- retirement.flexible_out_of_range (v1.3)
+SELECT DISTINCT 'retirement.flexible_out_of_range', 'person', pid, 0 FROM rs
+  WHERE (kind = 'flexible_early' AND retire_date < greatest(CAST(bday(birth_date, o) + to_months(delay - 36) AS DATE), bday(birth_date, o)))
+     OR (kind = 'flexible_late' AND retire_date > CAST(bday(birth_date, o) + to_months(delay + 36) AS DATE))
+UNION ALL
+-- retirement.insufficient_contribution (v1.3): no persons row needed
+SELECT DISTINCT 'retirement.insufficient_contribution', 'person', upper(person_id), 0 FROM retirements
+  WHERE kind IN ('normal', 'flexible_early', 'flexible_late') AND contribution_months IS NOT NULL
+    AND contribution_months < CASE WHEN year(retire_date) < 2030 THEN 180
+                                   ELSE least(240, 180 + (year(retire_date) - 2029) * 6) END
 UNION ALL
 -- medical.overlapping_inpatient
 SELECT DISTINCT 'medical.overlapping_inpatient', 'person', a.pid, 0 FROM ms a JOIN ms b

@@ -1,7 +1,7 @@
 // duckdb_run.mjs — run DuckDB (in memory, both cores) as fundguard's peer.
 //
 //   node duckdb_run.mjs load  DIR                 plain load: CREATE TABLE AS SELECT * FROM read_csv(...)
-//   node duckdb_run.mjs rules DIR AS_OF CAL OUT   typed load, then the 48 rules, findings to OUT (CSV)
+//   node duckdb_run.mjs rules DIR AS_OF CAL OUT   typed load, then the 50 rules, findings to OUT (CSV)
 //   node duckdb_run.mjs monthly DIR OUT           typed load, then the monthly fund report of every
 //                                                 month (duckdb_monthly.sql) to OUT (CSV)
 //
