@@ -8,7 +8,7 @@ set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config git ca-certificates
       sqlite3 libsqlite3-dev libsodium-dev libssl-dev libcmocka-dev libxlsxwriter-dev
-      zlib1g-dev clang libclang-rt-14-dev faketime)
+      zlib1g-dev clang libclang-rt-14-dev faketime libmicrohttpd-dev curl)
 
 want_bench=0
 for a in "$@"; do

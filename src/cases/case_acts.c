@@ -102,7 +102,7 @@ static int fg_case_commit_str(fg_case_ctx *x, const char *action, fg_store_case_
 static int fg_case_open_check(void *ud, const fg_case_view *v, fg_err *err) {
   (void)ud;
   return v->state == FG_CASE_CLOSED
-             ? fg_errf(err, FG_EINPUT, "案件 #%lld 已办结", (long long)v->c.id)
+             ? fg_errf(err, FG_ESTATE, "案件 #%lld 已办结", (long long)v->c.id)
              : 0;
 }
 
@@ -466,7 +466,7 @@ static int fg_case_classify_state(fg_case_ctx *x, const fg_case_view *v, const c
   const bool reclass = v->state == FG_CASE_CLASSIFIED && strcmp(v->outcome, "ineligible") == 0 &&
                        strcmp(outcome, "large_unrepaid") == 0;
   if (v->state != FG_CASE_ASSIGNED && !reclass)
-    return fg_errf(err, FG_EINPUT, "案件 #%lld 状态为%s，不能定性（只有不符合待遇领取条件可改定为金额较大）",
+    return fg_errf(err, FG_ESTATE, "案件 #%lld 状态为%s，不能定性（只有不符合待遇领取条件可改定为金额较大）",
                    (long long)v->c.id, fg_case_state_zh(v->state));
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "common/fsout.h"
 
 int fg_cmd_init(int argc, char **argv);
+int fg_cmd_serve(int argc, char **argv);
 int fg_cmd_gen(int argc, char **argv);
 int fg_cmd_import(int argc, char **argv);
 int fg_cmd_screen(int argc, char **argv);

@@ -43,6 +43,7 @@ static const fg_command fg_commands[] = {
     {"inspection", fg_cmd_inspection, "现场检查：年度计划、立项、问题", "on-site inspections: plan, open, problems"},
     {"rectify", fg_cmd_rectify, "问题整改台账与销号", "rectification ledger and closing"},
     {"tip", fg_cmd_tip, "举报受理：登记、列表、查看举报人（加密保存）", "whistleblower tips (reporter encrypted)"},
+    {"serve", fg_cmd_serve, "网页工作台与 HTTP API", "the web workbench and HTTP API"},
     {"batches", fg_cmd_batches, "列出导入批次", "list import batches"},
 };
 

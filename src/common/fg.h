@@ -34,6 +34,7 @@ enum {
   FG_ENOMEM = -6,   /* out of memory, exit 1 */
   FG_EVERIFY = -7,  /* verification failed, exit 1 */
   FG_ELIMIT = -8,   /* an explicit limit was exceeded, exit 1 */
+  FG_ESTATE = -9,   /* the act does not fit the object's state (a closed case): exit 1, HTTP 409 */
 };
 
 #define FG_ERR_MSG_MAX 2048

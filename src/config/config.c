@@ -194,6 +194,7 @@ void fg_config_defaults(fg_config *cfg) {
   cfg->nrole_pairs = (int32_t)FG_ARRAY_LEN(fg_default_role_pairs);
   cfg->password_max_age_days = 90;
   cfg->lockout_failures = 5;
+  cfg->session_idle_minutes = 30; /* web.md */
   fg_load_bundled_calendar(cfg);
 }
 

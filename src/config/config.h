@@ -80,6 +80,7 @@ typedef struct fg_config {
   /* identity (trust core) */
   int32_t password_max_age_days;       /* 90 */
   int32_t lockout_failures;            /* 5 */
+  int32_t session_idle_minutes;        /* 30: a web session ends after this idle time */
   /* case work (cases.md [cases]) */
   int32_t verify_working_days;         /* 20: verification due, working days after issue */
   int32_t repay_working_days;          /* 15: repayment demanded by a recovery notice */

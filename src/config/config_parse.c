@@ -54,6 +54,7 @@ static const fg_int_key fg_int_keys[] = {
     {SEC_THRESHOLDS, "special_work_min_years", offsetof(fg_config, special_work_min_years), 1, 60},
     {SEC_IDENTITY, "password_max_age_days", offsetof(fg_config, password_max_age_days), 1, 3650},
     {SEC_IDENTITY, "lockout_failures", offsetof(fg_config, lockout_failures), 1, 1000},
+    {SEC_IDENTITY, "session_idle_minutes", offsetof(fg_config, session_idle_minutes), 1, 1440},
     {SEC_CASES, "verify_working_days", offsetof(fg_config, verify_working_days), 1, 250},
     {SEC_CASES, "repay_working_days", offsetof(fg_config, repay_working_days), 1, 250},
 };

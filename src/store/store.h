@@ -260,6 +260,20 @@ typedef int (*fg_store_finding_fn)(void *ud, int64_t finding_id, const fg_store_
                                    const char *evidence);
 int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
                            fg_store_finding_fn fn, void *ud, fg_err *err);
+/* A page of a run's findings for the HTTP API (web.md "Lists"): those with
+ * id > after_id matching the filters (NULL = any), in id order, at most
+ * limit; *total counts every finding matching the filters. */
+typedef struct fg_store_findings_query {
+  int64_t run_id, after_id;
+  const char *rule, *subject_type, *subject_id;
+  int limit;
+} fg_store_findings_query;
+int fg_store_findings_page(fg_store *s, const fg_store_findings_query *q, fg_store_finding_fn fn,
+                           void *ud, int64_t *total, fg_err *err);
+/* Count and amount of a run's findings per rule, in rule order. */
+typedef int (*fg_store_rule_sum_fn)(void *ud, const char *rule, int64_t count, int64_t amount_fen);
+int fg_store_findings_by_rule(fg_store *s, int64_t run_id, fg_store_rule_sum_fn fn, void *ud,
+                              fg_err *err);
 /* One finding by id: fn called once (not at all when there is none);
  * *run_id its run (0 when none). */
 int fg_store_finding_get(fg_store *s, int64_t finding_id, int64_t *run_id,

@@ -215,6 +215,59 @@ int fg_store_findings_each(fg_store *s, int64_t run_id, const char *rule,
   return fg_sqlite_findings_step(s, st, fn, ud, err);
 }
 
+static void fg_sqlite_bind_opt(sqlite3_stmt *st, int i, const char *v) {
+  if (v != NULL) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+#define FG_SQLITE_FINDINGS_FILTER                                                   \
+  " WHERE f.run = ?1 AND (?2 IS NULL OR f.rule = ?2) AND (?3 IS NULL OR"            \
+  " f.subject_type = ?3) AND (?4 IS NULL OR f.subject_id = ?4)"
+
+int fg_store_findings_page(fg_store *s, const fg_store_findings_query *q, fg_store_finding_fn fn,
+                           void *ud, int64_t *total, fg_err *err) {
+  FG_ASSERT(s != NULL && q != NULL && fn != NULL && total != NULL && q->limit > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, "SELECT count(*) FROM findings f" FG_SQLITE_FINDINGS_FILTER, &st,
+                          "findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, q->run_id);
+  fg_sqlite_bind_opt(st, 2, q->rule);
+  fg_sqlite_bind_opt(st, 3, q->subject_type);
+  fg_sqlite_bind_opt(st, 4, q->subject_id);
+  *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  rc = fg_sqlite_prep(s, FG_SQLITE_FINDINGS_SELECT FG_SQLITE_FINDINGS_FILTER
+                      " AND f.id > ?5 ORDER BY f.id LIMIT ?6",
+                      &st, "findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, q->run_id);
+  fg_sqlite_bind_opt(st, 2, q->rule);
+  fg_sqlite_bind_opt(st, 3, q->subject_type);
+  fg_sqlite_bind_opt(st, 4, q->subject_id);
+  sqlite3_bind_int64(st, 5, q->after_id);
+  sqlite3_bind_int(st, 6, q->limit);
+  return fg_sqlite_findings_step(s, st, fn, ud, err);
+}
+
+int fg_store_findings_by_rule(fg_store *s, int64_t run_id, fg_store_rule_sum_fn fn, void *ud,
+                              fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT rule, count(*), sum(amount_fen) FROM findings WHERE run = ?1"
+                          " GROUP BY rule ORDER BY rule",
+                          &st, "findings", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == 0)
+    rc = fn(ud, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+            sqlite3_column_int64(st, 2));
+  if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW) rc = fg_sqlite_err(s, err, "findings");
+  sqlite3_finalize(st);
+  return rc;
+}
+
 int fg_store_runs_each(fg_store *s, fg_store_run_fn fn, void *ud, fg_err *err) {
   FG_ASSERT(s != NULL && fn != NULL);
   sqlite3_stmt *st = NULL;

@@ -1,0 +1,186 @@
+/*
+ * http_impl.h — private to src/http/: the server's state, one request, the
+ * route table that both the dispatcher (server.c) and the OpenAPI document
+ * (openapi.c) read, and the helpers the endpoint files (api_*.c) share.
+ */
+#ifndef FG_HTTP_HTTP_IMPL_H
+#define FG_HTTP_HTTP_IMPL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "authz/authz.h"
+#include "config/config.h"
+#include "http/http.h"
+#include "journal/journal.h"
+#include "store/store.h"
+
+enum {
+  FG_HTTP_SESSIONS_MAX = 512,
+  FG_HTTP_JSON_BODY_MAX = 1 << 20,    /* web.md: JSON bodies 1 MiB */
+  FG_HTTP_RATE_SLOTS = 1024,          /* addresses tracked for the login rate limit */
+  FG_HTTP_LOGIN_FAILS_PER_MINUTE = 10, /* web.md: more answer 429 */
+  FG_HTTP_LIST_DEFAULT = 100,
+  FG_HTTP_LIST_MAX = 1000,
+  FG_HTTP_PATH_MAX = 512,
+  FG_HTTP_SEGS_MAX = 8,
+  FG_HTTP_TOKEN_BYTES = 32,           /* session ids and CSRF tokens: 256 random bits */
+  FG_HTTP_JOBS_MAX = 64,
+  FG_HTTP_SUMMARY_CACHE = 16,         /* run summaries kept (runs never change) */
+  FG_HTTP_THREADS = 4,
+};
+
+typedef struct fg_http_session {
+  bool used;
+  char id[2 * FG_HTTP_TOKEN_BYTES + 1];
+  char csrf[2 * FG_HTTP_TOKEN_BYTES + 1];
+  fg_signer me;                       /* unlocked at login; wiped when the session ends */
+  char agency[FG_STORE_AGENCY_MAX];
+  char roles[256];
+  char display_name[FG_STORE_DISPLAY_MAX];
+  int64_t last_s;                     /* last request, for the idle timeout */
+} fg_http_session;
+
+/* A screening started by POST /runs: run synchronously in its own thread
+ * with its own store connection; id is the run id it will have. */
+typedef struct fg_http_job {
+  bool used;
+  int64_t id, run_id;                 /* run_id: the stored run (0 while running) */
+  char state[12];                     /* running | done | failed */
+  char error[FG_ERR_MSG_MAX];
+  char as_of[11];
+  char *rules;
+  fg_signer me;
+  struct fg_http_server *srv;
+  pthread_t thread;
+  int64_t started_s;
+} fg_http_job;
+
+typedef struct fg_http_rate {
+  char addr[64];
+  int64_t minute;
+  int fails;
+} fg_http_rate;
+
+typedef struct fg_http_summary {
+  int64_t run;
+  char *json;                         /* heap */
+} fg_http_summary;
+
+typedef struct fg_http_server {
+  const fg_http_opts *o;
+  char web_dir[1024];
+  struct MHD_Daemon *d;
+  pthread_mutex_t lock;               /* the store connection and everything below */
+  fg_store *s;
+  fg_config *cfg;
+  fg_signer platform;
+  fg_http_session sessions[FG_HTTP_SESSIONS_MAX];
+  fg_http_rate rate[FG_HTTP_RATE_SLOTS];
+  fg_http_job jobs[FG_HTTP_JOBS_MAX];
+  fg_http_summary summaries[FG_HTTP_SUMMARY_CACHE];
+  int nsummary_next;
+  char *openapi;
+} fg_http_server;
+
+typedef struct fg_http_req {
+  fg_http_server *srv;
+  struct MHD_Connection *c;
+  const char *method;
+  char path[FG_HTTP_PATH_MAX];
+  char *seg[FG_HTTP_SEGS_MAX];        /* the path's segments (into segbuf) */
+  int nseg;
+  char segbuf[FG_HTTP_PATH_MAX];
+  fg_buf body;
+  bool too_large;
+  bool headers_checked;
+  fg_http_session *sess;              /* NULL: not logged in */
+  char user[FG_STORE_USER_MAX];       /* for the log line */
+  char addr[64];
+  int64_t t0_ns;
+  /* the answer */
+  int status;
+  fg_buf out;
+  const char *ctype;
+  char disposition[256];
+  char set_cookie[320];
+  char *file_path;                    /* answer with this file's bytes (then unlinked) */
+} fg_http_req;
+
+typedef int (*fg_http_handler)(fg_http_req *r);
+
+/* One endpoint: the dispatcher matches method and pattern ({name} matches
+ * one segment), checks login, CSRF and the permission, then calls fn. */
+typedef struct fg_http_route {
+  const char *method, *pattern;
+  fg_http_handler fn;
+  const char *perm;    /* NULL: login only; "-": public (no login) */
+  const char *summary; /* Chinese, for the OpenAPI document */
+  const char *query;   /* comma-separated query parameters */
+  const char *body;    /* comma-separated JSON body fields ("" none) */
+  bool list;           /* a list: limit, cursor, format=csv|xlsx */
+} fg_http_route;
+
+extern const fg_http_route fg_http_routes[];
+extern const int fg_http_nroutes;
+
+/* ---- answers (server.c) ---- */
+/* A JSON error {"error":{"code","message","field"}}; returns 0. */
+int fg_http_error(fg_http_req *r, int status, const char *code, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The library's error as an answer: FG_EINPUT 400, FG_EPERM 403, FG_ESTATE
+ * 409, not found 404 (by the caller), others 500. */
+int fg_http_fail(fg_http_req *r, int rc, const fg_err *err);
+/* r->out holds JSON: answer status. */
+int fg_http_json(fg_http_req *r, int status);
+const char *fg_http_query(fg_http_req *r, const char *key);
+/* The parsed JSON body (heap; NULL with a 400 answered when it is not JSON). */
+struct fg_journal_json;
+struct fg_journal_json *fg_http_body_json(fg_http_req *r);
+const char *fg_http_jstr(const struct fg_journal_json *v, const char *key);
+/* A whole number from a path segment; false (400 answered) when not. */
+bool fg_http_seg_id(fg_http_req *r, int i, int64_t *out);
+/* limit and cursor of a list; false (400 answered) when wrong. */
+bool fg_http_paging(fg_http_req *r, int *limit, int64_t *after);
+/* The signer of the session (a copy, for functions that wipe theirs). */
+void fg_http_signer(const fg_http_req *r, fg_signer *out);
+/* Journal a refused permission as the CLI does and answer 403. */
+int fg_http_deny(fg_http_req *r, const char *perm, const fg_err *err);
+/* Whether the session's user holds perm (no journal entry). */
+bool fg_http_may(fg_http_req *r, const char *perm);
+
+/* JSON writing into r->out */
+void fg_http_jkey(fg_buf *b, bool *first, const char *key);
+void fg_http_jstr_add(fg_buf *b, bool *first, const char *key, const char *v);
+void fg_http_jint(fg_buf *b, bool *first, const char *key, int64_t v);
+void fg_http_jyuan(fg_buf *b, bool *first, const char *key, int64_t fen);
+void fg_http_jbool(fg_buf *b, bool *first, const char *key, bool v);
+
+/* ---- endpoints (api_*.c) ---- */
+int fg_http_api_session_login(fg_http_req *r);
+int fg_http_api_session_get(fg_http_req *r);
+int fg_http_api_session_logout(fg_http_req *r);
+int fg_http_api_password(fg_http_req *r);
+int fg_http_api_rules(fg_http_req *r);
+int fg_http_api_runs(fg_http_req *r);
+int fg_http_api_run_start(fg_http_req *r);
+int fg_http_api_run_get(fg_http_req *r);
+int fg_http_api_run_findings(fg_http_req *r);
+int fg_http_api_run_summary(fg_http_req *r);
+int fg_http_api_finding(fg_http_req *r);
+int fg_http_api_person(fg_http_req *r);
+int fg_http_api_proposals(fg_http_req *r);
+int fg_http_api_proposal_act(fg_http_req *r);
+int fg_http_api_journal_status(fg_http_req *r);
+int fg_http_api_journal_checkpoint(fg_http_req *r);
+int fg_http_api_cases(fg_http_req *r);
+int fg_http_api_case_issue(fg_http_req *r);
+int fg_http_api_case_get(fg_http_req *r);
+int fg_http_api_case_act(fg_http_req *r);
+int fg_http_api_report_monthly(fg_http_req *r);
+int fg_http_api_batches(fg_http_req *r);
+int fg_http_api_users(fg_http_req *r);
+
+#endif
