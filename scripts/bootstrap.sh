@@ -6,9 +6,11 @@
 # are missing. Runs as root (or through sudo when available). Never prompts.
 set -euo pipefail
 
+# nodejs and npm install the workbench's pinned browser packages (web/:
+# Apache ECharts); nothing runs on Node at run time.
 PKGS=(build-essential cmake pkg-config git ca-certificates
       sqlite3 libsqlite3-dev libsodium-dev libssl-dev libcmocka-dev libxlsxwriter-dev
-      zlib1g-dev clang libclang-rt-14-dev faketime libmicrohttpd-dev curl)
+      zlib1g-dev clang libclang-rt-14-dev faketime libmicrohttpd-dev curl nodejs npm)
 
 want_bench=0
 for a in "$@"; do
@@ -29,7 +31,9 @@ for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "$want_bench" -eq 1 ]; then
-  for p in nodejs npm time; do
+  # tests and benchmarks: the browser tests drive Debian's chromium (with a
+  # CJK font, or the screenshots show boxes); bench/http uses wrk
+  for p in time chromium fonts-wqy-microhei wrk; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
       || command -v "$p" >/dev/null 2>&1 || missing+=("$p")
   done
@@ -49,4 +53,13 @@ if [ "$want_bench" -eq 1 ]; then
     echo "bootstrap: installing DuckDB for the benchmarks (npm)" >&2
     (cd "$here/bench" && npm install --no-audit --no-fund --silent)
   fi
+fi
+
+# The workbench's pinned npm packages (web/package-lock.json): ECharts, and
+# for the tests playwright-core and the OpenAPI validator.
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -f "$here/web/node_modules/echarts/dist/echarts.min.js" ] ||
+   { [ "$want_bench" -eq 1 ] && [ ! -d "$here/web/node_modules/playwright-core" ]; }; then
+  echo "bootstrap: installing the workbench's npm packages (web/)" >&2
+  (cd "$here/web" && npm ci --no-audit --no-fund --loglevel=error)
 fi

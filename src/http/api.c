@@ -238,6 +238,9 @@ int fg_http_api_run_start(fg_http_req *r) {
                          "as_of 晚于今天（北京时间）：未来日期的试算只能在命令行用 --allow-future (%s)",
                          as_of);
   }
+  char day[11];
+  snprintf(day, sizeof day, "%s", as_of); /* as_of points into v, freed below */
+  as_of = day;
   fg_buf rules = FG_BUF_INIT;
   const fg_journal_json *rl = fg_journal_json_get(v, "rules");
   if (rl && rl->type != FG_JSON_NULL) {
@@ -368,13 +371,18 @@ static void fg_api_evidence(fg_buf *b, const char *ev) {
   fg_buf_addc(b, ']');
 }
 
-static void fg_api_finding_json(fg_buf *b, int64_t id, int64_t run, const fg_store_finding *f,
-                                const char *ev, const char *region, bool reveal) {
+static void fg_api_finding_json(fg_store *s, fg_buf *b, int64_t id, int64_t run,
+                                const fg_store_finding *f, const char *ev, const char *region,
+                                bool reveal) {
   bool x = true;
+  int64_t no = 0;
+  fg_err err = {0};
+  (void)fg_store_finding_no_of(s, f->rule, f->subject_id, &no, &err); /* 0: not numbered */
   const bool personal = strcmp(f->subject_type, FG_EXPORT_PERSON) == 0;
   fg_buf_addc(b, '{');
   fg_http_jint(b, &x, "finding_id", id);
   fg_http_jint(b, &x, "run_id", run);
+  fg_http_jint(b, &x, "finding_no", no);
   fg_http_jstr_add(b, &x, "rule", f->rule);
   const fg_rule *rule = fg_rule_by_id(f->rule);
   fg_http_jstr_add(b, &x, "title_zh", rule ? rule->title_zh : "");
@@ -400,7 +408,7 @@ static int fg_api_finding_item(void *ud, int64_t id, const fg_store_finding *f, 
     return 1;
   }
   if (x->n++) fg_buf_addc(&x->r->out, ',');
-  fg_api_finding_json(&x->r->out, id, x->run, f, ev, region, x->reveal);
+  fg_api_finding_json(x->r->srv->s, &x->r->out, id, x->run, f, ev, region, x->reveal);
   x->last_id = id;
   return 0;
 }
@@ -523,7 +531,7 @@ typedef struct fg_api_one {
 static int fg_api_one_finding(void *ud, int64_t id, const fg_store_finding *f, const char *ev) {
   fg_api_one *x = ud;
   x->seen = true;
-  fg_api_finding_json(&x->r->out, id, x->run, f, ev, "", x->reveal);
+  fg_api_finding_json(x->r->srv->s, &x->r->out, id, x->run, f, ev, "", x->reveal);
   return 0;
 }
 

@@ -20,6 +20,7 @@
 enum {
   FG_HTTP_SESSIONS_MAX = 512,
   FG_HTTP_JSON_BODY_MAX = 1 << 20,    /* web.md: JSON bodies 1 MiB */
+  FG_HTTP_DISCARD_MAX = 64 << 20,     /* larger bodies are not even read (413 at once) */
   FG_HTTP_RATE_SLOTS = 1024,          /* addresses tracked for the login rate limit */
   FG_HTTP_LOGIN_FAILS_PER_MINUTE = 10, /* web.md: more answer 429 */
   FG_HTTP_LIST_DEFAULT = 100,

@@ -424,6 +424,8 @@ static int fg_http_static(fg_http_req *r) {
   const char *p = r->path;
   if (strcmp(p, "/") == 0 || strncmp(p, "/app/", 5) == 0) p = "/index.html";
   if (strcmp(p, "/favicon.ico") == 0) p = "/favicon.svg";
+  /* Apache ECharts, installed by npm from web/package-lock.json (pinned) */
+  if (strcmp(p, "/vendor/echarts.min.js") == 0) p = "/node_modules/echarts/dist/echarts.min.js";
   int slashes = 0;
   for (const char *q = p; *q; q++) {
     const char ch = *q;
@@ -432,7 +434,7 @@ static int fg_http_static(fg_http_req *r) {
                ch == '-' || ch == '_' || ch == '.'))
       return fg_http_error(r, 404, "not_found", NULL, "没有这个页面 (%.100s)", r->path);
   }
-  if (strstr(p, "..") || slashes > 2)
+  if (strstr(p, "..") || (slashes > 2 && strncmp(p, "/node_modules/echarts/dist/", 27) != 0))
     return fg_http_error(r, 404, "not_found", NULL, "没有这个页面 (%.100s)", r->path);
   char full[1600];
   snprintf(full, sizeof full, "%s%s", r->srv->web_dir, p);
@@ -594,8 +596,13 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
     snprintf(r->path, sizeof r->path, "%s", url);
     fg_http_addr(c, r->addr);
     *con_cls = r;
+    /* A body over the limit is read and dropped, then answered 413 (a
+     * client still writing would see a reset instead of the answer); one
+     * beyond FG_HTTP_DISCARD_MAX is answered at once. */
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > FG_HTTP_JSON_BODY_MAX) {
+    const unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    r->too_large = len > FG_HTTP_JSON_BODY_MAX;
+    if (len > FG_HTTP_DISCARD_MAX) {
       fg_http_error(r, 413, "too_large", NULL, "请求体超过 %d 字节 (body too large)",
                     FG_HTTP_JSON_BODY_MAX);
       return fg_http_send(r);
@@ -617,8 +624,7 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
     fg_http_error(r, 414, "uri_too_long", NULL, "地址过长 (URI too long)");
     return fg_http_send(r);
   }
-  fg_buf_add(&r->body, "", 0); /* NUL-terminated */
-  r->body.len = r->body.len; /* keep the length without the NUL */
+  fg_buf_add(&r->body, "", 0); /* an empty body still has a buffer */
   pthread_mutex_lock(&srv->lock);
   fg_http_dispatch(r);
   pthread_mutex_unlock(&srv->lock);
