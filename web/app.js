@@ -114,7 +114,7 @@ async function loadRuns() {
 function chart(el, option) {
   if (!window.echarts) { el.textContent = '（图表库未安装：请运行 scripts/bootstrap.sh）'; return; }
   const c = window.echarts.init(el);
-  c.setOption(Object.assign({ textStyle: { fontFamily: 'WenQuanYi Micro Hei, Microsoft YaHei, sans-serif' } }, option));
+  c.setOption(Object.assign({ animation: false, textStyle: { fontFamily: 'WenQuanYi Micro Hei, Microsoft YaHei, sans-serif' } }, option));
   S.charts.push(c);
 }
 
@@ -178,7 +178,7 @@ async function followRun(id, prog) {
   prog.replaceChildren('筛查运行中… ', bar);
   for (;;) {
     const r = await api('GET', `/runs/${id}`);
-    if (r.state === 'done') { prog.replaceChildren(`已完成：运行 #${r.id}，疑点 ${r.findings} 条`); toast(`筛查完成：运行 #${r.id}`); route(); return; }
+    if (r.state === 'done') { toast(`筛查完成：运行 #${r.id}，疑点 ${r.findings} 条`); route(); return; }
     if (r.state === 'failed') { prog.replaceChildren(h('span', { class: 'error' }, '筛查失败：' + (r.error || ''))); return; }
     await new Promise(res => setTimeout(res, 1000));
   }
@@ -253,7 +253,7 @@ const outcomes = [['normal', '经核实无问题（排除）'], ['ineligible', '
 async function viewCases(params) {
   const state = params.get('state') || '';
   const root = h('div', {}, h('h1', {}, '核查工作台账'));
-  const st = h('select', { id: 'state' }, [['', '全部'], ['issued', '已下发'], ['assigned', '已指派'], ['classified', '已定性'], ['closed', '已办结']]
+  const st = h('select', { id: 'state' }, [['', '全部'], ['issued', '已下发'], ['assigned', '核查中'], ['classified', '已定性'], ['closed', '已办结']]
     .map(([v, t]) => h('option', { value: v, selected: v === state }, t)));
   root.append(h('form', { class: 'toolbar', onsubmit: ev => { ev.preventDefault(); location.hash = '#/cases?state=' + st.value; } },
     h('label', {}, '状态', st), h('button', { type: 'submit' }, '查询'),
@@ -317,6 +317,9 @@ async function viewInbox() {
       h('h2', {}, `提议 #${p.id}：${kindZh[p.kind] || p.kind}`),
       h('p', { class: 'muted' }, `提议人 ${p.proposer}，${p.created_at}；状态 ${p.state === 'pending' ? '待复核' : p.state === 'reviewed' ? '已复核，待审批' : p.state}${p.reviewer ? '，复核人 ' + p.reviewer : ''}`),
       h('pre', { class: 'text' }, p.description),
+      p.finding ? h('div', { class: 'finding' }, h('h2', {}, `所涉疑点：${p.finding.title_zh}`),
+        h('p', {}, `对象 ${p.finding.subject_type_zh} ${p.finding.subject_id}；涉及金额 ${p.finding.amount} 元；${p.finding.detail}`),
+        h('p', { class: 'muted' }, '证据行：' + p.finding.evidence.map(e => e.replace(':', ' 表第 ') + ' 行').join('；'))) : null,
       h('div', { class: 'toolbar' },
         h('button', { type: 'button', class: 'review', onclick: () => act('review') }, '复核通过'),
         h('button', { type: 'button', class: 'approve', onclick: () => act('approve') }, '审批通过'),

@@ -98,7 +98,7 @@ int fg_action_describe(fg_store *s, const fg_store_proposal *p, fg_buf *out, fg_
     const fg_journal_json *run = fg_journal_json_get(v, "run");
     fg_buf_addf(out, "认定疑点为正常：运行 #%lld，规则 %s %s，对象 %s（用 fundguard finding show 查看证据）\n",
                 run ? (long long)run->i : 0LL, rule ? rule : "-", r ? r->title_zh : "",
-                fg_desc_or(fg_action_json_str(v, "subject")));
+                fg_desc_or(fg_action_json_str(v, "subject_id")));
   } else if (strcmp(p->kind, "role_grant") == 0 || strcmp(p->kind, "role_revoke") == 0) {
     fg_buf_addf(out, "%s用户 %s 的角色 %s\n", p->kind[5] == 'g' ? "授予" : "撤销", fg_desc_or(user),
                 fg_desc_or(role));

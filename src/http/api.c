@@ -772,6 +772,44 @@ static const char *fg_api_prop_state(const fg_store_proposal *p) {
   return "pending";
 }
 
+/* The finding a finding_dismiss proposal asks to judge, with its evidence
+ * (web.md: reviewers see what they approve), as "finding"; the read is
+ * journaled as the CLI journals a reviewer's (finding.view, "reviewer of #N"). */
+typedef struct fg_api_prop_ctx {
+  fg_http_req *r;
+  int64_t proposal, run;
+} fg_api_prop_ctx;
+
+static int fg_api_prop_found(void *ud, int64_t id, const fg_store_finding *f, const char *ev) {
+  fg_api_prop_ctx *x = ud;
+  fg_http_req *r = x->r;
+  fg_buf_adds(&r->out, ",\"finding\":");
+  fg_api_finding_json(r->srv->s, &r->out, id, x->run, f, ev, "", false);
+  fg_signer me;
+  fg_http_signer(r, &me);
+  fg_err err = {0};
+  char as[64];
+  snprintf(as, sizeof as, "reviewer of #%lld", (long long)x->proposal);
+  (void)fg_action_finding_viewed(r->srv->s, &me, id, x->run, as, &err);
+  sodium_memzero(&me, sizeof me);
+  return 1; /* one is enough */
+}
+
+static void fg_api_prop_finding(fg_http_req *r, const fg_store_proposal *p) {
+  fg_journal_json *v = NULL;
+  fg_err err = {0};
+  if (fg_journal_json_parse(p->payload, strlen(p->payload), &v, &err) != 0) return;
+  const fg_journal_json *run = fg_journal_json_get(v, "run");
+  const char *rule = fg_http_jstr(v, "rule"), *subject = fg_http_jstr(v, "subject_id");
+  if (run && run->type == FG_JSON_INT && rule && subject) {
+    fg_store_findings_query q = {run->i, 0, rule, NULL, subject, 1};
+    fg_api_prop_ctx x = {r, p->id, run->i};
+    int64_t total = 0;
+    (void)fg_store_findings_page(r->srv->s, &q, fg_api_prop_found, &x, &total, &err);
+  }
+  fg_journal_json_free(v);
+}
+
 static int fg_api_prop_item(void *ud, const fg_store_proposal *p) {
   fg_api_props *x = ud;
   const char *state = fg_api_prop_state(p);
@@ -794,9 +832,10 @@ static int fg_api_prop_item(void *ud, const fg_store_proposal *p) {
   fg_http_jstr_add(b, &f, "approver", p->approver[0] ? p->approver : NULL);
   fg_http_jstr_add(b, &f, "refused_by", p->refused_by[0] ? p->refused_by : NULL);
   char t[20];
-  fg_format_timestamp(p->created_s + FG_BEIJING_OFFSET_S, t);
+  fg_format_timestamp(p->created_s, t);
   fg_http_jstr_add(b, &f, "created_at", t);
   fg_api_text(b, &f, "description", text.buf ? text.buf : "", false);
+  if (strcmp(p->kind, "finding_dismiss") == 0) fg_api_prop_finding(x->r, p);
   fg_buf_addc(b, '}');
   fg_buf_release(&text);
   return 0;
