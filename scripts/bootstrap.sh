@@ -10,7 +10,7 @@ set -euo pipefail
 # Apache ECharts); nothing runs on Node at run time.
 PKGS=(build-essential cmake pkg-config git ca-certificates
       sqlite3 libsqlite3-dev libsodium-dev libssl-dev libcmocka-dev libxlsxwriter-dev
-      zlib1g-dev clang libclang-rt-14-dev faketime libmicrohttpd-dev curl nodejs npm)
+      zlib1g-dev clang libclang-rt-14-dev faketime libmicrohttpd-dev curl)
 
 want_bench=0
 for a in "$@"; do
@@ -30,6 +30,12 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm: a machine may already carry its own Node.js (NodeSource's
+# nodejs package bundles npm, and Debian's npm package then cannot install
+# beside it: "held broken packages"), so the commands, not the package
+# names, decide. Debian's nodejs and npm are installed only when missing.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "$want_bench" -eq 1 ]; then
   # tests and benchmarks: the browser tests drive Debian's chromium (with a
   # CJK font, or the screenshots show boxes); bench/http uses wrk

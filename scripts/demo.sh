@@ -63,3 +63,8 @@ FUNDGUARD_USER=li.jd $FG inspection letter "$ins" --db demo/fundguard.db -o demo
 FUNDGUARD_USER=li.jd $FG rectify list --db demo/fundguard.db
 echo "== 核查工作台账汇总 (ledger summary) =="
 FUNDGUARD_USER=li.jd $FG case list --db demo/fundguard.db --format summary
+echo "== 网页工作台 (web workbench) =="
+echo "启动: $FG serve --db demo/fundguard.db --listen 127.0.0.1:8080"
+echo "打开 http://127.0.0.1:8080/ ，演示用户 li.jd（基金监督）、zhang.jb（经办）、wang.fh（复核），密码 ${FUNDGUARD_PASSWORD}"
+# DEMO_SERVE=1: serve the demo city right away (until Ctrl-C / SIGTERM)
+if [ "${DEMO_SERVE:-0}" = 1 ]; then exec $FG serve --db demo/fundguard.db --listen 127.0.0.1:8080; fi

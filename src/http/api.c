@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "actions/actions.h"
+#include "import/import.h"
 #include "common/date.h"
 #include "fields/fields.h"
 #include "common/fsout.h"
@@ -223,11 +224,12 @@ static int64_t fg_api_next_run_id(fg_http_req *r) {
 int fg_http_api_run_start(fg_http_req *r) {
   fg_journal_json *v = fg_http_body_json(r);
   if (v == NULL) return 0;
-  const char *as_of = fg_http_jstr(v, "as_of");
+  char day[11] = "";
+  const char *given = fg_http_jstr(v, "as_of");
+  if (given) snprintf(day, sizeof day, "%.10s", given); /* v is freed before the answer */
+  else fg_format_day(fg_beijing_today(), day);
+  const char *as_of = given && strlen(given) > 10 ? "(过长)" : day;
   fg_day d = FG_NODAY;
-  char today[11];
-  fg_format_day(fg_beijing_today(), today);
-  if (as_of == NULL) as_of = today;
   if (strlen(as_of) != 10 || !fg_parse_day(as_of, 10, &d)) {
     fg_journal_json_free(v);
     return fg_http_error(r, 400, "bad_input", "as_of", "as_of 应为 YYYY-MM-DD (%.32s)", as_of);
@@ -238,9 +240,6 @@ int fg_http_api_run_start(fg_http_req *r) {
                          "as_of 晚于今天（北京时间）：未来日期的试算只能在命令行用 --allow-future (%s)",
                          as_of);
   }
-  char day[11];
-  snprintf(day, sizeof day, "%s", as_of); /* as_of points into v, freed below */
-  as_of = day;
   fg_buf rules = FG_BUF_INIT;
   const fg_journal_json *rl = fg_journal_json_get(v, "rules");
   if (rl && rl->type != FG_JSON_NULL) {
@@ -999,4 +998,68 @@ int fg_http_api_users(fg_http_req *r) {
   }
   fg_api_list_end(&r->out, 0, x.n);
   return fg_http_json(r, 200);
+}
+
+/* ---- POST /imports: the standard's files as one batch (the CLI's import) ---- */
+
+int fg_http_api_import(fg_http_req *r) {
+  if (r->too_large)
+    return fg_http_error(r, 413, "too_large", "files", "上传的文件合计超过 %d MiB (serve --upload-max-mb)",
+                         r->srv->o->upload_max_mb ? r->srv->o->upload_max_mb : FG_HTTP_UPLOAD_MB_DEFAULT);
+  if (r->upbad[0]) return fg_http_error(r, 400, "bad_input", "files", "%s", r->upbad);
+  if (r->upname[0] == '\0')
+    return fg_http_error(r, 400, "bad_input", "files", "没有上传任何数据接入标准的文件");
+  fg_signer me;
+  fg_http_signer(r, &me);
+  fg_import_opts o = {.actor = me.actor, .before_commit = fg_import_journal_hook, .hook_ud = &me};
+  fg_import_result res;
+  fg_err err = {0};
+  const int rc = fg_import_dir(r->srv->s, r->updir, &o, &res, &err);
+  sodium_memzero(&me, sizeof me);
+  fg_buf *b = &r->out;
+  bool f = true;
+  if (rc != 0 && res.nerrors_listed == 0) {
+    fg_import_result_release(&res);
+    return fg_http_fail(r, rc, &err);
+  }
+  fg_buf_addc(b, '{');
+  if (rc != 0) { /* the batch had errors: nothing stored; they are listed */
+    fg_buf_adds(b, "\"error\":{\"code\":\"bad_input\",\"field\":\"files\",\"message\":");
+    fg_journal_json_add_str(b, err.msg, strlen(err.msg));
+    fg_buf_adds(b, "},");
+  }
+  fg_http_jint(b, &f, "batch_id", res.batch_id);
+  fg_http_jbool(b, &f, "noop", res.noop);
+  fg_http_jkey(b, &f, "files");
+  fg_buf_addc(b, '[');
+  for (int i = 0; i < res.nfiles; i++) {
+    const fg_import_file *x = &res.files[i];
+    bool g = true;
+    fg_buf_adds(b, i ? ",{" : "{");
+    fg_http_jstr_add(b, &g, "file", fg_schema_table(x->table)->file);
+    fg_http_jstr_add(b, &g, "encoding", x->encoding ? x->encoding : "");
+    fg_http_jbool(b, &g, "skipped", x->skipped);
+    fg_http_jint(b, &g, "rows_read", x->rows_read);
+    fg_http_jint(b, &g, "rows_stored", x->rows_stored);
+    fg_http_jint(b, &g, "rows_unchanged", x->rows_unchanged);
+    fg_http_jint(b, &g, "rows_rejected", x->rows_rejected);
+    fg_buf_addc(b, '}');
+  }
+  fg_buf_addc(b, ']');
+  fg_http_jkey(b, &f, "errors");
+  fg_buf_addc(b, '[');
+  for (int i = 0; i < res.nerrors_listed; i++) {
+    if (i) fg_buf_addc(b, ',');
+    fg_journal_json_add_str(b, res.errors[i], strlen(res.errors[i]));
+  }
+  fg_buf_addc(b, ']');
+  fg_http_jkey(b, &f, "notices");
+  fg_buf_addc(b, '[');
+  for (int i = 0; i < res.nnotices; i++) {
+    if (i) fg_buf_addc(b, ',');
+    fg_journal_json_add_str(b, res.notices[i], strlen(res.notices[i]));
+  }
+  fg_buf_adds(b, "]}");
+  fg_import_result_release(&res);
+  return fg_http_json(r, rc == 0 ? 201 : 400);
 }

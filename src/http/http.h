@@ -22,6 +22,7 @@ typedef struct fg_http_opts {
   const char *listen;  /* "ADDR:PORT", default 127.0.0.1:8080 */
   const char *key;     /* platform key file (NULL: --key rules of the CLI) */
   const char *web_dir; /* the workbench's files (NULL: built-in default) */
+  int upload_max_mb;   /* an import's files together (0: 2048) */
 } fg_http_opts;
 
 /* Serve until SIGINT or SIGTERM; prints the URL on stdout once it accepts

@@ -21,6 +21,7 @@ enum {
   FG_HTTP_SESSIONS_MAX = 512,
   FG_HTTP_JSON_BODY_MAX = 1 << 20,    /* web.md: JSON bodies 1 MiB */
   FG_HTTP_DISCARD_MAX = 64 << 20,     /* larger bodies are not even read (413 at once) */
+  FG_HTTP_UPLOAD_MB_DEFAULT = 2048,   /* an import's files together (serve --upload-max-mb) */
   FG_HTTP_RATE_SLOTS = 1024,          /* addresses tracked for the login rate limit */
   FG_HTTP_LOGIN_FAILS_PER_MINUTE = 10, /* web.md: more answer 429 */
   FG_HTTP_LIST_DEFAULT = 100,
@@ -108,6 +109,15 @@ typedef struct fg_http_req {
   char disposition[256];
   char set_cookie[320];
   char *file_path;                    /* answer with this file's bytes (then unlinked) */
+  /* POST /imports: multipart files streamed into updir */
+  struct MHD_PostProcessor *pp;
+  bool upload;
+  char updir[64];
+  bool updir_made;
+  FILE *upf;
+  char upname[64];
+  int64_t upbytes;
+  char upbad[160];                    /* the first bad part (named in the 400) */
 } fg_http_req;
 
 typedef int (*fg_http_handler)(fg_http_req *r);
@@ -183,5 +193,9 @@ int fg_http_api_case_act(fg_http_req *r);
 int fg_http_api_report_monthly(fg_http_req *r);
 int fg_http_api_batches(fg_http_req *r);
 int fg_http_api_users(fg_http_req *r);
+int fg_http_api_import(fg_http_req *r);
+/* Before an upload's body is read: login, CSRF and data.import; false with
+ * the answer prepared when refused. */
+bool fg_http_upload_allowed(fg_http_req *r);
 
 #endif

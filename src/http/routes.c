@@ -63,6 +63,8 @@ const fg_http_route fg_http_routes[] = {
      "", false},
     {"POST", "/api/v1/journal/checkpoint", fg_http_api_journal_checkpoint, P(JOURNAL_CHECKPOINT),
      "生成平台签名的检查点", "", "", false},
+    {"POST", "/api/v1/imports", fg_http_api_import, P(DATA_IMPORT),
+     "导入一批数据接入标准的文件（multipart/form-data，每个文件一部分，文件名为标准文件名）", "", "", false},
     {"GET", "/api/v1/batches", fg_http_api_batches, P(FINDINGS_READ), "导入批次", "", "", true},
     {"GET", "/api/v1/users", fg_http_api_users, P(USER_READ), "用户与角色", "", "", true},
 };
@@ -120,6 +122,10 @@ static void fg_oa_operation(fg_buf *b, const fg_http_route *rt) {
       strstr(rt->pattern, "/findings") != NULL)
     fg_oa_param(b, &first, "format", "query", false, "json（默认）、csv 或 xlsx");
   fg_buf_addc(b, ']');
+  if (strcmp(rt->pattern, "/api/v1/imports") == 0)
+    fg_buf_adds(b, ",\"requestBody\":{\"required\":true,\"content\":{\"multipart/form-data\":{\"schema\":"
+                   "{\"type\":\"object\",\"properties\":{\"files\":{\"type\":\"array\",\"items\":"
+                   "{\"type\":\"string\",\"format\":\"binary\"}}}}}}}");
   if (rt->body && rt->body[0]) {
     fg_buf_adds(b, ",\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":"
                    "{\"type\":\"object\",\"properties\":{");

@@ -40,6 +40,7 @@
 #include "common/fsout.h"
 #include "http/http_impl.h"
 #include "journal/json.h"
+#include "schema/schema.h"
 
 #define FG_HTTP_CSP                                                                            \
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "          \
@@ -481,6 +482,64 @@ static bool fg_http_changes_state(const char *method) {
          strcmp(method, "OPTIONS") != 0;
 }
 
+/* The session, CSRF and permission checks of a state-changing route. */
+static bool fg_http_gate(fg_http_req *r, const char *perm) {
+  r->sess = fg_http_session_of(r);
+  if (r->sess) snprintf(r->user, sizeof r->user, "%s", r->sess->me.actor);
+  if (r->sess == NULL) {
+    fg_http_error(r, 401, "not_logged_in", NULL, "未登录或会话已过期，请重新登录 (not logged in)");
+    return false;
+  }
+  const char *tok = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, "X-CSRF-Token");
+  if (tok == NULL || strlen(tok) != 2 * FG_HTTP_TOKEN_BYTES ||
+      sodium_memcmp(tok, r->sess->csrf, 2 * FG_HTTP_TOKEN_BYTES) != 0) {
+    fg_http_error(r, 403, "csrf", NULL, "缺少或错误的 X-CSRF-Token 请求头 (missing or wrong CSRF token)");
+    return false;
+  }
+  fg_err err = {0};
+  const int rc = fg_authz_check_signer(r->srv->s, &r->sess->me, perm, &err);
+  if (rc == FG_EPERM) fg_http_deny(r, perm, &err);
+  else if (rc) fg_http_fail(r, rc, &err);
+  return rc == 0;
+}
+
+bool fg_http_upload_allowed(fg_http_req *r) { return fg_http_gate(r, FG_PERM_DATA_IMPORT); }
+
+/* One part of an import's multipart body: a standard file, by its name. */
+static enum MHD_Result fg_http_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *filename, const char *content_type,
+                                    const char *transfer_encoding, const char *data, uint64_t off,
+                                    size_t size) {
+  (void)kind, (void)key, (void)content_type, (void)transfer_encoding;
+  fg_http_req *r = cls;
+  if (filename == NULL || r->upbad[0]) return MHD_YES;
+  const char *base = strrchr(filename, '/');
+  base = base ? base + 1 : filename;
+  if (r->upf == NULL || strcmp(r->upname, base) != 0) {
+    if (r->upf) fclose(r->upf), r->upf = NULL;
+    if (fg_schema_by_file(base) == NULL || strlen(base) >= sizeof r->upname) {
+      snprintf(r->upbad, sizeof r->upbad, "不是数据接入标准的文件名 (%.100s)", base);
+      return MHD_YES;
+    }
+    snprintf(r->upname, sizeof r->upname, "%s", base);
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", r->updir, base);
+    if (off != 0 || (r->upf = fopen(path, "wbx")) == NULL) {
+      snprintf(r->upbad, sizeof r->upbad, "同一文件上传了两次 (%.100s)", base);
+      return MHD_YES;
+    }
+  }
+  const int64_t cap = (int64_t)(r->srv->o->upload_max_mb ? r->srv->o->upload_max_mb
+                                                         : FG_HTTP_UPLOAD_MB_DEFAULT) << 20;
+  r->upbytes += (int64_t)size;
+  if (r->upbytes > cap) {
+    r->too_large = true;
+    return MHD_YES;
+  }
+  if (size && fwrite(data, 1, size, r->upf) != size) snprintf(r->upbad, sizeof r->upbad, "无法写入临时文件");
+  return MHD_YES;
+}
+
 static int fg_http_dispatch(fg_http_req *r) {
   fg_http_split(r);
   if (strcmp(r->path, "/api/openapi.json") == 0 && strcmp(r->method, "GET") == 0) {
@@ -551,8 +610,23 @@ static enum MHD_Result fg_http_send(fg_http_req *r) {
   return ok;
 }
 
+/* Remove an import's temporary directory and its files. */
+static void fg_http_updir_remove(fg_http_req *r) {
+  if (r->upf) fclose(r->upf), r->upf = NULL;
+  if (r->pp) MHD_destroy_post_processor(r->pp), r->pp = NULL;
+  if (!r->updir_made) return;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", r->updir, fg_schema_table(t)->file);
+    unlink(path);
+  }
+  rmdir(r->updir);
+  r->updir_made = false;
+}
+
 static void fg_http_req_free(fg_http_req *r) {
   if (r == NULL) return;
+  fg_http_updir_remove(r);
   fg_buf_release(&r->body);
   fg_buf_release(&r->out);
   free(r->file_path);
@@ -601,6 +675,21 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
      * beyond FG_HTTP_DISCARD_MAX is answered at once. */
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     const unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    r->upload = strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/imports") == 0;
+    if (r->upload) { /* checked before a byte of the files is read */
+      pthread_mutex_lock(&srv->lock);
+      const bool allowed = fg_http_upload_allowed(r);
+      pthread_mutex_unlock(&srv->lock);
+      if (!allowed) return fg_http_send(r);
+      snprintf(r->updir, sizeof r->updir, "/tmp/fundguard-import-XXXXXX");
+      r->updir_made = mkdtemp(r->updir) != NULL;
+      r->pp = r->updir_made ? MHD_create_post_processor(c, 64 * 1024, fg_http_part, r) : NULL;
+      if (r->pp == NULL) {
+        fg_http_error(r, 400, "bad_input", "files", "上传应为 multipart/form-data，每个文件一部分");
+        return fg_http_send(r);
+      }
+      return MHD_YES;
+    }
     r->too_large = len > FG_HTTP_JSON_BODY_MAX;
     if (len > FG_HTTP_DISCARD_MAX) {
       fg_http_error(r, 413, "too_large", NULL, "请求体超过 %d 字节 (body too large)",
@@ -609,11 +698,23 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
     }
     return MHD_YES;
   }
+  if (r->upload && *upload_data_size > 0) {
+    MHD_post_process(r->pp, upload_data, *upload_data_size);
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
   if (*upload_data_size > 0) {
     if (r->body.len + *upload_data_size > FG_HTTP_JSON_BODY_MAX) r->too_large = true;
     else fg_buf_add(&r->body, upload_data, *upload_data_size);
     *upload_data_size = 0;
     return MHD_YES;
+  }
+  if (r->upload) {
+    if (r->upf) fclose(r->upf), r->upf = NULL;
+    pthread_mutex_lock(&srv->lock);
+    fg_http_api_import(r);
+    pthread_mutex_unlock(&srv->lock);
+    return fg_http_send(r);
   }
   if (r->too_large) {
     fg_http_error(r, 413, "too_large", NULL, "请求体超过 %d 字节 (body too large)",

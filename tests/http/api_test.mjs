@@ -195,6 +195,26 @@ ok(sup.me.roles.includes('supervisor') && sup.me.agency === null, 'session body:
   ok(r.status === 400 && r.json.error.field === 'month', 'bad month');
 }
 
+// ---- an import over HTTP (multipart, the standard's file names)
+{
+  const h = await login('zhang.jb');
+  const up = async (name, text, s = h) => {
+    const fd = new FormData();
+    fd.append('files', new Blob([text]), name);
+    const r = await fetch(BASE + '/api/v1/imports', { method: 'POST', body: fd,
+      headers: { Cookie: 'fg_session=' + s.id, 'X-CSRF-Token': s.csrf } });
+    return { status: r.status, json: await r.json() };
+  };
+  let r = await up('deaths.csv', 'person_id,death_date,source\n110101199001011234,2026-01-02,civil_affairs\n');
+  ok(r.status === 201 && r.json.batch_id > 0 && r.json.files[0].rows_stored === 1, 'import: ' + JSON.stringify(r.json));
+  r = await up('evil.csv', 'x\n');
+  ok(r.status === 400 && r.json.error.field === 'files', 'a file outside the standard: ' + JSON.stringify(r.json));
+  r = await up('deaths.csv', 'person_id,death_date,source\nX1,2026-13-01,civil_affairs\n');
+  ok(r.status === 400 && r.json.batch_id === 0 && /deaths\.csv:2:/.test(r.json.errors[0]), 'a bad row is named, nothing stored: ' + JSON.stringify(r.json));
+  r = await up('deaths.csv', 'person_id,death_date,source\n', sup);
+  ok(r.status === 403, 'the supervisor may not import: ' + r.status);
+}
+
 // ---- the authorization matrix: every endpoint as every role and as nobody
 const doc = (await req('GET', '/api/openapi.json')).json;
 {
