@@ -23,7 +23,7 @@ LIBFT=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
 "$FG" gen --persons 1000 --seed 5 --as-of 2026-06-30 --out "$W/city" --truth "$W/truth.csv" >/dev/null 2>&1 ||
   fail "gen"
 agency_roster "$W/roster.csv" "wu.ag,吴经办,handler,A410102" "desk.jb,举报受理,whistleblower-desk," \
-  "lock.me,锁定测试,auditor,"
+  "lock.me,锁定测试,auditor," "qian.jd,钱监督,supervisor,"
 "$FG" init --db "$DB" --roster "$W/roster.csv" >/dev/null || fail "init"
 FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$DB" "$TRUST_PW" || fail "set passwords"
 as zhang.jb import --db "$DB" "$W/city" >/dev/null 2>&1 || fail "import"
@@ -40,7 +40,7 @@ URL=$(head -1 "$W/serve.out")
 [ "$URL" = "http://127.0.0.1:$PORT/" ] || { kill $SERVER; fail "serve printed '$URL': $(cat "$W/serve.err")"; }
 
 PERSON=$(sed -n 2p "$W/city/persons.csv" | cut -d, -f1)
-node "$ROOT/tests/http/api_test.mjs" "$URL" "$W/clock" "$ROOT/docs/cli.md" "$TRUST_PW" "$PERSON" \
+FUND_ACCOUNTS="$W/city/fund_accounts.csv" node "$ROOT/tests/http/api_test.mjs" "$URL" "$W/clock" "$ROOT/docs/cli.md" "$TRUST_PW" "$PERSON" \
   >"$W/api.out" 2>&1 || { cat "$W/api.out" >&2; kill $SERVER; fail "api_test.mjs (server log: $(tail -5 "$W/serve.err"))"; }
 
 kill -TERM $SERVER

@@ -77,6 +77,68 @@ static void fg_desc_config(fg_store *s, const fg_journal_json *v, fg_buf *out) {
   free(a), free(b), free(now), free(prop), free(cur);
 }
 
+/* An amount of fen named key as "1,234.50 元" ("-" when absent). */
+static void fg_desc_yuan(const fg_journal_json *v, const char *key, fg_buf *out) {
+  int64_t fen;
+  char t[40];
+  if (!fg_action_json_int(v, key, &fen)) {
+    fg_buf_adds(out, "-");
+    return;
+  }
+  fg_fen_to_yuan(fen, t, sizeof t);
+  fg_buf_addf(out, "%s 元", t);
+}
+
+/* The kinds of case work (cases.md): what is written off, fined, closed or
+ * rewarded, in words; false for a kind this function does not know. */
+static bool fg_desc_case_kind(const char *kind, const fg_journal_json *v, fg_buf *out) {
+  int64_t n = 0, m = 0;
+  if (strcmp(kind, "case_writeoff") == 0) {
+    fg_action_json_int(v, "case", &n);
+    fg_buf_addf(out, "核销案件 #%lld 未收回的金额 ", (long long)n);
+    fg_desc_yuan(v, "amount_fen", out);
+    fg_buf_adds(out, "（核销后余额相应减少；用 fundguard case show 查看经过）\n");
+  } else if (strcmp(kind, "case_penalty") == 0) {
+    const char *basis = fg_action_json_str(v, "basis");
+    fg_action_json_int(v, "case", &n);
+    fg_buf_addf(out, "对案件 #%lld 行政处罚，依据 %s（%s），罚款 ", (long long)n, fg_desc_or(basis),
+                basis == NULL                          ? "-"
+                : strcmp(basis, "fraud") == 0       ? "骗取社会保险基金"
+                : strcmp(basis, "evasion") == 0     ? "隐匿、转移、侵占、挪用"
+                : strcmp(basis, "obstruction") == 0 ? "拒绝、阻挠监督检查"
+                                                    : "?");
+    fg_desc_yuan(v, "amount_fen", out);
+    if (fg_journal_json_get(v, "base_fen")) {
+      fg_buf_adds(out, "，涉案金额 ");
+      fg_desc_yuan(v, "base_fen", out);
+    }
+    fg_buf_addc(out, '\n');
+  } else if (strcmp(kind, "rectify_close") == 0) {
+    fg_action_json_int(v, "problem", &n);
+    fg_buf_addf(out, "整改问题 #%lld 销号；整改说明：%s；证据文件 SHA-256 %s\n", (long long)n,
+                fg_desc_or(fg_action_json_str(v, "text")), fg_desc_or(fg_action_json_str(v, "evidence_sha256")));
+  } else if (strcmp(kind, "tip_reward") == 0) {
+    fg_action_json_int(v, "tip", &n);
+    fg_buf_addf(out, "举报 #%lld 的奖励：查实金额 ", (long long)n);
+    fg_desc_yuan(v, "verified_fen", out);
+    const char *c = fg_action_json_str(v, "contribution");
+    if (c) fg_buf_addf(out, "；本举报的新贡献：%s", c);
+    fg_buf_adds(out, "（奖励金额按现行配置的比例、下限与上限计算）\n");
+  } else if (strcmp(kind, "inspection_replan") == 0) {
+    fg_action_json_int(v, "year", &n);
+    fg_action_json_int(v, "seed_size", &m);
+    fg_buf_addf(out, "重新生成 %lld 年现场检查计划：抽中 %s（种子为日志前 %lld 条的树根 %.16s…）\n",
+                (long long)n, fg_desc_or(fg_action_json_str(v, "agencies")), (long long)m,
+                fg_desc_or(fg_action_json_str(v, "seed")));
+  } else if (strcmp(kind, "case_dismiss") == 0) {
+    fg_action_json_int(v, "case", &n);
+    fg_buf_addf(out, "认定案件 #%lld（举报或检查问题）经核查属实不成立，办结\n", (long long)n);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 int fg_action_describe(fg_store *s, const fg_store_proposal *p, fg_buf *out, fg_err *err) {
   FG_ASSERT(s != NULL && p != NULL && out != NULL);
   fg_journal_json *v = NULL;
@@ -110,7 +172,7 @@ int fg_action_describe(fg_store *s, const fg_store_proposal *p, fg_buf *out, fg_
                 agency != NULL && agency[0] != '\0' ? agency : "基金监督机构");
   } else if (strcmp(p->kind, "user_unlock") == 0) {
     fg_buf_addf(out, "解锁用户 %s\n", fg_desc_or(user));
-  } else {
+  } else if (!fg_desc_case_kind(p->kind, v, out)) {
     fg_buf_addf(out, "%s\n", p->payload);
   }
   if (reason) fg_buf_addf(out, "理由：%s\n", reason);

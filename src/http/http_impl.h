@@ -60,10 +60,14 @@ typedef struct fg_http_job {
   int64_t started_s;
 } fg_http_job;
 
+/* The last FG_HTTP_LOGIN_FAILS_PER_MINUTE failed logins of one address (a
+ * ring of their times, seconds): a sliding minute, so no burst fits across
+ * the turn of a clock minute. */
 typedef struct fg_http_rate {
   char addr[64];
-  int64_t minute;
-  int fails;
+  int64_t fail_s[FG_HTTP_LOGIN_FAILS_PER_MINUTE];
+  int next;                           /* the oldest of the ring */
+  int64_t last_s;                     /* last failure (the slot least recently used is reused) */
 } fg_http_rate;
 
 typedef struct fg_http_summary {
@@ -194,6 +198,29 @@ int fg_http_api_report_monthly(fg_http_req *r);
 int fg_http_api_batches(fg_http_req *r);
 int fg_http_api_users(fg_http_req *r);
 int fg_http_api_import(fg_http_req *r);
+/* api_work.c */
+int fg_http_api_case_money(fg_http_req *r);
+int fg_http_api_case_propose(fg_http_req *r);
+int fg_http_api_case_serious(fg_http_req *r);
+int fg_http_api_case_attach(fg_http_req *r);
+int fg_http_api_case_doc(fg_http_req *r);
+int fg_http_api_report_half(fg_http_req *r);
+int fg_http_api_inspection_replay(fg_http_req *r);
+int fg_http_api_inspection_plan(fg_http_req *r);
+int fg_http_api_inspection_open(fg_http_req *r);
+int fg_http_api_inspection_problem(fg_http_req *r);
+int fg_http_api_inspection_doc(fg_http_req *r);
+int fg_http_api_rectifications(fg_http_req *r);
+int fg_http_api_rectify_close(fg_http_req *r);
+int fg_http_api_tip_file(fg_http_req *r);
+int fg_http_api_tips(fg_http_req *r);
+int fg_http_api_tip_reveal(fg_http_req *r);
+int fg_http_api_tip_issue(fg_http_req *r);
+int fg_http_api_tip_reward(fg_http_req *r);
+int fg_http_api_tip_decision(fg_http_req *r);
+int fg_http_api_proposal_make(fg_http_req *r);
+int fg_http_api_journal_list(fg_http_req *r);
+int fg_http_api_journal_verify(fg_http_req *r);
 /* Before an upload's body is read: login, CSRF and data.import; false with
  * the answer prepared when refused. */
 bool fg_http_upload_allowed(fg_http_req *r);

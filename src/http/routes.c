@@ -50,6 +50,50 @@ const fg_http_route fg_http_routes[] = {
     {"POST", "/api/v1/cases/{id}/classify", fg_http_api_case_act, NULL,
      "定性（normal 认定正常时生成复核提议）", "", "outcome,text,amount,reason", false},
     {"POST", "/api/v1/cases/{id}/close", fg_http_api_case_act, NULL, "办结", "", "", false},
+    {"POST", "/api/v1/cases/{id}/serious", fg_http_api_case_serious, P(CASE_SERIOUS), "标记为要情（5 个工作日内报告）",
+     "", "text", false},
+    {"POST", "/api/v1/cases/{id}/attachments", fg_http_api_case_attach, NULL, "核查备注并附文件（base64）", "",
+     "text,name,content_base64", false},
+    {"POST", "/api/v1/cases/{id}/payments", fg_http_api_case_money, P(RECOVERY_RECORD),
+     "登记追回款到账（penalty 为罚款）", "", "amount,on,how,penalty", false},
+    {"POST", "/api/v1/cases/{id}/deposits", fg_http_api_case_money, P(RECOVERY_RECORD),
+     "登记缴入基金账户", "", "amount,on,account,penalty", false},
+    {"POST", "/api/v1/cases/{id}/writeoff", fg_http_api_case_propose, P(WRITEOFF_PROPOSE),
+     "提议核销（复核、审批）", "", "amount,reason", false},
+    {"POST", "/api/v1/cases/{id}/penalty", fg_http_api_case_propose, P(PENALTY_PROPOSE),
+     "提议行政处罚（复核、审批）", "", "basis,amount,base,reason", false},
+    {"GET", "/api/v1/cases/{id}/notice", fg_http_api_case_doc, NULL, "追回社会保险待遇告知书（HTML，A4）", "",
+     "", false},
+    {"GET", "/api/v1/cases/{id}/serious-report", fg_http_api_case_doc, NULL, "要情报告（HTML，A4）", "", "",
+     false},
+    {"GET", "/api/v1/inspections/plan", fg_http_api_inspection_replay, P(INSPECTION_MANAGE),
+     "年度现场检查计划（按日志树根重算核对）", "year", "", false},
+    {"POST", "/api/v1/inspections/plan", fg_http_api_inspection_plan, P(INSPECTION_MANAGE),
+     "生成年度现场检查计划（再次生成须写理由，经复核）", "", "year,reason", false},
+    {"POST", "/api/v1/inspections", fg_http_api_inspection_open, P(INSPECTION_MANAGE), "开展一次现场检查", "",
+     "agency,inspectors,notice_on,start_on", false},
+    {"POST", "/api/v1/inspections/{id}/problems", fg_http_api_inspection_problem, P(INSPECTION_MANAGE),
+     "登记检查发现的问题（整改台账）", "", "text,due_on,amount", false},
+    {"GET", "/api/v1/inspections/{id}/document", fg_http_api_inspection_doc, P(INSPECTION_MANAGE),
+     "检查通知书、问题反馈函、监督报告（HTML）", "kind", "", false},
+    {"GET", "/api/v1/rectifications", fg_http_api_rectifications, NULL, "问题整改台账", "", "", true},
+    {"POST", "/api/v1/rectifications/{id}/close", fg_http_api_rectify_close, NULL,
+     "提议销号（附整改证据，须他人复核）", "", "text,evidence_name,evidence_base64", false},
+    {"GET", "/api/v1/tips", fg_http_api_tips, P(REPORT_INTAKE), "举报台账（不含举报人信息，记入日志）", "", "",
+     true},
+    {"POST", "/api/v1/tips", fg_http_api_tip_file, P(REPORT_INTAKE), "登记举报（举报人信息加密保存）", "",
+     "channel,anonymous,reporter,subject_type,subject_id,text", false},
+    {"POST", "/api/v1/tips/{id}/reveal", fg_http_api_tip_reveal, P(REPORT_INTAKE),
+     "查看举报人信息（记入日志）", "", "", false},
+    {"POST", "/api/v1/tips/{id}/issue", fg_http_api_tip_issue, P(CASE_ISSUE), "举报作为案件下发", "",
+     "agency,due_days", false},
+    {"POST", "/api/v1/tips/{id}/reward", fg_http_api_tip_reward, P(REPORT_INTAKE), "提议举报奖励（复核、审批）",
+     "", "verified_amount,contribution", false},
+    {"GET", "/api/v1/tips/{id}/decision", fg_http_api_tip_decision, P(REPORT_INTAKE), "举报奖励决定书（HTML）",
+     "", "", false},
+    {"POST", "/api/v1/proposals", fg_http_api_proposal_make, NULL,
+     "提出提议：配置变更、认定正常、数据更正、用户与岗位（按类型检查权限）", "",
+     "kind,config,run,rule,subject,reason,table,record,set,case,user,role,name,roles,agency", false},
     {"GET", "/api/v1/proposals", fg_http_api_proposals, P(PROPOSAL_READ),
      "一岗双核待办：提议及其内容（可读的变更说明）", "state", "", true},
     {"POST", "/api/v1/proposals/{id}/review", fg_http_api_proposal_act, NULL, "复核通过", "", "", false},
@@ -61,6 +105,11 @@ const fg_http_route fg_http_routes[] = {
      "基金监督月报（html 可直接 A4 打印；csv、xlsx）", "month,format", "", false},
     {"GET", "/api/v1/journal/status", fg_http_api_journal_status, P(JOURNAL_READ), "日志条数与树根", "",
      "", false},
+    {"GET", "/api/v1/journal", fg_http_api_journal_list, P(JOURNAL_READ), "日志条目（身份证号已遮蔽）", "action",
+     "", true},
+    {"POST", "/api/v1/journal/verify", fg_http_api_journal_verify, P(JOURNAL_READ),
+     "校验整条日志与全部签名（同 log verify）", "", "", false},
+    {"GET", "/api/v1/reports/half-year", fg_http_api_report_half, NULL, "半年报（CSV）", "half", "", false},
     {"POST", "/api/v1/journal/checkpoint", fg_http_api_journal_checkpoint, P(JOURNAL_CHECKPOINT),
      "生成平台签名的检查点", "", "", false},
     {"POST", "/api/v1/imports", fg_http_api_import, P(DATA_IMPORT),
@@ -110,7 +159,10 @@ static void fg_oa_operation(fg_buf *b, const fg_http_route *rt) {
     char name[64];
     const size_t n = strcspn(p, ",");
     snprintf(name, sizeof name, "%.*s", (int)n, p);
-    fg_oa_param(b, &first, name, "query", strcmp(name, "month") == 0, "筛选或选项");
+    fg_oa_param(b, &first, name, "query",
+                strcmp(name, "month") == 0 || strcmp(name, "half") == 0 || strcmp(name, "year") == 0 ||
+                    strcmp(name, "kind") == 0,
+                "筛选或选项");
     p += n + (p[n] == ',');
   }
   if (rt->list) {
@@ -139,7 +191,12 @@ static void fg_oa_operation(fg_buf *b, const fg_http_route *rt) {
       fg_oa_str(b, name);
       if (strcmp(name, "rules") == 0 || strcmp(name, "subjects") == 0)
         fg_buf_adds(b, ":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}");
-      else if (strcmp(name, "run") == 0)
+      else if (strcmp(name, "set") == 0)
+        fg_buf_adds(b, ":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}");
+      else if (strcmp(name, "penalty") == 0 || strcmp(name, "anonymous") == 0)
+        fg_buf_adds(b, ":{\"type\":\"boolean\"}");
+      else if (strcmp(name, "run") == 0 || strcmp(name, "year") == 0 || strcmp(name, "due_days") == 0 ||
+               strcmp(name, "case") == 0)
         fg_buf_adds(b, ":{\"type\":\"integer\"}");
       else
         fg_buf_adds(b, ":{\"type\":\"string\"}");

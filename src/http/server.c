@@ -268,26 +268,34 @@ static fg_http_session *fg_http_session_new(fg_http_server *srv, fg_signer *me) 
  * address answer 429) ---- */
 
 static fg_http_rate *fg_http_rate_of(fg_http_server *srv, const char *addr) {
-  const int64_t minute = (int64_t)time(NULL) / 60;
   fg_http_rate *slot = &srv->rate[0];
   for (int i = 0; i < FG_HTTP_RATE_SLOTS; i++) {
     fg_http_rate *x = &srv->rate[i];
-    if (strcmp(x->addr, addr) == 0) {
-      if (x->minute != minute) x->minute = minute, x->fails = 0;
-      return x;
-    }
-    if (x->minute < slot->minute) slot = x;
+    if (strcmp(x->addr, addr) == 0) return x;
+    if (x->last_s < slot->last_s) slot = x;
   }
+  memset(slot, 0, sizeof *slot);
   snprintf(slot->addr, sizeof slot->addr, "%s", addr);
-  slot->minute = minute;
-  slot->fails = 0;
   return slot;
+}
+
+/* Refused when the ring is full of failures of the last 60 seconds. */
+static bool fg_http_rate_blocked(const fg_http_rate *x) {
+  const int64_t oldest = x->fail_s[x->next];
+  return oldest != 0 && (int64_t)time(NULL) - oldest < 60;
+}
+
+static void fg_http_rate_fail(fg_http_rate *x) {
+  const int64_t now = (int64_t)time(NULL);
+  x->fail_s[x->next] = now > 0 ? now : 1;
+  x->next = (x->next + 1) % FG_HTTP_LOGIN_FAILS_PER_MINUTE;
+  x->last_s = now;
 }
 
 int fg_http_api_session_login(fg_http_req *r) {
   fg_http_server *srv = r->srv;
   fg_http_rate *rate = fg_http_rate_of(srv, r->addr);
-  if (rate->fails >= FG_HTTP_LOGIN_FAILS_PER_MINUTE)
+  if (fg_http_rate_blocked(rate))
     return fg_http_error(r, 429, "too_many_requests", NULL,
                          "登录失败次数过多，请一分钟后再试 (too many failed logins from this address)");
   fg_journal_json *v = fg_http_body_json(r);
@@ -308,7 +316,7 @@ int fg_http_api_session_login(fg_http_req *r) {
                           &err);
   fg_journal_json_free(v);
   if (rc) {
-    rate->fails++;
+    fg_http_rate_fail(rate);
     return fg_http_error(r, rc == FG_EPERM ? 401 : 500, rc == FG_EPERM ? "login_failed" : "internal",
                          NULL, "%s", err.msg);
   }
@@ -371,7 +379,7 @@ int fg_http_api_session_logout(fg_http_req *r) {
 int fg_http_api_password(fg_http_req *r) {
   fg_http_server *srv = r->srv;
   fg_http_rate *rate = fg_http_rate_of(srv, r->addr);
-  if (rate->fails >= FG_HTTP_LOGIN_FAILS_PER_MINUTE)
+  if (fg_http_rate_blocked(rate))
     return fg_http_error(r, 429, "too_many_requests", NULL, "登录失败次数过多，请一分钟后再试");
   fg_journal_json *v = fg_http_body_json(r);
   if (v == NULL) return 0;
@@ -390,7 +398,7 @@ int fg_http_api_password(fg_http_req *r) {
     rc = fg_authn_set_password(srv->s, srv->cfg, &srv->platform, user, cur, npw,
                                (int64_t)time(NULL), &err);
     if (rc == FG_EPERM) {
-      rate->fails++;
+      fg_http_rate_fail(rate);
       fg_http_error(r, 401, "login_failed", "current", "%s", err.msg);
     } else if (rc == FG_EINPUT) {
       fg_http_error(r, 400, "bad_input", "new", "%s", err.msg);

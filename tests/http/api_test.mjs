@@ -195,6 +195,147 @@ ok(sup.me.roles.includes('supervisor') && sup.me.agency === null, 'session body:
   ok(r.status === 400 && r.json.error.field === 'month', 'bad month');
 }
 
+// ---- the rest of case work over HTTP: money, write-off, serious, documents,
+// inspections, rectification, the whistleblower desk, proposals made in the
+// browser, the journal
+{
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Beijing
+  const items = (await req('GET', '/api/v1/runs/1/findings?limit=1000', { s: sup })).json.items;
+  const f = items.find(x => x.region === '410102' && x.finding_no > 0 && x.subject_type === 'person' &&
+    Number(x.amount) >= 10 && x.rule.startsWith('benefit.'));
+  ok(f, 'a benefit finding with an amount in district 410102');
+  let r = await req('POST', '/api/v1/cases', { s: sup, body: { run: 1, agency: 'A410102', subjects: [String(f.finding_no)] } });
+  ok(r.status === 201 && r.json.issued === 1, 'issue a benefit case: ' + r.buf);
+  const ag = await login('wu.ag');
+  const c = (await req('GET', '/api/v1/cases?state=issued', { s: ag })).json.items.find(x => x.finding_no === f.finding_no);
+  ok(c, 'the agency sees the new case');
+  await req('POST', `/api/v1/cases/${c.id}/assign`, { s: ag, body: { user: 'wu.ag' } });
+  r = await req('POST', `/api/v1/cases/${c.id}/classify`, { s: ag, body: { outcome: 'ineligible', text: '不符合领取条件，应追回' } });
+  ok(r.status === 200 && r.json.case.recovery_due === f.amount, 'classify ineligible: the finding\'s amount is due: ' + r.buf);
+  r = await req('POST', `/api/v1/cases/${c.id}/payments`, { s: ag, body: { amount: '5.00', on: today, how: 'transfer' } });
+  ok(r.status === 201 && r.json.received === '5.00', 'a receipt: ' + r.buf);
+  r = await req('POST', `/api/v1/cases/${c.id}/payments`, { s: ag, body: { amount: '-5', on: today, how: 'transfer' } });
+  ok(r.status === 400 && r.json.error.field === 'amount', 'a negative receipt names the field');
+  r = await req('POST', `/api/v1/cases/${c.id}/payments`, { s: sup, body: { amount: '5.00', on: today, how: 'transfer' } });
+  ok(r.status === 403, 'the supervisor records no receipts: ' + r.status);
+  r = await req('POST', `/api/v1/cases/${c.id}/deposits`, { s: ag, body: { amount: '5.00', on: today, account: '基金收入户 001' } });
+  ok(r.status === 400 && /收入户/.test(r.json.error.message), 'an account outside fund_accounts is refused: ' + r.buf);
+  // an income account of the finding's scheme (the city's fund_accounts.csv)
+  const incomes = fs.readFileSync(process.env.FUND_ACCOUNTS, 'utf8').split('\n').filter(l => l.split(',')[2] === 'income').map(l => l.split(',')[0]);
+  for (const acct of incomes) {
+    r = await req('POST', `/api/v1/cases/${c.id}/deposits`, { s: ag, body: { amount: '5.00', on: today, account: acct } });
+    if (r.status === 201) break;
+    ok(r.status === 400 && /险种/.test(r.json.error.message), 'a deposit to another scheme\'s account names the scheme: ' + r.buf);
+  }
+  ok(r.status === 201 && r.json.undeposited === '0.00', 'the receipt paid in: ' + r.buf);
+  r = await req('POST', `/api/v1/cases/${c.id}/writeoff`, { s: ag, body: { amount: String(Number(f.amount) + 1000), reason: '无力偿还' } });
+  ok(r.status === 400 && /超过/.test(r.json.error.message), 'a write-off above the balance is refused: ' + r.buf);
+  r = await req('POST', `/api/v1/cases/${c.id}/writeoff`, { s: ag, body: { amount: '1.00', reason: '当事人死亡，无遗产可供追偿' } });
+  ok(r.status === 201 && r.json.proposal > 0, 'a write-off proposal: ' + r.buf);
+  const wo = r.json.proposal;
+  r = await req('POST', `/api/v1/cases/${c.id}/serious`, { s: sup, body: { text: '涉案金额较大' } });
+  ok(r.status === 200, 'marked serious: ' + r.buf);
+  r = await req('GET', `/api/v1/cases/${c.id}/serious-report`, { s: sup });
+  ok(r.status === 200 && /<html/i.test(r.buf.toString()) && /要情/.test(r.buf.toString()), 'the serious report: ' + r.status);
+  r = await req('GET', `/api/v1/cases/${c.id}/notice`, { s: ag });
+  ok(r.status === 200 && /告知书/.test(r.buf.toString()), 'the recovery notice: ' + r.status + ' ' + r.buf.toString().slice(0, 200));
+  r = await req('POST', `/api/v1/cases/${c.id}/attachments`, { s: ag, body: { text: '调取的银行流水', name: '流水.txt', content_base64: Buffer.from('2026-06-01 发放 100.00').toString('base64') } });
+  ok(r.status === 201, 'a note with an attachment: ' + r.buf);
+  r = await req('POST', `/api/v1/cases/${c.id}/attachments`, { s: ag, body: { text: 'x', name: '../evil', content_base64: '!!!' } });
+  ok(r.status === 400, 'a bad attachment is refused: ' + r.buf);
+  const rev = await login('wang.fh');
+  const inbox = (await req('GET', '/api/v1/proposals', { s: rev })).json.items;
+  const p = inbox.find(x => x.id === wo);
+  ok(p && p.kind === 'case_writeoff' && /1\.00/.test(p.description), 'the reviewer reads the write-off: ' + JSON.stringify(p));
+
+  // inspections: the year's plan, replayed from the journal; an inspection,
+  // a problem, the documents; the rectification ledger and a close proposal
+  r = await req('POST', '/api/v1/inspections/plan', { s: sup, body: { year: 2026 } });
+  ok(r.status === 201 && r.json.agencies.length > 0 && /^[0-9a-f]{64}$/.test(r.json.seed), 'the year\'s plan: ' + r.buf);
+  r = await req('GET', '/api/v1/inspections/plan?year=2026', { s: sup });
+  ok(r.status === 200 && r.json.replay_matches === true, 'the plan replays: ' + r.buf);
+  r = await req('POST', '/api/v1/inspections/plan', { s: sup, body: { year: 2026 } });
+  ok(r.status >= 400 && r.status < 500, 'a second plan without a reason is refused: ' + r.status);
+  const start = new Date(Date.now() + 8 * 3600e3 + 10 * 86400e3).toISOString().slice(0, 10);
+  r = await req('POST', '/api/v1/inspections', { s: sup, body: { agency: 'A410102', inspectors: 'li.jd', notice_on: today, start_on: start } });
+  ok(r.status === 400, 'one inspector is refused: ' + r.buf);
+  r = await req('POST', '/api/v1/inspections', { s: sup, body: { agency: 'A410102', inspectors: 'li.jd,qian.jd', notice_on: today, start_on: start } });
+  ok(r.status === 201 && r.json.id > 0, 'an inspection: ' + r.buf);
+  const ins = r.json.id;
+  r = await req('POST', `/api/v1/inspections/${ins}/problems`, { s: sup, body: { text: '待遇发放未核验死亡信息', due_on: start, amount: '1200.00' } });
+  ok(r.status === 201 && r.json.id > 0, 'a problem: ' + r.buf);
+  const prob = r.json.id;
+  for (const kind of ['notice', 'letter', 'report']) {
+    r = await req('GET', `/api/v1/inspections/${ins}/document?kind=${kind}`, { s: sup });
+    ok(r.status === 200 && /<html/i.test(r.buf.toString()), `inspection ${kind}: ${r.status}`);
+  }
+  r = await req('GET', `/api/v1/inspections/${ins}/document?kind=nope`, { s: sup });
+  ok(r.status === 400 && r.json.error.field === 'kind', 'an unknown document kind');
+  r = await req('GET', '/api/v1/rectifications', { s: ag });
+  ok(r.status === 200 && r.json.items.some(x => Number(x.problem_id) === prob && x.state === 'open'), 'the agency sees its problem: ' + r.buf);
+  r = await req('GET', '/api/v1/rectifications?format=xlsx', { s: sup });
+  ok(r.status === 200 && r.buf.subarray(0, 2).toString() === 'PK', 'rectification ledger xlsx');
+  r = await req('POST', `/api/v1/rectifications/${prob}/close`, { s: ag, body: { text: '已建立死亡信息比对机制', evidence_name: '整改报告.txt', evidence_base64: Buffer.from('整改报告').toString('base64') } });
+  ok(r.status === 201 && r.json.proposal > 0, 'a close proposal with evidence: ' + r.buf);
+
+  // the whistleblower desk
+  const desk = await login('desk.jb');
+  r = await req('POST', '/api/v1/tips', { s: desk, body: { channel: 'phone', reporter: 'name=举报人甲\nid=110101199001011234\nphone=13800000000\ncapacity=full', subject_type: 'person', subject_id: f.subject_id.includes('*') ? PERSON : f.subject_id, text: '冒领待遇' } });
+  ok(r.status === 201 && r.json.id > 0, 'a tip filed: ' + r.buf);
+  const tip = r.json.id;
+  r = await req('POST', '/api/v1/tips', { s: desk, body: { channel: 'phone', subject_type: 'person', subject_id: PERSON, text: 'x' } });
+  ok(r.status === 400 && r.json.error.field === 'reporter', 'a named tip without the reporter names the field');
+  r = await req('GET', '/api/v1/tips', { s: desk });
+  ok(r.status === 200 && r.json.items.some(x => Number(x.tip_id) === tip) && !r.buf.toString().includes('举报人甲'), 'the tip ledger without the reporter');
+  r = await req('GET', '/api/v1/tips?format=csv', { s: desk });
+  ok(r.status === 200 && /tip_id,filed_on/.test(r.buf.toString()), 'tips csv');
+  r = await req('POST', `/api/v1/tips/${tip}/reveal`, { s: sup });
+  ok(r.status === 403, 'the supervisor may not see a reporter: ' + r.status);
+  r = await req('POST', `/api/v1/tips/${tip}/reveal`, { s: desk });
+  ok(r.status === 200 && r.json.reporter.includes('举报人甲'), 'the desk reveals the reporter (journaled)');
+  r = await req('POST', `/api/v1/tips/${tip}/issue`, { s: sup, body: { agency: 'A410102' } });
+  ok(r.status === 201 && r.json.case > 0, 'the tip issued as a case: ' + r.buf);
+
+  // proposals made in the browser: a user, a configuration change (the
+  // reviewer reads "old → new"), a role grant refused for an exclusive pair
+  const adm = await login('zhou.xt');
+  r = await req('POST', '/api/v1/proposals', { s: adm, body: { kind: 'user_create', user: 'new.jb', name: '新经办', roles: 'handler', agency: 'A410102' } });
+  ok(r.status === 201 && r.json.id > 0 && r.json.initial_password.length >= 12, 'a user proposal, the initial password once: ' + r.buf);
+  const up = r.json.id;
+  r = await req('GET', '/api/v1/proposals', { s: rev });
+  const pu = r.json.items.find(x => x.id === up);
+  ok(pu && !r.buf.toString().includes('initial_password') && pu.description.includes('new.jb'), 'the reviewer sees the user, not the password: ' + JSON.stringify(pu));
+  r = await req('POST', '/api/v1/proposals', { s: sup, body: { kind: 'user_create', user: 'x.y', name: 'x', roles: 'handler' } });
+  ok(r.status === 403, 'the supervisor may not propose users: ' + r.status);
+  r = await req('POST', '/api/v1/proposals', { s: sup, body: { kind: 'config_change', config: '[thresholds]\nlarge_payment = 30000\n' } });
+  ok(r.status === 201, 'a configuration proposal: ' + r.buf);
+  const pc = r.json.id;
+  r = await req('GET', '/api/v1/proposals', { s: rev });
+  const pcd = r.json.items.find(x => x.id === pc);
+  ok(pcd && /large_payment/.test(pcd.description) && /→/.test(pcd.description), 'the reviewer reads the change as old → new: ' + JSON.stringify(pcd));
+  r = await req('POST', '/api/v1/proposals', { s: sup, body: { kind: 'nope' } });
+  ok(r.status === 400 && r.json.error.field === 'kind', 'an unknown kind names the field');
+  r = await req('POST', '/api/v1/proposals', { s: ag, body: { kind: 'data_amendment', table: 'persons', record: PERSON, set: { name: '更正后' }, reason: '户籍核对' } });
+  ok(r.status === 201 || (r.status === 400 && r.json.error.message.length > 0), 'an amendment proposal: ' + r.buf);
+
+  // the journal, read and verified over HTTP
+  const aud = await login('chen.jh');
+  r = await req('GET', '/api/v1/journal?limit=5', { s: aud });
+  ok(r.status === 200 && r.json.items.length === 5 && r.json.items[0].seq === 0 && r.json.next === '4', 'journal page 1: ' + r.buf.toString().slice(0, 300));
+  r = await req('GET', '/api/v1/journal?limit=5&cursor=4', { s: aud });
+  ok(r.status === 200 && r.json.items[0].seq === 5, 'journal page 2');
+  r = await req('GET', '/api/v1/journal?action=tip.reveal', { s: aud });
+  ok(r.status === 200 && r.json.items.length === 1 && r.json.items[0].actor === 'desk.jb' && !r.buf.toString().includes('举报人甲'), 'the reveal is journaled, without the reporter');
+  r = await req('GET', `/api/v1/journal?limit=1000`, { s: aud });
+  ok(!r.buf.toString().includes(PERSON), 'journal payloads mask resident ids');
+  r = await req('POST', '/api/v1/journal/verify', { s: aud });
+  ok(r.status === 200 && r.json.ok === true && r.json.problems === 0 && r.json.entries > 0, 'journal verify: ' + r.buf.toString().slice(0, 300));
+  r = await req('GET', '/api/v1/reports/half-year?half=2026H1', { s: sup });
+  ok(r.status === 200 && /^text\/csv/.test(r.headers.get('content-type')) && r.buf.toString().split('\n').length > 1, 'half-year report: ' + r.status + r.buf);
+  r = await req('GET', '/api/v1/reports/half-year?half=2026H3', { s: sup });
+  ok(r.status === 400 && r.json.error.field === 'half', 'a bad half names the field');
+}
+
 // ---- an import over HTTP (multipart, the standard's file names)
 {
   const h = await login('zhang.jb');
