@@ -16,7 +16,7 @@ SHOTS="${FG_SHOTS:-$(dirname "$FG")/screenshots}"
 
 "$FG" gen --persons 1000 --seed 5 --as-of 2026-06-30 --out "$W/city" --truth "$W/truth.csv" >/dev/null 2>&1 ||
   fail "gen"
-agency_roster "$W/roster.csv" "wu.ag,吴经办,handler,A410102"
+agency_roster "$W/roster.csv" "wu.ag,吴经办,handler,A410102" "desk.jb,举报受理,whistleblower-desk,"
 "$FG" init --db "$DB" --roster "$W/roster.csv" >/dev/null || fail "init"
 FG="$FG" bash "$ROOT/scripts/set-passwords.sh" "$DB" "$TRUST_PW" || fail "set passwords"
 as zhang.jb import --db "$DB" "$W/city" >/dev/null 2>&1 || fail "import"

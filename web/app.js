@@ -54,13 +54,24 @@ async function api(method, path, body) {
 function fail(e) { toast(e.message || String(e), true); }
 
 const roleZh = { handler: '经办', reviewer: '复核', approver: '审批', supervisor: '基金监督',
-  auditor: '审计', 'security-auditor': '安全审计', sysadmin: '系统管理', dbadmin: '数据库管理',
-  'agency-handler': '经办机构经办', 'agency-reviewer': '经办机构复核', 'report-desk': '举报受理' };
+  auditor: '稽核', 'security-auditor': '安全审计', sysadmin: '系统管理', 'whistleblower-desk': '举报受理' };
+
+/* The permission each page needs (the server checks again): a link the
+ * user could not use is not shown. */
+const pagePerm = { '#/findings': 'findings.read', '#/cases': 'case.read', '#/recoveries': 'case.read',
+  '#/inspections': null, '#/tips': 'report.intake', '#/inbox': 'proposal.read', '#/report': 'report.make',
+  '#/rules': null, '#/users': 'user.read', '#/journal': 'journal.read' };
 
 function showNav() {
   $('#nav').hidden = !S.me;
   $('#logout').hidden = !S.me;
   $('#who').textContent = S.me ? `${S.me.name || S.me.user}（${S.me.roles.map(r => roleZh[r] || r).join('、')}${S.me.agency ? '，' + S.me.agency : ''}）` : '';
+  for (const a of document.querySelectorAll('#nav a')) {
+    const need = pagePerm[a.getAttribute('href')];
+    a.hidden = !!(S.me && need && !(S.me.permissions || []).includes(need));
+    if (a.getAttribute('href') === '#/inspections' && S.me)
+      a.hidden = !(S.me.permissions || []).includes('inspection.manage') && !S.me.agency;
+  }
   for (const a of document.querySelectorAll('#nav a'))
     a.classList.toggle('on', a.getAttribute('href') === location.hash || (a.getAttribute('href') === '#/' && location.hash === ''));
 }
@@ -342,23 +353,25 @@ async function viewUsers() {
   return h('div', {}, h('h1', {}, '用户与角色'), h('table', { id: 'users' },
     h('thead', {}, h('tr', {}, ['用户名', '姓名', '角色', '所属机构'].map(t => h('th', {}, t)))),
     h('tbody', {}, j.items.map(u => h('tr', {}, h('td', {}, u.user), h('td', {}, u.name), h('td', {}, u.roles.split(';').filter(Boolean).map(r => roleZh[r] || r).join('、')), h('td', {}, u.agency || '基金监督机构'))))),
-  h('p', { class: 'muted' }, '授予或撤销角色须经一岗双核：在命令行用 fundguard propose 提出，在“待我审核”中复核、审批。'));
+  userForms() || h('p', { class: 'muted' }, '新建用户、授予或撤销角色须经一岗双核：由系统管理岗提出，在“待我审核”中复核、审批。'));
 }
 
-async function viewJournal() {
+async function viewJournal(params) {
   const j = await api('GET', '/journal/status');
   const out = h('pre', { class: 'text', id: 'checkpoint' });
   return h('div', {}, h('h1', {}, '日志'), h('div', { class: 'panel' },
     h('p', {}, `日志共 ${j.entries} 条，树根 ${j.root}`),
-    h('button', { type: 'button', id: 'make-checkpoint', onclick: async () => {
+    may('journal.checkpoint') ? h('button', { type: 'button', id: 'make-checkpoint', onclick: async () => {
       try { const c = await api('POST', '/journal/checkpoint'); out.textContent = c.checkpoint; toast('已生成检查点'); } catch (e) { fail(e); }
-    } }, '生成检查点'), out,
-    h('p', { class: 'muted' }, '检查点请另行保存；用 fundguard log verify --checkpoint 可以证明此后的日志没有被截断或改写。')));
+    } }, '生成检查点') : null, out,
+    h('p', { class: 'muted' }, '检查点请另行保存；用 fundguard log verify --checkpoint 可以证明此后的日志没有被截断或改写。')),
+    await journalEntries(params));
 }
 
 /* ---- routing ---- */
 const routes = { '/': viewDashboard, '/findings': viewFindings, '/cases': viewCases, '/inbox': viewInbox,
-  '/report': viewReport, '/users': viewUsers, '/journal': viewJournal };
+  '/report': viewReport, '/users': viewUsers, '/journal': viewJournal, '/recoveries': viewRecoveries,
+  '/inspections': viewInspections, '/tips': viewTips, '/rules': viewRules };
 
 async function route() {
   disposeCharts();

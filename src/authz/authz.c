@@ -66,6 +66,10 @@ static const char *const fg_authz_perms[] = {
 
 size_t fg_authz_role_count(void) { return FG_ARRAY_LEN(fg_authz_roles); }
 
+const char *fg_authz_permission_name(size_t i) {
+  return i < FG_ARRAY_LEN(fg_authz_perms) ? fg_authz_perms[i] : NULL;
+}
+
 const char *fg_authz_role_name(size_t i) {
   FG_ASSERT(i < FG_ARRAY_LEN(fg_authz_roles));
   return fg_authz_roles[i].name;

@@ -76,6 +76,8 @@ const char *fg_authz_role_zh(const char *role); /* "经办", ...; NULL if unknow
 bool fg_authz_role_known(const char *role);
 /* Whether role grants permission by default. */
 bool fg_authz_role_has(const char *role, const char *permission);
+/* The i-th FG_PERM_* name; NULL past the last. */
+const char *fg_authz_permission_name(size_t i);
 /* Whether permission is one of the FG_PERM_* names. */
 bool fg_authz_permission_known(const char *permission);
 

@@ -358,6 +358,18 @@ int fg_http_api_session_get(fg_http_req *r) {
   }
   fg_buf_addc(b, ']');
   fg_http_jstr_add(b, &f, "agency", x->agency[0] ? x->agency : NULL);
+  /* what the user may do now (the store's roles, as every act checks
+   * them): the workbench shows only the pages and buttons that would work */
+  fg_http_jkey(b, &f, "permissions");
+  fg_buf_addc(b, '[');
+  g = true;
+  for (size_t i = 0; fg_authz_permission_name(i); i++) {
+    if (!fg_http_may(r, fg_authz_permission_name(i))) continue;
+    if (!g) fg_buf_addc(b, ',');
+    g = false;
+    fg_journal_json_add_str(b, fg_authz_permission_name(i), strlen(fg_authz_permission_name(i)));
+  }
+  fg_buf_addc(b, ']');
   fg_http_jstr_add(b, &f, "csrf_token", x->csrf);
   fg_http_jint(b, &f, "idle_minutes", r->srv->cfg->session_idle_minutes);
   fg_buf_addc(b, '}');
@@ -443,7 +455,9 @@ static int fg_http_static(fg_http_req *r) {
                ch == '-' || ch == '_' || ch == '.'))
       return fg_http_error(r, 404, "not_found", NULL, "没有这个页面 (%.100s)", r->path);
   }
-  if (strstr(p, "..") || (slashes > 2 && strncmp(p, "/node_modules/echarts/dist/", 27) != 0))
+  /* of node_modules, only ECharts' dist folder is served */
+  const bool vendor = strncmp(p, "/node_modules/echarts/dist/", 27) == 0;
+  if (strstr(p, "..") || (slashes > 1 && !vendor))
     return fg_http_error(r, 404, "not_found", NULL, "没有这个页面 (%.100s)", r->path);
   char full[1600];
   snprintf(full, sizeof full, "%s%s", r->srv->web_dir, p);

@@ -154,7 +154,72 @@ await dl.saveAs(file);
 ok(fs.readFileSync(file).subarray(0, 2).toString() === 'PK', 'the ledger download is an xlsx file');
 await shot(page, 'ledger');
 
-// 9. the dashboard on a 1920x1080 screen
+await logout(page);
+
+// 9. the rest of the workbench: the rules page and a configuration proposal
+// (the reviewer reads "old → new"), inspections, the journal verified, the
+// whistleblower desk (reporter fields only there), a user proposal
+await login(page, 'li.jd');
+await page.goto(BASE + '/#/rules');
+await page.waitForSelector('#rules tbody tr');
+ok((await page.$$('#rules tbody tr')).length === 50, 'the rules page lists 50 rules');
+await page.fill('#config-text', '[thresholds]\nlarge_payment = 30000\n');
+await page.click('#propose-config');
+await page.waitForFunction(() => /配置变更提议 #\d+/.test(document.querySelector('#toast')?.textContent || ''));
+await chineseOnly(page, 'rules');
+await shot(page, 'rules');
+await page.goto(BASE + '/#/inspections');
+await page.waitForSelector('#make-plan');
+await page.fill('#plan-year', '2026');
+await page.click('#make-plan');
+await page.waitForFunction(() => /年抽中/.test(document.querySelector('#plan-out')?.textContent || ''));
+await chineseOnly(page, 'inspections');
+await shot(page, 'inspections');
+await logout(page);
+await login(page, 'chen.jh');
+await page.goto(BASE + '/#/journal');
+await page.waitForSelector('#journal tbody tr');
+await page.click('#verify');
+await page.waitForFunction(() => /校验通过/.test(document.querySelector('#verify-out')?.textContent || ''), null, { timeout: 60000 });
+await chineseOnly(page, 'journal');
+await shot(page, 'journal');
+ok(await page.isHidden('#nav a[href="#/tips"]'), 'the auditor sees no whistleblower desk link');
+await logout(page);
+await login(page, 'desk.jb');
+await page.goto(BASE + '/#/tips');
+await page.waitForSelector('#file-tip');
+await page.fill('#tip-name', '举报人甲');
+await page.fill('#tip-id', '110101199001011234');
+await page.fill('#tip-phone', '13800000000');
+await page.fill('#tip-sid', 'E0001');
+await page.selectOption('#tip-stype', 'employer');
+await page.fill('#tip-text', '该单位少报缴费基数');
+await page.click('#file-tip');
+await page.waitForSelector('#tips tbody tr');
+ok(!/举报人甲/.test(await page.textContent('#tips')), 'the tip ledger holds no reporter');
+await page.click('#tips tbody tr button.reveal');
+await page.waitForFunction(() => /举报人甲/.test(document.querySelector('#tip-out')?.textContent || ''));
+await chineseOnly(page, 'tips');
+await shot(page, 'tips');
+await logout(page);
+await login(page, 'wang.fh');
+await page.goto(BASE + '/#/inbox');
+await page.waitForSelector('.proposal');
+const inbox = await page.textContent('#app');
+ok(/large_payment[^\n]*→ 30000/.test(inbox), 'the reviewer reads the configuration change as old → new: ' + inbox.slice(0, 400));
+await logout(page);
+await login(page, 'zhou.xt');
+await page.goto(BASE + '/#/users');
+await page.waitForSelector('#propose-user');
+await page.fill('#nu-user', 'new.jb');
+await page.fill('#nu-name', '新经办');
+await page.click('#propose-user');
+await page.waitForFunction(() => /初始密码/.test(document.querySelector('#user-out')?.textContent || ''));
+await chineseOnly(page, 'users');
+await shot(page, 'users');
+await logout(page);
+
+// 10. the dashboard on a 1920x1080 screen
 const big = await newPage(1920, 1080);
 await login(big, 'li.jd');
 await big.waitForSelector('#chart-rule canvas', { timeout: 30000 });
