@@ -458,6 +458,22 @@ static int fg_api_findings_file(fg_http_req *r, int64_t run, fg_export_format fm
   return 0;
 }
 
+int fg_http_regions_of(fg_http_req *r, int64_t run, fg_export_regions **out, fg_err *err) {
+  fg_http_server *srv = r->srv;
+  int64_t dv = 0;
+  int rc = fg_store_data_version(srv->s, &dv, err);
+  if (rc) return rc;
+  fg_http_regions *c = &srv->regions;
+  if (c->regions == NULL || c->run != run || c->data_version != dv || c->gen != srv->write_gen) {
+    fg_export_regions_free(c->regions);
+    c->regions = NULL;
+    if ((rc = fg_export_regions_load(srv->s, run, &c->regions, err)) != 0) return rc;
+    c->run = run, c->data_version = dv, c->gen = srv->write_gen;
+  }
+  *out = c->regions;
+  return 0;
+}
+
 int fg_http_api_run_findings(fg_http_req *r) {
   int64_t run;
   if (!fg_http_seg_id(r, 3, &run) || !fg_api_run_exists(r, run)) return 0;
@@ -477,17 +493,28 @@ int fg_http_api_run_findings(fg_http_req *r) {
   if (!fg_http_paging(r, &limit, &after)) return 0;
   const char *subject_type = fg_http_query(r, "subject_type");
   fg_store_findings_query q = {run, after, fg_http_query(r, "rule"), subject_type,
-                               fg_http_query(r, "subject_id"), limit};
+                               fg_http_query(r, "subject_id"), limit, false};
   fg_api_findings x = {r, run, NULL, fg_http_query(r, "region"), fg_api_reveal(r), 0, limit, 0, false};
   fg_err err = {0};
-  int rc = fg_export_regions_load(r->srv->s, run, &x.regions, &err);
+  int rc = fg_http_regions_of(r, run, &x.regions, &err);
   int64_t total = 0;
   fg_buf_adds(&r->out, "{\"items\":[");
   if (rc == 0) {
     if (x.region) q.limit = INT32_MAX; /* filtered here: read on until the page is full */
     else q.limit = limit + 1;
-    rc = fg_store_findings_page(r->srv->s, &q, fg_api_finding_item, &x, &total, &err);
+    /* an unfiltered run's total is counted once: a run's findings never change */
+    fg_http_server *srv = r->srv;
+    const bool plain = !q.rule && !q.subject_type && !q.subject_id && !x.region;
+    int slot = -1;
+    for (int i = 0; plain && i < FG_HTTP_SUMMARY_CACHE; i++)
+      if (srv->totals[i].run == run) slot = i;
+    if (slot >= 0) q.skip_count = true, total = srv->totals[slot].total;
+    rc = fg_store_findings_page(srv->s, &q, fg_api_finding_item, &x, &total, &err);
     if (rc == 1) rc = 0;
+    if (rc == 0 && plain && slot < 0) {
+      const int k = srv->ntotals_next++ % FG_HTTP_SUMMARY_CACHE;
+      srv->totals[k].run = run, srv->totals[k].total = total;
+    }
   }
   if (rc == 0 && x.region) { /* total of the region filter: count it */
     fg_api_findings c = {r, run, x.regions, x.region, false, 0, INT32_MAX, 0, false};
@@ -500,7 +527,6 @@ int fg_http_api_run_findings(fg_http_req *r) {
     r->out = save;
     total = c.n;
   }
-  fg_export_regions_free(x.regions);
   if (rc) {
     fg_buf_reset(&r->out);
     return fg_http_fail(r, rc, &err);
@@ -801,7 +827,7 @@ static void fg_api_prop_finding(fg_http_req *r, const fg_store_proposal *p) {
   const fg_journal_json *run = fg_journal_json_get(v, "run");
   const char *rule = fg_http_jstr(v, "rule"), *subject = fg_http_jstr(v, "subject_id");
   if (run && run->type == FG_JSON_INT && rule && subject) {
-    fg_store_findings_query q = {run->i, 0, rule, NULL, subject, 1};
+    fg_store_findings_query q = {run->i, 0, rule, NULL, subject, 1, false};
     fg_api_prop_ctx x = {r, p->id, run->i};
     int64_t total = 0;
     (void)fg_store_findings_page(r->srv->s, &q, fg_api_prop_found, &x, &total, &err);

@@ -75,6 +75,17 @@ typedef struct fg_http_summary {
   char *json;                         /* heap */
 } fg_http_summary;
 
+/* The subjects' regions of one run's findings (a scan of persons,
+ * settlements and payments: seconds on a large city), kept while the store
+ * has not changed: keyed by the run, the store's data_version (commits of
+ * other connections: the CLI, a screening job) and the server's own write
+ * generation (every state-changing request). */
+struct fg_export_regions;
+typedef struct fg_http_regions {
+  int64_t run, data_version, gen;
+  struct fg_export_regions *regions;  /* NULL: empty */
+} fg_http_regions;
+
 typedef struct fg_http_server {
   const fg_http_opts *o;
   char web_dir[1024];
@@ -88,6 +99,10 @@ typedef struct fg_http_server {
   fg_http_job jobs[FG_HTTP_JOBS_MAX];
   fg_http_summary summaries[FG_HTTP_SUMMARY_CACHE];
   int nsummary_next;
+  fg_http_regions regions;
+  struct { int64_t run, total; } totals[FG_HTTP_SUMMARY_CACHE]; /* findings of a run (never change) */
+  int ntotals_next;
+  int64_t write_gen;                  /* state-changing requests served */
   char *openapi;
 } fg_http_server;
 
@@ -163,6 +178,8 @@ bool fg_http_paging(fg_http_req *r, int *limit, int64_t *after);
 void fg_http_signer(const fg_http_req *r, fg_signer *out);
 /* Journal a refused permission as the CLI does and answer 403. */
 int fg_http_deny(fg_http_req *r, const char *perm, const fg_err *err);
+/* The regions of run's findings (borrowed: valid while srv->lock is held). */
+int fg_http_regions_of(fg_http_req *r, int64_t run, struct fg_export_regions **out, fg_err *err);
 /* Whether the session's user holds perm (no journal entry). */
 bool fg_http_may(fg_http_req *r, const char *perm);
 

@@ -39,6 +39,7 @@
 #include "cases/cases.h"
 #include "common/fsout.h"
 #include "http/http_impl.h"
+#include "screen/export.h"
 #include "journal/json.h"
 #include "schema/schema.h"
 
@@ -227,8 +228,9 @@ static fg_http_session *fg_http_session_of(fg_http_req *r) {
     uint8_t pk[32];
     bool have = false;
     fg_err err = {0};
-    if (fg_store_user_key_at(srv->s, x->me.actor, INT64_MAX, pk, &have, &err) != 0 || !have ||
-        sodium_memcmp(pk, x->me.pk, sizeof pk) != 0) {
+    if (fg_store_user_key_at(srv->s, x->me.actor, INT64_MAX, pk, &have, &err) != 0)
+      return NULL; /* the store could not answer: not this request, but the session stays */
+    if (!have || sodium_memcmp(pk, x->me.pk, sizeof pk) != 0) {
       fg_http_session_end(x);
       return NULL;
     }
@@ -564,6 +566,8 @@ static enum MHD_Result fg_http_part(void *cls, enum MHD_ValueKind kind, const ch
 
 static int fg_http_dispatch(fg_http_req *r) {
   fg_http_split(r);
+  /* anything that may write: caches of derived data are stale after it */
+  if (fg_http_changes_state(r->method)) r->srv->write_gen++;
   if (strcmp(r->path, "/api/openapi.json") == 0 && strcmp(r->method, "GET") == 0) {
     fg_buf_adds(&r->out, r->srv->openapi);
     return fg_http_json(r, 200);
@@ -734,6 +738,7 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
   if (r->upload) {
     if (r->upf) fclose(r->upf), r->upf = NULL;
     pthread_mutex_lock(&srv->lock);
+    srv->write_gen++;
     fg_http_api_import(r);
     pthread_mutex_unlock(&srv->lock);
     return fg_http_send(r);
@@ -838,6 +843,7 @@ int fg_http_serve(const fg_http_opts *o, fg_err *err) {
   for (int i = 0; i < FG_HTTP_SESSIONS_MAX; i++)
     if (srv->sessions[i].used) fg_http_session_end(&srv->sessions[i]);
   for (int i = 0; i < FG_HTTP_SUMMARY_CACHE; i++) free(srv->summaries[i].json);
+  fg_export_regions_free(srv->regions.regions);
   pthread_mutex_unlock(&srv->lock);
   fg_authn_signer_wipe(&srv->platform);
   fg_store_close(srv->s);

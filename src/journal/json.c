@@ -265,16 +265,19 @@ const fg_journal_json *fg_journal_json_get(const fg_journal_json *v, const char 
 void fg_journal_json_add_str(fg_buf *b, const char *s, size_t n) {
   FG_ASSERT(b != NULL && (s != NULL || n == 0));
   fg_buf_addc(b, '"');
+  size_t run = 0; /* bytes copied as they are, added in one piece */
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') {
-      fg_buf_addc(b, '\\');
-      fg_buf_addc(b, (char)c);
-    } else if (c < 0x20) {
+    if (c != '"' && c != '\\' && c >= 0x20) continue;
+    if (i > run) fg_buf_add(b, s + run, i - run);
+    run = i + 1;
+    if (c < 0x20) {
       fg_buf_addf(b, "\\u%04x", c);
     } else {
+      fg_buf_addc(b, '\\');
       fg_buf_addc(b, (char)c);
     }
   }
+  if (n > run) fg_buf_add(b, s + run, n - run);
   fg_buf_addc(b, '"');
 }

@@ -151,8 +151,11 @@ void fg_export_mask_text(fg_buf *b, const char *s) {
     if (n) {
       fg_export_mask_id(b, p, n);
       p += n;
-    } else {
-      fg_buf_addc(b, *p++);
+    } else { /* up to the next place an id could start, in one piece */
+      const char *q = p + 1;
+      while (*q && (isalnum((unsigned char)q[-1]) || !isdigit((unsigned char)*q))) q++;
+      fg_buf_add(b, p, (size_t)(q - p));
+      p = q;
     }
   }
 }

@@ -267,6 +267,7 @@ typedef struct fg_store_findings_query {
   int64_t run_id, after_id;
   const char *rule, *subject_type, *subject_id;
   int limit;
+  bool skip_count; /* *total is left as it is (the caller knows it: runs never change) */
 } fg_store_findings_query;
 int fg_store_findings_page(fg_store *s, const fg_store_findings_query *q, fg_store_finding_fn fn,
                            void *ud, int64_t *total, fg_err *err);
@@ -337,6 +338,11 @@ int fg_store_journal_insert(fg_store *s, const fg_store_journal_row *r, fg_err *
 /* max(seq) + 1, or 0 for an empty journal. */
 int fg_store_journal_next_seq(fg_store *s, int64_t *seq, fg_err *err);
 int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err);
+/* A number that changes when another connection (or process) has
+ * committed to the store since the last call on this one (SQLite's
+ * data_version): what a cache of derived data keys on, with the writes of
+ * its own connection counted by the caller. */
+int fg_store_data_version(fg_store *s, int64_t *v, fg_err *err);
 /* Entries with seq >= from_seq in seq order; fn returns non-zero to stop. */
 typedef int (*fg_store_journal_fn)(void *ud, const fg_store_journal_row *r);
 int fg_store_journal_scan(fg_store *s, int64_t from_seq, fg_store_journal_fn fn, void *ud,

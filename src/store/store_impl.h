@@ -46,6 +46,9 @@ struct fg_store {
   int written_last;
   /* the monthly sums of the batch being imported (store_sqlite_cases.c) */
   struct fg_sqlite_monthly *monthly;
+  /* a finding's stable number, asked once per finding of a page
+   * (store_sqlite_cases.c): prepared once, reset after each use */
+  sqlite3_stmt *finding_no_stmt;
 };
 /* Monthly sums of an import batch (batch_monthly, store_sqlite_cases.c):
  * begin at the batch's start, add each inserted row, write at its finish

@@ -383,6 +383,7 @@ void fg_store_close(fg_store *s) {
   if (s == NULL) return;
   if (s->db != NULL) {
     fg_sqlite_import_close(s);
+    sqlite3_finalize(s->finding_no_stmt);
     if (s->tx_depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(s->db);
   }

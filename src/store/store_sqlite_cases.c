@@ -228,17 +228,21 @@ int fg_store_finding_by_no(fg_store *s, int64_t no, int64_t *finding_id, int64_t
 int fg_store_finding_no_of(fg_store *s, const char *rule, const char *subject_id, int64_t *no,
                            fg_err *err) {
   FG_ASSERT(s != NULL && rule != NULL && subject_id != NULL && no != NULL);
-  sqlite3_stmt *st = NULL;
-  int rc = fg_sqlite_prep(s, "SELECT no FROM finding_numbers WHERE rule = ?1 AND subject_id = ?2",
-                          &st, "finding number", err);
-  if (rc) return rc;
-  sqlite3_bind_text(st, 1, rule, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, subject_id, -1, SQLITE_TRANSIENT);
+  /* asked for every finding of a listed page: the statement is kept */
+  if (s->finding_no_stmt == NULL) {
+    int rc = fg_sqlite_prep(s, "SELECT no FROM finding_numbers WHERE rule = ?1 AND subject_id = ?2",
+                            &s->finding_no_stmt, "finding number", err);
+    if (rc) return rc;
+  }
+  sqlite3_stmt *st = s->finding_no_stmt;
+  sqlite3_bind_text(st, 1, rule, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, subject_id, -1, SQLITE_STATIC);
   *no = 0;
-  rc = sqlite3_step(st);
+  int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) *no = sqlite3_column_int64(st, 0);
   rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fg_sqlite_err(s, err, "finding number");
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
   return rc;
 }
 

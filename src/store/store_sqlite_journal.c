@@ -72,6 +72,11 @@ int fg_store_journal_count(fg_store *s, int64_t *n, fg_err *err) {
   return fg_j_int_query(s, "SELECT count(*) FROM journal", n, err);
 }
 
+int fg_store_data_version(fg_store *s, int64_t *v, fg_err *err) {
+  FG_ASSERT(s != NULL && v != NULL);
+  return fg_j_int_query(s, "PRAGMA data_version", v, err);
+}
+
 int fg_store_journal_last_with(fg_store *s, const char *action, const char *needle,
                                char **payload, int64_t *seq, bool *found, fg_err *err) {
   FG_ASSERT(s != NULL && action != NULL && needle != NULL && payload != NULL && found != NULL);

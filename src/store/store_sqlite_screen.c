@@ -227,17 +227,23 @@ int fg_store_findings_page(fg_store *s, const fg_store_findings_query *q, fg_sto
                            void *ud, int64_t *total, fg_err *err) {
   FG_ASSERT(s != NULL && q != NULL && fn != NULL && total != NULL && q->limit > 0);
   sqlite3_stmt *st = NULL;
-  int rc = fg_sqlite_prep(s, "SELECT count(*) FROM findings f" FG_SQLITE_FINDINGS_FILTER, &st,
-                          "findings", err);
-  if (rc) return rc;
-  sqlite3_bind_int64(st, 1, q->run_id);
-  fg_sqlite_bind_opt(st, 2, q->rule);
-  fg_sqlite_bind_opt(st, 3, q->subject_type);
-  fg_sqlite_bind_opt(st, 4, q->subject_id);
-  *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
-  rc = fg_sqlite_prep(s, FG_SQLITE_FINDINGS_SELECT FG_SQLITE_FINDINGS_FILTER
-                      " AND f.id > ?5 ORDER BY f.id LIMIT ?6",
+  int rc;
+  if (!q->skip_count) {
+    rc = fg_sqlite_prep(s, "SELECT count(*) FROM findings f" FG_SQLITE_FINDINGS_FILTER, &st, "findings",
+                        err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, q->run_id);
+    fg_sqlite_bind_opt(st, 2, q->rule);
+    fg_sqlite_bind_opt(st, 3, q->subject_type);
+    fg_sqlite_bind_opt(st, 4, q->subject_id);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+  }
+  /* the page's ids first, then the evidence of those rows only (one
+   * query over the run's index would build every row's evidence before
+   * sorting and cutting the page) */
+  rc = fg_sqlite_prep(s, FG_SQLITE_FINDINGS_SELECT " WHERE f.id IN (SELECT f.id FROM findings f"
+                      FG_SQLITE_FINDINGS_FILTER " AND f.id > ?5 ORDER BY f.id LIMIT ?6) ORDER BY f.id",
                       &st, "findings", err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, q->run_id);
