@@ -496,6 +496,22 @@ int fg_http_api_run_findings(fg_http_req *r) {
                                fg_http_query(r, "subject_id"), limit, false};
   fg_api_findings x = {r, run, NULL, fg_http_query(r, "region"), fg_api_reveal(r), 0, limit, 0, false};
   fg_err err = {0};
+  /* a masked page is the same for every reader while the store is
+   * unchanged (decision 72): served from the server's cache when it can */
+  char key[512];
+  int64_t dv = 0;
+  fg_http_server *srv = r->srv;
+  snprintf(key, sizeof key, "%lld|%lld|%d|%s|%s|%s|%s", (long long)run, (long long)after, limit,
+           q.rule ? q.rule : "", subject_type ? subject_type : "", q.subject_id ? q.subject_id : "",
+           x.region ? x.region : "");
+  const bool cacheable = !x.reveal && strlen(key) < sizeof key - 1 &&
+                         fg_store_data_version(srv->s, &dv, &err) == 0;
+  for (int i = 0; cacheable && i < FG_HTTP_PAGE_CACHE; i++)
+    if (srv->pages[i].key && strcmp(srv->pages[i].key, key) == 0 && srv->pages[i].data_version == dv &&
+        srv->pages[i].gen == srv->write_gen) {
+      fg_buf_adds(&r->out, srv->pages[i].json);
+      return fg_http_json(r, 200);
+    }
   int rc = fg_http_regions_of(r, run, &x.regions, &err);
   int64_t total = 0;
   fg_buf_adds(&r->out, "{\"items\":[");
@@ -503,7 +519,6 @@ int fg_http_api_run_findings(fg_http_req *r) {
     if (x.region) q.limit = INT32_MAX; /* filtered here: read on until the page is full */
     else q.limit = limit + 1;
     /* an unfiltered run's total is counted once: a run's findings never change */
-    fg_http_server *srv = r->srv;
     const bool plain = !q.rule && !q.subject_type && !q.subject_id && !x.region;
     int slot = -1;
     for (int i = 0; plain && i < FG_HTTP_SUMMARY_CACHE; i++)
@@ -543,6 +558,13 @@ int fg_http_api_run_findings(fg_http_req *r) {
     }
   }
   fg_api_list_end(&r->out, x.more ? x.last_id : 0, total);
+  if (cacheable && r->out.len < FG_HTTP_PAGE_CACHE_BYTES) {
+    const int k = srv->npages_next++ % FG_HTTP_PAGE_CACHE;
+    free(srv->pages[k].key), free(srv->pages[k].json);
+    srv->pages[k].key = fg_xstrdup(key);
+    srv->pages[k].json = fg_xstrdup(r->out.buf);
+    srv->pages[k].data_version = dv, srv->pages[k].gen = srv->write_gen;
+  }
   return fg_http_json(r, 200);
 }
 

@@ -884,18 +884,19 @@ int fg_http_api_proposal_make(fg_http_req *r) {
   int64_t id = 0;
   rc = fg_review_propose(r->srv->s, r->srv->cfg, &me, kind, payload, (int64_t)time(NULL), &id, &err);
   sodium_memzero(&me, sizeof me);
-  fg_journal_json_free(v);
   free(payload);
   if (rc) {
+    fg_journal_json_free(v);
     sodium_memzero(initial, sizeof initial);
     return fg_http_fail(r, rc, &err);
   }
   bool f = true;
   fg_buf_addc(&r->out, '{');
   fg_http_jint(&r->out, &f, "id", id);
-  fg_http_jstr_add(&r->out, &f, "kind", kind);
+  fg_http_jstr_add(&r->out, &f, "kind", kind); /* kind lives in v: v is freed after */
   if (initial[0]) fg_http_jstr_add(&r->out, &f, "initial_password", initial);
   fg_buf_addc(&r->out, '}');
+  fg_journal_json_free(v);
   sodium_memzero(initial, sizeof initial);
   return fg_http_json(r, 201);
 }

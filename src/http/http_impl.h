@@ -32,6 +32,8 @@ enum {
   FG_HTTP_JOBS_MAX = 64,
   FG_HTTP_SUMMARY_CACHE = 16,         /* run summaries kept (runs never change) */
   FG_HTTP_THREADS = 4,
+  FG_HTTP_PAGE_CACHE = 64,            /* masked findings pages kept */
+  FG_HTTP_PAGE_CACHE_BYTES = 1 << 20, /* a larger page is not kept */
 };
 
 typedef struct fg_http_session {
@@ -102,6 +104,10 @@ typedef struct fg_http_server {
   fg_http_regions regions;
   struct { int64_t run, total; } totals[FG_HTTP_SUMMARY_CACHE]; /* findings of a run (never change) */
   int ntotals_next;
+  /* masked findings pages (the same for every reader): key, JSON, and the
+   * data_version / write generation they were built at */
+  struct { char *key, *json; int64_t data_version, gen; } pages[FG_HTTP_PAGE_CACHE];
+  int npages_next;
   int64_t write_gen;                  /* state-changing requests served */
   char *openapi;
 } fg_http_server;

@@ -844,6 +844,7 @@ int fg_http_serve(const fg_http_opts *o, fg_err *err) {
     if (srv->sessions[i].used) fg_http_session_end(&srv->sessions[i]);
   for (int i = 0; i < FG_HTTP_SUMMARY_CACHE; i++) free(srv->summaries[i].json);
   fg_export_regions_free(srv->regions.regions);
+  for (int i = 0; i < FG_HTTP_PAGE_CACHE; i++) free(srv->pages[i].key), free(srv->pages[i].json);
   pthread_mutex_unlock(&srv->lock);
   fg_authn_signer_wipe(&srv->platform);
   fg_store_close(srv->s);

@@ -104,7 +104,9 @@ await shot(page, 'finding-evidence');
 // 4. issue it to the district's agency
 await page.fill('#agency', 'A410102');
 await page.click('#issue');
-await page.waitForSelector('#toast div');
+// the screening's toast may still show: wait for this one's own words (or an error)
+await page.waitForFunction(() => /已下发|#toast .err/.test((document.querySelector('#toast')?.textContent || '') +
+  (document.querySelector('#toast .err') ? '#toast .err' : '')), null, { timeout: 30000 });
 ok(/已下发 1 件/.test(await page.textContent('#toast')), 'issue toast: ' + await page.textContent('#toast'));
 await shot(page, 'issued');
 await logout(page);
