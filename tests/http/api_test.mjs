@@ -142,6 +142,15 @@ ok(sup.me.roles.includes('supervisor') && sup.me.agency === null, 'session body:
   ok(r.status === 400 && r.json.error.field === 'limit', 'limit above 1000');
   r = await req('GET', '/api/v1/runs/1/findings?subject_type=person&limit=1&reveal=true', { s: sup });
   ok(r.status === 200 && !r.json.items[0].subject_id.includes('*'), 'reveal=true shows the id');
+  // the page cache (decision 72) keeps masked pages only: a revealed page is
+  // never served to a masked request, nor a masked page to a revealed one
+  const plainQ = '/api/v1/runs/1/findings?subject_type=person&limit=1';
+  const m1 = await req('GET', plainQ, { s: sup });
+  ok(m1.status === 200 && m1.json.items[0].subject_id.includes('*'), 'the same page without reveal is masked: ' + m1.json.items[0].subject_id);
+  const m2 = await req('GET', plainQ, { s: sup });
+  ok(m2.buf.equals(m1.buf), 'a repeated page is the same bytes');
+  r = await req('GET', plainQ + '&reveal=true', { s: sup });
+  ok(r.status === 200 && !r.json.items[0].subject_id.includes('*'), 'reveal after a cached masked page still reveals');
   r = await req('GET', '/api/v1/runs/1/findings?rule=benefit.paid_after_death', { s: sup });
   ok(r.json.items.length > 0 && r.json.items.every(f => f.rule === 'benefit.paid_after_death'), 'rule filter');
   r = await req('GET', '/api/v1/runs/1/findings?format=csv', { s: sup });
