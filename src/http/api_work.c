@@ -944,15 +944,12 @@ int fg_http_api_journal_list(fg_http_req *r) {
   int limit;
   int64_t after;
   if (!fg_http_paging(r, &limit, &after)) return 0;
-  const char *format = fg_http_query(r, "format");
-  if (format && strcmp(format, "json") != 0)
-    return fg_http_error(r, 400, "bad_input", "format", "日志只以 JSON 分页提供；完整导出用 fundguard log list");
   fg_apiw_jlist c = {&r->out, fg_http_query(r, "action"), limit, 0, 0, false};
   fg_err err = {0};
   int64_t total = 0;
   int rc = fg_store_journal_count(r->srv->s, &total, &err);
   fg_buf_adds(&r->out, "{\"items\":[");
-  if (rc == 0) rc = fg_store_journal_scan(r->srv->s, fg_http_query(r, "cursor") ? after + 1 : 0, fg_apiw_jrow, &c, &err);
+  if (rc == 0) rc = fg_store_journal_scan(r->srv->s, after > 0 || fg_http_query(r, "cursor") ? after + 1 : 0, fg_apiw_jrow, &c, &err);
   if (rc < 0 || (rc > 0 && !c.more)) {
     fg_buf_reset(&r->out);
     return fg_http_fail(r, rc, &err);

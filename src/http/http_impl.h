@@ -143,6 +143,9 @@ typedef struct fg_http_req {
   char upname[64];
   int64_t upbytes;
   char upbad[160];                    /* the first bad part (named in the 400) */
+  /* a list written as a file (listfile.c): fg_http_paging answers these */
+  bool listing;
+  int64_t listing_after;
 } fg_http_req;
 
 typedef int (*fg_http_handler)(fg_http_req *r);
@@ -157,6 +160,7 @@ typedef struct fg_http_route {
   const char *query;   /* comma-separated query parameters */
   const char *body;    /* comma-separated JSON body fields ("" none) */
   bool list;           /* a list: limit, cursor, format=csv|xlsx */
+  bool own_file;       /* the list answers format= itself (the command line's export) */
 } fg_http_route;
 
 extern const fg_http_route fg_http_routes[];
@@ -180,6 +184,11 @@ const char *fg_http_jstr(const struct fg_journal_json *v, const char *key);
 bool fg_http_seg_id(fg_http_req *r, int i, int64_t *out);
 /* limit and cursor of a list; false (400 answered) when wrong. */
 bool fg_http_paging(fg_http_req *r, int *limit, int64_t *after);
+/* A decimal integer in [lo, hi]. */
+bool fg_http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
+/* A list's route answered as a csv or xlsx file of all its pages
+ * (listfile.c); 0 when answered. */
+int fg_http_list_file(fg_http_req *r, const fg_http_route *hit, bool xlsx);
 /* The signer of the session (a copy, for functions that wipe theirs). */
 void fg_http_signer(const fg_http_req *r, fg_signer *out);
 /* Journal a refused permission as the CLI does and answer 403. */

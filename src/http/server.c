@@ -123,7 +123,7 @@ const char *fg_http_jstr(const fg_journal_json *v, const char *key) {
   return x && x->type == FG_JSON_STR && strlen(x->s) == x->len ? x->s : NULL;
 }
 
-static bool fg_http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+bool fg_http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) {
   if (s == NULL || *s == '\0' || strlen(s) > 18) return false;
   for (const char *p = s; *p; p++)
     if (*p < '0' || *p > '9') return false;
@@ -141,6 +141,11 @@ bool fg_http_seg_id(fg_http_req *r, int i, int64_t *out) {
 }
 
 bool fg_http_paging(fg_http_req *r, int *limit, int64_t *after) {
+  if (r->listing) { /* a list written as a file (listfile.c): the largest pages */
+    *limit = FG_HTTP_LIST_MAX;
+    *after = r->listing_after;
+    return true;
+  }
   int64_t l = FG_HTTP_LIST_DEFAULT, a = 0;
   const char *ls = fg_http_query(r, "limit"), *cs = fg_http_query(r, "cursor");
   if (ls && !fg_http_parse_i64(ls, 1, FG_HTTP_LIST_MAX, &l)) {
@@ -604,6 +609,12 @@ static int fg_http_dispatch(fg_http_req *r) {
     int rc = fg_authz_check_signer(r->srv->s, &r->sess->me, hit->perm, &err);
     if (rc == FG_EPERM) return fg_http_deny(r, hit->perm, &err);
     if (rc) return fg_http_fail(r, rc, &err);
+  }
+  if (hit->list && !hit->own_file) { /* format=csv|xlsx of a list without its own export */
+    const char *f = fg_http_query(r, "format");
+    if (f && (strcmp(f, "csv") == 0 || strcmp(f, "xlsx") == 0)) return fg_http_list_file(r, hit, f[0] == 'x');
+    if (f && strcmp(f, "json") != 0)
+      return fg_http_error(r, 400, "bad_input", "format", "format 应为 json、csv 或 xlsx (%.16s)", f);
   }
   return hit->fn(r);
 }

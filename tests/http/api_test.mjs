@@ -339,7 +339,36 @@ ok(sup.me.roles.includes('supervisor') && sup.me.agency === null, 'session body:
   ok(!r.buf.toString().includes(PERSON), 'journal payloads mask resident ids');
   r = await req('POST', '/api/v1/journal/verify', { s: aud });
   ok(r.status === 200 && r.json.ok === true && r.json.problems === 0 && r.json.entries > 0, 'journal verify: ' + r.buf.toString().slice(0, 300));
+  // every list as a file (web.md): those without an export of their own are
+  // written from their JSON pages, all of them, with the page's keys as header
+  // (over a thousand entries, so the file spans pages: each finding read is journaled)
+  const fids = (await req('GET', '/api/v1/runs/1/findings?limit=1000', { s: sup })).json.items.map(f => f.finding_id);
+  for (let i = 0; i < 1010; i += 10)
+    await Promise.all(fids.slice(0, 10).map(id => req('GET', `/api/v1/findings/${id}`, { s: sup })));
+  const st = (await req('GET', '/api/v1/journal/status', { s: aud })).json;
+  r = await req('GET', '/api/v1/journal?format=csv', { s: aud });
+  const jl = r.buf.toString('utf8').replace(/^\uFEFF/, '').split('\n').filter(l => l.length);
+  ok(r.status === 200 && /^text\/csv/.test(r.headers.get('content-type')) && /^seq,/.test(jl[0]) &&
+     /attachment; filename="journal.csv"/.test(r.headers.get('content-disposition')), 'journal as csv: ' + r.status + ' ' + jl[0]);
+  ok(jl.length - 1 >= st.entries - 2 && jl.length - 1 > 1000, `the journal's csv has every page: ${jl.length - 1} rows of ${st.entries}`);
+  ok(!r.buf.toString().includes(PERSON), 'the journal csv masks resident ids');
+  const sa = await login('sun.aq');
+  for (const [path, who, first] of [['/api/v1/runs', sup, 'id'], ['/api/v1/rules', sup, 'rule'], ['/api/v1/batches', sup, 'id'],
+                                    ['/api/v1/users', sa, 'user'], ['/api/v1/proposals?state=all', sa, 'id']]) {
+    const c = await req('GET', path + (path.includes('?') ? '&' : '?') + 'format=csv', { s: who });
+    const head = c.buf.toString('utf8').replace(/^\uFEFF/, '').split('\n')[0];
+    const j = await req('GET', path, { s: who });
+    ok(c.status === 200 && head.split(',')[0] === first && head.split(',').length === Object.keys(j.json.items[0]).length,
+       `${path} as csv: ${c.status} ${head.slice(0, 120)}`);
+    const x = await req('GET', path + (path.includes('?') ? '&' : '?') + 'format=xlsx', { s: who });
+    ok(x.status === 200 && x.buf.subarray(0, 2).toString() === 'PK' && /spreadsheetml/.test(x.headers.get('content-type')), `${path} as xlsx`);
+  }
+  r = await req('GET', '/api/v1/runs?format=pdf', { s: sup });
+  ok(r.status === 400 && r.json.error.field === 'format', 'an unknown format names the field');
+  r = await req('GET', '/api/v1/users?format=csv', { s: ag });
+  ok(r.status === 403, 'a file of a list needs the list\'s permission: ' + r.status);
   r = await req('GET', '/api/v1/reports/half-year?half=2026H1', { s: sup });
+
   ok(r.status === 200 && /^text\/csv/.test(r.headers.get('content-type')) && r.buf.toString().split('\n').length > 1, 'half-year report: ' + r.status + r.buf);
   r = await req('GET', '/api/v1/reports/half-year?half=2026H3', { s: sup });
   ok(r.status === 400 && r.json.error.field === 'half', 'a bad half names the field');
