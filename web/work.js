@@ -248,7 +248,8 @@ async function journalEntries(params) {
       try { const r = await api('POST', '/journal/verify'); out.textContent = (r.ok ? '校验通过：' : '发现问题！') + `共 ${r.entries} 条，覆盖数据行 ${r.rows_covered}，问题 ${r.problems} 处，树根 ${r.root}\n${r.report}`; } catch (e) { fail(e); }
     } }, '校验日志'), out),
     h('form', { class: 'toolbar', onsubmit: ev => { ev.preventDefault(); location.hash = '#/journal?action=' + encodeURIComponent(act.value); } },
-      field('动作', act), h('button', { type: 'submit' }, '筛选')),
+      field('动作', act), h('button', { type: 'submit' }, '筛选'),
+      h('a', { href: '/api/v1/journal?format=xlsx' + (params.get('action') ? '&action=' + encodeURIComponent(params.get('action')) : ''), download: 'journal.xlsx', id: 'journal-xlsx' }, '导出 Excel（身份证号已遮蔽）')),
     table('journal', ['编号', '时间', '签名人', '动作', '内容（身份证号已遮蔽）'], page.items.map(e =>
       h('tr', {}, h('td', {}, e.seq), h('td', {}, e.at), h('td', {}, e.actor), h('td', {}, e.action), h('td', { class: 'payload' }, e.payload.slice(0, 300))))),
     h('p', {}, `共 ${page.total} 条`, page.next ? h('a', { href: '#/journal?' + nq }, ' 下一页') : ''));

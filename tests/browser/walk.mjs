@@ -185,6 +185,12 @@ await page.click('#verify');
 await page.waitForFunction(() => /校验通过/.test(document.querySelector('#verify-out')?.textContent || ''), null, { timeout: 60000 });
 await chineseOnly(page, 'journal');
 await shot(page, 'journal');
+{
+  const [jd] = await Promise.all([page.waitForEvent('download'), page.click('#journal-xlsx')]);
+  const jf = path.join(SHOTS, 'journal.xlsx');
+  await jd.saveAs(jf);
+  ok(fs.readFileSync(jf).subarray(0, 2).toString() === 'PK', 'the journal download is an xlsx file');
+}
 ok(await page.isHidden('#nav a[href="#/tips"]'), 'the auditor sees no whistleblower desk link');
 await logout(page);
 await login(page, 'desk.jb');
