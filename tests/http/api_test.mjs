@@ -5,6 +5,7 @@
 // authorization matrix is checked against. Exits non-zero on the first
 // failure, naming it.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -28,8 +29,25 @@ async function req(method, path, { s, body, raw, csrf } = {}) {
   let data;
   if (raw !== undefined) { data = raw; headers['Content-Type'] = 'application/json'; }
   else if (body !== undefined) { data = JSON.stringify(body); headers['Content-Type'] = 'application/json'; }
-  const r = await fetch(BASE + path, { method, headers, body: data, redirect: 'manual' });
-  const buf = Buffer.from(await r.arrayBuffer());
+  // a new connection per request (agent: false), not fetch's keep-alive pool:
+  // when the test moves the server's clock past libmicrohttpd's 120 s
+  // connection timeout, the server closes its idle connections, and a pooled
+  // one reused at that moment failed the test at random ("other side closed")
+  const r = await new Promise((resolve, reject) => {
+    const q = http.request(BASE + path, { method, headers, agent: false }, res => {
+      const parts = [];
+      res.on('data', c => parts.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve({ status: res.statusCode, headers: h, buf: Buffer.concat(parts) });
+      });
+      res.on('error', reject);
+    });
+    q.on('error', reject);
+    q.end(data);
+  });
+  const buf = r.buf;
   let json = null;
   if ((r.headers.get('content-type') || '').startsWith('application/json')) {
     try { json = JSON.parse(buf.toString('utf8')); } catch { json = null; }
