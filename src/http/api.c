@@ -78,32 +78,6 @@ static bool fg_api_format(fg_http_req *r, fg_export_format *fmt, bool *file) {
   return false;
 }
 
-/* Answer with the bytes of a file written at path (xlsx), then remove it. */
-static int fg_api_send_file(fg_http_req *r, const char *path, const char *ctype, const char *name) {
-  char *data = NULL;
-  size_t n = 0;
-  fg_err err = {0};
-  int rc = fg_file_read(path, 1u << 30, &data, &n, &err);
-  unlink(path);
-  if (rc) return fg_http_fail(r, rc, &err);
-  fg_buf_reset(&r->out);
-  fg_buf_add(&r->out, data, n);
-  free(data);
-  r->status = 200;
-  r->ctype = ctype;
-  snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", name);
-  return 0;
-}
-
-/* A temporary file name for an xlsx answer (never beside the store). */
-static int fg_api_tmp(char out[64], fg_err *err) {
-  snprintf(out, 64, "/tmp/fundguard-http-XXXXXX");
-  const int fd = mkstemp(out);
-  if (fd < 0) return fg_errf(err, FG_EIO, "无法创建临时文件: %s", strerror(errno));
-  close(fd);
-  return 0;
-}
-
 static const char *fg_api_title(const char *rule_id) {
   const fg_rule *r = fg_rule_by_id(rule_id);
   return r ? r->title_zh : "";
@@ -417,17 +391,20 @@ static int fg_api_finding_item(void *ud, int64_t id, const fg_store_finding *f, 
 static int fg_api_findings_file(fg_http_req *r, int64_t run, fg_export_format fmt) {
   const char *rule = fg_http_query(r, "rule"), *region = fg_http_query(r, "region");
   fg_err err = {0};
-  char tmp[64] = "";
+  fg_http_tmp t;
+  bool have_tmp = false;
   char *mem = NULL;
   size_t nmem = 0;
   FILE *mf = NULL;
   int rc = 0;
-  if (fmt == FG_EXPORT_XLSX) rc = fg_api_tmp(tmp, &err);
-  else if ((mf = open_memstream(&mem, &nmem)) == NULL) rc = fg_errf(&err, FG_EIO, "内存不足");
+  if (fmt == FG_EXPORT_XLSX) {
+    if (!fg_http_tmp_make(r, &t, "findings.xlsx")) return 0;
+    have_tmp = true;
+  } else if ((mf = open_memstream(&mem, &nmem)) == NULL) rc = fg_errf(&err, FG_EIO, "内存不足");
   int64_t count = 0;
   if (rc == 0) {
     fg_export_opts o = {.run_id = run, .rule = rule, .region = region, .format = fmt, .out = mf,
-                        .xlsx_path = fmt == FG_EXPORT_XLSX ? tmp : NULL,
+                        .xlsx_path = have_tmp ? t.path : NULL,
                         .title_of = fg_api_title};
     rc = fg_export_findings(r->srv->s, &o, &count, &err);
   }
@@ -442,13 +419,12 @@ static int fg_api_findings_file(fg_http_req *r, int64_t run, fg_export_format fm
   }
   if (rc) {
     free(mem);
-    if (tmp[0]) unlink(tmp);
+    if (have_tmp) fg_http_tmp_remove(&t);
     return fg_http_fail(r, rc, &err);
   }
   char name[64];
   snprintf(name, sizeof name, "findings-run%lld.%s", (long long)run, fmt == FG_EXPORT_XLSX ? "xlsx" : "csv");
-  if (fmt == FG_EXPORT_XLSX)
-    return fg_api_send_file(r, tmp, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+  if (have_tmp) return fg_http_send_tmp(r, &t, FG_HTTP_FILE_BYTES_MAX, FG_HTTP_XLSX, name);
   fg_buf_reset(&r->out);
   fg_buf_add(&r->out, mem, nmem);
   free(mem);

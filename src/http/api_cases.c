@@ -110,24 +110,15 @@ int fg_http_api_cases(fg_http_req *r) {
   int rc = fg_apic_ctx(r, &x, &err);
   if (rc) return fg_http_fail(r, rc, &err);
   if (format && strcmp(format, "xlsx") == 0) {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "/tmp/fundguard-ledger-XXXXXX");
-    const int fd = mkstemp(tmp);
-    if (fd < 0) return fg_http_error(r, 500, "internal", NULL, "无法创建临时文件");
-    close(fd);
+    fg_http_tmp t;
+    if (!fg_http_tmp_make(r, &t, "ledger.xlsx")) return 0;
     int64_t rows = 0;
-    rc = fg_case_xlsx(&x, &filt, tmp, &rows, &err);
-    char *data = NULL;
-    size_t n = 0;
-    if (rc == 0) rc = fg_file_read(tmp, 1u << 30, &data, &n, &err);
-    unlink(tmp);
-    if (rc) return fg_http_fail(r, rc, &err);
-    fg_buf_add(&r->out, data, n);
-    free(data);
-    r->status = 200;
-    r->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"ledger.xlsx\"");
-    return 0;
+    rc = fg_case_xlsx(&x, &filt, t.path, &rows, &err);
+    if (rc) {
+      fg_http_tmp_remove(&t);
+      return fg_http_fail(r, rc, &err);
+    }
+    return fg_http_send_tmp(r, &t, FG_HTTP_FILE_BYTES_MAX, FG_HTTP_XLSX, "ledger.xlsx");
   }
   if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
     return fg_http_error(r, 400, "bad_input", "format", "format 应为 json、csv 或 xlsx (%.16s)", format);
@@ -331,29 +322,22 @@ int fg_http_api_report_monthly(fg_http_req *r) {
   const char *ctype = "text/html; charset=utf-8", *ext = "html";
   if (format && strcmp(format, "csv") == 0) fmt = FG_REPORT_CSV, ctype = "text/csv; charset=utf-8", ext = "csv";
   else if (format && strcmp(format, "xlsx") == 0)
-    fmt = FG_REPORT_XLSX, ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext = "xlsx";
+    fmt = FG_REPORT_XLSX, ctype = FG_HTTP_XLSX, ext = "xlsx";
   else if (format && strcmp(format, "html") != 0)
     return fg_http_error(r, 400, "bad_input", "format", "format 应为 html、csv 或 xlsx (%.16s)", format);
-  char dir[64];
-  snprintf(dir, sizeof dir, "/tmp/fundguard-report-XXXXXX");
-  if (mkdtemp(dir) == NULL) return fg_http_error(r, 500, "internal", NULL, "无法创建临时目录");
-  char path[128];
-  snprintf(path, sizeof path, "%s/monthly.%s", dir, ext);
+  char name[32], download[48];
+  snprintf(name, sizeof name, "monthly.%s", ext);
+  snprintf(download, sizeof download, "monthly-%s.%s", ms, ext);
+  fg_http_tmp t;
+  if (!fg_http_tmp_make(r, &t, name)) return 0;
   fg_case_ctx x;
   fg_err err = {0};
   int rc = fg_apic_ctx(r, &x, &err);
-  if (rc == 0) rc = fg_case_report_monthly(&x, month, fmt, path, &err);
-  char *data = NULL;
-  size_t n = 0;
-  if (rc == 0) rc = fg_file_read(path, 1u << 30, &data, &n, &err);
-  unlink(path);
-  rmdir(dir);
-  if (rc) return fg_http_fail(r, rc, &err);
-  fg_buf_add(&r->out, data, n);
-  free(data);
-  r->status = 200;
-  r->ctype = ctype;
-  if (fmt != FG_REPORT_HTML)
-    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"monthly-%s.%s\"", ms, ext);
-  return 0;
+  if (rc == 0) rc = fg_case_report_monthly(&x, month, fmt, t.path, &err);
+  if (rc) {
+    fg_http_tmp_remove(&t);
+    return fg_http_fail(r, rc, &err);
+  }
+  /* HTML is shown to print on A4; the tables are downloads */
+  return fg_http_send_tmp(r, &t, FG_HTTP_FILE_BYTES_MAX, ctype, fmt == FG_REPORT_HTML ? NULL : download);
 }

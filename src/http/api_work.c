@@ -45,49 +45,17 @@ static int fg_apiw_ctx(fg_http_req *r, fg_case_ctx *x, fg_err *err) {
   return fg_case_ctx_init(x, r->srv->s, r->srv->cfg, &r->sess->me, err);
 }
 
-/* A private temporary directory for a library function's file. */
-typedef struct fg_apiw_tmp {
-  char dir[64];
-  char path[160];
-} fg_apiw_tmp;
-
-static bool fg_apiw_tmp_make(fg_http_req *r, fg_apiw_tmp *t, const char *name) {
-  snprintf(t->dir, sizeof t->dir, "/tmp/fundguard-http-XXXXXX");
-  if (mkdtemp(t->dir) == NULL) {
-    fg_http_error(r, 500, "internal", NULL, "无法创建临时目录");
-    return false;
-  }
-  snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
-  return true;
-}
-
-static void fg_apiw_tmp_remove(fg_apiw_tmp *t) {
-  unlink(t->path);
-  rmdir(t->dir);
-}
-
 /* Answer with the file the library wrote (rc its result); download names
  * the attachment (NULL: shown inline, as an HTML page to print). */
-static int fg_apiw_send_file(fg_http_req *r, fg_apiw_tmp *t, int rc, fg_err *err, const char *ctype,
+static int fg_apiw_send_file(fg_http_req *r, fg_http_tmp *t, int rc, fg_err *err, const char *ctype,
                              const char *download) {
-  char *data = NULL;
-  size_t n = 0;
-  if (rc == 0) rc = fg_file_read(t->path, FG_APIW_DOC_BYTES_MAX, &data, &n, err);
-  fg_apiw_tmp_remove(t);
-  if (rc) {
-    if (strstr(err->msg, "不存在") || strstr(err->msg, "没有")) return fg_http_error(r, 404, "not_found", NULL, "%s", err->msg);
-    return fg_http_fail(r, rc, err);
-  }
-  fg_buf_add(&r->out, data, n);
-  free(data);
-  r->status = 200;
-  r->ctype = ctype;
-  if (download) snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", download);
-  return 0;
+  if (rc == 0) return fg_http_send_tmp(r, t, FG_APIW_DOC_BYTES_MAX, ctype, download);
+  fg_http_tmp_remove(t);
+  if (strstr(err->msg, "不存在") || strstr(err->msg, "没有")) return fg_http_error(r, 404, "not_found", NULL, "%s", err->msg);
+  return fg_http_fail(r, rc, err);
 }
 
 #define FG_APIW_HTML "text/html; charset=utf-8"
-#define FG_APIW_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* A money amount in yuan ("1234.50"); absent: *fen = -1 and true. */
 static bool fg_apiw_yuan(const fg_journal_json *v, const char *key, int64_t *fen) {
@@ -143,7 +111,7 @@ static int fg_apiw_done(fg_http_req *r, int status, const char *k1, int64_t v1, 
 /* Write a file sent in a JSON body (name + base64) into t; the name's last
  * part only, as a file name. false with the 400 answered. */
 static bool fg_apiw_upload(fg_http_req *r, const fg_journal_json *v, const char *name_key,
-                           const char *data_key, fg_apiw_tmp *t) {
+                           const char *data_key, fg_http_tmp *t) {
   const char *name = fg_http_jstr(v, name_key), *b64 = fg_http_jstr(v, data_key);
   if (name == NULL || b64 == NULL || name[0] == '\0') {
     fg_http_error(r, 400, "bad_input", data_key, "缺少文件：%s（文件名）与 %s（base64 内容）", name_key, data_key);
@@ -163,7 +131,7 @@ static bool fg_apiw_upload(fg_http_req *r, const fg_journal_json *v, const char 
     fg_http_error(r, 400, "bad_input", data_key, "%s 应为 base64 编码的文件内容", data_key);
     return false;
   }
-  if (!fg_apiw_tmp_make(r, t, base)) {
+  if (!fg_http_tmp_make(r, t, base)) {
     free(bytes);
     return false;
   }
@@ -172,7 +140,7 @@ static bool fg_apiw_upload(fg_http_req *r, const fg_journal_json *v, const char 
   if (fp && fclose(fp) != 0) fp = NULL;
   free(bytes);
   if (!ok || fp == NULL) {
-    fg_apiw_tmp_remove(t);
+    fg_http_tmp_remove(t);
     fg_http_error(r, 500, "internal", NULL, "无法写入临时文件");
     return false;
   }
@@ -382,7 +350,7 @@ int fg_http_api_case_attach(fg_http_req *r) {
   fg_journal_json *v = fg_http_body_json(r);
   if (v == NULL) return 0;
   const char *text = fg_http_jstr(v, "text");
-  fg_apiw_tmp t;
+  fg_http_tmp t;
   if (text == NULL || text[0] == '\0') {
     fg_journal_json_free(v);
     return fg_http_error(r, 400, "bad_input", "text", "缺少备注内容 (text)");
@@ -396,7 +364,7 @@ int fg_http_api_case_attach(fg_http_req *r) {
   fg_err err = {0};
   int rc = fg_apiw_ctx(r, &x, &err);
   if (rc == 0) rc = fg_case_note(&x, id, &o, &err);
-  fg_apiw_tmp_remove(&t);
+  fg_http_tmp_remove(&t);
   fg_journal_json_free(v);
   if (rc) return fg_apiw_fail(r, rc, &err);
   return fg_apiw_done(r, 201, "case", id, NULL, 0);
@@ -407,8 +375,8 @@ int fg_http_api_case_doc(fg_http_req *r) {
   int64_t id;
   if (!fg_http_seg_id(r, 3, &id)) return 0;
   const bool notice = strcmp(r->seg[4], "notice") == 0;
-  fg_apiw_tmp t;
-  if (!fg_apiw_tmp_make(r, &t, notice ? "notice.html" : "serious.html")) return 0;
+  fg_http_tmp t;
+  if (!fg_http_tmp_make(r, &t, notice ? "notice.html" : "serious.html")) return 0;
   fg_case_ctx x;
   fg_err err = {0};
   int rc = fg_apiw_ctx(r, &x, &err);
@@ -427,8 +395,8 @@ int fg_http_api_report_half(fg_http_req *r) {
       return fg_http_error(r, 400, "bad_input", "half", "half 应为 YYYYH1 或 YYYYH2 (%.16s)", h);
     year = year * 10 + (h[i] - '0');
   }
-  fg_apiw_tmp t;
-  if (!fg_apiw_tmp_make(r, &t, "half.csv")) return 0;
+  fg_http_tmp t;
+  if (!fg_http_tmp_make(r, &t, "half.csv")) return 0;
   fg_case_ctx x;
   fg_err err = {0};
   int rc = fg_apiw_ctx(r, &x, &err);
@@ -565,8 +533,8 @@ int fg_http_api_inspection_doc(fg_http_req *r) {
   const char *kind = fg_http_query(r, "kind");
   if (kind == NULL || (strcmp(kind, "notice") != 0 && strcmp(kind, "letter") != 0 && strcmp(kind, "report") != 0))
     return fg_http_error(r, 400, "bad_input", "kind", "kind 应为 notice（检查通知书）、letter（问题反馈函）或 report（监督报告）");
-  fg_apiw_tmp t;
-  if (!fg_apiw_tmp_make(r, &t, "inspection.html")) return 0;
+  fg_http_tmp t;
+  if (!fg_http_tmp_make(r, &t, "inspection.html")) return 0;
   fg_case_ctx x;
   fg_err err = {0};
   int rc = fg_apiw_ctx(r, &x, &err);
@@ -593,11 +561,11 @@ int fg_http_api_rectifications(fg_http_req *r) {
   if (rc) return fg_http_fail(r, rc, &err);
   const char *format = fg_http_query(r, "format");
   if (format && strcmp(format, "xlsx") == 0) {
-    fg_apiw_tmp t;
+    fg_http_tmp t;
     int64_t rows = 0;
-    if (!fg_apiw_tmp_make(r, &t, "rectify.xlsx")) return 0;
+    if (!fg_http_tmp_make(r, &t, "rectify.xlsx")) return 0;
     rc = fg_rectify_xlsx(&x, t.path, &rows, &err);
-    return fg_apiw_send_file(r, &t, rc, &err, FG_APIW_XLSX, "rectify.xlsx");
+    return fg_apiw_send_file(r, &t, rc, &err, FG_HTTP_XLSX, "rectify.xlsx");
   }
   fg_buf csv = FG_BUF_INIT;
   fg_buf_adds(&csv, "problem_id,inspection_id,agency,text,amount,due_on,closed_on,state,overdue\n");
@@ -619,7 +587,7 @@ int fg_http_api_rectify_close(fg_http_req *r) {
     fg_journal_json_free(v);
     return fg_http_error(r, 400, "bad_input", "text", "缺少整改情况说明 (text)");
   }
-  fg_apiw_tmp t;
+  fg_http_tmp t;
   if (!fg_apiw_upload(r, v, "evidence_name", "evidence_base64", &t)) {
     fg_journal_json_free(v);
     return 0;
@@ -629,7 +597,7 @@ int fg_http_api_rectify_close(fg_http_req *r) {
   int64_t pid = 0;
   int rc = fg_apiw_ctx(r, &x, &err);
   if (rc == 0) rc = fg_rectify_propose_close(&x, id, t.path, text, &pid, &err);
-  fg_apiw_tmp_remove(&t);
+  fg_http_tmp_remove(&t);
   fg_journal_json_free(v);
   if (rc) return fg_apiw_fail(r, rc, &err);
   return fg_apiw_done(r, 201, "problem", id, "proposal", pid);
@@ -674,11 +642,11 @@ int fg_http_api_tips(fg_http_req *r) {
   if (rc) return fg_http_fail(r, rc, &err);
   const char *format = fg_http_query(r, "format");
   if (format && strcmp(format, "xlsx") == 0) {
-    fg_apiw_tmp t;
+    fg_http_tmp t;
     int64_t rows = 0;
-    if (!fg_apiw_tmp_make(r, &t, "tips.xlsx")) return 0;
+    if (!fg_http_tmp_make(r, &t, "tips.xlsx")) return 0;
     rc = fg_tip_xlsx(&x, t.path, &rows, &err);
-    return fg_apiw_send_file(r, &t, rc, &err, FG_APIW_XLSX, "tips.xlsx");
+    return fg_apiw_send_file(r, &t, rc, &err, FG_HTTP_XLSX, "tips.xlsx");
   }
   fg_buf csv = FG_BUF_INIT;
   rc = fg_tip_list(&x, &csv, &err);
@@ -764,8 +732,8 @@ int fg_http_api_tip_reward(fg_http_req *r) {
 int fg_http_api_tip_decision(fg_http_req *r) {
   int64_t id;
   if (!fg_http_seg_id(r, 3, &id)) return 0;
-  fg_apiw_tmp t;
-  if (!fg_apiw_tmp_make(r, &t, "decision.html")) return 0;
+  fg_http_tmp t;
+  if (!fg_http_tmp_make(r, &t, "decision.html")) return 0;
   fg_case_ctx x;
   fg_err err = {0};
   int rc = fg_apiw_ctx(r, &x, &err);
@@ -777,15 +745,15 @@ int fg_http_api_tip_decision(fg_http_req *r) {
 
 /* The payload of a config_change from the text of a configuration file. */
 static int fg_apiw_config_payload(fg_http_req *r, const char *text, char **payload, fg_err *err) {
-  fg_apiw_tmp t;
-  if (!fg_apiw_tmp_make(r, &t, "fundguard.conf")) return -1;
+  fg_http_tmp t;
+  if (!fg_http_tmp_make(r, &t, "fundguard.conf")) return -1;
   FILE *fp = fopen(t.path, "wb");
   const size_t n = strlen(text);
   bool ok = fp && fwrite(text, 1, n, fp) == n;
   if (fp && fclose(fp) != 0) ok = false;
   int rc = ok ? fg_action_payload_config_file(t.path, payload, err)
               : fg_errf(err, FG_EIO, "无法写入临时文件");
-  fg_apiw_tmp_remove(&t);
+  fg_http_tmp_remove(&t);
   return rc;
 }
 

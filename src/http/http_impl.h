@@ -34,7 +34,10 @@ enum {
   FG_HTTP_THREADS = 4,
   FG_HTTP_PAGE_CACHE = 64,            /* masked findings pages kept */
   FG_HTTP_PAGE_CACHE_BYTES = 1 << 20, /* a larger page is not kept */
+  FG_HTTP_FILE_BYTES_MAX = 1 << 30,   /* a spreadsheet answered */
 };
+
+#define FG_HTTP_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 typedef struct fg_http_session {
   bool used;
@@ -189,6 +192,18 @@ bool fg_http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 /* A list's route answered as a csv or xlsx file of all its pages
  * (listfile.c); 0 when answered. */
 int fg_http_list_file(fg_http_req *r, const fg_http_route *hit, bool xlsx);
+/* A private temporary directory for a file an answer carries (never
+ * beside the store): made (false: 500 answered), removed; fg_http_send_tmp
+ * answers with the file's bytes (at most max_bytes; download names the
+ * attachment, NULL shows it inline) and removes it. */
+typedef struct fg_http_tmp {
+  char dir[64];
+  char path[160];
+} fg_http_tmp;
+bool fg_http_tmp_make(fg_http_req *r, fg_http_tmp *t, const char *name);
+void fg_http_tmp_remove(fg_http_tmp *t);
+int fg_http_send_tmp(fg_http_req *r, fg_http_tmp *t, size_t max_bytes, const char *ctype,
+                     const char *download);
 /* The signer of the session (a copy, for functions that wipe theirs). */
 void fg_http_signer(const fg_http_req *r, fg_signer *out);
 /* Journal a refused permission as the CLI does and answer 403. */

@@ -19,11 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <xlsxwriter.h>
 
-#include "common/fsout.h"
 #include "http/http_impl.h"
 #include "journal/json.h"
 #include "screen/export.h"
@@ -32,7 +30,6 @@ enum {
   FG_HTTP_FILE_ROWS_MAX = 1000000, /* an xlsx worksheet holds 1,048,576 rows */
   FG_HTTP_FILE_COLS_MAX = 64,
   FG_HTTP_FILE_DEPTH_MAX = 16,     /* nesting of a value written as JSON text */
-  FG_HTTP_FILE_BYTES_MAX = 1 << 30,
 };
 
 /* A nested value as compact JSON text (bounded depth: deeper is "…"). */
@@ -171,17 +168,16 @@ static int fg_lf_page(fg_http_req *r, fg_lf *f, int64_t *next) {
 int fg_http_list_file(fg_http_req *r, const fg_http_route *hit, bool xlsx) {
   FG_ASSERT(r != NULL && hit != NULL && hit->list && !hit->own_file);
   fg_lf f = {.xlsx = xlsx, .csv = FG_BUF_INIT, .cell = FG_BUF_INIT};
-  char dir[64] = "", path[128] = "";
-  const char *base = r->seg[r->nseg - 1];
+  fg_http_tmp t;
+  char download[96];
+  snprintf(download, sizeof download, "%.64s.%s", r->seg[r->nseg - 1], xlsx ? "xlsx" : "csv");
   if (xlsx) {
-    snprintf(dir, sizeof dir, "/tmp/fundguard-http-XXXXXX");
-    if (mkdtemp(dir) == NULL) return fg_http_error(r, 500, "internal", NULL, "无法创建临时目录");
-    snprintf(path, sizeof path, "%s/list.xlsx", dir);
-    f.wb = workbook_new(path);
+    if (!fg_http_tmp_make(r, &t, "list.xlsx")) return 0;
+    f.wb = workbook_new(t.path);
     f.ws = f.wb ? workbook_add_worksheet(f.wb, NULL) : NULL;
     if (f.ws == NULL) {
       if (f.wb) workbook_close(f.wb);
-      unlink(path), rmdir(dir);
+      fg_http_tmp_remove(&t);
       return fg_http_error(r, 500, "internal", NULL, "无法创建工作簿");
     }
     f.head = workbook_add_format(f.wb);
@@ -210,31 +206,26 @@ int fg_http_list_file(fg_http_req *r, const fg_http_route *hit, bool xlsx) {
   r->listing = false;
   if (xlsx) {
     const bool closed = workbook_close(f.wb) == LXW_NO_ERROR;
-    if (rc == 0 && !closed) rc = fg_http_error(r, 500, "internal", NULL, "无法写入工作簿"), rc = -1;
-    if (rc == 0) {
-      char *data = NULL;
-      size_t n = 0;
-      fg_err err = {0};
-      if (fg_file_read(path, FG_HTTP_FILE_BYTES_MAX, &data, &n, &err) != 0) {
-        fg_http_fail(r, FG_EIO, &err);
-        rc = -1;
-      } else {
-        fg_buf_reset(&r->out);
-        fg_buf_add(&r->out, data, n);
-        free(data);
-      }
+    fg_lf_release(&f);
+    if (rc) {
+      fg_http_tmp_remove(&t);
+      return 0;
     }
-    unlink(path), rmdir(dir);
-  } else if (rc == 0) {
-    fg_buf_reset(&r->out);
-    fg_buf_add(&r->out, f.csv.buf, f.csv.len);
+    if (!closed) {
+      fg_http_tmp_remove(&t);
+      return fg_http_error(r, 500, "internal", NULL, "无法写入工作簿");
+    }
+    return fg_http_send_tmp(r, &t, FG_HTTP_FILE_BYTES_MAX,
+                            FG_HTTP_XLSX, download);
+  }
+  if (rc == 0) { /* the file becomes the answer's buffer (no copy) */
+    fg_buf_release(&r->out);
+    r->out = f.csv;
+    f.csv = (fg_buf)FG_BUF_INIT;
+    r->status = 200;
+    r->ctype = "text/csv; charset=utf-8";
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", download);
   }
   fg_lf_release(&f);
-  if (rc) return 0;
-  r->status = 200;
-  r->ctype = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                  : "text/csv; charset=utf-8";
-  snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%.64s.%s\"", base,
-           xlsx ? "xlsx" : "csv");
   return 0;
 }

@@ -161,6 +161,38 @@ bool fg_http_paging(fg_http_req *r, int *limit, int64_t *after) {
   return true;
 }
 
+bool fg_http_tmp_make(fg_http_req *r, fg_http_tmp *t, const char *name) {
+  snprintf(t->dir, sizeof t->dir, "/tmp/fundguard-http-XXXXXX");
+  if (mkdtemp(t->dir) == NULL) {
+    fg_http_error(r, 500, "internal", NULL, "无法创建临时目录");
+    return false;
+  }
+  snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
+  return true;
+}
+
+void fg_http_tmp_remove(fg_http_tmp *t) {
+  unlink(t->path);
+  rmdir(t->dir);
+}
+
+int fg_http_send_tmp(fg_http_req *r, fg_http_tmp *t, size_t max_bytes, const char *ctype,
+                     const char *download) {
+  char *data = NULL;
+  size_t n = 0;
+  fg_err err = {0};
+  const int rc = fg_file_read(t->path, max_bytes, &data, &n, &err);
+  fg_http_tmp_remove(t);
+  if (rc) return fg_http_fail(r, rc, &err);
+  fg_buf_reset(&r->out);
+  fg_buf_add(&r->out, data, n);
+  free(data);
+  r->status = 200;
+  r->ctype = ctype;
+  if (download) snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", download);
+  return 0;
+}
+
 void fg_http_signer(const fg_http_req *r, fg_signer *out) {
   FG_ASSERT(r->sess != NULL);
   *out = r->sess->me;

@@ -218,6 +218,13 @@ ok(sup.me.roles.includes('supervisor') && sup.me.agency === null, 'session body:
   ok(r.status === 200 && r.buf.subarray(0, 2).toString() === 'PK', 'ledger xlsx');
   r = await req('GET', '/api/v1/reports/monthly?month=2026-06', { s: sup });
   ok(r.status === 200 && /<html/i.test(r.buf.toString()), 'monthly report html');
+  ok(!r.headers.get('content-disposition'), 'the html report is shown, not downloaded');
+  r = await req('GET', '/api/v1/reports/monthly?month=2026-06&format=xlsx', { s: sup });
+  ok(r.status === 200 && r.buf.subarray(0, 2).toString() === 'PK' &&
+     /filename="monthly-2026-06.xlsx"/.test(r.headers.get('content-disposition') || ''), 'monthly report xlsx');
+  r = await req('GET', '/api/v1/reports/monthly?month=2026-06&format=csv', { s: sup });
+  ok(r.status === 200 && /^text\/csv/.test(r.headers.get('content-type')) &&
+     /filename="monthly-2026-06.csv"/.test(r.headers.get('content-disposition') || ''), 'monthly report csv');
   r = await req('GET', '/api/v1/reports/monthly?month=2026-13', { s: sup });
   ok(r.status === 400 && r.json.error.field === 'month', 'bad month');
 }
