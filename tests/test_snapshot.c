@@ -234,11 +234,76 @@ static void test_store_side(void **state) {
   free(dir);
 }
 
+/* A finished model handed back to a builder and finished again is the same
+ * model, array by array (fg_model_extend relies on it: the snapshot's rows
+ * are finished rows); from a snapshot's mapping too. */
+static void test_refinish(void **state) {
+  (void)state;
+  fg_model *m = sample_model();
+  int64_t none[FG_T_COUNT] = {0};
+  fg_model *again = fg_mb_finish(fg_mb_from_model(m, none));
+  assert_models_equal(m, again);
+  fg_model_free(again);
+  char path[] = "/tmp/fg_snap_refinish_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  unlink(path);
+  fg_snapshot_key k = sample_key(), got;
+  char hex[65];
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
+  fg_model *mapped = NULL;
+  assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
+  assert_memory_equal(&got, &k, sizeof k);
+  int64_t extra[FG_T_COUNT] = {0};
+  extra[FG_T_CONTRIBUTIONS] = 5; /* room only: no row added */
+  again = fg_mb_finish(fg_mb_from_model(mapped, extra));
+  assert_models_equal(m, again);
+  fg_model_free(again);
+  fg_model_free(mapped);
+  fg_model_free(m);
+  unlink(path);
+}
+
+/* Which stores only grew since a snapshot's key, and the rowids that are new. */
+static void test_grown(void **state) {
+  (void)state;
+  fg_snapshot_key old = sample_key(), now = old;
+  int64_t from[FG_T_COUNT], to[FG_T_COUNT];
+  assert_true(fg_snapshot_key_grown(&old, &now, from, to)); /* the same: nothing new */
+  for (int t = 0; t < FG_T_COUNT; t++) assert_true(from[t] > to[t]);
+  now.nbatches++, now.max_batch++;
+  now.hi[FG_T_CONTRIBUTIONS] += 7;
+  old.lo[FG_T_STAFF] = 1, old.hi[FG_T_STAFF] = 0; /* a table the snapshot did not have */
+  now.lo[FG_T_STAFF] = 40, now.hi[FG_T_STAFF] = 44;
+  assert_true(fg_snapshot_key_grown(&old, &now, from, to));
+  assert_int_equal(from[FG_T_CONTRIBUTIONS], old.hi[FG_T_CONTRIBUTIONS] + 1);
+  assert_int_equal(to[FG_T_CONTRIBUTIONS], old.hi[FG_T_CONTRIBUTIONS] + 7);
+  assert_int_equal(from[FG_T_STAFF], 40);
+  assert_int_equal(to[FG_T_STAFF], 44);
+  assert_true(from[FG_T_PERSONS] > to[FG_T_PERSONS]);
+  fg_snapshot_key bad = now; /* the last row of a table gone */
+  bad.hi[FG_T_PERSONS]--;
+  assert_false(fg_snapshot_key_grown(&old, &bad, from, to));
+  bad = now; /* the first row gone */
+  bad.lo[FG_T_PERSONS]++;
+  assert_false(fg_snapshot_key_grown(&old, &bad, from, to));
+  bad = now; /* every row of a table gone */
+  bad.lo[FG_T_DEATHS] = 1, bad.hi[FG_T_DEATHS] = 0;
+  assert_false(fg_snapshot_key_grown(&old, &bad, from, to));
+  bad = now; /* a batch gone */
+  bad.nbatches = old.nbatches - 1;
+  assert_false(fg_snapshot_key_grown(&old, &bad, from, to));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_store_side),
+      cmocka_unit_test(test_refinish),
+      cmocka_unit_test(test_grown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,32 @@ static void fg_mb_pool_merge(fg_mb_pool *into, const fg_mb_pool *from, uint32_t 
   free(len);
 }
 
+/* Fill an empty pool (or one holding only "" as id 0) with the n distinct
+ * strings s[0..n) so that string i gets id i: the pools of a finished
+ * model handed back to a builder (fg_mb_from_model). The slot table is
+ * sized once. False when two strings are equal (ids would not be i). */
+bool fg_mb_pool_fill(fg_mb_pool *p, const char *const *s, uint32_t n) {
+  FG_ASSERT(p && (s || n == 0) && p->n <= 1 && n <= FG_MB_STRINGS_MAX);
+  uint64_t nslots = FG_MB_MIN_SLOTS;
+  while ((uint64_t)n * FG_MB_LOAD_DEN > nslots * FG_MB_LOAD_NUM) nslots *= 2;
+  if (nslots > p->nslots) fg_mb_pool_rehash(p, nslots);
+  if (n > p->cap) {
+    p->cap = n;
+    p->str = fg_xrealloc(p->str, (size_t)p->cap * sizeof *p->str);
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (i + FG_MB_PREFETCH_AHEAD < n)
+      __builtin_prefetch(s[i + FG_MB_PREFETCH_AHEAD]);
+    size_t len = strlen(s[i]);
+    if (i < p->n) {  /* the "" every sid pool starts with */
+      if (len != 0 || i != 0) return false;
+      continue;
+    }
+    if (fg_mb_pool_get(p, s[i], len, true) != (int64_t)i) return false;
+  }
+  return p->n == n;
+}
+
 /* Person ids are compared upper-cased. */
 static int64_t fg_mb_person_get(fg_mb_pool *p, const char *s, size_t n, bool add) {
   char small[FG_MB_PERSON_ID_MAX] = {0};

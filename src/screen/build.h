@@ -53,6 +53,11 @@ void fg_mb_free(fg_model_builder *b);
  * so the ids of the model do not depend on thread timing. */
 void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from);
 
+/* A builder that holds the finished model m again (same ids, same rows),
+ * with room for extra[t] more rows of table t; NULL when m is malformed.
+ * m is only read (it may be a snapshot's mapping) and may be freed after. */
+fg_model_builder *fg_mb_from_model(const fg_model *m, const int64_t extra[FG_T_COUNT]);
+
 /* Load the whole model from a store (uses both cores: chunks of the tables
  * are read on two connections in parallel; see load.c). */
 int fg_model_load(const char *store_path, fg_model **out, fg_err *err);
@@ -60,6 +65,14 @@ int fg_model_load(const char *store_path, fg_model **out, fg_err *err);
  * gives the same model). */
 int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model **out,
                           fg_err *err);
+
+/* The model of base extended by the store's rows with rowids in
+ * [from[t], to[t]] of each table t (from > to: none): the rows the store
+ * gained since base was built, when the store only grew (snapshot.h
+ * fg_snapshot_key_grown). Same rows as fg_model_load, so the same findings;
+ * ids may be numbered differently. base is only read. */
+int fg_model_extend(const char *store_path, const fg_model *base, const int64_t from[FG_T_COUNT],
+                    const int64_t to[FG_T_COUNT], fg_model **out, fg_err *err);
 
 /* Lookups: -1 / 0 when the id is not in the model (sid 0 is also the empty
  * string, so check for 0 before comparing). Person ids match upper-cased.

@@ -385,6 +385,72 @@ static void fg_mb_take_all(fg_model *m, fg_model_builder *b, fg_model_arena *a) 
   FG_MB_TAKE(FG_T_WAGE_BASES, nwage_bases, wage_bases);
 }
 
+/* A model's rows of table t (NULL, 0 for a table the model does not hold). */
+static const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n) {
+  switch (t) {
+#define FG_MB_ROWS(tab, cnt, arr) \
+  case tab:                       \
+    *n = m->cnt;                  \
+    return m->arr;
+    FG_MB_ROWS(FG_T_PERSONS, npersons, persons)
+    FG_MB_ROWS(FG_T_EMPLOYERS, nemployers, employers)
+    FG_MB_ROWS(FG_T_ENROLLMENTS, nenrollments, enrollments)
+    FG_MB_ROWS(FG_T_CONTRIBUTIONS, ncontributions, contributions)
+    FG_MB_ROWS(FG_T_BENEFIT_PAYMENTS, npayments, payments)
+    FG_MB_ROWS(FG_T_RETIREMENTS, nretirements, retirements)
+    FG_MB_ROWS(FG_T_INSTITUTIONS, ninstitutions, institutions)
+    FG_MB_ROWS(FG_T_CATALOG, ncatalog, catalog)
+    FG_MB_ROWS(FG_T_MEDICAL_SETTLEMENTS, nsettlements, settlements)
+    FG_MB_ROWS(FG_T_MEDICAL_ITEMS, nitems, items)
+    FG_MB_ROWS(FG_T_DEATHS, ndeaths, deaths)
+    FG_MB_ROWS(FG_T_INCARCERATIONS, nincarcerations, incarcerations)
+    FG_MB_ROWS(FG_T_SURVIVAL_CERTIFICATIONS, nsurvivals, survivals)
+    FG_MB_ROWS(FG_T_FUND_ACCOUNTS, naccounts, accounts)
+    FG_MB_ROWS(FG_T_FUND_TRANSACTIONS, ntxns, txns)
+    FG_MB_ROWS(FG_T_STAFF, nstaff, staff)
+    FG_MB_ROWS(FG_T_OPERATIONS, noperations, operations)
+    FG_MB_ROWS(FG_T_WAGE_BASES, nwage_bases, wage_bases)
+#undef FG_MB_ROWS
+  default:
+    *n = 0;
+    return NULL;
+  }
+}
+
+/*
+ * A builder holding every row and id of the finished model m, with room for
+ * extra[t] more rows of each table: the start of a model extended by the
+ * rows a store gained since m was built (load.c fg_model_extend). Ids keep
+ * their values (string i of m is sid i, person id pk is pk); the rows keep
+ * their order, and fg_mb_finish sorts and links them again with the new
+ * ones (every sort is a total order ending with the rowid, the derived
+ * fields - item and transaction links, items_first/count - are recomputed,
+ * so finishing finished rows changes nothing). NULL when m's pools hold a
+ * string twice (no model fg_mb_finish made does).
+ */
+fg_model_builder *fg_mb_from_model(const fg_model *m, const int64_t extra[FG_T_COUNT]) {
+  FG_ASSERT(m && extra);
+  fg_model_builder *b = fg_mb_new();
+  if (!fg_mb_pool_fill(&b->str, m->str, m->nstr) ||
+      !fg_mb_pool_fill(&b->pid, m->pk_id, (uint32_t)m->npk)) {
+    fg_mb_free(b);
+    return NULL;
+  }
+  memcpy(b->present, m->present, sizeof b->present);
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    int64_t n = 0;
+    const void *rows = fg_mb_model_rows(m, (fg_table_id)t, &n);
+    FG_ASSERT(n >= 0 && extra[t] >= 0 && (rows || n == 0));
+    if (!fg_mb_holds((fg_table_id)t) || n + extra[t] == 0) continue;
+    const size_t es = fg_mb_desc_of((fg_table_id)t)->elem_size;
+    void *block = fg_xmalloc((size_t)(n + extra[t]) * es);
+    if (n > 0) memcpy(block, rows, (size_t)n * es);
+    fg_mb_rows_adopt(b, (fg_table_id)t, block, n + extra[t]);
+    b->rows[t].n = n;
+  }
+  return b;
+}
+
 fg_model *fg_mb_finish(fg_model_builder *b) {
   FG_ASSERT(b);
   fg_model *m = fg_xcalloc(1, sizeof *m);

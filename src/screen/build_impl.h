@@ -97,6 +97,7 @@ uint32_t fg_mb_cols_of(fg_table_id t);
 fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v);
 fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v);
 void fg_mb_pool_release(fg_mb_pool *p);
+bool fg_mb_pool_fill(fg_mb_pool *p, const char *const *s, uint32_t n);
 /* Sort each run of consecutive rows with the same pk of every "by pk" table
  * by that table's order, in place. The loader runs it on each chunk (in
  * parallel), so that fg_mb_finish mostly finds the groups in order. */

@@ -157,6 +157,7 @@ typedef struct fg_screen_snap {
   fg_snapshot_key key;
   bool have; /* hex is the digest of the model the run read */
   bool wrote; /* tmp holds it, to be renamed to path */
+  int64_t grown_rows; /* rows read from SQLite to extend the snapshot */
   char hex[65];
 } fg_screen_snap;
 
@@ -173,19 +174,62 @@ static void fg_screen_snap_init(const char *store_path, const fg_screen_opts *o,
   if (sn->enabled) fg_fsout_sweep(sn->path);
 }
 
-/* Map the snapshot when it is current and matches the journal's digest;
- * false (saying why when a snapshot exists) otherwise. */
-static bool fg_screen_snap_try(fg_store *s, fg_screen_snap *sn, fg_model **m) {
-  if (access(sn->path, F_OK) != 0) return false;
+/* Where a run's model came from. */
+typedef enum {
+  FG_SCREEN_FROM_STORE,    /* read from SQLite (no usable snapshot) */
+  FG_SCREEN_FROM_SNAPSHOT, /* the snapshot, current */
+  FG_SCREEN_FROM_GROWN,    /* the snapshot plus the rows the store gained since */
+} fg_screen_from;
+
+/* A run that extended the snapshot writes a new one only when the rows it
+ * read from SQLite are more than 1/FG_SCREEN_REFRESH_DIV of the model's:
+ * until then the next run extends the same snapshot again (a month of
+ * data: seconds) instead of every run writing ~4 GB (docs/decisions.md 77). */
+#define FG_SCREEN_REFRESH_DIV 4
+
+static int64_t fg_screen_model_rows(const fg_model *m) {
+  return (int64_t)m->npersons + m->nemployers + m->nenrollments + m->ncontributions +
+         m->npayments + m->nretirements + m->ninstitutions + m->ncatalog + m->nsettlements +
+         m->nitems + m->ndeaths + m->nincarcerations + m->nsurvivals + m->naccounts + m->ntxns +
+         m->nstaff + m->noperations + m->nwage_bases;
+}
+
+/* Use the snapshot when the journal's digest matches it: as it is when it
+ * is current; extended by the new rows when the store only grew since (its
+ * rows are append-only, so the snapshot's rows are still the store's). */
+static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
+                                         fg_screen_snap *sn, fg_model **m) {
+  if (access(sn->path, F_OK) != 0) return FG_SCREEN_FROM_STORE;
   fg_err e = {0};
   bool found = false;
+  fg_snapshot_key was;
+  fg_model *base = NULL;
+  int64_t from[FG_T_COUNT], to[FG_T_COUNT];
   int rc = fg_snapshot_recorded(s, sn->hex, &found, &e);
   if (rc == 0 && !found) rc = fg_errf(&e, FG_EVERIFY, "日志中没有快照摘要 (no digest in the journal)");
-  if (rc == 0) rc = fg_snapshot_open(sn->path, &sn->key, sn->hex, m, &e);
-  if (rc == 0) return sn->have = true;
+  if (rc == 0) rc = fg_snapshot_open_any(sn->path, sn->hex, &was, &base, &e);
+  if (rc == 0 && memcmp(&was, &sn->key, sizeof was) == 0) {
+    *m = base;
+    sn->have = true;
+    return FG_SCREEN_FROM_SNAPSHOT;
+  }
+  if (rc == 0 && !fg_snapshot_key_grown(&was, &sn->key, from, to))
+    rc = fg_errf(&e, FG_EVERIFY, "数据库的行有减少 (rows gone since the snapshot)");
+  if (rc == 0) {
+    rc = fg_model_extend(store_path, base, from, to, m, &e);
+    int64_t base_rows = fg_screen_model_rows(base), read = 0;
+    for (int t = 0; t < FG_T_COUNT; t++) read += to[t] >= from[t] ? to[t] - from[t] + 1 : 0;
+    fg_model_free(base);
+    if (rc == 0) {
+      /* have: the run records the snapshot it extended, which stays */
+      sn->have = read <= base_rows / FG_SCREEN_REFRESH_DIV;
+      sn->grown_rows = read;
+      return FG_SCREEN_FROM_GROWN;
+    }
+  }
   fprintf(stderr, "fundguard screen: 快照已失效，重新从数据库载入 (snapshot not used: %s)\n",
           e.msg);
-  return false;
+  return FG_SCREEN_FROM_STORE;
 }
 
 /* After the rules: write the model that came from SQLite to sn->tmp. A
@@ -232,13 +276,18 @@ static int fg_screen_execute(const char *store_path, fg_store *s, const fg_scree
   int rc = sn->enabled ? fg_snapshot_key_read(s, &sn->key, err) : 0;
   if (rc) return rc;
   fg_screen_step(opts, "载入 load", 0);
-  bool mapped = sn->enabled && fg_screen_snap_try(s, sn, &m);
-  if (!mapped && (rc = fg_model_load(store_path, &m, err)) != 0) return rc;
+  fg_screen_from from =
+      sn->enabled ? fg_screen_snap_try(store_path, s, sn, &m) : FG_SCREEN_FROM_STORE;
+  if (from == FG_SCREEN_FROM_STORE && (rc = fg_model_load(store_path, &m, err)) != 0) return rc;
   fg_screen_step(opts, "载入 load", 1);
   double t1 = fg_screen_now_ms();
   res->load_ms = t1 - t0;
-  fprintf(stderr, "fundguard screen: 载入 load %.1f s (%s)\n", res->load_ms / 1000.0,
-          mapped ? "快照 snapshot" : "数据库 store");
+  if (from == FG_SCREEN_FROM_GROWN)
+    fprintf(stderr, "fundguard screen: 载入 load %.1f s (快照 + 新增 %lld 行 snapshot + new rows)\n",
+            res->load_ms / 1000.0, (long long)sn->grown_rows);
+  else
+    fprintf(stderr, "fundguard screen: 载入 load %.1f s (%s)\n", res->load_ms / 1000.0,
+            from == FG_SCREEN_FROM_SNAPSHOT ? "快照 snapshot" : "数据库 store");
   fg_screen_warn_calendar(m, cfg, sel, nsel);
   fg_rule_ctx ctx = {.m = m, .cfg = cfg, .as_of = opts->as_of};
   res->nstats = nsel;
@@ -247,14 +296,14 @@ static int fg_screen_execute(const char *store_path, fg_store *s, const fg_scree
    * them instead of after them (writing ~4 GB takes longer than the rules). */
   fg_screen_snap_job job = {m, sn};
   pthread_t writer;
-  bool writing = sn->enabled && !mapped &&
-                 pthread_create(&writer, NULL, fg_screen_snap_thread, &job) == 0;
+  const bool write = sn->enabled && !sn->have;
+  bool writing = write && pthread_create(&writer, NULL, fg_screen_snap_thread, &job) == 0;
   fg_screen_step(opts, "规则 rules", 0);
   fg_screen_run_rules(&ctx, sel, nsel, FG_SCREEN_THREADS, res->stats, f);
   fg_screen_step(opts, "规则 rules", 1);
   res->rules_ms = fg_screen_now_ms() - t1;
   if (writing) pthread_join(writer, NULL);
-  else if (sn->enabled && !mapped) fg_screen_snap_write(m, sn);
+  else if (write) fg_screen_snap_write(m, sn);
   fg_model_free(m);
   res->nfindings = f->n;
   for (int64_t i = 0; i < f->n; i++)

@@ -265,3 +265,39 @@ int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model *
   *out = fg_mb_finish(b);
   return 0;
 }
+
+/* The extension reads the new rows on one connection, in table order: a
+ * month of data is a few percent of the store, and the time goes to
+ * re-interning the base's ids and sorting (fg_mb_finish), not to reading. */
+int fg_model_extend(const char *store_path, const fg_model *base, const int64_t from[FG_T_COUNT],
+                    const int64_t to[FG_T_COUNT], fg_model **out, fg_err *err) {
+  FG_ASSERT_HOT(store_path && base && from && to && out);
+  int64_t extra[FG_T_COUNT];
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    extra[t] = to[t] >= from[t] && fg_mb_holds((fg_table_id)t) ? to[t] - from[t] + 1 : 0;
+    if (extra[t] > FG_LOAD_CHUNK_ROWS * (int64_t)FG_LOAD_CHUNKS_MAX)
+      return fg_errf(err, FG_EDB, "数据表过大 (table %d: %lld new rowids)", t,
+                     (long long)extra[t]);
+  }
+  fg_model_builder *b = fg_mb_from_model(base, extra);
+  if (!b) return fg_errf(err, FG_EVERIFY, "快照模型无效 (a string twice in the base model)");
+  fg_store *s = NULL;
+  int rc = fg_store_open(store_path, true, &s, err);
+  if (rc == 0) fg_store_scan_tune(s);
+  for (int t = 0; t < FG_T_COUNT && rc == 0; t++) {
+    if (!fg_mb_holds((fg_table_id)t)) continue;
+    if (fg_store_table_present(s, (fg_table_id)t)) fg_mb_present(b, (fg_table_id)t);
+    if (extra[t] == 0) continue;
+    fg_load_ctx ctx = {b, (fg_table_id)t};
+    rc = fg_store_scan_range(s, (fg_table_id)t, fg_mb_cols_of((fg_table_id)t), from[t], to[t],
+                             fg_load_row, &ctx, err);
+  }
+  fg_store_close(s);
+  if (rc == 0) rc = fg_mb_check(b, err);
+  if (rc) {
+    fg_mb_free(b);
+    return rc;
+  }
+  *out = fg_mb_finish(b);
+  return 0;
+}

@@ -254,7 +254,7 @@ static int fg_snap_header_check(const fg_snap_header *h, const fg_snapshot_key *
   for (int i = 0; i < FG_SNAP_NARRAYS; i++)
     if (h->elem_size[i] != fg_snap_arrays[i].elem_size)
       return fg_errf(err, FG_EVERIFY, "快照的结构布局不同 (snapshot of another build)");
-  if (memcmp(&h->key, k, sizeof *k) != 0)
+  if (k && memcmp(&h->key, k, sizeof *k) != 0)
     return fg_errf(err, FG_EVERIFY, "数据库已有新批次或行 (store changed since the snapshot)");
   if (h->npk < 0 || h->npk >= INT32_MAX || h->nstr < 1 || h->nstr > FG_MB_STRINGS_MAX)
     return fg_errf(err, FG_EVERIFY, "快照头部计数无效 (bad counts)");
@@ -350,9 +350,10 @@ static int fg_snap_map_verified(int fd, uint64_t bytes, const char *expect_hex, 
   return 0;
 }
 
-int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
-                     fg_model **out, fg_err *err) {
-  FG_ASSERT(path && k && expect_hex && out);
+/* k NULL: any key; *got (when given) receives the header's key. */
+static int fg_snap_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
+                        fg_snapshot_key *got, fg_model **out, fg_err *err) {
+  FG_ASSERT(path && expect_hex && out);
   *out = NULL;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fg_errf(err, FG_EIO, "无法打开模型快照 %s: %s", path, strerror(errno));
@@ -374,7 +375,33 @@ int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *exp
     munmap(map, (size_t)st.st_size);
     return fg_errf(err, FG_EVERIFY, "快照字符串区无效 (bad string blob)");
   }
+  if (got) *got = h.key;
   return 0;
+}
+
+int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
+                     fg_model **out, fg_err *err) {
+  FG_ASSERT(k);
+  return fg_snap_open(path, k, expect_hex, NULL, out, err);
+}
+
+int fg_snapshot_open_any(const char *path, const char *expect_hex, fg_snapshot_key *got,
+                         fg_model **out, fg_err *err) {
+  FG_ASSERT(got);
+  return fg_snap_open(path, NULL, expect_hex, got, out, err);
+}
+
+bool fg_snapshot_key_grown(const fg_snapshot_key *old, const fg_snapshot_key *now,
+                           int64_t from[FG_T_COUNT], int64_t to[FG_T_COUNT]) {
+  FG_ASSERT(old && now && from && to);
+  if (now->nbatches < old->nbatches || now->max_batch < old->max_batch) return false;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    const bool had = old->lo[t] <= old->hi[t], has = now->lo[t] <= now->hi[t];
+    if (had && (!has || now->lo[t] != old->lo[t] || now->hi[t] < old->hi[t])) return false;
+    from[t] = had ? old->hi[t] + 1 : now->lo[t];
+    to[t] = has ? now->hi[t] : from[t] - 1;
+  }
+  return true;
 }
 
 /* ---- the store's side ------------------------------------------------------ */

@@ -63,5 +63,15 @@ int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *p
  * cannot be read. *out is fg_model_free'd as any model. */
 int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
                      fg_model **out, fg_err *err);
+/* The same for a snapshot of any key (the store may have grown since):
+ * *got receives the key it was written with. */
+int fg_snapshot_open_any(const char *path, const char *expect_hex, fg_snapshot_key *got,
+                         fg_model **out, fg_err *err);
+/* Whether the store keyed now only grew since old: no batch and no row
+ * gone (every table's first rowid the same, its last one not lower), and
+ * batches only added. Then [from[t], to[t]] are the rowids of t that are
+ * new (from > to: none). */
+bool fg_snapshot_key_grown(const fg_snapshot_key *old, const fg_snapshot_key *now,
+                           int64_t from[FG_T_COUNT], int64_t to[FG_T_COUNT]);
 
 #endif
