@@ -81,7 +81,7 @@ static void fg_test_value(const fg_table *t, int row, const fg_column *c, const 
   v->n = (int)strlen(buf);
 }
 
-static void fg_test_table(fg_model_builder *b, fg_table_id id, const char *text) {
+static void fg_test_table(fg_model_builder *b, fg_table_id id, const char *text, int64_t row0) {
   const fg_table *t = fg_schema_table(id);
   int map[FG_MAX_COLS]; /* literal field -> schema column, -1 ignored */
   int nhead = -1, row = 0;
@@ -108,7 +108,7 @@ static void fg_test_table(fg_model_builder *b, fg_table_id id, const char *text)
         for (int i = 0; i < nf && i < nhead; i++)
           if (map[i] >= 0)
             fg_test_value(t, row, &t->cols[map[i]], &f[i], &vals[map[i]], bufs[map[i]]);
-        fg_mb_add(b, id, row, vals);
+        fg_mb_add(b, id, row0 + row, vals);
       }
     }
     p += len + (nl ? (int)(nl - p) - len + 1 : 0);
@@ -117,10 +117,14 @@ static void fg_test_table(fg_model_builder *b, fg_table_id id, const char *text)
   assert(nhead > 0); /* "" is not allowed: give at least a header */
 }
 
+void fg_test_feed(fg_model_builder *b, const fg_test_tables tables, const int64_t *row0) {
+  for (int t = 0; t < FG_T_COUNT; t++)
+    if (tables[t]) fg_test_table(b, (fg_table_id)t, tables[t], row0 ? row0[t] : 0);
+}
+
 fg_model *fg_test_model(const fg_test_tables tables) {
   fg_model_builder *b = fg_mb_new();
-  for (int t = 0; t < FG_T_COUNT; t++)
-    if (tables[t]) fg_test_table(b, (fg_table_id)t, tables[t]);
+  fg_test_feed(b, tables, NULL);
   return fg_mb_finish(b);
 }
 

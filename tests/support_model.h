@@ -20,6 +20,9 @@
 typedef const char *fg_test_tables[FG_T_COUNT];
 
 fg_model *fg_test_model(const fg_test_tables tables);
+/* Feed the literals' rows to b, table t's rowids starting after row0[t]
+ * (row0 NULL: at 1). */
+void fg_test_feed(fg_model_builder *b, const fg_test_tables tables, const int64_t *row0);
 /* Run one rule over the model with the default configuration at as_of
  * ("YYYY-MM-DD"); returns its findings, sorted. */
 fg_findings fg_test_run_rule(const fg_model *m, const char *rule_id, const char *as_of);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "screen/build.h"
+#include "screen/build_impl.h"
 #include "screen/snapshot.h"
 #include "support_model.h"
 #include "testutil.h"
@@ -22,8 +23,7 @@
   "diagnosis,invoice_no,total,fund_paid,settled_on\n"
 #define ITEM_HDR "settlement_id,line_no,item_code,service_date,quantity,unit_price,amount,fund_amount\n"
 
-static fg_model *sample_model(void) {
-  return fg_test_model((fg_test_tables){
+static const fg_test_tables sample_tables = {
       [FG_T_PERSONS] = "person_id,name,sex,birth_date\nd1,a,1,1950-01-01\nP2,b,2,1960-05-05\n",
       [FG_T_DEATHS] = "person_id,death_date,source\nD1,2024-03-31,funeral\nP3,2024-01-01,court\n",
       [FG_T_BENEFIT_PAYMENTS] =
@@ -51,8 +51,9 @@ static fg_model *sample_model(void) {
       [FG_T_STAFF] = "staff_id,name,person_id,post,post_since,high_risk,roles\n"
                      "S1,a,P2,fund,2020-06-29,Y,handler\n",
       [FG_T_WAGE_BASES] = "region,year,floor,cap\n110105,2024,6821,35283\n",
-  });
-}
+};
+
+static fg_model *sample_model(void) { return fg_test_model(sample_tables); }
 
 static fg_snapshot_key sample_key(void) {
   fg_snapshot_key k;
@@ -234,34 +235,85 @@ static void test_store_side(void **state) {
   free(dir);
 }
 
-/* A finished model handed back to a builder and finished again is the same
- * model, array by array (fg_model_extend relies on it: the snapshot's rows
- * are finished rows); from a snapshot's mapping too. */
-static void test_refinish(void **state) {
+/* Rows a store gained after sample_model()'s: new persons and rows of known
+ * ones, a new settlement with items, a new transaction; strings old and new. */
+static const fg_test_tables more_rows = {
+    [FG_T_PERSONS] = "person_id,name,sex,birth_date\nN9,c,1,1970-02-02\nd1,dup,2,1951-01-01\n",
+    [FG_T_BENEFIT_PAYMENTS] =
+        "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
+        "P9,D1,110,pension,110105,2024-03,3000,2024-03-28,A1\n"
+        "Q1,N9,110,pension,999999,2024-06,10,2024-06-28,NEWACC\n",
+    [FG_T_CONTRIBUTIONS] = "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n"
+                           "P2,110,E1,110105,2023-12,5000,800,2024-01-15,normal\n",
+    [FG_T_MEDICAL_SETTLEMENTS] = SETT_HDR
+    "S0,N9,H1,310,inpatient,2024-02-01,2024-02-05,J00,INV9,300,100,2024-02-05\n",
+    [FG_T_MEDICAL_ITEMS] = ITEM_HDR "S0,1,KID,2024-02-01,1,5,5,5\nS1,2,NEW,2024-03-02,1,5,5,5\n",
+    [FG_T_FUND_TRANSACTIONS] =
+        "txn_id,account_no,booked_on,direction,amount,counterparty_account,counterparty_kind,"
+        "reference,purpose\n"
+        "T0,INC1,2024-01-02,in,5,,employer,,\n",
+};
+
+/* The row counts of sample_model()'s literals: more_rows' rowids follow them. */
+static void sample_counts(const fg_model *m, int64_t row0[FG_T_COUNT]) {
+  memset(row0, 0, FG_T_COUNT * sizeof *row0);
+  for (int t = 0; t < FG_T_COUNT; t++) (void)fg_mb_model_rows(m, (fg_table_id)t, &row0[t]);
+}
+
+/* One builder fed sample_model()'s rows and then more_rows. */
+static fg_model *whole_model(const int64_t row0[FG_T_COUNT]) {
+  fg_model_builder *b = fg_mb_new();
+  fg_test_feed(b, sample_tables, NULL);
+  fg_test_feed(b, more_rows, row0);
+  return fg_mb_finish(b);
+}
+
+/* A model extended by new rows (fg_mb_extend) is the model one builder fed
+ * the old rows and then the new ones gives, array by array and id by id;
+ * from a heap model, from a snapshot's mapping, and by no rows at all. */
+static void test_extend(void **state) {
   (void)state;
   fg_model *m = sample_model();
-  int64_t none[FG_T_COUNT] = {0};
-  fg_model *again = fg_mb_finish(fg_mb_from_model(m, none));
-  assert_models_equal(m, again);
-  fg_model_free(again);
-  char path[] = "/tmp/fg_snap_refinish_XXXXXX";
+  int64_t row0[FG_T_COUNT];
+  sample_counts(m, row0);
+  fg_model *whole = whole_model(row0);
+  fg_err err = {0};
+  fg_model_builder *nb = fg_mb_new();
+  fg_test_feed(nb, more_rows, row0);
+  fg_model *ext = fg_mb_extend(m, nb, &err); /* consumes m */
+  assert_non_null(ext);
+  assert_models_equal(whole, ext);
+  assert_true(ext->nstr > 0 && ext->npk == whole->npk);
+  fg_model_free(ext);
+
+  m = sample_model();
+  char path[] = "/tmp/fg_snap_extend_XXXXXX";
   int fd = mkstemp(path);
   assert_true(fd >= 0);
   close(fd);
   unlink(path);
   fg_snapshot_key k = sample_key(), got;
   char hex[65];
-  fg_err err = {0};
   assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
   fg_model *mapped = NULL;
   assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
   assert_memory_equal(&got, &k, sizeof k);
-  int64_t extra[FG_T_COUNT] = {0};
-  extra[FG_T_CONTRIBUTIONS] = 5; /* room only: no row added */
-  again = fg_mb_finish(fg_mb_from_model(mapped, extra));
+  nb = fg_mb_new();
+  fg_test_feed(nb, more_rows, row0);
+  ext = fg_mb_extend(mapped, nb, &err);
+  assert_non_null(ext);
+  assert_models_equal(whole, ext);
+  fg_model_free(ext);
+  /* the file is unchanged by the copy-on-write rewrites of finishing */
+  fg_model *again = NULL;
+  assert_int_equal(fg_snapshot_open(path, &k, hex, &again, &err), 0);
   assert_models_equal(m, again);
-  fg_model_free(again);
-  fg_model_free(mapped);
+  /* extended by nothing: the same model */
+  ext = fg_mb_extend(again, fg_mb_new(), &err);
+  assert_non_null(ext);
+  assert_models_equal(m, ext);
+  fg_model_free(ext);
+  fg_model_free(whole);
   fg_model_free(m);
   unlink(path);
 }
@@ -302,7 +354,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip),
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_store_side),
-      cmocka_unit_test(test_refinish),
+      cmocka_unit_test(test_extend),
       cmocka_unit_test(test_grown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "screen/build_impl.h"
 
@@ -154,30 +155,18 @@ static void fg_mb_pool_merge(fg_mb_pool *into, const fg_mb_pool *from, uint32_t 
   free(len);
 }
 
-/* Fill an empty pool (or one holding only "" as id 0) with the n distinct
- * strings s[0..n) so that string i gets id i: the pools of a finished
- * model handed back to a builder (fg_mb_from_model). The slot table is
- * sized once. False when two strings are equal (ids would not be i). */
-bool fg_mb_pool_fill(fg_mb_pool *p, const char *const *s, uint32_t n) {
-  FG_ASSERT(p && (s || n == 0) && p->n <= 1 && n <= FG_MB_STRINGS_MAX);
-  uint64_t nslots = FG_MB_MIN_SLOTS;
-  while ((uint64_t)n * FG_MB_LOAD_DEN > nslots * FG_MB_LOAD_NUM) nslots *= 2;
-  if (nslots > p->nslots) fg_mb_pool_rehash(p, nslots);
-  if (n > p->cap) {
-    p->cap = n;
-    p->str = fg_xrealloc(p->str, (size_t)p->cap * sizeof *p->str);
-  }
-  for (uint32_t i = 0; i < n; i++) {
-    if (i + FG_MB_PREFETCH_AHEAD < n)
-      __builtin_prefetch(s[i + FG_MB_PREFETCH_AHEAD]);
-    size_t len = strlen(s[i]);
-    if (i < p->n) {  /* the "" every sid pool starts with */
-      if (len != 0 || i != 0) return false;
-      continue;
-    }
-    if (fg_mb_pool_get(p, s[i], len, true) != (int64_t)i) return false;
-  }
-  return p->n == n;
+void *fg_mb_alloc_rows(size_t bytes) {
+  if (bytes < FG_MB_HUGE_BYTES) return fg_xmalloc(bytes ? bytes : 1);
+  void *p = NULL;
+  if (posix_memalign(&p, FG_MB_HUGE_BYTES, bytes) != 0 || !p) return fg_xmalloc(bytes);
+#ifdef MADV_HUGEPAGE
+  (void)madvise(p, bytes & ~(FG_MB_HUGE_BYTES - 1), MADV_HUGEPAGE); /* a hint */
+#endif
+  return p;
+}
+
+int64_t fg_mb_pool_find(fg_mb_pool *p, const char *s, size_t n) {
+  return fg_mb_pool_get(p, s, n, false);
 }
 
 /* Person ids are compared upper-cased. */
@@ -308,7 +297,7 @@ void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value
   v->n++;
 }
 
-static void fg_mb_remap_u32(char *field, const uint32_t *map, bool is_pk) {
+void fg_mb_remap_u32(char *field, const uint32_t *map, bool is_pk) {
   if (is_pk) {
     fg_pk pk;
     memcpy(&pk, field, sizeof pk);

@@ -53,10 +53,12 @@ void fg_mb_free(fg_model_builder *b);
  * so the ids of the model do not depend on thread timing. */
 void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from);
 
-/* A builder that holds the finished model m again (same ids, same rows),
- * with room for extra[t] more rows of table t; NULL when m is malformed.
- * m is only read (it may be a snapshot's mapping) and may be freed after. */
-fg_model_builder *fg_mb_from_model(const fg_model *m, const int64_t extra[FG_T_COUNT]);
+/* Finish nb (a builder of the rows a store gained since base was built,
+ * rowids above base's) onto base: the model of base's rows and nb's, with
+ * the ids one builder fed base's rows and then nb's would give. Consumes
+ * base and nb (also on failure: NULL, err set). base may be a snapshot's
+ * mapping (build_extend.c). */
+fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err);
 
 /* Load the whole model from a store (uses both cores: chunks of the tables
  * are read on two connections in parallel; see load.c). */
@@ -70,8 +72,8 @@ int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model *
  * [from[t], to[t]] of each table t (from > to: none): the rows the store
  * gained since base was built, when the store only grew (snapshot.h
  * fg_snapshot_key_grown). Same rows as fg_model_load, so the same findings;
- * ids may be numbered differently. base is only read. */
-int fg_model_extend(const char *store_path, const fg_model *base, const int64_t from[FG_T_COUNT],
+ * ids may be numbered differently. base is consumed (also on failure). */
+int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
                     const int64_t to[FG_T_COUNT], fg_model **out, fg_err *err);
 
 /* Lookups: -1 / 0 when the id is not in the model (sid 0 is also the empty

@@ -170,7 +170,7 @@ static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_
   for (int64_t k = 0; k < nkeys; k++) off[k + 1] += off[k];
   FG_ASSERT(off[nkeys] == v->n);
   if (!in_order) {
-    char *out = v->n ? fg_xmalloc((size_t)v->n * es) : NULL;
+    char *out = v->n ? fg_mb_alloc_rows((size_t)v->n * es) : NULL;
     for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
       const char *row = v->data + (size_t)r * es;
       int64_t k = key(row, nkeys);
@@ -178,9 +178,10 @@ static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_
     }
     for (int64_t k = nkeys; k > 0; k--) off[k] = off[k - 1];
     off[0] = 0;
-    free(v->data);
+    if (!v->external) free(v->data); /* else base's rows (build_extend.c): not ours */
     v->data = out;
     v->cap = v->n;
+    v->external = false;
   }
   for (int64_t k = 0; k < nkeys; k++)
     if (off[k + 1] - off[k] > 1)
@@ -360,7 +361,8 @@ static void fg_mb_sort_keyed(fg_model_builder *b) {
 #define FG_MB_TAKE(t, cnt, arr)                                            \
   do {                                                                     \
     m->cnt = b->rows[t].n;                                                 \
-    m->arr = fg_mb_own(a, b->rows[t].data);                                \
+    m->arr = b->rows[t].external ? (void *)b->rows[t].data                 \
+                                 : fg_mb_own(a, b->rows[t].data);          \
     b->rows[t].data = NULL;                                                \
   } while (0)
 
@@ -386,7 +388,7 @@ static void fg_mb_take_all(fg_model *m, fg_model_builder *b, fg_model_arena *a) 
 }
 
 /* A model's rows of table t (NULL, 0 for a table the model does not hold). */
-static const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n) {
+const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n) {
   switch (t) {
 #define FG_MB_ROWS(tab, cnt, arr) \
   case tab:                       \
@@ -415,40 +417,6 @@ static const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n
     *n = 0;
     return NULL;
   }
-}
-
-/*
- * A builder holding every row and id of the finished model m, with room for
- * extra[t] more rows of each table: the start of a model extended by the
- * rows a store gained since m was built (load.c fg_model_extend). Ids keep
- * their values (string i of m is sid i, person id pk is pk); the rows keep
- * their order, and fg_mb_finish sorts and links them again with the new
- * ones (every sort is a total order ending with the rowid, the derived
- * fields - item and transaction links, items_first/count - are recomputed,
- * so finishing finished rows changes nothing). NULL when m's pools hold a
- * string twice (no model fg_mb_finish made does).
- */
-fg_model_builder *fg_mb_from_model(const fg_model *m, const int64_t extra[FG_T_COUNT]) {
-  FG_ASSERT(m && extra);
-  fg_model_builder *b = fg_mb_new();
-  if (!fg_mb_pool_fill(&b->str, m->str, m->nstr) ||
-      !fg_mb_pool_fill(&b->pid, m->pk_id, (uint32_t)m->npk)) {
-    fg_mb_free(b);
-    return NULL;
-  }
-  memcpy(b->present, m->present, sizeof b->present);
-  for (int t = 0; t < FG_T_COUNT; t++) {
-    int64_t n = 0;
-    const void *rows = fg_mb_model_rows(m, (fg_table_id)t, &n);
-    FG_ASSERT(n >= 0 && extra[t] >= 0 && (rows || n == 0));
-    if (!fg_mb_holds((fg_table_id)t) || n + extra[t] == 0) continue;
-    const size_t es = fg_mb_desc_of((fg_table_id)t)->elem_size;
-    void *block = fg_xmalloc((size_t)(n + extra[t]) * es);
-    if (n > 0) memcpy(block, rows, (size_t)n * es);
-    fg_mb_rows_adopt(b, (fg_table_id)t, block, n + extra[t]);
-    b->rows[t].n = n;
-  }
-  return b;
 }
 
 fg_model *fg_mb_finish(fg_model_builder *b) {
@@ -484,6 +452,23 @@ fg_model *fg_mb_finish(fg_model_builder *b) {
   memset(&b->pid, 0, sizeof b->pid);
   fg_mb_free(b);
   return m;
+}
+
+void fg_model_adopt(fg_model *m, fg_model *base) {
+  FG_ASSERT(m && base && m != base);
+  fg_model_arena *a = m->arena, *ba = base->arena;
+  for (size_t i = 0; i < ba->nblocks; i++) fg_mb_own(a, ba->blocks[i]);
+  ba->nblocks = 0;
+  fg_mb_pool *pools[2] = {&ba->str, &ba->pid};
+  for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; i < pools[k]->nblocks; i++) fg_mb_own(a, pools[k]->blocks[i]);
+    pools[k]->nblocks = 0;
+  }
+  FG_ASSERT(a->map == NULL);
+  a->map = ba->map;
+  a->map_bytes = ba->map_bytes;
+  ba->map = NULL;
+  fg_model_free(base);
 }
 
 void fg_model_free(fg_model *m) {

@@ -22,7 +22,11 @@
 #define FG_MB_MIN_SLOTS 2048     /* smallest hash table of a pool */
 #define FG_MB_LOAD_NUM 3         /* a pool's table grows past load NUM/DEN */
 #define FG_MB_LOAD_DEN 4
-#define FG_MB_PREFETCH_AHEAD 8   /* merging pools: prefetch this many ids ahead */
+#define FG_MB_PREFETCH_AHEAD 8
+/* Row arrays from this size on are 2 MiB aligned and asked to be backed by
+ * transparent huge pages: filling GBs of fresh 4 KiB pages spends more
+ * time in page faults than in copying (a VM's faults are dear). */
+#define FG_MB_HUGE_BYTES ((size_t)2 << 20)   /* merging pools: prefetch this many ids ahead */
 
 /* Interned strings: id -> text, open-addressing hash with linear probing.
  * A slot holds (32-bit hash << 32) | (id + 1), 0 = empty, so a probe reads
@@ -97,7 +101,17 @@ uint32_t fg_mb_cols_of(fg_table_id t);
 fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v);
 fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v);
 void fg_mb_pool_release(fg_mb_pool *p);
-bool fg_mb_pool_fill(fg_mb_pool *p, const char *const *s, uint32_t n);
+/* Move what base owns (its arrays, its strings' bytes, its mapping) into
+ * m's arena, then free base's model: m points into them (build_extend.c). */
+void fg_model_adopt(fg_model *m, fg_model *base);
+/* Room for bytes of rows (free() it): huge-page backed when large. */
+void *fg_mb_alloc_rows(size_t bytes);
+/* The id of s in p, or -1 (never adds; safe from several threads at once). */
+int64_t fg_mb_pool_find(fg_mb_pool *p, const char *s, size_t n);
+/* Rewrite the sid (or pk, -1 kept) at field through map. */
+void fg_mb_remap_u32(char *field, const uint32_t *map, bool is_pk);
+/* A model's rows of table t and their count (NULL, 0: none). */
+const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n);
 /* Sort each run of consecutive rows with the same pk of every "by pk" table
  * by that table's order, in place. The loader runs it on each chunk (in
  * parallel), so that fg_mb_finish mostly finds the groups in order. */

@@ -216,10 +216,10 @@ static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
   if (rc == 0 && !fg_snapshot_key_grown(&was, &sn->key, from, to))
     rc = fg_errf(&e, FG_EVERIFY, "数据库的行有减少 (rows gone since the snapshot)");
   if (rc == 0) {
-    rc = fg_model_extend(store_path, base, from, to, m, &e);
     int64_t base_rows = fg_screen_model_rows(base), read = 0;
     for (int t = 0; t < FG_T_COUNT; t++) read += to[t] >= from[t] ? to[t] - from[t] + 1 : 0;
-    fg_model_free(base);
+    rc = fg_model_extend(store_path, base, from, to, m, &e); /* consumes base */
+    base = NULL;
     if (rc == 0) {
       /* have: the run records the snapshot it extended, which stays */
       sn->have = read <= base_rows / FG_SCREEN_REFRESH_DIV;
@@ -227,6 +227,7 @@ static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
       return FG_SCREEN_FROM_GROWN;
     }
   }
+  fg_model_free(base);
   fprintf(stderr, "fundguard screen: 快照已失效，重新从数据库载入 (snapshot not used: %s)\n",
           e.msg);
   return FG_SCREEN_FROM_STORE;

@@ -1,0 +1,213 @@
+/*
+ * build_extend.c — fg_mb_extend() (build.h): a finished model plus the rows
+ * a store gained since, finished again, without reading or copying what did
+ * not change. It is how a screening after a month's import uses the
+ * previous run's snapshot (engine_run.c, load.c fg_model_extend).
+ *
+ * Ids.  The new rows were read into a builder of their own (nb), whose
+ * pools hold only the strings they use. Each of base's strings is looked up
+ * in nb's small pool (a scan of base's strings on both cores, in place of
+ * hashing all of them into a big table): a hit maps the nb id to the base
+ * id; every nb string not in base gets the next id after base's, in nb's id
+ * order. Person ids the same. So the ids are exactly those one builder fed
+ * base's rows and then the new ones would hand out (test_snapshot.c), and
+ * the final pools are base's string pointers (into the snapshot's mapping,
+ * which the new model keeps) plus nb's new strings: no hash table, as for
+ * any mapped model (its lookups by text find nothing; the rules use none).
+ *
+ * Rows.  A table without new rows keeps base's array where it is (for a
+ * snapshot: in the mapping, made copy-on-write, so the few fields finishing
+ * rewrites - item links, settlement item ranges - cost a private page, and
+ * the rest is never copied). A "by pk" table with new rows is rebuilt in one
+ * pass, person by person: base's group, then the new rows of that person;
+ * fg_mb_finish then finds the pk order already right (no counting sort) and
+ * sorts only the groups that gained rows. Other tables are base's rows then
+ * the new ones, as a full load would order them (rowid order), and are
+ * sorted by fg_mb_finish as always.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "screen/build_impl.h"
+
+/* The "by pk" tables and where base keeps their offsets. */
+static const int64_t *fg_mbx_base_off(const fg_model *m, fg_table_id t) {
+  switch (t) {
+  case FG_T_ENROLLMENTS: return m->enrollments_off;
+  case FG_T_CONTRIBUTIONS: return m->contributions_off;
+  case FG_T_BENEFIT_PAYMENTS: return m->payments_off;
+  case FG_T_RETIREMENTS: return m->retirements_off;
+  case FG_T_MEDICAL_SETTLEMENTS: return m->settlements_off;
+  case FG_T_DEATHS: return m->deaths_off;
+  case FG_T_INCARCERATIONS: return m->incarcerations_off;
+  case FG_T_SURVIVAL_CERTIFICATIONS: return m->survivals_off;
+  default: return NULL;
+  }
+}
+
+/* ---- ids ------------------------------------------------------------------ */
+
+typedef struct fg_mbx_scan {
+  const char *const *str; /* base's strings */
+  uint32_t lo, hi;        /* this worker's range */
+  fg_mb_pool *pool;       /* nb's pool (only read) */
+  uint32_t *map;          /* nb id -> base id (UINT32_MAX: not in base) */
+} fg_mbx_scan;
+
+static void *fg_mbx_scan_run(void *arg) {
+  fg_mbx_scan *s = arg;
+  for (uint32_t i = s->lo; i < s->hi; i++) {
+    int64_t j = fg_mb_pool_find(s->pool, s->str[i], strlen(s->str[i]));
+    if (j >= 0) s->map[j] = i; /* nb's strings are distinct: one writer per slot */
+  }
+  return NULL;
+}
+
+/* map[nb id] = final id for every string of pool; *n_out = final count. */
+static uint32_t *fg_mbx_map_ids(const char *const *base_str, uint32_t nbase, fg_mb_pool *pool,
+                                uint32_t *n_out) {
+  uint32_t *map = fg_xmalloc(((size_t)pool->n + 1) * sizeof *map);
+  for (uint32_t j = 0; j < pool->n; j++) map[j] = UINT32_MAX;
+  fg_mbx_scan half[2] = {{base_str, 0, nbase / 2, pool, map},
+                         {base_str, nbase / 2, nbase, pool, map}};
+  pthread_t th;
+  bool threaded = pthread_create(&th, NULL, fg_mbx_scan_run, &half[1]) == 0;
+  fg_mbx_scan_run(&half[0]);
+  if (threaded)
+    pthread_join(th, NULL);
+  else
+    fg_mbx_scan_run(&half[1]);
+  uint32_t n = nbase;
+  for (uint32_t j = 0; j < pool->n; j++)
+    if (map[j] == UINT32_MAX) map[j] = n++;
+  *n_out = n;
+  return map;
+}
+
+/* The final pool: base's pointers, then nb's strings that are new; nb's
+ * string storage moves into it. Its hash table stays empty. */
+static void fg_mbx_pool(fg_mb_pool *out, const char *const *base_str, uint32_t nbase,
+                        fg_mb_pool *nbp, const uint32_t *map, uint32_t n) {
+  memset(out, 0, sizeof *out);
+  out->str = fg_xmalloc(((size_t)n + 1) * sizeof *out->str);
+  if (nbase) memcpy(out->str, base_str, (size_t)nbase * sizeof *out->str);
+  for (uint32_t j = 0; j < nbp->n; j++)
+    if (map[j] >= nbase) out->str[map[j]] = nbp->str[j];
+  out->n = out->cap = n;
+  out->blocks = nbp->blocks; /* the new strings' bytes */
+  out->nblocks = nbp->nblocks;
+  out->capblocks = nbp->capblocks;
+  nbp->blocks = NULL;
+  nbp->nblocks = nbp->capblocks = 0;
+  out->over = n > FG_MB_STRINGS_MAX || nbp->over;
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+/* Base's rows of a "by pk" table, then per person the new rows (nv, already
+ * remapped to final pks), into a new array: pk order holds throughout. */
+static void fg_mbx_merge_pk(fg_mb_vec *out, const char *base, int64_t nbase, const int64_t *boff,
+                            int32_t npk_base, fg_mb_vec *nv, int32_t npk, size_t es) {
+  /* count and place the new rows by pk (stable: their order within a pk kept) */
+  int64_t *noff = fg_xcalloc((size_t)npk + 1, sizeof *noff);
+  for (int64_t r = 0; r < nv->n; r++) {
+    fg_pk pk;
+    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_rowid), sizeof pk);
+    FG_ASSERT(pk >= 0 && pk < npk);
+    noff[pk + 1]++;
+  }
+  for (int32_t k = 0; k < npk; k++) noff[k + 1] += noff[k];
+  char *sorted = fg_xmalloc((size_t)(nv->n ? nv->n : 1) * es);
+  int64_t *pos = fg_xmalloc(((size_t)npk + 1) * sizeof *pos);
+  memcpy(pos, noff, ((size_t)npk + 1) * sizeof *pos);
+  for (int64_t r = 0; r < nv->n; r++) {
+    fg_pk pk;
+    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_rowid), sizeof pk);
+    memcpy(sorted + (size_t)pos[pk]++ * es, nv->data + (size_t)r * es, es);
+  }
+  free(pos);
+  const int64_t n = nbase + nv->n;
+  out->data = fg_mb_alloc_rows((size_t)n * es);
+  out->n = out->cap = n;
+  out->external = false;
+  int64_t w = 0;
+  for (int32_t k = 0; k < npk; k++) {
+    if (k < npk_base && boff[k + 1] > boff[k]) {
+      const int64_t c = boff[k + 1] - boff[k];
+      memcpy(out->data + (size_t)w * es, base + (size_t)boff[k] * es, (size_t)c * es);
+      w += c;
+    }
+    if (noff[k + 1] > noff[k]) {
+      const int64_t c = noff[k + 1] - noff[k];
+      memcpy(out->data + (size_t)w * es, sorted + (size_t)noff[k] * es, (size_t)c * es);
+      w += c;
+    }
+  }
+  FG_ASSERT(w == n);
+  free(sorted);
+  free(noff);
+}
+
+/* Base's rows then the new ones, in a new array. */
+static void fg_mbx_concat(fg_mb_vec *out, const char *base, int64_t nbase, const fg_mb_vec *nv,
+                          size_t es) {
+  const int64_t n = nbase + nv->n;
+  out->data = fg_mb_alloc_rows((size_t)n * es);
+  if (nbase) memcpy(out->data, base, (size_t)nbase * es);
+  if (nv->n) memcpy(out->data + (size_t)nbase * es, nv->data, (size_t)nv->n * es);
+  out->n = out->cap = n;
+  out->external = false;
+}
+
+fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
+  FG_ASSERT(base && nb);
+  fg_model_arena *ba = base->arena;
+  /* a snapshot's mapping becomes copy-on-write: finishing rewrites links */
+  if (ba->map && mprotect(ba->map, ba->map_bytes, PROT_READ | PROT_WRITE) != 0) {
+    fg_mb_free(nb);
+    return fg_errf(err, FG_EIO, "无法映射模型快照为可写副本 (mprotect failed)"), NULL;
+  }
+  uint32_t nstr = 0, npid = 0;
+  uint32_t *smap = fg_mbx_map_ids(base->str, base->nstr, &nb->str, &nstr);
+  uint32_t *pmap = fg_mbx_map_ids(base->pk_id, (uint32_t)base->npk, &nb->pid, &npid);
+  FG_ASSERT(smap[0] == 0); /* "" is sid 0 in both */
+  fg_model_builder *b = fg_mb_new();
+  fg_mb_pool_release(&b->str);
+  fg_mbx_pool(&b->str, base->str, base->nstr, &nb->str, smap, nstr);
+  fg_mbx_pool(&b->pid, base->pk_id, (uint32_t)base->npk, &nb->pid, pmap, npid);
+  b->over = nb->over;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    b->present[t] = base->present[t] || nb->present[t];
+    if (!fg_mb_holds((fg_table_id)t)) continue;
+    const fg_mb_desc *d = fg_mb_desc_of((fg_table_id)t);
+    fg_mb_vec *nv = &nb->rows[t];
+    for (int64_t r = 0; r < nv->n; r++) {
+      char *row = nv->data + (size_t)r * d->elem_size;
+      for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], smap, false);
+      for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], pmap, true);
+    }
+    int64_t nbase = 0;
+    char *rows = (char *)fg_mb_model_rows(base, (fg_table_id)t, &nbase);
+    const int64_t *boff = fg_mbx_base_off(base, (fg_table_id)t);
+    if (nv->n == 0) /* unchanged: used where it lies */
+      b->rows[t] = (fg_mb_vec){.data = rows, .n = nbase, .cap = nbase, .external = true};
+    else if (boff)
+      fg_mbx_merge_pk(&b->rows[t], rows, nbase, boff, base->npk, nv, (int32_t)npid,
+                      d->elem_size);
+    else
+      fg_mbx_concat(&b->rows[t], rows, nbase, nv, d->elem_size);
+  }
+  free(smap);
+  free(pmap);
+  fg_mb_free(nb);
+  int rc = fg_mb_check(b, err);
+  if (rc) {
+    fg_mb_free(b);
+    return NULL;
+  }
+  fg_model *m = fg_mb_finish(b);
+  fg_model_adopt(m, base); /* m keeps base's strings and unchanged rows */
+  return m;
+}
