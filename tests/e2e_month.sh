@@ -116,4 +116,36 @@ scr "$DB2" "$W/s5.err"
 grep -q '快照已失效.*rows gone since the snapshot' "$W/s5.err" ||
   { cat "$W/s5.err" >&2; fail "(5) a snapshot with rows the store lost was used"; }
 grep -q '(数据库 store)' "$W/s5.err" || fail "(5) the run did not read the store"
+# 6. a small batch on a big store loads only the stored keys its rows can
+#    meet (import_filter.c); what it finds must not change: the month sent
+#    again as a CRLF re-export is all unchanged, as with the filter off ...
+for f in "$W/month"/*.csv; do sed 's/$/\r/' "$f" >"$W/crlf.$(basename "$f")"; done
+mkdir "$W/crlf"; for f in "$W"/crlf.*.csv; do mv "$f" "$W/crlf/${f##*/crlf.}"; done
+cp "$DB" "$W/copy.db"; cp "$DB.key" "$W/copy.db.key"
+table() { sed -n '/^文件 file/,/^批次\|^没有新数据/p' "$1" | sort; }
+FUNDGUARD_USER=zhang.jb "$FG" import --db "$DB" "$W/crlf" >"$W/i1.out" 2>&1 || fail "(6) resend"
+FUNDGUARD_IMPORT_FILTER=0 FUNDGUARD_USER=zhang.jb "$FG" import --db "$W/copy.db" "$W/crlf" \
+  >"$W/i2.out" 2>&1 || fail "(6) resend, filter off"
+grep -q '所有行此前均已存入' "$W/i1.out" || { cat "$W/i1.out" >&2; fail "(6) the resent month was stored again"; }
+diff <(table "$W/i1.out") <(table "$W/i2.out") >&2 || fail "(6) filter on and off disagree"
+# ... and a payment sent again with another amount, a contribution of a
+# person no batch brought, and a payment id stored ten years ago are refused
+mkdir "$W/bad"
+{ head -1 "$W/month/benefit_payments.csv"
+  sed -n 2p "$W/month/benefit_payments.csv" | awk -F, -v OFS=, '{ $7 = $7 + 1; print }'
+  sed -n 2p "$W/hist/benefit_payments.csv" | awk -F, -v OFS=, '{ $6 = "2026-07"; print }'
+} >"$W/bad/benefit_payments.csv"
+{ head -1 "$W/month/contributions.csv"
+  sed -n 2p "$W/month/contributions.csv" | awk -F, -v OFS=, '{ $1 = "110101190001010011"; $5 = "2026-07"; print }'
+} >"$W/bad/contributions.csv"
+for env in "" "FUNDGUARD_IMPORT_FILTER=0"; do
+  if env $env FUNDGUARD_USER=zhang.jb "$FG" import --db "$DB" "$W/bad" >"$W/bad.out" 2>&1; then
+    fail "(6) a batch with conflicting rows was stored ($env)"; fi
+  grep -q 'benefit_payments.csv:2:.*已由此前的批次存入，而本行的 amount 不同' "$W/bad.out" ||
+    { cat "$W/bad.out" >&2; fail "(6) changed payment not refused ($env)"; }
+  grep -q 'benefit_payments.csv:3:.*已由此前的批次存入，而本行的 period 不同' "$W/bad.out" ||
+    { cat "$W/bad.out" >&2; fail "(6) an old payment id sent again not refused ($env)"; }
+  grep -q 'contributions.csv:2:.*persons 中没有 person_id 为此值的行' "$W/bad.out" ||
+    { cat "$W/bad.out" >&2; fail "(6) unknown person not refused ($env)"; }
+done
 echo "e2e_month: the month extends the snapshot; findings equal the full screening's and the truth"

@@ -22,7 +22,7 @@
 #include "import/import_impl.h"
 #include "import/import_pipe.h"
 
-enum { FG_IMPORT_PATH_LEN_MAX = 4096, FG_IMPORT_TS_LEN = 20 };
+enum { FG_IMPORT_TS_LEN = 20 };
 
 /* Reference targets first, so references within the batch are satisfied. */
 static const fg_table_id fg_import_order[FG_T_COUNT] = {
@@ -327,6 +327,11 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
     rc = fg_store_batch_begin(im->s, actor, im->quarantine ? FG_BATCH_QUARANTINE : FG_BATCH_ATOMIC,
                               ts, &im->batch_id, err);
   if (rc == 0) rc = fg_store_bulk_tune(im->s, err);
+  bool filter = false;
+  const char *no_filter = getenv("FUNDGUARD_IMPORT_FILTER");
+  if (rc == 0 && !(no_filter && strcmp(no_filter, "0") == 0))
+    rc = fg_imp_filter_wanted(im, csv, &filter, err);
+  if (rc == 0 && filter) fg_imp_filter_build(im, csv);
   if (rc == 0) rc = fg_import_load_sets(im, csv, err);
   if (rc == 0) rc = fg_import_open_reject(im, im->dir, err);
   im->r->digests = fg_xcalloc(FG_T_COUNT, sizeof *im->r->digests);
@@ -361,6 +366,8 @@ static void fg_imp_free(fg_imp *im, fg_csv *csv[FG_T_COUNT]) {
     fg_keyset_release(&im->tabs[t].keys);
     fg_keyset_release(&im->tabs[t].refs_own);
     fg_keyset_release(&im->tabs[t].rejected);
+    fg_imp_filter_free(im->tabs[t].filter);
+    im->tabs[t].filter = NULL;
   }
   for (size_t i = 0; i < im->nroots; i++) free(im->roots[i]);
   free(im->roots);

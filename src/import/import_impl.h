@@ -25,6 +25,11 @@
  * column other tables reference (column 0) — the same set as keys when the
  * key is that single column. rejected (quarantine cascade): referenced
  * value of a rejected row -> index of its first rejection in fg_imp.roots. */
+/* Longest path of a file of the batch (folder + name). */
+#define FG_IMPORT_PATH_LEN_MAX 4096
+
+typedef struct fg_imp_filter fg_imp_filter;
+
 typedef struct fg_imp_table {
   fg_keyset keys;
   fg_keyset refs_own;
@@ -33,6 +38,9 @@ typedef struct fg_imp_table {
   bool keys_loaded, refs_loaded;
   bool present; /* some batch, this one included, brought the table */
   bool in_batch;
+  /* the bytes this batch will look up in the table's sets (import_filter.c);
+   * NULL: load every stored key */
+  fg_imp_filter *filter;
 } fg_imp_table;
 
 struct fg_imp_pipe;
@@ -64,6 +72,16 @@ int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err);
  * table's key set (8 digest bytes -> rowid). */
 int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err);
 int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err);
+/* Whether the stored rows of the tables the batch's files look up far
+ * outnumber the batch's rows (then build the filters; FUNDGUARD_IMPORT_FILTER=0
+ * never). */
+int fg_imp_filter_wanted(fg_imp *im, fg_csv *const csv[FG_T_COUNT], bool *wanted, fg_err *err);
+/* Read the batch's files once and fill the filter of every table they look
+ * up (see import_filter.c). */
+void fg_imp_filter_build(fg_imp *im, fg_csv *const csv[FG_T_COUNT]);
+/* Whether n bytes s may have been added to f (never false for added bytes). */
+bool fg_imp_filter_has(const fg_imp_filter *f, const void *s, size_t n);
+void fg_imp_filter_free(fg_imp_filter *f);
 /* Read every record of one open file (header first) into the batch. */
 int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err);
 

@@ -69,7 +69,7 @@ static void fg_keyset_prefault(void *p, size_t n) {
 /* Word-at-a-time multiply-xorshift hash (keys are short: ids of 1-40
  * bytes), finished with murmur3's fmix64; never returns 0 (0 marks an
  * empty slot). */
-static uint64_t fg_keyset_hash(const char *key, size_t n) {
+uint64_t fg_keyset_hash_of(const char *key, size_t n) {
   const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xbf58476d1ce4e5b9ULL;
   uint64_t h = k1 ^ (n * k2);
   size_t i = 0;
@@ -155,7 +155,7 @@ void fg_keyset_reserve(fg_keyset *k, size_t n) {
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n) {
   FG_ASSERT_HOT(k != NULL && (key != NULL || n == 0));
   if (k->count == 0) return NULL;
-  fg_keyset_slot *s = fg_keyset_probe(k, fg_keyset_hash(key, n), key, n);
+  fg_keyset_slot *s = fg_keyset_probe(k, fg_keyset_hash_of(key, n), key, n);
   return s->hash ? &s->tag : NULL;
 }
 
@@ -163,7 +163,7 @@ int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, boo
   FG_ASSERT_HOT(k != NULL && (key != NULL || n == 0) && added != NULL);
   FG_ASSERT_HOT(n <= FG_KEYSET_KEY_LEN_MAX);
   if ((k->count + 1) * 2 > k->cap) fg_keyset_grow(k);
-  const uint64_t h = fg_keyset_hash(key, n);
+  const uint64_t h = fg_keyset_hash_of(key, n);
   fg_keyset_slot *s = fg_keyset_probe(k, h, key, n);
   *added = s->hash == 0;
   if (!*added) return &s->tag;

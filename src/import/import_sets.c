@@ -34,6 +34,7 @@ typedef struct fg_imp_load_ctx {
   int ncols;
   fg_keyset *set;
   fg_buf key;
+  const fg_imp_filter *filter; /* NULL: every stored key */
 } fg_imp_load_ctx;
 
 static int fg_imp_load_row(void *ud, int64_t rowid, const fg_value *vals) {
@@ -44,14 +45,16 @@ static int fg_imp_load_row(void *ud, int64_t rowid, const fg_value *vals) {
     if (vals[i].is_null) return 0; /* a key column is required: only a hand-edited store */
     fg_imp_key_add(&lc->key, &lc->t->cols[lc->cols[i]], &vals[i]);
   }
+  const char *key = lc->key.buf ? lc->key.buf : "";
+  if (lc->filter && !fg_imp_filter_has(lc->filter, key, lc->key.len)) return 0; /* not looked up */
   bool added = false;
-  fg_keyset_put(lc->set, lc->key.buf ? lc->key.buf : "", lc->key.len, rowid, &added);
+  fg_keyset_put(lc->set, key, lc->key.len, rowid, &added);
   return 0;
 }
 
 static int fg_imp_load(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg_keyset *set,
                        fg_err *err) {
-  fg_imp_load_ctx lc = {fg_schema_table(t), cols, ncols, set, FG_BUF_INIT};
+  fg_imp_load_ctx lc = {fg_schema_table(t), cols, ncols, set, FG_BUF_INIT, im->tabs[t].filter};
   const int rc = fg_store_scan_cols(im->s, t, cols, ncols, fg_imp_load_row, &lc, err);
   fg_buf_release(&lc.key);
   return rc;
@@ -109,8 +112,10 @@ void fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch,
 }
 
 static int fg_imp_digest_row(void *ud, int64_t rowid, const void *digest) {
+  fg_imp_table *it = ud;
+  if (it->filter && !fg_imp_filter_has(it->filter, digest, FG_DIGEST_BYTES)) return 0;
   bool added = false;
-  fg_keyset_put(ud, digest, FG_DIGEST_BYTES, rowid, &added);
+  fg_keyset_put(&it->keys, digest, FG_DIGEST_BYTES, rowid, &added);
   return 0;
 }
 
@@ -119,5 +124,5 @@ int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err) {
   if (it->keys_loaded) return 0;
   FG_ASSERT(fg_schema_keyless(fg_schema_table(t)));
   it->keys_loaded = true;
-  return fg_store_scan_digests(im->s, t, fg_imp_digest_row, &it->keys, err);
+  return fg_store_scan_digests(im->s, t, fg_imp_digest_row, it, err);
 }
