@@ -18,7 +18,9 @@
  * added to a filter of the table they are looked up in: a keyed row's key,
  * a keyless row's digest, every referenced value. Nothing is reported and
  * nothing counted in this pass; the import proper then reads the files
- * as always. The filter is a Bloom filter (two bits of 16 per entry, in one
+ * as always. A file this pass cannot read to its end, or whose bytes are
+ * not the bytes the import proper reads (SHA-256 of both readers: a file
+ * swapped in between), leaves every table without a filter. The filter is a Bloom filter (two bits of 16 per entry, in one
  * word): it
  * never says no to bytes that were added, so every stored key the batch
  * could meet is loaded, and each lookup answers as with the whole set;
@@ -186,15 +188,16 @@ static void fg_imp_filter_row_add(fg_imp *im, fg_imp_filter_row *r, const fg_csv
   }
 }
 
-/* Read one file of the batch (a reader of its own, same encoding). A file
- * that cannot be read here is left to the import proper to report. */
-static void fg_imp_filter_file(fg_imp *im, fg_table_id tid, const fg_csv *main) {
+/* Read one file of the batch (a reader of its own, same encoding). False
+ * when it could not be read to its end or its bytes are not those of the
+ * import proper's reader (the file replaced meanwhile): then no filter. */
+static bool fg_imp_filter_file(fg_imp *im, fg_table_id tid, const fg_csv *main) {
   char path[FG_IMPORT_PATH_LEN_MAX];
   const int pn = snprintf(path, sizeof path, "%s/%s", im->dir, fg_schema_table(tid)->file);
-  if (pn < 0 || (size_t)pn >= sizeof path) return;
+  if (pn < 0 || (size_t)pn >= sizeof path) return false;
   fg_csv *c = NULL;
   fg_err e = {0};
-  if (fg_csv_open(path, fg_csv_encoding(main), &c, &e) != 0) return;
+  if (fg_csv_open(path, fg_csv_encoding(main), &c, &e) != 0) return false;
   fg_imp_filter_row *r = fg_xcalloc(1, sizeof *r);
   r->t = fg_schema_table(tid);
   int *colmap = fg_xmalloc(FG_CSV_FIELDS_MAX * sizeof *colmap);
@@ -207,10 +210,14 @@ static void fg_imp_filter_file(fg_imp *im, fg_table_id tid, const fg_csv *main) 
     if (got > 0 && rec.nf == nheader) fg_imp_filter_row_add(im, r, &rec, colmap);
     if (n % FG_IMP_FILTER_RELEASE_ROWS == 0) fg_csv_release_consumed(c);
   }
+  uint8_t mine[32], theirs[32];
+  fg_csv_sha256(c, mine);
+  fg_csv_sha256(main, theirs);
   fg_buf_release(&r->key);
   free(colmap);
   free(r);
   fg_csv_close(c);
+  return got == 0 && memcmp(mine, theirs, sizeof mine) == 0;
 }
 
 void fg_imp_filter_build(fg_imp *im, fg_csv *const csv[FG_T_COUNT]) {
@@ -218,8 +225,16 @@ void fg_imp_filter_build(fg_imp *im, fg_csv *const csv[FG_T_COUNT]) {
   fg_imp_filter_tables(csv, looked_up);
   for (int t = 0; t < FG_T_COUNT; t++)
     if (looked_up[t]) im->tabs[t].filter = fg_xcalloc(1, sizeof *im->tabs[t].filter);
-  for (int t = 0; t < FG_T_COUNT; t++)
-    if (csv[t] != NULL) fg_imp_filter_file(im, (fg_table_id)t, csv[t]);
-  for (int t = 0; t < FG_T_COUNT; t++)
-    if (im->tabs[t].filter) fg_imp_filter_seal(im->tabs[t].filter);
+  bool ok = true;
+  for (int t = 0; t < FG_T_COUNT && ok; t++)
+    if (csv[t] != NULL) ok = fg_imp_filter_file(im, (fg_table_id)t, csv[t]);
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    if (!im->tabs[t].filter) continue;
+    if (ok) {
+      fg_imp_filter_seal(im->tabs[t].filter);
+    } else { /* a filter missing some of the batch's keys would be wrong: none */
+      fg_imp_filter_free(im->tabs[t].filter);
+      im->tabs[t].filter = NULL;
+    }
+  }
 }
