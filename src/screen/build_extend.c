@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "screen/build_impl.h"
 
@@ -161,6 +162,21 @@ static void fg_mbx_concat(fg_mb_vec *out, const char *base, int64_t nbase, const
   out->external = false;
 }
 
+/* Base's rows of a table that was rebuilt are not read again: hand their
+ * pages of the mapping back (whole pages only: neighbours share the edge
+ * ones), so the peak memory of an extension is the mapping plus one
+ * rebuilt table, not plus all of them. */
+static void fg_mbx_drop(const fg_model_arena *ba, const void *rows, size_t bytes) {
+  if (!ba->map || bytes == 0) return;
+  const uintptr_t m0 = (uintptr_t)ba->map, m1 = m0 + ba->map_bytes;
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = (uintptr_t)rows, b = a + bytes;
+  FG_ASSERT(a >= m0 && b <= m1 && page > 0);
+  a = (a + page - 1) / page * page;
+  b = b / page * page;
+  if (b > a) (void)madvise((void *)a, b - a, MADV_DONTNEED); /* a hint: refaults from the file */
+}
+
 fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   FG_ASSERT(base && nb);
   fg_model_arena *ba = base->arena;
@@ -198,6 +214,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
                       d->elem_size);
     else
       fg_mbx_concat(&b->rows[t], rows, nbase, nv, d->elem_size);
+    if (nv->n > 0) fg_mbx_drop(ba, rows, (size_t)nbase * d->elem_size);
   }
   free(smap);
   free(pmap);
