@@ -328,9 +328,7 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
                               ts, &im->batch_id, err);
   if (rc == 0) rc = fg_store_bulk_tune(im->s, err);
   bool filter = false;
-  const char *no_filter = getenv("FUNDGUARD_IMPORT_FILTER");
-  if (rc == 0 && !(no_filter && strcmp(no_filter, "0") == 0))
-    rc = fg_imp_filter_wanted(im, csv, &filter, err);
+  if (rc == 0) rc = fg_imp_filter_wanted(im, csv, &filter, err);
   if (rc == 0 && filter) fg_imp_filter_build(im, csv);
   if (rc == 0) rc = fg_import_load_sets(im, csv, err);
   if (rc == 0) rc = fg_import_open_reject(im, im->dir, err);

@@ -20,16 +20,16 @@
  * nothing counted in this pass; the import proper then reads the files
  * as always. A file this pass cannot read to its end, or whose bytes are
  * not the bytes the import proper reads (SHA-256 of both readers: a file
- * swapped in between), leaves every table without a filter. The filter is a Bloom filter (two bits of 16 per entry, in one
- * word): it
+ * swapped in between), leaves every table without a filter.
+ *
+ * The filter is a Bloom filter (two bits of 16 per entry, in one word): it
  * never says no to bytes that were added, so every stored key the batch
- * could meet is loaded, and each lookup answers as with the whole set;
- * a stored key it wrongly lets through (a few percent) only costs memory.
+ * could meet is loaded, and each lookup answers as with the whole set; a
+ * stored key it wrongly lets through (a few percent) only costs memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "import/import_impl.h"
 #include "import/import_keyset.h"
@@ -38,7 +38,6 @@
 enum {
   FG_IMP_FILTER_BITS_PER_KEY = 16,
   FG_IMP_FILTER_BITS_MIN = 4096,
-  FG_IMP_FILTER_HEADER_NAME_MAX = 128,
   /* rows are assumed at least this long when guessing a batch's row count */
   FG_IMP_FILTER_ROW_BYTES_MIN = 16,
   /* filter only when the stored rows are this many times the batch's */
@@ -113,6 +112,8 @@ static void fg_imp_filter_tables(fg_csv *const csv[FG_T_COUNT], bool looked_up[F
 
 int fg_imp_filter_wanted(fg_imp *im, fg_csv *const csv[FG_T_COUNT], bool *wanted, fg_err *err) {
   *wanted = false;
+  const char *env = getenv("FUNDGUARD_IMPORT_FILTER");
+  if (env && strcmp(env, "0") == 0) return 0; /* every stored key, for comparison */
   bool looked_up[FG_T_COUNT];
   fg_imp_filter_tables(csv, looked_up);
   uint64_t batch_bytes = 0;
@@ -130,19 +131,12 @@ int fg_imp_filter_wanted(fg_imp *im, fg_csv *const csv[FG_T_COUNT], bool *wanted
   return 0;
 }
 
-/* The file's header: field position -> schema column (-1: unknown, or a
- * repeated name, which the import proper refuses anyway). */
+/* The file's header: field position -> schema column, -1 not read. */
 static int fg_imp_filter_header(const fg_table *t, const fg_csv_record *h, int *colmap) {
   for (int i = 0; i < h->nf; i++) {
-    char name[FG_IMP_FILTER_HEADER_NAME_MAX];
-    colmap[i] = -1;
-    if (h->f[i].n >= sizeof name) continue;
-    memcpy(name, h->f[i].s, h->f[i].n);
-    name[h->f[i].n] = '\0';
-    colmap[i] = fg_schema_col(t, name);
-    for (int j = 0; j < i && colmap[i] >= 0; j++)
-      if (h->f[j].n == h->f[i].n && strncasecmp(h->f[j].s, h->f[i].s, h->f[i].n) == 0)
-        colmap[i] = -1;
+    int dup = -1;
+    const int c = fg_imp_header_col(t, h, i, &dup);
+    colmap[i] = dup < 0 ? c : -1;
   }
   return h->nf;
 }
@@ -155,19 +149,15 @@ typedef struct fg_imp_filter_row {
   fg_buf key;
 } fg_imp_filter_row;
 
-/* One row: judge its fields as fg_imp_field does, add what will be looked up. */
+/* One row: judge its fields as the import does, add what will be looked up. */
 static void fg_imp_filter_row_add(fg_imp *im, fg_imp_filter_row *r, const fg_csv_record *rec,
                                   const int *colmap) {
   const fg_table *t = r->t;
   for (int c = 0; c < t->ncols; c++) r->vals[c] = (fg_value){true, 0, NULL, 0};
-  for (int i = 0; i < rec->nf; i++) {
-    const int c = colmap[i];
-    if (c < 0 || rec->f[i].n == 0) continue;
-    fg_value *v = &r->vals[c];
-    *v = (fg_value){false, 0, rec->f[i].s, (int)rec->f[i].n};
-    if (fg_import_judge(&t->cols[c], rec->f[i].s, rec->f[i].n, v, r->pid[c]) != NULL)
-      *v = (fg_value){true, 0, NULL, 0};
-  }
+  for (int i = 0; i < rec->nf; i++)
+    if (colmap[i] >= 0)
+      (void)fg_imp_value(&t->cols[colmap[i]], rec->f[i].s, rec->f[i].n, &r->vals[colmap[i]],
+                         r->pid[colmap[i]]);
   if (fg_schema_keyless(t)) {
     fg_imp_row_digest(t, r->vals, &r->key, r->digest);
     fg_imp_filter_add(im->tabs[t->id].filter, r->digest, FG_DIGEST_BYTES);

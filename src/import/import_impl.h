@@ -19,17 +19,17 @@
 /* Longest reason kept for one rejected row (bytes). */
 #define FG_IMPORT_REASON_LEN_MAX 4096
 
+/* Longest path of a file of the batch (folder + name). */
+#define FG_IMPORT_PATH_LEN_MAX 4096
+
+typedef struct fg_imp_filter fg_imp_filter;
+
 /* Per standard table: what import knows of its keys and reference targets.
  * keys: key bytes -> tag: > 0 the rowid of a row stored by an earlier
  * batch, < 0 minus the line of a row of this batch. refs: values of the
  * column other tables reference (column 0) — the same set as keys when the
  * key is that single column. rejected (quarantine cascade): referenced
  * value of a rejected row -> index of its first rejection in fg_imp.roots. */
-/* Longest path of a file of the batch (folder + name). */
-#define FG_IMPORT_PATH_LEN_MAX 4096
-
-typedef struct fg_imp_filter fg_imp_filter;
-
 typedef struct fg_imp_table {
   fg_keyset keys;
   fg_keyset refs_own;
@@ -82,6 +82,15 @@ void fg_imp_filter_build(fg_imp *im, fg_csv *const csv[FG_T_COUNT]);
 /* Whether n bytes s may have been added to f (never false for added bytes). */
 bool fg_imp_filter_has(const fg_imp_filter *f, const void *s, size_t n);
 void fg_imp_filter_free(fg_imp_filter *f);
+/* The value of one field as stored (v), or absent: empty, or refused (the
+ * reason returned; "" for a value outside the column's codes). The import
+ * and the filter's first read (import_filter.c) both judge with it, so
+ * both see the same values. */
+const char *fg_imp_value(const fg_column *col, const char *s, size_t n, fg_value *v, char *pid);
+/* The schema column named by header field i (-1: none), and in *dup the
+ * earlier field of the same name (-1: none; a repeated column is not read).
+ * The import and the filter's first read map headers alike. */
+int fg_imp_header_col(const fg_table *t, const fg_csv_record *h, int i, int *dup);
 /* Read every record of one open file (header first) into the batch. */
 int fg_imp_read_file(fg_imp *im, fg_import_file *f, fg_csv *c, fg_err *err);
 

@@ -201,20 +201,26 @@ static const char *fg_import_judge_plain(const fg_column *col, const char *s, si
   return "未知的列类型";
 }
 
+const char *fg_imp_value(const fg_column *col, const char *s, size_t n, fg_value *v, char *pid) {
+  *v = (fg_value){true, 0, NULL, 0};
+  if (n == 0) return NULL;
+  *v = (fg_value){false, 0, s, (int)n};
+  const char *what = fg_import_judge(col, s, n, v, pid);
+  if (what != NULL) *v = (fg_value){true, 0, NULL, 0};
+  return what;
+}
+
 static void fg_imp_field(fg_imp_file_ctx *fc, int c, const char *s, size_t n) {
-  fg_value *v = &fc->vals[c];
+  const char *what = fg_imp_value(&fc->t->cols[c], s, n, &fc->vals[c], fc->pid[c]);
   if (n == 0) {
     if (fc->t->cols[c].required) fg_imp_row_problem(fc, c, "必填字段为空", NULL, 0);
     return;
   }
-  *v = (fg_value){false, 0, s, (int)n};
-  const char *what = fg_import_judge(&fc->t->cols[c], s, n, v, fc->pid[c]);
   if (what == NULL) return;
   if (what[0] == '\0')
     fg_imp_enum_error(fc, c, s, n);
   else
     fg_imp_row_problem(fc, c, what, s, n);
-  *v = (fg_value){true, 0, NULL, 0};
 }
 
 /* Human-readable key: "name=value, name=value". */
@@ -443,23 +449,26 @@ static bool fg_imp_header_name(const fg_csv_field *h, char *out) {
   return true;
 }
 
+int fg_imp_header_col(const fg_table *t, const fg_csv_record *h, int i, int *dup) {
+  char name[FG_IMP_HEADER_NAME_MAX];
+  *dup = -1;
+  for (int j = 0; j < i && *dup < 0; j++)
+    if (h->f[j].n == h->f[i].n && strncasecmp(h->f[j].s, h->f[i].s, h->f[i].n) == 0) *dup = j;
+  return fg_imp_header_name(&h->f[i], name) ? fg_schema_col(t, name) : -1;
+}
+
 /* Map the header row; file-level problems are errors of the batch. */
 static void fg_imp_header(fg_imp_file_ctx *fc, const fg_csv_record *h) {
   fg_imp *im = fc->im;
   fc->nheader = h->nf;
   fg_buf unknown = FG_BUF_INIT;
   for (int i = 0; i < h->nf; i++) {
-    char name[FG_IMP_HEADER_NAME_MAX];
-    const int c = fg_imp_header_name(&h->f[i], name) ? fg_schema_col(fc->t, name) : -1;
-    fc->colmap[i] = c;
-    for (int j = 0; j < i; j++) {
-      if (h->f[j].n == h->f[i].n && strncasecmp(h->f[j].s, h->f[i].s, h->f[i].n) == 0) {
-        fg_imp_error(im, "%s:%lld: 表头中的列重复: %.*s (第 %d 列和第 %d 列)", fc->fname,
-                     (long long)h->line, (int)h->f[i].n, h->f[i].s, j + 1, i + 1);
-        fc->colmap[i] = -1;
-        break;
-      }
-    }
+    int dup = -1;
+    const int c = fg_imp_header_col(fc->t, h, i, &dup);
+    fc->colmap[i] = dup < 0 ? c : -1;
+    if (dup >= 0)
+      fg_imp_error(im, "%s:%lld: 表头中的列重复: %.*s (第 %d 列和第 %d 列)", fc->fname,
+                   (long long)h->line, (int)h->f[i].n, h->f[i].s, dup + 1, i + 1);
     if (c >= 0 && fc->colmap[i] >= 0) {
       fc->pos[c] = i + 1;
     } else if (c < 0) {

@@ -72,9 +72,13 @@ int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model *
  * [from[t], to[t]] of each table t (from > to: none): the rows the store
  * gained since base was built, when the store only grew (snapshot.h
  * fg_snapshot_key_grown). Same rows as fg_model_load, so the same findings;
- * ids may be numbered differently. base is consumed (also on failure). */
+ * ids may be numbered differently. base is consumed (also on failure).
+ * *nread: the rows read from the store. */
 int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
-                    const int64_t to[FG_T_COUNT], fg_model **out, fg_err *err);
+                    const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err);
+
+/* The rows the model holds, all tables together. */
+int64_t fg_model_rows_total(const fg_model *m);
 
 /* Lookups: -1 / 0 when the id is not in the model (sid 0 is also the empty
  * string, so check for 0 before comparing). Person ids match upper-cased.

@@ -364,59 +364,35 @@ static void fg_mb_sort_keyed(fg_model_builder *b) {
     m->arr = b->rows[t].external ? (void *)b->rows[t].data                 \
                                  : fg_mb_own(a, b->rows[t].data);          \
     b->rows[t].data = NULL;                                                \
-  } while (0)
+  } while (0);
 
 static void fg_mb_take_all(fg_model *m, fg_model_builder *b, fg_model_arena *a) {
-  FG_MB_TAKE(FG_T_PERSONS, npersons, persons);
-  FG_MB_TAKE(FG_T_EMPLOYERS, nemployers, employers);
-  FG_MB_TAKE(FG_T_ENROLLMENTS, nenrollments, enrollments);
-  FG_MB_TAKE(FG_T_CONTRIBUTIONS, ncontributions, contributions);
-  FG_MB_TAKE(FG_T_BENEFIT_PAYMENTS, npayments, payments);
-  FG_MB_TAKE(FG_T_RETIREMENTS, nretirements, retirements);
-  FG_MB_TAKE(FG_T_INSTITUTIONS, ninstitutions, institutions);
-  FG_MB_TAKE(FG_T_CATALOG, ncatalog, catalog);
-  FG_MB_TAKE(FG_T_MEDICAL_SETTLEMENTS, nsettlements, settlements);
-  FG_MB_TAKE(FG_T_MEDICAL_ITEMS, nitems, items);
-  FG_MB_TAKE(FG_T_DEATHS, ndeaths, deaths);
-  FG_MB_TAKE(FG_T_INCARCERATIONS, nincarcerations, incarcerations);
-  FG_MB_TAKE(FG_T_SURVIVAL_CERTIFICATIONS, nsurvivals, survivals);
-  FG_MB_TAKE(FG_T_FUND_ACCOUNTS, naccounts, accounts);
-  FG_MB_TAKE(FG_T_FUND_TRANSACTIONS, ntxns, txns);
-  FG_MB_TAKE(FG_T_STAFF, nstaff, staff);
-  FG_MB_TAKE(FG_T_OPERATIONS, noperations, operations);
-  FG_MB_TAKE(FG_T_WAGE_BASES, nwage_bases, wage_bases);
+  FG_MB_TABLE_ARRAYS(FG_MB_TAKE)
 }
 
-/* A model's rows of table t (NULL, 0 for a table the model does not hold). */
 const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n) {
   switch (t) {
 #define FG_MB_ROWS(tab, cnt, arr) \
   case tab:                       \
     *n = m->cnt;                  \
     return m->arr;
-    FG_MB_ROWS(FG_T_PERSONS, npersons, persons)
-    FG_MB_ROWS(FG_T_EMPLOYERS, nemployers, employers)
-    FG_MB_ROWS(FG_T_ENROLLMENTS, nenrollments, enrollments)
-    FG_MB_ROWS(FG_T_CONTRIBUTIONS, ncontributions, contributions)
-    FG_MB_ROWS(FG_T_BENEFIT_PAYMENTS, npayments, payments)
-    FG_MB_ROWS(FG_T_RETIREMENTS, nretirements, retirements)
-    FG_MB_ROWS(FG_T_INSTITUTIONS, ninstitutions, institutions)
-    FG_MB_ROWS(FG_T_CATALOG, ncatalog, catalog)
-    FG_MB_ROWS(FG_T_MEDICAL_SETTLEMENTS, nsettlements, settlements)
-    FG_MB_ROWS(FG_T_MEDICAL_ITEMS, nitems, items)
-    FG_MB_ROWS(FG_T_DEATHS, ndeaths, deaths)
-    FG_MB_ROWS(FG_T_INCARCERATIONS, nincarcerations, incarcerations)
-    FG_MB_ROWS(FG_T_SURVIVAL_CERTIFICATIONS, nsurvivals, survivals)
-    FG_MB_ROWS(FG_T_FUND_ACCOUNTS, naccounts, accounts)
-    FG_MB_ROWS(FG_T_FUND_TRANSACTIONS, ntxns, txns)
-    FG_MB_ROWS(FG_T_STAFF, nstaff, staff)
-    FG_MB_ROWS(FG_T_OPERATIONS, noperations, operations)
-    FG_MB_ROWS(FG_T_WAGE_BASES, nwage_bases, wage_bases)
+    FG_MB_TABLE_ARRAYS(FG_MB_ROWS)
 #undef FG_MB_ROWS
   default:
     *n = 0;
     return NULL;
   }
+}
+
+int64_t fg_model_rows_total(const fg_model *m) {
+  FG_ASSERT(m);
+  int64_t total = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    int64_t n = 0;
+    (void)fg_mb_model_rows(m, (fg_table_id)t, &n);
+    total += n;
+  }
+  return total;
 }
 
 fg_model *fg_mb_finish(fg_model_builder *b) {

@@ -22,11 +22,34 @@
 #define FG_MB_MIN_SLOTS 2048     /* smallest hash table of a pool */
 #define FG_MB_LOAD_NUM 3         /* a pool's table grows past load NUM/DEN */
 #define FG_MB_LOAD_DEN 4
-#define FG_MB_PREFETCH_AHEAD 8
+#define FG_MB_PREFETCH_AHEAD 8   /* merging pools: prefetch this many ids ahead */
 /* Row arrays from this size on are 2 MiB aligned and asked to be backed by
  * transparent huge pages: filling GBs of fresh 4 KiB pages spends more
  * time in page faults than in copying (a VM's faults are dear). */
-#define FG_MB_HUGE_BYTES ((size_t)2 << 20)   /* merging pools: prefetch this many ids ahead */
+#define FG_MB_HUGE_BYTES ((size_t)2 << 20)
+
+/* Every table the model holds, with its count and array fields in
+ * fg_model: X(table, count, array). One list for taking a builder's rows
+ * into a model and for reading a model's rows back (build_finish.c). */
+#define FG_MB_TABLE_ARRAYS(X)                                   \
+  X(FG_T_PERSONS, npersons, persons)                            \
+  X(FG_T_EMPLOYERS, nemployers, employers)                      \
+  X(FG_T_ENROLLMENTS, nenrollments, enrollments)                \
+  X(FG_T_CONTRIBUTIONS, ncontributions, contributions)          \
+  X(FG_T_BENEFIT_PAYMENTS, npayments, payments)                 \
+  X(FG_T_RETIREMENTS, nretirements, retirements)                \
+  X(FG_T_INSTITUTIONS, ninstitutions, institutions)             \
+  X(FG_T_CATALOG, ncatalog, catalog)                            \
+  X(FG_T_MEDICAL_SETTLEMENTS, nsettlements, settlements)        \
+  X(FG_T_MEDICAL_ITEMS, nitems, items)                          \
+  X(FG_T_DEATHS, ndeaths, deaths)                               \
+  X(FG_T_INCARCERATIONS, nincarcerations, incarcerations)       \
+  X(FG_T_SURVIVAL_CERTIFICATIONS, nsurvivals, survivals)        \
+  X(FG_T_FUND_ACCOUNTS, naccounts, accounts)                    \
+  X(FG_T_FUND_TRANSACTIONS, ntxns, txns)                        \
+  X(FG_T_STAFF, nstaff, staff)                                  \
+  X(FG_T_OPERATIONS, noperations, operations)                   \
+  X(FG_T_WAGE_BASES, nwage_bases, wage_bases)
 
 /* Interned strings: id -> text, open-addressing hash with linear probing.
  * A slot holds (32-bit hash << 32) | (id + 1), 0 = empty, so a probe reads

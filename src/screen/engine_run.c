@@ -187,13 +187,6 @@ typedef enum {
  * data: seconds) instead of every run writing ~4 GB (docs/decisions.md 77). */
 #define FG_SCREEN_REFRESH_DIV 4
 
-static int64_t fg_screen_model_rows(const fg_model *m) {
-  return (int64_t)m->npersons + m->nemployers + m->nenrollments + m->ncontributions +
-         m->npayments + m->nretirements + m->ninstitutions + m->ncatalog + m->nsettlements +
-         m->nitems + m->ndeaths + m->nincarcerations + m->nsurvivals + m->naccounts + m->ntxns +
-         m->nstaff + m->noperations + m->nwage_bases;
-}
-
 /* Use the snapshot when the journal's digest matches it: as it is when it
  * is current; extended by the new rows when the store only grew since (its
  * rows are append-only, so the snapshot's rows are still the store's). */
@@ -216,9 +209,9 @@ static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
   if (rc == 0 && !fg_snapshot_key_grown(&was, &sn->key, from, to))
     rc = fg_errf(&e, FG_EVERIFY, "数据库的行有减少 (rows gone since the snapshot)");
   if (rc == 0) {
-    int64_t base_rows = fg_screen_model_rows(base), read = 0;
-    for (int t = 0; t < FG_T_COUNT; t++) read += to[t] >= from[t] ? to[t] - from[t] + 1 : 0;
-    rc = fg_model_extend(store_path, base, from, to, m, &e); /* consumes base */
+    const int64_t base_rows = fg_model_rows_total(base);
+    int64_t read = 0;
+    rc = fg_model_extend(store_path, base, from, to, m, &read, &e); /* consumes base */
     base = NULL;
     if (rc == 0) {
       /* have: the run records the snapshot it extended, which stays */

@@ -274,10 +274,10 @@ static double fg_load_secs(const struct timespec *a, const struct timespec *b) {
 
 /* The extension reads the new rows on one connection, in table order: a
  * month of data is a few percent of the store, and the time goes to
- * re-interning the base's ids and sorting (fg_mb_finish), not to reading. */
+ * merging them into base's arrays (fg_mb_extend), not to reading. */
 int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
-                    const int64_t to[FG_T_COUNT], fg_model **out, fg_err *err) {
-  FG_ASSERT_HOT(store_path && base && from && to && out);
+                    const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err) {
+  FG_ASSERT_HOT(store_path && base && from && to && out && nread);
   struct timespec t0, t1, t2;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   fg_model_builder *nb = fg_mb_new();
@@ -307,5 +307,6 @@ int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[F
   fprintf(stderr, "fundguard screen: 扩展快照 extend: 读新增 %lld 行 read %.2f s, 合并排序 merge %.2f s\n",
           (long long)read, fg_load_secs(&t0, &t1), fg_load_secs(&t1, &t2));
   *out = m;
+  *nread = read;
   return 0;
 }
