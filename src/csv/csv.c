@@ -30,6 +30,44 @@ static const char *const ENC_GB18030 = "gb18030";
 
 /* ---- opening -------------------------------------------------------------- */
 
+/* Hand back the whole pages of the file mapping inside raw[from, to) (raw
+ * is the mapping, or memory this reader does not own: then nothing). The
+ * mapping is read-only and private: a page read again is refaulted from the
+ * file, the same bytes, so this changes no byte anyone reads (see
+ * fg_csv_release_consumed); it only lowers resident memory. Safe while
+ * another thread reads the mapping. */
+static void fg_csv_drop_pages(const fg_csv *c, const uint8_t *raw, size_t from, size_t to) {
+  if (c->map == NULL || raw != (const uint8_t *)c->map) return;
+  FG_ASSERT(from <= to && to <= c->map_n);
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  from = (from + page - 1) & ~(page - 1);
+  if (to != c->map_n) to &= ~(page - 1); /* the last page may be partial */
+  if (to > from) (void)madvise((uint8_t *)c->map + from, to - from, MADV_DONTNEED);
+}
+
+/* fg_csv_utf8_invalid_at over raw[0, n) in pieces, each cut just before an
+ * ASCII byte — never inside a character, and the validator restarts at
+ * every ASCII byte anyway — so the answer (first invalid offset, longest
+ * sequence) is the whole buffer's; each piece's pages are handed back
+ * after it. */
+static size_t fg_csv_utf8_invalid_at_piecewise(const fg_csv *c, const uint8_t *raw, size_t n,
+                                               int *max_seq) {
+  size_t from = 0;
+  int longest = 1;
+  while (from < n) {
+    size_t to = n - from > FG_CSV_PASS_PIECE_BYTES ? from + FG_CSV_PASS_PIECE_BYTES : n;
+    while (to < n && raw[to] >= 0x80) to++; /* to the next ASCII byte (a CSV has one per line) */
+    int piece_longest = 1;
+    const size_t bad = fg_csv_utf8_invalid_at(raw + from, to - from, &piece_longest);
+    if (bad != to - from) return from + bad;
+    if (piece_longest > longest) longest = piece_longest;
+    fg_csv_drop_pages(c, raw, from, to);
+    from = to;
+  }
+  if (max_seq) *max_seq = longest;
+  return n;
+}
+
 /* Map an encoding option to ENC_*; NULL when unknown. *detect for none. */
 static const char *fg_encoding_of(const char *opt, bool *detect) {
   *detect = opt == NULL || opt[0] == '\0';
@@ -89,9 +127,9 @@ static int fg_decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encodi
   int longest = 1;
   if (forced == ENC_UTF8 || (detect && bom)) {
     c->enc = ENC_UTF8;
-    bad_at = fg_csv_utf8_invalid_at(raw, n, NULL);
+    bad_at = fg_csv_utf8_invalid_at_piecewise(c, raw, n, NULL);
     if (bad_at != n) return fg_decode_error(c, raw, n, bad_at, err);
-  } else if (detect && (bad_at = fg_csv_utf8_invalid_at(raw, n, &longest)) == n &&
+  } else if (detect && (bad_at = fg_csv_utf8_invalid_at_piecewise(c, raw, n, &longest)) == n &&
              (longest != 2 || !fg_decode_try_gb18030(c, raw, n))) {
     c->enc = ENC_UTF8; /* ASCII only, or a character of 3+ bytes (every Chinese one) */
   } else if (c->enc_guessed) {
@@ -115,9 +153,19 @@ static int fg_decode(fg_csv *c, const uint8_t *raw, size_t n, const char *encodi
 
 /* ---- hashing ------------------------------------------------------------- */
 
+/* SHA-256 of the raw bytes, piece by piece, handing back each piece's
+ * pages of a mapped file behind it. */
 static void *fg_hash_main(void *arg) {
   fg_csv *c = arg;
-  fg_sha256(c->hash_src, c->hash_n, c->sha);
+  fg_sha256_ctx h;
+  fg_sha256_init(&h);
+  for (size_t from = 0; from < c->hash_n;) {
+    const size_t k = FG_MIN(c->hash_n - from, FG_CSV_PASS_PIECE_BYTES);
+    fg_sha256_update(&h, c->hash_src + from, k);
+    fg_csv_drop_pages(c, c->hash_src, from, from + k);
+    from += k;
+  }
+  fg_sha256_final(&h, c->sha);
   return NULL;
 }
 

@@ -28,6 +28,12 @@ enum {
 /* fg_csv_release_consumed keeps this much below the read position resident
  * (more than the largest record, so no field still in use is dropped). */
 #define FG_CSV_RELEASE_GUARD_BYTES ((size_t)4 << 20)
+/* The whole-file passes at open (SHA-256, UTF-8 validation) walk a mapped
+ * file in pieces of this size and hand each piece's pages back behind
+ * them: a city's files are opened together, and keeping every page they
+ * touched made the files' whole size (5 GB at a million persons) the
+ * import's peak resident memory before the first row was parsed. */
+#define FG_CSV_PASS_PIECE_BYTES ((size_t)8 << 20)
 
 struct fg_csv {
   char name[FG_CSV_NAME_LEN_MAX + 1];

@@ -18,7 +18,7 @@
 
 /* Map up to this many bytes of the file (SQLite caps it at its compiled
  * SQLITE_MAX_MMAP_SIZE, 2 GB in common builds). */
-#define FG_SCAN_MMAP_BYTES ((int64_t)8 << 30)
+#define FG_SCAN_MMAP_BYTES ((int64_t)0)
 /* Page cache of a scanning connection, KiB (negative = KiB for SQLite). */
 #define FG_SCAN_CACHE_KIB 65536
 
