@@ -52,8 +52,21 @@ static int fg_imp_load_row(void *ud, int64_t rowid, const fg_value *vals) {
   return 0;
 }
 
+/* Without a filter every stored row's key goes into set: size it once from
+ * the table's rowid span (growing by doubling would rehash, reading every
+ * key back from the arena, about twice). With a filter only a few do. */
+static int fg_imp_load_reserve(fg_imp *im, fg_table_id t, fg_keyset *set, fg_err *err) {
+  if (im->tabs[t].filter != NULL) return 0;
+  int64_t lo = 0, hi = 0;
+  const int rc = fg_store_rowid_bounds(im->s, t, &lo, &hi, err);
+  if (rc == 0 && hi >= lo && lo > 0) fg_keyset_reserve(set, (size_t)(hi - lo + 1));
+  return rc;
+}
+
 static int fg_imp_load(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg_keyset *set,
                        fg_err *err) {
+  const int rrc = fg_imp_load_reserve(im, t, set, err);
+  if (rrc != 0) return rrc;
   fg_imp_load_ctx lc = {fg_schema_table(t), cols, ncols, set, FG_BUF_INIT, im->tabs[t].filter};
   const int rc = fg_store_scan_cols(im->s, t, cols, ncols, fg_imp_load_row, &lc, err);
   fg_buf_release(&lc.key);
@@ -124,5 +137,6 @@ int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err) {
   if (it->keys_loaded) return 0;
   FG_ASSERT(fg_schema_keyless(fg_schema_table(t)));
   it->keys_loaded = true;
-  return fg_store_scan_digests(im->s, t, fg_imp_digest_row, it, err);
+  const int rc = fg_imp_load_reserve(im, t, &it->keys, err);
+  return rc != 0 ? rc : fg_store_scan_digests(im->s, t, fg_imp_digest_row, it, err);
 }
