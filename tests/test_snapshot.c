@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -144,6 +145,60 @@ static void test_roundtrip(void **state) {
   /* an existing file is never overwritten */
   assert_int_not_equal(fg_snapshot_write(m, &k, path, hex2, &err), 0);
   fg_model_free(m);
+  rm_sample(path);
+}
+
+/* The digest is a hash list of 64 MiB pieces: SHA-256 over the pieces'
+ * SHA-256s. Checked against that definition computed here one piece at a
+ * time (libsodium's SHA-256), at the sizes where pieces begin and end; and
+ * the writer's streamed digest of a file equals the digest of its bytes. */
+static void ref_digest(const uint8_t *p, size_t n, uint8_t out[32]) {
+  const size_t piece = (size_t)64 << 20;
+  crypto_hash_sha256_state list;
+  crypto_hash_sha256_init(&list);
+  for (size_t off = 0; off < n; off += piece) {
+    uint8_t d[32];
+    crypto_hash_sha256(d, p + off, n - off < piece ? n - off : piece);
+    crypto_hash_sha256_update(&list, d, sizeof d);
+  }
+  crypto_hash_sha256_final(&list, out);
+}
+
+static void test_digest(void **state) {
+  (void)state;
+  const size_t max = ((size_t)130 << 20) + 7;
+  uint8_t *buf = malloc(max);
+  assert_non_null(buf);
+  for (size_t i = 0; i < max; i++) buf[i] = (uint8_t)(i * 2654435761u >> 13);
+  const size_t piece = (size_t)64 << 20;
+  const size_t sizes[] = {0, 1, 4096, piece - 1, piece, piece + 1, 2 * piece, max};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    uint8_t want[32], got[32];
+    ref_digest(buf, sizes[i], want);
+    fg_snapshot_digest(buf, sizes[i], got);
+    assert_memory_equal(got, want, 32);
+  }
+  uint8_t one[32], two[32]; /* not the plain SHA-256 of the bytes */
+  crypto_hash_sha256(one, buf, 4096);
+  fg_snapshot_digest(buf, 4096, two);
+  assert_memory_not_equal(one, two, 32);
+  free(buf);
+  /* the writer's digest is the digest of the file it wrote */
+  fg_model *m = sample_model();
+  fg_snapshot_key k = sample_key();
+  char hex[65], hex2[65];
+  char *path = write_sample(m, &k, hex);
+  fg_model_free(m);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  uint8_t file[1 << 16];
+  const size_t n = fread(file, 1, sizeof file, f);
+  assert_true(feof(f) && n > 0);
+  fclose(f);
+  uint8_t d[32];
+  fg_snapshot_digest(file, n, d);
+  fg_hex(d, sizeof d, hex2);
+  assert_string_equal(hex, hex2);
   rm_sample(path);
 }
 
@@ -352,6 +407,7 @@ static void test_grown(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_digest),
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_store_side),
       cmocka_unit_test(test_extend),

@@ -23,7 +23,8 @@
  * fg_mb_finish then finds the pk order already right (no counting sort) and
  * sorts only the groups that gained rows. Other tables are base's rows then
  * the new ones, as a full load would order them (rowid order), and are
- * sorted by fg_mb_finish as always.
+ * sorted by fg_mb_finish as always. Two threads take the tables, largest
+ * first (fg_mbx_run).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -177,6 +178,76 @@ static void fg_mbx_drop(const fg_model_arena *ba, const void *rows, size_t bytes
   if (b > a) (void)madvise((void *)a, b - a, MADV_DONTNEED); /* a hint: refaults from the file */
 }
 
+/* ---- the tables, on both cores -------------------------------------------- */
+
+/* The tables are independent here (each reads base's rows and nb's, and
+ * writes only its own b->rows[t] and its own pages of the mapping), so two
+ * threads take them, largest first: the month's contributions and benefit
+ * payments - most of the copying and of the kernel's zeroing of the new
+ * arrays - are rebuilt side by side. The result does not depend on which
+ * thread took which table. */
+typedef struct fg_mbx_job {
+  fg_model *base;
+  fg_model_builder *nb, *b;
+  const uint32_t *smap, *pmap;
+  int32_t npid;
+  int order[FG_T_COUNT]; /* the held tables, most rows first */
+  int norder;
+  pthread_mutex_t mu;
+  int next; /* next index of order to take */
+} fg_mbx_job;
+
+static void fg_mbx_plan(fg_mbx_job *j) {
+  int64_t size[FG_T_COUNT] = {0};
+  j->norder = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    if (!fg_mb_holds((fg_table_id)t)) continue;
+    int64_t nbase = 0;
+    (void)fg_mb_model_rows(j->base, (fg_table_id)t, &nbase);
+    size[t] = (nbase + j->nb->rows[t].n) * (int64_t)fg_mb_desc_of((fg_table_id)t)->elem_size;
+    int k = j->norder++;
+    while (k > 0 && size[j->order[k - 1]] < size[t]) { /* insertion, stable */
+      j->order[k] = j->order[k - 1];
+      k--;
+    }
+    j->order[k] = t;
+  }
+}
+
+/* Table t of the extended builder: nb's rows renumbered into the final ids,
+ * then base's rows kept, merged by person or appended. */
+static void fg_mbx_table(fg_mbx_job *j, fg_table_id t) {
+  const fg_mb_desc *d = fg_mb_desc_of(t);
+  fg_mb_vec *nv = &j->nb->rows[t];
+  for (int64_t r = 0; r < nv->n; r++) {
+    char *row = nv->data + (size_t)r * d->elem_size;
+    for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], j->smap, false);
+    for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], j->pmap, true);
+  }
+  int64_t nbase = 0;
+  char *rows = (char *)fg_mb_model_rows(j->base, t, &nbase);
+  const int64_t *boff = fg_mbx_base_off(j->base, t);
+  fg_mb_vec *out = &j->b->rows[t];
+  if (nv->n == 0) /* unchanged: used where it lies */
+    *out = (fg_mb_vec){.data = rows, .n = nbase, .cap = nbase, .external = true};
+  else if (boff)
+    fg_mbx_merge_pk(out, rows, nbase, boff, j->base->npk, nv, j->npid, d->elem_size);
+  else
+    fg_mbx_concat(out, rows, nbase, nv, d->elem_size);
+  if (nv->n > 0) fg_mbx_drop(j->base->arena, rows, (size_t)nbase * d->elem_size);
+}
+
+static void *fg_mbx_run(void *arg) {
+  fg_mbx_job *j = arg;
+  for (;;) {
+    pthread_mutex_lock(&j->mu);
+    const int i = j->next < j->norder ? j->next++ : -1;
+    pthread_mutex_unlock(&j->mu);
+    if (i < 0) return NULL;
+    fg_mbx_table(j, (fg_table_id)j->order[i]);
+  }
+}
+
 fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   FG_ASSERT(base && nb);
   fg_model_arena *ba = base->arena;
@@ -194,28 +265,17 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   fg_mbx_pool(&b->str, base->str, base->nstr, &nb->str, smap, nstr);
   fg_mbx_pool(&b->pid, base->pk_id, (uint32_t)base->npk, &nb->pid, pmap, npid);
   b->over = nb->over;
-  for (int t = 0; t < FG_T_COUNT; t++) {
-    b->present[t] = base->present[t] || nb->present[t];
-    if (!fg_mb_holds((fg_table_id)t)) continue;
-    const fg_mb_desc *d = fg_mb_desc_of((fg_table_id)t);
-    fg_mb_vec *nv = &nb->rows[t];
-    for (int64_t r = 0; r < nv->n; r++) {
-      char *row = nv->data + (size_t)r * d->elem_size;
-      for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], smap, false);
-      for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], pmap, true);
-    }
-    int64_t nbase = 0;
-    char *rows = (char *)fg_mb_model_rows(base, (fg_table_id)t, &nbase);
-    const int64_t *boff = fg_mbx_base_off(base, (fg_table_id)t);
-    if (nv->n == 0) /* unchanged: used where it lies */
-      b->rows[t] = (fg_mb_vec){.data = rows, .n = nbase, .cap = nbase, .external = true};
-    else if (boff)
-      fg_mbx_merge_pk(&b->rows[t], rows, nbase, boff, base->npk, nv, (int32_t)npid,
-                      d->elem_size);
-    else
-      fg_mbx_concat(&b->rows[t], rows, nbase, nv, d->elem_size);
-    if (nv->n > 0) fg_mbx_drop(ba, rows, (size_t)nbase * d->elem_size);
-  }
+  for (int t = 0; t < FG_T_COUNT; t++) b->present[t] = base->present[t] || nb->present[t];
+  fg_mbx_job job = {.base = base, .nb = nb, .b = b, .smap = smap, .pmap = pmap,
+                    .npid = (int32_t)npid};
+  fg_mbx_plan(&job);
+  pthread_mutex_init(&job.mu, NULL);
+  pthread_t th;
+  const bool threaded = pthread_create(&th, NULL, fg_mbx_run, &job) == 0;
+  fg_mbx_run(&job); /* takes every table when no thread could start */
+  if (threaded) pthread_join(th, NULL);
+  pthread_mutex_destroy(&job.mu);
+  FG_ASSERT(job.next == job.norder);
   free(smap);
   free(pmap);
   fg_mb_free(nb);

@@ -14,6 +14,7 @@
 
 _Static_assert(offsetof(fg_m_enrollment, pk) == 8, "pk after row");
 _Static_assert(offsetof(fg_m_contribution, pk) == 8, "pk after row");
+_Static_assert(sizeof(fg_m_contribution) == 48, "contributions: fields ordered by size");
 _Static_assert(offsetof(fg_m_payment, pk) == 8, "pk after row");
 _Static_assert(offsetof(fg_m_retirement, pk) == 8, "pk after row");
 _Static_assert(offsetof(fg_m_settlement, pk) == 8, "pk after row");

@@ -72,10 +72,11 @@ typedef struct { fg_rowid row; fg_sid employer_id; } fg_m_employer;
 /* by pk, then start */
 typedef struct { fg_rowid row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid employer_id;
                  fg_day start, end; /* end FG_NODAY = open */ } fg_m_enrollment;
-/* by pk, then period, paid */
-typedef struct { fg_rowid row; fg_pk pk; fg_sid employer_id; /* 0 = none */ fg_scheme scheme;
-                 fg_sid region; fg_month period; int64_t base_fen, amount_fen; fg_day paid;
-                 uint8_t kind; } fg_m_contribution;
+/* by pk, then period, paid. Fields ordered by size: 48 bytes, not 56 (the
+ * largest table: 33 M rows at a million persons). */
+typedef struct { fg_rowid row; fg_pk pk; fg_sid employer_id; /* 0 = none */
+                 int64_t base_fen, amount_fen; fg_sid region; fg_month period; fg_day paid;
+                 fg_scheme scheme; uint8_t kind; } fg_m_contribution;
 /* by pk, then period, paid */
 typedef struct { fg_rowid row; fg_pk pk; fg_sid payment_id; fg_scheme scheme; uint8_t type;
                  fg_sid region; fg_month period; int64_t amount_fen; fg_day paid;

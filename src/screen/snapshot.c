@@ -9,13 +9,14 @@
  * function (fg_snap_layout), so the file has no offset table to trust.
  *
  * Trust.  The reader checks the header against the store's key and the
- * whole file's SHA-256 against the digest of a signed journal entry before
- * it uses a byte of it; the string blobs are checked to hold exactly the
+ * whole file's digest against the one of a signed journal entry before it
+ * uses a byte of it; the string blobs are checked to hold exactly the
  * recorded number of strings. The row contents (pk, indexes) are then as
  * trustworthy as the rows the SQLite load would have read.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,15 @@
 
 #define FG_SNAP_ALIGN 8
 #define FG_SNAP_WBUF_BYTES ((size_t)4 << 20) /* writer's buffer */
+/* The file's digest is a hash list: SHA-256 over the SHA-256 of each piece
+ * of this many bytes (the last one shorter), in order. The reader hashes
+ * the pieces on both cores (fg_snap_digest): verifying a 4 GB snapshot took
+ * 2.2 s on one. Pieces of a fixed size, in a file whose size the header
+ * fixes, leave nothing to choose: it is as collision-resistant as SHA-256. */
+#define FG_SNAP_PIECE_BYTES ((size_t)64 << 20)
+#define FG_SNAP_HASH_THREADS 2
+/* Most pieces a file may have (FG_SNAPSHOT_BYTES_MAX / piece, rounded up). */
+#define FG_SNAP_PIECES_MAX ((size_t)(FG_SNAPSHOT_BYTES_MAX / FG_SNAP_PIECE_BYTES) + 1)
 #define FG_SNAP_NARRAYS 28
 
 /* One array of the model: where its pointer and its count sit in fg_model. */
@@ -148,16 +158,36 @@ static void fg_snap_header_fill(const fg_model *m, const fg_snapshot_key *k, fg_
 
 typedef struct fg_snap_writer {
   int fd;
-  fg_sha256_ctx sha;
+  fg_sha256_ctx sha;   /* over the pieces' digests */
+  fg_sha256_ctx piece; /* over the current piece's bytes */
+  size_t piece_used;
   char *buf;
   size_t used;
   uint64_t total;
   bool failed;
 } fg_snap_writer;
 
+/* Feed n bytes to the hash list (FG_SNAP_PIECE_BYTES). */
+static void fg_snap_hash(fg_snap_writer *w, const char *p, size_t n) {
+  while (n > 0) {
+    const size_t k = FG_MIN(n, FG_SNAP_PIECE_BYTES - w->piece_used);
+    fg_sha256_update(&w->piece, p, k);
+    w->piece_used += k;
+    p += k;
+    n -= k;
+    if (w->piece_used == FG_SNAP_PIECE_BYTES) {
+      uint8_t d[32];
+      fg_sha256_final(&w->piece, d);
+      fg_sha256_update(&w->sha, d, sizeof d);
+      fg_sha256_init(&w->piece);
+      w->piece_used = 0;
+    }
+  }
+}
+
 static void fg_snap_raw(fg_snap_writer *w, const void *p, size_t n) {
   const char *c = p;
-  fg_sha256_update(&w->sha, p, n);
+  fg_snap_hash(w, c, n);
   w->total += n;
   while (n > 0 && !w->failed) {
     ssize_t k = write(w->fd, c, n);
@@ -212,6 +242,7 @@ int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *p
   if (w.fd < 0) return fg_errf(err, FG_EIO, "无法创建模型快照 %s: %s", path, strerror(errno));
   w.buf = fg_xmalloc(FG_SNAP_WBUF_BYTES);
   fg_sha256_init(&w.sha);
+  fg_sha256_init(&w.piece);
   fg_snap_put(&w, &h, sizeof h);
   fg_snap_pad(&w);
   fg_snap_put_blob(&w, m->str, m->nstr);
@@ -236,6 +267,10 @@ int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *p
     return fg_errf(err, FG_EIO, "写入模型快照失败 %s: %s", path, strerror(e));
   }
   uint8_t d[32];
+  if (w.piece_used > 0) { /* the last, shorter piece */
+    fg_sha256_final(&w.piece, d);
+    fg_sha256_update(&w.sha, d, sizeof d);
+  }
   fg_sha256_final(&w.sha, d);
   fg_hex(d, sizeof d, hex);
   return 0;
@@ -331,6 +366,46 @@ static fg_model *fg_snap_model(const fg_snap_header *h, char *map, uint64_t byte
   return m;
 }
 
+/* The hash list of FG_SNAP_PIECE_BYTES over p[0, n), its pieces hashed on
+ * FG_SNAP_HASH_THREADS threads (each takes the next piece). */
+typedef struct fg_snap_hasher {
+  const char *p;
+  size_t n, npieces;
+  uint8_t (*d)[32];
+  pthread_mutex_t mu;
+  size_t next;
+} fg_snap_hasher;
+
+static void *fg_snap_hash_run(void *arg) {
+  fg_snap_hasher *h = arg;
+  for (;;) {
+    pthread_mutex_lock(&h->mu);
+    const size_t i = h->next < h->npieces ? h->next++ : SIZE_MAX;
+    pthread_mutex_unlock(&h->mu);
+    if (i == SIZE_MAX) return NULL;
+    const size_t off = i * FG_SNAP_PIECE_BYTES;
+    fg_sha256(h->p + off, FG_MIN(FG_SNAP_PIECE_BYTES, h->n - off), h->d[i]);
+  }
+}
+
+void fg_snapshot_digest(const void *data, size_t n, uint8_t out[32]) {
+  const char *p = data;
+  fg_snap_hasher h = {.p = p, .n = n, .npieces = (n + FG_SNAP_PIECE_BYTES - 1) / FG_SNAP_PIECE_BYTES};
+  FG_ASSERT(h.npieces <= FG_SNAP_PIECES_MAX);
+  h.d = fg_xmalloc((h.npieces ? h.npieces : 1) * sizeof *h.d);
+  pthread_mutex_init(&h.mu, NULL);
+  pthread_t th[FG_SNAP_HASH_THREADS - 1];
+  bool started[FG_SNAP_HASH_THREADS - 1];
+  for (int i = 0; i < FG_SNAP_HASH_THREADS - 1; i++)
+    started[i] = pthread_create(&th[i], NULL, fg_snap_hash_run, &h) == 0;
+  fg_snap_hash_run(&h); /* takes every piece when no thread could start */
+  for (int i = 0; i < FG_SNAP_HASH_THREADS - 1; i++)
+    if (started[i]) pthread_join(th[i], NULL);
+  pthread_mutex_destroy(&h.mu);
+  fg_sha256(h.d, h.npieces * sizeof *h.d, out);
+  free(h.d);
+}
+
 /* Map fd's bytes read-only; hash them and compare with expect_hex. */
 static int fg_snap_map_verified(int fd, uint64_t bytes, const char *expect_hex, char **map_out,
                                 fg_err *err) {
@@ -339,7 +414,7 @@ static int fg_snap_map_verified(int fd, uint64_t bytes, const char *expect_hex, 
   madvise(map, (size_t)bytes, MADV_SEQUENTIAL);
   uint8_t d[32];
   char hex[65];
-  fg_sha256(map, (size_t)bytes, d);
+  fg_snapshot_digest(map, (size_t)bytes, d);
   fg_hex(d, sizeof d, hex);
   madvise(map, (size_t)bytes, MADV_NORMAL);
   if (strcmp(hex, expect_hex) != 0) {

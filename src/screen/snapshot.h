@@ -7,10 +7,12 @@
  * counts), then every array of the model contiguously, each 8-byte
  * aligned: the string pool and the person ids as blobs of NUL-terminated
  * strings, then pk_person, pk_death and each table with its offsets.
- * Its SHA-256 is recorded in the signed "screen.run" journal entry
- * ("snapshot_sha256"), and a snapshot is used only when its header names
- * the store's current batches and rowid bounds and its SHA-256 equals the
- * digest of the most recent entry that recorded one. docs/screening.md.
+ * Its digest (since version 3 a SHA-256 hash list: SHA-256 over the
+ * SHA-256 of each 64 MiB piece, so both cores verify it) is recorded in
+ * the signed "screen.run" journal entry ("snapshot_sha256"), and a
+ * snapshot is used only when its header names the store's current batches
+ * and rowid bounds and its digest equals the one of the most recent entry
+ * that recorded one. docs/screening.md.
  *
  * A snapshot model maps the file read-only (MAP_PRIVATE, PROT_READ): the
  * arrays point into the mapping; fg_model_free unmaps it. Its lookups
@@ -29,7 +31,10 @@
 #include "store/store.h"
 
 #define FG_SNAPSHOT_MAGIC "FGMODEL1"
-#define FG_SNAPSHOT_VERSION 2 /* 2: retirements gained original_years, contribution_months */
+/* 2: retirements gained original_years, contribution_months;
+ * 3: contributions' fields reordered (48-byte rows); the digest is a hash
+ *    list of 64 MiB pieces */
+#define FG_SNAPSHOT_VERSION 3
 #define FG_SNAPSHOT_SUFFIX ".model"
 #define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096
@@ -53,13 +58,18 @@ int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err);
 /* "<db_path>.model" into out; false when it does not fit. */
 bool fg_snapshot_path(const char *db_path, char out[FG_SNAPSHOT_PATH_MAX]);
 
+/* The snapshot digest of n bytes (the hash list above), pieces hashed on
+ * both cores. */
+void fg_snapshot_digest(const void *data, size_t n, uint8_t out[32]);
+
 /* Write m with key k to path (created, must not exist; mode 0600; not
  * fsync'd: a cache checked by its signed digest at every use);
- * sets hex to the file's SHA-256. Removes the file on failure. */
+ * sets hex to the file's digest (the hash list above). Removes the file on
+ * failure. */
 int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *path,
                       char hex[65], fg_err *err);
 /* Map the snapshot at path as a model when its header matches k and its
- * SHA-256 is expect_hex; FG_EVERIFY (naming why) when not, FG_EIO when it
+ * digest is expect_hex; FG_EVERIFY (naming why) when not, FG_EIO when it
  * cannot be read. *out is fg_model_free'd as any model. */
 int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
                      fg_model **out, fg_err *err);
