@@ -445,6 +445,13 @@ static int fg_snap_open(const char *path, const fg_snapshot_key *k, const char *
   if (rc == 0) rc = fg_snap_map_verified(fd, (uint64_t)st.st_size, expect_hex, &map, err);
   close(fd);
   if (rc) return rc;
+  /* The header was read before the file was mapped and hashed: a file
+   * swapped in between would pass the digest with a header other than the
+   * one the offsets came from. Only the verified bytes count. */
+  if (memcmp(map, &h, sizeof h) != 0) {
+    munmap(map, (size_t)st.st_size);
+    return fg_errf(err, FG_EVERIFY, "快照在读取时被替换 (snapshot changed while opened)");
+  }
   *out = fg_snap_model(&h, map, (uint64_t)st.st_size, off);
   if (!*out) {
     munmap(map, (size_t)st.st_size);
