@@ -339,18 +339,25 @@ static void test_file_open(void **state) {
   free(dir);
 }
 
+/* b written as big.csv in a new temporary folder (returned); its path and
+ * SHA-256 into path and sha. */
+static char *write_big(const fg_buf *b, char path[1024], uint8_t sha[32]) {
+  char *dir = fg_test_tmpdir();
+  fg_test_write(dir, "big.csv", b->buf, b->len);
+  snprintf(path, 1024, "%s/big.csv", dir);
+  crypto_hash_sha256(sha, (const uint8_t *)b->buf, b->len);
+  return dir;
+}
+
 /* Big files are hashed on a background thread: same hash, same records. */
 static void test_big_file_hash(void **state) {
   (void)state;
   fg_buf b = FG_BUF_INIT;
   fg_buf_adds(&b, "id,name\n");
   for (int i = 0; b.len < ((size_t)9 << 20); i++) fg_buf_addf(&b, "%d," GB_ZHANG GB_U20000 "\n", i);
-  char *dir = fg_test_tmpdir();
-  fg_test_write(dir, "big.csv", b.buf, b.len);
   char path[1024];
-  snprintf(path, sizeof path, "%s/big.csv", dir);
   uint8_t want[32], got[32];
-  crypto_hash_sha256(want, (const uint8_t *)b.buf, b.len);
+  char *dir = write_big(&b, path, want);
   fg_csv *c = NULL;
   fg_err err = {0};
   assert_int_equal(fg_csv_open(path, NULL, &c, &err), 0);
@@ -404,12 +411,9 @@ static void test_open_hands_pages_back(void **state) {
     fg_buf_adds(&b, "\n");
     rows++;
   }
-  char *dir = fg_test_tmpdir();
-  fg_test_write(dir, "big.csv", b.buf, b.len);
   char path[1024];
-  snprintf(path, sizeof path, "%s/big.csv", dir);
   uint8_t want[32], got[32];
-  crypto_hash_sha256(want, (const uint8_t *)b.buf, b.len);
+  char *dir = write_big(&b, path, want);
   fg_csv *c = NULL;
   fg_err err = {0};
   const size_t before = rss_bytes();
