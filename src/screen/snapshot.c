@@ -35,7 +35,7 @@
 #define FG_SNAP_WBUF_BYTES ((size_t)4 << 20) /* writer's buffer */
 /* The file's digest is a hash list: SHA-256 over the SHA-256 of each piece
  * of this many bytes (the last one shorter), in order. The reader hashes
- * the pieces on both cores (fg_snap_digest): verifying a 4 GB snapshot took
+ * the pieces on both cores (fg_snapshot_digest): verifying a 4 GB snapshot took
  * 2.2 s on one. Pieces of a fixed size, in a file whose size the header
  * fixes, leave nothing to choose: it is as collision-resistant as SHA-256. */
 #define FG_SNAP_PIECE_BYTES ((size_t)64 << 20)

@@ -59,7 +59,7 @@ int fg_snapshot_recorded(fg_store *s, char hex[65], bool *found, fg_err *err);
 bool fg_snapshot_path(const char *db_path, char out[FG_SNAPSHOT_PATH_MAX]);
 
 /* The snapshot digest of n bytes (the hash list above), pieces hashed on
- * both cores. */
+ * both cores; n is at most FG_SNAPSHOT_BYTES_MAX (asserted). */
 void fg_snapshot_digest(const void *data, size_t n, uint8_t out[32]);
 
 /* Write m with key k to path (created, must not exist; mode 0600; not
