@@ -5,6 +5,7 @@
 #include "common/fg.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +179,15 @@ void fg_assert_fail(const char *expr, const char *file, int line) {
   fprintf(stderr, "fundguard: internal invariant broken (内部不变式被破坏): %s at %s:%d\n", expr,
           file, line);
   abort();
+}
+
+void fg_run_pair(void *(*fn)(void *), void *here, void *there) {
+  FG_ASSERT(fn != NULL);
+  pthread_t th;
+  const bool helper = pthread_create(&th, NULL, fn, there) == 0;
+  fn(here);
+  if (helper)
+    pthread_join(th, NULL);
+  else
+    fn(there);
 }

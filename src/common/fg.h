@@ -137,4 +137,11 @@ void fg_fen_to_yuan(int64_t amount_fen, char *out, size_t out_size);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void fg_hex(const uint8_t *data, size_t n, char *out);
 
+/* The two cores: run fn(here) on this thread and fn(there) on a helper
+ * thread, and return when both are done. When no thread can start, this
+ * thread runs fn(there) too, after fn(here): callers must not depend on
+ * the two running at once. here and there may be the same argument (a job
+ * both threads take work from). */
+void fg_run_pair(void *(*fn)(void *), void *here, void *there);
+
 #endif

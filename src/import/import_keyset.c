@@ -9,7 +9,6 @@
  */
 #include "import/import_keyset.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -76,13 +75,7 @@ static void *fg_keyset_touch(void *arg) {
 static void fg_keyset_prefault(void *p, size_t n) {
   if (n < FG_KEYSET_PREFAULT_BYTES) return;
   fg_keyset_span lo = {p, n / 2}, hi = {(char *)p + n / 2, n - n / 2};
-  pthread_t th;
-  const bool helper = pthread_create(&th, NULL, fg_keyset_touch, &lo) == 0;
-  fg_keyset_touch(&hi);
-  if (helper)
-    pthread_join(th, NULL);
-  else
-    fg_keyset_touch(&lo);
+  fg_run_pair(fg_keyset_touch, &hi, &lo);
 }
 
 /* Word-at-a-time multiply-xorshift hash (keys are short: ids of 1-40

@@ -74,13 +74,7 @@ static uint32_t *fg_mbx_map_ids(const char *const *base_str, uint32_t nbase, fg_
   for (uint32_t j = 0; j < pool->n; j++) map[j] = UINT32_MAX;
   fg_mbx_scan half[2] = {{base_str, 0, nbase / 2, pool, map},
                          {base_str, nbase / 2, nbase, pool, map}};
-  pthread_t th;
-  bool threaded = pthread_create(&th, NULL, fg_mbx_scan_run, &half[1]) == 0;
-  fg_mbx_scan_run(&half[0]);
-  if (threaded)
-    pthread_join(th, NULL);
-  else
-    fg_mbx_scan_run(&half[1]);
+  fg_run_pair(fg_mbx_scan_run, &half[0], &half[1]);
   uint32_t n = nbase;
   for (uint32_t j = 0; j < pool->n; j++)
     if (map[j] == UINT32_MAX) map[j] = n++;
@@ -270,10 +264,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
                     .npid = (int32_t)npid};
   fg_mbx_plan(&job);
   pthread_mutex_init(&job.mu, NULL);
-  pthread_t th;
-  const bool threaded = pthread_create(&th, NULL, fg_mbx_run, &job) == 0;
-  fg_mbx_run(&job); /* takes every table when no thread could start */
-  if (threaded) pthread_join(th, NULL);
+  fg_run_pair(fg_mbx_run, &job, &job); /* both threads take tables from job */
   pthread_mutex_destroy(&job.mu);
   FG_ASSERT(job.next == job.norder);
   free(smap);

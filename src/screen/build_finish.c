@@ -9,7 +9,6 @@
  * Items are counting-sorted the same way by their settlement's index.
  * Every order ends with the rowid, so the model is the same on every run.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -273,13 +272,7 @@ static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **off
     job[k].b = b;
     job[k].npk = npk;
   }
-  pthread_t th;
-  bool threaded = pthread_create(&th, NULL, fg_mb_sort_job_run, &job[1]) == 0;
-  fg_mb_sort_job_run(&job[0]);
-  if (threaded)
-    pthread_join(th, NULL);
-  else
-    fg_mb_sort_job_run(&job[1]);
+  fg_run_pair(fg_mb_sort_job_run, &job[0], &job[1]);
   for (int i = 0; i < NT; i++) offs[i] = job[0].mine[i] ? job[0].offs[i] : job[1].offs[i];
 }
 

@@ -39,7 +39,6 @@
  * 2.2 s on one. Pieces of a fixed size, in a file whose size the header
  * fixes, leave nothing to choose: it is as collision-resistant as SHA-256. */
 #define FG_SNAP_PIECE_BYTES ((size_t)64 << 20)
-#define FG_SNAP_HASH_THREADS 2
 /* Most pieces a file may have (FG_SNAPSHOT_BYTES_MAX / piece, rounded up). */
 #define FG_SNAP_PIECES_MAX ((size_t)(FG_SNAPSHOT_BYTES_MAX / FG_SNAP_PIECE_BYTES) + 1)
 #define FG_SNAP_NARRAYS 28
@@ -367,7 +366,7 @@ static fg_model *fg_snap_model(const fg_snap_header *h, char *map, uint64_t byte
 }
 
 /* The hash list of FG_SNAP_PIECE_BYTES over p[0, n), its pieces hashed on
- * FG_SNAP_HASH_THREADS threads (each takes the next piece). */
+ * both cores (each thread takes the next piece). */
 typedef struct fg_snap_hasher {
   const char *p;
   size_t n, npieces;
@@ -394,13 +393,7 @@ void fg_snapshot_digest(const void *data, size_t n, uint8_t out[32]) {
   FG_ASSERT(h.npieces <= FG_SNAP_PIECES_MAX);
   h.d = fg_xmalloc((h.npieces ? h.npieces : 1) * sizeof *h.d);
   pthread_mutex_init(&h.mu, NULL);
-  pthread_t th[FG_SNAP_HASH_THREADS - 1];
-  bool started[FG_SNAP_HASH_THREADS - 1];
-  for (int i = 0; i < FG_SNAP_HASH_THREADS - 1; i++)
-    started[i] = pthread_create(&th[i], NULL, fg_snap_hash_run, &h) == 0;
-  fg_snap_hash_run(&h); /* takes every piece when no thread could start */
-  for (int i = 0; i < FG_SNAP_HASH_THREADS - 1; i++)
-    if (started[i]) pthread_join(th[i], NULL);
+  fg_run_pair(fg_snap_hash_run, &h, &h); /* both threads take pieces from h */
   pthread_mutex_destroy(&h.mu);
   fg_sha256(h.d, h.npieces * sizeof *h.d, out);
   free(h.d);
