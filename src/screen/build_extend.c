@@ -248,6 +248,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   /* a snapshot's mapping becomes copy-on-write: finishing rewrites links */
   if (ba->map && mprotect(ba->map, ba->map_bytes, PROT_READ | PROT_WRITE) != 0) {
     fg_mb_free(nb);
+    fg_model_free(base); /* consumed, also on failure (build.h) */
     return fg_errf(err, FG_EIO, "无法映射模型快照为可写副本 (mprotect failed)"), NULL;
   }
   uint32_t nstr = 0, npid = 0;
@@ -272,7 +273,8 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   fg_mb_free(nb);
   int rc = fg_mb_check(b, err);
   if (rc) {
-    fg_mb_free(b);
+    fg_mb_free(b); /* its pool holds base's string pointers, owns only nb's */
+    fg_model_free(base);
     return NULL;
   }
   fg_model *m = fg_mb_finish(b);
