@@ -377,6 +377,19 @@ static void test_extend(void **state) {
   memset(&err, 0, sizeof err);
   assert_null(fg_mb_extend(sample_model(), nb, &err));
   assert_int_not_equal(err.code, 0);
+  /* more new rowids than a full load would plan for: refused before any
+   * read, base consumed */
+  int64_t from[FG_T_COUNT], to[FG_T_COUNT];
+  for (int t = 0; t < FG_T_COUNT; t++) from[t] = 1, to[t] = 0;
+  to[FG_T_CONTRIBUTIONS] = (int64_t)1 << 50;
+  fg_model *none = NULL;
+  int64_t nread = 0;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(fg_model_extend("/nonexistent/fg.db", sample_model(), from, to, &none,
+                                   &nread, &err),
+                   FG_EDB);
+  assert_non_null(strstr(err.msg, "数据表过大"));
+  assert_null(none);
   fg_model_free(whole);
   fg_model_free(m);
   unlink(path);

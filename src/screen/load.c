@@ -278,6 +278,13 @@ static double fg_load_secs(const struct timespec *a, const struct timespec *b) {
 int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
                     const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err) {
   FG_ASSERT_HOT(store_path && base && from && to && out && nread);
+  for (int t = 0; t < FG_T_COUNT; t++) /* the bound of a full load's plan */
+    if (fg_mb_holds((fg_table_id)t) && to[t] >= from[t] &&
+        to[t] - from[t] + 1 > FG_LOAD_CHUNK_ROWS * (int64_t)FG_LOAD_CHUNKS_MAX) {
+      fg_model_free(base);
+      return fg_errf(err, FG_EDB, "数据表过大 (table %d: %lld new rowids)", t,
+                     (long long)(to[t] - from[t] + 1));
+    }
   struct timespec t0, t1, t2;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   fg_model_builder *nb = fg_mb_new();
