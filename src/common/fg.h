@@ -60,6 +60,10 @@ void *fg_xcalloc(size_t n, size_t size);
 void *fg_xrealloc(void *p, size_t n);
 char *fg_xstrdup(const char *s);
 char *fg_xstrndup(const char *s, size_t n);
+/* Ask for transparent huge pages over the 2 MiB-aligned interior of
+ * [p, p + bytes) when bytes is at least 4 MiB (fg.c says why). The three
+ * allocators above do it for every block they return; a hint, not an error. */
+void fg_huge_hint(void *p, size_t bytes);
 
 /* Invariants. FG_ASSERT is checked in every build, the shipped Release
  * included (a broken invariant stops the process with the expression,

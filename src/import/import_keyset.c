@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "common/fg.h"
 
@@ -34,28 +33,11 @@ enum { FG_KEYSET_CAP_MIN = 1024, FG_KEYSET_ARENA_MIN_BYTES = 64 * 1024 };
 /* Bytes assumed per key (length prefix included) when reserving an arena
  * that holds no key yet. */
 #define FG_KEYSET_KEY_BYTES_GUESS 24
-/* Slot arrays from this size on ask for transparent huge pages: lookups in
- * a table of millions of keys are random, and each one would otherwise
- * also miss the TLB. */
-#define FG_KEYSET_HUGE_BYTES ((size_t)4 << 20)
-#define FG_KEYSET_HUGE_PAGE ((uintptr_t)2 << 20)
 /* Slot arrays from this size on are first touched (the kernel zeroes
  * them) by two threads at once: a 4M-key table is ~800 MB, and zeroing it
  * on the worker alone stalled the whole import for ~1.7 s (2 cores). */
 #define FG_KEYSET_PREFAULT_BYTES ((size_t)64 << 20)
 #define FG_KEYSET_TOUCH_STRIDE ((size_t)4096)
-
-static void fg_keyset_advise_huge(void *p, size_t n) {
-#ifdef MADV_HUGEPAGE
-  if (n < FG_KEYSET_HUGE_BYTES) return;
-  const uintptr_t a = ((uintptr_t)p + FG_KEYSET_HUGE_PAGE - 1) & ~(FG_KEYSET_HUGE_PAGE - 1);
-  const uintptr_t e = ((uintptr_t)p + n) & ~(FG_KEYSET_HUGE_PAGE - 1);
-  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint: failure is fine */
-#else
-  (void)p;
-  (void)n;
-#endif
-}
 
 typedef struct fg_keyset_span {
   char *p;
@@ -164,8 +146,7 @@ static void fg_keyset_grow_to(fg_keyset *k, size_t ncap) {
   FG_ASSERT(ncap > k->cap && ncap <= FG_KEYSET_CAP_MAX);
   fg_keyset_slot *old = k->slots;
   const size_t ocap = k->cap;
-  k->slots = fg_xcalloc(ncap, sizeof *k->slots);
-  fg_keyset_advise_huge(k->slots, ncap * sizeof *k->slots);
+  k->slots = fg_xcalloc(ncap, sizeof *k->slots); /* on huge pages (fg_huge_hint) */
   fg_keyset_prefault(k->slots, ncap * sizeof *k->slots);
   k->cap = ncap;
   for (size_t i = 0; i < ocap; i++) {

@@ -25,7 +25,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "screen/build_impl.h"
 
@@ -159,9 +158,7 @@ void *fg_mb_alloc_rows(size_t bytes) {
   if (bytes < FG_MB_HUGE_BYTES) return fg_xmalloc(bytes ? bytes : 1);
   void *p = NULL;
   if (posix_memalign(&p, FG_MB_HUGE_BYTES, bytes) != 0 || !p) return fg_xmalloc(bytes);
-#ifdef MADV_HUGEPAGE
-  (void)madvise(p, bytes & ~(FG_MB_HUGE_BYTES - 1), MADV_HUGEPAGE); /* a hint */
-#endif
+  fg_huge_hint(p, bytes);
   return p;
 }
 
