@@ -449,6 +449,33 @@ static void test_open_hands_pages_back(void **state) {
   fg_buf_release(&b);
 }
 
+/* A piece of the passes at open with no ASCII byte to cut before (9 MiB of
+ * one 3-byte character, no line end): read through the mapping instead,
+ * with the same answers, and an invalid byte past the first piece found. */
+static void test_open_piece_without_ascii(void **state) {
+  (void)state;
+  fg_buf b = FG_BUF_INIT;
+  while (b.len < ((size_t)9 << 20)) fg_buf_adds(&b, "\xE5\xBC\xA0");
+  char path[1024];
+  uint8_t want[32], got[32];
+  char *dir = write_big(&b, path, want);
+  fg_csv *c = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_csv_open(path, NULL, &c, &err), 0);
+  assert_string_equal(fg_csv_encoding(c), "utf-8");
+  fg_csv_sha256(c, got);
+  assert_memory_equal(got, want, 32);
+  fg_csv_close(c);
+  b.buf[((size_t)17 << 19) + 1] = (char)0xFF; /* 8.5 MiB in: the second piece */
+  fg_test_write(dir, "big.csv", b.buf, b.len);
+  assert_int_equal(fg_csv_open(path, "utf-8", &c, &err), FG_EINPUT);
+  assert_non_null(strstr(err.msg, "big.csv:1:"));
+  assert_non_null(strstr(err.msg, "FF"));
+  fg_test_rmrf(dir);
+  free(dir);
+  fg_buf_release(&b);
+}
+
 /* Parts of fg_csv_split, read one after another, give what one reader gives. */
 static void check_split(const char *data, size_t n, int k) {
   fg_csv *c = NULL;
@@ -509,6 +536,7 @@ int main(void) {
       cmocka_unit_test(test_encoding_reported), cmocka_unit_test(test_file_open),
       cmocka_unit_test(test_split),           cmocka_unit_test(test_big_file_hash),
       cmocka_unit_test(test_open_hands_pages_back),
+      cmocka_unit_test(test_open_piece_without_ascii),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,9 @@ enum {
  * file in pieces of this size and hand each piece's pages back behind
  * them: a city's files are opened together, and keeping every page they
  * touched made the files' whole size (5 GB at a million persons) the
- * import's peak resident memory before the first row was parsed. */
+ * import's peak resident memory before the first row was parsed. A mapped
+ * file's passes read their pieces with pread into a buffer of this size
+ * instead of touching the mapping (csv.c says why). */
 #define FG_CSV_PASS_PIECE_BYTES ((size_t)8 << 20)
 
 struct fg_csv {
@@ -50,6 +52,7 @@ struct fg_csv {
   size_t begin, pos, end;              /* this reader's range and position */
   int64_t line;                        /* physical line at pos */
   void *map;                           /* owned mapping (not for parts) */
+  int fd;                              /* the mapped file, for the passes' pread; -1 */
   size_t map_n;
   size_t released;                     /* map bytes handed back (fg_csv_release_consumed) */
   char *owned_text;                    /* owned converted text (not for parts) */
