@@ -68,6 +68,11 @@ void fg_snapshot_digest(const void *data, size_t n, uint8_t out[32]);
  * failure. */
 int fg_snapshot_write(const fg_model *m, const fg_snapshot_key *k, const char *path,
                       char hex[65], fg_err *err);
+/* fg_snapshot_write, choosing whether to try direct I/O (O_DIRECT; the
+ * default) or to write through the page cache, as the writer does where
+ * direct I/O is refused. The same bytes either way (test_snapshot). */
+int fg_snapshot_write_via(const fg_model *m, const fg_snapshot_key *k, const char *path,
+                          bool try_direct, char hex[65], fg_err *err);
 /* Map the snapshot at path as a model when its header matches k and its
  * digest is expect_hex; FG_EVERIFY (naming why) when not, FG_EIO when it
  * cannot be read. *out is fg_model_free'd as any model. */
