@@ -53,7 +53,7 @@ static void fg_csv_drop_pages(const fg_csv *c, const uint8_t *raw, size_t from, 
  * bytes into buf: false on a short read or an error, and the caller then
  * reads the mapping (the same bytes of an unchanged file). */
 static bool fg_csv_pread_piece(const fg_csv *c, size_t from, size_t n, uint8_t *buf) {
-  FG_ASSERT(c->fd >= 0 && n <= FG_CSV_PASS_PIECE_BYTES && from + n <= c->map_n);
+  FG_ASSERT(c->fd >= 0 && n <= FG_CSV_PASS_READ_BYTES && from + n <= c->map_n);
   size_t got = 0;
   while (got < n) {
     const ssize_t r = pread(c->fd, buf + got, n - got, (off_t)(from + got));
@@ -79,9 +79,10 @@ static size_t fg_csv_utf8_invalid_at_piecewise(const fg_csv *c, const uint8_t *r
                                                int *max_seq) {
   size_t from = 0;
   int longest = 1;
-  uint8_t *buf = fg_csv_pass_reads(c, raw) ? fg_xmalloc(FG_CSV_PASS_PIECE_BYTES) : NULL;
+  uint8_t *buf = fg_csv_pass_reads(c, raw) ? fg_xmalloc(FG_CSV_PASS_READ_BYTES) : NULL;
   while (from < n) {
-    size_t to = n - from > FG_CSV_PASS_PIECE_BYTES ? from + FG_CSV_PASS_PIECE_BYTES : n;
+    const size_t piece_bytes = buf != NULL ? FG_CSV_PASS_READ_BYTES : FG_CSV_PASS_PIECE_BYTES;
+    size_t to = n - from > piece_bytes ? from + piece_bytes : n;
     const uint8_t *piece = raw + from;
     if (buf != NULL && fg_csv_pread_piece(c, from, to - from, buf)) {
       size_t cut = to - from;
@@ -200,9 +201,10 @@ static void *fg_hash_main(void *arg) {
   fg_csv *c = arg;
   fg_sha256_ctx h;
   fg_sha256_init(&h);
-  uint8_t *buf = fg_csv_pass_reads(c, c->hash_src) ? fg_xmalloc(FG_CSV_PASS_PIECE_BYTES) : NULL;
+  uint8_t *buf = fg_csv_pass_reads(c, c->hash_src) ? fg_xmalloc(FG_CSV_PASS_READ_BYTES) : NULL;
   for (size_t from = 0; from < c->hash_n;) {
-    const size_t k = FG_MIN(c->hash_n - from, FG_CSV_PASS_PIECE_BYTES);
+    const size_t piece_bytes = buf != NULL ? FG_CSV_PASS_READ_BYTES : FG_CSV_PASS_PIECE_BYTES;
+    const size_t k = FG_MIN(c->hash_n - from, piece_bytes);
     if (buf != NULL && fg_csv_pread_piece(c, from, k, buf)) {
       fg_sha256_update(&h, buf, k);
     } else {

@@ -32,10 +32,12 @@ enum {
  * file in pieces of this size and hand each piece's pages back behind
  * them: a city's files are opened together, and keeping every page they
  * touched made the files' whole size (5 GB at a million persons) the
- * import's peak resident memory before the first row was parsed. A mapped
- * file's passes read their pieces with pread into a buffer of this size
- * instead of touching the mapping (csv.c says why). */
+ * import's peak resident memory before the first row was parsed. */
 #define FG_CSV_PASS_PIECE_BYTES ((size_t)8 << 20)
+/* A mapped file's passes read it with pread in pieces of this size, into a
+ * buffer of their own, instead of touching the mapping (csv.c says why);
+ * small enough to stay in cache and to add little to resident memory. */
+#define FG_CSV_PASS_READ_BYTES ((size_t)1 << 20)
 
 struct fg_csv {
   char name[FG_CSV_NAME_LEN_MAX + 1];
