@@ -148,19 +148,6 @@ static void test_roundtrip(void **state) {
   rm_sample(path);
 }
 
-/* The whole of a file (heap; *n its size). */
-static uint8_t *slurp(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  *n = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc(*n ? *n : 1);
-  assert_true(fread(b, 1, *n, f) == *n);
-  fclose(f);
-  return b;
-}
-
 /* The writer goes around the page cache (O_DIRECT) where the file system
  * allows it, in whole 4 KiB blocks, and cuts the file back to its size;
  * elsewhere it writes through the cache. Both give the same bytes and
@@ -187,7 +174,9 @@ static void test_direct_and_buffered(void **state) {
     assert_int_equal(fg_snapshot_write_via(models[k], &key, shm, false, hex_shm, &err), 0);
     assert_string_equal(hex_disk, hex_shm);
     size_t nd = 0, ns = 0;
-    uint8_t *a = slurp(disk, &nd), *b = slurp(shm, &ns);
+    char *a = fg_test_read(disk, &nd), *b = fg_test_read(shm, &ns);
+    assert_non_null(a);
+    assert_non_null(b);
     assert_true(nd == ns && nd % 8 == 0 && memcmp(a, b, nd) == 0);
     if (k == 0) assert_true(nd > ((size_t)7 << 20));
     fg_model *r = NULL;

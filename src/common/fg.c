@@ -219,3 +219,32 @@ void fg_run_pair(void *(*fn)(void *), void *here, void *there) {
   else
     fn(there);
 }
+
+/* fg_run_pair_each: the shared index both threads take from. */
+typedef struct fg_pair_each {
+  void (*fn)(void *ctx, size_t i);
+  void *ctx;
+  size_t n;
+  pthread_mutex_t mu;
+  size_t next; /* next index to take, under mu */
+} fg_pair_each;
+
+static void *fg_pair_each_run(void *arg) {
+  fg_pair_each *e = arg;
+  for (;;) {
+    pthread_mutex_lock(&e->mu);
+    const size_t i = e->next < e->n ? e->next++ : SIZE_MAX;
+    pthread_mutex_unlock(&e->mu);
+    if (i == SIZE_MAX) return NULL;
+    e->fn(e->ctx, i);
+  }
+}
+
+void fg_run_pair_each(void (*fn)(void *ctx, size_t i), void *ctx, size_t n) {
+  FG_ASSERT(fn != NULL && n < SIZE_MAX);
+  fg_pair_each e = {.fn = fn, .ctx = ctx, .n = n};
+  pthread_mutex_init(&e.mu, NULL);
+  fg_run_pair(fg_pair_each_run, &e, &e);
+  pthread_mutex_destroy(&e.mu);
+  FG_ASSERT(e.next == n);
+}

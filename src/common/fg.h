@@ -147,5 +147,9 @@ void fg_hex(const uint8_t *data, size_t n, char *out);
  * the two running at once. here and there may be the same argument (a job
  * both threads take work from). */
 void fg_run_pair(void *(*fn)(void *), void *here, void *there);
+/* fn(ctx, i) for every i in [0, n), on the two cores (fg_run_pair): each
+ * thread takes the next i in increasing order until none is left (so put
+ * the largest jobs first). fn must not depend on which thread runs which i. */
+void fg_run_pair_each(void (*fn)(void *ctx, size_t i), void *ctx, size_t n);
 
 #endif

@@ -83,26 +83,24 @@ static size_t fg_csv_utf8_invalid_at_piecewise(const fg_csv *c, const uint8_t *r
   while (from < n) {
     const size_t piece_bytes = buf != NULL ? FG_CSV_PASS_READ_BYTES : FG_CSV_PASS_PIECE_BYTES;
     size_t to = n - from > piece_bytes ? from + piece_bytes : n;
-    const uint8_t *piece = raw + from;
+    bool in_buf = false; /* the piece is in buf (else read through the mapping) */
     if (buf != NULL && fg_csv_pread_piece(c, from, to - from, buf)) {
       size_t cut = to - from;
       if (to < n) /* before the piece's last ASCII byte (a CSV has one per line) */
         while (cut > 0 && buf[cut - 1] >= 0x80) cut--;
-      if (cut > 1) {
-        piece = buf;
-        to = from + cut - (to < n ? 1 : 0);
-      }
+      in_buf = cut > 1;
+      if (in_buf) to = from + cut - (to < n ? 1 : 0);
     }
-    if (piece == raw + from)
+    if (!in_buf)
       while (to < n && raw[to] >= 0x80) to++; /* to the next ASCII byte */
     int piece_longest = 1;
-    const size_t bad = fg_csv_utf8_invalid_at(piece, to - from, &piece_longest);
+    const size_t bad = fg_csv_utf8_invalid_at(in_buf ? buf : raw + from, to - from, &piece_longest);
     if (bad != to - from) {
       free(buf);
       return from + bad;
     }
     if (piece_longest > longest) longest = piece_longest;
-    if (piece == raw + from) fg_csv_drop_pages(c, raw, from, to);
+    if (!in_buf) fg_csv_drop_pages(c, raw, from, to);
     from = to;
   }
   free(buf);

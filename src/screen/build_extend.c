@@ -24,9 +24,8 @@
  * sorts only the groups that gained rows. Other tables are base's rows then
  * the new ones, as a full load would order them (rowid order), and are
  * sorted by fg_mb_finish as always. Two threads take the tables, largest
- * first (fg_mbx_run).
+ * first (fg_run_pair_each).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -187,8 +186,6 @@ typedef struct fg_mbx_job {
   int32_t npid;
   int order[FG_T_COUNT]; /* the held tables, most rows first */
   int norder;
-  pthread_mutex_t mu;
-  int next; /* next index of order to take */
 } fg_mbx_job;
 
 static void fg_mbx_plan(fg_mbx_job *j) {
@@ -231,15 +228,9 @@ static void fg_mbx_table(fg_mbx_job *j, fg_table_id t) {
   if (nv->n > 0) fg_mbx_drop(j->base->arena, rows, (size_t)nbase * d->elem_size);
 }
 
-static void *fg_mbx_run(void *arg) {
+static void fg_mbx_run(void *arg, size_t i) {
   fg_mbx_job *j = arg;
-  for (;;) {
-    pthread_mutex_lock(&j->mu);
-    const int i = j->next < j->norder ? j->next++ : -1;
-    pthread_mutex_unlock(&j->mu);
-    if (i < 0) return NULL;
-    fg_mbx_table(j, (fg_table_id)j->order[i]);
-  }
+  fg_mbx_table(j, (fg_table_id)j->order[i]);
 }
 
 fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
@@ -264,10 +255,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   fg_mbx_job job = {.base = base, .nb = nb, .b = b, .smap = smap, .pmap = pmap,
                     .npid = (int32_t)npid};
   fg_mbx_plan(&job);
-  pthread_mutex_init(&job.mu, NULL);
-  fg_run_pair(fg_mbx_run, &job, &job); /* both threads take tables from job */
-  pthread_mutex_destroy(&job.mu);
-  FG_ASSERT(job.next == job.norder);
+  fg_run_pair_each(fg_mbx_run, &job, (size_t)job.norder); /* largest first */
   free(smap);
   free(pmap);
   fg_mb_free(nb);

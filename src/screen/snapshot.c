@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,7 +245,7 @@ static void fg_snap_flush(fg_snap_writer *w) {
 
 static void fg_snap_put(fg_snap_writer *w, const void *p, size_t n) {
   if (!w->direct && n >= FG_SNAP_WBUF_BYTES / 2) { /* large: straight from the model's memory */
-    if (w->used) fg_snap_flush(w);
+    fg_snap_flush(w);
     fg_snap_raw(w, p, n);
     return;
   }
@@ -429,36 +428,26 @@ static fg_model *fg_snap_model(const fg_snap_header *h, char *map, uint64_t byte
 }
 
 /* The hash list of FG_SNAP_PIECE_BYTES over p[0, n), its pieces hashed on
- * both cores (each thread takes the next piece). */
+ * both cores (fg_run_pair_each). */
 typedef struct fg_snap_hasher {
   const char *p;
-  size_t n, npieces;
+  size_t n;
   uint8_t (*d)[32];
-  pthread_mutex_t mu;
-  size_t next;
 } fg_snap_hasher;
 
-static void *fg_snap_hash_run(void *arg) {
+static void fg_snap_hash_piece(void *arg, size_t i) {
   fg_snap_hasher *h = arg;
-  for (;;) {
-    pthread_mutex_lock(&h->mu);
-    const size_t i = h->next < h->npieces ? h->next++ : SIZE_MAX;
-    pthread_mutex_unlock(&h->mu);
-    if (i == SIZE_MAX) return NULL;
-    const size_t off = i * FG_SNAP_PIECE_BYTES;
-    fg_sha256(h->p + off, FG_MIN(FG_SNAP_PIECE_BYTES, h->n - off), h->d[i]);
-  }
+  const size_t off = i * FG_SNAP_PIECE_BYTES;
+  fg_sha256(h->p + off, FG_MIN(FG_SNAP_PIECE_BYTES, h->n - off), h->d[i]);
 }
 
 void fg_snapshot_digest(const void *data, size_t n, uint8_t out[32]) {
-  const char *p = data;
-  fg_snap_hasher h = {.p = p, .n = n, .npieces = (n + FG_SNAP_PIECE_BYTES - 1) / FG_SNAP_PIECE_BYTES};
-  FG_ASSERT(h.npieces <= FG_SNAP_PIECES_MAX);
-  h.d = fg_xmalloc((h.npieces ? h.npieces : 1) * sizeof *h.d);
-  pthread_mutex_init(&h.mu, NULL);
-  fg_run_pair(fg_snap_hash_run, &h, &h); /* both threads take pieces from h */
-  pthread_mutex_destroy(&h.mu);
-  fg_sha256(h.d, h.npieces * sizeof *h.d, out);
+  const size_t npieces = (n + FG_SNAP_PIECE_BYTES - 1) / FG_SNAP_PIECE_BYTES;
+  FG_ASSERT(npieces <= FG_SNAP_PIECES_MAX);
+  fg_snap_hasher h = {.p = data, .n = n};
+  h.d = fg_xmalloc((npieces ? npieces : 1) * sizeof *h.d);
+  fg_run_pair_each(fg_snap_hash_piece, &h, npieces);
+  fg_sha256(h.d, npieces * sizeof *h.d, out);
   free(h.d);
 }
 
