@@ -123,7 +123,10 @@ static void test_unmatched_private_payment(void **state) {
       [FG_T_FUND_ACCOUNTS] = accounts,
       [FG_T_BENEFIT_PAYMENTS] =
           "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
-          "PAY1,P1,110,pension,110105,2024-01,100,2024-01-15,B1\n",
+          "PAY1,P1,110,pension,110105,2024-01,100,2024-01-15,B1\n"
+          /* two payments of one id (a hand-edited store): the first counts */
+          "PAY2,P2,110,pension,110105,2024-01,50,2024-01-15,B1\n"
+          "PAY2,P3,110,pension,110105,2024-01,60,2024-01-15,B1\n",
       [FG_T_FUND_TRANSACTIONS] = TXN_HDR
       "U1,EXP1,2024-01-15,out,100,B1,person,PAY1,payment\n" /* matches */
       "U2,EXP1,2024-01-15,out,5,B1,person,,payment\n"       /* empty reference */
@@ -131,9 +134,13 @@ static void test_unmatched_private_payment(void **state) {
       "U4,EXP1,2024-01-15,out,100,B2,person,PAY1,payment\n" /* other bank account */
       "U5,EXP1,2024-01-15,out,7,B1,person,NOPE,payment\n"   /* no such payment */
       "U6,EXP1,2024-01-15,out,8,B1,employer,,payment\n"     /* not to a person */
-      "U7,INC1,2024-01-15,out,9,B1,person,,payment\n"});    /* not an expenditure account */
+      "U7,INC1,2024-01-15,out,9,B1,person,,payment\n"     /* not an expenditure account */
+      "U8,EXP1,2024-01-15,out,50,B1,person,PAY2,payment\n" /* the first PAY2 */
+      "U9,EXP1,2024-01-15,out,60,B1,person,PAY2,payment\n" /* the second PAY2 does not count */
+      "U10,EXP1,2024-01-15,in,1,B1,person,NOPE,payment\n"}); /* money in */
   fg_findings f = fg_test_run_rule(m, "fund.unmatched_private_payment", AS_OF);
-  assert_int_equal(f.n, 4);
+  assert_int_equal(f.n, 5);
+  assert_int_equal(expect(&f, "U9", 6000)->nev, 2);
   expect(&f, "U2", 500);
   expect(&f, "U3", 9900);
   assert_int_equal(expect(&f, "U4", 10000)->nev, 2);

@@ -162,6 +162,12 @@ void *fg_mb_alloc_rows(size_t bytes) {
   return p;
 }
 
+void fg_mb_pool_drop_slots(fg_mb_pool *p) {
+  free(p->slots);
+  p->slots = NULL;
+  p->nslots = 0;
+}
+
 int64_t fg_mb_pool_find(fg_mb_pool *p, const char *s, size_t n) {
   return fg_mb_pool_get(p, s, n, false);
 }
@@ -374,16 +380,29 @@ void fg_mb_free(fg_model_builder *b) {
 
 /* ---- lookups -------------------------------------------------------------- */
 
+/* A finished model keeps no hash tables (fg_mb_pool_drop_slots; a mapped
+ * one never had them) and the rules never look ids up by text, so these
+ * test helpers scan: O(strings) per call. */
+static int64_t fg_model_scan(const char *const *str, int64_t n, const char *s) {
+  for (int64_t i = 0; i < n; i++)
+    if (strcmp(str[i], s) == 0) return i;
+  return -1;
+}
+
 fg_pk fg_model_find_pk(const fg_model *m, const char *person_id) {
   FG_ASSERT_HOT(m && person_id);
-  fg_model_arena *a = m->arena;
-  return (fg_pk)fg_mb_person_get(&a->pid, person_id, strlen(person_id), false);
+  size_t n = strlen(person_id);
+  char *up = fg_xmalloc(n + 1);
+  for (size_t i = 0; i <= n; i++)
+    up[i] = (person_id[i] >= 'a' && person_id[i] <= 'z') ? (char)(person_id[i] - 'a' + 'A') : person_id[i];
+  int64_t pk = fg_model_scan(m->pk_id, m->npk, up);
+  free(up);
+  return (fg_pk)pk;
 }
 
 fg_sid fg_model_find_sid(const fg_model *m, const char *s) {
   FG_ASSERT_HOT(m && s);
-  fg_model_arena *a = m->arena;
-  int64_t id = fg_mb_pool_get(&a->str, s, strlen(s), false);
+  int64_t id = fg_model_scan(m->str, m->nstr, s);
   return id < 0 ? 0 : (fg_sid)id;
 }
 

@@ -13,7 +13,7 @@
  * base's rows and then the new ones would hand out (test_snapshot.c), and
  * the final pools are base's string pointers (into the snapshot's mapping,
  * which the new model keeps) plus nb's new strings: no hash table, as for
- * any mapped model (its lookups by text find nothing; the rules use none).
+ * any finished model (the rules never look ids up by text).
  *
  * Rows.  A table without new rows keeps base's array where it is (for a
  * snapshot: in the mapping, made copy-on-write, so the few fields finishing

@@ -393,6 +393,8 @@ fg_model *fg_mb_finish(fg_model_builder *b) {
   fg_model *m = fg_xcalloc(1, sizeof *m);
   fg_model_arena *a = fg_xcalloc(1, sizeof *a);
   m->arena = a;
+  fg_mb_pool_drop_slots(&b->str);
+  fg_mb_pool_drop_slots(&b->pid);
   memcpy(m->present, b->present, sizeof m->present);
   fg_mb_person_arrays(m, b, a);
   int64_t *offs[FG_ARRAY_LEN(fg_mb_pk_sorts)];

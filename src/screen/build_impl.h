@@ -124,6 +124,10 @@ uint32_t fg_mb_cols_of(fg_table_id t);
 fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v);
 fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v);
 void fg_mb_pool_release(fg_mb_pool *p);
+/* Free p's hash table, keeping its strings: no id can be added or found by
+ * text afterwards. fg_mb_finish does it first (a million-person city's
+ * table is 512 MiB, live while the finish sorts the payments). */
+void fg_mb_pool_drop_slots(fg_mb_pool *p);
 /* Move what base owns (its arrays, its strings' bytes, its mapping) into
  * m's arena, then free base's model: m points into them (build_extend.c). */
 void fg_model_adopt(fg_model *m, fg_model *base);

@@ -177,46 +177,79 @@ void fg_rule_fund_cross_scheme_transfer(const fg_rule_ctx *ctx, fg_findings *out
   fg_rk_release(&rk);
 }
 
-/* payment_id sid -> payments index, sorted for binary search. */
+/* The payments the transactions name: the referenced payment_id sids,
+ * sorted and distinct, each with the index of the first payment of that id
+ * (-1: none). Built from the few references (one per private payment out
+ * of an expenditure account) and one pass over the payments, instead of
+ * sorting every payment by its id: at a million persons that sort of 21 M
+ * entries took 1-2 s of the rules' 3-5 s. */
 typedef struct {
   fg_sid payment_id;
   int64_t index;
-} fg_pay_ix;
+} fg_pay_ref;
 
-static int fg_cmp_pay_ix(const void *a, const void *b) {
-  const fg_pay_ix *x = a, *y = b;
-  if (x->payment_id != y->payment_id) return x->payment_id < y->payment_id ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
+static bool fg_private_out(const fg_model *m, const fg_m_txn *t) {
+  const fg_m_account *acc = fg_txn_account(m, t);
+  return acc && acc->kind == FG_ACC_EXPENDITURE && t->dir == FG_DIR_OUT &&
+         t->cp_kind == FG_CP_PERSON;
 }
 
-static const fg_m_payment *fg_find_payment(const fg_model *m, const fg_pay_ix *ix, int64_t n,
-                                           fg_sid id) {
+static int fg_cmp_pay_ref(const void *a, const void *b) {
+  const fg_pay_ref *x = a, *y = b;
+  return (x->payment_id > y->payment_id) - (x->payment_id < y->payment_id);
+}
+
+static fg_pay_ref *fg_find_ref(fg_pay_ref *refs, int64_t n, fg_sid id) {
   int64_t lo = 0, hi = n;
   while (lo < hi) {
     int64_t mid = lo + (hi - lo) / 2;
-    if (ix[mid].payment_id < id) lo = mid + 1;
+    if (refs[mid].payment_id < id) lo = mid + 1;
     else hi = mid;
   }
-  return lo < n && ix[lo].payment_id == id ? &m->payments[ix[lo].index] : NULL;
+  return lo < n && refs[lo].payment_id == id ? &refs[lo] : NULL;
+}
+
+static fg_pay_ref *fg_pay_refs(const fg_model *m, int64_t *nrefs) {
+  fg_pay_ref *refs = fg_xmalloc(((size_t)m->ntxns + 1) * sizeof *refs);
+  int64_t n = 0;
+  for (int64_t i = 0; i < m->ntxns; i++)
+    if (m->txns[i].reference && fg_private_out(m, &m->txns[i]))
+      refs[n++] = (fg_pay_ref){m->txns[i].reference, -1};
+  qsort(refs, (size_t)n, sizeof *refs, fg_cmp_pay_ref);
+  int64_t k = 0;
+  for (int64_t i = 0; i < n; i++)
+    if (k == 0 || refs[k - 1].payment_id != refs[i].payment_id) refs[k++] = refs[i];
+  if (k > 0) { /* a bit per sid rejects the unreferenced payments without a search */
+    uint64_t *named = fg_xcalloc((size_t)m->nstr / 64 + 1, sizeof *named);
+    for (int64_t i = 0; i < k; i++) {
+      FG_ASSERT(refs[i].payment_id < m->nstr);
+      named[refs[i].payment_id / 64] |= (uint64_t)1 << (refs[i].payment_id % 64);
+    }
+    for (int64_t i = 0; i < m->npayments; i++) {
+      fg_sid id = m->payments[i].payment_id;
+      FG_ASSERT(id < m->nstr);
+      if (!(named[id / 64] >> (id % 64) & 1)) continue;
+      fg_pay_ref *r = fg_find_ref(refs, k, id);
+      FG_ASSERT(r != NULL);
+      if (r->index < 0) r->index = i; /* the first payment of an id */
+    }
+    free(named);
+  }
+  *nrefs = k;
+  return refs;
 }
 
 void fg_rule_fund_unmatched_private_payment(const fg_rule_ctx *ctx, fg_findings *out) {
   const fg_model *m = ctx->m;
-  fg_pay_ix *ix = fg_xmalloc(((size_t)m->npayments + 1) * sizeof *ix);
-  for (int64_t i = 0; i < m->npayments; i++) {
-    ix[i].payment_id = m->payments[i].payment_id;
-    ix[i].index = i;
-  }
-  qsort(ix, (size_t)m->npayments, sizeof *ix, fg_cmp_pay_ix);
+  int64_t nrefs = 0;
+  fg_pay_ref *refs = fg_pay_refs(m, &nrefs);
   fg_rk rk;
   fg_rk_init(&rk);
   for (int64_t i = 0; i < m->ntxns; i++) {
     const fg_m_txn *t = &m->txns[i];
-    const fg_m_account *acc = fg_txn_account(m, t);
-    if (!acc || acc->kind != FG_ACC_EXPENDITURE || t->dir != FG_DIR_OUT ||
-        t->cp_kind != FG_CP_PERSON)
-      continue;
-    const fg_m_payment *p = t->reference ? fg_find_payment(m, ix, m->npayments, t->reference) : NULL;
+    if (!fg_private_out(m, t)) continue;
+    const fg_pay_ref *r = t->reference ? fg_find_ref(refs, nrefs, t->reference) : NULL;
+    const fg_m_payment *p = r && r->index >= 0 ? &m->payments[r->index] : NULL;
     if (p && p->amount_fen == t->amount_fen && p->bank_account == t->cp_account) continue;
     if (!t->reference) fg_rk_text(&rk, "没有关联的支付编号");
     else if (!p) fg_rk_text(&rk, "关联编号 %s 不是任何待遇支付", m->str[t->reference]);
@@ -228,5 +261,5 @@ void fg_rule_fund_unmatched_private_payment(const fg_rule_ctx *ctx, fg_findings 
     fg_emit_txn(&rk, out, m, "fund.unmatched_private_payment", t);
   }
   fg_rk_release(&rk);
-  free(ix);
+  free(refs);
 }

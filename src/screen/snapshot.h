@@ -15,9 +15,9 @@
  * that recorded one. docs/screening.md.
  *
  * A snapshot model maps the file read-only (MAP_PRIVATE, PROT_READ): the
- * arrays point into the mapping; fg_model_free unmaps it. Its lookups
- * (fg_model_find_pk / _sid) find nothing: the pools' hash tables are not
- * stored (the rules never look ids up).
+ * arrays point into the mapping; fg_model_free unmaps it. The pools' hash
+ * tables are not stored (no finished model keeps them; the rules never look
+ * ids up by text), so fg_model_find_pk / _sid scan, as for a loaded model.
  */
 #ifndef FG_SCREEN_SNAPSHOT_H
 #define FG_SCREEN_SNAPSHOT_H
