@@ -9,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
 #include <sodium.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "screen/build.h"
@@ -202,6 +206,50 @@ static void test_direct_and_buffered(void **state) {
     rm_sample(disk);
     fg_model_free(models[k]);
   }
+  fg_buf_release(&contrib);
+}
+
+/* A write that fails while the other buffer is being filled (the writer
+ * writes on a thread of its own) still fails the snapshot, names the
+ * system's reason and leaves no file. The file size limit makes the writes
+ * past 3 MB fail (EFBIG) in a child process. */
+static void test_write_fails(void **state) {
+  (void)state;
+  fg_buf contrib = FG_BUF_INIT;
+  fg_buf_adds(&contrib, "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n");
+  for (int i = 0; i < 150000; i++)
+    fg_buf_addf(&contrib, "P%d,110,E%d,110105,2024-%02d,5000,800,2024-01-15,normal\n", i % 5000,
+                i % 70, i % 12 + 1);
+  fg_test_tables big;
+  memcpy(big, sample_tables, sizeof big);
+  big[FG_T_CONTRIBUTIONS] = contrib.buf;
+  fg_model *m = fg_test_model(big);
+  char *dir = fg_test_tmpdir();
+  for (int direct = 0; direct < 2; direct++) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/f%d.db.model", dir, direct);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+      signal(SIGXFSZ, SIG_IGN);
+      struct rlimit lim = {(rlim_t)3 << 20, (rlim_t)3 << 20};
+      if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(10);
+      fg_snapshot_key key = sample_key();
+      char hex[65];
+      fg_err err = {0};
+      if (fg_snapshot_write_via(m, &key, path, direct == 1, hex, &err) == 0) _exit(11);
+      if (!strstr(err.msg, strerror(EFBIG))) _exit(12);
+      _exit(access(path, F_OK) == 0 ? 13 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+  }
+  fg_test_rmrf(dir);
+  free(dir);
+  fg_model_free(m);
   fg_buf_release(&contrib);
 }
 
@@ -487,6 +535,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),
       cmocka_unit_test(test_direct_and_buffered),
+      cmocka_unit_test(test_write_fails),
       cmocka_unit_test(test_digest),
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_store_side),
