@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "fields/fields.h"
 #include "import/import.h"
 #include "journal/journal.h"
@@ -271,6 +273,39 @@ static void test_keyless_resend(void **state) {
   assert_int_equal(r.files[0].rows_stored, 1); /* the new month only */
   fg_import_result_release(&r);
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 4);
+}
+
+/* An insider who can write the file plants a row with the largest rowid:
+ * SQLite then gives new rows rowids at random. The import refuses up
+ * front, naming the table, and stores nothing. (Before, the rows were
+ * stored at random rowids and only the journal's digest check refused
+ * the batch, saying the digest covered 2 rows where 3 were stored.) */
+static void test_planted_max_rowid(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "INSERT INTO contributions (rowid, person_id, scheme, region, period,"
+                                " base, amount, paid_date, kind, _batch, _line, _digest) VALUES "
+                                "(9223372036854775807, 'P9', '110', '410100', '2024-01', 1, 1,"
+                                " '2024-01-15', 'normal', 1, 2, x'00')",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P1,110,410100,2024-01,5000,400,2024-01-15,normal\n"
+                "P2,110,410100,2024-01,6000,480.5,2024-01-15,normal\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EDB);
+  assert_non_null(strstr(err.msg, "contributions 的行号已到上限"));
+  fg_import_result_release(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 1);
+  assert_int_equal(fg_store_batch_count(f->s), 0);
 }
 
 static void test_keys_and_repeats(void **state) {
@@ -651,6 +686,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_file_level_errors, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_before_commit_hook, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_many_rows_pipeline, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_planted_max_rowid, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,7 +252,19 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
   im->pipe = p;
   pthread_t th;
   int rc = 0;
-  if (pthread_create(&th, NULL, fg_imp_pipe_worker, p) != 0) {
+  /* A row planted with the largest rowid makes SQLite pick the next ones at
+   * random: the batch's rows would not follow each other (rowid_first ..
+   * rowid_last, the journal's chunks). Refused here, by name. */
+  for (int t = 0; t < FG_T_COUNT && rc == 0; t++) {
+    int64_t lo = 1, hi = 0;
+    if (csv[t] != NULL) rc = fg_store_rowid_bounds(im->s, (fg_table_id)t, &lo, &hi, err);
+    if (rc == 0 && hi == INT64_MAX)
+      rc = fg_errf(err, FG_EDB, "%s 的行号已到上限 %lld（数据库文件被改动过？），无法再存入 "
+                   "(rowid at its maximum)", fg_schema_table((fg_table_id)t)->name, (long long)hi);
+  }
+  if (rc != 0) {
+    /* the worker never ran */
+  } else if (pthread_create(&th, NULL, fg_imp_pipe_worker, p) != 0) {
     rc = fg_errf(err, FG_ENOMEM, "无法创建导入线程");
   } else {
     fg_imp_pipe_consume(p);
