@@ -373,8 +373,10 @@ void fg_mb_free(fg_model_builder *b) {
   if (!b) return;
   fg_mb_pool_release(&b->str);
   fg_mb_pool_release(&b->pid);
-  for (int t = 0; t < FG_T_COUNT; t++)
+  for (int t = 0; t < FG_T_COUNT; t++) {
     if (!b->rows[t].external) free(b->rows[t].data);
+    free(b->runs[t].start);
+  }
   free(b);
 }
 

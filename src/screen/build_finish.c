@@ -158,17 +158,75 @@ static bool fg_mb_keys_in_order(const fg_mb_vec *v, size_t es, int64_t nkeys, fg
   return true;
 }
 
+/* Whether runs cover v's rows and there are few enough to merge. */
+static bool fg_mb_runs_usable(const fg_mb_runs *runs, const fg_mb_vec *v) {
+  return runs && !runs->broken && runs->n >= 2 && runs->n <= FG_MB_MERGE_RUNS_MAX &&
+         runs->start[0] == 0 && runs->end == v->n && !v->external;
+}
+
+/* Hand back the whole pages of v's rows [*done, upto) (bytes), in place:
+ * they were copied out and are never read again. */
+static void fg_mb_release(char *base, size_t *done, size_t upto) {
+  const uintptr_t page = 4096; /* the smallest page: a partial one is kept */
+  const uintptr_t lo = ((uintptr_t)base + *done + page - 1) & ~(page - 1);
+  const uintptr_t hi = ((uintptr_t)base + upto) & ~(page - 1);
+  if (hi <= lo) return;
+  (void)madvise((void *)lo, hi - lo, MADV_DONTNEED); /* a refusal only costs memory */
+  *done = hi - (uintptr_t)base;
+}
+
+/* Merge the runs of v (each sorted by key, in row order) into a new block
+ * in key order, stable (a tie goes to the earlier run), handing each run's
+ * consumed pages back every FG_MB_RELEASE_ROWS rows (fg_mb_sort_run). */
+#define FG_MB_RELEASE_ROWS 8192
+static void fg_mb_merge_runs(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key,
+                             const fg_mb_runs *runs) {
+  const int k = runs->n;
+  int64_t pos[FG_MB_MERGE_RUNS_MAX], end[FG_MB_MERGE_RUNS_MAX], head[FG_MB_MERGE_RUNS_MAX];
+  size_t done[FG_MB_MERGE_RUNS_MAX];
+  for (int j = 0; j < k; j++) {
+    pos[j] = runs->start[j];
+    end[j] = j + 1 < k ? runs->start[j + 1] : runs->end;
+    FG_ASSERT(pos[j] <= end[j]);
+    head[j] = pos[j] < end[j] ? key(v->data + (size_t)pos[j] * es, nkeys) : INT64_MAX;
+    done[j] = (size_t)pos[j] * es;
+  }
+  char *out = fg_mb_alloc_rows((size_t)v->n * es);
+  for (int64_t o = 0; o < v->n; o++) {
+    int best = 0;
+    for (int j = 1; j < k; j++)
+      if (head[j] < head[best]) best = j;
+    FG_ASSERT(head[best] != INT64_MAX);
+    const char *row = v->data + (size_t)pos[best]++ * es;
+    memcpy(out + (size_t)o * es, row, es);
+    if (pos[best] < end[best]) {
+      head[best] = key(row + es, nkeys);
+      FG_ASSERT(head[best] >= key(row, nkeys)); /* the run is sorted */
+    } else {
+      head[best] = INT64_MAX;
+    }
+    if (pos[best] % FG_MB_RELEASE_ROWS == 0 || pos[best] == end[best])
+      fg_mb_release(v->data, &done[best], (size_t)pos[best] * es);
+  }
+  free(v->data);
+  v->data = out;
+  v->cap = v->n;
+}
+
 /* Stable counting sort of v by key(row) in [0, nkeys), then each group by
  * cmp. Returns the nkeys + 1 offsets (heap). Skips the copy when the keys
- * already are in order (the result is the same: the sort is stable). */
+ * already are in order (the result is the same: the sort is stable), and
+ * merges runs (fg_mb_sort_run) instead when they cover v. */
 static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key,
-                                  fg_mb_cmp cmp, void *ctx) {
+                                  fg_mb_cmp cmp, void *ctx, const fg_mb_runs *runs) {
   const bool in_order = fg_mb_keys_in_order(v, es, nkeys, key);
   int64_t *off = fg_xcalloc((size_t)nkeys + 1, sizeof *off);
   for (int64_t r = 0; r < v->n; r++) off[key(v->data + (size_t)r * es, nkeys) + 1]++;
   for (int64_t k = 0; k < nkeys; k++) off[k + 1] += off[k];
   FG_ASSERT(off[nkeys] == v->n);
-  if (!in_order) {
+  if (!in_order && fg_mb_runs_usable(runs, v)) {
+    fg_mb_merge_runs(v, es, nkeys, key, runs);
+  } else if (!in_order) {
     char *out = v->n ? fg_mb_alloc_rows((size_t)v->n * es) : NULL;
     for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
       const char *row = v->data + (size_t)r * es;
@@ -213,6 +271,47 @@ static const fg_mb_pk_sort fg_mb_pk_sorts[] = {
     {FG_T_INCARCERATIONS, fg_cmp_incarceration}, {FG_T_SURVIVAL_CERTIFICATIONS, fg_cmp_survival},
 };
 
+void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from) {
+  FG_ASSERT(b && t >= 0 && t < FG_T_COUNT);
+  bool by_pk = false;
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) by_pk |= fg_mb_pk_sorts[i].t == t;
+  fg_mb_vec *v = &b->rows[t];
+  fg_mb_runs *runs = &b->runs[t];
+  if (!by_pk || from >= v->n) return;
+  if (from != (runs->n ? runs->end : 0)) runs->broken = true;
+  const size_t es = fg_mb_desc_of(t)->elem_size;
+  char *p = v->data + (size_t)from * es;
+  const int64_t n = v->n - from;
+  int64_t lo = INT64_MAX, hi = -1, prev = -1;
+  bool ascending = true;
+  for (int64_t r = 0; r < n; r++) {
+    const int64_t k = fg_mb_key_pk(p + (size_t)r * es, 0);
+    FG_ASSERT(k >= 0);
+    ascending &= k >= prev;
+    prev = k;
+    lo = FG_MIN(lo, k);
+    hi = FG_MAX(hi, k);
+  }
+  if (!ascending) { /* stable counting sort over [lo, hi] through a copy of the run */
+    int64_t *off = fg_xcalloc((size_t)(hi - lo) + 2, sizeof *off);
+    for (int64_t r = 0; r < n; r++) off[fg_mb_key_pk(p + (size_t)r * es, 0) - lo + 1]++;
+    for (int64_t k = 0; k <= hi - lo; k++) off[k + 1] += off[k];
+    char *tmp = fg_xmalloc((size_t)n * es);
+    for (int64_t r = 0; r < n; r++)
+      memcpy(tmp + (size_t)off[fg_mb_key_pk(p + (size_t)r * es, 0) - lo]++ * es,
+             p + (size_t)r * es, es);
+    memcpy(p, tmp, (size_t)n * es);
+    free(tmp);
+    free(off);
+  }
+  if (runs->n == runs->cap) {
+    runs->cap = runs->cap ? 2 * runs->cap : 16;
+    runs->start = fg_xrealloc(runs->start, (size_t)runs->cap * sizeof *runs->start);
+  }
+  runs->start[runs->n++] = from;
+  runs->end = v->n;
+}
+
 void fg_mb_presort(fg_model_builder *b) {
   FG_ASSERT(b);
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
@@ -243,7 +342,7 @@ static void *fg_mb_sort_job_run(void *arg) {
     if (!j->mine[i]) continue;
     fg_table_id t = fg_mb_pk_sorts[i].t;
     j->offs[i] = fg_mb_bucket_sort(&j->b->rows[t], fg_mb_desc_of(t)->elem_size, j->npk,
-                                   fg_mb_key_pk, fg_mb_pk_sorts[i].cmp, NULL);
+                                   fg_mb_key_pk, fg_mb_pk_sorts[i].cmp, NULL, &j->b->runs[t]);
   }
   return NULL;
 }
@@ -319,7 +418,7 @@ static int64_t *fg_mb_link_items(fg_model_builder *b, int32_t *map) {
   }
   for (int64_t i = 0; i < cv->n; i++) map[cat[i].item_code] = -1;
   int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sv->n + 1, fg_mb_key_item, fg_cmp_item,
-                                   &b->str);
+                                   &b->str, NULL);
   for (int64_t i = 0; i < sv->n; i++) {
     sett[i].items_first = (int32_t)off[i];
     sett[i].items_count = (int32_t)(off[i + 1] - off[i]);

@@ -71,6 +71,19 @@ typedef struct fg_mb_vec {
   bool external; /* data is a window into another builder's rows (fg_mb_rows_window) */
 } fg_mb_vec;
 
+/* The runs a "by pk" table's rows came in (fg_mb_sort_run): run i is
+ * [start[i], start[i + 1]), the last one ends at end; each sorted by pk. */
+typedef struct fg_mb_runs {
+  int64_t *start;
+  int n, cap;
+  int64_t end;
+  bool broken; /* rows came in some other way: finish sorts as it always did */
+} fg_mb_runs;
+
+/* Most runs finishing merges (a linear scan of the run heads per row); a
+ * table in more chunks is copied through the counting sort. */
+#define FG_MB_MERGE_RUNS_MAX 64
+
 typedef struct fg_mb_col_cache {
   fg_sid sid; /* 0 = nothing cached */
   size_t n;
@@ -89,6 +102,7 @@ struct fg_model_builder {
   fg_table_id cur_t;
   const fg_value *cur_vals;
   fg_mb_col_cache col_cache[FG_MAX_COLS];
+  fg_mb_runs runs[FG_T_COUNT];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
 };
@@ -143,5 +157,13 @@ const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n);
  * by that table's order, in place. The loader runs it on each chunk (in
  * parallel), so that fg_mb_finish mostly finds the groups in order. */
 void fg_mb_presort(fg_model_builder *b);
+/* Rows [from, n) of table t just came in as one run (the loader's chunk,
+ * merged): when t is a "by pk" table, sort them by pk (stable) and note
+ * the run. fg_mb_finish then merges the runs of a table whose pks do not
+ * ascend, in pk order, into a new block, handing each run's pages back as
+ * it consumes them: the table is not held twice over (at a million
+ * persons the benefit payments' copy, 1 GB on top of the whole model, was
+ * the screening's peak). The result is the stable counting sort's. */
+void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from);
 
 #endif

@@ -14,7 +14,9 @@
  * it into chunk 0's builder (fg_mb_absorb), so merging overlaps reading and
  * the ids handed out are exactly those of reading the whole sequence on one
  * thread: first appearance, in sequence order. Nothing depends on which
- * worker was faster.
+ * worker was faster. The merging worker also sorts each merged chunk of a
+ * "by pk" table by person (fg_mb_sort_run), so that finishing merges the
+ * chunks instead of copying the whole table.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -94,10 +96,13 @@ static void fg_load_merge_ready(fg_load *L) {
   while (!L->failed && L->merged < L->nchunks && L->chunks[L->merged].done) {
     int i = L->merged;
     pthread_mutex_unlock(&L->mu);
+    const fg_table_id t = L->chunks[i].t;
+    const int64_t from = i > 0 ? L->chunks[0].b->rows[t].n : 0;
     if (i > 0) {
       fg_mb_absorb(L->chunks[0].b, L->chunks[i].b);
       L->chunks[i].b = NULL;
     }
+    fg_mb_sort_run(L->chunks[0].b, t, from); /* by person, beside the reading */
     pthread_mutex_lock(&L->mu);
     L->merged = i + 1;
   }
