@@ -501,6 +501,54 @@ static void test_extend(void **state) {
 }
 
 /* Which stores only grew since a snapshot's key, and the rowids that are new. */
+/* A mapped snapshot extended by a month: its rows of a rebuilt "by pk"
+ * table are handed back every 8 MiB as they are copied (fg_mbx_merge_pk).
+ * 250,000 contributions (12 MB) of 5,000 persons plus 3,000 new ones
+ * spread over them: the extension equals one builder fed both. */
+static void test_extend_big(void **state) {
+  (void)state;
+  const char *head = "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n";
+  fg_buf base = FG_BUF_INIT, more = FG_BUF_INIT;
+  fg_buf_adds(&base, head);
+  fg_buf_adds(&more, head);
+  for (int i = 0; i < 250000; i++)
+    fg_buf_addf(&base, "P%d,110,E%d,110105,20%02d-%02d,5000,800,2024-01-15,normal\n", i % 5000,
+                i % 70, 10 + i / 5000 / 12, i / 5000 % 12 + 1);
+  for (int i = 0; i < 3000; i++)
+    fg_buf_addf(&more, "P%d,110,E1,110105,2025-01,6000,960,2025-02-15,normal\n", (i * 7) % 5003);
+  fg_test_tables base_t = {[FG_T_CONTRIBUTIONS] = base.buf}, more_t = {[FG_T_CONTRIBUTIONS] = more.buf};
+  fg_model *m = fg_test_model(base_t);
+  int64_t row0[FG_T_COUNT];
+  sample_counts(m, row0);
+  fg_model_builder *wb = fg_mb_new();
+  fg_test_feed(wb, base_t, NULL);
+  fg_test_feed(wb, more_t, row0);
+  fg_model *whole = fg_mb_finish(wb);
+  char path[] = "/tmp/fg_snap_extend_big_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  unlink(path);
+  fg_snapshot_key k = sample_key(), got;
+  char hex[65];
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
+  fg_model *mapped = NULL;
+  assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
+  fg_model_builder *nb = fg_mb_new();
+  fg_test_feed(nb, more_t, row0);
+  fg_model *ext = fg_mb_extend(mapped, nb, &err);
+  assert_non_null(ext);
+  assert_int_equal(ext->ncontributions, 253000);
+  assert_models_equal(whole, ext);
+  fg_model_free(ext);
+  fg_model_free(whole);
+  fg_model_free(m);
+  unlink(path);
+  fg_buf_release(&base);
+  fg_buf_release(&more);
+}
+
 static void test_grown(void **state) {
   (void)state;
   fg_snapshot_key old = sample_key(), now = old;
@@ -540,6 +588,7 @@ int main(void) {
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_store_side),
       cmocka_unit_test(test_extend),
+      cmocka_unit_test(test_extend_big),
       cmocka_unit_test(test_grown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
