@@ -114,14 +114,21 @@ static void put_medical(fg_store *s, int64_t b) {
   }
 }
 
-static void make_store(const char *path) {
+/* A new store at path with one batch open: its id in *b. */
+static fg_store *open_batch(const char *path, int64_t *b) {
   fg_store *s = NULL;
   fg_err err = {0};
-  int64_t b = 0;
   assert_int_equal(fg_store_create(path, &s, &err), 0);
   assert_int_equal(fg_store_begin(s, &err), 0);
-  assert_int_equal(fg_store_batch_begin(s, "t", FG_BATCH_ATOMIC, "2025-01-01T00:00:00", &b, &err),
+  assert_int_equal(fg_store_batch_begin(s, "t", FG_BATCH_ATOMIC, "2025-01-01T00:00:00", b, &err),
                    0);
+  return s;
+}
+
+static void make_store(const char *path) {
+  fg_err err = {0};
+  int64_t b = 0;
+  fg_store *s = open_batch(path, &b);
   put_people(s, b);
   put_money(s, b);
   put_medical(s, b);
@@ -267,13 +274,9 @@ static void test_merge_runs(void **state) {
   (void)state;
   char *dir = fg_test_tmpdir(), path[4200];
   snprintf(path, sizeof path, "%s/fg.db", dir);
-  fg_store *s = NULL;
   fg_err err = {0};
   int64_t b = 0;
-  assert_int_equal(fg_store_create(path, &s, &err), 0);
-  assert_int_equal(fg_store_begin(s, &err), 0);
-  assert_int_equal(fg_store_batch_begin(s, "t", FG_BATCH_ATOMIC, "2025-01-01T00:00:00", &b, &err),
-                   0);
+  fg_store *s = open_batch(path, &b);
   for (int k = 0; k < BIG_PAY; k++) {
     char id[24], pay[24], period[8], paid[16];
     pid(id, k % 5003); /* every person again after 5,003 rows */

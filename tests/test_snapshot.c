@@ -165,14 +165,9 @@ static void test_roundtrip(void **state) {
   rm_sample(path);
 }
 
-/* The writer goes around the page cache (O_DIRECT) where the file system
- * allows it, in whole 4 KiB blocks, and cuts the file back to its size;
- * elsewhere it writes through the cache. Both give the same bytes and
- * digest, for a model of several writer buffers (150,000 contributions,
- * 7 MB) and for the small sample. (The fallback from a direct write
- * refused at its first write, fcntl, is not reached here.) */
-static void test_direct_and_buffered(void **state) {
-  (void)state;
+/* The sample with 150,000 contributions (7 MB of model: several writer
+ * buffers). */
+static fg_model *big_model(void) {
   fg_buf contrib = FG_BUF_INIT;
   fg_buf_adds(&contrib, "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n");
   for (int i = 0; i < 150000; i++)
@@ -181,7 +176,20 @@ static void test_direct_and_buffered(void **state) {
   fg_test_tables big;
   memcpy(big, sample_tables, sizeof big);
   big[FG_T_CONTRIBUTIONS] = contrib.buf;
-  fg_model *models[2] = {fg_test_model(big), sample_model()};
+  fg_model *m = fg_test_model(big);
+  fg_buf_release(&contrib);
+  return m;
+}
+
+/* The writer goes around the page cache (O_DIRECT) where the file system
+ * allows it, in whole 4 KiB blocks, and cuts the file back to its size;
+ * elsewhere it writes through the cache. Both give the same bytes and
+ * digest, for a model of several writer buffers (150,000 contributions,
+ * 7 MB) and for the small sample. (The fallback from a direct write
+ * refused at its first write, fcntl, is not reached here.) */
+static void test_direct_and_buffered(void **state) {
+  (void)state;
+  fg_model *models[2] = {big_model(), sample_model()};
   for (int k = 0; k < 2; k++) {
     fg_snapshot_key key = sample_key();
     char hex_disk[65], hex_shm[65], shm[4200];
@@ -206,7 +214,6 @@ static void test_direct_and_buffered(void **state) {
     rm_sample(disk);
     fg_model_free(models[k]);
   }
-  fg_buf_release(&contrib);
 }
 
 /* A write that fails while the other buffer is being filled (the writer
@@ -215,15 +222,7 @@ static void test_direct_and_buffered(void **state) {
  * past 3 MB fail (EFBIG) in a child process. */
 static void test_write_fails(void **state) {
   (void)state;
-  fg_buf contrib = FG_BUF_INIT;
-  fg_buf_adds(&contrib, "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n");
-  for (int i = 0; i < 150000; i++)
-    fg_buf_addf(&contrib, "P%d,110,E%d,110105,2024-%02d,5000,800,2024-01-15,normal\n", i % 5000,
-                i % 70, i % 12 + 1);
-  fg_test_tables big;
-  memcpy(big, sample_tables, sizeof big);
-  big[FG_T_CONTRIBUTIONS] = contrib.buf;
-  fg_model *m = fg_test_model(big);
+  fg_model *m = big_model();
   char *dir = fg_test_tmpdir();
   for (int direct = 0; direct < 2; direct++) {
     char path[4200];
@@ -250,7 +249,6 @@ static void test_write_fails(void **state) {
   fg_test_rmrf(dir);
   free(dir);
   fg_model_free(m);
-  fg_buf_release(&contrib);
 }
 
 /* The digest is a hash list of 64 MiB pieces: SHA-256 over the pieces'
