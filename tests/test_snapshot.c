@@ -429,6 +429,14 @@ static fg_model *whole_model(const int64_t row0[FG_T_COUNT]) {
 /* A model extended by new rows (fg_mb_extend) is the model one builder fed
  * the old rows and then the new ones gives, array by array and id by id;
  * from a heap model, from a snapshot's mapping, and by no rows at all. */
+/* Make tmpl ("...XXXXXX") a name no file has: mkstemp, then remove it. */
+static void free_name(char *tmpl) {
+  int fd = mkstemp(tmpl);
+  assert_true(fd >= 0);
+  close(fd);
+  unlink(tmpl);
+}
+
 static void test_extend(void **state) {
   (void)state;
   fg_model *m = sample_model();
@@ -446,10 +454,7 @@ static void test_extend(void **state) {
 
   m = sample_model();
   char path[] = "/tmp/fg_snap_extend_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
-  unlink(path);
+  free_name(path);
   fg_snapshot_key k = sample_key(), got;
   char hex[65];
   assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
@@ -523,10 +528,7 @@ static void test_extend_big(void **state) {
   fg_test_feed(wb, more_t, row0);
   fg_model *whole = fg_mb_finish(wb);
   char path[] = "/tmp/fg_snap_extend_big_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
-  unlink(path);
+  free_name(path);
   fg_snapshot_key k = sample_key(), got;
   char hex[65];
   fg_err err = {0};
