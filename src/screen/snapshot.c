@@ -176,7 +176,8 @@ static void fg_snap_header_fill(const fg_model *m, const fg_snapshot_key *k, fg_
  * model, longer than the rules and the store it runs beside; overlapped,
  * the larger of the two. A write is started only after the previous one
  * has finished, so the file is written in order, and only the I/O thread
- * touches fd, direct and failed while a write is out (fg_snap_io_wait). */
+ * touches fd, direct and failed while a write is out (fg_snap_io_wait; the
+ * filling side reads direct_seen, updated there). */
 typedef struct fg_snap_writer {
   int fd;
   bool direct;         /* fd has O_DIRECT: only whole aligned blocks */
@@ -189,6 +190,7 @@ typedef struct fg_snap_writer {
   uint64_t total;      /* bytes of the file written (its logical size) */
   bool failed;
   int failed_errno;    /* errno of the failed write (the I/O thread's own) */
+  bool direct_seen;    /* direct as of the last fg_snap_io_wait: what the filling side reads */
   pthread_t io;        /* writes spare[0, io_n) when inflight */
   size_t io_n;
   bool inflight;
@@ -247,6 +249,7 @@ static void fg_snap_io_wait(fg_snap_writer *w) {
   FG_ASSERT(rc == 0);
   (void)rc;
   w->inflight = false;
+  w->direct_seen = w->direct;
 }
 
 /* Hash, count and write n bytes (buffered: from anywhere). */
@@ -283,7 +286,7 @@ static void fg_snap_flush(fg_snap_writer *w) {
 }
 
 static void fg_snap_put(fg_snap_writer *w, const void *p, size_t n) {
-  if (!w->direct && n >= FG_SNAP_WBUF_BYTES / 2) { /* large: straight from the model's memory */
+  if (!w->direct_seen && n >= FG_SNAP_WBUF_BYTES / 2) { /* large: straight from the model's memory */
     fg_snap_flush(w);
     fg_snap_raw(w, p, n);
     return;
@@ -342,6 +345,7 @@ int fg_snapshot_write_via(const fg_model *m, const fg_snapshot_key *k, const cha
   }
   w.buf = buf[0];
   w.spare = buf[1];
+  w.direct_seen = w.direct;
   fg_sha256_init(&w.sha);
   fg_sha256_init(&w.piece);
   fg_snap_put(&w, &h, sizeof h);
