@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "screen/build_impl.h"
 
@@ -168,16 +170,34 @@ void fg_mb_pool_drop_slots(fg_mb_pool *p) {
   p->nslots = 0;
 }
 
+size_t fg_mb_hand_back(const void *p, size_t n) {
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  FG_ASSERT(page > 0 && (page & (page - 1)) == 0);
+  const uintptr_t a = (uintptr_t)p, lo = (a + page - 1) & ~(page - 1);
+  const uintptr_t hi = (a + n) & ~(page - 1);
+  if (hi <= lo) return 0;
+  (void)madvise((void *)lo, hi - lo, MADV_DONTNEED); /* a hint: a refusal only costs memory */
+  return hi - a;
+}
+
 int64_t fg_mb_pool_find(fg_mb_pool *p, const char *s, size_t n) {
   return fg_mb_pool_get(p, s, n, false);
 }
 
-/* Person ids are compared upper-cased. */
-static int64_t fg_mb_person_get(fg_mb_pool *p, const char *s, size_t n, bool add) {
-  char small[FG_MB_PERSON_ID_MAX] = {0};
-  char *up = n < sizeof small ? small : fg_xmalloc(n + 1);
+/* s[0, n) upper-cased and NUL-terminated, in small when it fits, else on
+ * the heap (free it when the result is not small). */
+static char *fg_mb_upcase(const char *s, size_t n, char small[FG_MB_PERSON_ID_MAX]) {
+  char *up = n < FG_MB_PERSON_ID_MAX ? small : fg_xmalloc(n + 1);
   for (size_t i = 0; i < n; i++)
     up[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
+  up[n] = '\0';
+  return up;
+}
+
+/* Person ids are compared upper-cased. */
+static int64_t fg_mb_person_get(fg_mb_pool *p, const char *s, size_t n, bool add) {
+  char small[FG_MB_PERSON_ID_MAX];
+  char *up = fg_mb_upcase(s, n, small);
   int64_t id = fg_mb_pool_get(p, up, n, add);
   if (up != small) free(up);
   return id;
@@ -393,12 +413,10 @@ static int64_t fg_model_scan(const char *const *str, int64_t n, const char *s) {
 
 fg_pk fg_model_find_pk(const fg_model *m, const char *person_id) {
   FG_ASSERT_HOT(m && person_id);
-  size_t n = strlen(person_id);
-  char *up = fg_xmalloc(n + 1);
-  for (size_t i = 0; i <= n; i++)
-    up[i] = (person_id[i] >= 'a' && person_id[i] <= 'z') ? (char)(person_id[i] - 'a' + 'A') : person_id[i];
+  char small[FG_MB_PERSON_ID_MAX];
+  char *up = fg_mb_upcase(person_id, strlen(person_id), small);
   int64_t pk = fg_model_scan(m->pk_id, m->npk, up);
-  free(up);
+  if (up != small) free(up);
   return (fg_pk)pk;
 }
 

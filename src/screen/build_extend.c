@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "screen/build_impl.h"
 
@@ -108,12 +107,8 @@ static void fg_mbx_pool(fg_mb_pool *out, const char *const *base_str, uint32_t n
 static void fg_mbx_drop(const fg_model_arena *ba, const void *rows, size_t bytes) {
   if (!ba->map || bytes == 0) return;
   const uintptr_t m0 = (uintptr_t)ba->map, m1 = m0 + ba->map_bytes;
-  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t a = (uintptr_t)rows, b = a + bytes;
-  FG_ASSERT(a >= m0 && b <= m1 && page > 0);
-  a = (a + page - 1) / page * page;
-  b = b / page * page;
-  if (b > a) (void)madvise((void *)a, b - a, MADV_DONTNEED); /* a hint: refaults from the file */
+  FG_ASSERT((uintptr_t)rows >= m0 && (uintptr_t)rows + bytes <= m1);
+  (void)fg_mb_hand_back(rows, bytes); /* refaults would read the file */
 }
 
 /* Base's rows are handed back every this many bytes as they are copied. */

@@ -164,17 +164,6 @@ static bool fg_mb_runs_usable(const fg_mb_runs *runs, const fg_mb_vec *v) {
          runs->start[0] == 0 && runs->end == v->n && !v->external;
 }
 
-/* Hand back the whole pages of v's rows [*done, upto) (bytes), in place:
- * they were copied out and are never read again. */
-static void fg_mb_release(char *base, size_t *done, size_t upto) {
-  const uintptr_t page = 4096; /* the smallest page: a partial one is kept */
-  const uintptr_t lo = ((uintptr_t)base + *done + page - 1) & ~(page - 1);
-  const uintptr_t hi = ((uintptr_t)base + upto) & ~(page - 1);
-  if (hi <= lo) return;
-  (void)madvise((void *)lo, hi - lo, MADV_DONTNEED); /* a refusal only costs memory */
-  *done = hi - (uintptr_t)base;
-}
-
 /* Merge the runs of v (each sorted by key, in row order) into a new block
  * in key order, stable (a tie goes to the earlier run), handing each run's
  * consumed pages back every FG_MB_RELEASE_ROWS rows (fg_mb_sort_run). */
@@ -206,7 +195,7 @@ static void fg_mb_merge_runs(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_f
       head[best] = INT64_MAX;
     }
     if (pos[best] % FG_MB_RELEASE_ROWS == 0 || pos[best] == end[best])
-      fg_mb_release(v->data, &done[best], (size_t)pos[best] * es);
+      done[best] += fg_mb_hand_back(v->data + done[best], (size_t)pos[best] * es - done[best]);
   }
   free(v->data);
   v->data = out;

@@ -142,6 +142,11 @@ void fg_mb_pool_release(fg_mb_pool *p);
  * text afterwards. fg_mb_finish does it first (a million-person city's
  * table is 512 MiB, live while the finish sorts the payments). */
 void fg_mb_pool_drop_slots(fg_mb_pool *p);
+/* Hand back (MADV_DONTNEED) the whole pages inside [p, p + n): rows that
+ * were copied out and are never read again (a page shared with bytes
+ * outside is kept). Returns the bytes from p to the end of the last page
+ * handed back, 0 when none was. */
+size_t fg_mb_hand_back(const void *p, size_t n);
 /* Move what base owns (its arrays, its strings' bytes, its mapping) into
  * m's arena, then free base's model: m points into them (build_extend.c). */
 void fg_model_adopt(fg_model *m, fg_model *base);

@@ -153,3 +153,8 @@ int32_t fg_rk_age_limit(const fg_config *cfg, const fg_model *m, fg_pk pk, int c
   if (*birth == FG_NODAY || (sex != FG_SEX_MALE && sex != FG_SEX_FEMALE)) return -1;
   return fg_config_age_months(cfg, sex, category, fg_month_of_day(*birth));
 }
+
+uint64_t *fg_rk_sids_new(const fg_model *m) {
+  FG_ASSERT(m != NULL);
+  return fg_xcalloc((size_t)m->nstr / 64 + 1, sizeof(uint64_t));
+}

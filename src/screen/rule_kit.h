@@ -12,6 +12,8 @@
  *    "none" when persons.csv has no row for the key.
  *  - fg_rk_reach_day: the date on which a person reaches an age given in
  *    months (the config's retirement-age table is in months).
+ *  - a set of sids, a bit each: for rules that pick out the few payments
+ *    some other table names without sorting all of them.
  *
  * Everything here is thread-safe as long as each rule run owns its fg_rk.
  */
@@ -82,5 +84,14 @@ fg_day fg_rk_reach_day(fg_day birth, int32_t age_months);
  * config row applies. Writes the birth date to *birth. */
 int32_t fg_rk_age_limit(const fg_config *cfg, const fg_model *m, fg_pk pk, int category,
                         fg_day *birth);
+
+/* A set of the model's sids, a bit each (nstr / 8 bytes), empty; free() it. */
+uint64_t *fg_rk_sids_new(const fg_model *m);
+static inline void fg_rk_sids_add(uint64_t *set, fg_sid id) {
+  set[id / 64] |= (uint64_t)1 << (id % 64);
+}
+static inline bool fg_rk_sids_has(const uint64_t *set, fg_sid id) {
+  return (set[id / 64] >> (id % 64)) & 1;
+}
 
 #endif

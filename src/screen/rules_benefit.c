@@ -402,11 +402,11 @@ static uint64_t *fg_rb_shared_accounts(const fg_model *m, int32_t min_persons) {
     }
   }
   if (n > 1) qsort(pairs, n, sizeof *pairs, fg_rb_acct_pk_cmp);
-  uint64_t *shared = fg_xcalloc((size_t)m->nstr / 64 + 1, sizeof *shared);
+  uint64_t *shared = fg_rk_sids_new(m);
   for (size_t i = 0, j; i < n; i = j) {
     for (j = i; j < n && pairs[j].acct == pairs[i].acct; j++) {}
     FG_ASSERT(pairs[i].acct < m->nstr);
-    if ((int64_t)(j - i) >= min_persons) shared[pairs[i].acct / 64] |= (uint64_t)1 << (pairs[i].acct % 64);
+    if ((int64_t)(j - i) >= min_persons) fg_rk_sids_add(shared, pairs[i].acct);
   }
   free(pairs);
   return shared;
@@ -426,7 +426,7 @@ void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *ou
   for (int64_t i = 0; i < m->npayments; i++) {
     const fg_m_payment *p = &m->payments[i];
     FG_ASSERT(p->bank_account < m->nstr);
-    if (!(shared[p->bank_account / 64] >> (p->bank_account % 64) & 1)) continue;
+    if (!fg_rk_sids_has(shared, p->bank_account)) continue;
     if (n == cap) {
       cap = cap ? 2 * cap : 4096;
       rows = fg_xrealloc(rows, (size_t)cap * sizeof *rows);

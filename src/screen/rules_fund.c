@@ -220,15 +220,15 @@ static fg_pay_ref *fg_pay_refs(const fg_model *m, int64_t *nrefs) {
   for (int64_t i = 0; i < n; i++)
     if (k == 0 || refs[k - 1].payment_id != refs[i].payment_id) refs[k++] = refs[i];
   if (k > 0) { /* a bit per sid rejects the unreferenced payments without a search */
-    uint64_t *named = fg_xcalloc((size_t)m->nstr / 64 + 1, sizeof *named);
+    uint64_t *named = fg_rk_sids_new(m);
     for (int64_t i = 0; i < k; i++) {
       FG_ASSERT(refs[i].payment_id < m->nstr);
-      named[refs[i].payment_id / 64] |= (uint64_t)1 << (refs[i].payment_id % 64);
+      fg_rk_sids_add(named, refs[i].payment_id);
     }
     for (int64_t i = 0; i < m->npayments; i++) {
       fg_sid id = m->payments[i].payment_id;
       FG_ASSERT(id < m->nstr);
-      if (!(named[id / 64] >> (id % 64) & 1)) continue;
+      if (!fg_rk_sids_has(named, id)) continue;
       fg_pay_ref *r = fg_find_ref(refs, k, id);
       FG_ASSERT(r != NULL);
       if (r->index < 0) r->index = i; /* the first payment of an id */
