@@ -13,6 +13,7 @@
 
 #include "fields/fields.h"
 #include "import/import.h"
+#include "import/import_impl.h"
 #include "journal/journal.h"
 #include "store/store.h"
 #include "testutil.h"
@@ -646,6 +647,92 @@ static void test_many_rows_pipeline(void **state) {
   fg_import_result_release(&r);
 }
 
+/* A small batch on a bigger store reads the stored keys it may meet on
+ * both cores, in rowid ranges (import_load.c). Whatever the ranges, it
+ * finds what reading every stored key finds (FUNDGUARD_IMPORT_FILTER=0):
+ * the same errors for a person no batch brought and a person changed, the
+ * same resends recognised, the same rows stored. */
+static void import_env(fx *f, const char *d, const char *filter, int64_t chunk_rows,
+                       fg_import_result *r, int want_rc) {
+  fg_err err = {0};
+  if (filter) setenv("FUNDGUARD_IMPORT_FILTER", filter, 1);
+  const int64_t old = fg_imp_load_chunk_rows_set(chunk_rows);
+  assert_int_equal(fx_import(f, d, NULL, r, &err), want_rc);
+  fg_imp_load_chunk_rows_set(old);
+  unsetenv("FUNDGUARD_IMPORT_FILTER");
+  dump(r);
+}
+
+static void test_parallel_stored_keys(void **state) {
+  fx *f = *state;
+  char d[4200], bad[4200], good[4200];
+  fg_import_result r, r2;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  write_big(d, 0);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  assert_int_equal(r.load_scans, 0); /* nothing stored before: no reading */
+  fg_import_result_release(&r);
+  fx_dir(f, bad, sizeof bad);
+  fg_test_write(bad, "persons.csv",
+                "person_id,name,sex,birth_date\nP0000005,N0000005,1,1960-01-01\n"
+                "P0019999,N0019999,2,1960-01-01\nP9000001,新,1,1970-01-01\n",
+                (size_t)-1);
+  fg_test_write(bad, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P0000007,110,410100,2024-01,7,1,2024-01-02,normal\n"
+                "P0029999,110,410100,2024-02,1,1,2024-02-02,normal\n"
+                "P0012345,110,410100,2024-02,1,1,2024-02-02,normal\n"
+                "P0000007,110,410100,2024-01,29987,1,2024-01-02,normal\n"
+                "P0007987,110,410100,2024-01,29987,1,2024-01-02,normal\n",
+                (size_t)-1);
+  /* every stored key, on the store's connection: the reference */
+  import_env(f, bad, "0", (int64_t)1 << 20, &r, FG_EINPUT);
+  assert_int_equal(r.load_scans, 0);
+  assert_int_equal(r.nerrors, 2);
+  assert_true(has_sub(r.errors, r.nerrors_listed, "persons.csv:3:3: sex: 键 person_id=P0019999"));
+  assert_true(has_sub(r.errors, r.nerrors_listed,
+                      "contributions.csv:3:1: person_id: persons 中没有 person_id 为此值的行"));
+  /* filtered: one range per table, and ranges of 1,000 rowids */
+  const int64_t chunks[] = {(int64_t)1 << 20, 1000};
+  for (size_t k = 0; k < FG_ARRAY_LEN(chunks); k++) {
+    import_env(f, bad, NULL, chunks[k], &r2, FG_EINPUT);
+    assert_int_equal(r2.load_threads, 2);
+    assert_int_equal(r2.load_scans, k == 0 ? 2 : BIG_PERSONS / 1000 + BIG_CONTRIBS / 1000);
+    assert_int_equal(r2.nerrors, r.nerrors);
+    for (int i = 0; i < r.nerrors_listed; i++) assert_string_equal(r2.errors[i], r.errors[i]);
+    for (int i = 0; i < r.nfiles; i++) {
+      assert_int_equal(r2.files[i].rows_unchanged, r.files[i].rows_unchanged);
+      assert_int_equal(r2.files[i].rows_read, r.files[i].rows_read);
+    }
+    fg_import_result_release(&r2);
+  }
+  fg_import_result_release(&r);
+  /* without the two faults: the resent rows are recognised, the rest stored */
+  fx_dir(f, good, sizeof good);
+  fg_test_write(good, "persons.csv",
+                "person_id,name,sex,birth_date\nP0000005,N0000005,1,1960-01-01\n"
+                "P0019999,N0019999,1,1960-01-01\nP9000001,新,1,1970-01-01\n",
+                (size_t)-1);
+  fg_test_write(good, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P0000007,110,410100,2024-01,7,1,2024-01-02,normal\n"
+                "P9000001,110,410100,2024-02,1,1,2024-02-02,normal\n"
+                "P0012345,110,410100,2024-02,1,1,2024-02-02,normal\n"
+                "P0007987,110,410100,2024-01,27987,1,2024-01-02,normal\n",
+                (size_t)-1);
+  import_env(f, good, NULL, 1000, &r, 0);
+  assert_int_equal(r.load_threads, 2);
+  assert_int_equal(r.files[0].table, FG_T_PERSONS);
+  assert_int_equal(r.files[0].rows_unchanged, 2);
+  assert_int_equal(r.files[0].rows_stored, 1);
+  assert_int_equal(r.files[1].rows_unchanged, 2); /* lines 2 and 5 were stored rows */
+  assert_int_equal(r.files[1].rows_stored, 2);
+  fg_import_result_release(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), BIG_PERSONS + 1);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), BIG_CONTRIBS + 2);
+}
+
 static void test_before_commit_hook(void **state) {
   fx *f = *state;
   char d[4200];
@@ -687,6 +774,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_before_commit_hook, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_many_rows_pipeline, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_planted_max_rowid, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_parallel_stored_keys, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

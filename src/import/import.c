@@ -233,23 +233,6 @@ static int fg_import_recheck(fg_imp *im, fg_csv *csv[FG_T_COUNT], bool *any_left
   return 0;
 }
 
-/* Load the key sets of the tables this batch writes and the reference sets
- * of the tables they point to (only those some batch brought). */
-static int fg_import_load_sets(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
-  int rc = 0;
-  for (int t = 0; t < FG_T_COUNT && rc == 0; t++) {
-    if (csv[t] == NULL) continue;
-    const fg_table *tab = fg_schema_table(t);
-    if (tab->nkey > 0) rc = fg_imp_load_keys(im, t, err);
-    else if (im->tabs[t].present) rc = fg_imp_load_digests(im, t, err); /* resends */
-    for (int c = 0; c < tab->ncols && rc == 0; c++) {
-      const int rt = tab->cols[c].ref_table;
-      if (rt >= 0 && im->tabs[rt].present) rc = fg_imp_load_refs(im, rt, err);
-    }
-  }
-  return rc;
-}
-
 /* The quarantine list goes to a temporary file beside the target and is
  * renamed when the batch is done; never over the store, its key or
  * snapshot, or a file being read (fsout.h). A BOM for Excel. */
@@ -330,7 +313,7 @@ static int fg_import_batch(fg_imp *im, fg_csv *csv[FG_T_COUNT], fg_err *err) {
   bool filter = false;
   if (rc == 0) rc = fg_imp_filter_wanted(im, csv, &filter, err);
   if (rc == 0 && filter) fg_imp_filter_build(im, csv);
-  if (rc == 0) rc = fg_import_load_sets(im, csv, err);
+  if (rc == 0) rc = fg_imp_load_stored(im, csv, err);
   if (rc == 0) rc = fg_import_open_reject(im, im->dir, err);
   im->r->digests = fg_xcalloc(FG_T_COUNT, sizeof *im->r->digests);
   for (int t = 0; t < FG_T_COUNT; t++) fg_rowhash_init(&im->r->digests[t]);

@@ -70,6 +70,9 @@ typedef struct fg_import_result {
    * the inserting thread from the very values it bound, in rowid order;
    * finished before before_commit runs. NULL when nothing was stored. */
   fg_rowhash *digests;
+  /* How the stored keys were read when the batch was small beside the
+   * store (import_load.c): rowid ranges, and threads (0: not that way). */
+  int load_scans, load_threads;
 } fg_import_result;
 
 /* Called INSIDE the batch's transaction right before commit (the journal

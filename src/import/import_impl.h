@@ -66,12 +66,19 @@ typedef struct fg_imp {
 /* Record a problem: listed up to FG_IMPORT_ERRORS_LISTED_MAX, always counted. */
 void fg_imp_error(fg_imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fg_imp_notice(fg_imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Load the key set / reference set of table t from the store (once). */
-int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err);
-/* Keyless t: the digests of the rows earlier batches stored, into the
- * table's key set (8 digest bytes -> rowid). */
-int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err);
-int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err);
+/* Load every stored key the batch of csv looks up (import_load.c): the key
+ * sets of the tables it writes (a keyless table's row digests: 16 digest
+ * bytes -> rowid) and the reference sets of the tables they point to; on
+ * both cores when every one of those tables has a filter. */
+int fg_imp_load_stored(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err);
+/* The serial loads: the key bytes of the columns cols[0..ncols) of every
+ * stored row of t (the filter's, when t has one) into set; the digests of
+ * keyless t's stored rows into set. */
+int fg_imp_load_cols_into(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg_keyset *set,
+                          fg_err *err);
+int fg_imp_load_digests_into(fg_imp *im, fg_table_id t, fg_keyset *set, fg_err *err);
+/* Tests: rowids per range of the parallel load (returns the previous). */
+int64_t fg_imp_load_chunk_rows_set(int64_t rows);
 /* Whether the stored rows of the tables the batch's files look up far
  * outnumber the batch's rows (then build the filters; FUNDGUARD_IMPORT_FILTER=0
  * never). */

@@ -63,8 +63,8 @@ static int fg_imp_load_reserve(fg_imp *im, fg_table_id t, fg_keyset *set, fg_err
   return rc;
 }
 
-static int fg_imp_load(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg_keyset *set,
-                       fg_err *err) {
+int fg_imp_load_cols_into(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg_keyset *set,
+                          fg_err *err) {
   const int rrc = fg_imp_load_reserve(im, t, set, err);
   if (rrc != 0) return rrc;
   fg_imp_load_ctx lc = {fg_schema_table(t), cols, ncols, set, FG_BUF_INIT, im->tabs[t].filter};
@@ -73,31 +73,9 @@ static int fg_imp_load(fg_imp *im, fg_table_id t, const int *cols, int ncols, fg
   return rc;
 }
 
-int fg_imp_load_keys(fg_imp *im, fg_table_id t, fg_err *err) {
-  fg_imp_table *it = &im->tabs[t];
-  if (it->keys_loaded) return 0;
-  const fg_table *tab = fg_schema_table(t);
-  FG_ASSERT(tab->nkey > 0 && tab->nkey <= FG_MAX_KEY_COLS);
-  it->keys_loaded = true;
-  return fg_imp_load(im, t, tab->key_cols, tab->nkey, &it->keys, err);
-}
-
 bool fg_imp_refs_are_keys(fg_table_id t) {
   const fg_table *tab = fg_schema_table(t);
   return tab->nkey == 1 && tab->key_cols[0] == 0;
-}
-
-int fg_imp_load_refs(fg_imp *im, fg_table_id t, fg_err *err) {
-  fg_imp_table *it = &im->tabs[t];
-  if (it->refs_loaded) return 0;
-  it->refs_loaded = true;
-  if (fg_imp_refs_are_keys(t)) {
-    it->refs = &it->keys;
-    return fg_imp_load_keys(im, t, err);
-  }
-  static const int col0[1] = {0};
-  it->refs = &it->refs_own;
-  return fg_imp_load(im, t, col0, 1, &it->refs_own, err);
 }
 
 void fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch,
@@ -124,19 +102,22 @@ void fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch,
   crypto_generichash(out, FG_DIGEST_BYTES, (const uint8_t *)scratch->buf, scratch->len, NULL, 0);
 }
 
+typedef struct fg_imp_digest_ctx {
+  fg_keyset *set;
+  const fg_imp_filter *filter; /* NULL: every stored digest */
+} fg_imp_digest_ctx;
+
 static int fg_imp_digest_row(void *ud, int64_t rowid, const void *digest) {
-  fg_imp_table *it = ud;
-  if (it->filter && !fg_imp_filter_has(it->filter, digest, FG_DIGEST_BYTES)) return 0;
+  fg_imp_digest_ctx *dc = ud;
+  if (dc->filter && !fg_imp_filter_has(dc->filter, digest, FG_DIGEST_BYTES)) return 0;
   bool added = false;
-  fg_keyset_put(&it->keys, digest, FG_DIGEST_BYTES, rowid, &added);
+  fg_keyset_put(dc->set, digest, FG_DIGEST_BYTES, rowid, &added);
   return 0;
 }
 
-int fg_imp_load_digests(fg_imp *im, fg_table_id t, fg_err *err) {
-  fg_imp_table *it = &im->tabs[t];
-  if (it->keys_loaded) return 0;
+int fg_imp_load_digests_into(fg_imp *im, fg_table_id t, fg_keyset *set, fg_err *err) {
   FG_ASSERT(fg_schema_keyless(fg_schema_table(t)));
-  it->keys_loaded = true;
-  const int rc = fg_imp_load_reserve(im, t, &it->keys, err);
-  return rc != 0 ? rc : fg_store_scan_digests(im->s, t, fg_imp_digest_row, it, err);
+  fg_imp_digest_ctx dc = {set, im->tabs[t].filter};
+  const int rc = fg_imp_load_reserve(im, t, set, err);
+  return rc != 0 ? rc : fg_store_scan_digests(im->s, t, fg_imp_digest_row, &dc, err);
 }

@@ -70,6 +70,12 @@ int fg_store_create(const char *path, fg_store **out, fg_err *err);
  * (used by parallel readers). Runs forward migrations when not read-only. */
 int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err);
 void fg_store_close(fg_store *s);
+/* A second, read-only connection to the file of s, for reading on another
+ * thread beside an open transaction of s (the import's parallel reading of
+ * stored keys). No recovery, no migration: s opened the file. Closed with
+ * fg_store_close; it must be closed before s writes much (a reader holds
+ * the file's SHARED lock, which a rollback-journal writer must wait out). */
+int fg_store_open_reader(fg_store *s, fg_store **out, fg_err *err);
 int fg_store_begin(fg_store *s, fg_err *err);
 int fg_store_commit(fg_store *s, fg_err *err);
 void fg_store_rollback(fg_store *s);
@@ -166,6 +172,9 @@ int fg_store_scan_cols(fg_store *s, fg_table_id t, const int *cols, int ncols, f
 typedef int (*fg_store_digest_fn)(void *ud, int64_t rowid, const void *digest);
 int fg_store_scan_digests(fg_store *s, fg_table_id t, fg_store_digest_fn fn, void *ud,
                           fg_err *err);
+/* The same for the rows with lo <= rowid <= hi only, in rowid order. */
+int fg_store_scan_digests_range(fg_store *s, fg_table_id t, int64_t lo, int64_t hi,
+                                fg_store_digest_fn fn, void *ud, fg_err *err);
 /* Read the stored row `rowid` of t into vals[ncols] (schema order). The TEXT
  * pointers stay valid until the next fg_store_get_row on this store and
  * table. Sets *found. */

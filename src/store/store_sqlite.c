@@ -379,6 +379,14 @@ int fg_store_open(const char *path, bool read_only, fg_store **out, fg_err *err)
   return 0;
 }
 
+int fg_store_open_reader(fg_store *s, fg_store **out, fg_err *err) {
+  FG_ASSERT(s != NULL && s->path != NULL && out != NULL);
+  /* Not fg_store_open: while s holds a bulk batch open, its rollback
+   * journal is on disk (not hot: s holds the RESERVED lock), and recovery
+   * would wait for s. s has checked the file's schema and version. */
+  return fg_sqlite_connect(s->path, true, false, out, err);
+}
+
 void fg_store_close(fg_store *s) {
   if (s == NULL) return;
   if (s->db != NULL) {

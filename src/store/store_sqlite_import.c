@@ -295,14 +295,23 @@ int fg_store_get_row(fg_store *s, fg_table_id tid, int64_t rowid, fg_value *vals
 
 int fg_store_scan_digests(fg_store *s, fg_table_id tid, fg_store_digest_fn fn, void *ud,
                           fg_err *err) {
-  FG_ASSERT(s != NULL && fn != NULL);
+  return fg_store_scan_digests_range(s, tid, INT64_MIN, INT64_MAX, fn, ud, err);
+}
+
+int fg_store_scan_digests_range(fg_store *s, fg_table_id tid, int64_t lo, int64_t hi,
+                                fg_store_digest_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL && lo <= hi);
   const fg_table *t = fg_schema_table(tid);
   FG_ASSERT(fg_schema_keyless(t));
-  char sql[160];
-  snprintf(sql, sizeof sql, "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s", t->name);
+  char sql[192];
+  snprintf(sql, sizeof sql,
+           "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid BETWEEN ?1 AND ?2"
+           " ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, sql, &st, t->name, err);
   if (rc) return rc;
+  sqlite3_bind_int64(st, 1, lo);
+  sqlite3_bind_int64(st, 2, hi);
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
     const void *d = sqlite3_column_blob(st, 1);

@@ -1,0 +1,306 @@
+/*
+ * import_load.c — which stored keys a batch needs (fg_imp_load_stored),
+ * and, for a small batch on a big store, reading them on both cores.
+ *
+ * What.  Before the files are read, the import loads the key sets of the
+ * tables the batch writes (a keyed table's keys, a keyless table's row
+ * digests: the resend rule) and the reference sets of the tables they
+ * point to (import.c). Without a filter every stored key goes into a set,
+ * one table after the other on the store's own connection, as always.
+ *
+ * Why in parallel.  With a filter (import_filter.c: a month on a store of
+ * years) each stored key is read, hashed, tested against the filter and
+ * nearly always dropped: the sets stay small, and the time is all in the
+ * reading. At a million persons a month's import read 58 M stored keys on
+ * one thread for 9 of its 11 seconds, the other core idle.
+ *
+ * How.  Each table to read is cut into ranges of FG_IMP_LOAD_CHUNK_ROWS
+ * rowids (at most FG_IMP_LOAD_SCANS_MAX ranges in all). The import's
+ * thread and one helper thread, on its own read-only connection
+ * (fg_store_open_reader), take the ranges in turn; a range keeps the keys
+ * its rows' filter lets through, in rowid order, in its own buffer. Then
+ * the import's thread puts them into the sets, range after range: the
+ * order of reading one table on one thread, so every set, and every tag in
+ * it (the first stored row of a key wins), is what the serial reading
+ * gives (test_import: test_parallel_stored_keys).
+ *
+ * Same data on both connections: the import holds the file's write lock
+ * (BEGIN IMMEDIATE) and has not written a standard table yet, so the helper
+ * sees exactly the committed rows the import's connection sees. The helper
+ * closes before the first row is inserted (its SHARED lock would make a
+ * rollback-journal writer wait). When the helper cannot open a connection,
+ * the import's thread reads every range itself.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import/import_impl.h"
+#include "import/import_keyset.h"
+#include "import/import_sets.h"
+
+enum {
+  /* ranges in all: a sanity bound (a planted rowid far away makes the
+   * ranges wider, not more) */
+  FG_IMP_LOAD_SCANS_MAX = 4096,
+  /* bytes of the frame of a kept key: rowid (8) and length (4) */
+  FG_IMP_LOAD_FRAME_BYTES = 12,
+};
+
+/* Rowids per range (1 Mi: 33 ranges for the contributions of a million
+ * persons, so the two threads end close together). Tests make it small. */
+static int64_t fg_imp_load_chunk_rows = (int64_t)1 << 20;
+
+int64_t fg_imp_load_chunk_rows_set(int64_t rows) {
+  FG_ASSERT(rows > 0);
+  const int64_t old = fg_imp_load_chunk_rows;
+  fg_imp_load_chunk_rows = rows;
+  return old;
+}
+
+/* One table's stored keys to load: keys (the key columns, or the digests
+ * of a keyless table) or the reference set of column 0. */
+typedef struct fg_imp_load {
+  fg_table_id t;
+  bool digests;
+  const int *cols;
+  int ncols;
+  fg_keyset *set;
+} fg_imp_load;
+
+typedef struct fg_imp_scan {
+  const fg_imp_load *load;
+  const fg_imp_filter *filter;
+  int64_t lo, hi;
+  fg_buf kept; /* frames: rowid, length, key bytes */
+  fg_buf key;  /* scratch */
+  int rc;
+  fg_err err;
+} fg_imp_scan;
+
+typedef struct fg_imp_scans {
+  fg_imp_scan *v;
+  int n;
+  pthread_mutex_t mu;
+  int next;
+} fg_imp_scans;
+
+static void fg_imp_scan_keep(fg_imp_scan *sc, int64_t rowid, const void *key, size_t n) {
+  FG_ASSERT_HOT(n <= UINT32_MAX);
+  const uint32_t len = (uint32_t)n;
+  fg_buf_add(&sc->kept, &rowid, sizeof rowid);
+  fg_buf_add(&sc->kept, &len, sizeof len);
+  fg_buf_add(&sc->kept, key, n);
+}
+
+/* A row of a key range: vals at the schema's positions (fg_store_scan_range). */
+static int fg_imp_scan_row(void *ud, int64_t rowid, const fg_value *vals) {
+  fg_imp_scan *sc = ud;
+  const fg_imp_load *l = sc->load;
+  const fg_table *t = fg_schema_table(l->t);
+  fg_buf_reset(&sc->key);
+  for (int i = 0; i < l->ncols; i++) {
+    const fg_value *v = &vals[l->cols[i]];
+    if (v->is_null) return 0; /* a key column is required: only a hand-edited store */
+    fg_imp_key_add(&sc->key, &t->cols[l->cols[i]], v);
+  }
+  const char *key = sc->key.buf ? sc->key.buf : "";
+  if (fg_imp_filter_has(sc->filter, key, sc->key.len)) fg_imp_scan_keep(sc, rowid, key, sc->key.len);
+  return 0;
+}
+
+static int fg_imp_scan_digest(void *ud, int64_t rowid, const void *digest) {
+  fg_imp_scan *sc = ud;
+  if (fg_imp_filter_has(sc->filter, digest, FG_DIGEST_BYTES))
+    fg_imp_scan_keep(sc, rowid, digest, FG_DIGEST_BYTES);
+  return 0;
+}
+
+static int fg_imp_scan_run(fg_store *s, fg_imp_scan *sc) {
+  const fg_imp_load *l = sc->load;
+  if (l->digests)
+    return fg_store_scan_digests_range(s, l->t, sc->lo, sc->hi, fg_imp_scan_digest, sc, &sc->err);
+  uint32_t mask = 0;
+  for (int i = 0; i < l->ncols; i++) mask |= 1u << l->cols[i];
+  return fg_store_scan_range(s, l->t, mask, sc->lo, sc->hi, fg_imp_scan_row, sc, &sc->err);
+}
+
+/* Take ranges until none is left (or one failed). */
+static void fg_imp_scans_drain(fg_imp_scans *ss, fg_store *s) {
+  for (;;) {
+    pthread_mutex_lock(&ss->mu);
+    const int i = ss->next < ss->n ? ss->next++ : -1;
+    pthread_mutex_unlock(&ss->mu);
+    if (i < 0) return;
+    ss->v[i].rc = fg_imp_scan_run(s, &ss->v[i]);
+    if (ss->v[i].rc != 0) {
+      pthread_mutex_lock(&ss->mu);
+      ss->next = ss->n; /* the others stop; the first failure is reported */
+      pthread_mutex_unlock(&ss->mu);
+      return;
+    }
+  }
+}
+
+typedef struct fg_imp_helper {
+  fg_imp_scans *ss;
+  fg_store *reader;
+} fg_imp_helper;
+
+static void *fg_imp_helper_main(void *arg) {
+  fg_imp_helper *h = arg;
+  fg_store_scan_tune(h->reader);
+  fg_imp_scans_drain(h->ss, h->reader);
+  return NULL;
+}
+
+/* Cut [lo, hi] into ranges of at least chunk_rows rowids, appended to ss
+ * (sized by the caller: at most FG_IMP_LOAD_SCANS_MAX in all). */
+static void fg_imp_scans_cut(fg_imp_scans *ss, const fg_imp_load *l, const fg_imp_filter *f,
+                             int64_t lo, int64_t hi, uint64_t width) {
+  FG_ASSERT(lo <= hi && width > 0);
+  for (int64_t a = lo;;) {
+    FG_ASSERT(ss->n < FG_IMP_LOAD_SCANS_MAX);
+    const int64_t b = (uint64_t)hi - (uint64_t)a < width ? hi : (int64_t)((uint64_t)a + width - 1);
+    ss->v[ss->n++] = (fg_imp_scan){.load = l, .filter = f, .lo = a, .hi = b};
+    if (b == hi) return;
+    a = b + 1;
+  }
+}
+
+/* Put the kept keys of every range into its set, in range order. */
+static void fg_imp_scans_put(const fg_imp_scans *ss) {
+  for (int i = 0; i < ss->n; i++) {
+    const fg_imp_scan *sc = &ss->v[i];
+    for (size_t at = 0; at < sc->kept.len;) {
+      int64_t rowid;
+      uint32_t len;
+      FG_ASSERT(sc->kept.len - at >= FG_IMP_LOAD_FRAME_BYTES);
+      memcpy(&rowid, sc->kept.buf + at, sizeof rowid);
+      memcpy(&len, sc->kept.buf + at + sizeof rowid, sizeof len);
+      at += FG_IMP_LOAD_FRAME_BYTES;
+      FG_ASSERT(sc->kept.len - at >= len && rowid > 0);
+      bool added = false;
+      fg_keyset_put(sc->load->set, sc->kept.buf + at, len, rowid, &added);
+      at += len;
+    }
+  }
+}
+
+/* Read the stored keys of loads[0..n) (every table filtered) on both
+ * cores. */
+static int fg_imp_load_parallel(fg_imp *im, const fg_imp_load *loads, int n, fg_err *err) {
+  int64_t lo[FG_T_COUNT * 2], hi[FG_T_COUNT * 2];
+  uint64_t span_total = 0;
+  for (int i = 0; i < n; i++) {
+    const int rc = fg_store_rowid_bounds(im->s, loads[i].t, &lo[i], &hi[i], err);
+    if (rc) return rc;
+    if (lo[i] <= hi[i]) {
+      const uint64_t span = (uint64_t)hi[i] - (uint64_t)lo[i];
+      span_total = span_total + span < span_total ? UINT64_MAX : span_total + span;
+    }
+  }
+  /* ranges of chunk_rows rowids, wider if that would make too many */
+  uint64_t width = (uint64_t)fg_imp_load_chunk_rows;
+  const uint64_t room = FG_IMP_LOAD_SCANS_MAX / 2 - (uint64_t)n;
+  if (span_total / width >= room) width = span_total / room + 1;
+  fg_imp_scans ss = {.v = fg_xcalloc(FG_IMP_LOAD_SCANS_MAX, sizeof(fg_imp_scan))};
+  for (int i = 0; i < n; i++)
+    if (lo[i] <= hi[i]) fg_imp_scans_cut(&ss, &loads[i], im->tabs[loads[i].t].filter, lo[i], hi[i], width);
+  pthread_mutex_init(&ss.mu, NULL);
+  fg_imp_helper h = {.ss = &ss};
+  fg_err herr = {0};
+  pthread_t th;
+  bool helper = ss.n > 1 && fg_store_open_reader(im->s, &h.reader, &herr) == 0;
+  if (helper && pthread_create(&th, NULL, fg_imp_helper_main, &h) != 0) {
+    fg_store_close(h.reader);
+    helper = false;
+  }
+  fg_imp_scans_drain(&ss, im->s);
+  if (helper) {
+    pthread_join(th, NULL);
+    fg_store_close(h.reader);
+  }
+  pthread_mutex_destroy(&ss.mu);
+  int rc = 0;
+  for (int i = 0; i < ss.n && rc == 0; i++)
+    if (ss.v[i].rc != 0) {
+      rc = ss.v[i].rc;
+      *err = ss.v[i].err;
+    }
+  if (rc == 0) fg_imp_scans_put(&ss);
+  im->r->load_scans = ss.n;
+  im->r->load_threads = helper ? 2 : 1;
+  for (int i = 0; i < ss.n; i++) {
+    fg_buf_release(&ss.v[i].kept);
+    fg_buf_release(&ss.v[i].key);
+  }
+  free(ss.v);
+  return rc;
+}
+
+/* Add a load (t, its digests or the columns cols[0..ncols)) into set. */
+static void fg_imp_plan(fg_imp_load *loads, int *n, fg_table_id t, bool digests, const int *cols,
+                        int ncols, fg_keyset *set) {
+  FG_ASSERT(*n < FG_T_COUNT * 2);
+  loads[(*n)++] = (fg_imp_load){t, digests, cols, ncols, set};
+}
+
+/* The key set of t (once). */
+static void fg_imp_plan_keys(fg_imp *im, fg_imp_load *loads, int *n, int t) {
+  fg_imp_table *it = &im->tabs[t];
+  const fg_table *tab = fg_schema_table(t);
+  FG_ASSERT(tab->nkey > 0 && tab->nkey <= FG_MAX_KEY_COLS);
+  if (it->keys_loaded) return;
+  it->keys_loaded = true;
+  fg_imp_plan(loads, n, t, false, tab->key_cols, tab->nkey, &it->keys);
+}
+
+/* The loads of the batch (import.c's order, each once): the sets of the
+ * tables it writes, and the reference sets of the tables they point to. */
+static int fg_imp_plan_all(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_imp_load *loads) {
+  static const int col0[1] = {0};
+  int n = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    if (csv[t] == NULL) continue;
+    const fg_table *tab = fg_schema_table(t);
+    fg_imp_table *it = &im->tabs[t];
+    if (tab->nkey > 0) {
+      fg_imp_plan_keys(im, loads, &n, t);
+    } else if (it->present && !it->keys_loaded) { /* resends */
+      it->keys_loaded = true;
+      fg_imp_plan(loads, &n, t, true, NULL, 0, &it->keys);
+    }
+    for (int c = 0; c < tab->ncols; c++) {
+      const int rt = tab->cols[c].ref_table;
+      if (rt < 0 || !im->tabs[rt].present) continue;
+      fg_imp_table *rs = &im->tabs[rt];
+      if (rs->refs_loaded) continue;
+      rs->refs_loaded = true;
+      if (fg_imp_refs_are_keys(rt)) {
+        rs->refs = &rs->keys;
+        fg_imp_plan_keys(im, loads, &n, rt);
+      } else {
+        rs->refs = &rs->refs_own;
+        fg_imp_plan(loads, &n, rt, false, col0, 1, &rs->refs_own);
+      }
+    }
+  }
+  return n;
+}
+
+int fg_imp_load_stored(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
+  fg_imp_load loads[FG_T_COUNT * 2];
+  const int n = fg_imp_plan_all(im, csv, loads);
+  bool filtered = n > 0;
+  for (int i = 0; i < n; i++) filtered &= im->tabs[loads[i].t].filter != NULL;
+  if (filtered) return fg_imp_load_parallel(im, loads, n, err);
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
+    const fg_imp_load *l = &loads[i];
+    rc = l->digests ? fg_imp_load_digests_into(im, l->t, l->set, err)
+                    : fg_imp_load_cols_into(im, l->t, l->cols, l->ncols, l->set, err);
+  }
+  return rc;
+}
