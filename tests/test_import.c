@@ -5,9 +5,14 @@
  * idempotent re-import, encodings, notices, file-level errors and the
  * exact error format.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -16,6 +21,7 @@
 #include "import/import_impl.h"
 #include "journal/journal.h"
 #include "store/store.h"
+#include "store/store_impl.h"
 #include "testutil.h"
 
 typedef struct fx {
@@ -759,6 +765,79 @@ static void test_before_commit_hook(void **state) {
   assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), 2);
 }
 
+/* The main file's pages are written behind by a thread of their own during
+ * a batch (store_sqlite_vfs.c). A page write that fails there fails the
+ * batch: nothing stored, the file whole, the next import stores it all.
+ * The file size limit makes page writes past the file's size + 512 KiB
+ * fail (EFBIG) in a child process, while the rollback journal (the few
+ * pages that existed before) stays under it. */
+static int integrity_ok(const char *path) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int ok = 0;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return ok;
+}
+
+static void test_write_behind_failure(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fx_dir(f, d, sizeof d);
+  write_big(d, 0);
+  fg_store_close(f->s);
+  f->s = NULL;
+  struct stat st0;
+  assert_int_equal(stat(f->db, &st0), 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    fg_err err = {0};
+    fg_store *s = NULL;
+    if (fg_store_open(f->db, false, &s, &err) != 0) _exit(10);
+    const rlim_t cap = (rlim_t)st0.st_size + ((rlim_t)512 << 10);
+    struct rlimit lim = {cap, cap};
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(11);
+    fg_import_result r;
+    fg_import_opts o = {.actor = "tester"};
+    const uint64_t queued = fg_sqlite_wb_pages();
+    const int rc = fg_import_dir(s, d, &o, &r, &err);
+    if (rc == 0) _exit(12);
+    if (r.batch_id != 0) _exit(13);
+    fg_import_result_release(&r);
+    if (fg_sqlite_wb_pages() == queued) _exit(14); /* the queue was not used */
+    if (fg_store_batch_count(s) != 0 || fg_store_count(s, FG_T_PERSONS) != 0) _exit(15);
+    fg_store_close(s);
+    _exit(0);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+  assert_true(integrity_ok(f->db));
+  fg_err err = {0};
+  assert_int_equal(fg_store_open(f->db, false, &f->s, &err), 0);
+  assert_int_equal(fg_store_batch_count(f->s), 0);
+  assert_int_equal(total_rows(f->s), 0);
+  /* without the limit the same files are stored whole, and are there for
+   * a connection opened after this one closed */
+  fg_import_result r;
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_release(&r);
+  fg_store_close(f->s);
+  assert_true(integrity_ok(f->db));
+  assert_int_equal(fg_store_open(f->db, false, &f->s, &err), 0);
+  assert_int_equal(fg_store_count(f->s, FG_T_PERSONS), BIG_PERSONS);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), BIG_CONTRIBS);
+  assert_int_equal(fg_store_batch_count(f->s), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_basic_and_idempotent, fx_setup, fx_teardown),
@@ -775,6 +854,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_many_rows_pipeline, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_planted_max_rowid, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_stored_keys, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_write_behind_failure, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

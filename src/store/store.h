@@ -191,6 +191,9 @@ int fg_store_bulk_tune(fg_store *s, fg_err *err);
  * connection has the file open the switch fails, *switched is false and
  * the batch runs in WAL. bulk=false switches back to WAL (also done by
  * fg_store_open, should a crash leave the file in rollback mode).
+ * In rollback mode the file's page writes go to a background thread
+ * (write-behind, store_sqlite_vfs.c), which every other access to the
+ * file waits for; xSync at commit writes and syncs them all first.
  * Returns 0 when the file is in the requested mode, FG_EDB otherwise. */
 int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched);
 /* Sets *seen when a file of exactly this many bytes was imported for t

@@ -68,6 +68,18 @@ int fg_sqlite_migrate_all(fg_store *s, fg_err *err);
 int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **out,
                       fg_err *err);
 
+/* The write-behind VFS (store_sqlite_vfs.c): its name once registered (NULL
+ * when it could not be: connections then use SQLite's default VFS), and the
+ * file control that switches it on (*(int *)arg = 1) or off (0, after every
+ * queued write is made; returns the first failed write) for a connection's
+ * main file. Set FUNDGUARD_WRITE_BEHIND=0 to never switch it on. */
+#define FG_SQLITE_VFS_NAME "fg-wb"
+#define FG_SQLITE_FCNTL_WB 0x46475742
+#define FG_SQLITE_WB_ENV "FUNDGUARD_WRITE_BEHIND"
+const char *fg_sqlite_vfs(void);
+/* Pages this process ever handed to a write-behind queue (tests). */
+uint64_t fg_sqlite_wb_pages(void);
+
 /* Finalize the statements the import area prepared (called by close). */
 void fg_sqlite_import_close(fg_store *s);
 /* Reset (not finalize) them, so no read is pending at commit/rollback. */

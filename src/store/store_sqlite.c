@@ -243,7 +243,9 @@ int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **
   s->read_only = read_only;
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (create) flags |= SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+  /* writers open through the write-behind shim (off until a bulk batch) */
+  const char *vfs = read_only ? NULL : fg_sqlite_vfs();
+  if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
     fg_errf(err, FG_EDB, "无法打开数据库 %s: %s", path,
             s->db ? sqlite3_errmsg(s->db) : "out of memory");
     fg_store_close(s);

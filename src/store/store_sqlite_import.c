@@ -10,6 +10,7 @@
  * call), so a row costs one b-tree append and no copies on our side.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_impl.h"
@@ -38,8 +39,17 @@ static void fg_sqlite_journal_mode(fg_store *s, const char *sql, char out[16]) {
   sqlite3_finalize(st);
 }
 
+/* Switch write-behind (store_sqlite_vfs.c) on or off for s's main file. */
+static void fg_store_write_behind(fg_store *s, bool on) {
+  const char *env = getenv(FG_SQLITE_WB_ENV);
+  if (on && env != NULL && strcmp(env, "0") == 0) return;
+  int arg = on ? 1 : 0;
+  (void)sqlite3_file_control(s->db, "main", FG_SQLITE_FCNTL_WB, &arg);
+}
+
 int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched) {
   FG_ASSERT_HOT(s != NULL && s->db != NULL && !s->read_only && s->tx_depth == 0);
+  if (!bulk) fg_store_write_behind(s, false);
   char mode[16];
   /* Never wait for other connections: if one holds the file, stay in WAL. */
   sqlite3_busy_timeout(s->db, 0);
@@ -47,6 +57,8 @@ int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched) {
                          mode);
   sqlite3_busy_timeout(s->db, FG_STORE_BUSY_TIMEOUT_MS);
   const bool ok = strcmp(mode, bulk ? "delete" : "wal") == 0;
+  /* only in rollback mode: there the batch's pages go to the main file */
+  if (bulk && ok) fg_store_write_behind(s, true);
   if (switched != NULL) *switched = ok;
   return ok ? 0 : FG_EDB;
 }
