@@ -197,6 +197,64 @@ static void test_key_row_deleted(void **state) {
            "platform_keys");
 }
 
+/* The tables are read on two connections by two threads, largest first
+ * (journal_verify.c fg_jv_tables): the problems found are listed the same,
+ * in table-name order, under the same cap, as by one thread. */
+static char *t_verify_threads(t_ctx *c, int threads, int *rc, int64_t *problems) {
+  fg_store *s = NULL;
+  fg_err err = {0};
+  assert_int_equal(fg_store_open(c->db, true, &s, &err), 0);
+  fg_journal_verify_opts o = {NULL, NULL, threads, NULL, NULL};
+  fg_journal_verify_report rep;
+  *rc = fg_journal_verify(s, &o, &rep, &err);
+  fg_store_close(s);
+  *problems = rep.problems;
+  return rep.text.buf ? fg_buf_detach(&rep.text) : strdup("");
+}
+
+static void test_tables_in_parallel(void **state) {
+  t_ctx *c = *state;
+  t_sql(c, "DROP TRIGGER IF EXISTS users_no_update; UPDATE users SET display_name = '李四';"
+           "DROP TRIGGER IF EXISTS platform_keys_no_delete; DELETE FROM platform_keys;"
+           "CREATE TABLE stash (x); INSERT INTO stash VALUES (1);"
+           /* a standard table with the most rows is read first, yet listed last */
+           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+           " INSERT INTO wage_bases SELECT '410102', 2000 + i, 1, 2, 1, i FROM n");
+  int rc1, rc2;
+  int64_t n1, n2;
+  char *one = t_verify_threads(c, 1, &rc1, &n1);
+  char *two = t_verify_threads(c, 2, &rc2, &n2);
+  assert_int_equal(rc1, FG_EVERIFY);
+  assert_int_equal(rc2, FG_EVERIFY);
+  assert_int_equal(n1, n2);
+  assert_string_equal(one, two);
+  const char *pk = strstr(two, "platform_keys"), *st = strstr(two, "表 stash"),
+             *us = strstr(two, "表 users"), *wb = strstr(two, "表 wage_bases");
+  assert_non_null(pk);
+  assert_non_null(st);
+  assert_non_null(us);
+  assert_non_null(wb);
+  assert_true(pk < st && st < us && us < wb);
+  free(one);
+  free(two);
+  /* more problems than are listed: the same count and the same first ones */
+  fg_buf sql = FG_BUF_INIT;
+  for (int i = 0; i < FG_JOURNAL_PROBLEMS_LISTED_MAX + 50; i++)
+    fg_buf_addf(&sql, "CREATE TABLE stash_%03d (x); INSERT INTO stash_%03d VALUES (%d);", i, i, i);
+  t_sql(c, sql.buf);
+  fg_buf_release(&sql);
+  one = t_verify_threads(c, 1, &rc1, &n1);
+  two = t_verify_threads(c, 2, &rc2, &n2);
+  assert_int_equal(n1, n2);
+  assert_true(n2 >= FG_JOURNAL_PROBLEMS_LISTED_MAX + 53);
+  assert_string_equal(one, two);
+  int lines = 0;
+  for (const char *p = two; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, FG_JOURNAL_PROBLEMS_LISTED_MAX);
+  free(one);
+  free(two);
+}
+
 /* A covered group of several chunks (rowhash.h): a table with a jseq
  * column, T_BIG_ROWS rows written raw, then an entry that covers them. */
 enum { T_BIG_ROWS = 2 * FG_JOURNAL_CHUNK_ROWS + 1000 };
@@ -474,11 +532,11 @@ int main(void) {
       T(test_clean_verifies),      T(test_triggers_refuse),   T(test_payload_byte),
       T(test_signature_replaced),  T(test_entries_swapped),   T(test_entry_deleted),
       T(test_entry_inserted),      T(test_covered_row_edited), T(test_covered_row_inserted),
-      T(test_unknown_table),       T(test_key_row_deleted),   T(test_truncation_needs_checkpoint),
-      T(test_rekey_caught),        T(test_proofs),            T(test_chunk_named_edit),
-      T(test_chunk_named_delete),  T(test_chunk_named_swap),  T(test_chunk_renumbered),
-      T(test_preplanted_row_refused), T(test_recover_refused), T(test_schema_checked),
-      T(test_hostile_content),
+      T(test_unknown_table),       T(test_key_row_deleted),   T(test_tables_in_parallel),
+      T(test_truncation_needs_checkpoint), T(test_rekey_caught), T(test_proofs),
+      T(test_chunk_named_edit),    T(test_chunk_named_delete), T(test_chunk_named_swap),
+      T(test_chunk_renumbered),    T(test_preplanted_row_refused), T(test_recover_refused),
+      T(test_schema_checked),      T(test_hostile_content),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

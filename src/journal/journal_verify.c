@@ -7,7 +7,8 @@
  * the latest cover — a mismatch names the first 4096-row chunk that
  * differs; a row of no group, a group with no rows left, or a table nobody
  * covers is reported by table and rowids. Each table is read once in rowid
- * order (no sort). Signatures are checked in chunks by several threads.
+ * order (no sort), the tables two at a time on two connections (see
+ * fg_jv_tables). Signatures are checked in chunks by several threads.
  */
 #include "journal/journal_impl.h"
 
@@ -556,7 +557,7 @@ static const char *fg_jv_table_column(fg_jv *v, const char *table) {
   return col;
 }
 
-static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
+static int fg_jv_table(fg_jv *v, fg_store *s, const char *table, fg_err *err) {
   const char *col = fg_jv_table_column(v, table);
   fg_jv_scan sc = {.v = v, .table = table, .column = col ? col : "", .meta_covered = -1,
                    .std = fg_schema_by_name(table)};
@@ -565,11 +566,11 @@ static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
     sc.meta_covered = c ? c->rows : -1;
   }
   sc.enc = (fg_buf)FG_BUF_INIT;
-  int rc = fg_store_rows_grouped(v->s, table, sc.column, fg_jv_row, &sc, err);
+  int rc = fg_store_rows_grouped(s, table, sc.column, fg_jv_row, &sc, err);
   if (rc == FG_JV_TOO_MANY_GROUPS) { /* many small groups: sort instead */
     fg_jv_groups_end(&sc, false);
     sc.sorted = true;
-    rc = fg_store_rows_by(v->s, table, sc.column, NULL, fg_jv_row, &sc, err);
+    rc = fg_store_rows_by(s, table, sc.column, NULL, fg_jv_row, &sc, err);
     FG_ASSERT(rc != FG_JV_TOO_MANY_GROUPS);
   }
   fg_jv_groups_end(&sc, rc == 0);
@@ -586,16 +587,134 @@ static int fg_jv_table(fg_jv *v, const char *table, fg_err *err) {
   return 0;
 }
 
+/* The tables are read by up to FG_JV_TABLE_THREADS threads, each on a
+ * connection of its own (the caller's and fg_store_open_reader's), largest
+ * table first (by rowid bounds: the two biggest of a city are half its rows
+ * each), each table whole by one thread as before. A table's problems go to
+ * a report of its own and are merged in name order afterwards, so the text
+ * is the same whatever thread read what. A cover belongs to one table, so
+ * the threads write disjoint covers (seen); the covers array itself is only
+ * read. As before, each table is one statement: its own read snapshot. */
+#define FG_JV_TABLE_THREADS 2
+
+typedef struct fg_jv_task {
+  const char *name;
+  int64_t rows_est;
+  fg_journal_verify_report rep; /* this table's problems and rows covered */
+  int rc;
+  fg_err err;
+} fg_jv_task;
+
+typedef struct fg_jv_tables_run {
+  fg_jv *v;
+  fg_jv_task *tasks;
+  int *order; /* task indices, largest first */
+  int n, next, done;
+  pthread_mutex_t mu;
+} fg_jv_tables_run;
+
+typedef struct fg_jv_table_worker {
+  fg_jv_tables_run *run;
+  fg_store *s;
+} fg_jv_table_worker;
+
+static void *fg_jv_table_thread(void *arg) {
+  fg_jv_table_worker *w = arg;
+  fg_jv_tables_run *run = w->run;
+  for (;;) {
+    pthread_mutex_lock(&run->mu);
+    const int k = run->next < run->n ? run->order[run->next++] : -1;
+    pthread_mutex_unlock(&run->mu);
+    if (k < 0) break;
+    fg_jv_task *t = &run->tasks[k];
+    fg_jv tv = *run->v; /* problems of this table to t->rep */
+    tv.rep = &t->rep;
+    t->rc = fg_jv_table(&tv, w->s, t->name, &t->err);
+    pthread_mutex_lock(&run->mu);
+    run->done++;
+    const fg_journal_verify_opts *o = run->v->o;
+    if (o->progress) o->progress(o->progress_ud, "核对数据 tables", (uint64_t)run->done, (uint64_t)run->n);
+    pthread_mutex_unlock(&run->mu);
+  }
+  return NULL;
+}
+
+static int fg_jv_task_cmp(const void *a, const void *b, void *ud) {
+  const fg_jv_task *t = ud;
+  const int64_t x = t[*(const int *)a].rows_est, y = t[*(const int *)b].rows_est;
+  if (x != y) return x > y ? -1 : 1;
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Append a table's problems to the whole report, under its cap. */
+static void fg_jv_merge(fg_journal_verify_report *rep, const fg_jv_task *t) {
+  rep->rows_covered += t->rep.rows_covered;
+  const char *p = t->rep.text.buf ? t->rep.text.buf : "";
+  for (int64_t i = 0; i < t->rep.problems; i++) {
+    rep->problems++;
+    const char *nl = strchr(p, '\n');
+    if (nl == NULL) continue; /* past the table's own cap: counted only */
+    if (rep->problems <= FG_JOURNAL_PROBLEMS_LISTED_MAX) fg_buf_add(&rep->text, p, (size_t)(nl - p) + 1);
+    p = nl + 1;
+  }
+}
+
 static int fg_jv_tables(fg_jv *v, fg_err *err) {
   char **names = NULL;
   int n = 0;
   int rc = fg_store_tables(v->s, &names, &n, err);
-  for (int i = 0; i < n; i++) {
-    if (rc == 0 && strcmp(names[i], "journal") != 0) rc = fg_jv_table(v, names[i], err);
-    free(names[i]);
-    if (v->o->progress) v->o->progress(v->o->progress_ud, "核对数据 tables", (uint64_t)i + 1, (uint64_t)n);
+  fg_jv_task *tasks = fg_xcalloc((size_t)(n > 0 ? n : 1), sizeof *tasks);
+  int *order = fg_xcalloc((size_t)(n > 0 ? n : 1), sizeof *order);
+  int m = 0;
+  for (int i = 0; rc == 0 && i < n; i++) {
+    if (strcmp(names[i], "journal") == 0) continue;
+    fg_jv_task *t = &tasks[m];
+    t->name = names[i];
+    t->rep.text = (fg_buf)FG_BUF_INIT;
+    const fg_table *std = fg_schema_by_name(names[i]);
+    int64_t lo = 1, hi = 0;
+    if (std != NULL && fg_store_rowid_bounds(v->s, std->id, &lo, &hi, err) != 0) rc = FG_EDB;
+    t->rows_est = hi >= lo ? hi - lo + 1 : 0;
+    order[m] = m;
+    m++;
   }
+  if (rc == 0) {
+    qsort_r(order, (size_t)m, sizeof *order, fg_jv_task_cmp, tasks);
+    fg_jv_tables_run run = {.v = v, .tasks = tasks, .order = order, .n = m};
+    pthread_mutex_init(&run.mu, NULL);
+    fg_jv_table_worker w[FG_JV_TABLE_THREADS] = {{&run, v->s}};
+    pthread_t th[FG_JV_TABLE_THREADS];
+    bool started[FG_JV_TABLE_THREADS] = {false};
+    fg_err rerr = {0};
+    for (int k = 1; k < FG_JV_TABLE_THREADS && k < m && v->o->threads > k; k++) {
+      w[k].run = &run;
+      if (fg_store_open_reader(v->s, &w[k].s, &rerr) != 0) break; /* fewer threads */
+      if (pthread_create(&th[k], NULL, fg_jv_table_thread, &w[k]) != 0) {
+        fg_store_close(w[k].s);
+        w[k].s = NULL;
+        break;
+      }
+      started[k] = true;
+    }
+    fg_jv_table_thread(&w[0]);
+    for (int k = 1; k < FG_JV_TABLE_THREADS; k++) {
+      if (started[k]) pthread_join(th[k], NULL);
+      fg_store_close(w[k].s);
+    }
+    pthread_mutex_destroy(&run.mu);
+    for (int i = 0; i < m; i++) { /* name order, as the tables were listed */
+      if (rc == 0 && tasks[i].rc != 0) {
+        rc = tasks[i].rc;
+        *err = tasks[i].err;
+      }
+      fg_jv_merge(v->rep, &tasks[i]);
+    }
+  }
+  for (int i = 0; i < m; i++) fg_buf_release(&tasks[i].rep.text);
+  for (int i = 0; i < n; i++) free(names[i]);
   free(names);
+  free(tasks);
+  free(order);
   v->rep->tables = n;
   /* covers naming a table that no longer exists (dropped) */
   for (size_t i = 0; rc == 0 && i < v->ncovers; i++) {
