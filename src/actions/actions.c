@@ -82,7 +82,7 @@ const char *fg_action_convert(const fg_column *c, const char *s, size_t n, fg_va
     return "身份证号应为 1-18 位 ASCII 字母或数字";
   const char *what = fg_import_judge(c, s, n, v, norm); /* a person id: normalized in norm */
   if (what) return what;
-  if (strcmp(fg_schema_sql_type(c->type), "INTEGER") == 0)
+  if (fg_schema_is_int(c->type))
     fg_action_value_text(c, v, norm, FG_ACTION_VALUE_MAX);
   v->n = (int)strlen(norm);
   return NULL;

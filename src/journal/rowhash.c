@@ -133,7 +133,7 @@ int fg_journal_row_cols(const fg_table *t, const fg_value *vals) {
 
 static void fg_rh_value(fg_buf *out, const fg_column *c, const fg_value *v) {
   if (v->is_null) fg_buf_addc(out, 'N');
-  else if (fg_schema_sql_type(c->type)[0] == 'I') fg_rh_int(out, 'I', (uint64_t)v->i);
+  else if (fg_schema_is_int(c->type)) fg_rh_int(out, 'I', (uint64_t)v->i);
   else fg_rh_bytes(out, 'T', v->s, v->n);
 }
 

@@ -223,15 +223,7 @@ int fg_schema_base_cols(const fg_table *t) {
 }
 
 const char *fg_schema_sql_type(fg_coltype type) {
-  switch (type) {
-  case FG_COL_MONEY:
-  case FG_COL_QTY:
-  case FG_COL_UINT:
-  case FG_COL_YEAR:
-    return "INTEGER";
-  default:
-    return "TEXT";
-  }
+  return fg_schema_is_int(type) ? "INTEGER" : "TEXT";
 }
 
 typedef struct {

@@ -69,7 +69,8 @@ int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **
                       fg_err *err);
 
 /* The write-behind VFS (store_sqlite_vfs.c): its name once registered (NULL
- * when it could not be: connections then use SQLite's default VFS), and the
+ * when it could not be: connections then use SQLite's default VFS; the first
+ * call also configures SQLite for the process), and the
  * file control that switches it on (*(int *)arg = 1) or off (0, after every
  * queued write is made; returns the first failed write) for a connection's
  * main file. Set FUNDGUARD_WRITE_BEHIND=0 to never switch it on. */

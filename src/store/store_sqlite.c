@@ -243,8 +243,10 @@ int fg_sqlite_connect(const char *path, bool read_only, bool create, fg_store **
   s->read_only = read_only;
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (create) flags |= SQLITE_OPEN_CREATE;
-  /* writers open through the write-behind shim (off until a bulk batch) */
-  const char *vfs = read_only ? NULL : fg_sqlite_vfs();
+  /* writers open through the write-behind shim (off until a bulk batch);
+   * fg_sqlite_vfs also sets SQLite up once, before its first connection */
+  const char *wb = fg_sqlite_vfs();
+  const char *vfs = read_only ? NULL : wb;
   if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
     fg_errf(err, FG_EDB, "无法打开数据库 %s: %s", path,
             s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -449,7 +451,7 @@ static void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, 
     v->s = NULL;
     v->n = 0;
     if (v->is_null) continue;
-    if (fg_schema_sql_type(t->cols[c].type)[0] == 'I') {
+    if (fg_schema_is_int(t->cols[c].type)) {
       v->i = sqlite3_column_int64(st, first + i);
     } else {
       v->s = (const char *)sqlite3_column_text(st, first + i);

@@ -64,7 +64,7 @@ int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched) {
 }
 
 static bool fg_sqlite_is_int_col(const fg_column *c) {
-  return fg_schema_sql_type(c->type)[0] == 'I';
+  return fg_schema_is_int(c->type);
 }
 
 void fg_sqlite_import_close(fg_store *s) {

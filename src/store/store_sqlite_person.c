@@ -41,7 +41,7 @@ static void fg_person_read(const fg_table *tab, sqlite3_stmt *st, fg_value *vals
     *v = (fg_value){0};
     if (sqlite3_column_type(st, c + 1) == SQLITE_NULL) {
       v->is_null = true;
-    } else if (strcmp(fg_schema_sql_type(tab->cols[c].type), "INTEGER") == 0) {
+    } else if (fg_schema_is_int(tab->cols[c].type)) {
       v->i = sqlite3_column_int64(st, c + 1);
     } else {
       v->s = (const char *)sqlite3_column_text(st, c + 1);

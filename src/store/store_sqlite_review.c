@@ -182,7 +182,7 @@ int fg_store_row_by_key(fg_store *s, fg_table_id t, const fg_value *keys, int64_
   for (int k = 0; k < tab->nkey; k++) {
     const fg_column *c = &tab->cols[tab->key_cols[k]];
     if (keys[k].is_null) sqlite3_bind_null(st, k + 1);
-    else if (strcmp(fg_schema_sql_type(c->type), "INTEGER") == 0)
+    else if (fg_schema_is_int(c->type))
       sqlite3_bind_int64(st, k + 1, keys[k].i);
     else sqlite3_bind_text(st, k + 1, keys[k].s, keys[k].n, SQLITE_TRANSIENT);
   }

@@ -381,6 +381,11 @@ static sqlite3_vfs fg_wb_vfs = {
 static int fg_wb_register_rc = SQLITE_ERROR;
 
 static void fg_wb_register_once(void) {
+  /* Before SQLite initialises (the first call below does): no memory
+   * statistics, which cost a global mutex on every allocation; nothing here
+   * reads them. A refusal (SQLite already initialised, e.g. by a test) only
+   * costs speed. */
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   fg_wb_real_vfs = sqlite3_vfs_find(NULL);
   if (fg_wb_real_vfs == NULL || fg_wb_real_vfs->iVersion < 2) return;
   fg_wb_vfs.szOsFile = (int)sizeof(fg_wb_file) + fg_wb_real_vfs->szOsFile;
