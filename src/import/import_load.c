@@ -17,7 +17,7 @@
  * How.  Each table to read is cut into ranges of FG_IMP_LOAD_CHUNK_ROWS
  * rowids (at most FG_IMP_LOAD_SCANS_MAX ranges in all). The import's
  * thread and one helper thread, on its own read-only connection
- * (fg_store_open_reader), take the ranges in turn; a range keeps the keys
+ * (fg_store_pair_each), take the ranges in turn; a range keeps the keys
  * its rows' filter lets through, in rowid order, in its own buffer. Then
  * the import's thread puts them into the sets, range after range: the
  * order of reading one table on one thread, so every set, and every tag in
@@ -31,7 +31,6 @@
  * rollback-journal writer wait). When the helper cannot open a connection,
  * the import's thread reads every range itself.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +81,8 @@ typedef struct fg_imp_scan {
 typedef struct fg_imp_scans {
   fg_imp_scan *v;
   int n;
-  pthread_mutex_t mu;
-  int next;
+  fg_store *own;       /* the import's connection (tuned for the batch) */
+  bool reader_tuned;   /* the helper's reader: read by the helper only */
 } fg_imp_scans;
 
 static void fg_imp_scan_keep(fg_imp_scan *sc, int64_t rowid, const void *key, size_t n) {
@@ -126,33 +125,16 @@ static int fg_imp_scan_run(fg_store *s, fg_imp_scan *sc) {
   return fg_store_scan_range(s, l->t, mask, sc->lo, sc->hi, fg_imp_scan_row, sc, &sc->err);
 }
 
-/* Take ranges until none is left (or one failed). */
-static void fg_imp_scans_drain(fg_imp_scans *ss, fg_store *s) {
-  for (;;) {
-    pthread_mutex_lock(&ss->mu);
-    const int i = ss->next < ss->n ? ss->next++ : -1;
-    pthread_mutex_unlock(&ss->mu);
-    if (i < 0) return;
-    ss->v[i].rc = fg_imp_scan_run(s, &ss->v[i]);
-    if (ss->v[i].rc != 0) {
-      pthread_mutex_lock(&ss->mu);
-      ss->next = ss->n; /* the others stop; the first failure is reported */
-      pthread_mutex_unlock(&ss->mu);
-      return;
-    }
+/* Range i on conn (fg_store_pair_each: a failure stops the others). */
+static int fg_imp_scan_each(void *ctx, fg_store *conn, size_t i) {
+  fg_imp_scans *ss = ctx;
+  fg_imp_scan *sc = &ss->v[i];
+  if (conn != ss->own && !ss->reader_tuned) {
+    fg_store_scan_tune(conn);
+    ss->reader_tuned = true;
   }
-}
-
-typedef struct fg_imp_helper {
-  fg_imp_scans *ss;
-  fg_store *reader;
-} fg_imp_helper;
-
-static void *fg_imp_helper_main(void *arg) {
-  fg_imp_helper *h = arg;
-  fg_store_scan_tune(h->reader);
-  fg_imp_scans_drain(h->ss, h->reader);
-  return NULL;
+  sc->rc = fg_imp_scan_run(conn, sc);
+  return sc->rc;
 }
 
 /* Cut [lo, hi] into ranges of at least chunk_rows rowids, appended to ss
@@ -205,24 +187,10 @@ static int fg_imp_load_parallel(fg_imp *im, const fg_imp_load *loads, int n, fg_
   uint64_t width = (uint64_t)fg_imp_load_chunk_rows;
   const uint64_t room = FG_IMP_LOAD_SCANS_MAX / 2 - (uint64_t)n;
   if (span_total / width >= room) width = span_total / room + 1;
-  fg_imp_scans ss = {.v = fg_xcalloc(FG_IMP_LOAD_SCANS_MAX, sizeof(fg_imp_scan))};
+  fg_imp_scans ss = {.v = fg_xcalloc(FG_IMP_LOAD_SCANS_MAX, sizeof(fg_imp_scan)), .own = im->s};
   for (int i = 0; i < n; i++)
     if (lo[i] <= hi[i]) fg_imp_scans_cut(&ss, &loads[i], im->tabs[loads[i].t].filter, lo[i], hi[i], width);
-  pthread_mutex_init(&ss.mu, NULL);
-  fg_imp_helper h = {.ss = &ss};
-  fg_err herr = {0};
-  pthread_t th;
-  bool helper = ss.n > 1 && fg_store_open_reader(im->s, &h.reader, &herr) == 0;
-  if (helper && pthread_create(&th, NULL, fg_imp_helper_main, &h) != 0) {
-    fg_store_close(h.reader);
-    helper = false;
-  }
-  fg_imp_scans_drain(&ss, im->s);
-  if (helper) {
-    pthread_join(th, NULL);
-    fg_store_close(h.reader);
-  }
-  pthread_mutex_destroy(&ss.mu);
+  const int threads = fg_store_pair_each(im->s, fg_imp_scan_each, &ss, (size_t)ss.n);
   int rc = 0;
   for (int i = 0; i < ss.n && rc == 0; i++)
     if (ss.v[i].rc != 0) {
@@ -231,7 +199,7 @@ static int fg_imp_load_parallel(fg_imp *im, const fg_imp_load *loads, int n, fg_
     }
   if (rc == 0) fg_imp_scans_put(&ss);
   im->r->load_scans = ss.n;
-  im->r->load_threads = helper ? 2 : 1;
+  im->r->load_threads = threads;
   for (int i = 0; i < ss.n; i++) {
     fg_buf_release(&ss.v[i].kept);
     fg_buf_release(&ss.v[i].key);

@@ -587,16 +587,14 @@ static int fg_jv_table(fg_jv *v, fg_store *s, const char *table, fg_err *err) {
   return 0;
 }
 
-/* The tables are read by up to FG_JV_TABLE_THREADS threads, each on a
- * connection of its own (the caller's and fg_store_open_reader's), largest
+/* The tables are read by two threads (one when o->threads is 1), each on a
+ * connection of its own (fg_store_pair_each: the caller's and a reader), largest
  * table first (by rowid bounds: the two biggest of a city are half its rows
  * each), each table whole by one thread as before. A table's problems go to
  * a report of its own and are merged in name order afterwards, so the text
  * is the same whatever thread read what. A cover belongs to one table, so
  * the threads write disjoint covers (seen); the covers array itself is only
  * read. As before, each table is one statement: its own read snapshot. */
-#define FG_JV_TABLE_THREADS 2
-
 typedef struct fg_jv_task {
   const char *name;
   int64_t rows_est;
@@ -609,34 +607,24 @@ typedef struct fg_jv_tables_run {
   fg_jv *v;
   fg_jv_task *tasks;
   int *order; /* task indices, largest first */
-  int n, next, done;
-  pthread_mutex_t mu;
+  int n, done;
+  pthread_mutex_t mu; /* done, and the progress callback */
 } fg_jv_tables_run;
 
-typedef struct fg_jv_table_worker {
-  fg_jv_tables_run *run;
-  fg_store *s;
-} fg_jv_table_worker;
-
-static void *fg_jv_table_thread(void *arg) {
-  fg_jv_table_worker *w = arg;
-  fg_jv_tables_run *run = w->run;
-  for (;;) {
-    pthread_mutex_lock(&run->mu);
-    const int k = run->next < run->n ? run->order[run->next++] : -1;
-    pthread_mutex_unlock(&run->mu);
-    if (k < 0) break;
-    fg_jv_task *t = &run->tasks[k];
-    fg_jv tv = *run->v; /* problems of this table to t->rep */
-    tv.rep = &t->rep;
-    t->rc = fg_jv_table(&tv, w->s, t->name, &t->err);
-    pthread_mutex_lock(&run->mu);
-    run->done++;
-    const fg_journal_verify_opts *o = run->v->o;
-    if (o->progress) o->progress(o->progress_ud, "核对数据 tables", (uint64_t)run->done, (uint64_t)run->n);
-    pthread_mutex_unlock(&run->mu);
-  }
-  return NULL;
+/* The i-th largest table on conn (fg_store_pair_each); never stops the
+ * others: every table is read, whatever another one held. */
+static int fg_jv_table_each(void *ctx, fg_store *conn, size_t i) {
+  fg_jv_tables_run *run = ctx;
+  fg_jv_task *t = &run->tasks[run->order[i]];
+  fg_jv tv = *run->v; /* problems of this table to t->rep */
+  tv.rep = &t->rep;
+  t->rc = fg_jv_table(&tv, conn, t->name, &t->err);
+  pthread_mutex_lock(&run->mu);
+  run->done++;
+  const fg_journal_verify_opts *o = run->v->o;
+  if (o->progress) o->progress(o->progress_ud, "核对数据 tables", (uint64_t)run->done, (uint64_t)run->n);
+  pthread_mutex_unlock(&run->mu);
+  return 0;
 }
 
 static int fg_jv_task_cmp(const void *a, const void *b, void *ud) {
@@ -682,24 +670,10 @@ static int fg_jv_tables(fg_jv *v, fg_err *err) {
     qsort_r(order, (size_t)m, sizeof *order, fg_jv_task_cmp, tasks);
     fg_jv_tables_run run = {.v = v, .tasks = tasks, .order = order, .n = m};
     pthread_mutex_init(&run.mu, NULL);
-    fg_jv_table_worker w[FG_JV_TABLE_THREADS] = {{&run, v->s}};
-    pthread_t th[FG_JV_TABLE_THREADS];
-    bool started[FG_JV_TABLE_THREADS] = {false};
-    fg_err rerr = {0};
-    for (int k = 1; k < FG_JV_TABLE_THREADS && k < m && v->o->threads > k; k++) {
-      w[k].run = &run;
-      if (fg_store_open_reader(v->s, &w[k].s, &rerr) != 0) break; /* fewer threads */
-      if (pthread_create(&th[k], NULL, fg_jv_table_thread, &w[k]) != 0) {
-        fg_store_close(w[k].s);
-        w[k].s = NULL;
-        break;
-      }
-      started[k] = true;
-    }
-    fg_jv_table_thread(&w[0]);
-    for (int k = 1; k < FG_JV_TABLE_THREADS; k++) {
-      if (started[k]) pthread_join(th[k], NULL);
-      fg_store_close(w[k].s);
+    if (v->o->threads > 1) {
+      (void)fg_store_pair_each(v->s, fg_jv_table_each, &run, (size_t)m);
+    } else {
+      for (int i = 0; i < m; i++) (void)fg_jv_table_each(&run, v->s, (size_t)i);
     }
     pthread_mutex_destroy(&run.mu);
     for (int i = 0; i < m; i++) { /* name order, as the tables were listed */

@@ -76,6 +76,13 @@ void fg_store_close(fg_store *s);
  * fg_store_close; it must be closed before s writes much (a reader holds
  * the file's SHARED lock, which a rollback-journal writer must wait out). */
 int fg_store_open_reader(fg_store *s, fg_store **out, fg_err *err);
+/* Call fn(ctx, conn, i) for every i in [0, n), on two threads: this one
+ * with conn = s, a helper with a reader of its own (fg_store_open_reader),
+ * each taking the next i until none is left or a call returned non-zero
+ * (the others then take no more). When the reader or the thread cannot be
+ * had, every i runs here. Returns how many threads ran (1 or 2). */
+typedef int (*fg_store_each_fn)(void *ctx, fg_store *conn, size_t i);
+int fg_store_pair_each(fg_store *s, fg_store_each_fn fn, void *ctx, size_t n);
 int fg_store_begin(fg_store *s, fg_err *err);
 int fg_store_commit(fg_store *s, fg_err *err);
 void fg_store_rollback(fg_store *s);

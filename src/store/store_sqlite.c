@@ -21,6 +21,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +391,57 @@ int fg_store_open_reader(fg_store *s, fg_store **out, fg_err *err) {
    * journal is on disk (not hot: s holds the RESERVED lock), and recovery
    * would wait for s. s has checked the file's schema and version. */
   return fg_sqlite_connect(s->path, true, false, out, err);
+}
+
+typedef struct fg_store_each {
+  fg_store_each_fn fn;
+  void *ctx;
+  size_t n;
+  pthread_mutex_t mu;
+  size_t next; /* under mu */
+} fg_store_each;
+
+typedef struct fg_store_each_worker {
+  fg_store_each *e;
+  fg_store *conn;
+} fg_store_each_worker;
+
+static void *fg_store_each_run(void *arg) {
+  fg_store_each_worker *w = arg;
+  fg_store_each *e = w->e;
+  for (;;) {
+    pthread_mutex_lock(&e->mu);
+    const size_t i = e->next < e->n ? e->next++ : SIZE_MAX;
+    pthread_mutex_unlock(&e->mu);
+    if (i == SIZE_MAX) return NULL;
+    if (e->fn(e->ctx, w->conn, i) != 0) {
+      pthread_mutex_lock(&e->mu);
+      e->next = e->n;
+      pthread_mutex_unlock(&e->mu);
+      return NULL;
+    }
+  }
+}
+
+int fg_store_pair_each(fg_store *s, fg_store_each_fn fn, void *ctx, size_t n) {
+  FG_ASSERT(s != NULL && fn != NULL && n < SIZE_MAX);
+  fg_store_each e = {.fn = fn, .ctx = ctx, .n = n};
+  pthread_mutex_init(&e.mu, NULL);
+  fg_store_each_worker here = {&e, s}, there = {&e, NULL};
+  fg_err err = {0};
+  pthread_t th;
+  bool helper = n > 1 && fg_store_open_reader(s, &there.conn, &err) == 0;
+  if (helper && pthread_create(&th, NULL, fg_store_each_run, &there) != 0) {
+    fg_store_close(there.conn);
+    helper = false;
+  }
+  fg_store_each_run(&here);
+  if (helper) {
+    pthread_join(th, NULL);
+    fg_store_close(there.conn);
+  }
+  pthread_mutex_destroy(&e.mu);
+  return helper ? 2 : 1;
 }
 
 void fg_store_close(fg_store *s) {
