@@ -140,6 +140,8 @@ typedef struct fg_http_req {
   /* POST /imports: multipart files streamed into updir */
   struct MHD_PostProcessor *pp;
   bool upload;
+  bool refused;                       /* upload refused: body read and dropped, then answered */
+  uint64_t dropped_bytes;             /* of a refused upload, at most FG_HTTP_DISCARD_MAX */
   char updir[64];
   bool updir_made;
   FILE *upf;

@@ -749,7 +749,13 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
       pthread_mutex_lock(&srv->lock);
       const bool allowed = fg_http_upload_allowed(r);
       pthread_mutex_unlock(&srv->lock);
-      if (!allowed) return fg_http_send(r);
+      /* refused: no file is written; the body is dropped as for a JSON
+       * body over the limit, so the client reads the answer */
+      if (!allowed && len > FG_HTTP_DISCARD_MAX) return fg_http_send(r);
+      if (!allowed) {
+        r->refused = true;
+        return MHD_YES;
+      }
       snprintf(r->updir, sizeof r->updir, "/tmp/fundguard-import-XXXXXX");
       r->updir_made = mkdtemp(r->updir) != NULL;
       r->pp = r->updir_made ? MHD_create_post_processor(c, 64 * 1024, fg_http_part, r) : NULL;
@@ -767,6 +773,12 @@ static enum MHD_Result fg_http_access(void *cls, struct MHD_Connection *c, const
     }
     return MHD_YES;
   }
+  if (r->refused && *upload_data_size > 0) { /* no Content-Length: still bounded */
+    r->dropped_bytes += *upload_data_size;
+    *upload_data_size = 0;
+    return r->dropped_bytes > FG_HTTP_DISCARD_MAX ? fg_http_send(r) : MHD_YES;
+  }
+  if (r->refused) return fg_http_send(r);
   if (r->upload && *upload_data_size > 0) {
     MHD_post_process(r->pp, upload_data, *upload_data_size);
     *upload_data_size = 0;

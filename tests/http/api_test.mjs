@@ -417,6 +417,10 @@ ok(sup.me.roles.includes('supervisor') && sup.me.agency === null, 'session body:
   ok(r.status === 400 && r.json.batch_id === 0 && /deaths\.csv:2:/.test(r.json.errors[0]), 'a bad row is named, nothing stored: ' + JSON.stringify(r.json));
   r = await up('deaths.csv', 'person_id,death_date,source\n', sup);
   ok(r.status === 403, 'the supervisor may not import: ' + r.status);
+  // a refused upload still being written is read and dropped, then answered:
+  // the browser shows the refusal, not a broken connection
+  r = await up('deaths.csv', 'person_id,death_date,source\n' + '110101199001011234,2026-01-02,civil_affairs\n'.repeat(100000), sup);
+  ok(r.status === 403 && r.json.error && r.json.error.code, 'a refused 4 MB upload is answered: ' + r.status);
 }
 
 // ---- the authorization matrix: every endpoint as every role and as nobody
