@@ -229,7 +229,7 @@ static void fg_imp_key_text(fg_imp_file_ctx *fc, fg_buf *b) {
     const int c = fc->t->key_cols[k];
     const fg_value *v = &fc->vals[c];
     fg_buf_addf(b, "%s%s=", k ? ", " : "", fc->t->cols[c].name);
-    if (fg_schema_sql_type(fc->t->cols[c].type)[0] == 'I')
+    if (fg_schema_is_int(fc->t->cols[c].type))
       fg_buf_addf(b, "%lld", (long long)v->i);
     else
       fg_buf_add(b, v->s, (size_t)v->n);
@@ -242,7 +242,7 @@ static int fg_imp_first_diff(fg_imp_file_ctx *fc, const fg_value *stored) {
     const fg_value *a = &fc->vals[c], *b = &stored[c];
     if (a->is_null != b->is_null) return c;
     if (a->is_null) continue;
-    if (fg_schema_sql_type(fc->t->cols[c].type)[0] == 'I') {
+    if (fg_schema_is_int(fc->t->cols[c].type)) {
       if (a->i != b->i) return c;
     } else if (a->n != b->n || memcmp(a->s, b->s, (size_t)a->n) != 0) {
       return c;
@@ -308,7 +308,7 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
                   t->cols[d].name);
       const fg_value *v = &fc->vals[d];
       char num[32];
-      const bool is_int = fg_schema_sql_type(t->cols[d].type)[0] == 'I';
+      const bool is_int = fg_schema_is_int(t->cols[d].type);
       if (is_int && !v->is_null) snprintf(num, sizeof num, "%lld", (long long)v->i);
       const int col = fc->pos[d] > 0 ? d : t->key_cols[0];
       fg_imp_row_problem(fc, col, what.buf, v->is_null ? NULL : is_int ? num : v->s,

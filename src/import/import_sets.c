@@ -19,7 +19,7 @@ enum { FG_IMP_KEY_SEP = 0x1f, FG_IMP_INT_TEXT_MAX = 24 };
 void fg_imp_key_add(fg_buf *b, const fg_column *col, const fg_value *v) {
   FG_ASSERT(b != NULL && col != NULL && v != NULL && !v->is_null);
   if (b->len > 0) fg_buf_addc(b, FG_IMP_KEY_SEP);
-  if (fg_schema_sql_type(col->type)[0] == 'I') {
+  if (fg_schema_is_int(col->type)) {
     char tmp[FG_IMP_INT_TEXT_MAX];
     const int n = snprintf(tmp, sizeof tmp, "%" PRId64, v->i);
     fg_buf_add(b, tmp, (size_t)n);
@@ -89,7 +89,7 @@ void fg_imp_row_digest(const fg_table *t, const fg_value *vals, fg_buf *scratch,
     const fg_value *v = &vals[c];
     if (v->is_null) {
       fg_buf_addc(scratch, 'N');
-    } else if (fg_schema_sql_type(t->cols[c].type)[0] == 'I') {
+    } else if (fg_schema_is_int(t->cols[c].type)) {
       fg_buf_addc(scratch, 'I');
       fg_buf_add(scratch, &v->i, sizeof v->i);
     } else {

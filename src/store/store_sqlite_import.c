@@ -63,10 +63,6 @@ int fg_store_bulk_journal(fg_store *s, bool bulk, bool *switched) {
   return ok ? 0 : FG_EDB;
 }
 
-static bool fg_sqlite_is_int_col(const fg_column *c) {
-  return fg_schema_is_int(c->type);
-}
-
 void fg_sqlite_import_close(fg_store *s) {
   fg_sqlite_monthly_free(s);
   FG_ASSERT_HOT(s != NULL);
@@ -217,7 +213,7 @@ static void fg_sqlite_bind_row(fg_store *s, sqlite3_stmt *st, const fg_table *t,
     const fg_value *v = &vals[i];
     if (v->is_null)
       sqlite3_bind_null(st, base + i + 1);
-    else if (fg_sqlite_is_int_col(&t->cols[i]))
+    else if (fg_schema_is_int(t->cols[i].type))
       sqlite3_bind_int64(st, base + i + 1, v->i);
     else
       sqlite3_bind_text(st, base + i + 1, v->s, v->n, SQLITE_STATIC);
@@ -295,7 +291,7 @@ int fg_store_get_row(fg_store *s, fg_table_id tid, int64_t rowid, fg_value *vals
     v->s = NULL;
     v->n = 0;
     if (v->is_null) continue;
-    if (fg_sqlite_is_int_col(&t->cols[i])) {
+    if (fg_schema_is_int(t->cols[i].type)) {
       v->i = sqlite3_column_int64(st, i);
     } else {
       v->s = (const char *)sqlite3_column_text(st, i);

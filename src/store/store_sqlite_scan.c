@@ -105,7 +105,7 @@ int fg_store_scan_range(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t
   for (int c = 0; c < t->ncols; c++) {
     vals[c].is_null = true;
     if (!(col_mask & (1u << c))) continue;
-    is_int[ncols] = fg_schema_sql_type(t->cols[c].type)[0] == 'I';
+    is_int[ncols] = fg_schema_is_int(t->cols[c].type);
     cols[ncols++] = c;
     fg_buf_addf(&sql, ", %s", t->cols[c].name);
   }
