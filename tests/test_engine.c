@@ -90,8 +90,8 @@ static void test_sort_offsets(void **state) {
   assert_int_equal(c[o2 + 1].row, 3);
   assert_int_equal(c[o2 + 1].kind, FG_CONTRIB_BACK);
   assert_int_equal(c[o2 + 2].row, 1);
-  assert_int_equal(c[o2 + 2].amount_fen, 40050);
-  assert_int_equal(c[o2 + 2].base_fen, 500000);
+  assert_int_equal(fg_m_fen(m, c[o2 + 2].amount_f32), 40050);
+  assert_int_equal(fg_m_fen(m, c[o2 + 2].base_f32), 500000);
   assert_int_equal(c[o2 + 2].period, fg_month_from_ym(2024, 3));
   assert_int_equal(c[o2].employer_id, 0);
   assert_string_equal(m->str[c[o1].employer_id], "E1");

@@ -81,6 +81,25 @@ static void test_paid_after_death(void **state) {
   fg_model_free(m);
 }
 
+/* Amounts past 2^31 fen (the model keeps them escaped, model.h fg_fen32)
+ * are summed exactly: 13 integer digits, 2^31 and 2^31 - 1. */
+static void test_paid_after_death_big(void **state) {
+  (void)state;
+  fg_model *m = fg_test_model((fg_test_tables){
+      [FG_T_DEATHS] = "person_id,death_date,source\nD,2024-03-31,funeral\n",
+      [FG_T_BENEFIT_PAYMENTS] = PAY_HEAD
+      "P1,D,110,pension,110105,2024-04,9999999999999.99,2024-04-28,A1\n"
+      "P2,D,110,pension,110105,2024-05,21474836.48,2024-05-28,A1\n"
+      "P3,D,110,pension,110105,2024-06,21474836.47,2024-06-28,A1\n"});
+  fg_findings f = fg_test_run_rule(m, "benefit.paid_after_death", "2025-01-01");
+  assert_int_equal(f.n, 1);
+  const fg_finding *x =
+      expect(&f, "D", INT64_C(999999999999999) + INT64_C(2147483648) + INT64_C(2147483647));
+  assert_int_equal(count_ev(x, FG_T_BENEFIT_PAYMENTS), 3);
+  fg_findings_release(&f);
+  fg_model_free(m);
+}
+
 static void test_paid_during_incarceration(void **state) {
   (void)state;
   fg_model *m = fg_test_model((fg_test_tables){
@@ -339,6 +358,7 @@ static void test_maternity_repeat(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_paid_after_death),
+      cmocka_unit_test(test_paid_after_death_big),
       cmocka_unit_test(test_paid_during_incarceration),
       cmocka_unit_test(test_duplicate_pension),
       cmocka_unit_test(test_unemployment_while_employed),

@@ -35,10 +35,10 @@ static const fg_test_tables sample_tables = {
           "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
           "P1,D1,110,pension,110105,2024-05,3000,2024-05-28,A1\n"
           "P2,D1,110,pension,110105,2024-04,3000,2024-04-28,A1\n"
-          "P3,P2,120,pension,320105,2024-04,2000,2024-04-28,A9\n",
+          "P3,P2,120,pension,320105,2024-04,9999999999999.99,2024-04-28,A9\n",
       [FG_T_CONTRIBUTIONS] =
           "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n"
-          "P2,110,E1,110105,2024-01,5000,800,2024-01-15,normal\n"
+          "P2,110,E1,110105,2024-01,21474836.48,21474836.47,2024-01-15,normal\n"
           "D1,110,,110105,2024-05,5000,800,2024-05-15,back_payment\n",
       [FG_T_MEDICAL_SETTLEMENTS] = SETT_HDR
       "S1,P2,H1,310,inpatient,2024-03-01,2024-03-05,J00,INV1,200,100,2024-03-05\n"
@@ -165,12 +165,12 @@ static void test_roundtrip(void **state) {
   rm_sample(path);
 }
 
-/* The sample with 150,000 contributions (7 MB of model: several writer
+/* The sample with 200,000 contributions (8 MB of model: several writer
  * buffers). */
 static fg_model *big_model(void) {
   fg_buf contrib = FG_BUF_INIT;
   fg_buf_adds(&contrib, "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n");
-  for (int i = 0; i < 150000; i++)
+  for (int i = 0; i < 200000; i++)
     fg_buf_addf(&contrib, "P%d,110,E%d,110105,2024-%02d,5000,800,2024-01-15,normal\n", i % 5000,
                 i % 70, i % 12 + 1);
   fg_test_tables big;
@@ -184,8 +184,8 @@ static fg_model *big_model(void) {
 /* The writer goes around the page cache (O_DIRECT) where the file system
  * allows it, in whole 4 KiB blocks, and cuts the file back to its size;
  * elsewhere it writes through the cache. Both give the same bytes and
- * digest, for a model of several writer buffers (150,000 contributions,
- * 7 MB) and for the small sample. (The fallback from a direct write
+ * digest, for a model of several writer buffers (200,000 contributions,
+ * 8 MB) and for the small sample. (The fallback from a direct write
  * refused at its first write, fcntl, is not reached here.) */
 static void test_direct_and_buffered(void **state) {
   (void)state;
@@ -400,9 +400,10 @@ static const fg_test_tables more_rows = {
     [FG_T_BENEFIT_PAYMENTS] =
         "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
         "P9,D1,110,pension,110105,2024-03,3000,2024-03-28,A1\n"
-        "Q1,N9,110,pension,999999,2024-06,10,2024-06-28,NEWACC\n",
+        "Q1,N9,110,pension,999999,2024-06,10,2024-06-28,NEWACC\n"
+        "Q2,N9,110,pension,999999,2024-07,30000000,2024-07-28,NEWACC\n",
     [FG_T_CONTRIBUTIONS] = "person_id,scheme,employer_id,region,period,base,amount,paid_date,kind\n"
-                           "P2,110,E1,110105,2023-12,5000,800,2024-01-15,normal\n",
+                           "P2,110,E1,110105,2023-12,21474836.48,9999999999999.99,2024-01-15,normal\n",
     [FG_T_MEDICAL_SETTLEMENTS] = SETT_HDR
     "S0,N9,H1,310,inpatient,2024-02-01,2024-02-05,J00,INV9,300,100,2024-02-05\n",
     [FG_T_MEDICAL_ITEMS] = ITEM_HDR "S0,1,KID,2024-02-01,1,5,5,5\nS1,2,NEW,2024-03-02,1,5,5,5\n",
@@ -503,6 +504,102 @@ static void test_extend(void **state) {
   unlink(path);
 }
 
+/* The fen of payment id's row of m, -1 when there is none. */
+static int64_t payment_fen(const fg_model *m, const char *id) {
+  for (int64_t i = 0; i < m->npayments; i++)
+    if (strcmp(m->str[m->payments[i].payment_id], id) == 0)
+      return fg_m_fen(m, m->payments[i].amount_f32);
+  return -1;
+}
+
+/* The contribution of person pid for period ym of m. */
+static const fg_m_contribution *contribution_of(const fg_model *m, const char *pid, int y, int mo) {
+  const fg_pk pk = fg_model_find_pk(m, pid);
+  assert_true(pk >= 0);
+  for (int64_t i = m->contributions_off[pk]; i < m->contributions_off[pk + 1]; i++)
+    if (m->contributions[i].period == fg_month_from_ym(y, mo)) return &m->contributions[i];
+  fail_msg("no contribution of %s for %d-%02d", pid, y, mo);
+  return NULL;
+}
+
+/* m holds sample_tables' money exactly (and more_rows' when extended). */
+static void check_money(const fg_model *m, bool extended) {
+  assert_int_equal(payment_fen(m, "P1"), 300000);
+  assert_int_equal(payment_fen(m, "P3"), INT64_C(999999999999999));
+  const fg_m_contribution *c = contribution_of(m, "P2", 2024, 1);
+  assert_int_equal(fg_m_fen(m, c->base_f32), INT64_C(2147483648)); /* 2^31: escaped */
+  assert_int_equal(fg_m_fen(m, c->amount_f32), INT64_C(2147483647)); /* 2^31 - 1: as it is */
+  assert_true(c->base_f32 & FG_FEN32_BIG);
+  assert_int_equal(c->amount_f32, INT64_C(2147483647));
+  if (!extended) return;
+  assert_int_equal(payment_fen(m, "Q1"), 1000);
+  assert_int_equal(payment_fen(m, "Q2"), INT64_C(3000000000));
+  c = contribution_of(m, "P2", 2023, 12);
+  assert_int_equal(fg_m_fen(m, c->base_f32), INT64_C(2147483648));
+  assert_int_equal(fg_m_fen(m, c->amount_f32), INT64_C(999999999999999));
+  /* the old and the new row's 2^31 are one string: one sid */
+  assert_int_equal(c->base_f32, contribution_of(m, "P2", 2024, 1)->base_f32);
+}
+
+/* Money outside [0, 2^31) fen of the contributions and benefit payments is
+ * escaped into the string pool (model.h fg_fen32); every value comes back
+ * exactly from a heap model, a mapped snapshot, an extended one (old and
+ * new strings renumbered), and from one builder fed everything. Values no
+ * import lets in (negative, INT64_MIN, INT64_MAX: a row written into the
+ * store by hand) come back exactly too. */
+static void test_big_money(void **state) {
+  (void)state;
+  fg_model *m = sample_model();
+  check_money(m, false);
+  int64_t row0[FG_T_COUNT];
+  sample_counts(m, row0);
+  fg_model *whole = whole_model(row0);
+  check_money(whole, true);
+  char path[] = "/tmp/fg_snap_money_XXXXXX";
+  free_name(path);
+  fg_snapshot_key k = sample_key(), got;
+  char hex[65];
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
+  fg_model *mapped = NULL;
+  assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
+  check_money(mapped, false);
+  fg_model_builder *nb = fg_mb_new();
+  fg_test_feed(nb, more_rows, row0);
+  fg_model *ext = fg_mb_extend(mapped, nb, &err);
+  assert_non_null(ext);
+  check_money(ext, true);
+  fg_model_free(ext);
+  fg_model_free(whole);
+  fg_model_free(m);
+  unlink(path);
+
+  /* by hand: the values of a row no import would store */
+  static const int64_t odd[] = {-1, INT64_MIN, INT64_MAX, INT64_C(2147483648), 0,
+                                INT64_C(2147483647)};
+  fg_model_builder *b = fg_mb_new();
+  for (int i = 0; i < 3; i++) {
+    fg_value v[FG_MAX_COLS];
+    memset(v, 0, sizeof v);
+    v[0] = (fg_value){.s = "H1", .n = 2};
+    v[2] = (fg_value){.s = "110", .n = 3};
+    v[4] = (fg_value){.s = "2024-01", .n = 7};
+    v[5] = (fg_value){.i = odd[2 * i]};
+    v[6] = (fg_value){.i = odd[2 * i + 1]};
+    v[7] = (fg_value){.s = "2024-02-01", .n = 10};
+    fg_mb_add(b, FG_T_CONTRIBUTIONS, i + 1, v);
+  }
+  m = fg_mb_finish(b);
+  assert_int_equal(m->ncontributions, 3);
+  for (int i = 0; i < 3; i++) {
+    const fg_m_contribution *c = &m->contributions[i];
+    assert_int_equal(c->row, i + 1);
+    assert_int_equal(fg_m_fen(m, c->base_f32), odd[2 * i]);
+    assert_int_equal(fg_m_fen(m, c->amount_f32), odd[2 * i + 1]);
+  }
+  fg_model_free(m);
+}
+
 /* Which stores only grew since a snapshot's key, and the rowids that are new. */
 /* A mapped snapshot extended by a month: its rows of a rebuilt "by pk"
  * table are handed back every 8 MiB as they are copied (fg_mbx_merge_pk).
@@ -589,6 +686,7 @@ int main(void) {
       cmocka_unit_test(test_store_side),
       cmocka_unit_test(test_extend),
       cmocka_unit_test(test_extend_big),
+      cmocka_unit_test(test_big_money),
       cmocka_unit_test(test_grown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,6 +256,11 @@ fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v) {
   return sid;
 }
 
+fg_sid fg_mb_intern(fg_model_builder *b, const char *s, size_t n) {
+  FG_ASSERT_HOT(b && s);
+  return (fg_sid)fg_mb_pool_get(&b->str, s, n, true);
+}
+
 void fg_mb_defer(fg_model_builder *b) {
   FG_ASSERT_HOT(b && b->str.n == 1); /* before the first row */
   b->defer = true;
@@ -334,6 +339,21 @@ void fg_mb_remap_u32(char *field, const uint32_t *map, bool is_pk) {
   }
 }
 
+void fg_mb_remap_fen32(char *field, const uint32_t *map) {
+  fg_fen32 v;
+  memcpy(&v, field, sizeof v);
+  if (!(v & FG_FEN32_BIG)) return;
+  v = FG_FEN32_BIG | map[v & ~FG_FEN32_BIG];
+  FG_ASSERT_HOT(v != FG_FEN32_BIG); /* an escaped value is never "" */
+  memcpy(field, &v, sizeof v);
+}
+
+void fg_mb_remap_row(const fg_mb_desc *d, char *row, const uint32_t *smap, const uint32_t *pmap) {
+  for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], smap, false);
+  for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], pmap, true);
+  for (int k = 0; k < d->nmoney; k++) fg_mb_remap_fen32(row + d->money_off[k], smap);
+}
+
 /* Append from's rows of table t to into's, re-interning every id through
  * the maps on the way: in place when from's rows are a window of into's
  * block (moved down first if rows of t were missing before it) or when into
@@ -356,11 +376,7 @@ static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, i
                                 (uintptr_t)iv->data + (size_t)iv->cap * es));
     if (dst != v->data) memmove(dst, v->data, (size_t)v->n * es);
   }
-  for (int64_t r = 0; r < v->n; r++) {
-    char *row = dst + (size_t)r * es;
-    for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], smap, false);
-    for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], pmap, true);
-  }
+  for (int64_t r = 0; r < v->n; r++) fg_mb_remap_row(d, dst + (size_t)r * es, smap, pmap);
   if (take) {
     free(iv->data);
     *iv = *v;
@@ -424,6 +440,23 @@ fg_sid fg_model_find_sid(const fg_model *m, const char *s) {
   FG_ASSERT_HOT(m && s);
   int64_t id = fg_model_scan(m->str, m->nstr, s);
   return id < 0 ? 0 : (fg_sid)id;
+}
+
+int64_t fg_m_fen_big(const fg_model *m, fg_fen32 v) {
+  const fg_sid sid = v & ~FG_FEN32_BIG;
+  FG_ASSERT(m && (v & FG_FEN32_BIG) && sid > 0 && sid < m->nstr);
+  const char *s = m->str[sid];
+  const bool neg = *s == '-';
+  s += neg;
+  FG_ASSERT(*s != '\0');
+  uint64_t x = 0;
+  for (; *s; s++) {
+    FG_ASSERT(*s >= '0' && *s <= '9' && x <= (UINT64_MAX - 9) / 10);
+    x = 10 * x + (uint64_t)(*s - '0');
+  }
+  FG_ASSERT(x <= (uint64_t)INT64_MAX + (neg ? 1u : 0u));
+  if (!neg) return (int64_t)x;
+  return x == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)x;
 }
 
 int fg_mb_check(const fg_model_builder *b, fg_err *err) {

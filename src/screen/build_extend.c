@@ -219,11 +219,8 @@ static void fg_mbx_plan(fg_mbx_job *j) {
 static void fg_mbx_table(fg_mbx_job *j, fg_table_id t) {
   const fg_mb_desc *d = fg_mb_desc_of(t);
   fg_mb_vec *nv = &j->nb->rows[t];
-  for (int64_t r = 0; r < nv->n; r++) {
-    char *row = nv->data + (size_t)r * d->elem_size;
-    for (int k = 0; k < d->nsid; k++) fg_mb_remap_u32(row + d->sid_off[k], j->smap, false);
-    for (int k = 0; k < d->npk; k++) fg_mb_remap_u32(row + d->pk_off[k], j->pmap, true);
-  }
+  for (int64_t r = 0; r < nv->n; r++)
+    fg_mb_remap_row(d, nv->data + (size_t)r * d->elem_size, j->smap, j->pmap);
   int64_t nbase = 0;
   char *rows = (char *)fg_mb_model_rows(j->base, t, &nbase);
   const int64_t *boff = fg_mbx_base_off(j->base, t);

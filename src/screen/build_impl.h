@@ -18,6 +18,7 @@
 #define FG_MB_PERSON_ID_MAX 64                  /* stack buffer for upper-casing */
 #define FG_MB_SID_FIELDS_MAX 8
 #define FG_MB_PK_FIELDS_MAX 2
+#define FG_MB_MONEY_FIELDS_MAX 2 /* fg_fen32 fields of a struct (model.h) */
 #define FG_MB_SCHEME_DIGITS 4    /* scheme codes are 3 digits */
 #define FG_MB_MIN_SLOTS 2048     /* smallest hash table of a pool */
 #define FG_MB_LOAD_NUM 3         /* a pool's table grows past load NUM/DEN */
@@ -116,6 +117,9 @@ typedef struct fg_mb_desc {
   size_t sid_off[FG_MB_SID_FIELDS_MAX];
   int npk;
   size_t pk_off[FG_MB_PK_FIELDS_MAX];
+  /* fg_fen32 fields: an escaped one holds a sid, renumbered with the sids */
+  int nmoney;
+  size_t money_off[FG_MB_MONEY_FIELDS_MAX];
 } fg_mb_desc;
 
 /* What a finished model owns besides its struct. */
@@ -136,6 +140,8 @@ uint32_t fg_mb_unique_cols(fg_table_id t);
 /* Bit i set when t's converter reads column i. */
 uint32_t fg_mb_cols_of(fg_table_id t);
 fg_sid fg_mb_sid(fg_model_builder *b, const fg_value *v);
+/* The sid of the n bytes at s in b's string pool (added when new). */
+fg_sid fg_mb_intern(fg_model_builder *b, const char *s, size_t n);
 fg_pk fg_mb_pk(fg_model_builder *b, const fg_value *v);
 void fg_mb_pool_release(fg_mb_pool *p);
 /* Free p's hash table, keeping its strings: no id can be added or found by
@@ -156,6 +162,11 @@ void *fg_mb_alloc_rows(size_t bytes);
 int64_t fg_mb_pool_find(fg_mb_pool *p, const char *s, size_t n);
 /* Rewrite the sid (or pk, -1 kept) at field through map. */
 void fg_mb_remap_u32(char *field, const uint32_t *map, bool is_pk);
+/* Rewrite the sid of the fg_fen32 at field through map when it holds one. */
+void fg_mb_remap_fen32(char *field, const uint32_t *map);
+/* Renumber every id of one row of table d through the string map smap and
+ * the person map pmap (build.c; used by absorbing and extending). */
+void fg_mb_remap_row(const fg_mb_desc *d, char *row, const uint32_t *smap, const uint32_t *pmap);
 /* A model's rows of table t and their count (NULL, 0: none). */
 const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n);
 /* Sort each run of consecutive rows with the same pk of every "by pk" table

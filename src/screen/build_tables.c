@@ -14,7 +14,8 @@
 
 _Static_assert(offsetof(fg_m_enrollment, pk) == 8, "pk after row");
 _Static_assert(offsetof(fg_m_contribution, pk) == 8, "pk after row");
-_Static_assert(sizeof(fg_m_contribution) == 48, "contributions: fields ordered by size");
+_Static_assert(sizeof(fg_m_contribution) == 40, "contributions: fields ordered by size");
+_Static_assert(sizeof(fg_m_payment) == 40, "benefit payments: fields ordered by size");
 _Static_assert(offsetof(fg_m_payment, pk) == 8, "pk after row");
 _Static_assert(offsetof(fg_m_retirement, pk) == 8, "pk after row");
 _Static_assert(offsetof(fg_m_settlement, pk) == 8, "pk after row");
@@ -35,6 +36,19 @@ static fg_month fg_mb_month(const fg_value *v) {
 }
 
 static int64_t fg_mb_int(const fg_value *v, int64_t absent) { return v->is_null ? absent : v->i; }
+
+/* A money value as a fg_fen32 (model.h): one outside [0, 2^31) fen is
+ * interned as its decimal fen and its sid kept with FG_FEN32_BIG. */
+static fg_fen32 fg_mb_fen32(fg_model_builder *b, const fg_value *v) {
+  const int64_t fen = fg_mb_int(v, 0);
+  if (fen >= 0 && fen < (int64_t)FG_FEN32_BIG) return (fg_fen32)fen;
+  char text[24]; /* INT64_MIN is 20 characters */
+  const int n = snprintf(text, sizeof text, "%lld", (long long)fen);
+  FG_ASSERT_HOT(n > 0 && n < (int)sizeof text);
+  const fg_sid sid = fg_mb_intern(b, text, (size_t)n);
+  FG_ASSERT_HOT(sid > 0 && sid < FG_FEN32_BIG); /* pools stop at FG_MB_STRINGS_MAX */
+  return FG_FEN32_BIG | sid;
+}
 
 /* The scheme code's digits (codes are validated at import: 110, 120, ...;
  * s need not be NUL-terminated). */
@@ -98,8 +112,8 @@ static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value 
   r->scheme = fg_mb_scheme(&v[2]);
   r->region = fg_mb_sid(b, &v[3]);
   r->period = fg_mb_month(&v[4]);
-  r->base_fen = fg_mb_int(&v[5], 0);
-  r->amount_fen = fg_mb_int(&v[6], 0);
+  r->base_f32 = fg_mb_fen32(b, &v[5]);
+  r->amount_f32 = fg_mb_fen32(b, &v[6]);
   r->paid = fg_mb_day(&v[7]);
   r->kind = fg_mb_enum0(FG_T_CONTRIBUTIONS, 8, &v[8]);
 }
@@ -112,7 +126,7 @@ static void fg_conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
   r->type = fg_mb_enum0(FG_T_BENEFIT_PAYMENTS, 3, &v[3]);
   r->region = fg_mb_sid(b, &v[4]);
   r->period = fg_mb_month(&v[5]);
-  r->amount_fen = fg_mb_int(&v[6], 0);
+  r->amount_f32 = fg_mb_fen32(b, &v[6]);
   r->paid = fg_mb_day(&v[7]);
   r->bank_account = fg_mb_sid(b, &v[8]);
 }
@@ -272,11 +286,12 @@ static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
                           {O(fg_m_enrollment, pk)}},
     [FG_T_CONTRIBUTIONS] = {sizeof(fg_m_contribution), fg_conv_contribution, 2,
                             {O(fg_m_contribution, employer_id), O(fg_m_contribution, region)},
-                            1, {O(fg_m_contribution, pk)}},
+                            1, {O(fg_m_contribution, pk)}, 2,
+                            {O(fg_m_contribution, base_f32), O(fg_m_contribution, amount_f32)}},
     [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), fg_conv_payment, 3,
                                {O(fg_m_payment, payment_id), O(fg_m_payment, region),
                                 O(fg_m_payment, bank_account)},
-                               1, {O(fg_m_payment, pk)}},
+                               1, {O(fg_m_payment, pk)}, 1, {O(fg_m_payment, amount_f32)}},
     [FG_T_RETIREMENTS] = {sizeof(fg_m_retirement), fg_conv_retirement, 2,
                           {O(fg_m_retirement, reviewer1), O(fg_m_retirement, reviewer2)}, 1,
                           {O(fg_m_retirement, pk)}},

@@ -54,7 +54,7 @@ void fg_rule_benefit_paid_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     for (int64_t i = hi - 1; i >= lo && m->payments[i].period > dm; i--) {
       const fg_m_payment *p = &m->payments[i];
       if (!fg_rb_periodic_type(p->type)) continue;
-      sum_fen = fg_add_sat(sum_fen, p->amount_fen);
+      sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, p->amount_f32));
       fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
     }
     if (fg_rk_empty(&rk)) continue;
@@ -87,7 +87,7 @@ static void fg_rb_jail_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_finding
     if (fg_rk_empty(rk)) fg_rk_text(rk, "服刑期间发放养老金的期间: ");
     fg_rk_item_month(rk, p->period);
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
-    sum_fen = fg_add_sat(sum_fen, p->amount_fen);
+    sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, p->amount_f32));
   }
   if (fg_rk_empty(rk)) return;
   for (int64_t c = clo; c < chi; c++) {
@@ -125,8 +125,8 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
       for (int64_t k = i; k < j; k++) {
         if (m->payments[k].type != FG_BEN_PENSION) continue;
         n++;
-        sum_fen = fg_add_sat(sum_fen, m->payments[k].amount_fen);
-        max_fen = FG_MAX(max_fen, m->payments[k].amount_fen);
+        sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->payments[k].amount_f32));
+        max_fen = FG_MAX(max_fen, fg_m_fen(m, m->payments[k].amount_f32));
       }
       if (n < 2) continue;
       if (fg_rk_empty(&rk)) fg_rk_text(&rk, "同一期间多笔养老金: ");
@@ -178,7 +178,7 @@ static void fg_rb_employed_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_fin
     fg_rk_item_month(rk, m->payments[i].period);
     for (int64_t k = i; k < j; k++) {
       if (m->payments[k].type != FG_BEN_UNEMPLOYMENT) continue;
-      sum_fen = fg_add_sat(sum_fen, m->payments[k].amount_fen);
+      sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->payments[k].amount_f32));
       fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
     }
   }
@@ -217,7 +217,7 @@ void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_fin
       fg_rk_item_month(&rk, m->payments[i].period);
       for (int64_t k = i; k < j; k++) {
         uint8_t t = m->payments[k].type;
-        if (t == FG_BEN_UNEMPLOYMENT) sum_fen = fg_add_sat(sum_fen, m->payments[k].amount_fen);
+        if (t == FG_BEN_UNEMPLOYMENT) sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->payments[k].amount_f32));
         if (t == FG_BEN_UNEMPLOYMENT || t == FG_BEN_PENSION)
           fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
       }
@@ -267,7 +267,7 @@ static void fg_rb_entitle_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_find
     if (fg_rk_empty(rk)) fg_rk_text(rk, "超出领取期限的期间: ");
     fg_rk_item_month(rk, p->period);
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
-    sum_fen = fg_add_sat(sum_fen, p->amount_fen);
+    sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, p->amount_f32));
   }
   if (fg_rk_empty(rk)) return;
   fg_rk_text(rk, "；已发放 %d 个不同期间，失业保险缴费 %d 个月，应享受 %d 个月",
@@ -477,13 +477,13 @@ static void fg_rb_large_one(const fg_model *m, const fg_m_payment *p, const fg_r
   for (; b < nrefs && refs[b].ref == p->payment_id; b++) reviewed |= refs[b].reviewed;
   if (reviewed) return;
   char amt[32];
-  fg_fen_to_yuan(p->amount_fen, amt, sizeof amt);
+  fg_fen_to_yuan(fg_m_fen(m, p->amount_f32), amt, sizeof amt);
   fg_rk_text(rk, "支付 %s 元；%lld 次支付操作，均无他人复核",
              amt, (long long)(b - a));
   fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
   for (int64_t k = a; k < b; k++) fg_rk_ev(rk, FG_T_OPERATIONS, refs[k].row);
   fg_rk_emit(rk, out, "benefit.large_payment_unreviewed", "payment_id", m->str[p->payment_id],
-             p->amount_fen);
+             fg_m_fen(m, p->amount_f32));
 }
 
 void fg_rule_benefit_large_payment_unreviewed(const fg_rule_ctx *ctx, fg_findings *out) {
@@ -501,7 +501,7 @@ void fg_rule_benefit_large_payment_unreviewed(const fg_rule_ctx *ctx, fg_finding
   fg_rk_init(&rk);
   for (int64_t i = 0; i < m->npayments; i++) {
     const fg_m_payment *p = &m->payments[i];
-    if (p->amount_fen > ctx->cfg->large_payment_fen) fg_rb_large_one(m, p, refs, nrefs, &rk, out);
+    if (fg_m_fen(m, p->amount_f32) > ctx->cfg->large_payment_fen) fg_rb_large_one(m, p, refs, nrefs, &rk, out);
   }
   fg_rk_release(&rk);
   free(refs);

@@ -48,11 +48,11 @@ static void fg_rc_range_person(const fg_model *m, const fg_m_wage_base *wb, fg_p
     if (c->scheme != 110 || c->employer_id == 0) continue;
     const fg_m_wage_base *w =
         fg_rc_wb_find(wb, m->nwage_bases, c->region, fg_month_year(c->period));
-    if (w == NULL || (c->base_fen >= w->floor_fen && c->base_fen <= w->cap_fen)) continue;
+    if (w == NULL || (fg_m_fen(m, c->base_f32) >= w->floor_fen && fg_m_fen(m, c->base_f32) <= w->cap_fen)) continue;
     char mo[8], base[32], lim[32];
     fg_format_month(c->period, mo);
-    fg_fen_to_yuan(c->base_fen, base, sizeof base);
-    bool low = c->base_fen < w->floor_fen;
+    fg_fen_to_yuan(fg_m_fen(m, c->base_f32), base, sizeof base);
+    bool low = fg_m_fen(m, c->base_f32) < w->floor_fen;
     fg_fen_to_yuan(low ? w->floor_fen : w->cap_fen, lim, sizeof lim);
     if (fg_rk_empty(rk)) fg_rk_text(rk, "职工养老（110）缴费基数超出上下限: ");
     fg_rk_item(rk, "%s 基数 %s %s %s", mo, base, low ? "低于下限" : "高于上限", lim);
@@ -103,7 +103,7 @@ static fg_rc_window fg_rc_window_of(const fg_model *m, int64_t lo, int64_t hi, f
     const fg_m_contribution *c = &m->contributions[i];
     if (c->period > to) break;
     if (c->scheme != 110) continue;
-    w.sum_fen = fg_add_sat(w.sum_fen, c->base_fen);
+    w.sum_fen = fg_add_sat(w.sum_fen, fg_m_fen(m, c->base_f32));
     w.rows++;
     if (c->period != last) w.periods++;
     last = c->period;
@@ -221,7 +221,7 @@ static void fg_rc_backpay_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rc_flags *
     for (int64_t r = 0; r < nret && !in; r++)
       in = fired->v[r] && fg_rc_backpay_in(&m->contributions[i], &m->retirements[rlo + r]);
     if (!in) continue;
-    sum_fen = fg_add_sat(sum_fen, m->contributions[i].amount_fen);
+    sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->contributions[i].amount_f32));
     fg_rk_ev(rk, FG_T_CONTRIBUTIONS, m->contributions[i].row);
   }
   fg_rk_emit(rk, out, "contribution.backpay_before_retirement", "person", m->pk_id[pk], sum_fen);
@@ -257,7 +257,7 @@ void fg_rule_contribution_before_age_16(const fg_rule_ctx *ctx, fg_findings *out
       if (fg_rk_empty(&rk)) fg_rk_text(&rk, "未满 16 周岁的缴费期间: ");
       fg_rk_item_month(&rk, c->period);
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
-      sum_fen = fg_add_sat(sum_fen, c->amount_fen);
+      sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, c->amount_f32));
     }
     if (fg_rk_empty(&rk)) continue;
     fg_rk_ev(&rk, FG_T_PERSONS, fg_rk_person_row(m, pk));
@@ -284,7 +284,7 @@ void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
       FG_ASSERT(c->period > dm);
       fg_rk_item_month(&rk, c->period);
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
-      sum_fen = fg_add_sat(sum_fen, c->amount_fen);
+      sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, c->amount_f32));
     }
     fg_rk_ev_death(&rk, m, pk);
     fg_rk_emit(&rk, out, "contribution.after_death", "person", m->pk_id[pk], sum_fen);

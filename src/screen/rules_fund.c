@@ -250,12 +250,12 @@ void fg_rule_fund_unmatched_private_payment(const fg_rule_ctx *ctx, fg_findings 
     if (!fg_private_out(m, t)) continue;
     const fg_pay_ref *r = t->reference ? fg_find_ref(refs, nrefs, t->reference) : NULL;
     const fg_m_payment *p = r && r->index >= 0 ? &m->payments[r->index] : NULL;
-    if (p && p->amount_fen == t->amount_fen && p->bank_account == t->cp_account) continue;
+    if (p && fg_m_fen(m, p->amount_f32) == t->amount_fen && p->bank_account == t->cp_account) continue;
     if (!t->reference) fg_rk_text(&rk, "没有关联的支付编号");
     else if (!p) fg_rk_text(&rk, "关联编号 %s 不是任何待遇支付", m->str[t->reference]);
     else {
       fg_rk_text(&rk, "与待遇支付 %s 的 %s 不一致", m->str[t->reference],
-                 p->amount_fen != t->amount_fen ? "金额" : "bank_account");
+                 fg_m_fen(m, p->amount_f32) != t->amount_fen ? "金额" : "bank_account");
       fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
     }
     fg_emit_txn(&rk, out, m, "fund.unmatched_private_payment", t);

@@ -33,8 +33,9 @@
 #define FG_SNAPSHOT_MAGIC "FGMODEL1"
 /* 2: retirements gained original_years, contribution_months;
  * 3: contributions' fields reordered (48-byte rows); the digest is a hash
- *    list of 64 MiB pieces */
-#define FG_SNAPSHOT_VERSION 3
+ *    list of 64 MiB pieces;
+ * 4: contributions' and benefit payments' money as fg_fen32 (40-byte rows) */
+#define FG_SNAPSHOT_VERSION 4
 #define FG_SNAPSHOT_SUFFIX ".model"
 #define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096
