@@ -64,6 +64,12 @@ char *fg_xstrndup(const char *s, size_t n);
  * [p, p + bytes) when bytes is at least 4 MiB (fg.c says why). The three
  * allocators above do it for every block they return; a hint, not an error. */
 void fg_huge_hint(void *p, size_t bytes);
+/* fg_xmalloc without the hint, for a large block written once from start
+ * to end and then read in order (docs/decisions.md 84): there huge pages
+ * save no TLB misses worth having, and on a virtual machine whose free
+ * 2 MiB blocks go back to the host, faulting them in cost 5 times as much
+ * as small pages. */
+void *fg_xmalloc_seq(size_t n);
 
 /* Invariants. FG_ASSERT is checked in every build, the shipped Release
  * included (a broken invariant stops the process with the expression,

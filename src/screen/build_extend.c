@@ -142,7 +142,7 @@ static void fg_mbx_merge_pk(fg_mb_vec *out, const fg_model_arena *ba, const char
   }
   free(pos);
   const int64_t n = nbase + nv->n;
-  out->data = fg_mb_alloc_rows((size_t)n * es);
+  out->data = fg_xmalloc_seq((size_t)n * es); /* written once in order: decision 84 */
   out->n = out->cap = n;
   out->external = false;
   int64_t w = 0;
@@ -173,7 +173,7 @@ static void fg_mbx_merge_pk(fg_mb_vec *out, const fg_model_arena *ba, const char
 static void fg_mbx_concat(fg_mb_vec *out, const char *base, int64_t nbase, const fg_mb_vec *nv,
                           size_t es) {
   const int64_t n = nbase + nv->n;
-  out->data = fg_mb_alloc_rows((size_t)n * es);
+  out->data = fg_xmalloc_seq((size_t)n * es); /* written once in order: decision 84 */
   if (nbase) memcpy(out->data, base, (size_t)nbase * es);
   if (nv->n) memcpy(out->data + (size_t)nbase * es, nv->data, (size_t)nv->n * es);
   out->n = out->cap = n;
