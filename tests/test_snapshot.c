@@ -438,6 +438,20 @@ static void free_name(char *tmpl) {
   unlink(tmpl);
 }
 
+/* Write m under sample_key() to a file named from the template path (filled
+ * in) and map it back, verified. */
+static fg_model *write_and_map(const fg_model *m, char *path) {
+  free_name(path);
+  fg_snapshot_key k = sample_key(), got;
+  char hex[65];
+  fg_err err = {0};
+  assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
+  fg_model *mapped = NULL;
+  assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
+  assert_memory_equal(&got, &k, sizeof k);
+  return mapped;
+}
+
 static void test_extend(void **state) {
   (void)state;
   fg_model *m = sample_model();
@@ -556,13 +570,8 @@ static void test_big_money(void **state) {
   fg_model *whole = whole_model(row0);
   check_money(whole, true);
   char path[] = "/tmp/fg_snap_money_XXXXXX";
-  free_name(path);
-  fg_snapshot_key k = sample_key(), got;
-  char hex[65];
+  fg_model *mapped = write_and_map(m, path);
   fg_err err = {0};
-  assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
-  fg_model *mapped = NULL;
-  assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
   check_money(mapped, false);
   fg_model_builder *nb = fg_mb_new();
   fg_test_feed(nb, more_rows, row0);
@@ -625,13 +634,8 @@ static void test_extend_big(void **state) {
   fg_test_feed(wb, more_t, row0);
   fg_model *whole = fg_mb_finish(wb);
   char path[] = "/tmp/fg_snap_extend_big_XXXXXX";
-  free_name(path);
-  fg_snapshot_key k = sample_key(), got;
-  char hex[65];
+  fg_model *mapped = write_and_map(m, path);
   fg_err err = {0};
-  assert_int_equal(fg_snapshot_write(m, &k, path, hex, &err), 0);
-  fg_model *mapped = NULL;
-  assert_int_equal(fg_snapshot_open_any(path, hex, &got, &mapped, &err), 0);
   fg_model_builder *nb = fg_mb_new();
   fg_test_feed(nb, more_t, row0);
   fg_model *ext = fg_mb_extend(mapped, nb, &err);
