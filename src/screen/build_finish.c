@@ -387,8 +387,8 @@ static void fg_mb_person_arrays(fg_model *m, fg_model_builder *b, fg_model_arena
 }
 
 /* Link items to settlements (first settlement of an id, in settlement order)
- * and to the catalogue; group them; fill items_first/items_count. */
-static int64_t *fg_mb_link_items(fg_model_builder *b, int32_t *map) {
+ * and to the catalogue (fg_mb_group_items then groups them). */
+static void fg_mb_link_items(fg_model_builder *b, int32_t *map) {
   fg_mb_vec *sv = &b->rows[FG_T_MEDICAL_SETTLEMENTS], *iv = &b->rows[FG_T_MEDICAL_ITEMS];
   fg_mb_vec *cv = &b->rows[FG_T_CATALOG];
   fg_m_settlement *sett = (fg_m_settlement *)sv->data;
@@ -406,6 +406,12 @@ static int64_t *fg_mb_link_items(fg_model_builder *b, int32_t *map) {
     it->catalog = map[it->item_code];
   }
   for (int64_t i = 0; i < cv->n; i++) map[cat[i].item_code] = -1;
+}
+
+/* Group the linked items by settlement; fill items_first/items_count. */
+static int64_t *fg_mb_group_items(fg_model_builder *b) {
+  fg_mb_vec *sv = &b->rows[FG_T_MEDICAL_SETTLEMENTS], *iv = &b->rows[FG_T_MEDICAL_ITEMS];
+  fg_m_settlement *sett = (fg_m_settlement *)sv->data;
   int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sv->n + 1, fg_mb_key_item, fg_cmp_item,
                                    &b->str, NULL);
   for (int64_t i = 0; i < sv->n; i++) {
@@ -499,9 +505,12 @@ fg_model *fg_mb_finish(fg_model_builder *b) {
   fg_mb_sort_keyed(b);
   int32_t *map = fg_xmalloc(((size_t)b->str.n + 1) * sizeof *map);
   for (uint32_t i = 0; i < b->str.n; i++) map[i] = -1;
-  free(fg_mb_link_items(b, map));
+  fg_mb_link_items(b, map);
   fg_mb_link_txns(b, map);
+  /* the map (4 bytes per string: 96 MB at a million persons) goes before
+   * the items' sort takes its copy (240 MB): they were the peak together */
   free(map);
+  free(fg_mb_group_items(b));
   fg_mb_take_all(m, b, a);
   m->nstr = b->str.n;
   m->str = b->str.str;
