@@ -739,6 +739,60 @@ static void test_parallel_stored_keys(void **state) {
   assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), BIG_CONTRIBS + 2);
 }
 
+/* Long stored keys (payment ids of 90 bytes, every 7th of 30,000) through
+ * the parallel reading of a small batch's stored keys: the same errors,
+ * resends and stored rows as the serial reading, with one range per table
+ * and with ranges of 1,000 rowids. */
+#define PAY_HEAD "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
+
+static void test_parallel_long_keys(void **state) {
+  fx *f = *state;
+  char d[4200], batch[4200];
+  fg_import_result r, r2;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  fg_buf b = FG_BUF_INIT;
+  fg_buf_adds(&b, "person_id,name,sex,birth_date\nP0000001,N,1,1960-01-01\n");
+  fg_test_write(d, "persons.csv", b.buf, b.len);
+  fg_buf_reset(&b);
+  fg_buf_adds(&b, PAY_HEAD);
+  for (int i = 0; i < BIG_CONTRIBS; i++) /* every 7th payment id 90 bytes long */
+    fg_buf_addf(&b, i % 7 == 0 ? "L%089d,P0000001,110,pension,410100,2024-01,%d,2024-01-28,A1\n"
+                               : "B%07d,P0000001,110,pension,410100,2024-01,%d,2024-01-28,A1\n",
+                i, 100 + i);
+  fg_test_write(d, "benefit_payments.csv", b.buf, b.len);
+  fg_buf_release(&b);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_release(&r);
+  fx_dir(f, batch, sizeof batch);
+  char rows[2048];
+  snprintf(rows, sizeof rows,
+           PAY_HEAD
+           "L%089d,P0000001,110,pension,410100,2024-01,%d,2024-01-28,A1\n" /* resent */
+           "B%07d,P0000001,110,pension,410100,2024-01,%d,2024-01-28,A1\n"  /* resent */
+           "L%089d,P0000001,110,pension,410100,2024-01,1,2024-01-28,A1\n"  /* changed: refused */
+           "L%089d,P0000001,110,pension,410100,2024-01,1,2024-01-28,A1\n", /* new */
+           14, 114, 15, 115, 29995, 123456);
+  fg_test_write(batch, "benefit_payments.csv", rows, (size_t)-1);
+  import_env(f, batch, "0", (int64_t)1 << 20, &r, FG_EINPUT);
+  assert_int_equal(r.load_scans, 0);
+  assert_int_equal(r.nerrors, 1);
+  assert_true(has_sub(r.errors, r.nerrors_listed, "benefit_payments.csv:4:"));
+  assert_int_equal(r.files[0].rows_unchanged, 2);
+  const int64_t chunks[] = {(int64_t)1 << 20, 1000};
+  for (size_t k = 0; k < FG_ARRAY_LEN(chunks); k++) {
+    import_env(f, batch, NULL, chunks[k], &r2, FG_EINPUT);
+    assert_int_equal(r2.load_threads, 2);
+    assert_true(r2.load_scans >= 1);
+    assert_int_equal(r2.nerrors, r.nerrors);
+    for (int i = 0; i < r.nerrors_listed; i++) assert_string_equal(r2.errors[i], r.errors[i]);
+    assert_int_equal(r2.files[0].rows_unchanged, r.files[0].rows_unchanged);
+    assert_int_equal(r2.files[0].rows_read, r.files[0].rows_read);
+    fg_import_result_release(&r2);
+  }
+  fg_import_result_release(&r);
+}
+
 static void test_before_commit_hook(void **state) {
   fx *f = *state;
   char d[4200];
@@ -854,6 +908,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_many_rows_pipeline, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_planted_max_rowid, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_stored_keys, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_parallel_long_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_write_behind_failure, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
