@@ -81,6 +81,12 @@ const char *fg_sqlite_vfs(void);
 /* Pages this process ever handed to a write-behind queue (tests). */
 uint64_t fg_sqlite_wb_pages(void);
 
+/* Fill vals[i] from result column first + i of st according to the schema
+ * type of t's column cols[i] (cols NULL: column i), for i < ncols: text is
+ * SQLite's, valid until st steps or resets. */
+void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, const int *cols,
+                         int ncols, fg_value *vals);
+
 /* Finalize the statements the import area prepared (called by close). */
 void fg_sqlite_import_close(fg_store *s);
 /* Reset (not finalize) them, so no read is pending at commit/rollback. */

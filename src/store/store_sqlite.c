@@ -492,8 +492,7 @@ void fg_store_rollback(fg_store *s) {
   fg_sqlite_guard_reset(s);
 }
 
-/* Fill vals[i] from result column first+i according to the schema type. */
-static void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, const int *cols,
+void fg_sqlite_read_vals(sqlite3_stmt *st, int first, const fg_table *t, const int *cols,
                                 int ncols, fg_value *vals) {
   for (int i = 0; i < ncols; i++) {
     const int c = cols ? cols[i] : i;

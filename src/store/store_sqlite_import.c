@@ -283,21 +283,7 @@ int fg_store_get_row(fg_store *s, fg_table_id tid, int64_t rowid, fg_value *vals
   const int rc = sqlite3_step(st);
   *found = rc == SQLITE_ROW;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fg_sqlite_err(s, err, t->name);
-  if (!*found) return 0;
-  for (int i = 0; i < t->ncols; i++) {
-    fg_value *v = &vals[i];
-    v->is_null = sqlite3_column_type(st, i) == SQLITE_NULL;
-    v->i = 0;
-    v->s = NULL;
-    v->n = 0;
-    if (v->is_null) continue;
-    if (fg_schema_is_int(t->cols[i].type)) {
-      v->i = sqlite3_column_int64(st, i);
-    } else {
-      v->s = (const char *)sqlite3_column_text(st, i);
-      v->n = sqlite3_column_bytes(st, i);
-    }
-  }
+  if (*found) fg_sqlite_read_vals(st, 0, t, NULL, t->ncols, vals);
   return 0;
 }
 

@@ -34,22 +34,6 @@ static const fg_table *fg_person_table(fg_table_id t) {
   return tab;
 }
 
-/* Read the row st stands on (rowid, then the schema's columns) into vals. */
-static void fg_person_read(const fg_table *tab, sqlite3_stmt *st, fg_value *vals) {
-  for (int c = 0; c < tab->ncols; c++) {
-    fg_value *v = &vals[c];
-    *v = (fg_value){0};
-    if (sqlite3_column_type(st, c + 1) == SQLITE_NULL) {
-      v->is_null = true;
-    } else if (fg_schema_is_int(tab->cols[c].type)) {
-      v->i = sqlite3_column_int64(st, c + 1);
-    } else {
-      v->s = (const char *)sqlite3_column_text(st, c + 1);
-      v->n = sqlite3_column_bytes(st, c + 1);
-    }
-  }
-}
-
 int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
                          const char *order_col, int limit, fg_row_fn fn, void *ud, fg_err *err) {
   const fg_table *tab = fg_person_table(t);
@@ -71,7 +55,7 @@ int fg_store_person_rows(fg_store *s, fg_table_id t, const char *person_id,
   fg_value vals[FG_MAX_COLS];
   int ret = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    fg_person_read(tab, st, vals);
+    fg_sqlite_read_vals(st, 1, tab, NULL, tab->ncols, vals); /* after the rowid */
     if ((ret = fn(ud, sqlite3_column_int64(st, 0), vals)) != 0) break;
   }
   if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, tab->name);
