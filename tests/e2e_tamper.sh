@@ -141,4 +141,11 @@ fresh
 sql "DROP TRIGGER role_events_no_update;"
 caught l2 "缺少触发器 role_events_no_update" --checkpoint "$W/cp"
 
+# (m) a batch's stored key hashes (batch_keys) zeroed: a small batch would
+#     no longer meet the keys they hid, as if their rows were deleted
+fresh
+sql "DROP TRIGGER batch_keys_no_update;
+     UPDATE batch_keys SET hashes = zeroblob(length(hashes)) WHERE table_name = 'persons';"
+caught m "表 batch_keys 中 batch=1 的行与日志第 $(seq_of import.batch) 条不符"
+
 echo "OK e2e_tamper: every case caught"

@@ -2,7 +2,7 @@
 # e2e_upgrade.sh — a store of schema version 2 (the version that landed before
 # case work; tests/data/store-v2 was made by commit e133314 with the trust
 # data and the demo roster, password trust-e2e-pass-1, on 2026-12-06) is
-# upgraded to version 4 by the first command that writes, and its journal
+# upgraded to version 5 by the first command that writes, and its journal
 # still verifies: the migration's schema_meta row is not a row the journal
 # lost track of (verify accepts a known later version; the schema check
 # holds the tables to the migrations). Read-only commands on the old store
@@ -22,9 +22,9 @@ chmod 600 "$DB" "$DB.key"
 D=2026-12-07
 [ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 2 ] || fail "the fixture is version 2"
 at $D sun.aq log verify >"$W/o" 2>&1 && fail "a read-only command on a version-2 store"
-grep -q '结构版本 2 需要升级到 4' "$W/o" || fail "upgrade hint: $(cat "$W/o")"
+grep -q '结构版本 2 需要升级到 5' "$W/o" || fail "upgrade hint: $(cat "$W/o")"
 at $D li.jd screen --as-of 2024-12-31 >"$W/o" 2>&1 || fail "screen (upgrades): $(cat "$W/o")"
-[ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 4 ] || fail "not upgraded"
+[ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 5 ] || fail "not upgraded"
 at $D sun.aq log verify >"$W/o" 2>&1 || fail "verify after the upgrade: $(cat "$W/o")"
 # an insider cannot claim a version this program does not know
 cp "$DB" "$W/x.db"; cp "$DB.key" "$W/x.db.key"
@@ -43,7 +43,7 @@ at $D li.jd case issue --run 2 --to A360426 >"$W/o" 2>&1 || fail "issue: $(cat "
 grep -q '^已下发 0 件.*已有案件 1' "$W/o" || fail "the same finding of run 2 is skipped: $(cat "$W/o")"
 at $D sun.aq log verify >"$W/o" 2>&1 || fail "verify after case work: $(cat "$W/o")"
 
-# Version 3 -> 4 (rules.md v1.3): tests/data/store-v3 was made by commit
+# Version 3 -> 4 (rules.md v1.3) and 5 (batch_keys): tests/data/store-v3 was made by commit
 # c7d029a (the landed case work) on 2026-12-06 from the trust data plus three
 # v1.2 retirements (city/retirements.csv: no original_age, no
 # contribution_months), screened as of 2024-12-31. The migration adds the two
@@ -56,9 +56,9 @@ DB="$W/v3.db"
 cp "$V3/v3.db" "$DB"; cp "$V3/v3.db.key" "$DB.key"; chmod 600 "$DB" "$DB.key"
 [ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 3 ] || fail "the fixture is version 3"
 at $D sun.aq log verify >"$W/o" 2>&1 && fail "a read-only command on a version-3 store"
-grep -q '结构版本 3 需要升级到 4' "$W/o" || fail "upgrade hint 3: $(cat "$W/o")"
+grep -q '结构版本 3 需要升级到 5' "$W/o" || fail "upgrade hint 3: $(cat "$W/o")"
 at $D li.jd screen --as-of 2025-12-31 >"$W/o" 2>&1 || fail "screen (upgrades 3): $(cat "$W/o")"
-[ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 4 ] || fail "not upgraded to 4"
+[ "$(sqlite3 "$DB" "SELECT max(version) FROM schema_meta")" = 5 ] || fail "not upgraded to 5"
 sqlite3 "$DB" "SELECT sql FROM sqlite_master WHERE name = 'retirements'" |
   grep -q '_digest BLOB NOT NULL, original_age INTEGER, contribution_months INTEGER)' ||
   fail "columns added after _digest: $(sqlite3 "$DB" "SELECT sql FROM sqlite_master WHERE name = 'retirements'")"
@@ -80,6 +80,9 @@ mkdir -p "$W/r13"
   echo "$(sed -n 3p "$V3/city/persons.csv" | cut -d, -f1),flexible_late,2025-03-01,2026-03-15,1955-03-15,,,,55,400"
 } >"$W/r13/retirements.csv"
 at $D zhang.jb import "$W/r13" >"$W/o" 2>&1 || fail "v1.3 import: $(cat "$W/o")"
+# version 5: the batches stored before it have no key hashes, the new one has
+[ "$(sqlite3 "$DB" "SELECT count(DISTINCT batch) FROM batch_keys")" = 1 ] ||
+  fail "batch_keys after the upgrade: $(sqlite3 "$DB" "SELECT batch, table_name, rows FROM batch_keys")"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM retirements WHERE original_age = 55 AND contribution_months = 400")" = 1 ] ||
   fail "the v1.3 columns not stored"
 printf 'person_id,kind,approved_on,retire_date,birth_date_on_file,special_work_years,reviewer1,reviewer2,original_age,contribution_months\n%s,normal,2025-01-01,2025-01-01,1970-05-05,,,,60,x\n' \

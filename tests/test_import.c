@@ -669,6 +669,28 @@ static void import_env(fx *f, const char *d, const char *filter, int64_t chunk_r
   dump(r);
 }
 
+/* A filtered import (chunk_rows per range) with the stored key hashes
+ * (batch_keys) used or not. */
+static void import_hashes(fx *f, const char *d, bool hashes, int64_t chunk_rows,
+                          fg_import_result *r, int want_rc) {
+  if (!hashes) setenv("FUNDGUARD_IMPORT_KEY_HASHES", "0", 1);
+  import_env(f, d, NULL, chunk_rows, r, want_rc);
+  unsetenv("FUNDGUARD_IMPORT_KEY_HASHES");
+  assert_true(hashes ? r->load_rows_hashed > 0 : r->load_rows_hashed == 0);
+}
+
+/* Same outcome as the reference import ref: errors, resends, rows read. */
+static void same_outcome(const fg_import_result *ref, const fg_import_result *r) {
+  assert_int_equal(r->nerrors, ref->nerrors);
+  for (int i = 0; i < ref->nerrors_listed; i++) assert_string_equal(r->errors[i], ref->errors[i]);
+  assert_int_equal(r->nfiles, ref->nfiles);
+  for (int i = 0; i < ref->nfiles; i++) {
+    assert_int_equal(r->files[i].rows_unchanged, ref->files[i].rows_unchanged);
+    assert_int_equal(r->files[i].rows_read, ref->files[i].rows_read);
+    assert_int_equal(r->files[i].rows_stored, ref->files[i].rows_stored);
+  }
+}
+
 static void test_parallel_stored_keys(void **state) {
   fx *f = *state;
   char d[4200], bad[4200], good[4200];
@@ -699,18 +721,19 @@ static void test_parallel_stored_keys(void **state) {
   assert_true(has_sub(r.errors, r.nerrors_listed, "persons.csv:3:3: sex: 键 person_id=P0019999"));
   assert_true(has_sub(r.errors, r.nerrors_listed,
                       "contributions.csv:3:1: person_id: persons 中没有 person_id 为此值的行"));
-  /* filtered: one range per table, and ranges of 1,000 rowids */
-  const int64_t chunks[] = {(int64_t)1 << 20, 1000};
+  /* filtered, reading the rows: one range per table, and ranges of 1,000
+   * rowids; then by the stored key hashes (one segment per table, whatever
+   * the range size), reading back only the rows whose hash the batch has */
+  const int64_t chunks[] = {(int64_t)1 << 20, 1000, 1000};
   for (size_t k = 0; k < FG_ARRAY_LEN(chunks); k++) {
-    import_env(f, bad, NULL, chunks[k], &r2, FG_EINPUT);
+    import_hashes(f, bad, k == 2, chunks[k], &r2, FG_EINPUT);
     assert_int_equal(r2.load_threads, 2);
-    assert_int_equal(r2.load_scans, k == 0 ? 2 : BIG_PERSONS / 1000 + BIG_CONTRIBS / 1000);
-    assert_int_equal(r2.nerrors, r.nerrors);
-    for (int i = 0; i < r.nerrors_listed; i++) assert_string_equal(r2.errors[i], r.errors[i]);
-    for (int i = 0; i < r.nfiles; i++) {
-      assert_int_equal(r2.files[i].rows_unchanged, r.files[i].rows_unchanged);
-      assert_int_equal(r2.files[i].rows_read, r.files[i].rows_read);
+    assert_int_equal(r2.load_scans, k == 1 ? BIG_PERSONS / 1000 + BIG_CONTRIBS / 1000 : 2);
+    if (k == 2) {
+      assert_int_equal(r2.load_rows_hashed, BIG_PERSONS + BIG_CONTRIBS);
+      assert_true(r2.load_rows_fetched >= 6 && r2.load_rows_fetched < 20);
     }
+    same_outcome(&r, &r2);
     fg_import_result_release(&r2);
   }
   fg_import_result_release(&r);
@@ -779,18 +802,67 @@ static void test_parallel_long_keys(void **state) {
   assert_int_equal(r.nerrors, 1);
   assert_true(has_sub(r.errors, r.nerrors_listed, "benefit_payments.csv:4:"));
   assert_int_equal(r.files[0].rows_unchanged, 2);
-  const int64_t chunks[] = {(int64_t)1 << 20, 1000};
+  const int64_t chunks[] = {(int64_t)1 << 20, 1000, 1000};
   for (size_t k = 0; k < FG_ARRAY_LEN(chunks); k++) {
-    import_env(f, batch, NULL, chunks[k], &r2, FG_EINPUT);
+    import_hashes(f, batch, k == 2, chunks[k], &r2, FG_EINPUT);
     assert_int_equal(r2.load_threads, 2);
     assert_true(r2.load_scans >= 1);
-    assert_int_equal(r2.nerrors, r.nerrors);
-    for (int i = 0; i < r.nerrors_listed; i++) assert_string_equal(r2.errors[i], r.errors[i]);
-    assert_int_equal(r2.files[0].rows_unchanged, r.files[0].rows_unchanged);
-    assert_int_equal(r2.files[0].rows_read, r.files[0].rows_read);
+    if (k == 2) assert_int_equal(r2.load_rows_fetched, 3); /* the two resent, the changed */
+    same_outcome(&r, &r2);
     fg_import_result_release(&r2);
   }
   fg_import_result_release(&r);
+}
+
+static void exec_sql(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
+  sqlite3_close(db);
+}
+
+/* The stored key hashes (batch_keys) are only a pre-filter, and a store
+ * edited behind the platform's back is read as it is: a row planted after
+ * the last segment is read (the rows no segment covers are read as
+ * before), and a segment whose blob is not its row count of hashes is not
+ * used. Each case gives what reading every stored key gives. (Hashes
+ * zeroed at the right length hide their rows from a small batch, as
+ * deleting the rows would; `log verify` catches both: e2e_tamper.sh.) */
+static void test_key_hashes_edited_store(void **state) {
+  fx *f = *state;
+  char d[4200], batch[4200];
+  fg_import_result r, r2;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  write_big(d, 0);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_release(&r);
+  exec_sql(f->db, "INSERT INTO persons (person_id, name, sex, birth_date, _batch, _line)"
+                  " VALUES ('P7777777', 'X', '1', '1960-01-01', 1, 99999)");
+  fx_dir(f, batch, sizeof batch);
+  fg_test_write(batch, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P7777777,110,410100,2024-03,1,1,2024-03-02,normal\n"
+                "P0000007,110,410100,2024-01,7,1,2024-01-02,normal\n" /* resent */
+                "P8888888,110,410100,2024-03,1,1,2024-03-02,normal\n", /* no such person */
+                (size_t)-1);
+  for (int round = 0; round < 2; round++) {
+    /* the batch fails (line 4), so each import sees the same store */
+    import_env(f, batch, "0", (int64_t)1 << 20, &r, FG_EINPUT);
+    assert_int_equal(r.nerrors, 1);
+    assert_true(has_sub(r.errors, r.nerrors_listed, "contributions.csv:4:1: person_id"));
+    assert_int_equal(r.files[0].rows_unchanged, 1);
+    import_hashes(f, batch, true, 1000, &r2, FG_EINPUT);
+    same_outcome(&r, &r2);
+    /* round 0: both tables by their segments, the planted row read after
+     * the persons' segment; round 1: that segment is the wrong size */
+    assert_int_equal(r2.load_rows_hashed, round == 0 ? BIG_PERSONS + BIG_CONTRIBS : BIG_CONTRIBS);
+    fg_import_result_release(&r);
+    fg_import_result_release(&r2);
+    exec_sql(f->db, "DROP TRIGGER IF EXISTS batch_keys_no_update;"
+                    " UPDATE batch_keys SET hashes = zeroblob(8) WHERE table_name = 'persons'");
+  }
 }
 
 static void test_before_commit_hook(void **state) {
@@ -909,6 +981,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_planted_max_rowid, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_stored_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_long_keys, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_key_hashes_edited_store, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_write_behind_failure, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

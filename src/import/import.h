@@ -73,6 +73,9 @@ typedef struct fg_import_result {
   /* How the stored keys were read when the batch was small beside the
    * store (import_load.c): rowid ranges, and threads (0: not that way). */
   int load_scans, load_threads;
+  /* Of those, the stored rows looked at by their key hash only (batch_keys),
+   * and the rows then read back one by one because their hash matched. */
+  int64_t load_rows_hashed, load_rows_fetched;
 } fg_import_result;
 
 /* Called INSIDE the batch's transaction right before commit (the journal

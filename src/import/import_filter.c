@@ -46,7 +46,7 @@ enum {
 };
 
 struct fg_imp_filter {
-  uint64_t *h; /* hashes added (until sealed) */
+  uint64_t *h; /* hashes added; once sealed, sorted and distinct */
   size_t n, cap;
   uint64_t *bits;
   uint64_t mask; /* bit count - 1 */
@@ -67,7 +67,13 @@ static uint64_t fg_imp_filter_word(const fg_imp_filter *f, uint64_t h, uint64_t 
   return (h & f->mask) / 64;
 }
 
-/* Build the bits from the hashes added. */
+static int fg_imp_filter_cmp(const void *a, const void *b) {
+  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Build the bits from the hashes added; keep the hashes, sorted and
+ * distinct, for fg_imp_filter_has_hash. */
 static void fg_imp_filter_seal(fg_imp_filter *f) {
   uint64_t nbits = FG_IMP_FILTER_BITS_MIN;
   while (nbits < (uint64_t)f->n * FG_IMP_FILTER_BITS_PER_KEY) nbits *= 2;
@@ -78,9 +84,25 @@ static void fg_imp_filter_seal(fg_imp_filter *f) {
     const uint64_t w = fg_imp_filter_word(f, f->h[i], &b);
     f->bits[w] |= b;
   }
-  free(f->h);
-  f->h = NULL;
-  f->n = f->cap = 0;
+  if (f->n > 1) qsort(f->h, f->n, sizeof *f->h, fg_imp_filter_cmp);
+  size_t k = 0;
+  for (size_t i = 0; i < f->n; i++)
+    if (k == 0 || f->h[k - 1] != f->h[i]) f->h[k++] = f->h[i];
+  f->n = k;
+}
+
+bool fg_imp_filter_has_hash(const fg_imp_filter *f, uint64_t h) {
+  FG_ASSERT_HOT(f != NULL && f->bits != NULL);
+  uint64_t b = 0;
+  const uint64_t w = fg_imp_filter_word(f, h, &b);
+  if ((f->bits[w] & b) != b) return false;
+  size_t lo = 0, hi = f->n;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (f->h[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < f->n && f->h[lo] == h;
 }
 
 bool fg_imp_filter_has(const fg_imp_filter *f, const void *s, size_t n) {

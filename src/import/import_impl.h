@@ -88,6 +88,9 @@ int fg_imp_filter_wanted(fg_imp *im, fg_csv *const csv[FG_T_COUNT], bool *wanted
 void fg_imp_filter_build(fg_imp *im, fg_csv *const csv[FG_T_COUNT]);
 /* Whether n bytes s may have been added to f (never false for added bytes). */
 bool fg_imp_filter_has(const fg_imp_filter *f, const void *s, size_t n);
+/* Exactly: was a key of hash h (fg_keyset_hash_of) added? (Bloom bits,
+ * then the sorted hashes.) */
+bool fg_imp_filter_has_hash(const fg_imp_filter *f, uint64_t h);
 void fg_imp_filter_free(fg_imp_filter *f);
 /* The value of one field as stored (v), or absent: empty, or refused (the
  * reason returned; "" for a value outside the column's codes). The import

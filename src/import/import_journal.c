@@ -46,7 +46,7 @@ int fg_import_journal_hook(void *ud, fg_store *s, const struct fg_import_result 
   }
   char batch[32];
   snprintf(batch, sizeof batch, "%lld", (long long)r->batch_id);
-  fg_journal_cover covers[FG_T_COUNT + 3];
+  fg_journal_cover covers[FG_T_COUNT + 4];
   size_t nc = 0;
   for (int t = 0; t < FG_T_COUNT; t++)
     covers[nc++] = (fg_journal_cover){fg_schema_table(t)->name, "_batch", batch,
@@ -54,6 +54,7 @@ int fg_import_journal_hook(void *ud, fg_store *s, const struct fg_import_result 
   covers[nc++] = (fg_journal_cover){"batches", "id", batch, NULL, 0};
   covers[nc++] = (fg_journal_cover){"batch_files", "batch", batch, NULL, 0};
   covers[nc++] = (fg_journal_cover){"batch_monthly", "batch", batch, NULL, 0};
+  covers[nc++] = (fg_journal_cover){"batch_keys", "batch", batch, NULL, 0};
   fg_buf p = FG_BUF_INIT;
   fg_buf_addf(&p, "{\"batch\":%lld,\"files\":[", (long long)r->batch_id);
   for (int i = 0; i < r->nfiles; i++) {

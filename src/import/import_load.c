@@ -30,6 +30,18 @@
  * closes before the first row is inserted (its SHARED lock would make a
  * rollback-journal writer wait). When the helper cannot open a connection,
  * the import's thread reads every range itself.
+ *
+ * Key hashes.  Where the store has the hashes of a table's stored keys
+ * (batch_keys, store.h; every batch since store version 5 writes them), a
+ * segment of them is one range: its hashes are tested against the batch's
+ * exactly (fg_imp_filter_has_hash) and only the rows whose hash matches are
+ * read back by rowid, their real keys kept as a range's are; a segment with
+ * more matches than one row in FG_IMP_LOAD_FETCH_RATIO is read whole. The
+ * rows between and after segments are ranges as above, so the order of
+ * the kept keys is still the rowid order. A month at a million persons:
+ * 58 M stored rows read before; after, 58.9 M hashes, no row read back
+ * (no key met again), and the 1 M persons read whole (the month names
+ * most of them).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +57,10 @@ enum {
   FG_IMP_LOAD_SCANS_MAX = 4096,
   /* bytes of the frame of a kept key: rowid (8) and length (4) */
   FG_IMP_LOAD_FRAME_BYTES = 12,
+  /* a key-hash segment whose matches are more than 1 in this many rows is
+   * read as a range (one row read back by rowid costs about as much as
+   * this many read in order: persons met by most of a month's rows) */
+  FG_IMP_LOAD_FETCH_RATIO = 64,
 };
 
 /* Rowids per range (1 Mi: 33 ranges for the contributions of a million
@@ -72,6 +88,8 @@ typedef struct fg_imp_scan {
   const fg_imp_load *load;
   const fg_imp_filter *filter;
   int64_t lo, hi;
+  const fg_store_key_seg *seg; /* rows lo..hi by their key hashes; NULL: read them */
+  int64_t hashed, fetched;     /* rows looked at by hash, rows then read back */
   fg_buf kept; /* frames: rowid, length, key bytes */
   fg_buf key;  /* scratch */
   int rc;
@@ -116,13 +134,71 @@ static int fg_imp_scan_digest(void *ud, int64_t rowid, const void *digest) {
   return 0;
 }
 
-static int fg_imp_scan_run(fg_store *s, fg_imp_scan *sc) {
-  const fg_imp_load *l = sc->load;
-  if (l->digests)
-    return fg_store_scan_digests_range(s, l->t, sc->lo, sc->hi, fg_imp_scan_digest, sc, &sc->err);
+static uint32_t fg_imp_load_mask(const fg_imp_load *l) {
   uint32_t mask = 0;
   for (int i = 0; i < l->ncols; i++) mask |= 1u << l->cols[i];
-  return fg_store_scan_range(s, l->t, mask, sc->lo, sc->hi, fg_imp_scan_row, sc, &sc->err);
+  return mask;
+}
+
+/* The rows of a segment whose key hash the batch looks up (rowids), or
+ * *scan when they are too many to read one by one (a plain read of the
+ * segment's range is then cheaper). */
+static int fg_imp_seg_hits(fg_store *s, fg_imp_scan *sc, int64_t **hits, size_t *nhits,
+                           bool *scan) {
+  const fg_store_key_seg *g = sc->seg;
+  FG_ASSERT(g->rows > 0 && g->rows <= FG_STORE_KEY_HASHES_SEG_ROWS);
+  *hits = NULL;
+  *nhits = 0;
+  *scan = true;
+  uint64_t *h = fg_xmalloc((size_t)g->rows * sizeof *h);
+  bool ok = false;
+  int rc = fg_store_batch_keys_read(s, g, h, &ok, &sc->err);
+  if (rc == 0 && ok) {
+    size_t n = 0, cap = 0;
+    int64_t *v = NULL;
+    const size_t most = (size_t)(g->rows / FG_IMP_LOAD_FETCH_RATIO);
+    for (int64_t i = 0; i < g->rows && n <= most; i++) {
+      if (h[i] == 0 || !fg_imp_filter_has_hash(sc->filter, h[i])) continue;
+      if (n == cap) {
+        cap = cap ? 2 * cap : 64;
+        v = fg_xrealloc(v, cap * sizeof *v);
+      }
+      v[n++] = g->first_rowid + i;
+    }
+    if (n <= most) {
+      *hits = v;
+      *nhits = n;
+      *scan = false;
+    } else {
+      free(v);
+    }
+  }
+  free(h);
+  return rc;
+}
+
+static int fg_imp_scan_run(fg_store *s, fg_imp_scan *sc) {
+  const fg_imp_load *l = sc->load;
+  if (sc->seg != NULL) {
+    int64_t *hits = NULL;
+    size_t n = 0;
+    bool scan = true;
+    int rc = fg_imp_seg_hits(s, sc, &hits, &n, &scan);
+    if (rc == 0 && !scan) {
+      sc->hashed = sc->seg->rows;
+      sc->fetched = (int64_t)n;
+      rc = l->digests ? fg_store_scan_digests_rowids(s, l->t, hits, n, fg_imp_scan_digest, sc,
+                                                     &sc->err)
+                      : fg_store_scan_rowids(s, l->t, fg_imp_load_mask(l), hits, n,
+                                             fg_imp_scan_row, sc, &sc->err);
+    }
+    free(hits);
+    if (rc != 0 || !scan) return rc;
+  }
+  if (l->digests)
+    return fg_store_scan_digests_range(s, l->t, sc->lo, sc->hi, fg_imp_scan_digest, sc, &sc->err);
+  return fg_store_scan_range(s, l->t, fg_imp_load_mask(l), sc->lo, sc->hi, fg_imp_scan_row, sc,
+                             &sc->err);
 }
 
 /* Range i on conn (fg_store_pair_each: a failure stops the others). */
@@ -149,6 +225,40 @@ static void fg_imp_scans_cut(fg_imp_scans *ss, const fg_imp_load *l, const fg_im
     if (b == hi) return;
     a = b + 1;
   }
+}
+
+/* The key-hash segments of l's table to use in [lo, hi] (*segs malloc'd,
+ * by rowid, none when the store has none or they do not fit together: a
+ * segment off its table's rows, overlapping another, or of the wrong size
+ * is an edited store, and the rows are then read as they are). */
+static int fg_imp_load_segs(fg_imp *im, const fg_imp_load *l, int64_t lo, int64_t hi,
+                            fg_store_key_seg **segs, size_t *n, fg_err *err) {
+  *segs = NULL;
+  *n = 0;
+  const char *env = getenv("FUNDGUARD_IMPORT_KEY_HASHES");
+  if (env != NULL && strcmp(env, "0") == 0) return 0;
+  /* only a table's own keys are hashed, not the column-0 values of a table
+   * whose key is wider (institutions: a few thousand rows) */
+  if (l->set != &im->tabs[l->t].keys) return 0;
+  fg_store_key_seg *v = NULL;
+  size_t k = 0;
+  const int rc = fg_store_batch_keys_list(im->s, l->t, &v, &k, err);
+  if (rc != 0) return rc;
+  int64_t next = lo;
+  for (size_t i = 0; i < k; i++) {
+    const fg_store_key_seg *g = &v[i];
+    const bool fits = g->rows > 0 && g->rows <= FG_STORE_KEY_HASHES_SEG_ROWS &&
+                      g->bytes == g->rows * (int64_t)sizeof(uint64_t) && g->first_rowid >= next &&
+                      g->first_rowid - 1 <= hi - g->rows;
+    if (!fits) {
+      free(v);
+      return 0;
+    }
+    next = g->first_rowid + g->rows;
+  }
+  *segs = v;
+  *n = k;
+  return 0;
 }
 
 /* Put the kept keys of every range into its set, in range order. */
@@ -188,10 +298,27 @@ static int fg_imp_load_parallel(fg_imp *im, const fg_imp_load *loads, int n, fg_
   const uint64_t room = FG_IMP_LOAD_SCANS_MAX / 2 - (uint64_t)n;
   if (span_total / width >= room) width = span_total / room + 1;
   fg_imp_scans ss = {.v = fg_xcalloc(FG_IMP_LOAD_SCANS_MAX, sizeof(fg_imp_scan)), .own = im->s};
-  for (int i = 0; i < n; i++)
-    if (lo[i] <= hi[i]) fg_imp_scans_cut(&ss, &loads[i], im->tabs[loads[i].t].filter, lo[i], hi[i], width);
-  const int threads = fg_store_pair_each(im->s, fg_imp_scan_each, &ss, (size_t)ss.n);
+  fg_store_key_seg *segs[FG_T_COUNT * 2] = {0};
   int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
+    if (lo[i] > hi[i]) continue;
+    const fg_imp_filter *f = im->tabs[loads[i].t].filter;
+    size_t nseg = 0;
+    rc = fg_imp_load_segs(im, &loads[i], lo[i], hi[i], &segs[i], &nseg, err);
+    if (rc == 0 && ss.n + 2 * nseg + 1 > FG_IMP_LOAD_SCANS_MAX / 2) nseg = 0; /* read it all */
+    /* the segments, and the rows between them read: in rowid order */
+    int64_t next = lo[i];
+    for (size_t k = 0; rc == 0 && k < nseg; k++) {
+      const fg_store_key_seg *g = &segs[i][k];
+      if (g->first_rowid > next) fg_imp_scans_cut(&ss, &loads[i], f, next, g->first_rowid - 1, width);
+      FG_ASSERT(ss.n < FG_IMP_LOAD_SCANS_MAX);
+      ss.v[ss.n++] = (fg_imp_scan){.load = &loads[i], .filter = f, .lo = g->first_rowid,
+                                   .hi = g->first_rowid + g->rows - 1, .seg = g};
+      next = g->first_rowid + g->rows;
+    }
+    if (rc == 0 && next <= hi[i]) fg_imp_scans_cut(&ss, &loads[i], f, next, hi[i], width);
+  }
+  const int threads = rc != 0 ? 0 : fg_store_pair_each(im->s, fg_imp_scan_each, &ss, (size_t)ss.n);
   for (int i = 0; i < ss.n && rc == 0; i++)
     if (ss.v[i].rc != 0) {
       rc = ss.v[i].rc;
@@ -201,10 +328,13 @@ static int fg_imp_load_parallel(fg_imp *im, const fg_imp_load *loads, int n, fg_
   im->r->load_scans = ss.n;
   im->r->load_threads = threads;
   for (int i = 0; i < ss.n; i++) {
+    im->r->load_rows_hashed += ss.v[i].hashed;
+    im->r->load_rows_fetched += ss.v[i].fetched;
     fg_buf_release(&ss.v[i].kept);
     fg_buf_release(&ss.v[i].key);
   }
   free(ss.v);
+  for (int i = 0; i < n; i++) free(segs[i]);
   return rc;
 }
 

@@ -22,6 +22,7 @@ typedef struct fg_imp_chunk {
   fg_import_file *f; /* the file (and table) of every row of the chunk */
   int nrows;
   int64_t line[FG_IMP_CHUNK_ROWS];
+  uint64_t key_hash[FG_IMP_CHUNK_ROWS];
   fg_imp_cell cells[FG_IMP_CHUNK_ROWS][FG_MAX_COLS];
   fg_buf text;
 } fg_imp_chunk;
@@ -50,6 +51,11 @@ struct fg_imp_pipe {
   fg_err werr;
   /* SQLite thread: one row's journal encoding (rowhash.h) */
   fg_buf enc;
+  /* SQLite thread: the key hashes of the rows stored last, not yet written
+   * to batch_keys: table, rowids first .. first + n - 1 */
+  fg_table_id keys_table;
+  int64_t keys_first, keys_n;
+  uint64_t *keys; /* FG_STORE_KEY_HASHES_SEG_ROWS */
 };
 
 static fg_imp_chunk *fg_imp_pipe_filling(fg_imp_pipe *p) {
@@ -79,7 +85,7 @@ static int fg_imp_pipe_publish(fg_imp_pipe *p, fg_err *err) {
 }
 
 int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_value *vals,
-                     fg_err *err) {
+                     uint64_t key_hash, fg_err *err) {
   FG_ASSERT_HOT(p != NULL && f != NULL && vals != NULL);
   fg_imp_chunk *c = fg_imp_pipe_filling(p);
   if (c->nrows > 0 && (c->f != f || c->nrows == FG_IMP_CHUNK_ROWS ||
@@ -95,6 +101,7 @@ int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_v
   const int r = c->nrows++;
   c->f = f;
   c->line[r] = line;
+  c->key_hash[r] = key_hash;
   for (int k = 0; k < ncols; k++) {
     const fg_value *v = &vals[k];
     fg_imp_cell *cell = &c->cells[r][k];
@@ -164,6 +171,35 @@ static void fg_imp_pipe_digest(fg_imp_pipe *p, const fg_import_file *f, const fg
   }
 }
 
+/* SQLite thread: write the key hashes held to batch_keys. */
+static int fg_imp_pipe_keys_flush(fg_imp_pipe *p, fg_err *err) {
+  if (p->keys_n == 0) return 0;
+  const int rc = fg_store_batch_keys_add(p->im->s, p->im->batch_id, p->keys_table, p->keys_first,
+                                         p->keys, p->keys_n, err);
+  p->keys_n = 0;
+  return rc;
+}
+
+/* SQLite thread: the key hashes of rows [first, first + n) of t, just
+ * stored; a segment holds consecutive rowids of one table. */
+static int fg_imp_pipe_keys(fg_imp_pipe *p, fg_table_id t, int64_t first, const uint64_t *h,
+                            int n, fg_err *err) {
+  if (p->keys == NULL) p->keys = fg_xmalloc((size_t)FG_STORE_KEY_HASHES_SEG_ROWS * sizeof *p->keys);
+  for (int i = 0; i < n; i++) {
+    if (p->keys_n > 0 && (p->keys_table != t || p->keys_first + p->keys_n != first + i ||
+                          p->keys_n == FG_STORE_KEY_HASHES_SEG_ROWS)) {
+      const int rc = fg_imp_pipe_keys_flush(p, err);
+      if (rc != 0) return rc;
+    }
+    if (p->keys_n == 0) {
+      p->keys_table = t;
+      p->keys_first = first + i;
+    }
+    p->keys[p->keys_n++] = h[i];
+  }
+  return 0;
+}
+
 /* SQLite thread: insert the rows of one chunk, FG_STORE_INSERT_ROWS per
  * statement while that many are left, then one by one. */
 static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err) {
@@ -189,6 +225,8 @@ static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err
     if (rc != 0) return rc;
     fg_imp_pipe_rowids(f, last - n + 1, last);
     fg_imp_pipe_digest(p, f, vals, &c->line[r], n, last);
+    const int krc = fg_imp_pipe_keys(p, f->table, last - n + 1, &c->key_hash[r], n, err);
+    if (krc != 0) return krc;
     r += n;
   }
   return 0;
@@ -271,11 +309,13 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
     pthread_join(th, NULL);
     rc = p->wrc != 0 ? p->wrc : __atomic_load_n(&p->failed, __ATOMIC_RELAXED);
     if (rc != 0) *err = p->wrc != 0 ? p->werr : p->ferr;
+    if (rc == 0 && im->storing) rc = fg_imp_pipe_keys_flush(p, err);
   }
   im->pipe = NULL;
   for (int i = 0; i < FG_IMP_PIPE_CHUNKS; i++) fg_buf_release(&p->ring[i].text);
   fg_buf_release(&p->req_text);
   fg_buf_release(&p->enc);
+  free(p->keys);
   pthread_cond_destroy(&p->space);
   pthread_cond_destroy(&p->work);
   pthread_mutex_destroy(&p->mu);

@@ -36,9 +36,10 @@ typedef struct fg_imp_pipe fg_imp_pipe;
 int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err);
 
 /* Worker side: queue a copy of row vals (schema column order) of file f
- * for insertion; non-zero when the SQLite thread has failed (err filled). */
+ * for insertion, with the hash of its key (0: none) for batch_keys;
+ * non-zero when the SQLite thread has failed (err filled). */
 int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_value *vals,
-                     fg_err *err);
+                     uint64_t key_hash, fg_err *err);
 /* Worker side: fg_store_get_row through the SQLite thread. The TEXT values
  * stay valid until the next call. */
 int fg_imp_pipe_get_row(fg_imp_pipe *p, fg_table_id t, int64_t rowid, fg_value *vals,

@@ -33,6 +33,7 @@ typedef struct fg_imp_file_ctx {
   const fg_csv_record *rec;
   fg_value vals[FG_MAX_COLS];
   uint8_t digest[FG_DIGEST_BYTES]; /* a keyless row's, bound as vals[ncols] */
+  uint64_t key_hash; /* of the row's key bytes or digest (batch_keys); 0 none */
   char pid[FG_MAX_COLS][FG_IMPORT_PID_BYTES];
   int nrow_errs;
   int ncascade;         /* of nrow_errs: references to rejected rows */
@@ -261,6 +262,7 @@ static void fg_imp_check_resend(fg_imp_file_ctx *fc, bool *unchanged, fg_err *er
   const fg_table *t = fc->t;
   fg_imp_row_digest(t, fc->vals, &fc->key, fc->digest);
   fc->vals[t->ncols] = (fg_value){false, 0, (const char *)fc->digest, FG_DIGEST_BYTES};
+  fc->key_hash = fg_keyset_hash_of((const char *)fc->digest, FG_DIGEST_BYTES);
   const int64_t *tag = fg_keyset_find(&fc->im->tabs[t->id].keys, (const char *)fc->digest,
                                       FG_DIGEST_BYTES);
   *unchanged = tag != NULL && fc->nrow_errs == 0;
@@ -283,6 +285,7 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
     fg_imp_key_add(&fc->key, &t->cols[c], &fc->vals[c]);
   }
   const int64_t line = fc->rec->line;
+  fc->key_hash = fg_keyset_hash_of(fc->key.buf ? fc->key.buf : "", fc->key.len);
   bool added = false;
   int64_t *tag = fg_keyset_put(&fc->im->tabs[t->id].keys, fc->key.buf, fc->key.len,
                                fg_imp_tag_batch(line, false), &added);
@@ -399,7 +402,7 @@ static int fg_imp_reject(fg_imp_file_ctx *fc, int64_t *key_tag, fg_err *err) {
 static int fg_imp_store(fg_imp_file_ctx *fc, fg_err *err) {
   fg_imp *im = fc->im;
   if (im->storing) {
-    const int rc = fg_imp_pipe_push(im->pipe, fc->f, fc->rec->line, fc->vals, err);
+    const int rc = fg_imp_pipe_push(im->pipe, fc->f, fc->rec->line, fc->vals, fc->key_hash, err);
     if (rc) return rc;
   }
   fc->f->rows_stored++;
@@ -416,6 +419,7 @@ static int fg_imp_row(fg_imp_file_ctx *fc, const fg_csv_record *rec, fg_err *err
   fc->nrow_errs = 0;
   fc->ncascade = 0;
   fc->cascade_root = -1;
+  fc->key_hash = 0;
   fg_buf_reset(&fc->reason);
   fc->f->rows_read++;
   for (int c = 0; c < fc->t->ncols; c++) fc->vals[c] = (fg_value){true, 0, NULL, 0};

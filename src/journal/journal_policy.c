@@ -20,6 +20,7 @@ static const fg_journal_policy fg_journal_policies[] = {
     {"batches", "id", "import.batch", false, true, false},
     {"batch_files", "batch", "import.batch", false, false, false},
     {"batch_monthly", "batch", "import.batch", false, false, false},
+    {"batch_keys", "batch", "import.batch", false, false, false},
     {"runs", "id", "screen.run", false, false, false},
     {"findings", "run", "screen.run", false, false, false},
     {"finding_evidence", "run", "screen.run", false, false, false},

@@ -34,7 +34,7 @@ typedef struct fg_store fg_store;
 
 /* ---- core ---------------------------------------------------------------- */
 
-#define FG_STORE_SCHEMA_VERSION 4
+#define FG_STORE_SCHEMA_VERSION 5
 
 /* What the current transaction wrote to one table: counted by the store
  * itself (SQLite's update hook sees every row change of the connection,
@@ -182,6 +182,38 @@ int fg_store_scan_digests(fg_store *s, fg_table_id t, fg_store_digest_fn fn, voi
 /* The same for the rows with lo <= rowid <= hi only, in rowid order. */
 int fg_store_scan_digests_range(fg_store *s, fg_table_id t, int64_t lo, int64_t hi,
                                 fg_store_digest_fn fn, void *ud, fg_err *err);
+/* The same for the rows rowids[0..n) (one lookup each, in that order; a
+ * rowid not stored is skipped). */
+int fg_store_scan_digests_rowids(fg_store *s, fg_table_id t, const int64_t *rowids, size_t n,
+                                 fg_store_digest_fn fn, void *ud, fg_err *err);
+
+/* batch_keys (version 5): for every batch, the 64-bit hash of each stored
+ * row's lookup key (a keyed table's key bytes, a keyless one's digest: the
+ * import's key encoding, hashed by FG_STORE_KEY_HASH_FN), in rowid order,
+ * in segments of at most FG_STORE_KEY_HASHES_SEG_ROWS rows of consecutive
+ * rowids. A small batch on a big store reads them instead of every stored
+ * row (import_load.c); they are a pre-filter only: a row they point at is
+ * read back and its real key used. Covered by the batch's journal entry. */
+#define FG_STORE_KEY_HASH_FN 1
+#define FG_STORE_KEY_HASHES_SEG_ROWS ((int64_t)1 << 20)
+#define FG_STORE_KEY_SEGS_MAX 65536 /* segments of one table */
+typedef struct fg_store_key_seg {
+  int64_t id;          /* the batch_keys row */
+  int64_t first_rowid; /* rows first_rowid .. first_rowid + rows - 1 */
+  int64_t rows;
+  int64_t bytes;       /* of the stored blob (rows * 8 unless edited) */
+} fg_store_key_seg;
+/* Inside the batch's transaction: one segment. */
+int fg_store_batch_keys_add(fg_store *s, int64_t batch_id, fg_table_id t, int64_t first_rowid,
+                            const uint64_t *hashes, int64_t rows, fg_err *err);
+/* The segments of t, by first_rowid (*out malloc'd; at most
+ * FG_STORE_KEY_SEGS_MAX, else an error). */
+int fg_store_batch_keys_list(fg_store *s, fg_table_id t, fg_store_key_seg **out, size_t *n,
+                             fg_err *err);
+/* The hashes of segment g into hashes[g->rows]; *ok false when the stored
+ * blob is not g->rows hashes (an edited store: the caller reads the rows). */
+int fg_store_batch_keys_read(fg_store *s, const fg_store_key_seg *g, uint64_t *hashes, bool *ok,
+                             fg_err *err);
 /* Read the stored row `rowid` of t into vals[ncols] (schema order). The TEXT
  * pointers stay valid until the next fg_store_get_row on this store and
  * table. Sets *found. */
@@ -311,6 +343,10 @@ int fg_store_rowid_bounds(fg_store *s, fg_table_id t, int64_t *lo, int64_t *hi, 
  * values are NOT NUL-terminated here: read exactly n bytes of s. */
 int fg_store_scan_range(fg_store *s, fg_table_id t, uint32_t col_mask, int64_t lo, int64_t hi,
                         fg_row_fn fn, void *ud, fg_err *err);
+/* The same for the rows rowids[0..n) (one lookup each, in that order; a
+ * rowid not stored is skipped). */
+int fg_store_scan_rowids(fg_store *s, fg_table_id t, uint32_t col_mask, const int64_t *rowids,
+                         size_t n, fg_row_fn fn, void *ud, fg_err *err);
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -608,7 +644,8 @@ int fg_store_person_findings(fg_store *s, int64_t run, const char *person_id,
  *   batch_monthly    each import batch's sums by table, scheme and month of
  *                    contributions, benefits and settlements (written by
  *                    fg_store_batch_finish, covered by the batch's entry), so
- *                    the monthly report reads sums, not every row */
+ *                    the monthly report reads sums, not every row
+ * (batch_keys, version 5, is declared with the import's functions above.) */
 
 #define FG_STORE_CASE_TEXT_MAX 256 /* bytes of a case's rule / subject, NUL included */
 

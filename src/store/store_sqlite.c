@@ -170,6 +170,20 @@ static int fg_sqlite_add_columns(fg_store *s, int version, fg_err *err) {
  * original_age and contribution_months. */
 static int fg_sqlite_migrate_v4(fg_store *s, fg_err *err) { return fg_sqlite_add_columns(s, 4, err); }
 
+/* Version 5 (issue 19, a month on a store of years): batch_keys, the
+ * hashes of each batch's stored keys (store.h), so that a small batch does
+ * not read every stored row to find the few keys it meets again. Batches
+ * stored before it have none: their rows are read as before. */
+static const char fg_sqlite_ddl_v5[] =
+    "CREATE TABLE batch_keys (batch INTEGER NOT NULL REFERENCES batches(id),"
+    " table_name TEXT NOT NULL, hash_fn INTEGER NOT NULL, first_rowid INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL, hashes BLOB NOT NULL);\n";
+
+static int fg_sqlite_migrate_v5(fg_store *s, fg_err *err) {
+  int rc = fg_sqlite_exec(s, fg_sqlite_ddl_v5, err);
+  return rc ? rc : fg_sqlite_append_only_all(s, err);
+}
+
 typedef struct fg_migration {
   int version;
   int (*apply)(fg_store *s, fg_err *err);
@@ -181,6 +195,7 @@ static const fg_migration fg_migrations[] = {
     {2, fg_sqlite_migrate_v2},
     {3, fg_sqlite_migrate_v3},
     {4, fg_sqlite_migrate_v4},
+    {5, fg_sqlite_migrate_v5},
 };
 
 int fg_store_schema_version(fg_store *s) {

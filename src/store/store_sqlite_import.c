@@ -1,8 +1,9 @@
 /*
  * store_sqlite_import.c — SQLite side of import (store.h "import"): batch
  * records, the byte-identical file lookup, the prepared bulk INSERT of
- * standard rows and the by-rowid read used to compare a repeated key with
- * its stored row.
+ * standard rows, the by-rowid read used to compare a repeated key with
+ * its stored row, and batch_keys (the hashes of each batch's stored keys,
+ * store.h).
  *
  * Speed: INSERT statements per table (one row, FG_STORE_INSERT_ROWS rows)
  * are prepared once and reset per use (no clear_bindings);
@@ -292,27 +293,133 @@ int fg_store_scan_digests(fg_store *s, fg_table_id tid, fg_store_digest_fn fn, v
   return fg_store_scan_digests_range(s, tid, INT64_MIN, INT64_MAX, fn, ud, err);
 }
 
-int fg_store_scan_digests_range(fg_store *s, fg_table_id tid, int64_t lo, int64_t hi,
-                                fg_store_digest_fn fn, void *ud, fg_err *err) {
-  FG_ASSERT(s != NULL && fn != NULL && lo <= hi);
+/* fg_store_scan_digests_range (rowids NULL) and fg_store_scan_digests_rowids. */
+static int fg_sqlite_digest_rows(fg_store *s, fg_table_id tid, int64_t lo, int64_t hi,
+                                 const int64_t *rowids, size_t n, fg_store_digest_fn fn, void *ud,
+                                 fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL && (rowids != NULL || lo <= hi));
   const fg_table *t = fg_schema_table(tid);
   FG_ASSERT(fg_schema_keyless(t));
   char sql[192];
-  snprintf(sql, sizeof sql,
-           "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid BETWEEN ?1 AND ?2"
-           " ORDER BY rowid", t->name);
+  if (rowids != NULL)
+    snprintf(sql, sizeof sql, "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid = ?1",
+             t->name);
+  else
+    snprintf(sql, sizeof sql,
+             "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid BETWEEN ?1 AND ?2"
+             " ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, sql, &st, t->name, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, lo);
-  sqlite3_bind_int64(st, 2, hi);
+  for (size_t i = 0; rc == 0 && i < (rowids != NULL ? n : 1); i++) {
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, rowids != NULL ? rowids[i] : lo);
+    if (rowids == NULL) sqlite3_bind_int64(st, 2, hi);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+      const void *d = sqlite3_column_blob(st, 1);
+      if (d == NULL || sqlite3_column_bytes(st, 1) != FG_DIGEST_BYTES) continue; /* verify reports it */
+      if ((rc = fn(ud, sqlite3_column_int64(st, 0), d)) != 0) break;
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, t->name);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int fg_store_scan_digests_range(fg_store *s, fg_table_id tid, int64_t lo, int64_t hi,
+                                fg_store_digest_fn fn, void *ud, fg_err *err) {
+  return fg_sqlite_digest_rows(s, tid, lo, hi, NULL, 0, fn, ud, err);
+}
+
+int fg_store_scan_digests_rowids(fg_store *s, fg_table_id tid, const int64_t *rowids, size_t n,
+                                 fg_store_digest_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(rowids != NULL || n == 0);
+  return n == 0 ? 0 : fg_sqlite_digest_rows(s, tid, 0, 0, rowids, n, fn, ud, err);
+}
+
+/* ---- batch_keys: the hashes of every stored row's key, per batch ---------- */
+
+int fg_store_batch_keys_add(fg_store *s, int64_t batch_id, fg_table_id tid, int64_t first_rowid,
+                            const uint64_t *hashes, int64_t rows, fg_err *err) {
+  FG_ASSERT_HOT(s != NULL && hashes != NULL && batch_id > 0 && first_rowid > 0);
+  FG_ASSERT_HOT(rows > 0 && rows <= FG_STORE_KEY_HASHES_SEG_ROWS && s->tx_depth > 0);
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "INSERT INTO batch_keys (batch, table_name, hash_fn, first_rowid, rows,"
+                          " hashes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          &st, "batch_keys", err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, batch_id);
+  sqlite3_bind_text(st, 2, fg_schema_table(tid)->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, FG_STORE_KEY_HASH_FN);
+  sqlite3_bind_int64(st, 4, first_rowid);
+  sqlite3_bind_int64(st, 5, rows);
+  sqlite3_bind_blob(st, 6, hashes, (int)(rows * (int64_t)sizeof *hashes), SQLITE_STATIC);
+  rc = fg_sqlite_done(s, st, "batch_keys", err);
+  return rc;
+}
+
+int fg_store_batch_keys_list(fg_store *s, fg_table_id tid, fg_store_key_seg **out, size_t *n,
+                             fg_err *err) {
+  FG_ASSERT(s != NULL && out != NULL && n != NULL);
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s,
+                          "SELECT rowid, first_rowid, rows, length(hashes) FROM batch_keys"
+                          " WHERE table_name = ?1 AND hash_fn = ?2 ORDER BY first_rowid",
+                          &st, "batch_keys", err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, fg_schema_table(tid)->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, FG_STORE_KEY_HASH_FN);
+  size_t cap = 0;
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const void *d = sqlite3_column_blob(st, 1);
-    if (d == NULL || sqlite3_column_bytes(st, 1) != FG_DIGEST_BYTES) continue; /* verify reports it */
-    if ((rc = fn(ud, sqlite3_column_int64(st, 0), d)) != 0) break;
+    const fg_store_key_seg g = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+    if (*n == FG_STORE_KEY_SEGS_MAX) {
+      rc = fg_errf(err, FG_EDB, "batch_keys 中 %s 的段多于 %d", fg_schema_table(tid)->name,
+                   FG_STORE_KEY_SEGS_MAX);
+      break;
+    }
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 64;
+      *out = fg_xrealloc(*out, cap * sizeof **out);
+    }
+    (*out)[(*n)++] = g;
   }
-  if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, t->name);
+  if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, "batch_keys");
+  sqlite3_finalize(st);
+  if (rc != 0) {
+    free(*out);
+    *out = NULL;
+    *n = 0;
+  }
+  return rc;
+}
+
+int fg_store_batch_keys_read(fg_store *s, const fg_store_key_seg *g, uint64_t *hashes, bool *ok,
+                             fg_err *err) {
+  FG_ASSERT(s != NULL && g != NULL && hashes != NULL && ok != NULL);
+  *ok = false;
+  sqlite3_stmt *st = NULL;
+  int rc = fg_sqlite_prep(s, "SELECT hashes FROM batch_keys WHERE rowid = ?1", &st, "batch_keys",
+                          err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, g->id);
+  const int step = sqlite3_step(st);
+  if (step == SQLITE_ROW) {
+    const void *b = sqlite3_column_blob(st, 0);
+    const int64_t bytes = sqlite3_column_bytes(st, 0);
+    if (b != NULL && g->rows > 0 && g->rows <= FG_STORE_KEY_HASHES_SEG_ROWS &&
+        bytes == g->rows * (int64_t)sizeof *hashes) {
+      memcpy(hashes, b, (size_t)bytes);
+      *ok = true;
+    }
+  } else if (step != SQLITE_DONE) {
+    rc = fg_sqlite_err(s, err, "batch_keys");
+  }
   sqlite3_finalize(st);
   return rc;
 }

@@ -91,9 +91,12 @@ static void fg_scan_read(sqlite3_stmt *st, const int *cols, const bool *is_int, 
   }
 }
 
-int fg_store_scan_range(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t lo, int64_t hi,
-                        fg_row_fn fn, void *ud, fg_err *err) {
-  FG_ASSERT(s != NULL && fn != NULL && lo <= hi);
+/* fg_store_scan_range (rowids NULL: lo <= rowid <= hi) and
+ * fg_store_scan_rowids (the rows rowids[0..n), one lookup each, one
+ * prepared statement). */
+static int fg_scan_rows(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t lo, int64_t hi,
+                        const int64_t *rowids, size_t n, fg_row_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(s != NULL && fn != NULL && (rowids != NULL || lo <= hi));
   const fg_table *t = fg_schema_table(tid);
   FG_ASSERT(t->ncols <= FG_MAX_COLS && FG_MAX_COLS <= 32);
   int cols[FG_MAX_COLS], ncols = 0;
@@ -109,20 +112,35 @@ int fg_store_scan_range(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t
     cols[ncols++] = c;
     fg_buf_addf(&sql, ", %s", t->cols[c].name);
   }
-  fg_buf_addf(&sql, " FROM %s WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid", t->name);
+  if (rowids != NULL) fg_buf_addf(&sql, " FROM %s WHERE rowid = ?1", t->name);
+  else fg_buf_addf(&sql, " FROM %s WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL);
   fg_buf_release(&sql);
   if (rc != SQLITE_OK) return fg_sqlite_err(s, err, t->name);
-  sqlite3_bind_int64(st, 1, lo);
-  sqlite3_bind_int64(st, 2, hi);
   int ret = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    fg_scan_read(st, cols, is_int, ncols, vals);
-    ret = fn(ud, sqlite3_column_int64(st, 0), vals);
-    if (ret != 0) break;
+  for (size_t i = 0; ret == 0 && i < (rowids != NULL ? n : 1); i++) {
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, rowids != NULL ? rowids[i] : lo);
+    if (rowids == NULL) sqlite3_bind_int64(st, 2, hi);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      fg_scan_read(st, cols, is_int, ncols, vals);
+      ret = fn(ud, sqlite3_column_int64(st, 0), vals);
+      if (ret != 0) break;
+    }
+    if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, t->name);
   }
-  if (ret == 0 && rc != SQLITE_DONE) ret = fg_sqlite_err(s, err, t->name);
   sqlite3_finalize(st);
   return ret;
+}
+
+int fg_store_scan_range(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t lo, int64_t hi,
+                        fg_row_fn fn, void *ud, fg_err *err) {
+  return fg_scan_rows(s, tid, col_mask, lo, hi, NULL, 0, fn, ud, err);
+}
+
+int fg_store_scan_rowids(fg_store *s, fg_table_id tid, uint32_t col_mask, const int64_t *rowids,
+                         size_t n, fg_row_fn fn, void *ud, fg_err *err) {
+  FG_ASSERT(rowids != NULL || n == 0);
+  return n == 0 ? 0 : fg_scan_rows(s, tid, col_mask, 0, 0, rowids, n, fn, ud, err);
 }
