@@ -122,12 +122,19 @@ grep -q '(数据库 store)' "$W/s5.err" || fail "(5) the run did not read the st
 for f in "$W/month"/*.csv; do sed 's/$/\r/' "$f" >"$W/crlf.$(basename "$f")"; done
 mkdir "$W/crlf"; for f in "$W"/crlf.*.csv; do mv "$f" "$W/crlf/${f##*/crlf.}"; done
 cp "$DB" "$W/copy.db"; cp "$DB.key" "$W/copy.db.key"
+cp "$DB" "$W/copy3.db"; cp "$DB.key" "$W/copy3.db.key"
 table() { sed -n '/^文件 file/,/^批次\|^没有新数据/p' "$1" | sort; }
 FUNDGUARD_USER=zhang.jb "$FG" import --db "$DB" "$W/crlf" >"$W/i1.out" 2>&1 || fail "(6) resend"
 FUNDGUARD_IMPORT_FILTER=0 FUNDGUARD_USER=zhang.jb "$FG" import --db "$W/copy.db" "$W/crlf" \
   >"$W/i2.out" 2>&1 || fail "(6) resend, filter off"
+FUNDGUARD_IMPORT_KEY_HASHES=0 FUNDGUARD_USER=zhang.jb "$FG" import --db "$W/copy3.db" "$W/crlf" \
+  >"$W/i3.out" 2>&1 || fail "(6) resend, key hashes off"
 grep -q '所有行此前均已存入' "$W/i1.out" || { cat "$W/i1.out" >&2; fail "(6) the resent month was stored again"; }
 diff <(table "$W/i1.out") <(table "$W/i2.out") >&2 || fail "(6) filter on and off disagree"
+diff <(table "$W/i1.out") <(table "$W/i3.out") >&2 || fail "(6) key hashes on and off disagree"
+# the history's rows were looked at by their key hashes (the month's own
+# rows, every one met again, are read whole)
+grep -q '按键散列查看 [1-9][0-9]* 行' "$W/i1.out" || { cat "$W/i1.out" >&2; fail "(6) no key hash used"; }
 # ... and a payment sent again with another amount, a contribution of a
 # person no batch brought, and a payment id stored ten years ago are refused
 mkdir "$W/bad"
@@ -138,7 +145,7 @@ mkdir "$W/bad"
 { head -1 "$W/month/contributions.csv"
   sed -n 2p "$W/month/contributions.csv" | awk -F, -v OFS=, '{ $1 = "110101190001010011"; $5 = "2026-07"; print }'
 } >"$W/bad/contributions.csv"
-for env in "" "FUNDGUARD_IMPORT_FILTER=0"; do
+for env in "" "FUNDGUARD_IMPORT_FILTER=0" "FUNDGUARD_IMPORT_KEY_HASHES=0"; do
   if env $env FUNDGUARD_USER=zhang.jb "$FG" import --db "$DB" "$W/bad" >"$W/bad.out" 2>&1; then
     fail "(6) a batch with conflicting rows was stored ($env)"; fi
   grep -q 'benefit_payments.csv:2:.*已由此前的批次存入，而本行的 amount 不同' "$W/bad.out" ||
