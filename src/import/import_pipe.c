@@ -22,6 +22,7 @@ typedef struct fg_imp_chunk {
   fg_import_file *f; /* the file (and table) of every row of the chunk */
   int nrows;
   int64_t line[FG_IMP_CHUNK_ROWS];
+  int64_t rowid[FG_IMP_CHUNK_ROWS]; /* the rowid the row will get (digest) */
   uint64_t key_hash[FG_IMP_CHUNK_ROWS];
   fg_imp_cell cells[FG_IMP_CHUNK_ROWS][FG_MAX_COLS];
   fg_buf text;
@@ -49,14 +50,26 @@ struct fg_imp_pipe {
   /* the worker's outcome */
   int wrc;
   fg_err werr;
-  /* SQLite thread: one row's journal encoding (rowhash.h) */
+  /* worker: one row's journal encoding (rowhash.h), and the rowid the next
+   * row of each table will get (the table's last rowid when the batch
+   * began, plus the rows queued since: one writer, rowids max + 1) */
   fg_buf enc;
+  int64_t next_rowid[FG_T_COUNT];
   /* SQLite thread: the key hashes of the rows stored last, not yet written
    * to batch_keys: table, rowids first .. first + n - 1 */
   fg_table_id keys_table;
   int64_t keys_first, keys_n;
   uint64_t *keys; /* FG_STORE_KEY_HASHES_SEG_ROWS */
 };
+
+/* Row r of chunk c as the values bound to its INSERT (ncols with _digest). */
+static void fg_imp_chunk_vals(const fg_imp_chunk *c, int r, int ncols, fg_value *vals) {
+  for (int k = 0; k < ncols; k++) {
+    const fg_imp_cell *cell = &c->cells[r][k];
+    vals[k] = (fg_value){cell->n < 0, cell->i, cell->n > 0 ? c->text.buf + cell->off : "",
+                         cell->n > 0 ? cell->n : 0};
+  }
+}
 
 static fg_imp_chunk *fg_imp_pipe_filling(fg_imp_pipe *p) {
   return &p->ring[p->tail % FG_IMP_PIPE_CHUNKS];
@@ -110,6 +123,15 @@ int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_v
     cell->n = v->is_null ? -1 : v->s != NULL ? v->n : 0;
     if (cell->n > 0) fg_buf_add(&c->text, v->s, (size_t)v->n);
   }
+  /* The journal digest of the row (rowhash.h), here rather than on the
+   * SQLite thread, which bounds the import (issue 19): from the very bytes
+   * that thread will bind, at the rowid it will get (checked there). */
+  fg_value bound[FG_MAX_COLS + 1];
+  fg_imp_chunk_vals(c, r, ncols, bound);
+  c->rowid[r] = p->next_rowid[f->table]++;
+  fg_rowhash_row_begin(&p->enc);
+  fg_journal_values_encode(tab, bound, p->im->batch_id, line, &p->enc);
+  fg_rowhash_add(&p->im->r->digests[f->table], c->rowid[r], &p->enc);
   return 0;
 }
 
@@ -157,20 +179,6 @@ static void fg_imp_pipe_rowids(fg_import_file *f, int64_t first, int64_t last) {
   f->rowid_last = last;
 }
 
-/* SQLite thread: feed rows vals[0..n) just stored as rowids last-n+1 ..
- * last (lines[0..n)) to the table's journal digest: the bytes `log verify`
- * will read back, from the very values bound to the INSERT. */
-static void fg_imp_pipe_digest(fg_imp_pipe *p, const fg_import_file *f, const fg_value *vals,
-                               const int64_t *lines, int n, int64_t last) {
-  fg_rowhash *h = &p->im->r->digests[f->table];
-  const fg_table *t = fg_schema_table(f->table);
-  for (int j = 0; j < n; j++) {
-    fg_rowhash_row_begin(&p->enc);
-    fg_journal_values_encode(t, &vals[j * FG_MAX_COLS], p->im->batch_id, lines[j], &p->enc);
-    fg_rowhash_add(h, last - n + 1 + j, &p->enc);
-  }
-}
-
 /* SQLite thread: write the key hashes held to batch_keys. */
 static int fg_imp_pipe_keys_flush(fg_imp_pipe *p, fg_err *err) {
   if (p->keys_n == 0) return 0;
@@ -209,22 +217,17 @@ static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err
   fg_value vals[FG_STORE_INSERT_ROWS * FG_MAX_COLS];
   for (int r = 0; r < c->nrows;) {
     const int n = c->nrows - r >= FG_STORE_INSERT_ROWS ? FG_STORE_INSERT_ROWS : 1;
-    for (int j = 0; j < n; j++) {
-      for (int k = 0; k < ncols; k++) {
-        const fg_imp_cell *cell = &c->cells[r + j][k];
-        vals[j * FG_MAX_COLS + k] =
-            (fg_value){cell->n < 0, cell->i, cell->n > 0 ? c->text.buf + cell->off : "",
-                       cell->n > 0 ? cell->n : 0};
-      }
-    }
+    for (int j = 0; j < n; j++) fg_imp_chunk_vals(c, r + j, ncols, &vals[j * FG_MAX_COLS]);
     int64_t last = 0;
     const int rc = n == 1 ? fg_store_insert(p->im->s, f->table, p->im->batch_id, c->line[r],
                                             vals, &last, err)
                           : fg_store_insert_many(p->im->s, f->table, p->im->batch_id,
                                                  &c->line[r], vals, n, &last, err);
     if (rc != 0) return rc;
+    if (last != c->rowid[r + n - 1]) /* the digest's rowids: only an edited store */
+      return fg_errf(err, FG_EDB, "%s 的新行得到行号 %lld，而不是预期的 %lld (rowid not as expected)",
+                     tab->name, (long long)last, (long long)c->rowid[r + n - 1]);
     fg_imp_pipe_rowids(f, last - n + 1, last);
-    fg_imp_pipe_digest(p, f, vals, &c->line[r], n, last);
     const int krc = fg_imp_pipe_keys(p, f->table, last - n + 1, &c->key_hash[r], n, err);
     if (krc != 0) return krc;
     r += n;
@@ -296,6 +299,7 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
   for (int t = 0; t < FG_T_COUNT && rc == 0; t++) {
     int64_t lo = 1, hi = 0;
     if (csv[t] != NULL) rc = fg_store_rowid_bounds(im->s, (fg_table_id)t, &lo, &hi, err);
+    p->next_rowid[t] = hi + 1; /* hi 0 when empty: rowid 1 first */
     if (rc == 0 && hi == INT64_MAX)
       rc = fg_errf(err, FG_EDB, "%s 的行号已到上限 %lld（数据库文件被改动过？），无法再存入 "
                    "(rowid at its maximum)", fg_schema_table((fg_table_id)t)->name, (long long)hi);
