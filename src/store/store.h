@@ -206,8 +206,8 @@ typedef struct fg_store_key_seg {
 /* Inside the batch's transaction: one segment. */
 int fg_store_batch_keys_add(fg_store *s, int64_t batch_id, fg_table_id t, int64_t first_rowid,
                             const uint64_t *hashes, int64_t rows, fg_err *err);
-/* The segments of t, by first_rowid (*out malloc'd; at most
- * FG_STORE_KEY_SEGS_MAX, else an error). */
+/* The segments of t, by first_rowid (*out malloc'd; none when there are
+ * more than FG_STORE_KEY_SEGS_MAX: the caller then reads the rows). */
 int fg_store_batch_keys_list(fg_store *s, fg_table_id t, fg_store_key_seg **out, size_t *n,
                              fg_err *err);
 /* The hashes of segment g into hashes[g->rows]; *ok false when the stored

@@ -378,9 +378,10 @@ int fg_store_batch_keys_list(fg_store *s, fg_table_id tid, fg_store_key_seg **ou
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
     const fg_store_key_seg g = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
                                 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
-    if (*n == FG_STORE_KEY_SEGS_MAX) {
-      rc = fg_errf(err, FG_EDB, "batch_keys 中 %s 的段多于 %d", fg_schema_table(tid)->name,
-                   FG_STORE_KEY_SEGS_MAX);
+    if (*n == FG_STORE_KEY_SEGS_MAX) { /* none: the caller reads the rows */
+      free(*out);
+      *out = NULL;
+      *n = 0;
       break;
     }
     if (*n == cap) {
@@ -389,7 +390,7 @@ int fg_store_batch_keys_list(fg_store *s, fg_table_id tid, fg_store_key_seg **ou
     }
     (*out)[(*n)++] = g;
   }
-  if (rc == 0 && step != SQLITE_DONE) rc = fg_sqlite_err(s, err, "batch_keys");
+  if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW) rc = fg_sqlite_err(s, err, "batch_keys");
   sqlite3_finalize(st);
   if (rc != 0) {
     free(*out);
