@@ -764,8 +764,9 @@ static void test_parallel_stored_keys(void **state) {
 
 /* Long stored keys (payment ids of 90 bytes, every 7th of 30,000) through
  * the parallel reading of a small batch's stored keys: the same errors,
- * resends and stored rows as the serial reading, with one range per table
- * and with ranges of 1,000 rowids. */
+ * resends and stored rows as the serial reading, with one range per table,
+ * with ranges of 1,000 rowids, and by the stored key hashes (batch_keys:
+ * the two resent rows and the changed one read back, nothing else). */
 #define PAY_HEAD "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
 
 static void test_parallel_long_keys(void **state) {
