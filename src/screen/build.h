@@ -77,6 +77,21 @@ int fg_model_load_chunked(const char *store_path, int64_t chunk_rows, fg_model *
 int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
                     const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err);
 
+/* The same in two steps, so that the new rows are read while something
+ * else runs (the snapshot's digest being checked): _start reads rows
+ * [from, to] on a thread of its own (NULL when no thread could start);
+ * _finish waits for it and extends base with them when its from and to
+ * are the ones given (else it reads them again: the job was started from
+ * an unverified header), consuming base as fg_model_extend does; _cancel
+ * waits and drops them (j NULL: nothing). */
+typedef struct fg_extend_job fg_extend_job;
+fg_extend_job *fg_model_extend_start(const char *store_path, const int64_t from[FG_T_COUNT],
+                                     const int64_t to[FG_T_COUNT]);
+int fg_model_extend_finish(fg_extend_job *j, const char *store_path, fg_model *base,
+                           const int64_t from[FG_T_COUNT], const int64_t to[FG_T_COUNT],
+                           fg_model **out, int64_t *nread, fg_err *err);
+void fg_model_extend_cancel(fg_extend_job *j);
+
 /* The rows the model holds, all tables together. */
 int64_t fg_model_rows_total(const fg_model *m);
 

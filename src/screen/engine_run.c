@@ -187,6 +187,19 @@ typedef enum {
  * data: seconds) instead of every run writing ~4 GB (docs/decisions.md 77). */
 #define FG_SCREEN_REFRESH_DIV 4
 
+/* Whether the store keyed now has rows beyond a snapshot keyed was, but
+ * at most 1/FG_SCREEN_REFRESH_DIV as many as it (rowid spans): a month,
+ * worth reading while the snapshot is verified; not a snapshot of some
+ * other, smaller store (its rows would be read for nothing). */
+static bool fg_screen_few_new(const fg_snapshot_key *was, const fg_snapshot_key *now) {
+  uint64_t old_rows = 0, new_rows = 0;
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    if (was->lo[t] <= was->hi[t]) old_rows += (uint64_t)was->hi[t] - (uint64_t)was->lo[t] + 1;
+    if (now->lo[t] <= now->hi[t]) new_rows += (uint64_t)now->hi[t] - (uint64_t)now->lo[t] + 1;
+  }
+  return new_rows > old_rows && new_rows - old_rows <= old_rows / FG_SCREEN_REFRESH_DIV;
+}
+
 /* Use the snapshot when the journal's digest matches it: as it is when it
  * is current; extended by the new rows when the store only grew since (its
  * rows are append-only, so the snapshot's rows are still the store's). */
@@ -198,10 +211,21 @@ static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
   fg_snapshot_key was;
   fg_model *base = NULL;
   int64_t from[FG_T_COUNT], to[FG_T_COUNT];
+  /* The store's new rows are read on a thread of their own while the
+   * snapshot's digest is checked (that waits for the disk: 3 GB at a
+   * million persons), from the key its header names; they are used only if
+   * the verified header names the same (fg_model_extend_finish). */
+  fg_extend_job *job = NULL;
   int rc = fg_snapshot_recorded(s, sn->hex, &found, &e);
   if (rc == 0 && !found) rc = fg_errf(&e, FG_EVERIFY, "日志中没有快照摘要 (no digest in the journal)");
+  fg_snapshot_key peek;
+  int64_t pfrom[FG_T_COUNT], pto[FG_T_COUNT];
+  if (rc == 0 && fg_snapshot_peek_key(sn->path, &peek) && fg_screen_few_new(&peek, &sn->key) &&
+      fg_snapshot_key_grown(&peek, &sn->key, pfrom, pto))
+    job = fg_model_extend_start(store_path, pfrom, pto);
   if (rc == 0) rc = fg_snapshot_open_any(sn->path, sn->hex, &was, &base, &e);
   if (rc == 0 && memcmp(&was, &sn->key, sizeof was) == 0) {
+    fg_model_extend_cancel(job);
     *m = base;
     sn->have = true;
     return FG_SCREEN_FROM_SNAPSHOT;
@@ -211,7 +235,8 @@ static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
   if (rc == 0) {
     const int64_t base_rows = fg_model_rows_total(base);
     int64_t read = 0;
-    rc = fg_model_extend(store_path, base, from, to, m, &read, &e); /* consumes base */
+    rc = fg_model_extend_finish(job, store_path, base, from, to, m, &read, &e); /* consumes base */
+    job = NULL;
     base = NULL;
     if (rc == 0) {
       /* have: the run records the snapshot it extended, which stays */
@@ -220,6 +245,7 @@ static fg_screen_from fg_screen_snap_try(const char *store_path, fg_store *s,
       return FG_SCREEN_FROM_GROWN;
     }
   }
+  fg_model_extend_cancel(job);
   fg_model_free(base);
   fprintf(stderr, "fundguard screen: 快照已失效，重新从数据库载入 (snapshot not used: %s)\n",
           e.msg);

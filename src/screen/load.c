@@ -64,10 +64,15 @@ typedef struct fg_load_worker {
 typedef struct fg_load_ctx {
   fg_model_builder *b;
   fg_table_id t;
+  const int *stop; /* NULL, or read atomically: non-zero stops the reading */
 } fg_load_ctx;
+
+/* What a reading stopped by its stop flag returns (never an fg error). */
+#define FG_LOAD_STOPPED (-1)
 
 static int fg_load_row(void *ud, int64_t rowid, const fg_value *vals) {
   fg_load_ctx *c = ud;
+  if (c->stop && __atomic_load_n(c->stop, __ATOMIC_RELAXED) != 0) return FG_LOAD_STOPPED;
   fg_mb_add(c->b, c->t, rowid, vals);
   return 0;
 }
@@ -81,7 +86,7 @@ static int fg_load_chunk_read(fg_store *s, fg_load_chunk *c) {
   }
   if (c->first && fg_store_table_present(s, c->t)) fg_mb_present(c->b, c->t);
   if (c->lo > c->hi) return 0;
-  fg_load_ctx ctx = {c->b, c->t};
+  fg_load_ctx ctx = {c->b, c->t, NULL};
   int rc = fg_store_scan_range(s, c->t, fg_mb_cols_of(c->t), c->lo, c->hi, fg_load_row, &ctx,
                                &c->err);
   if (rc == 0) fg_mb_presort(c->b);
@@ -280,18 +285,25 @@ static double fg_load_secs(const struct timespec *a, const struct timespec *b) {
 /* The extension reads the new rows on one connection, in table order: a
  * month of data is a few percent of the store, and the time goes to
  * merging them into base's arrays (fg_mb_extend), not to reading. */
-int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
-                    const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err) {
-  FG_ASSERT_HOT(store_path && base && from && to && out && nread);
+static bool fg_extend_too_big(const int64_t from[FG_T_COUNT], const int64_t to[FG_T_COUNT],
+                              fg_err *err) {
   for (int t = 0; t < FG_T_COUNT; t++) /* the bound of a full load's plan */
     if (fg_mb_holds((fg_table_id)t) && to[t] >= from[t] &&
         to[t] - from[t] + 1 > FG_LOAD_CHUNK_ROWS * (int64_t)FG_LOAD_CHUNKS_MAX) {
-      fg_model_free(base);
-      return fg_errf(err, FG_EDB, "数据表过大 (table %d: %lld new rowids)", t,
-                     (long long)(to[t] - from[t] + 1));
+      fg_errf(err, FG_EDB, "数据表过大 (table %d: %lld new rowids)", t,
+              (long long)(to[t] - from[t] + 1));
+      return true;
     }
-  struct timespec t0, t1, t2;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  return false;
+}
+
+/* The new rows [from[t], to[t]] into a builder of their own. */
+static int fg_extend_read(const char *store_path, const int64_t from[FG_T_COUNT],
+                          const int64_t to[FG_T_COUNT], const int *stop, fg_model_builder **out,
+                          int64_t *nread, fg_err *err) {
+  *out = NULL;
+  *nread = 0;
+  if (fg_extend_too_big(from, to, err)) return FG_EDB;
   fg_model_builder *nb = fg_mb_new();
   fg_store *s = NULL;
   int rc = fg_store_open(store_path, true, &s, err);
@@ -301,7 +313,7 @@ int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[F
     if (!fg_mb_holds((fg_table_id)t)) continue;
     if (fg_store_table_present(s, (fg_table_id)t)) fg_mb_present(nb, (fg_table_id)t);
     if (to[t] < from[t]) continue;
-    fg_load_ctx ctx = {nb, (fg_table_id)t};
+    fg_load_ctx ctx = {nb, (fg_table_id)t, stop};
     rc = fg_store_scan_range(s, (fg_table_id)t, fg_mb_cols_of((fg_table_id)t), from[t], to[t],
                              fg_load_row, &ctx, err);
     read += nb->rows[t].n;
@@ -309,16 +321,116 @@ int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[F
   fg_store_close(s);
   if (rc) {
     fg_mb_free(nb);
-    fg_model_free(base);
     return rc;
   }
+  *out = nb;
+  *nread = read;
+  return 0;
+}
+
+/* Merge nb (the rows read, in read_s seconds) into base. */
+static int fg_extend_merge(fg_model *base, fg_model_builder *nb, int64_t read, double read_s,
+                           fg_model **out, fg_err *err) {
+  struct timespec t1, t2;
   clock_gettime(CLOCK_MONOTONIC, &t1);
   fg_model *m = fg_mb_extend(base, nb, err);
   if (!m) return err && err->code ? err->code : FG_EDB;
   clock_gettime(CLOCK_MONOTONIC, &t2);
   fprintf(stderr, "fundguard screen: 扩展快照 extend: 读新增 %lld 行 read %.2f s, 合并排序 merge %.2f s\n",
-          (long long)read, fg_load_secs(&t0, &t1), fg_load_secs(&t1, &t2));
+          (long long)read, read_s, fg_load_secs(&t1, &t2));
   *out = m;
-  *nread = read;
   return 0;
+}
+
+int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
+                    const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err) {
+  FG_ASSERT_HOT(store_path && base && from && to && out && nread);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  fg_model_builder *nb = NULL;
+  int rc = fg_extend_read(store_path, from, to, NULL, &nb, nread, err);
+  if (rc) {
+    fg_model_free(base);
+    return rc;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return fg_extend_merge(base, nb, *nread, fg_load_secs(&t0, &t1), out, err);
+}
+
+/* ---- reading the new rows while the snapshot is verified ------------------ */
+
+struct fg_extend_job {
+  char *store_path;
+  int64_t from[FG_T_COUNT], to[FG_T_COUNT];
+  pthread_t th;
+  fg_model_builder *nb;
+  int64_t read;
+  double read_s;
+  int rc;
+  fg_err err;
+  int stop; /* atomic: set by _cancel */
+};
+
+static void *fg_extend_job_run(void *arg) {
+  fg_extend_job *j = arg;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  j->rc = fg_extend_read(j->store_path, j->from, j->to, &j->stop, &j->nb, &j->read, &j->err);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  j->read_s = fg_load_secs(&t0, &t1);
+  return NULL;
+}
+
+fg_extend_job *fg_model_extend_start(const char *store_path, const int64_t from[FG_T_COUNT],
+                                     const int64_t to[FG_T_COUNT]) {
+  FG_ASSERT(store_path && from && to);
+  fg_extend_job *j = fg_xcalloc(1, sizeof *j);
+  j->store_path = fg_xstrdup(store_path);
+  memcpy(j->from, from, sizeof j->from);
+  memcpy(j->to, to, sizeof j->to);
+  if (pthread_create(&j->th, NULL, fg_extend_job_run, j) != 0) {
+    free(j->store_path);
+    free(j);
+    return NULL;
+  }
+  return j;
+}
+
+static void fg_extend_job_free(fg_extend_job *j) {
+  pthread_join(j->th, NULL);
+  fg_mb_free(j->nb);
+  free(j->store_path);
+  free(j);
+}
+
+void fg_model_extend_cancel(fg_extend_job *j) {
+  if (j == NULL) return;
+  __atomic_store_n(&j->stop, 1, __ATOMIC_RELAXED); /* its next row ends the reading */
+  fg_extend_job_free(j);
+}
+
+int fg_model_extend_finish(fg_extend_job *j, const char *store_path, fg_model *base,
+                           const int64_t from[FG_T_COUNT], const int64_t to[FG_T_COUNT],
+                           fg_model **out, int64_t *nread, fg_err *err) {
+  FG_ASSERT_HOT(store_path && base && from && to && out && nread);
+  if (j == NULL) return fg_model_extend(store_path, base, from, to, out, nread, err);
+  pthread_join(j->th, NULL);
+  /* the rows read are used only when they are the ones the verified
+   * snapshot needs (the job was started from its header before the digest
+   * was checked) and were read without a failure; else they are read again */
+  const bool same = memcmp(j->from, from, sizeof j->from) == 0 &&
+                    memcmp(j->to, to, sizeof j->to) == 0;
+  if (!same || j->rc != 0 || j->nb == NULL) {
+    fg_mb_free(j->nb);
+    free(j->store_path);
+    free(j);
+    return fg_model_extend(store_path, base, from, to, out, nread, err);
+  }
+  fg_model_builder *nb = j->nb;
+  const int64_t read = j->read;
+  const double read_s = j->read_s;
+  free(j->store_path);
+  free(j);
+  *nread = read;
+  return fg_extend_merge(base, nb, read, read_s, out, err);
 }

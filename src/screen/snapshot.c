@@ -556,6 +556,19 @@ static int fg_snap_open(const char *path, const fg_snapshot_key *k, const char *
   return 0;
 }
 
+bool fg_snapshot_peek_key(const char *path, fg_snapshot_key *got) {
+  FG_ASSERT(path && got);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  fg_snap_header h;
+  const bool ok = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+                  memcmp(h.magic, FG_SNAPSHOT_MAGIC, sizeof h.magic) == 0 &&
+                  h.version == FG_SNAPSHOT_VERSION;
+  close(fd);
+  if (ok) *got = h.key;
+  return ok;
+}
+
 int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *expect_hex,
                      fg_model **out, fg_err *err) {
   FG_ASSERT(k);

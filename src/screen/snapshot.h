@@ -83,6 +83,11 @@ int fg_snapshot_open(const char *path, const fg_snapshot_key *k, const char *exp
  * *got receives the key it was written with. */
 int fg_snapshot_open_any(const char *path, const char *expect_hex, fg_snapshot_key *got,
                          fg_model **out, fg_err *err);
+/* The key in the header of the snapshot at path, unverified (false when
+ * it has no header of this format): a hint for work that starts before
+ * fg_snapshot_open_any has checked the digest, and whose result is used
+ * only if the verified key is the same. */
+bool fg_snapshot_peek_key(const char *path, fg_snapshot_key *got);
 /* Whether the store keyed now only grew since old: no batch and no row
  * gone (every table's first rowid the same, its last one not lower), and
  * batches only added. Then [from[t], to[t]] are the rowids of t that are
