@@ -315,6 +315,37 @@ static void test_planted_max_rowid(void **state) {
   assert_int_equal(fg_store_batch_count(f->s), 0);
 }
 
+/* The same one below the largest rowid: the first row would get the
+ * largest, and the journal digest (computed at the rowid each row will
+ * get) could not know the next one's. Refused at that row, by name. */
+static void test_planted_near_max_rowid(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "INSERT INTO contributions (rowid, person_id, scheme, region, period,"
+                                " base, amount, paid_date, kind, _batch, _line, _digest) VALUES "
+                                "(9223372036854775806, 'P9', '110', '410100', '2024-01', 1, 1,"
+                                " '2024-01-15', 'normal', 1, 2, x'00')",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+  fx_dir(f, d, sizeof d);
+  fg_test_write(d, "contributions.csv",
+                "person_id,scheme,region,period,base,amount,paid_date,kind\n"
+                "P1,110,410100,2024-01,5000,400,2024-01-15,normal\n"
+                "P2,110,410100,2024-01,6000,480.5,2024-01-15,normal\n",
+                (size_t)-1);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), FG_EDB);
+  assert_non_null(strstr(err.msg, "contributions 的行号已到上限"));
+  fg_import_result_release(&r);
+  assert_int_equal(fg_store_count(f->s, FG_T_CONTRIBUTIONS), 1);
+  assert_int_equal(fg_store_batch_count(f->s), 0);
+}
+
 static void test_keys_and_repeats(void **state) {
   fx *f = *state;
   char d[4200];
@@ -983,6 +1014,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_parallel_stored_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_long_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_key_hashes_edited_store, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_planted_near_max_rowid, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_write_behind_failure, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

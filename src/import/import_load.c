@@ -247,9 +247,13 @@ static int fg_imp_load_segs(fg_imp *im, const fg_imp_load *l, int64_t lo, int64_
   int64_t next = lo;
   for (size_t i = 0; i < k; i++) {
     const fg_store_key_seg *g = &v[i];
+    /* rows first .. first + rows - 1 within [next, hi], below INT64_MAX
+     * (no overflow: the span is compared unsigned once first <= hi) */
     const bool fits = g->rows > 0 && g->rows <= FG_STORE_KEY_HASHES_SEG_ROWS &&
                       g->bytes == g->rows * (int64_t)sizeof(uint64_t) && g->first_rowid >= next &&
-                      g->first_rowid - 1 <= hi - g->rows;
+                      g->first_rowid <= hi &&
+                      (uint64_t)hi - (uint64_t)g->first_rowid >= (uint64_t)(g->rows - 1) &&
+                      g->first_rowid + (g->rows - 1) < INT64_MAX;
     if (!fits) {
       free(v);
       return 0;

@@ -111,6 +111,8 @@ int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_v
   }
   const fg_table *tab = fg_schema_table(f->table);
   const int ncols = tab->ncols + (fg_schema_keyless(tab) ? 1 : 0); /* with _digest */
+  if (p->next_rowid[f->table] == INT64_MAX) /* SQLite would pick the next ones at random */
+    return fg_errf(err, FG_EDB, "%s 的行号已到上限，无法再存入 (rowid at its maximum)", tab->name);
   const int r = c->nrows++;
   c->f = f;
   c->line[r] = line;
@@ -299,10 +301,10 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
   for (int t = 0; t < FG_T_COUNT && rc == 0; t++) {
     int64_t lo = 1, hi = 0;
     if (csv[t] != NULL) rc = fg_store_rowid_bounds(im->s, (fg_table_id)t, &lo, &hi, err);
-    p->next_rowid[t] = hi + 1; /* hi 0 when empty: rowid 1 first */
     if (rc == 0 && hi == INT64_MAX)
       rc = fg_errf(err, FG_EDB, "%s 的行号已到上限 %lld（数据库文件被改动过？），无法再存入 "
                    "(rowid at its maximum)", fg_schema_table((fg_table_id)t)->name, (long long)hi);
+    if (rc == 0) p->next_rowid[t] = hi + 1; /* hi 0 when empty: rowid 1 first */
   }
   if (rc != 0) {
     /* the worker never ran */
