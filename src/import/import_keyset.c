@@ -186,18 +186,27 @@ void fg_keyset_reserve(fg_keyset *k, size_t n) {
 }
 
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n) {
+  return fg_keyset_find_h(k, fg_keyset_hash_of(key, n), key, n);
+}
+
+int64_t *fg_keyset_find_h(fg_keyset *k, uint64_t h, const char *key, size_t n) {
   FG_ASSERT_HOT(k != NULL && (key != NULL || n == 0));
+  FG_ASSERT_HOT(h == fg_keyset_hash_of(key, n));
   if (k->count == 0) return NULL;
-  fg_keyset_slot *s = fg_keyset_probe(k, fg_keyset_hash_of(key, n), key, n);
+  fg_keyset_slot *s = fg_keyset_probe(k, h, key, n);
   return s->ref ? &s->tag : NULL;
 }
 
 int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, bool *added) {
+  return fg_keyset_put_h(k, fg_keyset_hash_of(key, n), key, n, tag, added);
+}
+
+int64_t *fg_keyset_put_h(fg_keyset *k, uint64_t h, const char *key, size_t n, int64_t tag,
+                         bool *added) {
   FG_ASSERT_HOT(k != NULL && (key != NULL || n == 0) && added != NULL);
-  FG_ASSERT_HOT(n <= FG_KEYSET_KEY_LEN_MAX);
+  FG_ASSERT_HOT(n <= FG_KEYSET_KEY_LEN_MAX && h == fg_keyset_hash_of(key, n));
   if ((k->count + 1) * FG_KEYSET_LOAD_MAX_DEN > k->cap * FG_KEYSET_LOAD_MAX_NUM)
     fg_keyset_grow_to(k, k->cap ? k->cap * 2 : FG_KEYSET_CAP_MIN);
-  const uint64_t h = fg_keyset_hash_of(key, n);
   fg_keyset_slot *s = fg_keyset_probe(k, h, key, n);
   *added = s->ref == 0;
   if (!*added) return &s->tag;

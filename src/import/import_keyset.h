@@ -53,6 +53,12 @@ int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n);
  * existing) entry and sets *added. */
 int64_t *fg_keyset_put(fg_keyset *k, const char *key, size_t n, int64_t tag, bool *added);
 
+/* The same two with the key's hash h (fg_keyset_hash_of) already known
+ * (the import keeps it for batch_keys). */
+int64_t *fg_keyset_find_h(fg_keyset *k, uint64_t h, const char *key, size_t n);
+int64_t *fg_keyset_put_h(fg_keyset *k, uint64_t h, const char *key, size_t n, int64_t tag,
+                         bool *added);
+
 /* The set's 64-bit hash of n bytes (never 0; also used by import_filter.c). */
 uint64_t fg_keyset_hash_of(const char *key, size_t n);
 

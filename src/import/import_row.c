@@ -263,8 +263,8 @@ static void fg_imp_check_resend(fg_imp_file_ctx *fc, bool *unchanged, fg_err *er
   fg_imp_row_digest(t, fc->vals, &fc->key, fc->digest);
   fc->vals[t->ncols] = (fg_value){false, 0, (const char *)fc->digest, FG_DIGEST_BYTES};
   fc->key_hash = fg_keyset_hash_of((const char *)fc->digest, FG_DIGEST_BYTES);
-  const int64_t *tag = fg_keyset_find(&fc->im->tabs[t->id].keys, (const char *)fc->digest,
-                                      FG_DIGEST_BYTES);
+  const int64_t *tag = fg_keyset_find_h(&fc->im->tabs[t->id].keys, fc->key_hash,
+                                        (const char *)fc->digest, FG_DIGEST_BYTES);
   *unchanged = tag != NULL && fc->nrow_errs == 0;
 }
 
@@ -287,8 +287,8 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
   const int64_t line = fc->rec->line;
   fc->key_hash = fg_keyset_hash_of(fc->key.buf ? fc->key.buf : "", fc->key.len);
   bool added = false;
-  int64_t *tag = fg_keyset_put(&fc->im->tabs[t->id].keys, fc->key.buf, fc->key.len,
-                               fg_imp_tag_batch(line, false), &added);
+  int64_t *tag = fg_keyset_put_h(&fc->im->tabs[t->id].keys, fc->key_hash, fc->key.buf,
+                                 fc->key.len, fg_imp_tag_batch(line, false), &added);
   if (added) return tag;
   fg_buf what = FG_BUF_INIT;
   fg_buf_adds(&what, "重复的键 ");
