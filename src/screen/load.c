@@ -300,10 +300,13 @@ static bool fg_extend_too_big(const int64_t from[FG_T_COUNT], const int64_t to[F
 /* The new rows [from[t], to[t]] into a builder of their own. */
 static int fg_extend_read(const char *store_path, const int64_t from[FG_T_COUNT],
                           const int64_t to[FG_T_COUNT], const int *stop, fg_model_builder **out,
-                          int64_t *nread, fg_err *err) {
+                          int64_t *nread, double *read_s, fg_err *err) {
   *out = NULL;
   *nread = 0;
+  *read_s = 0;
   if (fg_extend_too_big(from, to, err)) return FG_EDB;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   fg_model_builder *nb = fg_mb_new();
   fg_store *s = NULL;
   int rc = fg_store_open(store_path, true, &s, err);
@@ -323,8 +326,10 @@ static int fg_extend_read(const char *store_path, const int64_t from[FG_T_COUNT]
     fg_mb_free(nb);
     return rc;
   }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
   *out = nb;
   *nread = read;
+  *read_s = fg_load_secs(&t0, &t1);
   return 0;
 }
 
@@ -345,16 +350,14 @@ static int fg_extend_merge(fg_model *base, fg_model_builder *nb, int64_t read, d
 int fg_model_extend(const char *store_path, fg_model *base, const int64_t from[FG_T_COUNT],
                     const int64_t to[FG_T_COUNT], fg_model **out, int64_t *nread, fg_err *err) {
   FG_ASSERT_HOT(store_path && base && from && to && out && nread);
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
   fg_model_builder *nb = NULL;
-  int rc = fg_extend_read(store_path, from, to, NULL, &nb, nread, err);
+  double read_s = 0;
+  int rc = fg_extend_read(store_path, from, to, NULL, &nb, nread, &read_s, err);
   if (rc) {
     fg_model_free(base);
     return rc;
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  return fg_extend_merge(base, nb, *nread, fg_load_secs(&t0, &t1), out, err);
+  return fg_extend_merge(base, nb, *nread, read_s, out, err);
 }
 
 /* ---- reading the new rows while the snapshot is verified ------------------ */
@@ -373,11 +376,8 @@ struct fg_extend_job {
 
 static void *fg_extend_job_run(void *arg) {
   fg_extend_job *j = arg;
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  j->rc = fg_extend_read(j->store_path, j->from, j->to, &j->stop, &j->nb, &j->read, &j->err);
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  j->read_s = fg_load_secs(&t0, &t1);
+  j->rc = fg_extend_read(j->store_path, j->from, j->to, &j->stop, &j->nb, &j->read, &j->read_s,
+                         &j->err);
   return NULL;
 }
 
@@ -396,8 +396,8 @@ fg_extend_job *fg_model_extend_start(const char *store_path, const int64_t from[
   return j;
 }
 
+/* After the thread was joined: free the job and the rows it still holds. */
 static void fg_extend_job_free(fg_extend_job *j) {
-  pthread_join(j->th, NULL);
   fg_mb_free(j->nb);
   free(j->store_path);
   free(j);
@@ -406,6 +406,7 @@ static void fg_extend_job_free(fg_extend_job *j) {
 void fg_model_extend_cancel(fg_extend_job *j) {
   if (j == NULL) return;
   __atomic_store_n(&j->stop, 1, __ATOMIC_RELAXED); /* its next row ends the reading */
+  pthread_join(j->th, NULL);
   fg_extend_job_free(j);
 }
 
@@ -418,19 +419,14 @@ int fg_model_extend_finish(fg_extend_job *j, const char *store_path, fg_model *b
   /* the rows read are used only when they are the ones the verified
    * snapshot needs (the job was started from its header before the digest
    * was checked) and were read without a failure; else they are read again */
-  const bool same = memcmp(j->from, from, sizeof j->from) == 0 &&
-                    memcmp(j->to, to, sizeof j->to) == 0;
-  if (!same || j->rc != 0 || j->nb == NULL) {
-    fg_mb_free(j->nb);
-    free(j->store_path);
-    free(j);
-    return fg_model_extend(store_path, base, from, to, out, nread, err);
-  }
-  fg_model_builder *nb = j->nb;
+  const bool usable = j->rc == 0 && j->nb != NULL && memcmp(j->from, from, sizeof j->from) == 0 &&
+                      memcmp(j->to, to, sizeof j->to) == 0;
+  fg_model_builder *nb = usable ? j->nb : NULL;
+  if (usable) j->nb = NULL; /* taken */
   const int64_t read = j->read;
   const double read_s = j->read_s;
-  free(j->store_path);
-  free(j);
+  fg_extend_job_free(j);
+  if (nb == NULL) return fg_model_extend(store_path, base, from, to, out, nread, err);
   *nread = read;
   return fg_extend_merge(base, nb, read, read_s, out, err);
 }

@@ -293,7 +293,8 @@ int fg_store_scan_digests(fg_store *s, fg_table_id tid, fg_store_digest_fn fn, v
   return fg_store_scan_digests_range(s, tid, INT64_MIN, INT64_MAX, fn, ud, err);
 }
 
-/* fg_store_scan_digests_range (rowids NULL) and fg_store_scan_digests_rowids. */
+/* fg_store_scan_digests_range (rowids NULL) and fg_store_scan_digests_rowids
+ * (the same statement once per rowid, as the range [rowid, rowid]). */
 static int fg_sqlite_digest_rows(fg_store *s, fg_table_id tid, int64_t lo, int64_t hi,
                                  const int64_t *rowids, size_t n, fg_store_digest_fn fn, void *ud,
                                  fg_err *err) {
@@ -301,20 +302,16 @@ static int fg_sqlite_digest_rows(fg_store *s, fg_table_id tid, int64_t lo, int64
   const fg_table *t = fg_schema_table(tid);
   FG_ASSERT(fg_schema_keyless(t));
   char sql[192];
-  if (rowids != NULL)
-    snprintf(sql, sizeof sql, "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid = ?1",
-             t->name);
-  else
-    snprintf(sql, sizeof sql,
-             "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid BETWEEN ?1 AND ?2"
-             " ORDER BY rowid", t->name);
+  snprintf(sql, sizeof sql,
+           "SELECT rowid, " FG_DIGEST_COLUMN " FROM %s WHERE rowid BETWEEN ?1 AND ?2"
+           " ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = fg_sqlite_prep(s, sql, &st, t->name, err);
   if (rc) return rc;
   for (size_t i = 0; rc == 0 && i < (rowids != NULL ? n : 1); i++) {
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, rowids != NULL ? rowids[i] : lo);
-    if (rowids == NULL) sqlite3_bind_int64(st, 2, hi);
+    sqlite3_bind_int64(st, 2, rowids != NULL ? rowids[i] : hi);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
       const void *d = sqlite3_column_blob(st, 1);

@@ -92,8 +92,8 @@ static void fg_scan_read(sqlite3_stmt *st, const int *cols, const bool *is_int, 
 }
 
 /* fg_store_scan_range (rowids NULL: lo <= rowid <= hi) and
- * fg_store_scan_rowids (the rows rowids[0..n), one lookup each, one
- * prepared statement). */
+ * fg_store_scan_rowids (the rows rowids[0..n): the same statement run
+ * once per rowid, as the range [rowid, rowid]). */
 static int fg_scan_rows(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t lo, int64_t hi,
                         const int64_t *rowids, size_t n, fg_row_fn fn, void *ud, fg_err *err) {
   FG_ASSERT(s != NULL && fn != NULL && (rowids != NULL || lo <= hi));
@@ -112,8 +112,7 @@ static int fg_scan_rows(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t
     cols[ncols++] = c;
     fg_buf_addf(&sql, ", %s", t->cols[c].name);
   }
-  if (rowids != NULL) fg_buf_addf(&sql, " FROM %s WHERE rowid = ?1", t->name);
-  else fg_buf_addf(&sql, " FROM %s WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid", t->name);
+  fg_buf_addf(&sql, " FROM %s WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid", t->name);
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL);
   fg_buf_release(&sql);
@@ -122,7 +121,7 @@ static int fg_scan_rows(fg_store *s, fg_table_id tid, uint32_t col_mask, int64_t
   for (size_t i = 0; ret == 0 && i < (rowids != NULL ? n : 1); i++) {
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, rowids != NULL ? rowids[i] : lo);
-    if (rowids == NULL) sqlite3_bind_int64(st, 2, hi);
+    sqlite3_bind_int64(st, 2, rowids != NULL ? rowids[i] : hi);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       fg_scan_read(st, cols, is_int, ncols, vals);
       ret = fn(ud, sqlite3_column_int64(st, 0), vals);
