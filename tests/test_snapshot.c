@@ -75,6 +75,16 @@ static fg_snapshot_key sample_key(void) {
 #define SAME_ARR(a, b, f, n) \
   do { if ((n) > 0) assert_memory_equal((a)->f, (b)->f, (size_t)(n) * sizeof *(a)->f); } while (0)
 
+/* The same uid texts, as one blob (a model extended has it in two parts). */
+static void assert_uids_equal(const fg_model *a, const fg_model *b) {
+  assert_int_equal(a->uid_bytes[0] + a->uid_bytes[1], b->uid_bytes[0] + b->uid_bytes[1]);
+  for (uint64_t u = 0; u < a->uid_bytes[0] + a->uid_bytes[1]; u++)
+    assert_int_equal(fg_m_uid(a, (fg_uid)u)[0], fg_m_uid(b, (fg_uid)u)[0]);
+  for (int64_t i = 0; i < a->npayments && i < b->npayments; i++)
+    assert_string_equal(fg_m_uid(a, a->payments[i].payment_uid),
+                        fg_m_uid(b, b->payments[i].payment_uid));
+}
+
 static void assert_models_equal(const fg_model *a, const fg_model *b) {
   assert_memory_equal(a->present, b->present, sizeof a->present);
   assert_int_equal(a->nstr, b->nstr);
@@ -83,6 +93,7 @@ static void assert_models_equal(const fg_model *a, const fg_model *b) {
   for (int32_t i = 0; i < a->npk; i++) assert_string_equal(a->pk_id[i], b->pk_id[i]);
   SAME_ARR(a, b, pk_person, a->npk);
   SAME_ARR(a, b, pk_death, a->npk);
+  assert_uids_equal(a, b);
 #define T(arr, cnt) assert_int_equal(a->cnt, b->cnt); SAME_ARR(a, b, arr, a->cnt)
 #define O(arr) SAME_ARR(a, b, arr, a->npk + 1)
   T(persons, npersons); T(employers, nemployers);
@@ -349,6 +360,36 @@ static void test_refused(void **state) {
   fg_err err = {0};
   assert_int_equal(fg_snapshot_open(path, &k, hex, &r, &err), 0); /* restored: fine again */
   fg_model_free(r);
+  /* The uid blob ends with a NUL (model.h fg_m_uid reads up to one): a
+   * file whose digest is right but whose last payment id runs on into the
+   * arrays is refused all the same. */
+  size_t fn = 0;
+  char *file = fg_test_read(path, &fn);
+  assert_non_null(file);
+  static const char tail[] = "\0P1\0P2\0P3"; /* the sample's payment ids, in row order */
+  char *at = memmem(file, fn, tail, sizeof tail);  /* with the last NUL */
+  assert_non_null(at);
+  at[sizeof tail - 1] = 'x';
+  FILE *w = fopen(path, "wb");
+  assert_non_null(w);
+  assert_int_equal(fwrite(file, 1, fn, w), fn);
+  assert_int_equal(fclose(w), 0);
+  uint8_t d[32];
+  char runs_on[65];
+  fg_snapshot_digest(file, fn, d);
+  fg_hex(d, sizeof d, runs_on);
+  memset(&err, 0, sizeof err);
+  assert_int_equal(fg_snapshot_open(path, &k, runs_on, &r, &err), FG_EVERIFY);
+  assert_non_null(strstr(err.msg, "bad string blob"));
+  assert_null(r);
+  at[sizeof tail - 1] = '\0';
+  w = fopen(path, "wb");
+  assert_non_null(w);
+  assert_int_equal(fwrite(file, 1, fn, w), fn);
+  assert_int_equal(fclose(w), 0);
+  free(file);
+  assert_int_equal(fg_snapshot_open(path, &k, hex, &r, &err), 0);
+  fg_model_free(r);
   assert_int_equal(truncate(path, st.st_size - 8), 0);
   expect_refused(path, &k, hex);
   assert_int_equal(truncate(path, 16), 0);
@@ -481,6 +522,19 @@ static void test_extend(void **state) {
   ext = fg_mb_extend(mapped, nb, &err);
   assert_non_null(ext);
   assert_models_equal(whole, ext);
+  /* its uid texts are in two parts (the mapping's, the new rows'): a
+   * snapshot of it writes them as one, and extending it again joins them */
+  assert_true(ext->uid_bytes[0] > 1 && ext->uid_bytes[1] > 1);
+  char path2[] = "/tmp/fg_snap_extend2_XXXXXX";
+  fg_model *remapped = write_and_map(ext, path2);
+  assert_int_equal(remapped->uid_bytes[1], 0);
+  assert_models_equal(whole, remapped);
+  fg_model_free(remapped);
+  unlink(path2);
+  ext = fg_mb_extend(ext, fg_mb_new(), &err);
+  assert_non_null(ext);
+  assert_int_equal(ext->uid_bytes[1], 0);
+  assert_models_equal(whole, ext);
   fg_model_free(ext);
   /* the file is unchanged by the copy-on-write rewrites of finishing */
   fg_model *again = NULL;
@@ -521,7 +575,7 @@ static void test_extend(void **state) {
 /* The fen of payment id's row of m, -1 when there is none. */
 static int64_t payment_fen(const fg_model *m, const char *id) {
   for (int64_t i = 0; i < m->npayments; i++)
-    if (strcmp(m->str[m->payments[i].payment_id], id) == 0)
+    if (strcmp(fg_m_uid(m, m->payments[i].payment_uid), id) == 0)
       return fg_m_fen(m, m->payments[i].amount_f32);
   return -1;
 }

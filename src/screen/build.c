@@ -33,7 +33,7 @@
 /* ---- string pools --------------------------------------------------------- */
 
 /* Multiply-xor hash over 8-byte loads, folded to 32 bits (ids are short). */
-static uint32_t fg_mb_hash(const char *s, size_t n) {
+uint32_t fg_mb_hash(const char *s, size_t n) {
   uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -203,11 +203,52 @@ static int64_t fg_mb_person_get(fg_mb_pool *p, const char *s, size_t n, bool add
   return id;
 }
 
+/* ---- the uid blob ---------------------------------------------------------- */
+
+/* Append n bytes at s and a NUL to blob p; false (p marked over its limit,
+ * which fg_mb_check refuses) when the blob would pass FG_MB_UID_BYTES_MAX. */
+static bool fg_mb_blob_add(fg_mb_blob *p, const char *s, size_t n) {
+  if (p->n + n + 1 > FG_MB_UID_BYTES_MAX) {
+    p->over = true;
+    return false;
+  }
+  if (p->n + n + 1 > p->cap) {
+    uint64_t cap = FG_MAX(p->cap ? 2 * p->cap : 4096, p->n + n + 1);
+    p->cap = FG_MIN(cap, FG_MB_UID_BYTES_MAX);
+    p->data = fg_xrealloc(p->data, (size_t)p->cap); /* large: glibc moves it by mremap */
+  }
+  if (n) memcpy(p->data + p->n, s, n);
+  p->data[p->n + n] = '\0';
+  p->n += n + 1;
+  return true;
+}
+
+fg_uid fg_mb_uid(fg_model_builder *b, const fg_value *v) {
+  if (v->is_null || v->n <= 0 || !v->s) return 0;
+  const uint64_t at = b->uid.n;
+  FG_ASSERT_HOT(at >= 1 && at <= FG_MB_UID_BYTES_MAX);
+  return fg_mb_blob_add(&b->uid, v->s, (size_t)v->n) ? (fg_uid)at : 0;
+}
+
+void fg_mb_shift_uids(const fg_mb_desc *d, char *row, uint64_t shift) {
+  for (int k = 0; k < d->nuid; k++) {
+    fg_uid u;
+    memcpy(&u, row + d->uid_off[k], sizeof u);
+    if (u == 0) continue;
+    FG_ASSERT_HOT((uint64_t)u + shift <= FG_MB_UID_BYTES_MAX);
+    u = (fg_uid)((uint64_t)u + shift);
+    memcpy(row + d->uid_off[k], &u, sizeof u);
+  }
+}
+
 /* ---- builder -------------------------------------------------------------- */
 
 fg_model_builder *fg_mb_new(void) {
   fg_model_builder *b = fg_xcalloc(1, sizeof *b);
   b->last_pk_len = SIZE_MAX; /* nothing cached */
+  bool ok = fg_mb_blob_add(&b->uid, "", 0); /* uid 0 = "" */
+  FG_ASSERT_HOT(ok && b->uid.n == 1);
+  (void)ok;
   int64_t empty = fg_mb_pool_get(&b->str, "", 0, true);
   FG_ASSERT_HOT(empty == 0);
   (void)empty;
@@ -359,7 +400,7 @@ void fg_mb_remap_row(const fg_mb_desc *d, char *row, const uint32_t *smap, const
  * block (moved down first if rows of t were missing before it) or when into
  * has no rows of t yet, else copied. */
 static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, int t,
-                               const uint32_t *smap, const uint32_t *pmap) {
+                               const uint32_t *smap, const uint32_t *pmap, uint64_t ushift) {
   const fg_mb_desc *d = fg_mb_desc_of((fg_table_id)t);
   fg_mb_vec *v = &from->rows[t], *iv = &into->rows[t];
   const size_t es = d->elem_size;
@@ -376,7 +417,10 @@ static void fg_mb_absorb_table(fg_model_builder *into, fg_model_builder *from, i
                                 (uintptr_t)iv->data + (size_t)iv->cap * es));
     if (dst != v->data) memmove(dst, v->data, (size_t)v->n * es);
   }
-  for (int64_t r = 0; r < v->n; r++) fg_mb_remap_row(d, dst + (size_t)r * es, smap, pmap);
+  for (int64_t r = 0; r < v->n; r++) {
+    fg_mb_remap_row(d, dst + (size_t)r * es, smap, pmap);
+    if (d->nuid && ushift) fg_mb_shift_uids(d, dst + (size_t)r * es, ushift);
+  }
   if (take) {
     free(iv->data);
     *iv = *v;
@@ -395,10 +439,18 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
   fg_mb_pool_merge(&into->pid, &from->pid, pmap);
   FG_ASSERT_HOT(smap[0] == 0);
   into->over |= from->over || from->str.over || from->pid.over;
+  /* from's uid texts follow into's (from's leading NUL dropped): the blob
+   * one builder fed into's rows and then from's would hold */
+  FG_ASSERT_HOT(into->uid.n >= 1 && from->uid.n >= 1);
+  uint64_t ushift = into->uid.n - 1;
+  if (from->uid.n > 1) /* its texts and their NULs; the last NUL is added back */
+    (void)fg_mb_blob_add(&into->uid, from->uid.data + 1, (size_t)from->uid.n - 2);
+  into->uid.over |= from->uid.over;
+  if (into->uid.over) ushift = 0; /* fg_mb_check refuses the model: uids moot */
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (from->present[t]) into->present[t] = true;
     if (from->rows[t].n == 0) continue;
-    fg_mb_absorb_table(into, from, t, smap, pmap);
+    fg_mb_absorb_table(into, from, t, smap, pmap, ushift);
   }
   free(smap);
   free(pmap);
@@ -409,6 +461,7 @@ void fg_mb_free(fg_model_builder *b) {
   if (!b) return;
   fg_mb_pool_release(&b->str);
   fg_mb_pool_release(&b->pid);
+  free(b->uid.data);
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (!b->rows[t].external) free(b->rows[t].data);
     free(b->runs[t].start);
@@ -465,6 +518,10 @@ int fg_mb_check(const fg_model_builder *b, fg_err *err) {
     return fg_errf(err, FG_ELIMIT,
                    "数据超出本版本筛查模型的上限：不同的标识符超过 %u 个（city too large for the model）",
                    FG_MB_STRINGS_MAX);
+  if (b->uid.over)
+    return fg_errf(err, FG_ELIMIT,
+                   "数据超出本版本筛查模型的上限：待遇支付编号共超过 %llu 字节（city too large for the model）",
+                   (unsigned long long)FG_MB_UID_BYTES_MAX);
   if (b->over)
     return fg_errf(err, FG_ELIMIT, "数据库的行数在载入时增加了（另一个导入同时进行？），请重新筛查");
   if (b->rows[FG_T_MEDICAL_ITEMS].n >= INT32_MAX || b->rows[FG_T_MEDICAL_SETTLEMENTS].n >= INT32_MAX)

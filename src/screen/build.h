@@ -19,6 +19,10 @@
 
 typedef struct fg_model_builder fg_model_builder;
 
+/* Multiply-xor hash of the n bytes at s, folded to 32 bits: the builder's
+ * pools and the rules' text sets (rule_kit.h) hash ids with it. */
+uint32_t fg_mb_hash(const char *s, size_t n);
+
 fg_model_builder *fg_mb_new(void);
 /* Mark table t as brought by some batch (even with no rows). */
 void fg_mb_present(fg_model_builder *b, fg_table_id t);
@@ -33,7 +37,7 @@ void fg_mb_rows_adopt(fg_model_builder *b, fg_table_id t, void *rows, int64_t ca
  * holds more than cap rows of t. */
 void fg_mb_rows_window(fg_model_builder *b, fg_table_id t, void *rows, int64_t cap);
 /* Make b a builder that will be absorbed into another: the ids that are
- * unique per row (payment_id, settlement_id, invoice_no, txn_id, op_id)
+ * unique per row (settlement_id, invoice_no, txn_id, op_id)
  * are then not looked up, only appended; fg_mb_absorb merges equal ones.
  * Call before the first row; never on the builder that is finished. */
 void fg_mb_defer(fg_model_builder *b);

@@ -13,7 +13,9 @@
  * base's rows and then the new ones would hand out (test_snapshot.c), and
  * the final pools are base's string pointers (into the snapshot's mapping,
  * which the new model keeps) plus nb's new strings: no hash table, as for
- * any finished model (the rules never look ids up by text).
+ * any finished model (the rules never look ids up by text). The new rows'
+ * uid texts (model.h) stay in nb's blob, which becomes the model's second
+ * part beside base's: their uids move by base's size less its leading NUL.
  *
  * Rows.  A table without new rows keeps base's array where it is (for a
  * snapshot: in the mapping, made copy-on-write, so the few fields finishing
@@ -180,6 +182,35 @@ static void fg_mbx_concat(fg_mb_vec *out, const char *base, int64_t nbase, const
   out->external = false;
 }
 
+/* ---- unique ids ----------------------------------------------------------- */
+
+/* Base's uid texts in one part (a model extended before has two): copied
+ * into one heap block base owns. Not the path of a snapshot, which has one. */
+static void fg_mbx_uid_flatten(fg_model *base) {
+  if (base->uid_bytes[1] == 0) return;
+  const uint64_t n0 = base->uid_bytes[0], n1 = base->uid_bytes[1];
+  char *p = fg_xmalloc((size_t)(n0 + n1));
+  memcpy(p, base->uid[0], (size_t)n0);
+  memcpy(p + n0, base->uid[1], (size_t)n1);
+  base->uid[0] = fg_mb_own(base->arena, p);
+  base->uid_bytes[0] = n0 + n1;
+  base->uid[1] = NULL;
+  base->uid_bytes[1] = 0;
+}
+
+/* m was finished with nb's uid blob as its only part: make base's texts
+ * part 0 and nb's (without its leading NUL) part 1, where the uids that
+ * fg_mbx_table moved by base's size less one point. */
+static void fg_mbx_uid_parts(fg_model *m, const fg_model *base) {
+  FG_ASSERT(m->uid_bytes[1] == 0 && m->uid_bytes[0] >= 1 && base->uid_bytes[1] == 0);
+  const char *nbu = m->uid[0];
+  const uint64_t nbn = m->uid_bytes[0];
+  m->uid[0] = base->uid[0];
+  m->uid_bytes[0] = base->uid_bytes[0];
+  m->uid[1] = nbu + 1;
+  m->uid_bytes[1] = nbn - 1;
+}
+
 /* ---- the tables, on both cores -------------------------------------------- */
 
 /* The tables are independent here (each reads base's rows and nb's, and
@@ -192,6 +223,7 @@ typedef struct fg_mbx_job {
   fg_model *base;
   fg_model_builder *nb, *b;
   const uint32_t *smap, *pmap;
+  uint64_t ushift; /* nb's uids move this far: its texts follow base's */
   int32_t npid;
   int order[FG_T_COUNT]; /* the held tables, most rows first */
   int norder;
@@ -219,8 +251,10 @@ static void fg_mbx_plan(fg_mbx_job *j) {
 static void fg_mbx_table(fg_mbx_job *j, fg_table_id t) {
   const fg_mb_desc *d = fg_mb_desc_of(t);
   fg_mb_vec *nv = &j->nb->rows[t];
-  for (int64_t r = 0; r < nv->n; r++)
+  for (int64_t r = 0; r < nv->n; r++) {
     fg_mb_remap_row(d, nv->data + (size_t)r * d->elem_size, j->smap, j->pmap);
+    if (d->nuid && j->ushift) fg_mb_shift_uids(d, nv->data + (size_t)r * d->elem_size, j->ushift);
+  }
   int64_t nbase = 0;
   char *rows = (char *)fg_mb_model_rows(j->base, t, &nbase);
   const int64_t *boff = fg_mbx_base_off(j->base, t);
@@ -259,8 +293,16 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   fg_mbx_pool(&b->pid, base->pk_id, (uint32_t)base->npk, &nb->pid, pmap, npid);
   b->over = nb->over;
   for (int t = 0; t < FG_T_COUNT; t++) b->present[t] = base->present[t] || nb->present[t];
+  fg_mbx_uid_flatten(base);
+  FG_ASSERT(base->uid_bytes[0] >= 1);
+  free(b->uid.data); /* nb's uid texts become b's, then m's part 1 */
+  b->uid = nb->uid;
+  memset(&nb->uid, 0, sizeof nb->uid);
+  uint64_t ushift = base->uid_bytes[0] - 1;
+  if (ushift + b->uid.n > FG_MB_UID_BYTES_MAX) b->uid.over = true;
+  if (b->uid.over) ushift = 0; /* fg_mb_check refuses the model: uids moot */
   fg_mbx_job job = {.base = base, .nb = nb, .b = b, .smap = smap, .pmap = pmap,
-                    .npid = (int32_t)npid};
+                    .ushift = ushift, .npid = (int32_t)npid};
   fg_mbx_plan(&job);
   fg_run_pair_each(fg_mbx_run, &job, (size_t)job.norder); /* largest first */
   free(smap);
@@ -273,6 +315,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
     return NULL;
   }
   fg_model *m = fg_mb_finish(b);
-  fg_model_adopt(m, base); /* m keeps base's strings and unchanged rows */
+  fg_mbx_uid_parts(m, base);
+  fg_model_adopt(m, base); /* m keeps base's strings, uid texts and unchanged rows */
   return m;
 }

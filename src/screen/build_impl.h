@@ -19,6 +19,10 @@
 #define FG_MB_SID_FIELDS_MAX 8
 #define FG_MB_PK_FIELDS_MAX 2
 #define FG_MB_MONEY_FIELDS_MAX 2 /* fg_fen32 fields of a struct (model.h) */
+#define FG_MB_UID_FIELDS_MAX 1   /* fg_uid fields of a struct (model.h) */
+/* Most bytes of a model's uid blob: an fg_uid is a 32-bit offset. About
+ * 400 M payment ids of 10 characters; beyond, fg_mb_check refuses. */
+#define FG_MB_UID_BYTES_MAX ((uint64_t)UINT32_MAX)
 #define FG_MB_SCHEME_DIGITS 4    /* scheme codes are 3 digits */
 #define FG_MB_MIN_SLOTS 2048     /* smallest hash table of a pool */
 #define FG_MB_LOAD_NUM 3         /* a pool's table grows past load NUM/DEN */
@@ -66,6 +70,14 @@ typedef struct fg_mb_pool {
   bool over; /* FG_MB_STRINGS_MAX reached: later ids were not kept (fg_mb_check) */
 } fg_mb_pool;
 
+/* The uid blob a builder writes (model.h fg_m_uid): each text with its
+ * NUL, appended in the order rows arrive; byte 0 is a NUL (uid 0 = ""). */
+typedef struct fg_mb_blob {
+  char *data;
+  uint64_t n, cap;
+  bool over; /* FG_MB_UID_BYTES_MAX reached: later texts were not kept (fg_mb_check) */
+} fg_mb_blob;
+
 typedef struct fg_mb_vec {
   char *data;
   int64_t n, cap;
@@ -93,6 +105,7 @@ typedef struct fg_mb_col_cache {
 struct fg_model_builder {
   fg_mb_pool str; /* sid pool; id 0 = "" */
   fg_mb_pool pid; /* person ids, upper-cased; id = pk */
+  fg_mb_blob uid; /* texts of the unique ids not interned (model.h) */
   bool present[FG_T_COUNT];
   fg_mb_vec rows[FG_T_COUNT];
   /* the last person id fg_mb_pk interned (raw text) and its pk */
@@ -120,6 +133,9 @@ typedef struct fg_mb_desc {
   /* fg_fen32 fields: an escaped one holds a sid, renumbered with the sids */
   int nmoney;
   size_t money_off[FG_MB_MONEY_FIELDS_MAX];
+  /* fg_uid fields: offsets into the builder's uid blob, moved with it */
+  int nuid;
+  size_t uid_off[FG_MB_UID_FIELDS_MAX];
 } fg_mb_desc;
 
 /* What a finished model owns besides its struct. */
@@ -135,7 +151,7 @@ const fg_mb_desc *fg_mb_desc_of(fg_table_id t);
 /* Whether the model holds table t's rows: tables no rule reads (agencies,
  * for case work) have no descriptor and are not loaded. */
 bool fg_mb_holds(fg_table_id t);
-/* Bit i set when column i of t is an id unique per row (payment_id, ...). */
+/* Bit i set when column i of t is an interned id unique per row (settlement_id, ...). */
 uint32_t fg_mb_unique_cols(fg_table_id t);
 /* Bit i set when t's converter reads column i. */
 uint32_t fg_mb_cols_of(fg_table_id t);
@@ -153,6 +169,8 @@ void fg_mb_pool_drop_slots(fg_mb_pool *p);
  * outside is kept). Returns the bytes from p to the end of the last page
  * handed back, 0 when none was. */
 size_t fg_mb_hand_back(const void *p, size_t n);
+/* Give arena a the heap block p (freed with its model); returns p. */
+void *fg_mb_own(fg_model_arena *a, void *p);
 /* Move what base owns (its arrays, its strings' bytes, its mapping) into
  * m's arena, then free base's model: m points into them (build_extend.c). */
 void fg_model_adopt(fg_model *m, fg_model *base);
@@ -167,6 +185,12 @@ void fg_mb_remap_fen32(char *field, const uint32_t *map);
 /* Renumber every id of one row of table d through the string map smap and
  * the person map pmap (build.c; used by absorbing and extending). */
 void fg_mb_remap_row(const fg_mb_desc *d, char *row, const uint32_t *smap, const uint32_t *pmap);
+/* Move every non-empty fg_uid of one row of table d by shift bytes: its
+ * blob was appended at shift - 1 in another (its leading NUL dropped). */
+void fg_mb_shift_uids(const fg_mb_desc *d, char *row, uint64_t shift);
+/* The uid of the n bytes at s, appended to b's blob (0 when n is 0). */
+fg_uid fg_mb_uid(fg_model_builder *b, const fg_value *v);
+
 /* A model's rows of table t and their count (NULL, 0: none). */
 const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n);
 /* Sort each run of consecutive rows with the same pk of every "by pk" table

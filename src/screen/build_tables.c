@@ -120,7 +120,7 @@ static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value 
 
 static void fg_conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_payment *r = row;
-  r->payment_id = fg_mb_sid(b, &v[0]);
+  r->payment_uid = fg_mb_uid(b, &v[0]);
   r->pk = fg_mb_pk(b, &v[1]);
   r->scheme = fg_mb_scheme(&v[2]);
   r->type = fg_mb_enum0(FG_T_BENEFIT_PAYMENTS, 3, &v[3]);
@@ -288,10 +288,10 @@ static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
                             {O(fg_m_contribution, employer_id), O(fg_m_contribution, region)},
                             1, {O(fg_m_contribution, pk)}, 2,
                             {O(fg_m_contribution, base_f32), O(fg_m_contribution, amount_f32)}},
-    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), fg_conv_payment, 3,
-                               {O(fg_m_payment, payment_id), O(fg_m_payment, region),
-                                O(fg_m_payment, bank_account)},
-                               1, {O(fg_m_payment, pk)}, 1, {O(fg_m_payment, amount_f32)}},
+    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), fg_conv_payment, 2,
+                               {O(fg_m_payment, region), O(fg_m_payment, bank_account)},
+                               1, {O(fg_m_payment, pk)}, 1, {O(fg_m_payment, amount_f32)},
+                               1, {O(fg_m_payment, payment_uid)}},
     [FG_T_RETIREMENTS] = {sizeof(fg_m_retirement), fg_conv_retirement, 2,
                           {O(fg_m_retirement, reviewer1), O(fg_m_retirement, reviewer2)}, 1,
                           {O(fg_m_retirement, pk)}},
@@ -360,7 +360,6 @@ static const uint32_t fg_mb_cols[FG_T_COUNT] = {
 uint32_t fg_mb_unique_cols(fg_table_id t) {
   FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
   switch (t) {
-    case FG_T_BENEFIT_PAYMENTS: return 1u << 0;                 /* payment_id */
     case FG_T_MEDICAL_SETTLEMENTS: return (1u << 0) | (1u << 8); /* settlement_id, invoice_no */
     case FG_T_FUND_TRANSACTIONS: return 1u << 0;                /* txn_id */
     case FG_T_OPERATIONS: return 1u << 0;                       /* op_id */

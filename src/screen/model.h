@@ -19,10 +19,18 @@
  * and have an offset array `<table>_off` of npk+1 entries: the rows of person
  * pk are [off[pk], off[pk+1]).
  *
- * Strings.  Other identifiers (employer_id, payment_id, settlement_id,
- * institution_id, item_code, account_no, staff_id, bank_account, invoice_no,
- * diagnosis, reference) are interned in one string pool: fg_sid is an index
- * into model->str (0 = empty/absent). Equal strings have equal sids.
+ * Strings.  Other identifiers (employer_id, settlement_id, institution_id,
+ * item_code, account_no, staff_id, bank_account, invoice_no, diagnosis,
+ * reference) are interned in one string pool: fg_sid is an index into
+ * model->str (0 = empty/absent). Equal strings have equal sids.
+ *
+ * Unique ids.  A benefit payment's payment_id (21 M of a million-person
+ * city's 24 M distinct ids) is not interned: each row keeps an fg_uid, the
+ * offset of its text in the model's uid blob (fg_m_uid), with no hash
+ * table and no pointer per string (issue 19, goal 3; decision 86). Two
+ * payments with the same text have different uids: the two rules that join
+ * on it look the text up among the few references they join with
+ * (rule_kit.h fg_rk_textset).
  *
  * Evidence.  Every row keeps `row`, the store's rowid of the row in its
  * standard table, so a finding can name exactly which rows made it fire.
@@ -37,11 +45,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/fg.h"
 #include "common/date.h"
 #include "schema/schema.h"
 
 typedef int32_t fg_pk;  /* person key, -1 = none */
 typedef uint32_t fg_sid; /* interned string, 0 = empty */
+typedef uint32_t fg_uid; /* offset of a unique id's text in the uid blob, 0 = empty */
 typedef int64_t fg_rowid;
 
 /* Scheme codes are kept as their number: 110, 120, 170, 210, 310, 390, 410, 510. */
@@ -88,7 +98,7 @@ typedef struct { fg_rowid row; fg_pk pk; fg_sid employer_id; /* 0 = none */
                  fg_fen32 base_f32, amount_f32; fg_sid region; fg_month period; fg_day paid;
                  fg_scheme scheme; uint8_t kind; } fg_m_contribution;
 /* by pk, then period, paid; 40 bytes */
-typedef struct { fg_rowid row; fg_pk pk; fg_sid payment_id; fg_scheme scheme; uint8_t type;
+typedef struct { fg_rowid row; fg_pk pk; fg_uid payment_uid; fg_scheme scheme; uint8_t type;
                  fg_sid region; fg_month period; fg_fen32 amount_f32; fg_day paid;
                  fg_sid bank_account; } fg_m_payment;
 /* by pk, then approved_on */
@@ -139,6 +149,12 @@ typedef struct fg_model {
   uint32_t nstr;
   const char **str; /* str[sid] -> NUL-terminated; str[0] = "" */
 
+  /* the uid blob (fg_m_uid): NUL-terminated texts, byte 0 a NUL (uid 0 =
+   * ""); uids below uid_bytes[0] are in uid[0], the others in uid[1] at
+   * uid - uid_bytes[0] (a month's new rows, beside a mapped snapshot's) */
+  const char *uid[2];
+  uint64_t uid_bytes[2];
+
   /* person keys */
   int32_t npk;
   const char **pk_id;    /* upper-cased person_id text */
@@ -175,6 +191,16 @@ typedef struct fg_model {
 int64_t fg_m_fen_big(const fg_model *m, fg_fen32 v);
 static inline int64_t fg_m_fen(const fg_model *m, fg_fen32 v) {
   return (v & FG_FEN32_BIG) ? fg_m_fen_big(m, v) : (int64_t)v;
+}
+
+/* The text of uid u of model m. The blob of each part ends with a NUL
+ * (the builder wrote it so, a snapshot's reader checks it), so any u below
+ * the total names a NUL-terminated text; a larger one is a broken
+ * invariant. */
+static inline const char *fg_m_uid(const fg_model *m, fg_uid u) {
+  if (u < m->uid_bytes[0]) return m->uid[0] + u;
+  FG_ASSERT((uint64_t)u - m->uid_bytes[0] < m->uid_bytes[1]);
+  return m->uid[1] + ((uint64_t)u - m->uid_bytes[0]);
 }
 
 #endif

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "screen/build.h"
 
 /* Longest single detail list item or text piece we format. */
 enum { FG_RK_PIECE_MAX = 256 };
@@ -157,4 +160,44 @@ int32_t fg_rk_age_limit(const fg_config *cfg, const fg_model *m, fg_pk pk, int c
 uint64_t *fg_rk_sids_new(const fg_model *m) {
   FG_ASSERT(m != NULL);
   return fg_xcalloc((size_t)m->nstr / 64 + 1, sizeof(uint64_t));
+}
+
+/* ---- text sets ------------------------------------------------------------ */
+
+void fg_rk_textset_init(fg_rk_textset *ts, const fg_model *m, const fg_sid *sids, int64_t n) {
+  FG_ASSERT(ts && m && n >= 0 && (uint64_t)n < ((uint64_t)1 << 40));
+  uint64_t nslots = 64;
+  while (nslots < 4 * (uint64_t)n) nslots *= 2; /* load at most 1/4: most lookups miss */
+  ts->m = m;
+  ts->slots = fg_xcalloc((size_t)nslots, sizeof *ts->slots);
+  ts->mask = nslots - 1;
+  for (int64_t i = 0; i < n; i++) {
+    const fg_sid id = sids[i];
+    if (id == 0) continue;
+    FG_ASSERT(id < m->nstr);
+    const char *s = m->str[id];
+    const uint32_t h = fg_mb_hash(s, strlen(s));
+    uint64_t k = h & ts->mask;
+    while (ts->slots[k] && (fg_sid)ts->slots[k] != id) k = (k + 1) & ts->mask;
+    ts->slots[k] = ((uint64_t)h << 32) | id; /* equal texts have equal sids: one slot per text */
+  }
+}
+
+fg_sid fg_rk_textset_find(const fg_rk_textset *ts, const char *s) {
+  FG_ASSERT_HOT(ts && ts->slots && s);
+  const size_t n = strlen(s);
+  const uint32_t h = fg_mb_hash(s, n);
+  for (uint64_t k = h & ts->mask;; k = (k + 1) & ts->mask) {
+    const uint64_t slot = ts->slots[k];
+    if (slot == 0) return 0;
+    if ((uint32_t)(slot >> 32) != h) continue; /* the text is read only when the hashes agree */
+    const fg_sid id = (fg_sid)slot;
+    const char *t = ts->m->str[id];
+    if (memcmp(t, s, n) == 0 && t[n] == '\0') return id;
+  }
+}
+
+void fg_rk_textset_release(fg_rk_textset *ts) {
+  free(ts->slots);
+  memset(ts, 0, sizeof *ts);
 }

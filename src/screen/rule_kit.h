@@ -14,6 +14,9 @@
  *    months (the config's retirement-age table is in months).
  *  - a set of sids, a bit each: for rules that pick out the few payments
  *    some other table names without sorting all of them.
+ *  - a text set: a few sids found by their text, for the rules that join a
+ *    benefit payment's payment_id (an fg_uid, not interned: model.h) with
+ *    the references of operations or transactions.
  *
  * Everything here is thread-safe as long as each rule run owns its fg_rk.
  */
@@ -93,5 +96,20 @@ static inline void fg_rk_sids_add(uint64_t *set, fg_sid id) {
 static inline bool fg_rk_sids_has(const uint64_t *set, fg_sid id) {
   return (set[id / 64] >> (id % 64)) & 1;
 }
+
+/* Some sids of a model, found by text: an open-addressing table sized for
+ * them (the references of a few hundred thousand operations at most), so
+ * a lookup touches one or two slots in cache. */
+typedef struct fg_rk_textset {
+  const fg_model *m;
+  uint64_t *slots; /* (hash << 32) | sid, 0 = empty */
+  uint64_t mask; /* slots - 1 */
+} fg_rk_textset;
+
+/* The set of sids[0, n) (0s skipped, repeats kept once). */
+void fg_rk_textset_init(fg_rk_textset *ts, const fg_model *m, const fg_sid *sids, int64_t n);
+/* The sid of the set whose text is s, or 0. */
+fg_sid fg_rk_textset_find(const fg_rk_textset *ts, const char *s);
+void fg_rk_textset_release(fg_rk_textset *ts);
 
 #endif

@@ -470,11 +470,16 @@ static int64_t fg_rb_op_lower_bound(const fg_rb_op_ref *refs, int64_t n, fg_sid 
   return lo;
 }
 
+/* p's payment_id is not interned (model.h): the sid of the reference with
+ * its text, found in the set of the operations' references (0: none). */
 static void fg_rb_large_one(const fg_model *m, const fg_m_payment *p, const fg_rb_op_ref *refs,
-                            int64_t nrefs, fg_rk *rk, fg_findings *out) {
-  int64_t a = fg_rb_op_lower_bound(refs, nrefs, p->payment_id), b = a;
+                            int64_t nrefs, const fg_rk_textset *named, fg_rk *rk,
+                            fg_findings *out) {
+  const char *id = fg_m_uid(m, p->payment_uid);
+  const fg_sid ref = fg_rk_textset_find(named, id);
+  int64_t a = ref ? fg_rb_op_lower_bound(refs, nrefs, ref) : nrefs, b = a;
   bool reviewed = false;
-  for (; b < nrefs && refs[b].ref == p->payment_id; b++) reviewed |= refs[b].reviewed;
+  for (; b < nrefs && refs[b].ref == ref; b++) reviewed |= refs[b].reviewed;
   if (reviewed) return;
   char amt[32];
   fg_fen_to_yuan(fg_m_fen(m, p->amount_f32), amt, sizeof amt);
@@ -482,7 +487,7 @@ static void fg_rb_large_one(const fg_model *m, const fg_m_payment *p, const fg_r
              amt, (long long)(b - a));
   fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
   for (int64_t k = a; k < b; k++) fg_rk_ev(rk, FG_T_OPERATIONS, refs[k].row);
-  fg_rk_emit(rk, out, "benefit.large_payment_unreviewed", "payment_id", m->str[p->payment_id],
+  fg_rk_emit(rk, out, "benefit.large_payment_unreviewed", "payment_id", id,
              fg_m_fen(m, p->amount_f32));
 }
 
@@ -497,13 +502,20 @@ void fg_rule_benefit_large_payment_unreviewed(const fg_rule_ctx *ctx, fg_finding
     refs[nrefs++] = (fg_rb_op_ref){o->reference, reviewed, o->row};
   }
   qsort(refs, (size_t)nrefs, sizeof refs[0], fg_rb_op_ref_cmp);
+  fg_sid *ids = fg_xmalloc(((size_t)nrefs + 1) * sizeof *ids);
+  for (int64_t i = 0; i < nrefs; i++) ids[i] = refs[i].ref;
+  fg_rk_textset named;
+  fg_rk_textset_init(&named, m, ids, nrefs);
+  free(ids);
   fg_rk rk;
   fg_rk_init(&rk);
   for (int64_t i = 0; i < m->npayments; i++) {
     const fg_m_payment *p = &m->payments[i];
-    if (fg_m_fen(m, p->amount_f32) > ctx->cfg->large_payment_fen) fg_rb_large_one(m, p, refs, nrefs, &rk, out);
+    if (fg_m_fen(m, p->amount_f32) > ctx->cfg->large_payment_fen)
+      fg_rb_large_one(m, p, refs, nrefs, &named, &rk, out);
   }
   fg_rk_release(&rk);
+  fg_rk_textset_release(&named);
   free(refs);
 }
 

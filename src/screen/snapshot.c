@@ -3,7 +3,8 @@
  *
  * Layout.  The header (fg_snap_header: 8-byte fields only, so no padding),
  * then the string pool and the person ids as blobs of NUL-terminated
- * strings in id order, then the FG_SNAP_NARRAYS arrays of fg_snap_arrays[]
+ * strings in id order, then the uid blob (model.h fg_m_uid: its two parts
+ * written as one), then the FG_SNAP_NARRAYS arrays of fg_snap_arrays[]
  * in that order, every piece starting at a multiple of 8 (zero padding).
  * Writer and reader derive every offset from the header with the same
  * function (fg_snap_layout), so the file has no offset table to trust.
@@ -47,6 +48,7 @@ _Static_assert(FG_SNAP_WBUF_BYTES % FG_SNAP_DIRECT_ALIGN == 0, "whole blocks per
 /* Most pieces a file may have (FG_SNAPSHOT_BYTES_MAX / piece, rounded up). */
 #define FG_SNAP_PIECES_MAX ((size_t)(FG_SNAPSHOT_BYTES_MAX / FG_SNAP_PIECE_BYTES) + 1)
 #define FG_SNAP_NARRAYS 28
+#define FG_SNAP_NBLOBS 3 /* the string pool, the person ids, the uid texts */
 
 /* One array of the model: where its pointer and its count sit in fg_model. */
 typedef struct fg_snap_desc {
@@ -88,7 +90,7 @@ typedef struct fg_snap_header {
   fg_snapshot_key key;
   uint64_t present[FG_T_COUNT];
   int64_t npk, nstr;
-  uint64_t str_bytes, pid_bytes;
+  uint64_t str_bytes, pid_bytes, uid_bytes;
 } fg_snap_header;
 
 _Static_assert(sizeof(fg_snap_header) % FG_SNAP_ALIGN == 0, "header is 8-byte fields");
@@ -115,20 +117,23 @@ static void *fg_snap_ptr(const fg_model *m, const fg_snap_desc *d) {
   return p;
 }
 
-/* Offsets of the two blobs (off[0], off[1]) and the arrays (off[2..]);
+/* Offsets of the three blobs (off[0..2]) and the arrays (off[3..]);
  * returns the file size, 0 when a count is out of range. */
-static uint64_t fg_snap_layout(const fg_snap_header *h, uint64_t off[FG_SNAP_NARRAYS + 2]) {
+static uint64_t fg_snap_layout(const fg_snap_header *h, uint64_t off[FG_SNAP_NARRAYS + FG_SNAP_NBLOBS]) {
   const uint64_t max = FG_SNAPSHOT_BYTES_MAX;
   uint64_t at = fg_snap_align(sizeof *h);
-  if (h->str_bytes > max || h->pid_bytes > max) return 0;
+  if (h->str_bytes > max || h->pid_bytes > max || h->uid_bytes > max) return 0;
   off[0] = at;
   at += fg_snap_align(h->str_bytes);
   off[1] = at;
   at += fg_snap_align(h->pid_bytes);
+  off[2] = at;
+  at += fg_snap_align(h->uid_bytes);
+  if (at > max) return 0;
   for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
     const uint64_t es = fg_snap_arrays[i].elem_size;
     if (h->n[i] < 0 || (uint64_t)h->n[i] > max / es) return 0;
-    off[i + 2] = at;
+    off[i + FG_SNAP_NBLOBS] = at;
     at += fg_snap_align((uint64_t)h->n[i] * es);
     if (at > max) return 0;
   }
@@ -156,6 +161,7 @@ static void fg_snap_header_fill(const fg_model *m, const fg_snapshot_key *k, fg_
   h->nstr = m->nstr;
   h->str_bytes = fg_snap_blob_bytes(m->str, m->nstr);
   h->pid_bytes = fg_snap_blob_bytes(m->pk_id, m->npk);
+  h->uid_bytes = m->uid_bytes[0] + m->uid_bytes[1];
 }
 
 /* ---- writer -------------------------------------------------------------- */
@@ -323,7 +329,7 @@ int fg_snapshot_write_via(const fg_model *m, const fg_snapshot_key *k, const cha
   FG_ASSERT(m && k && path && hex);
   fg_snap_header h;
   fg_snap_header_fill(m, k, &h);
-  uint64_t off[FG_SNAP_NARRAYS + 2];
+  uint64_t off[FG_SNAP_NARRAYS + FG_SNAP_NBLOBS];
   h.file_bytes = fg_snap_layout(&h, off);
   if (h.file_bytes == 0)
     return fg_errf(err, FG_ELIMIT, "模型快照过大 (snapshot above %llu bytes)",
@@ -352,8 +358,12 @@ int fg_snapshot_write_via(const fg_model *m, const fg_snapshot_key *k, const cha
   fg_snap_pad(&w);
   fg_snap_put_blob(&w, m->str, m->nstr);
   fg_snap_put_blob(&w, m->pk_id, m->npk);
+  FG_ASSERT(w.total + w.used == off[2]);
+  for (int i = 0; i < 2; i++)
+    if (m->uid_bytes[i]) fg_snap_put(&w, m->uid[i], (size_t)m->uid_bytes[i]);
+  fg_snap_pad(&w);
   for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
-    FG_ASSERT(w.total + w.used == off[i + 2]);
+    FG_ASSERT(w.total + w.used == off[i + FG_SNAP_NBLOBS]);
     const void *p = fg_snap_ptr(m, &fg_snap_arrays[i]);
     size_t bytes = (size_t)h.n[i] * fg_snap_arrays[i].elem_size;
     if (bytes) fg_snap_put(&w, p, bytes);
@@ -391,7 +401,7 @@ int fg_snapshot_write_via(const fg_model *m, const fg_snapshot_key *k, const cha
 
 /* The header is usable with key k and describes a file of file_bytes. */
 static int fg_snap_header_check(const fg_snap_header *h, const fg_snapshot_key *k,
-                                uint64_t file_bytes, uint64_t off[FG_SNAP_NARRAYS + 2],
+                                uint64_t file_bytes, uint64_t off[FG_SNAP_NARRAYS + FG_SNAP_NBLOBS],
                                 fg_err *err) {
   if (memcmp(h->magic, FG_SNAPSHOT_MAGIC, sizeof h->magic) != 0 ||
       h->version != FG_SNAPSHOT_VERSION || h->header_bytes != sizeof *h)
@@ -442,10 +452,15 @@ static const char **fg_snap_strings(const char *blob, uint64_t bytes, int64_t n)
 
 /* The model over the mapping (verified already); NULL when a blob is bad. */
 static fg_model *fg_snap_model(const fg_snap_header *h, char *map, uint64_t bytes,
-                               const uint64_t off[FG_SNAP_NARRAYS + 2]) {
+                               const uint64_t off[FG_SNAP_NARRAYS + FG_SNAP_NBLOBS]) {
   const char **str = fg_snap_strings(map + off[0], h->str_bytes, h->nstr);
   const char **pid = fg_snap_strings(map + off[1], h->pid_bytes, h->npk);
-  if (!str || !pid || str[0][0] != '\0') {
+  /* the uid blob starts (uid 0 = "") and ends with a NUL, so every uid
+   * below its size names a NUL-terminated text (model.h fg_m_uid) */
+  const char *uid = map + off[2];
+  const bool uid_ok = h->uid_bytes >= 1 && h->uid_bytes <= FG_MB_UID_BYTES_MAX &&
+                      uid[0] == '\0' && uid[h->uid_bytes - 1] == '\0';
+  if (!str || !pid || str[0][0] != '\0' || !uid_ok) {
     free(str);
     free(pid);
     return NULL;
@@ -459,9 +474,11 @@ static fg_model *fg_snap_model(const fg_snap_header *h, char *map, uint64_t byte
   m->npk = (int32_t)h->npk;
   m->pk_id = a->pid.str = pid;
   a->pid.n = (uint32_t)m->npk;
+  m->uid[0] = uid;
+  m->uid_bytes[0] = h->uid_bytes;
   for (int i = 0; i < FG_SNAP_NARRAYS; i++) {
     const fg_snap_desc *d = &fg_snap_arrays[i];
-    void *p = map + off[i + 2];
+    void *p = map + off[i + FG_SNAP_NBLOBS];
     memcpy((char *)m + d->ptr_off, &p, sizeof p);
     if (d->plus1) continue;
     if (d->cnt32) {
@@ -529,7 +546,7 @@ static int fg_snap_open(const char *path, const fg_snapshot_key *k, const char *
   if (fd < 0) return fg_errf(err, FG_EIO, "无法打开模型快照 %s: %s", path, strerror(errno));
   struct stat st;
   fg_snap_header h;
-  uint64_t off[FG_SNAP_NARRAYS + 2];
+  uint64_t off[FG_SNAP_NARRAYS + FG_SNAP_NBLOBS];
   int rc = 0;
   if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof h ||
       (uint64_t)st.st_size > FG_SNAPSHOT_BYTES_MAX ||
