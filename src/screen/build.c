@@ -3,6 +3,8 @@
  *
  * fg_mb_add() converts a row at once into its fixed-size model struct
  * (dates, months, codes, money) and interns its identifiers into two pools
+ * (a benefit payment's payment_id, unique per row, is only appended to a
+ * blob of texts instead: model.h "Unique ids")
  * owned by the builder: person ids (upper-cased) -> pk, everything else ->
  * sid. Pools are open-addressing hash tables (linear probing, the hash
  * kept in the slot) over strings kept in big blocks, so memory is one small
