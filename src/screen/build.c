@@ -3,10 +3,9 @@
  *
  * fg_mb_add() converts a row at once into its fixed-size model struct
  * (dates, months, codes, money) and interns its identifiers into two pools
- * (a benefit payment's payment_id, unique per row, is only appended to a
- * blob of texts instead: model.h "Unique ids")
  * owned by the builder: person ids (upper-cased) -> pk, everything else ->
- * sid. Pools are open-addressing hash tables (linear probing, the hash
+ * sid, except a benefit payment's payment_id, unique per row, which is
+ * only appended to a blob of texts (model.h "Unique ids"). Pools are open-addressing hash tables (linear probing, the hash
  * kept in the slot) over strings kept in big blocks, so memory is one small
  * struct per row plus one copy of each distinct string. Rows come grouped
  * by person, so the previous row's person id and each column's previous
