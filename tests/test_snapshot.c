@@ -493,6 +493,43 @@ static fg_model *write_and_map(const fg_model *m, char *path) {
   return mapped;
 }
 
+/* The payment ids' texts are held at 32-bit offsets: a city whose ids
+ * pass FG_MB_UID_BYTES_MAX bytes is refused by name, whether one builder
+ * reaches the limit, a merge of two does, or a month's rows on a snapshot
+ * do (the blob's size is faked: the bytes past it are never touched). */
+static void expect_uid_limit(const fg_model_builder *b) {
+  fg_err err = {0};
+  assert_int_equal(fg_mb_check(b, &err), FG_ELIMIT);
+  assert_non_null(strstr(err.msg, "待遇支付编号"));
+}
+
+static void test_uid_limit(void **state) {
+  (void)state;
+  fg_model_builder *b = fg_mb_new();
+  b->uid.n = FG_MB_UID_BYTES_MAX - 2; /* "P1" and its NUL do not fit */
+  fg_test_feed(b, sample_tables, NULL);
+  expect_uid_limit(b);
+  fg_mb_free(b);
+
+  fg_model_builder *into = fg_mb_new(), *from = fg_mb_new();
+  into->uid.n = FG_MB_UID_BYTES_MAX - 2;
+  fg_test_feed(from, sample_tables, NULL);
+  fg_mb_absorb(into, from); /* frees from */
+  expect_uid_limit(into);
+  fg_mb_free(into);
+
+  fg_model *m = sample_model();
+  int64_t row0[FG_T_COUNT];
+  sample_counts(m, row0);
+  m->uid_bytes[0] = FG_MB_UID_BYTES_MAX - 2; /* as if the snapshot's blob were that big */
+  fg_model_builder *nb = fg_mb_new();
+  fg_test_feed(nb, more_rows, row0);
+  fg_err err = {0};
+  assert_null(fg_mb_extend(m, nb, &err)); /* consumes m and nb */
+  assert_int_equal(err.code, FG_ELIMIT);
+  assert_non_null(strstr(err.msg, "待遇支付编号"));
+}
+
 static void test_extend(void **state) {
   (void)state;
   fg_model *m = sample_model();
@@ -743,6 +780,7 @@ int main(void) {
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_store_side),
       cmocka_unit_test(test_extend),
+      cmocka_unit_test(test_uid_limit),
       cmocka_unit_test(test_extend_big),
       cmocka_unit_test(test_big_money),
       cmocka_unit_test(test_grown),
