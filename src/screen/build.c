@@ -466,6 +466,7 @@ void fg_mb_free(fg_model_builder *b) {
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (!b->rows[t].external) free(b->rows[t].data);
     free(b->runs[t].start);
+    free(b->pk_off[t]);
   }
   free(b);
 }

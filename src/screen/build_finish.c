@@ -325,6 +325,15 @@ void fg_mb_presort(fg_model_builder *b) {
   }
 }
 
+void fg_mb_sort_person(fg_table_id t, char *rows, int64_t n) {
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++)
+    if (fg_mb_pk_sorts[i].t == t) {
+      if (n > 1) fg_mb_sort_group(rows, n, fg_mb_desc_of(t)->elem_size, fg_mb_pk_sorts[i].cmp, NULL);
+      return;
+    }
+  FG_ASSERT(!"not a by-pk table");
+}
+
 typedef struct fg_mb_sort_job {
   fg_model_builder *b;
   int64_t npk;
@@ -353,6 +362,7 @@ static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **off
   int big = -1;
   bool big_moves = false;
   for (int i = 0; i < NT; i++) {
+    if (b->pk_off[fg_mb_pk_sorts[i].t]) continue; /* in order already: an extension's */
     const fg_mb_vec *v = &b->rows[fg_mb_pk_sorts[i].t];
     bool moves = !fg_mb_keys_in_order(v, fg_mb_desc_of(fg_mb_pk_sorts[i].t)->elem_size, npk,
                                       fg_mb_key_pk);
@@ -362,13 +372,19 @@ static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **off
       big_moves = moves;
     }
   }
-  for (int i = 0; i < NT; i++) job[i == big ? 1 : 0].mine[i] = true;
+  for (int i = 0; i < NT; i++)
+    if (!b->pk_off[fg_mb_pk_sorts[i].t]) job[i == big ? 1 : 0].mine[i] = true;
   for (int k = 0; k < 2; k++) {
     job[k].b = b;
     job[k].npk = npk;
   }
   fg_run_pair(fg_mb_sort_job_run, &job[0], &job[1]);
-  for (int i = 0; i < NT; i++) offs[i] = job[0].mine[i] ? job[0].offs[i] : job[1].offs[i];
+  for (int i = 0; i < NT; i++) {
+    int64_t **given = &b->pk_off[fg_mb_pk_sorts[i].t];
+    offs[i] = *given ? *given : job[0].mine[i] ? job[0].offs[i] : job[1].offs[i];
+    if (*given) FG_ASSERT((*given)[npk] == b->rows[fg_mb_pk_sorts[i].t].n);
+    *given = NULL; /* moved into the model */
+  }
 }
 
 static void fg_mb_person_arrays(fg_model *m, fg_model_builder *b, fg_model_arena *a) {

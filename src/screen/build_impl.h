@@ -117,6 +117,10 @@ struct fg_model_builder {
   const fg_value *cur_vals;
   fg_mb_col_cache col_cache[FG_MAX_COLS];
   fg_mb_runs runs[FG_T_COUNT];
+  /* a "by pk" table already in its final order, with its npk + 1 offsets
+   * (heap, moved into the model): set by an extension (build_extend.c),
+   * which knows both; fg_mb_finish then neither sorts nor counts it */
+  int64_t *pk_off[FG_T_COUNT];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
 };
@@ -193,6 +197,9 @@ fg_uid fg_mb_uid(fg_model_builder *b, const fg_value *v);
 
 /* A model's rows of table t and their count (NULL, 0: none). */
 const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n);
+/* Sort n rows of one person of "by pk" table t by the table's order (the
+ * comparison fg_mb_finish sorts each person's rows with). */
+void fg_mb_sort_person(fg_table_id t, char *rows, int64_t n);
 /* Sort each run of consecutive rows with the same pk of every "by pk" table
  * by that table's order, in place. The loader runs it on each chunk (in
  * parallel), so that fg_mb_finish mostly finds the groups in order. */
