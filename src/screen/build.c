@@ -5,11 +5,12 @@
  * (dates, months, codes, money) and interns its identifiers into two pools
  * owned by the builder: person ids (upper-cased) -> pk, everything else ->
  * sid, except a benefit payment's payment_id, unique per row, which is
- * only appended to a blob of texts (model.h "Unique ids"). Pools are open-addressing hash tables (linear probing, the hash
- * kept in the slot) over strings kept in big blocks, so memory is one small
- * struct per row plus one copy of each distinct string. Rows come grouped
- * by person, so the previous row's person id and each column's previous
- * value are compared first (no hashing when they repeat). fg_mb_finish()
+ * only appended to a blob of texts (model.h "Unique ids"). Pools are
+ * open-addressing hash tables (linear probing, the hash kept in the slot)
+ * over strings kept in big blocks, so memory is one small struct per row
+ * plus one copy of each distinct string. Rows come grouped by person, so
+ * the previous row's person id and each column's previous value are
+ * compared first (no hashing when they repeat). fg_mb_finish()
  * then derives the per-person arrays, sorts the tables (counting sort by
  * pk, then a per-person sort), builds the offsets and links items,
  * catalogue entries and accounts.

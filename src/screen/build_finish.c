@@ -328,7 +328,8 @@ void fg_mb_presort(fg_model_builder *b) {
 void fg_mb_sort_person(fg_table_id t, char *rows, int64_t n) {
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++)
     if (fg_mb_pk_sorts[i].t == t) {
-      if (n > 1) fg_mb_sort_group(rows, n, fg_mb_desc_of(t)->elem_size, fg_mb_pk_sorts[i].cmp, NULL);
+      const size_t es = fg_mb_desc_of(t)->elem_size;
+      if (n > 1) fg_mb_sort_group(rows, n, es, fg_mb_pk_sorts[i].cmp, NULL);
       return;
     }
   FG_ASSERT(!"not a by-pk table");
