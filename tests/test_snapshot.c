@@ -530,6 +530,57 @@ static void test_uid_limit(void **state) {
   assert_non_null(strstr(err.msg, "待遇支付编号"));
 }
 
+/* Rowids are held in 4 bytes (model.h fg_row32): a store row past
+ * FG_ROW32_MAX is refused by name, never cut to its low bits (that would
+ * name some other row as a finding's evidence), from one builder, a merge
+ * and a month on a model; a table that ends at FG_ROW32_MAX exactly is held. */
+static void expect_row_limit(const fg_model_builder *b) {
+  fg_err err = {0};
+  assert_int_equal(fg_mb_check(b, &err), FG_ELIMIT);
+  assert_non_null(strstr(err.msg, "行号"));
+}
+
+static void test_row_limit(void **state) {
+  (void)state;
+  fg_model *m = sample_model();
+  int64_t n[FG_T_COUNT], last[FG_T_COUNT], past[FG_T_COUNT];
+  sample_counts(m, n);
+  fg_model_free(m);
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    last[t] = (int64_t)FG_ROW32_MAX - n[t]; /* its last row gets FG_ROW32_MAX */
+    past[t] = last[t] + 1;
+  }
+  fg_model_builder *b = fg_mb_new();
+  fg_test_feed(b, sample_tables, last);
+  fg_err err = {0};
+  assert_int_equal(fg_mb_check(b, &err), 0);
+  m = fg_mb_finish(b);
+  assert_true(m->ncontributions > 0);
+  fg_row32 top = 0;
+  for (int64_t i = 0; i < m->ncontributions; i++) top = FG_MAX(top, m->contributions[i].row);
+  assert_int_equal(top, FG_ROW32_MAX);
+  fg_model_free(m);
+
+  b = fg_mb_new();
+  fg_test_feed(b, sample_tables, past);
+  expect_row_limit(b);
+  fg_mb_free(b);
+
+  fg_model_builder *into = fg_mb_new(), *from = fg_mb_new();
+  fg_test_feed(into, sample_tables, NULL);
+  fg_test_feed(from, more_rows, past);
+  fg_mb_absorb(into, from); /* frees from */
+  expect_row_limit(into);
+  fg_mb_free(into);
+
+  m = sample_model();
+  fg_model_builder *nb = fg_mb_new();
+  fg_test_feed(nb, more_rows, past);
+  assert_null(fg_mb_extend(m, nb, &err)); /* consumes m and nb */
+  assert_int_equal(err.code, FG_ELIMIT);
+  assert_non_null(strstr(err.msg, "行号"));
+}
+
 static void test_extend(void **state) {
   (void)state;
   fg_model *m = sample_model();
@@ -781,6 +832,7 @@ int main(void) {
       cmocka_unit_test(test_store_side),
       cmocka_unit_test(test_extend),
       cmocka_unit_test(test_uid_limit),
+      cmocka_unit_test(test_row_limit),
       cmocka_unit_test(test_extend_big),
       cmocka_unit_test(test_big_money),
       cmocka_unit_test(test_grown),

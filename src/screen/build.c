@@ -359,7 +359,10 @@ void fg_mb_add(fg_model_builder *b, fg_table_id t, int64_t rowid, const fg_value
   }
   char *row = v->data + (size_t)v->n * d->elem_size;
   memset(row, 0, d->elem_size);
-  memcpy(row, &rowid, sizeof rowid); /* every model struct starts with fg_rowid row */
+  /* every model struct starts with its fg_row32 row (build_tables.c) */
+  if (rowid < 1 || rowid > (int64_t)FG_ROW32_MAX) b->row_over = true; /* fg_mb_check refuses */
+  const fg_row32 row32 = (fg_row32)rowid;
+  memcpy(row, &row32, sizeof row32);
   if (t != b->cur_t) memset(b->col_cache, 0, sizeof b->col_cache);
   b->cur_t = t;
   b->cur_vals = vals;
@@ -441,6 +444,7 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
   fg_mb_pool_merge(&into->pid, &from->pid, pmap);
   FG_ASSERT_HOT(smap[0] == 0);
   into->over |= from->over || from->str.over || from->pid.over;
+  into->row_over |= from->row_over;
   /* from's uid texts follow into's (from's leading NUL dropped): the blob
    * one builder fed into's rows and then from's would hold */
   FG_ASSERT_HOT(into->uid.n >= 1 && from->uid.n >= 1);
@@ -525,6 +529,10 @@ int fg_mb_check(const fg_model_builder *b, fg_err *err) {
     return fg_errf(err, FG_ELIMIT,
                    "数据超出本版本筛查模型的上限：待遇支付编号共超过 %llu 字节（city too large for the model）",
                    (unsigned long long)FG_MB_UID_BYTES_MAX);
+  if (b->row_over)
+    return fg_errf(err, FG_ELIMIT,
+                   "数据超出本版本筛查模型的上限：某表的行号超过 %u（city too large for the model）",
+                   (unsigned)FG_ROW32_MAX);
   if (b->over)
     return fg_errf(err, FG_ELIMIT, "数据库的行数在载入时增加了（另一个导入同时进行？），请重新筛查");
   if (b->rows[FG_T_MEDICAL_ITEMS].n >= INT32_MAX || b->rows[FG_T_MEDICAL_SETTLEMENTS].n >= INT32_MAX)

@@ -132,7 +132,7 @@ static void fg_mbx_merge_pk(fg_mb_vec *out, int64_t **off_out, fg_table_id t,
   int64_t *noff = fg_xcalloc((size_t)npk + 1, sizeof *noff);
   for (int64_t r = 0; r < nv->n; r++) {
     fg_pk pk;
-    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_rowid), sizeof pk);
+    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_row32), sizeof pk);
     FG_ASSERT(pk >= 0 && pk < npk);
     noff[pk + 1]++;
   }
@@ -142,7 +142,7 @@ static void fg_mbx_merge_pk(fg_mb_vec *out, int64_t **off_out, fg_table_id t,
   memcpy(pos, noff, ((size_t)npk + 1) * sizeof *pos);
   for (int64_t r = 0; r < nv->n; r++) {
     fg_pk pk;
-    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_rowid), sizeof pk);
+    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_row32), sizeof pk);
     memcpy(sorted + (size_t)pos[pk]++ * es, nv->data + (size_t)r * es, es);
   }
   free(pos);
@@ -311,6 +311,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   fg_mbx_pool(&b->str, base->str, base->nstr, &nb->str, smap, nstr);
   fg_mbx_pool(&b->pid, base->pk_id, (uint32_t)base->npk, &nb->pid, pmap, npid);
   b->over = nb->over;
+  b->row_over = nb->row_over;
   for (int t = 0; t < FG_T_COUNT; t++) b->present[t] = base->present[t] || nb->present[t];
   fg_mbx_uid_flatten(base);
   FG_ASSERT(base->uid_bytes[0] >= 1);

@@ -244,7 +244,7 @@ static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_
 
 static int64_t fg_mb_key_pk(const char *row, int64_t nkeys) {
   fg_pk pk;
-  memcpy(&pk, row + sizeof(fg_rowid), sizeof pk); /* pk follows row (static asserts) */
+  memcpy(&pk, row + sizeof(fg_row32), sizeof pk); /* pk follows row (static asserts) */
   (void)nkeys;
   return pk;
 }

@@ -123,6 +123,7 @@ struct fg_model_builder {
   int64_t *pk_off[FG_T_COUNT];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
+  bool row_over; /* a rowid outside [1, FG_ROW32_MAX] came in (fg_mb_check refuses) */
 };
 
 typedef void (*fg_mb_conv_fn)(fg_model_builder *b, void *row, const fg_value *v);

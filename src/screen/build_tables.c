@@ -12,16 +12,34 @@
 
 #include "screen/build_impl.h"
 
-_Static_assert(offsetof(fg_m_enrollment, pk) == 8, "pk after row");
-_Static_assert(offsetof(fg_m_contribution, pk) == 8, "pk after row");
-_Static_assert(sizeof(fg_m_contribution) == 40, "contributions: fields ordered by size");
-_Static_assert(sizeof(fg_m_payment) == 40, "benefit payments: fields ordered by size");
-_Static_assert(offsetof(fg_m_payment, pk) == 8, "pk after row");
-_Static_assert(offsetof(fg_m_retirement, pk) == 8, "pk after row");
-_Static_assert(offsetof(fg_m_settlement, pk) == 8, "pk after row");
-_Static_assert(offsetof(fg_m_death, pk) == 8, "pk after row");
-_Static_assert(offsetof(fg_m_incarceration, pk) == 8, "pk after row");
-_Static_assert(offsetof(fg_m_survival, pk) == 8, "pk after row");
+/* Every model struct starts with its fg_row32 row (fg_mb_add writes it);
+ * a "by pk" table's pk follows it (the sorts and merges read it there). */
+#define FG_MB_ROW_FIRST(type) \
+  _Static_assert(offsetof(type, row) == 0 && sizeof(((type *)0)->row) == sizeof(fg_row32), \
+                 #type ": row first, 4 bytes")
+#define FG_MB_PK_SECOND(type) \
+  FG_MB_ROW_FIRST(type);    \
+  _Static_assert(offsetof(type, pk) == sizeof(fg_row32), #type ": pk after row")
+FG_MB_ROW_FIRST(fg_m_person);
+FG_MB_ROW_FIRST(fg_m_employer);
+FG_MB_ROW_FIRST(fg_m_institution);
+FG_MB_ROW_FIRST(fg_m_catalog);
+FG_MB_ROW_FIRST(fg_m_item);
+FG_MB_ROW_FIRST(fg_m_account);
+FG_MB_ROW_FIRST(fg_m_txn);
+FG_MB_ROW_FIRST(fg_m_staff);
+FG_MB_ROW_FIRST(fg_m_operation);
+FG_MB_ROW_FIRST(fg_m_wage_base);
+FG_MB_PK_SECOND(fg_m_enrollment);
+FG_MB_PK_SECOND(fg_m_contribution);
+FG_MB_PK_SECOND(fg_m_payment);
+FG_MB_PK_SECOND(fg_m_retirement);
+FG_MB_PK_SECOND(fg_m_settlement);
+FG_MB_PK_SECOND(fg_m_death);
+FG_MB_PK_SECOND(fg_m_incarceration);
+FG_MB_PK_SECOND(fg_m_survival);
+_Static_assert(sizeof(fg_m_contribution) == 36, "contributions: fields ordered by size");
+_Static_assert(sizeof(fg_m_payment) == 36, "benefit payments: fields ordered by size");
 
 static fg_day fg_mb_day(const fg_value *v) {
   fg_day d;

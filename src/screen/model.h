@@ -53,6 +53,13 @@ typedef int32_t fg_pk;  /* person key, -1 = none */
 typedef uint32_t fg_sid; /* interned string, 0 = empty */
 typedef uint32_t fg_uid; /* offset of a unique id's text in the uid blob, 0 = empty */
 typedef int64_t fg_rowid;
+/* A model row's rowid in its table, in 4 bytes (issue 19, goal 3: the two
+ * largest tables' rows went from 40 to 36 bytes). A store row whose rowid
+ * is above FG_ROW32_MAX cannot be held: fg_mb_check refuses the model by
+ * name (a city has tens of millions of rows per table; a province that
+ * nears 4 billion is the PostgreSQL backend's, docs/decisions.md 87). */
+typedef uint32_t fg_row32;
+#define FG_ROW32_MAX UINT32_MAX
 
 /* Scheme codes are kept as their number: 110, 120, 170, 210, 310, 390, 410, 510. */
 typedef int16_t fg_scheme;
@@ -78,10 +85,10 @@ enum { FG_PURPOSE_NONE, FG_PURPOSE_SWEEP, FG_PURPOSE_ALLOCATE, FG_PURPOSE_PAYMEN
 enum { FG_OP_ENROLL, FG_OP_BACK_PAYMENT, FG_OP_RETIREMENT_APPROVAL, FG_OP_BENEFIT_CHANGE,
        FG_OP_PAYMENT, FG_OP_DATA_MODIFICATION, FG_OP_PERMISSION_CHANGE, FG_OP_OTHER };
 
-typedef struct { fg_rowid row; fg_pk pk; uint8_t sex; fg_day birth; fg_sid region; } fg_m_person;
-typedef struct { fg_rowid row; fg_sid employer_id; } fg_m_employer;
+typedef struct { fg_row32 row; fg_pk pk; uint8_t sex; fg_day birth; fg_sid region; } fg_m_person;
+typedef struct { fg_row32 row; fg_sid employer_id; } fg_m_employer;
 /* by pk, then start */
-typedef struct { fg_rowid row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid employer_id;
+typedef struct { fg_row32 row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid employer_id;
                  fg_day start, end; /* end FG_NODAY = open */ } fg_m_enrollment;
 /* Money of the two largest tables (65 M of a million-person city's rows),
  * in 4 bytes instead of 8 (issue 19, goal 3): a value in [0, 2^31) fen is
@@ -92,54 +99,54 @@ typedef struct { fg_rowid row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid
 typedef uint32_t fg_fen32;
 #define FG_FEN32_BIG 0x80000000u
 
-/* by pk, then period, paid. Fields ordered by size: 40 bytes (the largest
+/* by pk, then period, paid. Fields ordered by size: 36 bytes (the largest
  * table: 33 M rows at a million persons). */
-typedef struct { fg_rowid row; fg_pk pk; fg_sid employer_id; /* 0 = none */
+typedef struct { fg_row32 row; fg_pk pk; fg_sid employer_id; /* 0 = none */
                  fg_fen32 base_f32, amount_f32; fg_sid region; fg_month period; fg_day paid;
                  fg_scheme scheme; uint8_t kind; } fg_m_contribution;
-/* by pk, then period, paid; 40 bytes */
-typedef struct { fg_rowid row; fg_pk pk; fg_uid payment_uid; fg_scheme scheme; uint8_t type;
+/* by pk, then period, paid; 36 bytes */
+typedef struct { fg_row32 row; fg_pk pk; fg_uid payment_uid; fg_scheme scheme; uint8_t type;
                  fg_sid region; fg_month period; fg_fen32 amount_f32; fg_day paid;
                  fg_sid bank_account; } fg_m_payment;
 /* by pk, then approved_on */
-typedef struct { fg_rowid row; fg_pk pk; uint8_t kind; fg_day approved_on, retire_date,
+typedef struct { fg_row32 row; fg_pk pk; uint8_t kind; fg_day approved_on, retire_date,
                  birth_on_file; int32_t special_work_years; /* -1 = empty */
                  fg_sid reviewer1, reviewer2;
                  uint8_t original_years;        /* v1.3: 60, 55, 50; 0 = empty */
                  int32_t contribution_months;   /* v1.3: -1 = empty */ } fg_m_retirement;
 /* sorted by institution_id then agreement_start */
-typedef struct { fg_rowid row; fg_sid institution_id; uint8_t kind; fg_day start, end,
+typedef struct { fg_row32 row; fg_sid institution_id; uint8_t kind; fg_day start, end,
                  terminated_on; uint8_t term_reason; } fg_m_institution;
 /* sorted by item_code; absent numbers are -1 */
-typedef struct { fg_rowid row; fg_sid item_code; uint8_t category; bool in_scope;
+typedef struct { fg_row32 row; fg_sid item_code; uint8_t category; bool in_scope;
                  int64_t max_unit_price_fen; int64_t max_qty_milli; uint8_t sex_limit;
                  int32_t min_age, max_age; } fg_m_catalog;
 /* by pk, then admit */
-typedef struct { fg_rowid row; fg_pk pk; fg_sid settlement_id; fg_sid institution_id;
+typedef struct { fg_row32 row; fg_pk pk; fg_sid settlement_id; fg_sid institution_id;
                  fg_scheme scheme; uint8_t visit; fg_day admit, discharge; fg_sid diagnosis;
                  fg_sid invoice_no; int64_t total_fen, fund_paid_fen; fg_day settled_on;
                  int32_t items_first, items_count; /* into items[] */ } fg_m_settlement;
 /* grouped by settlement (in settlement order), then line_no */
-typedef struct { fg_rowid row; fg_sid settlement_id; int32_t settlement; /* index, -1 none */
+typedef struct { fg_row32 row; fg_sid settlement_id; int32_t settlement; /* index, -1 none */
                  int64_t line_no; fg_sid item_code; int32_t catalog; /* index, -1 none */
                  fg_day service_date; int64_t qty_milli, unit_price_fen, amount_fen,
                  fund_amount_fen; } fg_m_item;
-typedef struct { fg_rowid row; fg_pk pk; fg_day death_date; } fg_m_death;          /* by pk */
-typedef struct { fg_rowid row; fg_pk pk; fg_day start, end; } fg_m_incarceration;  /* by pk */
-typedef struct { fg_rowid row; fg_pk pk; fg_day certified_on; } fg_m_survival;     /* by pk */
-typedef struct { fg_rowid row; fg_sid account_no; fg_scheme scheme; uint8_t kind;
+typedef struct { fg_row32 row; fg_pk pk; fg_day death_date; } fg_m_death;          /* by pk */
+typedef struct { fg_row32 row; fg_pk pk; fg_day start, end; } fg_m_incarceration;  /* by pk */
+typedef struct { fg_row32 row; fg_pk pk; fg_day certified_on; } fg_m_survival;     /* by pk */
+typedef struct { fg_row32 row; fg_sid account_no; fg_scheme scheme; uint8_t kind;
                  int64_t opening_fen; fg_day opened_on; } fg_m_account; /* by account_no */
 /* sorted by account, booked_on, txn_id */
-typedef struct { fg_rowid row; fg_sid txn_id; fg_sid account_no; int32_t account; /* -1 */
+typedef struct { fg_row32 row; fg_sid txn_id; fg_sid account_no; int32_t account; /* -1 */
                  fg_day booked_on; uint8_t dir; int64_t amount_fen; fg_sid cp_account;
                  int32_t cp_fund_account; /* index into accounts or -1 */ uint8_t cp_kind;
                  fg_sid reference; uint8_t purpose; } fg_m_txn;
-typedef struct { fg_rowid row; fg_sid staff_id; fg_pk pk; /* -1 none */ fg_sid post;
+typedef struct { fg_row32 row; fg_sid staff_id; fg_pk pk; /* -1 none */ fg_sid post;
                  fg_day post_since; bool high_risk; fg_sid roles; } fg_m_staff;
-typedef struct { fg_rowid row; fg_sid op_id; uint8_t op_type; fg_sid operator_id,
+typedef struct { fg_row32 row; fg_sid op_id; uint8_t op_type; fg_sid operator_id,
                  reviewer_id, approver_id; fg_pk subject_pk; fg_sid reference;
                  int64_t amount_fen; /* -1 = empty */ int64_t at_s; } fg_m_operation;
-typedef struct { fg_rowid row; fg_sid region; int year; int64_t floor_fen, cap_fen; } fg_m_wage_base;
+typedef struct { fg_row32 row; fg_sid region; int year; int64_t floor_fen, cap_fen; } fg_m_wage_base;
 
 typedef struct fg_model {
   /* which standard tables any batch has brought (rules skip otherwise) */

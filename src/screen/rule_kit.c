@@ -125,7 +125,7 @@ int fg_rk_sex(const fg_model *m, fg_pk pk) {
 
 fg_rowid fg_rk_person_row(const fg_model *m, fg_pk pk) {
   const fg_m_person *p = fg_rk_person(m, pk);
-  return p != NULL ? p->row : -1;
+  return p != NULL ? (fg_rowid)p->row : -1;
 }
 
 void fg_rk_ev_death(fg_rk *rk, const fg_model *m, fg_pk pk) {

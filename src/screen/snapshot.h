@@ -35,8 +35,10 @@
  * 3: contributions' fields reordered (48-byte rows); the digest is a hash
  *    list of 64 MiB pieces;
  * 4: contributions' and benefit payments' money as fg_fen32 (40-byte rows);
- * 5: payment_id out of the string pool, in the uid blob (fg_uid) */
-#define FG_SNAPSHOT_VERSION 5
+ * 5: payment_id out of the string pool, in the uid blob (fg_uid);
+ * 6: every row's rowid in 4 bytes (fg_row32: 36-byte contributions and
+ *    benefit payments) */
+#define FG_SNAPSHOT_VERSION 6
 #define FG_SNAPSHOT_SUFFIX ".model"
 #define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096
