@@ -301,10 +301,14 @@ static void test_merge_runs(void **state) {
     fg_model *m = NULL;
     assert_int_equal(fg_model_load_chunked(path, sizes[i], &m, &err), 0);
     same_model(ref, m);
-    for (int64_t r = 1; r < m->npayments; r++) /* by person, then period */
-      assert_true(m->payments[r - 1].pk < m->payments[r].pk ||
-                  (m->payments[r - 1].pk == m->payments[r].pk &&
-                   m->payments[r - 1].period <= m->payments[r].period));
+    /* by person (the groups of payments_off cover every row), then period */
+    assert_int_equal(m->payments_off[0], 0);
+    assert_int_equal(m->payments_off[m->npk], m->npayments);
+    for (fg_pk pk = 0; pk < m->npk; pk++) {
+      assert_true(m->payments_off[pk] <= m->payments_off[pk + 1]);
+      for (int64_t r = m->payments_off[pk] + 1; r < m->payments_off[pk + 1]; r++)
+        assert_true(m->payments[r - 1].period <= m->payments[r].period);
+    }
     fg_model_free(m);
   }
   fg_model_free(ref);

@@ -126,13 +126,16 @@ static void fg_mbx_drop(const fg_model_arena *ba, const void *rows, size_t bytes
  * were, 3.6 + 2.6 GB). */
 static void fg_mbx_merge_pk(fg_mb_vec *out, int64_t **off_out, fg_table_id t,
                             const fg_model_arena *ba, const char *base, int64_t nbase,
-                            const int64_t *boff, int32_t npk_base, fg_mb_vec *nv, int32_t npk,
-                            size_t es) {
+                            const int64_t *boff, int32_t npk_base, fg_mb_vec *nv, int32_t npk) {
+  /* nv's rows are builder rows (es bytes, the pk at pk_at); base's and the
+   * result's are model rows (es, or fewer bytes: fg_mb_model_size) */
+  const size_t nes = fg_mb_desc_of(t)->elem_size, es = fg_mb_model_size(t);
+  const size_t pk_at = fg_mb_pk_at(t);
   /* count and place the new rows by pk (stable: their order within a pk kept) */
   int64_t *noff = fg_xcalloc((size_t)npk + 1, sizeof *noff);
   for (int64_t r = 0; r < nv->n; r++) {
     fg_pk pk;
-    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_row32), sizeof pk);
+    memcpy(&pk, nv->data + (size_t)r * nes + pk_at, sizeof pk);
     FG_ASSERT(pk >= 0 && pk < npk);
     noff[pk + 1]++;
   }
@@ -142,8 +145,8 @@ static void fg_mbx_merge_pk(fg_mb_vec *out, int64_t **off_out, fg_table_id t,
   memcpy(pos, noff, ((size_t)npk + 1) * sizeof *pos);
   for (int64_t r = 0; r < nv->n; r++) {
     fg_pk pk;
-    memcpy(&pk, nv->data + (size_t)r * es + sizeof(fg_row32), sizeof pk);
-    memcpy(sorted + (size_t)pos[pk]++ * es, nv->data + (size_t)r * es, es);
+    memcpy(&pk, nv->data + (size_t)r * nes + pk_at, sizeof pk);
+    memcpy(sorted + (size_t)pos[pk]++ * es, nv->data + (size_t)r * nes, es);
   }
   free(pos);
   const int64_t n = nbase + nv->n;
@@ -254,7 +257,7 @@ static void fg_mbx_plan(fg_mbx_job *j) {
     if (!fg_mb_holds((fg_table_id)t)) continue;
     int64_t nbase = 0;
     (void)fg_mb_model_rows(j->base, (fg_table_id)t, &nbase);
-    size[t] = (nbase + j->nb->rows[t].n) * (int64_t)fg_mb_desc_of((fg_table_id)t)->elem_size;
+    size[t] = (nbase + j->nb->rows[t].n) * (int64_t)fg_mb_model_size((fg_table_id)t);
     int k = j->norder++;
     while (k > 0 && size[j->order[k - 1]] < size[t]) { /* insertion, stable */
       j->order[k] = j->order[k - 1];
@@ -282,10 +285,12 @@ static void fg_mbx_table(fg_mbx_job *j, fg_table_id t) {
     if (boff) j->b->pk_off[t] = fg_mbx_off_grown(boff, j->base->npk, j->npid);
   } else if (boff) {
     fg_mbx_merge_pk(out, &j->b->pk_off[t], t, j->base->arena, rows, nbase, boff, j->base->npk,
-                    nv, j->npid, d->elem_size);
-  } else
+                    nv, j->npid);
+  } else {
+    FG_ASSERT(fg_mb_model_size(t) == d->elem_size); /* only "by pk" tables drop a pk */
     fg_mbx_concat(out, rows, nbase, nv, d->elem_size);
-  if (nv->n > 0) fg_mbx_drop(j->base->arena, rows, (size_t)nbase * d->elem_size);
+  }
+  if (nv->n > 0) fg_mbx_drop(j->base->arena, rows, (size_t)nbase * fg_mb_model_size(t));
 }
 
 static void fg_mbx_run(void *arg, size_t i) {

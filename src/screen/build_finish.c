@@ -143,15 +143,22 @@ static void fg_mb_sort_group(char *p, int64_t n, size_t es, fg_mb_cmp cmp, void 
   if (i < n) qsort_r(p, (size_t)n, es, cmp, ctx);
 }
 
-typedef int64_t (*fg_mb_key_fn)(const char *row, int64_t nkeys);
+/* What a key function needs: how many keys there are, and where a "by pk"
+ * table's builder row holds its pk (fg_mb_pk_at). */
+typedef struct fg_mb_keys {
+  int64_t n;
+  size_t pk_at;
+} fg_mb_keys;
+typedef int64_t (*fg_mb_key_fn)(const char *row, const fg_mb_keys *keys);
 
 /* True when the keys of v never decrease: the counting sort would not move
  * a row (the usual case for a table read in file order). */
-static bool fg_mb_keys_in_order(const fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key) {
+static bool fg_mb_keys_in_order(const fg_mb_vec *v, size_t es, const fg_mb_keys *keys,
+                                fg_mb_key_fn key) {
   int64_t prev = -1;
   for (int64_t r = 0; r < v->n; r++) {
-    int64_t k = key(v->data + (size_t)r * es, nkeys);
-    FG_ASSERT(k >= 0 && k < nkeys);
+    int64_t k = key(v->data + (size_t)r * es, keys);
+    FG_ASSERT(k >= 0 && k < keys->n);
     if (k < prev) return false;
     prev = k;
   }
@@ -166,10 +173,11 @@ static bool fg_mb_runs_usable(const fg_mb_runs *runs, const fg_mb_vec *v) {
 
 /* Merge the runs of v (each sorted by key, in row order) into a new block
  * in key order, stable (a tie goes to the earlier run), handing each run's
- * consumed pages back every FG_MB_RELEASE_ROWS rows (fg_mb_sort_run). */
+ * consumed pages back every FG_MB_RELEASE_ROWS rows (fg_mb_sort_run). Each
+ * row of es bytes keeps its first os (the model's row, fg_mb_model_size). */
 #define FG_MB_RELEASE_ROWS 8192
-static void fg_mb_merge_runs(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key,
-                             const fg_mb_runs *runs) {
+static void fg_mb_merge_runs(fg_mb_vec *v, size_t es, size_t os, const fg_mb_keys *keys,
+                             fg_mb_key_fn key, const fg_mb_runs *runs) {
   const int k = runs->n;
   int64_t pos[FG_MB_MERGE_RUNS_MAX], end[FG_MB_MERGE_RUNS_MAX], head[FG_MB_MERGE_RUNS_MAX];
   size_t done[FG_MB_MERGE_RUNS_MAX];
@@ -177,20 +185,20 @@ static void fg_mb_merge_runs(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_f
     pos[j] = runs->start[j];
     end[j] = j + 1 < k ? runs->start[j + 1] : runs->end;
     FG_ASSERT(pos[j] <= end[j]);
-    head[j] = pos[j] < end[j] ? key(v->data + (size_t)pos[j] * es, nkeys) : INT64_MAX;
+    head[j] = pos[j] < end[j] ? key(v->data + (size_t)pos[j] * es, keys) : INT64_MAX;
     done[j] = (size_t)pos[j] * es;
   }
-  char *out = fg_mb_alloc_rows((size_t)v->n * es);
+  char *out = fg_mb_alloc_rows((size_t)v->n * os);
   for (int64_t o = 0; o < v->n; o++) {
     int best = 0;
     for (int j = 1; j < k; j++)
       if (head[j] < head[best]) best = j;
     FG_ASSERT(head[best] != INT64_MAX);
     const char *row = v->data + (size_t)pos[best]++ * es;
-    memcpy(out + (size_t)o * es, row, es);
+    memcpy(out + (size_t)o * os, row, os);
     if (pos[best] < end[best]) {
-      head[best] = key(row + es, nkeys);
-      FG_ASSERT(head[best] >= key(row, nkeys)); /* the run is sorted */
+      head[best] = key(row + es, keys);
+      FG_ASSERT(head[best] >= key(row, keys)); /* the run is sorted */
     } else {
       head[best] = INT64_MAX;
     }
@@ -202,30 +210,46 @@ static void fg_mb_merge_runs(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_f
   v->cap = v->n;
 }
 
-/* Stable counting sort of v by key(row) in [0, nkeys), then each group by
- * cmp. Returns the nkeys + 1 offsets (heap). Skips the copy when the keys
+/* Keep the first os bytes of each of v's rows of es bytes, in place (os <
+ * es: a row only moves down), and hand the freed tail's pages back. */
+static void fg_mb_compact(fg_mb_vec *v, size_t es, size_t os) {
+  FG_ASSERT(os < es && !v->external);
+  for (int64_t r = 1; r < v->n; r++)
+    memmove(v->data + (size_t)r * os, v->data + (size_t)r * es, os);
+  (void)fg_mb_hand_back(v->data + (size_t)v->n * os, (size_t)v->n * (es - os));
+  v->cap = v->n;
+}
+
+/* Stable counting sort of v by key(row) in [0, keys->n), then each group by
+ * cmp. Returns the keys->n + 1 offsets (heap). Skips the copy when the keys
  * already are in order (the result is the same: the sort is stable), and
  * merges runs (fg_mb_sort_run) instead when they cover v. The copy reads v
  * in order, so it hands v's pages back behind it (as the merge does): a
  * million-person city's medical items, 240 MB copied after the rest of the
  * model is built, were the cold screening's peak (issue 19, goal 3). An
- * in-place permutation saved 40 MB more but took 1.3 s against 0.6 s. */
-static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_key_fn key,
-                                  fg_mb_cmp cmp, void *ctx, const fg_mb_runs *runs) {
-  const bool in_order = fg_mb_keys_in_order(v, es, nkeys, key);
+ * in-place permutation saved 40 MB more but took 1.3 s against 0.6 s.
+ * Rows of es bytes come out as rows of their first os bytes (the model's
+ * row: contributions and benefit payments drop their pk, model.h); the
+ * merge and the copy write them so, rows already in order move down. */
+static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, size_t os, const fg_mb_keys *keys,
+                                  fg_mb_key_fn key, fg_mb_cmp cmp, void *ctx,
+                                  const fg_mb_runs *runs) {
+  FG_ASSERT(os > 0 && os <= es);
+  const int64_t nkeys = keys->n;
+  const bool in_order = fg_mb_keys_in_order(v, es, keys, key);
   int64_t *off = fg_xcalloc((size_t)nkeys + 1, sizeof *off);
-  for (int64_t r = 0; r < v->n; r++) off[key(v->data + (size_t)r * es, nkeys) + 1]++;
+  for (int64_t r = 0; r < v->n; r++) off[key(v->data + (size_t)r * es, keys) + 1]++;
   for (int64_t k = 0; k < nkeys; k++) off[k + 1] += off[k];
   FG_ASSERT(off[nkeys] == v->n);
   if (!in_order && fg_mb_runs_usable(runs, v)) {
-    fg_mb_merge_runs(v, es, nkeys, key, runs);
+    fg_mb_merge_runs(v, es, os, keys, key, runs);
   } else if (!in_order) {
-    char *out = v->n ? fg_mb_alloc_rows((size_t)v->n * es) : NULL;
+    char *out = v->n ? fg_mb_alloc_rows((size_t)v->n * os) : NULL;
     size_t done = 0; /* v's bytes [0, done) handed back */
     for (int64_t r = 0; r < v->n; r++) { /* off[k] walks from start(k) to end(k) */
       const char *row = v->data + (size_t)r * es;
-      int64_t k = key(row, nkeys);
-      memcpy(out + (size_t)off[k]++ * es, row, es);
+      int64_t k = key(row, keys);
+      memcpy(out + (size_t)off[k]++ * os, row, os);
       if (!v->external && (r + 1) % FG_MB_RELEASE_ROWS == 0) /* else base's mapping */
         done += fg_mb_hand_back(v->data + done, (size_t)(r + 1) * es - done);
     }
@@ -235,24 +259,25 @@ static int64_t *fg_mb_bucket_sort(fg_mb_vec *v, size_t es, int64_t nkeys, fg_mb_
     v->data = out;
     v->cap = v->n;
     v->external = false;
+  } else if (os < es) {
+    fg_mb_compact(v, es, os);
   }
   for (int64_t k = 0; k < nkeys; k++)
     if (off[k + 1] - off[k] > 1)
-      fg_mb_sort_group(v->data + (size_t)off[k] * es, off[k + 1] - off[k], es, cmp, ctx);
+      fg_mb_sort_group(v->data + (size_t)off[k] * os, off[k + 1] - off[k], os, cmp, ctx);
   return off;
 }
 
-static int64_t fg_mb_key_pk(const char *row, int64_t nkeys) {
+static int64_t fg_mb_key_pk(const char *row, const fg_mb_keys *keys) {
   fg_pk pk;
-  memcpy(&pk, row + sizeof(fg_row32), sizeof pk); /* pk follows row (static asserts) */
-  (void)nkeys;
+  memcpy(&pk, row + keys->pk_at, sizeof pk);
   return pk;
 }
 
 /* Items: their settlement's index; items of no settlement in the last bucket. */
-static int64_t fg_mb_key_item(const char *row, int64_t nkeys) {
+static int64_t fg_mb_key_item(const char *row, const fg_mb_keys *keys) {
   const fg_m_item *it = (const fg_m_item *)row;
-  return it->settlement >= 0 ? it->settlement : nkeys - 1;
+  return it->settlement >= 0 ? it->settlement : keys->n - 1;
 }
 
 typedef struct {
@@ -276,12 +301,13 @@ void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from) {
   if (!by_pk || from >= v->n) return;
   if (from != (runs->n ? runs->end : 0)) runs->broken = true;
   const size_t es = fg_mb_desc_of(t)->elem_size;
+  const fg_mb_keys keys = {.n = INT64_MAX, .pk_at = fg_mb_pk_at(t)};
   char *p = v->data + (size_t)from * es;
   const int64_t n = v->n - from;
   int64_t lo = INT64_MAX, hi = -1, prev = -1;
   bool ascending = true;
   for (int64_t r = 0; r < n; r++) {
-    const int64_t k = fg_mb_key_pk(p + (size_t)r * es, 0);
+    const int64_t k = fg_mb_key_pk(p + (size_t)r * es, &keys);
     FG_ASSERT(k >= 0);
     ascending &= k >= prev;
     prev = k;
@@ -290,11 +316,11 @@ void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from) {
   }
   if (!ascending) { /* stable counting sort over [lo, hi] through a copy of the run */
     int64_t *off = fg_xcalloc((size_t)(hi - lo) + 2, sizeof *off);
-    for (int64_t r = 0; r < n; r++) off[fg_mb_key_pk(p + (size_t)r * es, 0) - lo + 1]++;
+    for (int64_t r = 0; r < n; r++) off[fg_mb_key_pk(p + (size_t)r * es, &keys) - lo + 1]++;
     for (int64_t k = 0; k <= hi - lo; k++) off[k + 1] += off[k];
     char *tmp = fg_xmalloc((size_t)n * es);
     for (int64_t r = 0; r < n; r++)
-      memcpy(tmp + (size_t)off[fg_mb_key_pk(p + (size_t)r * es, 0) - lo]++ * es,
+      memcpy(tmp + (size_t)off[fg_mb_key_pk(p + (size_t)r * es, &keys) - lo]++ * es,
              p + (size_t)r * es, es);
     memcpy(p, tmp, (size_t)n * es);
     free(tmp);
@@ -313,10 +339,11 @@ void fg_mb_presort(fg_model_builder *b) {
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
     fg_mb_vec *v = &b->rows[fg_mb_pk_sorts[i].t];
     const size_t es = fg_mb_desc_of(fg_mb_pk_sorts[i].t)->elem_size;
+    const fg_mb_keys keys = {.n = INT64_MAX, .pk_at = fg_mb_pk_at(fg_mb_pk_sorts[i].t)};
     int64_t start = 0;
     for (int64_t r = 1; r <= v->n; r++) {
-      if (r < v->n && fg_mb_key_pk(v->data + (size_t)r * es, 0) ==
-                          fg_mb_key_pk(v->data + (size_t)start * es, 0))
+      if (r < v->n && fg_mb_key_pk(v->data + (size_t)r * es, &keys) ==
+                          fg_mb_key_pk(v->data + (size_t)start * es, &keys))
         continue;
       if (r - start > 1)
         fg_mb_sort_group(v->data + (size_t)start * es, r - start, es, fg_mb_pk_sorts[i].cmp, NULL);
@@ -328,8 +355,8 @@ void fg_mb_presort(fg_model_builder *b) {
 void fg_mb_sort_person(fg_table_id t, char *rows, int64_t n) {
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++)
     if (fg_mb_pk_sorts[i].t == t) {
-      const size_t es = fg_mb_desc_of(t)->elem_size;
-      if (n > 1) fg_mb_sort_group(rows, n, es, fg_mb_pk_sorts[i].cmp, NULL);
+      const size_t os = fg_mb_model_size(t);
+      if (n > 1) fg_mb_sort_group(rows, n, os, fg_mb_pk_sorts[i].cmp, NULL);
       return;
     }
   FG_ASSERT(!"not a by-pk table");
@@ -347,8 +374,10 @@ static void *fg_mb_sort_job_run(void *arg) {
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
     if (!j->mine[i]) continue;
     fg_table_id t = fg_mb_pk_sorts[i].t;
-    j->offs[i] = fg_mb_bucket_sort(&j->b->rows[t], fg_mb_desc_of(t)->elem_size, j->npk,
-                                   fg_mb_key_pk, fg_mb_pk_sorts[i].cmp, NULL, &j->b->runs[t]);
+    const fg_mb_keys keys = {.n = j->npk, .pk_at = fg_mb_pk_at(t)};
+    j->offs[i] = fg_mb_bucket_sort(&j->b->rows[t], fg_mb_desc_of(t)->elem_size,
+                                   fg_mb_model_size(t), &keys, fg_mb_key_pk,
+                                   fg_mb_pk_sorts[i].cmp, NULL, &j->b->runs[t]);
   }
   return NULL;
 }
@@ -364,9 +393,10 @@ static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **off
   bool big_moves = false;
   for (int i = 0; i < NT; i++) {
     if (b->pk_off[fg_mb_pk_sorts[i].t]) continue; /* in order already: an extension's */
-    const fg_mb_vec *v = &b->rows[fg_mb_pk_sorts[i].t];
-    bool moves = !fg_mb_keys_in_order(v, fg_mb_desc_of(fg_mb_pk_sorts[i].t)->elem_size, npk,
-                                      fg_mb_key_pk);
+    const fg_table_id t = fg_mb_pk_sorts[i].t;
+    const fg_mb_vec *v = &b->rows[t];
+    const fg_mb_keys keys = {.n = npk, .pk_at = fg_mb_pk_at(t)};
+    bool moves = !fg_mb_keys_in_order(v, fg_mb_desc_of(t)->elem_size, &keys, fg_mb_key_pk);
     if (big < 0 || (moves && !big_moves) ||
         (moves == big_moves && v->n > b->rows[fg_mb_pk_sorts[big].t].n)) {
       big = i;
@@ -436,8 +466,9 @@ static void fg_mb_link_items(fg_model_builder *b, int32_t *map) {
 static int64_t *fg_mb_group_items(fg_model_builder *b) {
   fg_mb_vec *sv = &b->rows[FG_T_MEDICAL_SETTLEMENTS], *iv = &b->rows[FG_T_MEDICAL_ITEMS];
   fg_m_settlement *sett = (fg_m_settlement *)sv->data;
-  int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sv->n + 1, fg_mb_key_item, fg_cmp_item,
-                                   &b->str, NULL);
+  const fg_mb_keys keys = {.n = sv->n + 1, .pk_at = 0};
+  int64_t *off = fg_mb_bucket_sort(iv, sizeof(fg_m_item), sizeof(fg_m_item), &keys,
+                                   fg_mb_key_item, fg_cmp_item, &b->str, NULL);
   for (int64_t i = 0; i < sv->n; i++) {
     sett[i].items_first = (int32_t)off[i];
     sett[i].items_count = (int32_t)(off[i + 1] - off[i]);

@@ -117,9 +117,10 @@ struct fg_model_builder {
   const fg_value *cur_vals;
   fg_mb_col_cache col_cache[FG_MAX_COLS];
   fg_mb_runs runs[FG_T_COUNT];
-  /* a "by pk" table already in its final order, with its npk + 1 offsets
-   * (heap, moved into the model): set by an extension (build_extend.c),
-   * which knows both; fg_mb_finish then neither sorts nor counts it */
+  /* a "by pk" table already in its final order and its model rows
+   * (fg_mb_model_size), with its npk + 1 offsets (heap, moved into the
+   * model): set by an extension (build_extend.c), which knows both;
+   * fg_mb_finish then neither sorts nor counts it */
   int64_t *pk_off[FG_T_COUNT];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
@@ -127,6 +128,13 @@ struct fg_model_builder {
 };
 
 typedef void (*fg_mb_conv_fn)(fg_model_builder *b, void *row, const fg_value *v);
+
+/* A builder's row of a table whose model rows hold no pk (model.h: the two
+ * largest): the model's row, then the pk it is grouped by. Finishing keeps
+ * the first model_size bytes of each row, in pk order (build_finish.c); a
+ * month's merge does the same for the new rows (build_extend.c). */
+typedef struct { fg_m_contribution m; fg_pk pk; } fg_mb_contribution;
+typedef struct { fg_m_payment m; fg_pk pk; } fg_mb_payment;
 
 typedef struct fg_mb_desc {
   size_t elem_size;
@@ -141,6 +149,9 @@ typedef struct fg_mb_desc {
   /* fg_uid fields: offsets into the builder's uid blob, moved with it */
   int nuid;
   size_t uid_off[FG_MB_UID_FIELDS_MAX];
+  /* a model row's bytes when less than elem_size (fg_mb_contribution): the
+   * builder's row then ends with the pk; 0 = elem_size */
+  size_t model_size;
 } fg_mb_desc;
 
 /* What a finished model owns besides its struct. */
@@ -153,6 +164,11 @@ typedef struct fg_model_arena {
 } fg_model_arena;
 
 const fg_mb_desc *fg_mb_desc_of(fg_table_id t);
+/* Bytes of one of table t's rows in a finished model (d->model_size or
+ * d->elem_size). */
+size_t fg_mb_model_size(fg_table_id t);
+/* Where a "by pk" table's builder row holds the pk it is grouped by. */
+size_t fg_mb_pk_at(fg_table_id t);
 /* Whether the model holds table t's rows: tables no rule reads (agencies,
  * for case work) have no descriptor and are not loaded. */
 bool fg_mb_holds(fg_table_id t);
@@ -198,8 +214,9 @@ fg_uid fg_mb_uid(fg_model_builder *b, const fg_value *v);
 
 /* A model's rows of table t and their count (NULL, 0: none). */
 const void *fg_mb_model_rows(const fg_model *m, fg_table_id t, int64_t *n);
-/* Sort n rows of one person of "by pk" table t by the table's order (the
- * comparison fg_mb_finish sorts each person's rows with). */
+/* Sort n model rows (fg_mb_model_size) of one person of "by pk" table t by
+ * the table's order (the comparison fg_mb_finish sorts each person's rows
+ * with). */
 void fg_mb_sort_person(fg_table_id t, char *rows, int64_t n);
 /* Sort each run of consecutive rows with the same pk of every "by pk" table
  * by that table's order, in place. The loader runs it on each chunk (in

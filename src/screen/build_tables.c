@@ -31,15 +31,22 @@ FG_MB_ROW_FIRST(fg_m_staff);
 FG_MB_ROW_FIRST(fg_m_operation);
 FG_MB_ROW_FIRST(fg_m_wage_base);
 FG_MB_PK_SECOND(fg_m_enrollment);
-FG_MB_PK_SECOND(fg_m_contribution);
-FG_MB_PK_SECOND(fg_m_payment);
+FG_MB_ROW_FIRST(fg_m_contribution);
+FG_MB_ROW_FIRST(fg_m_payment);
 FG_MB_PK_SECOND(fg_m_retirement);
 FG_MB_PK_SECOND(fg_m_settlement);
 FG_MB_PK_SECOND(fg_m_death);
 FG_MB_PK_SECOND(fg_m_incarceration);
 FG_MB_PK_SECOND(fg_m_survival);
-_Static_assert(sizeof(fg_m_contribution) == 36, "contributions: fields ordered by size");
-_Static_assert(sizeof(fg_m_payment) == 36, "benefit payments: fields ordered by size");
+_Static_assert(sizeof(fg_m_contribution) == 32, "contributions: fields ordered by size");
+_Static_assert(sizeof(fg_m_payment) == 32, "benefit payments: fields ordered by size");
+/* their builder rows: the model's row, then the pk, no padding between */
+_Static_assert(offsetof(fg_mb_contribution, pk) == sizeof(fg_m_contribution) &&
+                   sizeof(fg_mb_contribution) == sizeof(fg_m_contribution) + sizeof(fg_pk),
+               "contributions: pk after the model's row");
+_Static_assert(offsetof(fg_mb_payment, pk) == sizeof(fg_m_payment) &&
+                   sizeof(fg_mb_payment) == sizeof(fg_m_payment) + sizeof(fg_pk),
+               "benefit payments: pk after the model's row");
 
 static fg_day fg_mb_day(const fg_value *v) {
   fg_day d;
@@ -124,8 +131,9 @@ static void fg_conv_enrollment(fg_model_builder *b, void *row, const fg_value *v
 }
 
 static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value *v) {
-  fg_m_contribution *r = row;
-  r->pk = fg_mb_pk(b, &v[0]);
+  fg_mb_contribution *br = row;
+  fg_m_contribution *r = &br->m;
+  br->pk = fg_mb_pk(b, &v[0]);
   r->employer_id = fg_mb_sid(b, &v[1]);
   r->scheme = fg_mb_scheme(&v[2]);
   r->region = fg_mb_sid(b, &v[3]);
@@ -137,9 +145,10 @@ static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value 
 }
 
 static void fg_conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
-  fg_m_payment *r = row;
+  fg_mb_payment *br = row;
+  fg_m_payment *r = &br->m;
   r->payment_uid = fg_mb_uid(b, &v[0]);
-  r->pk = fg_mb_pk(b, &v[1]);
+  br->pk = fg_mb_pk(b, &v[1]);
   r->scheme = fg_mb_scheme(&v[2]);
   r->type = fg_mb_enum0(FG_T_BENEFIT_PAYMENTS, 3, &v[3]);
   r->region = fg_mb_sid(b, &v[4]);
@@ -302,14 +311,16 @@ static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
     [FG_T_ENROLLMENTS] = {sizeof(fg_m_enrollment), fg_conv_enrollment, 2,
                           {O(fg_m_enrollment, region), O(fg_m_enrollment, employer_id)}, 1,
                           {O(fg_m_enrollment, pk)}},
-    [FG_T_CONTRIBUTIONS] = {sizeof(fg_m_contribution), fg_conv_contribution, 2,
+    [FG_T_CONTRIBUTIONS] = {sizeof(fg_mb_contribution), fg_conv_contribution, 2,
                             {O(fg_m_contribution, employer_id), O(fg_m_contribution, region)},
-                            1, {O(fg_m_contribution, pk)}, 2,
-                            {O(fg_m_contribution, base_f32), O(fg_m_contribution, amount_f32)}},
-    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_m_payment), fg_conv_payment, 2,
+                            1, {O(fg_mb_contribution, pk)}, 2,
+                            {O(fg_m_contribution, base_f32), O(fg_m_contribution, amount_f32)},
+                            .model_size = sizeof(fg_m_contribution)},
+    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_mb_payment), fg_conv_payment, 2,
                                {O(fg_m_payment, region), O(fg_m_payment, bank_account)},
-                               1, {O(fg_m_payment, pk)}, 1, {O(fg_m_payment, amount_f32)},
-                               1, {O(fg_m_payment, payment_uid)}},
+                               1, {O(fg_mb_payment, pk)}, 1, {O(fg_m_payment, amount_f32)},
+                               1, {O(fg_m_payment, payment_uid)},
+                               .model_size = sizeof(fg_m_payment)},
     [FG_T_RETIREMENTS] = {sizeof(fg_m_retirement), fg_conv_retirement, 2,
                           {O(fg_m_retirement, reviewer1), O(fg_m_retirement, reviewer2)}, 1,
                           {O(fg_m_retirement, pk)}},
@@ -401,4 +412,17 @@ const fg_mb_desc *fg_mb_desc_of(fg_table_id t) {
   FG_ASSERT_HOT(t >= 0 && t < FG_T_COUNT);
   FG_ASSERT_HOT(fg_mb_descs[t].conv != NULL);
   return &fg_mb_descs[t];
+}
+
+size_t fg_mb_model_size(fg_table_id t) {
+  const fg_mb_desc *d = fg_mb_desc_of(t);
+  FG_ASSERT_HOT(d->model_size <= d->elem_size);
+  return d->model_size ? d->model_size : d->elem_size;
+}
+
+size_t fg_mb_pk_at(fg_table_id t) {
+  const fg_mb_desc *d = fg_mb_desc_of(t);
+  FG_ASSERT_HOT(d->npk >= 1); /* the first pk field is the one rows are grouped by */
+  FG_ASSERT_HOT(d->pk_off[0] + sizeof(fg_pk) <= d->elem_size);
+  return d->pk_off[0];
 }

@@ -99,13 +99,15 @@ typedef struct { fg_row32 row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid
 typedef uint32_t fg_fen32;
 #define FG_FEN32_BIG 0x80000000u
 
-/* by pk, then period, paid. Fields ordered by size: 36 bytes (the largest
- * table: 33 M rows at a million persons). */
-typedef struct { fg_row32 row; fg_pk pk; fg_sid employer_id; /* 0 = none */
+/* by pk, then period, paid: 32 bytes (the largest table: 33 M rows at a
+ * million persons). Contributions and benefit payments hold no pk: a row's
+ * person is its group's (contributions_off, payments_off); the builder's
+ * rows carry it after these fields (build_impl.h fg_mb_contribution). */
+typedef struct { fg_row32 row; fg_sid employer_id; /* 0 = none */
                  fg_fen32 base_f32, amount_f32; fg_sid region; fg_month period; fg_day paid;
                  fg_scheme scheme; uint8_t kind; } fg_m_contribution;
-/* by pk, then period, paid; 36 bytes */
-typedef struct { fg_row32 row; fg_pk pk; fg_uid payment_uid; fg_scheme scheme; uint8_t type;
+/* by pk, then period, paid; 32 bytes, no pk (as contributions) */
+typedef struct { fg_row32 row; fg_uid payment_uid; fg_scheme scheme; uint8_t type;
                  fg_sid region; fg_month period; fg_fen32 amount_f32; fg_day paid;
                  fg_sid bank_account; } fg_m_payment;
 /* by pk, then approved_on */

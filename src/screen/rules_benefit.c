@@ -423,15 +423,17 @@ void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *ou
   uint64_t *shared = fg_rb_shared_accounts(m, min_persons);
   fg_rb_acct_row *rows = NULL;
   int64_t n = 0, cap = 0;
-  for (int64_t i = 0; i < m->npayments; i++) {
-    const fg_m_payment *p = &m->payments[i];
-    FG_ASSERT(p->bank_account < m->nstr);
-    if (!fg_rk_sids_has(shared, p->bank_account)) continue;
-    if (n == cap) {
-      cap = cap ? 2 * cap : 4096;
-      rows = fg_xrealloc(rows, (size_t)cap * sizeof *rows);
+  FG_RB_FOR_PERSONS(m, pk) { /* a payment's person is its group's (model.h) */
+    for (int64_t i = m->payments_off[pk]; i < m->payments_off[pk + 1]; i++) {
+      const fg_m_payment *p = &m->payments[i];
+      FG_ASSERT(p->bank_account < m->nstr);
+      if (!fg_rk_sids_has(shared, p->bank_account)) continue;
+      if (n == cap) {
+        cap = cap ? 2 * cap : 4096;
+        rows = fg_xrealloc(rows, (size_t)cap * sizeof *rows);
+      }
+      rows[n++] = (fg_rb_acct_row){p->bank_account, p->period, pk, (uint32_t)i};
     }
-    rows[n++] = (fg_rb_acct_row){p->bank_account, p->period, p->pk, (uint32_t)i};
   }
   free(shared);
   if (n > 1) qsort(rows, (size_t)n, sizeof *rows, fg_rb_acct_cmp);

@@ -37,8 +37,9 @@
  * 4: contributions' and benefit payments' money as fg_fen32 (40-byte rows);
  * 5: payment_id out of the string pool, in the uid blob (fg_uid);
  * 6: every row's rowid in 4 bytes (fg_row32: 36-byte contributions and
- *    benefit payments) */
-#define FG_SNAPSHOT_VERSION 6
+ *    benefit payments);
+ * 7: contributions and benefit payments without their pk (32-byte rows) */
+#define FG_SNAPSHOT_VERSION 7
 #define FG_SNAPSHOT_SUFFIX ".model"
 #define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096

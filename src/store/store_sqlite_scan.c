@@ -23,8 +23,12 @@
  * without it), and reading through the page cache measured no slower
  * (docs/benchmarks.md, issue 19). */
 #define FG_SCAN_MMAP_BYTES ((int64_t)0)
-/* Page cache of a scanning connection, KiB (negative = KiB for SQLite). */
-#define FG_SCAN_CACHE_KIB 65536
+/* Page cache of a scanning connection, KiB (negative = KiB for SQLite). A
+ * scan reads each page once, in rowid order: 64 MiB per connection bought
+ * no speed and sat in the screening's peak beside the model being built
+ * (two connections; at a million persons 8 MiB lowered the peak by 120-200
+ * MiB, docs/benchmarks.md issue 19, ninth session). */
+#define FG_SCAN_CACHE_KIB 8192
 
 void fg_store_scan_tune(fg_store *s) {
   FG_ASSERT(s != NULL && s->db != NULL);
