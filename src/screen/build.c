@@ -2,7 +2,9 @@
  * build.c — the model builder of build.h: stored rows in, model.h out.
  *
  * fg_mb_add() converts a row at once into its fixed-size model struct
- * (dates, months, codes, money) and interns its identifiers into two pools
+ * (dates, months, codes, money; for contributions and benefit payments the
+ * struct followed by the row's pk, which finishing drops: build_impl.h
+ * fg_mb_contribution) and interns its identifiers into two pools
  * owned by the builder: person ids (upper-cased) -> pk, everything else ->
  * sid, except a benefit payment's payment_id, unique per row, which is
  * only appended to a blob of texts (model.h "Unique ids"). Pools are
