@@ -504,6 +504,15 @@ static void expect_limit(const fg_model_builder *b, const char *what) {
   assert_non_null(strstr(err.msg, what));
 }
 
+/* Extending m by nb's rows (both consumed) is refused as over a limit,
+ * naming what. */
+static void expect_extend_limit(fg_model *m, fg_model_builder *nb, const char *what) {
+  fg_err err = {0};
+  assert_null(fg_mb_extend(m, nb, &err));
+  assert_int_equal(err.code, FG_ELIMIT);
+  assert_non_null(strstr(err.msg, what));
+}
+
 static void test_uid_limit(void **state) {
   (void)state;
   fg_model_builder *b = fg_mb_new();
@@ -525,10 +534,7 @@ static void test_uid_limit(void **state) {
   m->uid_bytes[0] = FG_MB_UID_BYTES_MAX - 2; /* as if the snapshot's blob were that big */
   fg_model_builder *nb = fg_mb_new();
   fg_test_feed(nb, more_rows, row0);
-  fg_err err = {0};
-  assert_null(fg_mb_extend(m, nb, &err)); /* consumes m and nb */
-  assert_int_equal(err.code, FG_ELIMIT);
-  assert_non_null(strstr(err.msg, "待遇支付编号"));
+  expect_extend_limit(m, nb, "待遇支付编号");
 }
 
 /* Rowids are held in 4 bytes (model.h fg_row32): a store row past
@@ -571,9 +577,7 @@ static void test_row_limit(void **state) {
   m = sample_model();
   fg_model_builder *nb = fg_mb_new();
   fg_test_feed(nb, more_rows, past);
-  assert_null(fg_mb_extend(m, nb, &err)); /* consumes m and nb */
-  assert_int_equal(err.code, FG_ELIMIT);
-  assert_non_null(strstr(err.msg, "行号"));
+  expect_extend_limit(m, nb, "行号");
 }
 
 static void test_extend(void **state) {

@@ -12,8 +12,11 @@
 
 #include "screen/build_impl.h"
 
-/* Every model struct starts with its fg_row32 row (fg_mb_add writes it);
- * a "by pk" table's pk follows it (the sorts and merges read it there). */
+/* Every model struct starts with its fg_row32 row (fg_mb_add writes it
+ * there). The sorts and merges find a "by pk" table's pk through its
+ * descriptor (fg_mb_pk_at: contributions and benefit payments carry it
+ * after the model's row, build_impl.h); in the structs that hold one it
+ * stays right after the row, the layout snapshot format 7 writes. */
 #define FG_MB_ROW_FIRST(type) \
   _Static_assert(offsetof(type, row) == 0 && sizeof(((type *)0)->row) == sizeof(fg_row32), \
                  #type ": row first, 4 bytes")

@@ -53,8 +53,8 @@ typedef int32_t fg_pk;  /* person key, -1 = none */
 typedef uint32_t fg_sid; /* interned string, 0 = empty */
 typedef uint32_t fg_uid; /* offset of a unique id's text in the uid blob, 0 = empty */
 typedef int64_t fg_rowid;
-/* A model row's rowid in its table, in 4 bytes (issue 19, goal 3: the two
- * largest tables' rows went from 40 to 36 bytes). A store row whose rowid
+/* A model row's rowid in its table, in 4 bytes (issue 19, goal 3: 4 bytes
+ * off each of the two largest tables' 55 M rows). A store row whose rowid
  * is above FG_ROW32_MAX cannot be held: fg_mb_check refuses the model by
  * name (a city has tens of millions of rows per table; a province that
  * nears 4 billion is the PostgreSQL backend's, docs/decisions.md 87). */
