@@ -19,6 +19,7 @@
 #include "fields/fields.h"
 #include "import/import.h"
 #include "import/import_impl.h"
+#include "import/import_pipe.h"
 #include "journal/journal.h"
 #include "store/store.h"
 #include "store/store_impl.h"
@@ -171,6 +172,43 @@ static void test_basic_and_idempotent(void **state) {
   fg_import_result_release(&r);
   assert_int_equal(fg_store_batch_count(f->s), batches);
   assert_int_equal(total_rows(f->s), rows);
+}
+
+/* The importer judges a record while the reader is already one record
+ * ahead (import_row.c fg_imp_hold): a quoted field holding "" lies in the
+ * reader's per-record scratch, which reading the next record overwrites.
+ * Each row must keep its own text. */
+static void test_quoted_rows_held(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fx_dir(f, d, sizeof d);
+  char uscc[3][19], emp[1024];
+  for (int i = 0; i < 3; i++) {
+    memcpy(uscc[i], "91110000100000000", 17);
+    uscc[i][16] = (char)('1' + i);
+    uscc[i][17] = fg_gb32100_check_char(uscc[i]);
+    uscc[i][18] = '\0';
+  }
+  snprintf(emp, sizeof emp,
+           "employer_id,name\n%s,\"甲\"\"一\"\"公司\"\n%s,\"乙\"\"二\"\n%s,\"丙, 三\"\n",
+           uscc[0], uscc[1], uscc[2]);
+  fg_test_write(d, "employers.csv", emp, (size_t)-1);
+  fg_import_result r;
+  fg_err err = {0};
+  const int rc = fx_import(f, d, NULL, &r, &err);
+  if (rc) dump(&r);
+  assert_int_equal(rc, 0);
+  assert_int_equal(r.files[0].rows_stored, 3);
+  fg_import_result_release(&r);
+  static const char *const want[3] = {"甲\"一\"公司", "乙\"二", "丙, 三"};
+  for (int i = 0; i < 3; i++) {
+    fg_value v[FG_MAX_COLS];
+    bool found = false;
+    assert_int_equal(fg_store_get_row(f->s, FG_T_EMPLOYERS, i + 1, v, &found, &err), 0);
+    assert_true(found);
+    assert_string_equal(v[0].s, uscc[i]);
+    assert_string_equal(v[1].s, want[i]);
+  }
 }
 
 static void test_atomic_last_line_of_last_file(void **state) {
@@ -707,6 +745,41 @@ static void same_outcome(const fg_import_result *ref, const fg_import_result *r)
   }
 }
 
+/* Either thread may make a journal chunk's leaf (import_pipe.h
+ * fg_imp_hash_policy): whichever does, the digests must be those of the
+ * rows as stored (fx_digest_hook re-reads them and compares every root).
+ * Each side alone, the two alternating chunk by chunk, and the default. */
+static void test_leaves_either_thread(void **state) {
+  fx *f = *state;
+  char d[4200];
+  fg_import_result r;
+  fg_err err = {0};
+  fx_dir(f, d, sizeof d);
+  write_big(d, 0);
+  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  fg_import_result_release(&r);
+  static const fg_imp_hash_policy policies[] = {FG_IMP_HASH_STORER, FG_IMP_HASH_ALTERNATE,
+                                                FG_IMP_HASH_WORKER, FG_IMP_HASH_BALANCE};
+  for (int k = 0; k < 4; k++) {
+    fg_imp_pipe_set_hash_policy(policies[k]);
+    fx_dir(f, d, sizeof d);
+    fg_buf b = FG_BUF_INIT;
+    fg_buf_adds(&b, "person_id,scheme,region,period,base,amount,paid_date,kind\n");
+    for (int i = 0; i < 3 * 4096 + 17; i++)
+      fg_buf_addf(&b, "P%07d,110,410100,2024-%02d,%d,1,2024-%02d-02,normal\n", i % BIG_PERSONS,
+                  k + 2, i, k + 2);
+    fg_test_write(d, "contributions.csv", b.buf, b.len);
+    fg_buf_release(&b);
+    const int checked = fx_checked;
+    const int rc = fx_import(f, d, NULL, &r, &err);
+    fg_imp_pipe_set_hash_policy(FG_IMP_HASH_BALANCE);
+    assert_int_equal(rc, 0);
+    assert_int_equal(fx_checked, checked + 1);
+    assert_int_equal(r.digests[FG_T_CONTRIBUTIONS].nchunks, 4);
+    fg_import_result_release(&r);
+  }
+}
+
 static void test_parallel_stored_keys(void **state) {
   fx *f = *state;
   char d[4200], bad[4200], good[4200];
@@ -977,6 +1050,7 @@ static void test_write_behind_failure(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_basic_and_idempotent, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_quoted_rows_held, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_atomic_last_line_of_last_file, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_field_errors_format, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_keyless_resend, fx_setup, fx_teardown),
@@ -989,6 +1063,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_before_commit_hook, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_many_rows_pipeline, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_planted_max_rowid, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_leaves_either_thread, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_stored_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_parallel_long_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_key_hashes_edited_store, fx_setup, fx_teardown),

@@ -185,6 +185,11 @@ void fg_keyset_reserve(fg_keyset *k, size_t n) {
   fg_keyset_arena_reserve(k, k->arena_len + n * per_key);
 }
 
+void fg_keyset_prefetch(const fg_keyset *k, uint64_t h) {
+  FG_ASSERT_HOT(k != NULL);
+  if (k->cap > 0) __builtin_prefetch(&k->slots[fg_keyset_home(k, h)]);
+}
+
 int64_t *fg_keyset_find(fg_keyset *k, const char *key, size_t n) {
   return fg_keyset_find_h(k, fg_keyset_hash_of(key, n), key, n);
 }

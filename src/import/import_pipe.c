@@ -24,9 +24,25 @@ typedef struct fg_imp_chunk {
   int64_t line[FG_IMP_CHUNK_ROWS];
   int64_t rowid[FG_IMP_CHUNK_ROWS]; /* the rowid the row will get (digest) */
   uint64_t key_hash[FG_IMP_CHUNK_ROWS];
+  /* the journal chunk whose leaf the SQLite thread makes from this row, or
+   * -1: the worker hashed it (fg_imp_hash_policy) */
+  int64_t leaf_chunk[FG_IMP_CHUNK_ROWS];
   fg_imp_cell cells[FG_IMP_CHUNK_ROWS][FG_MAX_COLS];
   fg_buf text;
 } fg_imp_chunk;
+
+typedef struct fg_imp_leaf {
+  fg_table_id t;
+  int64_t chunk;
+  uint8_t leaf[32];
+} fg_imp_leaf;
+
+static fg_imp_hash_policy fg_imp_hash_policy_now = FG_IMP_HASH_BALANCE;
+
+void fg_imp_pipe_set_hash_policy(fg_imp_hash_policy policy) {
+  FG_ASSERT(policy >= FG_IMP_HASH_BALANCE && policy <= FG_IMP_HASH_ALTERNATE);
+  __atomic_store_n(&fg_imp_hash_policy_now, policy, __ATOMIC_RELAXED);
+}
 
 struct fg_imp_pipe {
   fg_imp *im;
@@ -55,6 +71,16 @@ struct fg_imp_pipe {
    * began, plus the rows queued since: one writer, rowids max + 1) */
   fg_buf enc;
   int64_t next_rowid[FG_T_COUNT];
+  /* worker: per table, the journal chunk being filled is the SQLite thread's */
+  bool leaf_deferred[FG_T_COUNT];
+  uint64_t leaf_decisions;
+  /* SQLite thread: the leaf it is making per table (open_chunk -1: none),
+   * and those made, filed into the digests after the join */
+  fg_rowhash_leaf leaf[FG_T_COUNT];
+  int64_t open_chunk[FG_T_COUNT];
+  fg_buf leaf_enc;
+  fg_imp_leaf *leaves_done;
+  size_t nleaves_done, leaves_done_cap;
   /* SQLite thread: the key hashes of the rows stored last, not yet written
    * to batch_keys: table, rowids first .. first + n - 1 */
   fg_table_id keys_table;
@@ -97,6 +123,20 @@ static int fg_imp_pipe_publish(fg_imp_pipe *p, fg_err *err) {
   return rc;
 }
 
+/* Worker, at a journal chunk's first row: does the SQLite thread make its
+ * leaf? (fg_imp_hash_policy; the ring's fill read without the lock: a
+ * hint, either answer is correct.) */
+static bool fg_imp_pipe_defer_leaf(fg_imp_pipe *p) {
+  switch (__atomic_load_n(&fg_imp_hash_policy_now, __ATOMIC_RELAXED)) {
+  case FG_IMP_HASH_WORKER: return false;
+  case FG_IMP_HASH_STORER: return true;
+  case FG_IMP_HASH_ALTERNATE: return (p->leaf_decisions++ & 1) != 0;
+  case FG_IMP_HASH_BALANCE: break;
+  }
+  const uint64_t queued = p->tail - __atomic_load_n(&p->head, __ATOMIC_RELAXED);
+  return queued <= FG_IMP_PIPE_CHUNKS / 2;
+}
+
 int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_value *vals,
                      uint64_t key_hash, fg_err *err) {
   FG_ASSERT_HOT(p != NULL && f != NULL && vals != NULL);
@@ -125,15 +165,22 @@ int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_v
     cell->n = v->is_null ? -1 : v->s != NULL ? v->n : 0;
     if (cell->n > 0) fg_buf_add(&c->text, v->s, (size_t)v->n);
   }
-  /* The journal digest of the row (rowhash.h), here rather than on the
-   * SQLite thread, which bounds the import (issue 19): from the very bytes
-   * that thread will bind, at the rowid it will get (checked there). */
+  /* The journal digest of the row (rowhash.h): from the very bytes the
+   * SQLite thread will bind, at the rowid it will get (checked there); here,
+   * or there for a chunk the SQLite thread takes (fg_imp_hash_policy). */
+  c->rowid[r] = p->next_rowid[f->table]++;
+  fg_rowhash *h = &p->im->r->digests[f->table];
+  if (h->chunk_rows == 0) p->leaf_deferred[f->table] = fg_imp_pipe_defer_leaf(p);
+  if (p->leaf_deferred[f->table]) {
+    c->leaf_chunk[r] = fg_rowhash_skip(h, c->rowid[r]);
+    return 0;
+  }
+  c->leaf_chunk[r] = -1;
   fg_value bound[FG_MAX_COLS + 1];
   fg_imp_chunk_vals(c, r, ncols, bound);
-  c->rowid[r] = p->next_rowid[f->table]++;
   fg_rowhash_row_begin(&p->enc);
   fg_journal_values_encode(tab, bound, p->im->batch_id, line, &p->enc);
-  fg_rowhash_add(&p->im->r->digests[f->table], c->rowid[r], &p->enc);
+  fg_rowhash_add(h, c->rowid[r], &p->enc);
   return 0;
 }
 
@@ -210,6 +257,48 @@ static int fg_imp_pipe_keys(fg_imp_pipe *p, fg_table_id t, int64_t first, const 
   return 0;
 }
 
+/* SQLite thread: the leaf of table t being made is done; keep it. */
+static void fg_imp_pipe_leaf_close(fg_imp_pipe *p, fg_table_id t) {
+  FG_ASSERT_HOT(p->open_chunk[t] >= 0);
+  if (p->nleaves_done == p->leaves_done_cap) {
+    p->leaves_done_cap = p->leaves_done_cap ? p->leaves_done_cap * 2 : 64;
+    p->leaves_done = fg_xrealloc(p->leaves_done, p->leaves_done_cap * sizeof *p->leaves_done);
+  }
+  fg_imp_leaf *d = &p->leaves_done[p->nleaves_done++];
+  d->t = t;
+  d->chunk = p->open_chunk[t];
+  fg_rowhash_leaf_end(&p->leaf[t], d->leaf);
+  p->open_chunk[t] = -1;
+}
+
+/* SQLite thread: add a row just stored (values as bound) to the leaf of its
+ * journal chunk, which the worker left to this thread. */
+static void fg_imp_pipe_leaf_row(fg_imp_pipe *p, fg_table_id t, int64_t chunk, int64_t rowid,
+                                 int64_t line, const fg_value *vals) {
+  if (p->open_chunk[t] >= 0 && p->open_chunk[t] != chunk) fg_imp_pipe_leaf_close(p, t);
+  if (p->open_chunk[t] < 0) {
+    fg_rowhash_leaf_begin(&p->leaf[t]);
+    p->open_chunk[t] = chunk;
+  }
+  fg_rowhash_row_begin(&p->leaf_enc);
+  fg_journal_values_encode(fg_schema_table(t), vals, p->im->batch_id, line, &p->leaf_enc);
+  fg_rowhash_leaf_add(&p->leaf[t], rowid, &p->leaf_enc);
+  if (p->leaf[t].rows == FG_JOURNAL_CHUNK_ROWS) fg_imp_pipe_leaf_close(p, t);
+}
+
+/* After the join: close every digest's last chunk and file the leaves the
+ * SQLite thread made (each once, into a chunk the worker skipped). */
+static void fg_imp_pipe_file_leaves(fg_imp_pipe *p) {
+  for (int t = 0; t < FG_T_COUNT; t++) {
+    if (p->open_chunk[t] >= 0) fg_imp_pipe_leaf_close(p, (fg_table_id)t);
+    fg_rowhash_close(&p->im->r->digests[t]);
+  }
+  for (size_t i = 0; i < p->nleaves_done; i++) {
+    const fg_imp_leaf *d = &p->leaves_done[i];
+    fg_rowhash_set_leaf(&p->im->r->digests[d->t], d->chunk, d->leaf);
+  }
+}
+
 /* SQLite thread: insert the rows of one chunk, FG_STORE_INSERT_ROWS per
  * statement while that many are left, then one by one. */
 static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err) {
@@ -230,6 +319,10 @@ static int fg_imp_pipe_insert(fg_imp_pipe *p, const fg_imp_chunk *c, fg_err *err
       return fg_errf(err, FG_EDB, "%s 的新行得到行号 %lld，而不是预期的 %lld (rowid not as expected)",
                      tab->name, (long long)last, (long long)c->rowid[r + n - 1]);
     fg_imp_pipe_rowids(f, last - n + 1, last);
+    for (int j = 0; j < n; j++)
+      if (c->leaf_chunk[r + j] >= 0)
+        fg_imp_pipe_leaf_row(p, f->table, c->leaf_chunk[r + j], c->rowid[r + j], c->line[r + j],
+                             &vals[j * FG_MAX_COLS]);
     const int krc = fg_imp_pipe_keys(p, f->table, last - n + 1, &c->key_hash[r], n, err);
     if (krc != 0) return krc;
     r += n;
@@ -257,7 +350,7 @@ static void fg_imp_pipe_consume(fg_imp_pipe *p) {
       rc = fg_imp_pipe_insert(p, c, &p->ferr);
     pthread_mutex_lock(&p->mu);
     if (rc != 0) __atomic_store_n(&p->failed, rc, __ATOMIC_RELAXED);
-    p->head++;
+    __atomic_store_n(&p->head, p->head + 1, __ATOMIC_RELAXED); /* fg_imp_pipe_defer_leaf */
     pthread_cond_broadcast(&p->space);
   }
   pthread_mutex_unlock(&p->mu);
@@ -292,6 +385,7 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
   pthread_cond_init(&p->work, NULL);
   pthread_cond_init(&p->space, NULL);
   for (int t = 0; t < FG_T_COUNT; t++) im->csv[t] = csv[t];
+  for (int t = 0; t < FG_T_COUNT; t++) p->open_chunk[t] = -1;
   im->pipe = p;
   pthread_t th;
   int rc = 0;
@@ -316,11 +410,14 @@ int fg_imp_pipe_run(fg_imp *im, fg_csv *const csv[FG_T_COUNT], fg_err *err) {
     rc = p->wrc != 0 ? p->wrc : __atomic_load_n(&p->failed, __ATOMIC_RELAXED);
     if (rc != 0) *err = p->wrc != 0 ? p->werr : p->ferr;
     if (rc == 0 && im->storing) rc = fg_imp_pipe_keys_flush(p, err);
+    if (rc == 0) fg_imp_pipe_file_leaves(p);
   }
   im->pipe = NULL;
   for (int i = 0; i < FG_IMP_PIPE_CHUNKS; i++) fg_buf_release(&p->ring[i].text);
   fg_buf_release(&p->req_text);
   fg_buf_release(&p->enc);
+  fg_buf_release(&p->leaf_enc);
+  free(p->leaves_done);
   free(p->keys);
   pthread_cond_destroy(&p->space);
   pthread_cond_destroy(&p->work);

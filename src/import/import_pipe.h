@@ -45,4 +45,22 @@ int fg_imp_pipe_push(fg_imp_pipe *p, fg_import_file *f, int64_t line, const fg_v
 int fg_imp_pipe_get_row(fg_imp_pipe *p, fg_table_id t, int64_t rowid, fg_value *vals,
                         bool *found, fg_err *err);
 
+/* Who makes the journal's leaves (rowhash.h) of the rows stored: the
+ * worker as it queues a row, or the SQLite thread as it inserts it; a
+ * journal chunk (FG_JOURNAL_CHUNK_ROWS rows) is wholly one side's, the
+ * bytes hashed the same either way. By default (BALANCE) the worker decides
+ * at each chunk's first row from the ring: at most half full, the SQLite
+ * thread keeps up and takes the chunk; fuller, it is the slower side and
+ * the worker keeps it. Which thread bounds an import differs from one
+ * machine to the next (issue 19: the SQLite thread on one VM, the worker on
+ * another); a fixed side was wrong on one of them. Tests force a side, or
+ * alternate, to prove the leaves agree. Process-wide; not for users. */
+typedef enum {
+  FG_IMP_HASH_BALANCE,
+  FG_IMP_HASH_WORKER,
+  FG_IMP_HASH_STORER,
+  FG_IMP_HASH_ALTERNATE
+} fg_imp_hash_policy;
+void fg_imp_pipe_set_hash_policy(fg_imp_hash_policy policy);
+
 #endif

@@ -26,42 +26,114 @@ void fg_rowhash_row_begin(fg_buf *b) {
   b->len = FG_ROWHASH_FRAME_BYTES;
 }
 
+/* Start a chunk's hash: SHA-256 over 0x00 (an RFC 6962 leaf), then rows. */
+static void fg_rh_leaf_start(fg_sha256_ctx *sha) {
+  const uint8_t prefix = 0x00;
+  fg_sha256_init(sha);
+  fg_sha256_update(sha, &prefix, 1);
+}
+
+/* Frame the row in b (rowid, length) and add it to a chunk's hash. */
+static void fg_rh_frame_add(fg_sha256_ctx *sha, int64_t rowid, fg_buf *b) {
+  uint8_t *frame = (uint8_t *)b->buf;
+  fg_rh_be(frame, (uint64_t)rowid, 8);
+  fg_rh_be(frame + 8, (uint64_t)(b->len - FG_ROWHASH_FRAME_BYTES), 4);
+  fg_sha256_update(sha, frame, b->len);
+}
+
+void fg_rowhash_leaf_begin(fg_rowhash_leaf *l) {
+  FG_ASSERT_HOT(l != NULL);
+  fg_rh_leaf_start(&l->sha);
+  l->rows = 0;
+  l->last_rowid = INT64_MIN;
+}
+
+void fg_rowhash_leaf_add(fg_rowhash_leaf *l, int64_t rowid, fg_buf *b) {
+  FG_ASSERT_HOT(l != NULL && b != NULL && b->len >= FG_ROWHASH_FRAME_BYTES);
+  FG_ASSERT_HOT(rowid > l->last_rowid && l->rows < FG_JOURNAL_CHUNK_ROWS);
+  FG_ASSERT_HOT(b->len - FG_ROWHASH_FRAME_BYTES <= UINT32_MAX);
+  fg_rh_frame_add(&l->sha, rowid, b);
+  l->last_rowid = rowid;
+  l->rows++;
+}
+
+void fg_rowhash_leaf_end(fg_rowhash_leaf *l, uint8_t out[32]) {
+  FG_ASSERT_HOT(l != NULL && l->rows > 0);
+  fg_sha256_final(&l->sha, out);
+}
+
 static void fg_rh_close_chunk(fg_rowhash *h) {
   FG_ASSERT_HOT(h->chunk_rows > 0 && h->nchunks < h->cap);
-  fg_sha256_final(&h->sha, h->leaves[h->nchunks]);
+  if (h->open_skipped) {
+    memset(h->leaves[h->nchunks], 0, 32);
+    h->awaited[h->nchunks] = true;
+    h->nawaited++;
+  } else {
+    fg_sha256_final(&h->sha, h->leaves[h->nchunks]);
+    h->awaited[h->nchunks] = false;
+  }
   h->last[h->nchunks] = h->last_rowid;
   h->nchunks++;
   h->chunk_rows = 0;
+  h->open_skipped = false;
+}
+
+/* Open chunk nchunks at rowid (its leaf made here unless skipped). */
+static void fg_rh_open_chunk(fg_rowhash *h, int64_t rowid, bool skipped) {
+  FG_ASSERT_HOT(h->chunk_rows == 0);
+  if (h->nchunks == h->cap) {
+    h->cap = h->cap ? h->cap * 2 : 16;
+    h->leaves = fg_xrealloc(h->leaves, (size_t)h->cap * sizeof *h->leaves);
+    h->first = fg_xrealloc(h->first, (size_t)h->cap * sizeof *h->first);
+    h->last = fg_xrealloc(h->last, (size_t)h->cap * sizeof *h->last);
+    h->awaited = fg_xrealloc(h->awaited, (size_t)h->cap * sizeof *h->awaited);
+  }
+  if (!skipped) fg_rh_leaf_start(&h->sha);
+  h->open_skipped = skipped;
+  h->first[h->nchunks] = rowid;
 }
 
 void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b) {
   FG_ASSERT_HOT(h != NULL && !h->finished && b != NULL && b->len >= FG_ROWHASH_FRAME_BYTES);
   FG_ASSERT_HOT(rowid > h->last_rowid); /* rowid order */
   FG_ASSERT_HOT(b->len - FG_ROWHASH_FRAME_BYTES <= UINT32_MAX);
-  if (h->chunk_rows == 0) {
-    if (h->nchunks == h->cap) {
-      h->cap = h->cap ? h->cap * 2 : 16;
-      h->leaves = fg_xrealloc(h->leaves, (size_t)h->cap * sizeof *h->leaves);
-      h->first = fg_xrealloc(h->first, (size_t)h->cap * sizeof *h->first);
-      h->last = fg_xrealloc(h->last, (size_t)h->cap * sizeof *h->last);
-    }
-    const uint8_t prefix = 0x00; /* RFC 6962 leaf */
-    fg_sha256_init(&h->sha);
-    fg_sha256_update(&h->sha, &prefix, 1);
-    h->first[h->nchunks] = rowid;
-  }
-  uint8_t *frame = (uint8_t *)b->buf;
-  fg_rh_be(frame, (uint64_t)rowid, 8);
-  fg_rh_be(frame + 8, (uint64_t)(b->len - FG_ROWHASH_FRAME_BYTES), 4);
-  fg_sha256_update(&h->sha, frame, b->len);
+  if (h->chunk_rows == 0) fg_rh_open_chunk(h, rowid, false);
+  FG_ASSERT(!h->open_skipped); /* a chunk is wholly added or wholly skipped */
+  fg_rh_frame_add(&h->sha, rowid, b);
   h->last_rowid = rowid;
   h->rows++;
   if (++h->chunk_rows == FG_JOURNAL_CHUNK_ROWS) fg_rh_close_chunk(h);
 }
 
-void fg_rowhash_finish(fg_rowhash *h) {
+int64_t fg_rowhash_skip(fg_rowhash *h, int64_t rowid) {
+  FG_ASSERT_HOT(h != NULL && !h->finished);
+  FG_ASSERT_HOT(rowid > h->last_rowid); /* rowid order */
+  if (h->chunk_rows == 0) fg_rh_open_chunk(h, rowid, true);
+  FG_ASSERT(h->open_skipped); /* a chunk is wholly added or wholly skipped */
+  const int64_t chunk = h->nchunks;
+  h->last_rowid = rowid;
+  h->rows++;
+  if (++h->chunk_rows == FG_JOURNAL_CHUNK_ROWS) fg_rh_close_chunk(h);
+  return chunk;
+}
+
+void fg_rowhash_close(fg_rowhash *h) {
   FG_ASSERT_HOT(h != NULL && !h->finished);
   if (h->chunk_rows > 0) fg_rh_close_chunk(h);
+}
+
+void fg_rowhash_set_leaf(fg_rowhash *h, int64_t chunk, const uint8_t leaf[32]) {
+  FG_ASSERT(h != NULL && !h->finished && chunk >= 0 && chunk < h->nchunks);
+  FG_ASSERT(h->awaited[chunk]); /* filed once, and only for a skipped chunk */
+  memcpy(h->leaves[chunk], leaf, 32);
+  h->awaited[chunk] = false;
+  h->nawaited--;
+}
+
+void fg_rowhash_finish(fg_rowhash *h) {
+  FG_ASSERT_HOT(h != NULL && !h->finished);
+  fg_rowhash_close(h);
+  FG_ASSERT(h->nawaited == 0); /* a skipped chunk's leaf never filed: a wrong root */
   FG_ASSERT_HOT(h->nchunks == (h->rows + FG_JOURNAL_CHUNK_ROWS - 1) / FG_JOURNAL_CHUNK_ROWS);
   fg_merkle_root((const fg_merkle_hash *)h->leaves, (uint64_t)h->nchunks, h->root);
   h->finished = true;
@@ -72,6 +144,7 @@ void fg_rowhash_release(fg_rowhash *h) {
   free(h->leaves);
   free(h->first);
   free(h->last);
+  free(h->awaited);
   fg_rowhash_init(h);
 }
 

@@ -34,11 +34,13 @@
 typedef struct fg_rowhash {
   fg_sha256_ctx sha; /* the open chunk */
   int chunk_rows;               /* rows in the open chunk */
+  bool open_skipped;            /* the open chunk's leaf is made elsewhere */
   int64_t rows;
   int64_t last_rowid;           /* rowids must increase */
   uint8_t (*leaves)[32];        /* one per chunk */
   int64_t *first, *last;        /* rowid range of each chunk */
-  int64_t nchunks, cap;
+  bool *awaited;                /* per chunk: skipped, its leaf not filed yet */
+  int64_t nchunks, cap, nawaited;
   bool finished;
   uint8_t root[32]; /* after fg_rowhash_finish */
 } fg_rowhash;
@@ -48,9 +50,32 @@ void fg_rowhash_init(fg_rowhash *h);
 void fg_rowhash_row_begin(fg_buf *b);
 /* Add the row framed in b (fg_rowhash_row_begin, then an encoder). */
 void fg_rowhash_add(fg_rowhash *h, int64_t rowid, fg_buf *b);
-/* Close the open chunk and compute the root (empty group: SHA-256("")). */
+/* Close the open chunk and compute the root (empty group: SHA-256("")).
+ * Every skipped chunk's leaf must have been filed. */
 void fg_rowhash_finish(fg_rowhash *h);
 void fg_rowhash_release(fg_rowhash *h);
+
+/* Leaves made on another thread (the importer's, import_pipe.c): the side
+ * that counts the rows calls fg_rowhash_skip instead of fg_rowhash_add for
+ * every row of a chunk whose leaf another side makes (a chunk is wholly one
+ * or the other: its first row decides) and gets the chunk's index; that
+ * side makes the leaf over the same rows with fg_rowhash_leaf_*, and it is
+ * filed with fg_rowhash_set_leaf, after fg_rowhash_close and before
+ * fg_rowhash_finish. The bytes are the same whichever side hashes them. */
+int64_t fg_rowhash_skip(fg_rowhash *h, int64_t rowid);
+/* Close the open chunk, if any (fg_rowhash_finish does it too). */
+void fg_rowhash_close(fg_rowhash *h);
+void fg_rowhash_set_leaf(fg_rowhash *h, int64_t chunk, const uint8_t leaf[32]);
+
+typedef struct fg_rowhash_leaf {
+  fg_sha256_ctx sha;
+  int rows;
+  int64_t last_rowid;
+} fg_rowhash_leaf;
+void fg_rowhash_leaf_begin(fg_rowhash_leaf *l);
+/* Add the row framed in b (fg_rowhash_row_begin, then an encoder). */
+void fg_rowhash_leaf_add(fg_rowhash_leaf *l, int64_t rowid, fg_buf *b);
+void fg_rowhash_leaf_end(fg_rowhash_leaf *l, uint8_t out[32]);
 
 /* Canonical encoding of a stored row, appended to out: every column in
  * declared order as `N`, `I` + int64, `R` + IEEE double (8 bytes,
