@@ -660,14 +660,19 @@ static void write_big(const char *d, int changed_line) {
   fg_buf_release(&b);
 }
 
+/* A fresh directory of the big persons and contributions, imported. */
+static void import_big(fx *f, char *d, size_t dn, fg_import_result *r, fg_err *err) {
+  fx_dir(f, d, dn);
+  write_big(d, 0);
+  assert_int_equal(fx_import(f, d, NULL, r, err), 0);
+}
+
 static void test_many_rows_pipeline(void **state) {
   fx *f = *state;
   char d[4200];
   fg_import_result r;
   fg_err err = {0};
-  fx_dir(f, d, sizeof d);
-  write_big(d, 0);
-  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  import_big(f, d, sizeof d, &r, &err);
   assert_int_equal(r.files[0].rows_stored, BIG_PERSONS);
   assert_int_equal(r.files[1].rows_stored, BIG_CONTRIBS);
   assert_int_equal(r.files[1].rowid_first, 1);
@@ -754,9 +759,7 @@ static void test_leaves_either_thread(void **state) {
   char d[4200];
   fg_import_result r;
   fg_err err = {0};
-  fx_dir(f, d, sizeof d);
-  write_big(d, 0);
-  assert_int_equal(fx_import(f, d, NULL, &r, &err), 0);
+  import_big(f, d, sizeof d, &r, &err);
   fg_import_result_release(&r);
   static const fg_imp_hash_policy policies[] = {FG_IMP_HASH_STORER, FG_IMP_HASH_ALTERNATE,
                                                 FG_IMP_HASH_WORKER, FG_IMP_HASH_BALANCE};
