@@ -36,6 +36,11 @@ typedef struct fg_imp_file_ctx {
   uint64_t key_hash; /* of the row's key bytes or digest (batch_keys); 0 none */
   bool key_whole;    /* a keyed table's row has every key column: key built */
   uint64_t ref_hash[FG_MAX_COLS]; /* of a checked reference's value; 0 = none */
+  /* fg_imp_prefetch_ahead's hashes of a column's value (0 = none): of the
+   * record ahead (ahead_hash), and of the record being judged (held_hash,
+   * moved over by fg_imp_hold), which fg_imp_prepare takes instead of
+   * hashing the same bytes again */
+  uint64_t ahead_hash[FG_MAX_COLS], held_hash[FG_MAX_COLS];
   char pid[FG_MAX_COLS][FG_IMPORT_PID_BYTES];
   /* the record being judged, held while the reader is one record ahead
    * (fg_imp_hold): its fields, the bytes of its quoted ones */
@@ -322,6 +327,17 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
   return tag;
 }
 
+/* The hash of the judged value (s, n): ahead's when the read-ahead made one
+ * from the same field (fg_imp_prefetch_ahead). It hashed the field as the
+ * judge keeps an accepted value — a person id normalized, any other as its
+ * bytes — so the two agree whenever the value was accepted (a refused one
+ * is null and never asked for); Debug builds check it on every row. */
+static uint64_t fg_imp_hash_known(const char *s, size_t n, uint64_t ahead) {
+  if (!ahead) return fg_keyset_hash_of(s, n);
+  FG_ASSERT_HOT(ahead == fg_keyset_hash_of(s, n));
+  return ahead;
+}
+
 /* Before the row's checks: its key (a keyed table's) and the hashes of its
  * key and of every reference value it will look up, with a prefetch of each
  * one's first slot. A row of the largest tables probes two or three hash sets
@@ -341,8 +357,11 @@ static void fg_imp_prepare(fg_imp_file_ctx *fc) {
       if (fc->key_whole) fg_imp_key_add(&fc->key, &t->cols[c], &fc->vals[c]);
     }
     if (fc->key_whole) {
-      fc->key_hash = fg_keyset_hash_of(fc->key.buf ? fc->key.buf : "", fc->key.len);
-      fg_keyset_prefetch(&fc->im->tabs[t->id].keys, fc->key_hash);
+      const int c0 = t->key_cols[0]; /* one text column: the key is its bytes */
+      const bool one = t->nkey == 1 && !fg_schema_is_int(t->cols[c0].type);
+      const uint64_t ahead = one ? fc->held_hash[c0] : 0;
+      fc->key_hash = fg_imp_hash_known(fc->key.buf ? fc->key.buf : "", fc->key.len, ahead);
+      if (!ahead) fg_keyset_prefetch(&fc->im->tabs[t->id].keys, fc->key_hash);
     }
   }
   for (int c = 0; c < t->ncols; c++) {
@@ -351,8 +370,8 @@ static void fg_imp_prepare(fg_imp_file_ctx *fc) {
     fc->ref_hash[c] = 0;
     if (rt < 0 || v->is_null || !fc->im->tabs[rt].present) continue;
     FG_ASSERT_HOT(fc->im->tabs[rt].refs != NULL);
-    fc->ref_hash[c] = fg_keyset_hash_of(v->s, (size_t)v->n);
-    fg_keyset_prefetch(fc->im->tabs[rt].refs, fc->ref_hash[c]);
+    fc->ref_hash[c] = fg_imp_hash_known(v->s, (size_t)v->n, fc->held_hash[c]);
+    if (!fc->held_hash[c]) fg_keyset_prefetch(fc->im->tabs[rt].refs, fc->ref_hash[c]);
   }
   if (fg_schema_keyless(t)) { /* the digest's work overlaps the misses above */
     fg_imp_row_digest(t, fc->vals, &fc->key, fc->digest);
@@ -583,6 +602,8 @@ static const fg_csv_record *fg_imp_hold(fg_imp_file_ctx *fc, const fg_csv_record
   FG_ASSERT_HOT(at == fc->held_text.len);
   fc->held = *rec;
   fc->held.f = fc->held_f;
+  memcpy(fc->held_hash, fc->ahead_hash, sizeof fc->held_hash);
+  memset(fc->ahead_hash, 0, sizeof fc->ahead_hash); /* a record not looked ahead at: none */
   return &fc->held;
 }
 
@@ -592,7 +613,8 @@ static const fg_csv_record *fg_imp_hold(fg_imp_file_ctx *fc, const fg_csv_record
  * that their cache misses overlap a whole row's work instead of stalling
  * the reading thread that bounds the import (issue 19: the probes were
  * 11 % of a 1M import's samples). A value the judge refuses only costs a
- * wasted hint; nothing here changes a set or reports anything. */
+ * wasted hint; nothing here changes a set or reports anything. The hashes
+ * are kept for that record's judging (ahead_hash, fg_imp_hash_known). */
 static void fg_imp_prefetch_ahead(fg_imp_file_ctx *fc, const fg_csv_record *rec) {
   const fg_table *t = fc->t;
   if (rec->nf != fc->nheader) return;
@@ -615,6 +637,7 @@ static void fg_imp_prefetch_ahead(fg_imp_file_ctx *fc, const fg_csv_record *rec)
     const uint64_t h = fg_keyset_hash_of(v, n);
     if (ref) fg_keyset_prefetch(fc->im->tabs[rt].refs, h);
     if (c == key_col) fg_keyset_prefetch(&fc->im->tabs[t->id].keys, h);
+    fc->ahead_hash[c] = h; /* fg_imp_prepare's, once rec is judged */
   }
 }
 
