@@ -66,6 +66,62 @@ static void test_pk_interning(void **state) {
   fg_model_free(m);
 }
 
+/* Contributions' and benefit payments' packed fields (model.h, decision
+ * 90) give back every value the data standard allows, at both ends of its
+ * ranges, and the absent ones. */
+static void test_packed_fields(void **state) {
+  (void)state;
+  fg_model *m = fg_test_model((fg_test_tables){
+      [FG_T_CONTRIBUTIONS] =
+          "person_id,employer_id,scheme,region,period,base,amount,paid_date,kind\n"
+          "P1,,9999,999999,2099-12,0,0,2099-12-31,back_payment\n"
+          "P2,,110,110105,1900-01,0,0,1900-01-01,normal\n"
+          "P3,,0,000000,,0,0,,\n"
+          "P4,,,,,0,0,,\n",
+      [FG_T_BENEFIT_PAYMENTS] =
+          "payment_id,person_id,scheme,benefit_type,region,period,amount,paid_date,bank_account\n"
+          "B1,P1,9999,lump_sum,410122,2099-12,1,2099-12-31,A1\n"
+          "B2,P2,110,pension,410122,1900-01,1,1900-01-01,A1\n"
+          "B3,P3,,,,,1,,\n",
+  });
+  const fg_m_contribution *c = m->contributions;
+  const fg_m_payment *p = m->payments;
+  const fg_pk p1 = fg_model_find_pk(m, "P1"), p2 = fg_model_find_pk(m, "P2");
+  const fg_pk p3 = fg_model_find_pk(m, "P3"), p4 = fg_model_find_pk(m, "P4");
+  const fg_m_contribution *c1 = &c[m->contributions_off[p1]], *c2 = &c[m->contributions_off[p2]];
+  const fg_m_contribution *c3 = &c[m->contributions_off[p3]], *c4 = &c[m->contributions_off[p4]];
+  assert_int_equal(fg_mc_scheme(c1), 9999);
+  assert_int_equal(fg_mc_region(c1), 999999);
+  assert_int_equal(fg_mc_period(c1), fg_month_from_ym(2099, 12));
+  assert_int_equal(fg_mc_paid(c1), fg_day_from_ymd(2099, 12, 31));
+  assert_int_equal(fg_mc_kind(c1), FG_CONTRIB_BACK);
+  assert_int_equal(fg_mc_scheme(c2), 110);
+  assert_int_equal(fg_mc_region(c2), 110105);
+  assert_int_equal(fg_mc_period(c2), fg_month_from_ym(1900, 1));
+  assert_int_equal(fg_mc_paid(c2), fg_day_from_ymd(1900, 1, 1));
+  assert_int_equal(fg_mc_kind(c2), FG_CONTRIB_NORMAL);
+  assert_int_equal(fg_mc_region(c3), 0); /* "000000" is a code, not empty */
+  assert_int_equal(fg_mc_scheme(c3), 0);
+  assert_int_equal(fg_mc_region(c4), -1);
+  assert_int_equal(fg_mc_period(c4), FG_NOMONTH);
+  assert_int_equal(fg_mc_paid(c4), FG_NODAY);
+  assert_int_equal(fg_mc_kind(c4), FG_CONTRIB_NORMAL);
+  const fg_m_payment *b1 = &p[m->payments_off[p1]], *b2 = &p[m->payments_off[p2]];
+  const fg_m_payment *b3 = &p[m->payments_off[p3]];
+  assert_int_equal(fg_mp_scheme(b1), 9999);
+  assert_int_equal(fg_mp_type(b1), FG_BEN_LUMP_SUM);
+  assert_int_equal(fg_mp_period(b1), fg_month_from_ym(2099, 12));
+  assert_int_equal(b1->paid, fg_day_from_ymd(2099, 12, 31));
+  assert_string_equal(fg_m_uid(m, b1->payment_uid), "B1");
+  assert_int_equal(fg_mp_scheme(b2), 110);
+  assert_int_equal(fg_mp_type(b2), FG_BEN_PENSION);
+  assert_int_equal(fg_mp_period(b2), fg_month_from_ym(1900, 1));
+  assert_int_equal(fg_mp_period(b3), FG_NOMONTH);
+  assert_int_equal(fg_mp_scheme(b3), 0);
+  assert_int_equal(b3->paid, FG_NODAY);
+  fg_model_free(m);
+}
+
 static void test_sort_offsets(void **state) {
   (void)state;
   fg_model *m = fg_test_model((fg_test_tables){
@@ -88,14 +144,14 @@ static void test_sort_offsets(void **state) {
   assert_int_equal(c[o1 + 1].row, 2);
   assert_int_equal(c[o2].row, 4); /* same period: paid first */
   assert_int_equal(c[o2 + 1].row, 3);
-  assert_int_equal(c[o2 + 1].kind, FG_CONTRIB_BACK);
+  assert_int_equal(fg_mc_kind(&c[o2 + 1]), FG_CONTRIB_BACK);
   assert_int_equal(c[o2 + 2].row, 1);
   assert_int_equal(fg_m_fen(m, c[o2 + 2].amount_f32), 40050);
   assert_int_equal(fg_m_fen(m, c[o2 + 2].base_f32), 500000);
-  assert_int_equal(c[o2 + 2].period, fg_month_from_ym(2024, 3));
+  assert_int_equal(fg_mc_period(&c[o2 + 2]), fg_month_from_ym(2024, 3));
   assert_int_equal(c[o2].employer_id, 0);
   assert_string_equal(m->str[c[o1].employer_id], "E1");
-  assert_int_equal(c[o1].scheme, 110);
+  assert_int_equal(fg_mc_scheme(&c[o1]), 110);
   assert_true(m->present[FG_T_EMPLOYERS]);
   assert_int_equal(m->nemployers, 0);
   fg_model_free(m);
@@ -514,7 +570,7 @@ static void test_load_and_cli(void **state) {
   fg_pk p = fg_model_find_pk(m, "AB12");
   assert_int_equal(m->pk_death[p], fg_day_from_ymd(2024, 3, 15));
   assert_int_equal(m->payments_off[p + 1] - m->payments_off[p], 2);
-  assert_int_equal(m->payments[m->payments_off[p]].period, fg_month_from_ym(2024, 4));
+  assert_int_equal(fg_mp_period(&m->payments[m->payments_off[p]]), fg_month_from_ym(2024, 4));
   assert_true(m->present[FG_T_INCARCERATIONS]);
   assert_false(m->present[FG_T_STAFF]);
   fg_model_free(m);
@@ -563,6 +619,7 @@ static void test_load_and_cli(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pk_interning),  cmocka_unit_test(test_sort_offsets),
+      cmocka_unit_test(test_packed_fields),
       cmocka_unit_test(test_item_linking),  cmocka_unit_test(test_accounts_txns),
       cmocka_unit_test(test_absorb),        cmocka_unit_test(test_skip_absent),
       cmocka_unit_test(test_determinism),   cmocka_unit_test(test_select),

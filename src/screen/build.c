@@ -447,6 +447,7 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
   FG_ASSERT_HOT(smap[0] == 0);
   into->over |= from->over || from->str.over || from->pid.over;
   into->row_over |= from->row_over;
+  into->region_bad |= from->region_bad;
   /* from's uid texts follow into's (from's leading NUL dropped): the blob
    * one builder fed into's rows and then from's would hold */
   FG_ASSERT_HOT(into->uid.n >= 1 && from->uid.n >= 1);
@@ -535,6 +536,11 @@ int fg_mb_check(const fg_model_builder *b, fg_err *err) {
     return fg_errf(err, FG_ELIMIT,
                    "数据超出本版本筛查模型的上限：某表的行号超过 %u（city too large for the model）",
                    (unsigned)FG_ROW32_MAX);
+  if (b->region_bad)
+    return fg_errf(err, FG_EVERIFY,
+                   "数据库中有缴费记录的 region 不是 6 位数字的行政区划代码：导入不会存入这样的值，"
+                   "数据库可能被导入以外的方式改动过，请运行 fundguard log verify 检查"
+                   "（a stored contributions.region is not a 6-digit code）");
   if (b->over)
     return fg_errf(err, FG_ELIMIT, "数据库的行数在载入时增加了（另一个导入同时进行？），请重新筛查");
   if (b->rows[FG_T_MEDICAL_ITEMS].n >= INT32_MAX || b->rows[FG_T_MEDICAL_SETTLEMENTS].n >= INT32_MAX)

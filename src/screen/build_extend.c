@@ -348,6 +348,7 @@ fg_model *fg_mb_extend(fg_model *base, fg_model_builder *nb, fg_err *err) {
   fg_mbx_pool(&b->pid, base->pk_id, (uint32_t)base->npk, &nb->pid, pmap, npid);
   b->over = nb->over;
   b->row_over = nb->row_over;
+  b->region_bad = nb->region_bad;
   for (int t = 0; t < FG_T_COUNT; t++) b->present[t] = base->present[t] || nb->present[t];
   fg_mbx_uid_flatten(base);
   FG_ASSERT(base->uid_bytes[0] >= 1);

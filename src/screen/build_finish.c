@@ -42,15 +42,15 @@ static int fg_cmp_enrollment(const void *a, const void *b, void *ctx) {
 static int fg_cmp_contribution(const void *a, const void *b, void *ctx) {
   const fg_m_contribution *x = a, *y = b;
   (void)ctx;
-  FG_MB_CMP(x->period, y->period);
-  FG_MB_CMP(x->paid, y->paid);
+  FG_MB_CMP(fg_mc_period(x), fg_mc_period(y));
+  FG_MB_CMP(fg_mc_paid(x), fg_mc_paid(y));
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
 static int fg_cmp_payment(const void *a, const void *b, void *ctx) {
   const fg_m_payment *x = a, *y = b;
   (void)ctx;
-  FG_MB_CMP(x->period, y->period);
+  FG_MB_CMP(fg_mp_period(x), fg_mp_period(y));
   FG_MB_CMP(x->paid, y->paid);
   FG_MB_CMP(x->row, y->row);
   return 0;

@@ -125,6 +125,7 @@ struct fg_model_builder {
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
   bool row_over; /* a rowid outside [1, FG_ROW32_MAX] came in (fg_mb_check refuses) */
+  bool region_bad; /* a contribution's region not 6 digits came in (fg_mb_check refuses) */
 };
 
 typedef void (*fg_mb_conv_fn)(fg_model_builder *b, void *row, const fg_value *v);

@@ -41,8 +41,13 @@ FG_MB_PK_SECOND(fg_m_settlement);
 FG_MB_PK_SECOND(fg_m_death);
 FG_MB_PK_SECOND(fg_m_incarceration);
 FG_MB_PK_SECOND(fg_m_survival);
-_Static_assert(sizeof(fg_m_contribution) == 32, "contributions: fields ordered by size");
-_Static_assert(sizeof(fg_m_payment) == 32, "benefit payments: fields ordered by size");
+_Static_assert(sizeof(fg_m_contribution) == 24, "contributions: packed fields (model.h)");
+_Static_assert(sizeof(fg_m_payment) == 24, "benefit payments: packed fields (model.h)");
+/* the packed fields' widths hold every value they are given (model.h) */
+_Static_assert(2100 * 12 - FG_PACK_MONTH_BASE <= (int)FG_PACK_MONTH_NONE, "months in 12 bits");
+_Static_assert(FG_PACK_SCHEME_MAX < (1 << 14), "scheme codes in 14 bits");
+_Static_assert(FG_PACK_REGION_MAX + 1 < (1 << 20), "region codes in 20 bits");
+_Static_assert(FG_BEN_LUMP_SUM < 8 && FG_CONTRIB_BACK < 2, "benefit types in 3 bits, kinds in 1");
 /* their builder rows: the model's row, then the pk, no padding between */
 _Static_assert(offsetof(fg_mb_contribution, pk) == sizeof(fg_m_contribution) &&
                    sizeof(fg_mb_contribution) == sizeof(fg_m_contribution) + sizeof(fg_pk),
@@ -133,18 +138,55 @@ static void fg_conv_enrollment(fg_model_builder *b, void *row, const fg_value *v
   r->end = fg_mb_day(&v[5]);
 }
 
+/* A month in its 12 packed bits (model.h). fg_mb_month gives 1900-01 ..
+ * 2099-12 or FG_NOMONTH. */
+static uint32_t fg_mb_pack_month(fg_month mo) {
+  if (mo == FG_NOMONTH) return FG_PACK_MONTH_NONE;
+  FG_ASSERT_HOT(mo >= FG_PACK_MONTH_BASE && mo - FG_PACK_MONTH_BASE < (int32_t)FG_PACK_MONTH_NONE);
+  return (uint32_t)(mo - FG_PACK_MONTH_BASE);
+}
+
+/* A date in its 17 packed bits (model.h); fg_mb_day gives 1900-01-01 ..
+ * 2099-12-31 or FG_NODAY. */
+static uint32_t fg_mb_pack_day(fg_day d) {
+  if (d == FG_NODAY) return FG_PACK_DAY_NONE;
+  FG_ASSERT_HOT(d >= FG_PACK_DAY_BASE && d - FG_PACK_DAY_BASE < (int32_t)FG_PACK_DAY_NONE);
+  return (uint32_t)(d - FG_PACK_DAY_BASE);
+}
+
+/* A contribution's region as code + 1 (0 = empty); a text that is not 6
+ * digits is noted (fg_mb_check refuses the model: the import never stores
+ * one, so the store was written some other way). */
+static uint32_t fg_mb_region_code(fg_model_builder *b, const fg_value *v) {
+  if (v->is_null || !v->s || v->n == 0) return 0;
+  uint32_t code = 0;
+  bool ok = v->n == 6;
+  for (int i = 0; ok && i < 6; i++) {
+    ok = v->s[i] >= '0' && v->s[i] <= '9';
+    code = 10 * code + (uint32_t)(v->s[i] - '0');
+  }
+  if (!ok) {
+    b->region_bad = true;
+    return 0;
+  }
+  FG_ASSERT_HOT(code <= FG_PACK_REGION_MAX);
+  return code + 1;
+}
+
 static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value *v) {
   fg_mb_contribution *br = row;
   fg_m_contribution *r = &br->m;
   br->pk = fg_mb_pk(b, &v[0]);
   r->employer_id = fg_mb_sid(b, &v[1]);
-  r->scheme = fg_mb_scheme(&v[2]);
-  r->region = fg_mb_sid(b, &v[3]);
-  r->period = fg_mb_month(&v[4]);
+  const fg_scheme scheme = fg_mb_scheme(&v[2]);
+  r->region_period = fg_mb_region_code(b, &v[3]) << FG_PACK_MONTH_BITS |
+                     fg_mb_pack_month(fg_mb_month(&v[4]));
   r->base_f32 = fg_mb_fen32(b, &v[5]);
   r->amount_f32 = fg_mb_fen32(b, &v[6]);
-  r->paid = fg_mb_day(&v[7]);
-  r->kind = fg_mb_enum0(FG_T_CONTRIBUTIONS, 8, &v[8]);
+  const uint32_t kind = fg_mb_enum0(FG_T_CONTRIBUTIONS, 8, &v[8]);
+  FG_ASSERT_HOT(kind <= 1 && scheme >= 0 && scheme <= FG_PACK_SCHEME_MAX);
+  r->paid_kind_scheme = fg_mb_pack_day(fg_mb_day(&v[7])) | kind << FG_PACK_DAY_BITS |
+                        (uint32_t)scheme << (FG_PACK_DAY_BITS + 1);
 }
 
 static void fg_conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
@@ -152,10 +194,12 @@ static void fg_conv_payment(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_payment *r = &br->m;
   r->payment_uid = fg_mb_uid(b, &v[0]);
   br->pk = fg_mb_pk(b, &v[1]);
-  r->scheme = fg_mb_scheme(&v[2]);
-  r->type = fg_mb_enum0(FG_T_BENEFIT_PAYMENTS, 3, &v[3]);
-  r->region = fg_mb_sid(b, &v[4]);
-  r->period = fg_mb_month(&v[5]);
+  const fg_scheme scheme = fg_mb_scheme(&v[2]);
+  const uint32_t type = fg_mb_enum0(FG_T_BENEFIT_PAYMENTS, 3, &v[3]);
+  FG_ASSERT_HOT(type < 8 && scheme >= 0 && scheme <= FG_PACK_SCHEME_MAX);
+  /* v[4], the region: no rule reads it */
+  r->period_scheme_type = fg_mb_pack_month(fg_mb_month(&v[5])) |
+                          (uint32_t)scheme << FG_PACK_MONTH_BITS | type << 26;
   r->amount_f32 = fg_mb_fen32(b, &v[6]);
   r->paid = fg_mb_day(&v[7]);
   r->bank_account = fg_mb_sid(b, &v[8]);
@@ -314,13 +358,13 @@ static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
     [FG_T_ENROLLMENTS] = {sizeof(fg_m_enrollment), fg_conv_enrollment, 2,
                           {O(fg_m_enrollment, region), O(fg_m_enrollment, employer_id)}, 1,
                           {O(fg_m_enrollment, pk)}},
-    [FG_T_CONTRIBUTIONS] = {sizeof(fg_mb_contribution), fg_conv_contribution, 2,
-                            {O(fg_m_contribution, employer_id), O(fg_m_contribution, region)},
+    [FG_T_CONTRIBUTIONS] = {sizeof(fg_mb_contribution), fg_conv_contribution, 1,
+                            {O(fg_m_contribution, employer_id)},
                             1, {O(fg_mb_contribution, pk)}, 2,
                             {O(fg_m_contribution, base_f32), O(fg_m_contribution, amount_f32)},
                             .model_size = sizeof(fg_m_contribution)},
-    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_mb_payment), fg_conv_payment, 2,
-                               {O(fg_m_payment, region), O(fg_m_payment, bank_account)},
+    [FG_T_BENEFIT_PAYMENTS] = {sizeof(fg_mb_payment), fg_conv_payment, 1,
+                               {O(fg_m_payment, bank_account)},
                                1, {O(fg_mb_payment, pk)}, 1, {O(fg_m_payment, amount_f32)},
                                1, {O(fg_m_payment, payment_uid)},
                                .model_size = sizeof(fg_m_payment)},

@@ -35,7 +35,7 @@
  * Evidence.  Every row keeps `row`, the store's rowid of the row in its
  * standard table, so a finding can name exactly which rows made it fire.
  *
- * Memory grows linearly with rows: about 16-72 bytes per fact row (40 for
+ * Memory grows linearly with rows: about 16-72 bytes per fact row (24 for
  * the contributions and benefit payments) plus the string pool; see
  * docs/screening.md.
  */
@@ -99,17 +99,75 @@ typedef struct { fg_row32 row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid
 typedef uint32_t fg_fen32;
 #define FG_FEN32_BIG 0x80000000u
 
-/* by pk, then period, paid: 32 bytes (the largest table: 33 M rows at a
+/* The two largest tables' small fields, packed (issue 19, goal 3: 24-byte
+ * rows, decision 90). Every value the data standard allows is held exactly;
+ * read them only through the fg_mc_ / fg_mp_ accessors below.
+ *   - a month (1900-01 .. 2099-12, fg_parse_month) in 12 bits: month -
+ *     FG_PACK_MONTH_BASE, FG_PACK_MONTH_NONE for FG_NOMONTH;
+ *   - a date (1900-01-01 .. 2099-12-31, fg_parse_day) in 17 bits: days
+ *     since 1900-01-01, FG_PACK_DAY_NONE for FG_NODAY;
+ *   - a scheme code (fg_mb_scheme: at most 4 digits) in 14 bits;
+ *   - a contribution's region, a 6-digit division code (FG_COL_REGION), in
+ *     20 bits as code + 1 (0 = empty). A stored region that is not 6
+ *     digits cannot come from an import: the builder refuses the model by
+ *     name (fg_mb_check), as it refuses a rowid above FG_ROW32_MAX. */
+#define FG_PACK_MONTH_BASE (1900 * 12)
+#define FG_PACK_MONTH_NONE 0xFFFu
+#define FG_PACK_MONTH_BITS 12
+#define FG_PACK_DAY_BASE (-25567) /* 1900-01-01 as an fg_day */
+#define FG_PACK_DAY_NONE 0x1FFFFu
+#define FG_PACK_DAY_BITS 17
+#define FG_PACK_SCHEME_MAX 9999
+#define FG_PACK_REGION_MAX 999999
+
+/* by pk, then period, paid: 24 bytes (the largest table: 33 M rows at a
  * million persons). Contributions and benefit payments hold no pk: a row's
  * person is its group's (contributions_off, payments_off); the builder's
- * rows carry it after these fields (build_impl.h fg_mb_contribution). */
+ * rows carry it after these fields (build_impl.h fg_mb_contribution).
+ * region_period: region code + 1 (20 bits) << 12 | month (12 bits);
+ * paid_kind_scheme: date (17 bits) | kind (1 bit) << 17 | scheme << 18. */
 typedef struct { fg_row32 row; fg_sid employer_id; /* 0 = none */
-                 fg_fen32 base_f32, amount_f32; fg_sid region; fg_month period; fg_day paid;
-                 fg_scheme scheme; uint8_t kind; } fg_m_contribution;
-/* by pk, then period, paid; 32 bytes, no pk (as contributions) */
-typedef struct { fg_row32 row; fg_uid payment_uid; fg_scheme scheme; uint8_t type;
-                 fg_sid region; fg_month period; fg_fen32 amount_f32; fg_day paid;
-                 fg_sid bank_account; } fg_m_payment;
+                 fg_fen32 base_f32, amount_f32;
+                 uint32_t region_period, paid_kind_scheme; } fg_m_contribution;
+/* by pk, then period, paid; 24 bytes, no pk (as contributions); the
+ * region is not held (no rule reads it). period_scheme_type: month (12
+ * bits) | scheme (14 bits) << 12 | benefit type (3 bits) << 26. */
+typedef struct { fg_row32 row; fg_uid payment_uid; fg_fen32 amount_f32; fg_day paid;
+                 fg_sid bank_account; uint32_t period_scheme_type; } fg_m_payment;
+
+static inline fg_month fg_pack_month_get(uint32_t v) {
+  v &= FG_PACK_MONTH_NONE;
+  return v == FG_PACK_MONTH_NONE ? FG_NOMONTH : (fg_month)(FG_PACK_MONTH_BASE + (int32_t)v);
+}
+static inline fg_day fg_pack_day_get(uint32_t v) {
+  v &= FG_PACK_DAY_NONE;
+  return v == FG_PACK_DAY_NONE ? FG_NODAY : (fg_day)(FG_PACK_DAY_BASE + (int32_t)v);
+}
+static inline fg_month fg_mc_period(const fg_m_contribution *c) {
+  return fg_pack_month_get(c->region_period);
+}
+/* The region's 6-digit code, -1 when empty. */
+static inline int32_t fg_mc_region(const fg_m_contribution *c) {
+  return (int32_t)(c->region_period >> FG_PACK_MONTH_BITS) - 1;
+}
+static inline fg_day fg_mc_paid(const fg_m_contribution *c) {
+  return fg_pack_day_get(c->paid_kind_scheme);
+}
+static inline uint8_t fg_mc_kind(const fg_m_contribution *c) {
+  return (uint8_t)((c->paid_kind_scheme >> FG_PACK_DAY_BITS) & 1u);
+}
+static inline fg_scheme fg_mc_scheme(const fg_m_contribution *c) {
+  return (fg_scheme)(c->paid_kind_scheme >> (FG_PACK_DAY_BITS + 1));
+}
+static inline fg_month fg_mp_period(const fg_m_payment *p) {
+  return fg_pack_month_get(p->period_scheme_type);
+}
+static inline fg_scheme fg_mp_scheme(const fg_m_payment *p) {
+  return (fg_scheme)((p->period_scheme_type >> FG_PACK_MONTH_BITS) & 0x3FFFu);
+}
+static inline uint8_t fg_mp_type(const fg_m_payment *p) {
+  return (uint8_t)((p->period_scheme_type >> 26) & 7u);
+}
 /* by pk, then approved_on */
 typedef struct { fg_row32 row; fg_pk pk; uint8_t kind; fg_day approved_on, retire_date,
                  birth_on_file; int32_t special_work_years; /* -1 = empty */

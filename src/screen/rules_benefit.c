@@ -33,7 +33,7 @@ enum {
 static int64_t fg_rb_period_end(const fg_model *m, int64_t i, int64_t hi) {
   FG_ASSERT(i < hi);
   int64_t j = i + 1;
-  while (j < hi && m->payments[j].period == m->payments[i].period) j++;
+  while (j < hi && fg_mp_period(&m->payments[j]) == fg_mp_period(&m->payments[i])) j++;
   return j;
 }
 
@@ -51,9 +51,9 @@ void fg_rule_benefit_paid_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     if (lo == hi || m->pk_death[pk] == FG_NODAY) continue;
     fg_month dm = fg_month_of_day(m->pk_death[pk]);
     int64_t sum_fen = 0;
-    for (int64_t i = hi - 1; i >= lo && m->payments[i].period > dm; i--) {
+    for (int64_t i = hi - 1; i >= lo && fg_mp_period(&m->payments[i]) > dm; i--) {
       const fg_m_payment *p = &m->payments[i];
-      if (!fg_rb_periodic_type(p->type)) continue;
+      if (!fg_rb_periodic_type(fg_mp_type(p))) continue;
       sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, p->amount_f32));
       fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, p->row);
     }
@@ -79,13 +79,13 @@ static void fg_rb_jail_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_finding
   int64_t sum_fen = 0;
   for (int64_t i = m->payments_off[pk]; i < m->payments_off[pk + 1]; i++) {
     const fg_m_payment *p = &m->payments[i];
-    if (p->type != FG_BEN_PENSION) continue;
+    if (fg_mp_type(p) != FG_BEN_PENSION) continue;
     bool covered = false;
     for (int64_t c = clo; c < chi && !covered; c++)
-      covered = fg_rb_jail_covers(&m->incarcerations[c], p->period);
+      covered = fg_rb_jail_covers(&m->incarcerations[c], fg_mp_period(p));
     if (!covered) continue; /* a payment counts once however many cover it */
     if (fg_rk_empty(rk)) fg_rk_text(rk, "服刑期间发放养老金的期间: ");
-    fg_rk_item_month(rk, p->period);
+    fg_rk_item_month(rk, fg_mp_period(p));
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
     sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, p->amount_f32));
   }
@@ -93,8 +93,8 @@ static void fg_rb_jail_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_finding
   for (int64_t c = clo; c < chi; c++) {
     bool used = false;
     for (int64_t i = m->payments_off[pk]; i < m->payments_off[pk + 1] && !used; i++)
-      used = m->payments[i].type == FG_BEN_PENSION &&
-             fg_rb_jail_covers(&m->incarcerations[c], m->payments[i].period);
+      used = fg_mp_type(&m->payments[i]) == FG_BEN_PENSION &&
+             fg_rb_jail_covers(&m->incarcerations[c], fg_mp_period(&m->payments[i]));
     if (used) fg_rk_ev(rk, FG_T_INCARCERATIONS, m->incarcerations[c].row);
   }
   fg_rk_emit(rk, out, "benefit.paid_during_incarceration", "person", m->pk_id[pk], sum_fen);
@@ -123,16 +123,16 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
       j = fg_rb_period_end(m, i, hi);
       int64_t n = 0, sum_fen = 0, max_fen = 0;
       for (int64_t k = i; k < j; k++) {
-        if (m->payments[k].type != FG_BEN_PENSION) continue;
+        if (fg_mp_type(&m->payments[k]) != FG_BEN_PENSION) continue;
         n++;
         sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->payments[k].amount_f32));
         max_fen = FG_MAX(max_fen, fg_m_fen(m, m->payments[k].amount_f32));
       }
       if (n < 2) continue;
       if (fg_rk_empty(&rk)) fg_rk_text(&rk, "同一期间多笔养老金: ");
-      fg_rk_item_month(&rk, m->payments[i].period);
+      fg_rk_item_month(&rk, fg_mp_period(&m->payments[i]));
       for (int64_t k = i; k < j; k++)
-        if (m->payments[k].type == FG_BEN_PENSION) fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
+        if (fg_mp_type(&m->payments[k]) == FG_BEN_PENSION) fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
       amount_fen = fg_add_sat(amount_fen, sum_fen - max_fen);
     }
     if (!fg_rk_empty(&rk))
@@ -145,7 +145,7 @@ void fg_rule_benefit_duplicate_pension(const fg_rule_ctx *ctx, fg_findings *out)
 static int64_t fg_rb_contrib_lower_bound(const fg_model *m, int64_t lo, int64_t hi, fg_month mo) {
   while (lo < hi) {
     int64_t mid = lo + (hi - lo) / 2;
-    if (m->contributions[mid].period < mo) lo = mid + 1;
+    if (fg_mc_period(&m->contributions[mid]) < mo) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -157,9 +157,9 @@ static bool fg_rb_employed_in(const fg_model *m, fg_pk pk, fg_month mo, fg_rk *r
   int64_t hi = m->contributions_off[pk + 1];
   bool any = false;
   for (int64_t i = fg_rb_contrib_lower_bound(m, m->contributions_off[pk], hi, mo);
-       i < hi && m->contributions[i].period == mo; i++) {
+       i < hi && fg_mc_period(&m->contributions[i]) == mo; i++) {
     const fg_m_contribution *c = &m->contributions[i];
-    if ((c->scheme != 110 && c->scheme != 310) || c->employer_id == 0) continue;
+    if ((fg_mc_scheme(c) != 110 && fg_mc_scheme(c) != 310) || c->employer_id == 0) continue;
     any = true;
     fg_rk_ev(rk, FG_T_CONTRIBUTIONS, c->row);
   }
@@ -172,12 +172,12 @@ static void fg_rb_employed_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_fin
   for (int64_t i = lo, j; i < hi; i = j) {
     j = fg_rb_period_end(m, i, hi);
     bool paid = false;
-    for (int64_t k = i; k < j && !paid; k++) paid = m->payments[k].type == FG_BEN_UNEMPLOYMENT;
-    if (!paid || !fg_rb_employed_in(m, pk, m->payments[i].period, rk)) continue;
+    for (int64_t k = i; k < j && !paid; k++) paid = fg_mp_type(&m->payments[k]) == FG_BEN_UNEMPLOYMENT;
+    if (!paid || !fg_rb_employed_in(m, pk, fg_mp_period(&m->payments[i]), rk)) continue;
     if (rk->nitems == 0) fg_rk_text(rk, "有缴费（就业）的期间领取失业保险金: ");
-    fg_rk_item_month(rk, m->payments[i].period);
+    fg_rk_item_month(rk, fg_mp_period(&m->payments[i]));
     for (int64_t k = i; k < j; k++) {
-      if (m->payments[k].type != FG_BEN_UNEMPLOYMENT) continue;
+      if (fg_mp_type(&m->payments[k]) != FG_BEN_UNEMPLOYMENT) continue;
       sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->payments[k].amount_f32));
       fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
     }
@@ -209,14 +209,14 @@ void fg_rule_benefit_unemployment_while_pensioned(const fg_rule_ctx *ctx, fg_fin
       j = fg_rb_period_end(m, i, hi);
       bool pension = false, unemployment = false;
       for (int64_t k = i; k < j; k++) {
-        pension |= m->payments[k].type == FG_BEN_PENSION;
-        unemployment |= m->payments[k].type == FG_BEN_UNEMPLOYMENT;
+        pension |= fg_mp_type(&m->payments[k]) == FG_BEN_PENSION;
+        unemployment |= fg_mp_type(&m->payments[k]) == FG_BEN_UNEMPLOYMENT;
       }
       if (!pension || !unemployment) continue;
       if (fg_rk_empty(&rk)) fg_rk_text(&rk, "同时发放失业保险金和养老金的期间: ");
-      fg_rk_item_month(&rk, m->payments[i].period);
+      fg_rk_item_month(&rk, fg_mp_period(&m->payments[i]));
       for (int64_t k = i; k < j; k++) {
-        uint8_t t = m->payments[k].type;
+        uint8_t t = fg_mp_type(&m->payments[k]);
         if (t == FG_BEN_UNEMPLOYMENT) sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, m->payments[k].amount_f32));
         if (t == FG_BEN_UNEMPLOYMENT || t == FG_BEN_PENSION)
           fg_rk_ev(&rk, FG_T_BENEFIT_PAYMENTS, m->payments[k].row);
@@ -241,10 +241,10 @@ static int32_t fg_rb_months_210(const fg_model *m, fg_pk pk, fg_month mo) {
   int32_t n = 0;
   fg_month last = FG_NOMONTH;
   for (int64_t i = m->contributions_off[pk];
-       i < m->contributions_off[pk + 1] && m->contributions[i].period < mo; i++) {
-    if (m->contributions[i].scheme != 210) continue;
-    if (m->contributions[i].period != last) n++;
-    last = m->contributions[i].period;
+       i < m->contributions_off[pk + 1] && fg_mc_period(&m->contributions[i]) < mo; i++) {
+    if (fg_mc_scheme(&m->contributions[i]) != 210) continue;
+    if (fg_mc_period(&m->contributions[i]) != last) n++;
+    last = fg_mc_period(&m->contributions[i]);
   }
   return n;
 }
@@ -256,16 +256,16 @@ static void fg_rb_entitle_person(const fg_model *m, fg_pk pk, fg_rk *rk, fg_find
   int64_t sum_fen = 0;
   for (int64_t i = lo; i < hi; i++) {
     const fg_m_payment *p = &m->payments[i];
-    if (p->type != FG_BEN_UNEMPLOYMENT) continue;
+    if (fg_mp_type(p) != FG_BEN_UNEMPLOYMENT) continue;
     if (entitled < 0) {
-      months_210 = fg_rb_months_210(m, pk, p->period);
+      months_210 = fg_rb_months_210(m, pk, fg_mp_period(p));
       entitled = fg_rb_entitlement(months_210);
     }
-    if (p->period != last) distinct++;
-    last = p->period;
+    if (fg_mp_period(p) != last) distinct++;
+    last = fg_mp_period(p);
     if (distinct <= entitled) continue;
     if (fg_rk_empty(rk)) fg_rk_text(rk, "超出领取期限的期间: ");
-    fg_rk_item_month(rk, p->period);
+    fg_rk_item_month(rk, fg_mp_period(p));
     fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, p->row);
     sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, p->amount_f32));
   }
@@ -300,9 +300,9 @@ static void fg_rb_cert_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_fi
   int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
   fg_month first = FG_NOMONTH, latest = FG_NOMONTH;
   for (int64_t i = lo; i < hi; i++) {
-    if (m->payments[i].type != FG_BEN_PENSION) continue;
-    if (first == FG_NOMONTH) first = m->payments[i].period; /* sorted by period */
-    latest = m->payments[i].period;
+    if (fg_mp_type(&m->payments[i]) != FG_BEN_PENSION) continue;
+    if (first == FG_NOMONTH) first = fg_mp_period(&m->payments[i]); /* sorted by period */
+    latest = fg_mp_period(&m->payments[i]);
   }
   if (first == FG_NOMONTH) return; /* only pensioners */
   fg_day cert = fg_rb_latest_cert(m, pk, ctx->as_of);
@@ -315,7 +315,7 @@ static void fg_rb_cert_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_fi
              cert != FG_NODAY ? "上次生存认证" : "从未认证，首个养老金期间",
              cm, (int)(latest - c));
   for (int64_t i = lo; i < hi; i++)
-    if (m->payments[i].type == FG_BEN_PENSION && m->payments[i].period == latest)
+    if (fg_mp_type(&m->payments[i]) == FG_BEN_PENSION && fg_mp_period(&m->payments[i]) == latest)
       fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[i].row);
   for (int64_t i = m->survivals_off[pk]; i < m->survivals_off[pk + 1] && cert != FG_NODAY; i++)
     if (m->survivals[i].certified_on == cert) fg_rk_ev(rk, FG_T_SURVIVAL_CERTIFICATIONS, m->survivals[i].row);
@@ -432,7 +432,7 @@ void fg_rule_benefit_shared_bank_account(const fg_rule_ctx *ctx, fg_findings *ou
         cap = cap ? 2 * cap : 4096;
         rows = fg_xrealloc(rows, (size_t)cap * sizeof *rows);
       }
-      rows[n++] = (fg_rb_acct_row){p->bank_account, p->period, pk, (uint32_t)i};
+      rows[n++] = (fg_rb_acct_row){p->bank_account, fg_mp_period(p), pk, (uint32_t)i};
     }
   }
   free(shared);
@@ -523,8 +523,8 @@ void fg_rule_benefit_large_payment_unreviewed(const fg_rule_ctx *ctx, fg_finding
 
 /* Adds the maternity payments of period mo of pk (rows [lo, hi)) as evidence. */
 static void fg_rb_ev_maternity(const fg_model *m, int64_t lo, int64_t hi, fg_month mo, fg_rk *rk) {
-  for (int64_t i = lo; i < hi && m->payments[i].period <= mo; i++)
-    if (m->payments[i].type == FG_BEN_MATERNITY && m->payments[i].period == mo)
+  for (int64_t i = lo; i < hi && fg_mp_period(&m->payments[i]) <= mo; i++)
+    if (fg_mp_type(&m->payments[i]) == FG_BEN_MATERNITY && fg_mp_period(&m->payments[i]) == mo)
       fg_rk_ev(rk, FG_T_BENEFIT_PAYMENTS, m->payments[i].row);
 }
 
@@ -536,8 +536,8 @@ void fg_rule_benefit_maternity_repeat(const fg_rule_ctx *ctx, fg_findings *out) 
     int64_t lo = m->payments_off[pk], hi = m->payments_off[pk + 1];
     fg_month prev = FG_NOMONTH, episode = FG_NOMONTH, listed = FG_NOMONTH;
     for (int64_t i = lo; i < hi; i++) {
-      fg_month mo = m->payments[i].period;
-      if (m->payments[i].type != FG_BEN_MATERNITY || mo == prev) continue;
+      fg_month mo = fg_mp_period(&m->payments[i]);
+      if (fg_mp_type(&m->payments[i]) != FG_BEN_MATERNITY || mo == prev) continue;
       bool starts = prev == FG_NOMONTH || prev + 1 < mo;
       prev = mo;
       if (!starts) continue;

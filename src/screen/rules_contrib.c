@@ -27,30 +27,49 @@ enum {
 
 static bool fg_rc_is_pension(fg_scheme s) { return s == 110 || s == 120 || s == 170; }
 
+/* A wage_bases row keyed as contributions hold their region (model.h
+ * fg_mc_region: the 6-digit code, -1 when empty). */
+typedef struct fg_rc_wb {
+  int32_t region; /* -1 empty; -2 a text that is not 6 digits: no contribution has it */
+  int year;
+  const fg_m_wage_base *w;
+} fg_rc_wb;
+
+static int32_t fg_rc_region_code(const char *s) {
+  if (s[0] == '\0') return -1;
+  int32_t code = 0;
+  for (int i = 0; i < 6; i++) {
+    if (s[i] < '0' || s[i] > '9') return -2;
+    code = 10 * code + (s[i] - '0');
+  }
+  return s[6] == '\0' ? code : -2;
+}
+
 static int fg_rc_wb_cmp(const void *a, const void *b) {
-  const fg_m_wage_base *x = a, *y = b;
+  const fg_rc_wb *x = a, *y = b;
   if (x->region != y->region) return x->region < y->region ? -1 : 1;
   return (x->year > y->year) - (x->year < y->year);
 }
 
 /* The wage_bases row of (region, year) in the sorted copy, or NULL. */
-static const fg_m_wage_base *fg_rc_wb_find(const fg_m_wage_base *wb, int32_t n, fg_sid region,
+static const fg_m_wage_base *fg_rc_wb_find(const fg_rc_wb *wb, int32_t n, int32_t region,
                                            int year) {
-  fg_m_wage_base key = {.region = region, .year = year};
-  return bsearch(&key, wb, (size_t)n, sizeof wb[0], fg_rc_wb_cmp);
+  fg_rc_wb key = {.region = region, .year = year};
+  const fg_rc_wb *hit = bsearch(&key, wb, (size_t)n, sizeof wb[0], fg_rc_wb_cmp);
+  return hit ? hit->w : NULL;
 }
 
-static void fg_rc_range_person(const fg_model *m, const fg_m_wage_base *wb, fg_pk pk,
+static void fg_rc_range_person(const fg_model *m, const fg_rc_wb *wb, fg_pk pk,
                                fg_rk *rk, fg_findings *out) {
   fg_rowid last_wb_row = -1;
   for (int64_t i = m->contributions_off[pk]; i < m->contributions_off[pk + 1]; i++) {
     const fg_m_contribution *c = &m->contributions[i];
-    if (c->scheme != 110 || c->employer_id == 0) continue;
+    if (fg_mc_scheme(c) != 110 || c->employer_id == 0) continue;
     const fg_m_wage_base *w =
-        fg_rc_wb_find(wb, m->nwage_bases, c->region, fg_month_year(c->period));
+        fg_rc_wb_find(wb, m->nwage_bases, fg_mc_region(c), fg_month_year(fg_mc_period(c)));
     if (w == NULL || (fg_m_fen(m, c->base_f32) >= w->floor_fen && fg_m_fen(m, c->base_f32) <= w->cap_fen)) continue;
     char mo[8], base[32], lim[32];
-    fg_format_month(c->period, mo);
+    fg_format_month(fg_mc_period(c), mo);
     fg_fen_to_yuan(fg_m_fen(m, c->base_f32), base, sizeof base);
     bool low = fg_m_fen(m, c->base_f32) < w->floor_fen;
     fg_fen_to_yuan(low ? w->floor_fen : w->cap_fen, lim, sizeof lim);
@@ -67,8 +86,12 @@ static void fg_rc_range_person(const fg_model *m, const fg_m_wage_base *wb, fg_p
 void fg_rule_contribution_base_out_of_range(const fg_rule_ctx *ctx, fg_findings *out) {
   const fg_model *m = ctx->m;
   FG_ASSERT(m->nwage_bases >= 0);
-  fg_m_wage_base *wb = fg_xcalloc((size_t)m->nwage_bases + 1, sizeof *wb);
-  for (int32_t i = 0; i < m->nwage_bases; i++) wb[i] = m->wage_bases[i];
+  fg_rc_wb *wb = fg_xcalloc((size_t)m->nwage_bases + 1, sizeof *wb);
+  for (int32_t i = 0; i < m->nwage_bases; i++) {
+    const fg_m_wage_base *w = &m->wage_bases[i];
+    FG_ASSERT(w->region < m->nstr);
+    wb[i] = (fg_rc_wb){fg_rc_region_code(m->str[w->region]), w->year, w};
+  }
   qsort(wb, (size_t)m->nwage_bases, sizeof *wb, fg_rc_wb_cmp);
   fg_rk rk;
   fg_rk_init(&rk);
@@ -83,7 +106,7 @@ void fg_rule_contribution_base_out_of_range(const fg_rule_ctx *ctx, fg_findings 
 static int64_t fg_rc_lower_bound(const fg_model *m, int64_t lo, int64_t hi, fg_month mo) {
   while (lo < hi) {
     int64_t mid = lo + (hi - lo) / 2;
-    if (m->contributions[mid].period < mo) lo = mid + 1;
+    if (fg_mc_period(&m->contributions[mid]) < mo) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -101,12 +124,12 @@ static fg_rc_window fg_rc_window_of(const fg_model *m, int64_t lo, int64_t hi, f
   fg_month last = FG_NOMONTH;
   for (int64_t i = fg_rc_lower_bound(m, lo, hi, from); i < hi; i++) {
     const fg_m_contribution *c = &m->contributions[i];
-    if (c->period > to) break;
-    if (c->scheme != 110) continue;
+    if (fg_mc_period(c) > to) break;
+    if (fg_mc_scheme(c) != 110) continue;
     w.sum_fen = fg_add_sat(w.sum_fen, fg_m_fen(m, c->base_f32));
     w.rows++;
-    if (c->period != last) w.periods++;
-    last = c->period;
+    if (fg_mc_period(c) != last) w.periods++;
+    last = fg_mc_period(c);
   }
   return w;
 }
@@ -143,8 +166,8 @@ static void fg_rc_spike_person(const fg_rule_ctx *ctx, fg_pk pk, fg_rk *rk, fg_f
                fg_rk_empty(rk) ? "" : "; ", mo, sa, (long long)a.rows, sb, (long long)b.rows);
     fg_rk_ev(rk, FG_T_RETIREMENTS, ret->row);
     for (int64_t i = fg_rc_lower_bound(m, lo, hi, M - 2 * FG_RC_SPIKE_WINDOW_MONTHS); i < hi; i++) {
-      if (m->contributions[i].period >= M) break;
-      if (m->contributions[i].scheme == 110) fg_rk_ev(rk, FG_T_CONTRIBUTIONS, m->contributions[i].row);
+      if (fg_mc_period(&m->contributions[i]) >= M) break;
+      if (fg_mc_scheme(&m->contributions[i]) == 110) fg_rk_ev(rk, FG_T_CONTRIBUTIONS, m->contributions[i].row);
     }
   }
   if (!fg_rk_empty(rk)) fg_rk_emit(rk, out, "contribution.base_spike", "person", m->pk_id[pk], 0);
@@ -164,9 +187,9 @@ void fg_rule_contribution_base_spike(const fg_rule_ctx *ctx, fg_findings *out) {
 
 /* A back payment of a pension scheme paid within retirement r's window. */
 static bool fg_rc_backpay_in(const fg_m_contribution *c, const fg_m_retirement *r) {
-  return c->kind == FG_CONTRIB_BACK && fg_rc_is_pension(c->scheme) && r->approved_on != FG_NODAY &&
-         c->paid != FG_NODAY && c->paid >= r->approved_on - FG_RC_BACKPAY_WINDOW_DAYS &&
-         c->paid <= r->approved_on;
+  return fg_mc_kind(c) == FG_CONTRIB_BACK && fg_rc_is_pension(fg_mc_scheme(c)) && r->approved_on != FG_NODAY &&
+         fg_mc_paid(c) != FG_NODAY && fg_mc_paid(c) >= r->approved_on - FG_RC_BACKPAY_WINDOW_DAYS &&
+         fg_mc_paid(c) <= r->approved_on;
 }
 
 /* Distinct periods of the back payments in retirement r's window. */
@@ -177,8 +200,8 @@ static int32_t fg_rc_backpay_periods(const fg_model *m, int64_t lo, int64_t hi,
   for (int64_t i = lo; i < hi; i++) {
     const fg_m_contribution *c = &m->contributions[i];
     if (!fg_rc_backpay_in(c, r)) continue;
-    if (c->period != last) periods++; /* rows sorted by period */
-    last = c->period;
+    if (fg_mc_period(c) != last) periods++; /* rows sorted by period */
+    last = fg_mc_period(c);
   }
   return periods;
 }
@@ -251,11 +274,11 @@ void fg_rule_contribution_before_age_16(const fg_rule_ctx *ctx, fg_findings *out
     /* the month of the 16th birthday (29 Feb -> 1 March in a common year) */
     fg_month turns16 = fg_month_of_day(fg_birthday_at(birth, FG_RC_ADULT_AGE_YEARS));
     int64_t sum_fen = 0;
-    for (int64_t i = lo; i < hi && m->contributions[i].period < turns16; i++) {
+    for (int64_t i = lo; i < hi && fg_mc_period(&m->contributions[i]) < turns16; i++) {
       const fg_m_contribution *c = &m->contributions[i];
-      if (c->scheme == 390) continue;
+      if (fg_mc_scheme(c) == 390) continue;
       if (fg_rk_empty(&rk)) fg_rk_text(&rk, "未满 16 周岁的缴费期间: ");
-      fg_rk_item_month(&rk, c->period);
+      fg_rk_item_month(&rk, fg_mc_period(c));
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
       sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, c->amount_f32));
     }
@@ -274,15 +297,15 @@ void fg_rule_contribution_after_death(const fg_rule_ctx *ctx, fg_findings *out) 
     int64_t lo = m->contributions_off[pk], hi = m->contributions_off[pk + 1];
     if (lo == hi || m->pk_death[pk] == FG_NODAY) continue;
     fg_month dm = fg_month_of_day(m->pk_death[pk]);
-    if (m->contributions[hi - 1].period <= dm) continue; /* sorted by period */
+    if (fg_mc_period(&m->contributions[hi - 1]) <= dm) continue; /* sorted by period */
     int64_t sum_fen = 0;
     char d[11];
     fg_format_day(m->pk_death[pk], d);
     fg_rk_text(&rk, "%s 死亡；之后仍有缴费的期间 ", d);
     for (int64_t i = fg_rc_lower_bound(m, lo, hi, dm + 1); i < hi; i++) {
       const fg_m_contribution *c = &m->contributions[i];
-      FG_ASSERT(c->period > dm);
-      fg_rk_item_month(&rk, c->period);
+      FG_ASSERT(fg_mc_period(c) > dm);
+      fg_rk_item_month(&rk, fg_mc_period(c));
       fg_rk_ev(&rk, FG_T_CONTRIBUTIONS, c->row);
       sum_fen = fg_add_sat(sum_fen, fg_m_fen(m, c->amount_f32));
     }
