@@ -316,6 +316,53 @@ static void test_merge_runs(void **state) {
   free(dir);
 }
 
+/* fg_mb_settle sorts contributions into their final rows as soon as their
+ * last chunk is in; persons first named by a table read after them (here
+ * deaths: the largest table is read first) have no contributions, and
+ * finishing extends the settled offsets with their empty groups. The model
+ * equals the single builder's, byte for byte, in chunks of every size. */
+static void test_settled_then_new_persons(void **state) {
+  (void)state;
+  char *dir = fg_test_tmpdir(), path[4200];
+  snprintf(path, sizeof path, "%s/fg.db", dir);
+  fg_err err = {0};
+  int64_t b = 0;
+  fg_store *s = open_batch(path, &b);
+  char id[24], period[8], paid[16];
+  for (int k = 0; k < 200; k++) {
+    snprintf(id, sizeof id, "C%04d", (k * 7) % 40); /* out of order: the runs are merged */
+    snprintf(period, sizeof period, "2024-%02d", 1 + k % 12);
+    snprintf(paid, sizeof paid, "%.7s-15", period);
+    fg_value v[] = {T(id), T("E1"), T("110"), T("110105"), T(period), I(500000 + k), I(80000),
+                    T(paid), T("normal")};
+    put(s, FG_T_CONTRIBUTIONS, b, v);
+  }
+  for (int k = 0; k < 10; k++) {
+    snprintf(id, sizeof id, "D%04d", k);
+    fg_value v[] = {T(id), T("2024-05-01"), T("health")};
+    put(s, FG_T_DEATHS, b, v);
+  }
+  assert_int_equal(fg_store_batch_finish(s, b, "stored", "2025-01-01T00:00:01", &err), 0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  fg_store_close(s);
+  fg_model *ref = reference_model(path);
+  assert_int_equal(ref->npk, 50);
+  const int64_t sizes[] = {1, 7, 64, (int64_t)1 << 30};
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+    fg_model *m = NULL;
+    assert_int_equal(fg_model_load_chunked(path, sizes[i], &m, &err), 0);
+    same_model(ref, m);
+    for (fg_pk pk = 0; pk < m->npk; pk++) { /* the persons of deaths: none */
+      const bool dead = m->pk_death[pk] != FG_NODAY;
+      assert_int_equal(m->contributions_off[pk + 1] - m->contributions_off[pk], dead ? 0 : 5);
+    }
+    fg_model_free(m);
+  }
+  fg_model_free(ref);
+  fg_test_rmrf(dir);
+  free(dir);
+}
+
 static void test_missing_store(void **state) {
   (void)state;
   fg_model *m = NULL;
@@ -372,6 +419,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chunk_sizes),
       cmocka_unit_test(test_merge_runs),
+      cmocka_unit_test(test_settled_then_new_persons),
       cmocka_unit_test(test_limit_is_an_error),
       cmocka_unit_test(test_region_not_a_code),
       cmocka_unit_test(test_missing_store),

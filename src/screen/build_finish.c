@@ -334,6 +334,22 @@ void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from) {
   runs->end = v->n;
 }
 
+void fg_mb_settle(fg_model_builder *b, fg_table_id t) {
+  FG_ASSERT(b && t >= 0 && t < FG_T_COUNT && b->pk_off[t] == NULL);
+  const size_t es = fg_mb_desc_of(t)->elem_size, os = fg_mb_model_size(t);
+  if (os == es) return;
+  for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
+    if (fg_mb_pk_sorts[i].t != t) continue;
+    const int64_t npk = (int64_t)b->pid.n;
+    const fg_mb_keys keys = {.n = npk, .pk_at = fg_mb_pk_at(t)};
+    b->pk_off[t] = fg_mb_bucket_sort(&b->rows[t], es, os, &keys, fg_mb_key_pk,
+                                     fg_mb_pk_sorts[i].cmp, NULL, &b->runs[t]);
+    b->pk_off_npk[t] = npk;
+    return;
+  }
+  FG_ASSERT(!"a table that drops its pk is a by-pk table");
+}
+
 void fg_mb_presort(fg_model_builder *b) {
   FG_ASSERT(b);
   for (size_t i = 0; i < FG_ARRAY_LEN(fg_mb_pk_sorts); i++) {
@@ -411,6 +427,13 @@ static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **off
   }
   fg_run_pair(fg_mb_sort_job_run, &job[0], &job[1]);
   for (int i = 0; i < NT; i++) {
+    const fg_table_id t = fg_mb_pk_sorts[i].t;
+    const int64_t settled = b->pk_off_npk[t];
+    if (b->pk_off[t] && settled > 0 && settled < npk) { /* persons come after fg_mb_settle */
+      b->pk_off[t] = fg_xrealloc(b->pk_off[t], ((size_t)npk + 1) * sizeof *b->pk_off[t]);
+      for (int64_t k = settled + 1; k <= npk; k++) b->pk_off[t][k] = b->pk_off[t][settled];
+    }
+    FG_ASSERT(b->pk_off[t] == NULL || settled <= npk);
     int64_t **given = &b->pk_off[fg_mb_pk_sorts[i].t];
     offs[i] = *given ? *given : job[0].mine[i] ? job[0].offs[i] : job[1].offs[i];
     if (*given) FG_ASSERT((*given)[npk] == b->rows[fg_mb_pk_sorts[i].t].n);

@@ -122,6 +122,10 @@ struct fg_model_builder {
    * model): set by an extension (build_extend.c), which knows both;
    * fg_mb_finish then neither sorts nor counts it */
   int64_t *pk_off[FG_T_COUNT];
+  /* the persons pk_off[t] counts when fg_mb_settle made it (npk then); 0 =
+   * every person (an extension's). Later persons have no rows of t:
+   * fg_mb_finish extends the offsets with empty groups. */
+  int64_t pk_off_npk[FG_T_COUNT];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
   bool row_over; /* a rowid outside [1, FG_ROW32_MAX] came in (fg_mb_check refuses) */
@@ -231,5 +235,14 @@ void fg_mb_presort(fg_model_builder *b);
  * persons the benefit payments' copy, 1 GB on top of the whole model, was
  * the screening's peak). The result is the stable counting sort's. */
 void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from);
+/* Every row of "by pk" table t is in (the loader merged its last chunk):
+ * when its model rows drop the pk (contributions, benefit payments), sort
+ * it now as fg_mb_finish would, into model rows and offsets for the
+ * persons known so far (pk_off, pk_off_npk), while the loader goes on
+ * reading the other tables. Each table's builder rows (4 bytes of pk a row
+ * more than the model's) then give way to its model rows before the next
+ * table's are read, instead of all of them being held at the load's end,
+ * the cold screening's peak (issue 19, goal 3). Other tables: nothing. */
+void fg_mb_settle(fg_model_builder *b, fg_table_id t);
 
 #endif

@@ -16,7 +16,9 @@
  * thread: first appearance, in sequence order. Nothing depends on which
  * worker was faster. The merging worker also sorts each merged chunk of a
  * "by pk" table by person (fg_mb_sort_run), so that finishing merges the
- * chunks instead of copying the whole table.
+ * chunks instead of copying the whole table, and once a table's last chunk
+ * is merged, sorts a table whose model rows drop the pk into its final
+ * order (fg_mb_settle) while the other worker reads on.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -108,6 +110,8 @@ static void fg_load_merge_ready(fg_load *L) {
       L->chunks[i].b = NULL;
     }
     fg_mb_sort_run(L->chunks[0].b, t, from); /* by person, beside the reading */
+    if (i + 1 == L->nchunks || L->chunks[i + 1].t != t) /* t's last chunk */
+      fg_mb_settle(L->chunks[0].b, t);
     pthread_mutex_lock(&L->mu);
     L->merged = i + 1;
   }
