@@ -122,6 +122,36 @@ static void test_packed_fields(void **state) {
   fg_model_free(m);
 }
 
+/* A medical item's quantity and money are 4-byte fg_fen32: values of 2^31
+ * and more are escaped (model.h) and still come back exactly; lines sort by
+ * number (an escaped line number, which only an edited store can hold, is
+ * test_load's test_item_escaped_lines). */
+static void test_item_big_numbers(void **state) {
+  (void)state;
+  fg_model *m = fg_test_model((fg_test_tables){
+      [FG_T_MEDICAL_SETTLEMENTS] =
+          "settlement_id,person_id,institution_id,scheme,visit_type,admit_date,discharge_date,"
+          "diagnosis,invoice_no,total,fund_paid,settled_on\n"
+          "S1,P1,H1,310,outpatient,2024-01-05,,J18,I1,100,50,2024-01-05\n",
+      [FG_T_MEDICAL_ITEMS] =
+          "settlement_id,line_no,item_code,service_date,quantity,unit_price,amount,fund_amount\n"
+          "S1,999999999,C1,2024-01-05,3000000.5,30000000,1,30000000\n"
+          "S1,5,C1,2024-01-05,1,1,1,1\n"
+          "S1,7,C1,2024-01-05,1,21474836.48,1,21474836.47\n"
+          "S1,6,C1,2024-01-05,1,1,1,1\n",
+  });
+  assert_int_equal(m->nitems, 4);
+  static const int64_t lines[] = {5, 6, 7, 999999999};
+  for (int i = 0; i < 4; i++) assert_int_equal(fg_m_fen(m, m->items[i].line_f32), lines[i]);
+  assert_int_equal(fg_m_fen(m, m->items[2].unit_price_f32), 2147483648LL);
+  assert_int_equal(fg_m_fen(m, m->items[2].fund_amount_f32), 2147483647LL);
+  assert_int_equal(fg_m_fen(m, m->items[3].qty_milli_f32), 3000000500LL);
+  assert_int_equal(fg_m_fen(m, m->items[3].unit_price_f32), 3000000000LL);
+  assert_true((m->items[3].unit_price_f32 & FG_FEN32_BIG) &&
+              !(m->items[2].fund_amount_f32 & FG_FEN32_BIG));
+  fg_model_free(m);
+}
+
 static void test_sort_offsets(void **state) {
   (void)state;
   fg_model *m = fg_test_model((fg_test_tables){
@@ -192,12 +222,14 @@ static void test_item_linking(void **state) {
   assert_int_equal(a->diagnosis, 0);
   assert_int_equal(b->visit, FG_VISIT_INPATIENT);
   const fg_m_item *it = &m->items[b->items_first];
-  assert_int_equal(it[0].line_no, 1);
-  assert_int_equal(it[0].qty_milli, 2000);
-  assert_int_equal(it[0].unit_price_fen, 525);
+  assert_int_equal(fg_m_fen(m, it[0].line_f32), 1);
+  assert_int_equal(fg_m_fen(m, it[0].qty_milli_f32), 2000);
+  assert_int_equal(fg_m_fen(m, it[0].unit_price_f32), 525);
+  assert_int_equal(fg_m_fen(m, it[0].fund_amount_f32), 0);
   assert_int_equal(it[0].catalog, -1); /* C9 outside the catalogue */
-  assert_int_equal(it[1].line_no, 2);
-  assert_int_equal(it[1].qty_milli, 1500);
+  assert_int_equal(fg_m_fen(m, it[1].line_f32), 2);
+  assert_int_equal(fg_m_fen(m, it[1].qty_milli_f32), 1500);
+  assert_int_equal(fg_m_fen(m, it[1].fund_amount_f32), 1000);
   assert_int_equal(it[0].settlement, (int32_t)(s0 + 1));
   assert_true(it[1].catalog >= 0);
   assert_int_equal(m->catalog[it[1].catalog].category, FG_CAT_BED);
@@ -620,6 +652,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pk_interning),  cmocka_unit_test(test_sort_offsets),
       cmocka_unit_test(test_packed_fields),
+      cmocka_unit_test(test_item_big_numbers),
       cmocka_unit_test(test_item_linking),  cmocka_unit_test(test_accounts_txns),
       cmocka_unit_test(test_absorb),        cmocka_unit_test(test_skip_absent),
       cmocka_unit_test(test_determinism),   cmocka_unit_test(test_select),

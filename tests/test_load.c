@@ -415,6 +415,32 @@ static void test_region_not_a_code(void **state) {
   }
 }
 
+/* Line numbers held as fg_fen32 sort by value even when escaped (a store
+ * edited outside the import can hold any integer): a settlement's lines
+ * 3000000000, 5, 2147483648 and 2147483647 come out in numeric order. */
+static void test_item_escaped_lines(void **state) {
+  (void)state;
+  fg_model_builder *b = fg_mb_new();
+  fg_value s[] = {T("S1"), T("P1"), T("H1"), T("310"), T("outpatient"), T("2024-01-05"), NUL,
+                  NUL, T("I1"), I(100), I(50), T("2024-01-05")};
+  fg_mb_add(b, FG_T_MEDICAL_SETTLEMENTS, 1, s);
+  static const int64_t in[] = {3000000000LL, 5, 2147483648LL, 2147483647LL};
+  static const int64_t want[] = {5, 2147483647LL, 2147483648LL, 3000000000LL};
+  for (int k = 0; k < 4; k++) {
+    fg_value v[] = {T("S1"), I(in[k]), T("C1"), T("2024-01-05"), I(1000), I(1), I(1), I(1)};
+    fg_mb_add(b, FG_T_MEDICAL_ITEMS, k + 1, v);
+  }
+  fg_err err = {0};
+  assert_int_equal(fg_mb_check(b, &err), 0);
+  fg_model *m = fg_mb_finish(b);
+  assert_int_equal(m->nitems, 4);
+  for (int k = 0; k < 4; k++) {
+    assert_int_equal(fg_m_fen(m, m->items[k].line_f32), want[k]);
+    assert_int_equal(m->items[k].settlement, 0);
+  }
+  fg_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chunk_sizes),
@@ -422,6 +448,7 @@ int main(void) {
       cmocka_unit_test(test_settled_then_new_persons),
       cmocka_unit_test(test_limit_is_an_error),
       cmocka_unit_test(test_region_not_a_code),
+      cmocka_unit_test(test_item_escaped_lines),
       cmocka_unit_test(test_missing_store),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -508,7 +508,11 @@ fg_sid fg_model_find_sid(const fg_model *m, const char *s) {
 int64_t fg_m_fen_big(const fg_model *m, fg_fen32 v) {
   const fg_sid sid = v & ~FG_FEN32_BIG;
   FG_ASSERT(m && (v & FG_FEN32_BIG) && sid > 0 && sid < m->nstr);
-  const char *s = m->str[sid];
+  return fg_mb_fen_text(m->str[sid]);
+}
+
+int64_t fg_mb_fen_text(const char *s) {
+  FG_ASSERT(s != NULL);
   const bool neg = *s == '-';
   s += neg;
   FG_ASSERT(*s != '\0');

@@ -90,11 +90,19 @@ static int fg_cmp_survival(const void *a, const void *b, void *ctx) {
   FG_MB_CMP(x->row, y->row);
   return 0;
 }
+/* The int64 an fg_fen32 of the builder holds (model.h fg_m_fen). */
+static int64_t fg_mb_fen_of(const fg_mb_pool *p, fg_fen32 v) {
+  if (!(v & FG_FEN32_BIG)) return (int64_t)v;
+  const fg_sid sid = v & ~FG_FEN32_BIG;
+  FG_ASSERT(sid > 0 && sid < p->n);
+  return fg_mb_fen_text(p->str[sid]);
+}
+
 static int fg_cmp_item(const void *a, const void *b, void *ctx) {
   const fg_m_item *x = a, *y = b;
   int c = fg_mb_strcmp(ctx, x->settlement_id, y->settlement_id); /* orphans only */
   if (c) return c;
-  FG_MB_CMP(x->line_no, y->line_no);
+  if (x->line_f32 != y->line_f32) FG_MB_CMP(fg_mb_fen_of(ctx, x->line_f32), fg_mb_fen_of(ctx, y->line_f32));
   FG_MB_CMP(x->row, y->row);
   return 0;
 }

@@ -18,7 +18,7 @@
 #define FG_MB_PERSON_ID_MAX 64                  /* stack buffer for upper-casing */
 #define FG_MB_SID_FIELDS_MAX 8
 #define FG_MB_PK_FIELDS_MAX 2
-#define FG_MB_MONEY_FIELDS_MAX 2 /* fg_fen32 fields of a struct (model.h) */
+#define FG_MB_MONEY_FIELDS_MAX 4 /* fg_fen32 fields of a struct (model.h) */
 #define FG_MB_UID_FIELDS_MAX 1   /* fg_uid fields of a struct (model.h) */
 /* Most bytes of a model's uid blob: an fg_uid is a 32-bit offset. About
  * 400 M payment ids of 10 characters; beyond, fg_mb_check refuses. */
@@ -235,6 +235,10 @@ void fg_mb_presort(fg_model_builder *b);
  * persons the benefit payments' copy, 1 GB on top of the whole model, was
  * the screening's peak). The result is the stable counting sort's. */
 void fg_mb_sort_run(fg_model_builder *b, fg_table_id t, int64_t from);
+/* The int64 written in decimal as an escaped fg_fen32's text (model.h:
+ * an optional '-' and digits, as fg_mb_fen32 wrote it; anything else is a
+ * broken invariant). */
+int64_t fg_mb_fen_text(const char *s);
 /* Every row of "by pk" table t is in (the loader merged its last chunk):
  * when its model rows drop the pk (contributions, benefit payments), sort
  * it now as fg_mb_finish would, into model rows and offsets for the

@@ -43,6 +43,7 @@ FG_MB_PK_SECOND(fg_m_incarceration);
 FG_MB_PK_SECOND(fg_m_survival);
 _Static_assert(sizeof(fg_m_contribution) == 24, "contributions: packed fields (model.h)");
 _Static_assert(sizeof(fg_m_payment) == 24, "benefit payments: packed fields (model.h)");
+_Static_assert(sizeof(fg_m_item) == 40, "medical items: 4-byte numbers (model.h)");
 /* the packed fields' widths hold every value they are given (model.h) */
 _Static_assert(2100 * 12 - FG_PACK_MONTH_BASE <= (int)FG_PACK_MONTH_NONE, "months in 12 bits");
 _Static_assert(FG_PACK_SCHEME_MAX < (1 << 14), "scheme codes in 14 bits");
@@ -263,14 +264,14 @@ static void fg_conv_item(fg_model_builder *b, void *row, const fg_value *v) {
   fg_m_item *r = row;
   r->settlement_id = fg_mb_sid(b, &v[0]);
   r->settlement = -1;
-  r->line_no = fg_mb_int(&v[1], 0);
+  r->line_f32 = fg_mb_fen32(b, &v[1]);
   r->item_code = fg_mb_sid(b, &v[2]);
   r->catalog = -1;
   r->service_date = fg_mb_day(&v[3]);
-  r->qty_milli = fg_mb_int(&v[4], 0);
-  r->unit_price_fen = fg_mb_int(&v[5], 0);
-  r->amount_fen = fg_mb_int(&v[6], 0);
-  r->fund_amount_fen = fg_mb_int(&v[7], 0);
+  r->qty_milli_f32 = fg_mb_fen32(b, &v[4]);
+  r->unit_price_f32 = fg_mb_fen32(b, &v[5]);
+  /* v[6], the line's amount: no rule reads it */
+  r->fund_amount_f32 = fg_mb_fen32(b, &v[7]);
 }
 
 static void fg_conv_death(fg_model_builder *b, void *row, const fg_value *v) {
@@ -381,7 +382,9 @@ static const fg_mb_desc fg_mb_descs[FG_T_COUNT] = {
                                    O(fg_m_settlement, diagnosis), O(fg_m_settlement, invoice_no)},
                                   1, {O(fg_m_settlement, pk)}},
     [FG_T_MEDICAL_ITEMS] = {sizeof(fg_m_item), fg_conv_item, 2,
-                            {O(fg_m_item, settlement_id), O(fg_m_item, item_code)}, 0, {0}},
+                            {O(fg_m_item, settlement_id), O(fg_m_item, item_code)}, 0, {0}, 4,
+                            {O(fg_m_item, line_f32), O(fg_m_item, qty_milli_f32),
+                             O(fg_m_item, unit_price_f32), O(fg_m_item, fund_amount_f32)}},
     [FG_T_DEATHS] = {sizeof(fg_m_death), fg_conv_death, 0, {0}, 1, {O(fg_m_death, pk)}},
     [FG_T_INCARCERATIONS] = {sizeof(fg_m_incarceration), fg_conv_incarceration, 0, {0}, 1,
                              {O(fg_m_incarceration, pk)}},

@@ -91,7 +91,8 @@ typedef struct { fg_row32 row; fg_sid employer_id; } fg_m_employer;
 typedef struct { fg_row32 row; fg_pk pk; fg_scheme scheme; fg_sid region; fg_sid employer_id;
                  fg_day start, end; /* end FG_NODAY = open */ } fg_m_enrollment;
 /* Money of the two largest tables (65 M of a million-person city's rows),
- * in 4 bytes instead of 8 (issue 19, goal 3): a value in [0, 2^31) fen is
+ * and a medical item's line number, quantity and money, in 4 bytes instead
+ * of 8 (issue 19, goal 3): a value in [0, 2^31) fen is
  * held as it is; any other (at least 21,474,836.48 yuan, or negative) has
  * FG_FEN32_BIG set and the rest is the sid of its exact value written in
  * decimal fen in the string pool. fg_m_fen() gives the int64 back; the
@@ -186,11 +187,14 @@ typedef struct { fg_row32 row; fg_pk pk; fg_sid settlement_id; fg_sid institutio
                  fg_scheme scheme; uint8_t visit; fg_day admit, discharge; fg_sid diagnosis;
                  fg_sid invoice_no; int64_t total_fen, fund_paid_fen; fg_day settled_on;
                  int32_t items_first, items_count; /* into items[] */ } fg_m_settlement;
-/* grouped by settlement (in settlement order), then line_no */
+/* grouped by settlement (in settlement order), then line_no; 40 bytes.
+ * The line number, quantity (thousandths) and money are fg_fen32 (read
+ * with fg_m_fen: one outside [0, 2^31) is escaped into the string pool);
+ * a line's amount is not held (no rule reads it; decision 90). */
 typedef struct { fg_row32 row; fg_sid settlement_id; int32_t settlement; /* index, -1 none */
-                 int64_t line_no; fg_sid item_code; int32_t catalog; /* index, -1 none */
-                 fg_day service_date; int64_t qty_milli, unit_price_fen, amount_fen,
-                 fund_amount_fen; } fg_m_item;
+                 fg_fen32 line_f32; fg_sid item_code; int32_t catalog; /* index, -1 none */
+                 fg_day service_date; fg_fen32 qty_milli_f32, unit_price_f32,
+                 fund_amount_f32; } fg_m_item;
 typedef struct { fg_row32 row; fg_pk pk; fg_day death_date; } fg_m_death;          /* by pk */
 typedef struct { fg_row32 row; fg_pk pk; fg_day start, end; } fg_m_incarceration;  /* by pk */
 typedef struct { fg_row32 row; fg_pk pk; fg_day certified_on; } fg_m_survival;     /* by pk */

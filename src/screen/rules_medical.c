@@ -175,7 +175,7 @@ static bool fg_test_sex(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, 
   if (!c || c->sex_limit == FG_SEX_NONE || pk < 0) return false;
   int sex = fg_rk_sex(ctx->m, pk);
   if (sex == FG_SEX_NONE || sex == c->sex_limit) return false;
-  fg_rk_item(rk, "第 %lld 行 %s 限定性别 %d，本人性别 %d", (long long)it->line_no,
+  fg_rk_item(rk, "第 %lld 行 %s 限定性别 %d，本人性别 %d", (long long)fg_m_fen(ctx->m, it->line_f32),
              ctx->m->str[it->item_code], c->sex_limit, sex);
   (void)amt;
   return true;
@@ -195,7 +195,7 @@ static bool fg_test_age(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, 
   int age = fg_age_years(birth, it->service_date);
   if ((c->min_age < 0 || age >= c->min_age) && (c->max_age < 0 || age <= c->max_age))
     return false;
-  fg_rk_item(rk, "第 %lld 行 %s 年龄 %d 不在 [%d,%d] 内", (long long)it->line_no,
+  fg_rk_item(rk, "第 %lld 行 %s 年龄 %d 不在 [%d,%d] 内", (long long)fg_m_fen(ctx->m, it->line_f32),
              ctx->m->str[it->item_code], age, c->min_age, c->max_age);
   (void)amt;
   return true;
@@ -220,14 +220,16 @@ static int64_t fg_overage_fen(int64_t diff_fen, int64_t qty_milli) {
 
 static bool fg_test_price(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, int64_t *amt) {
   const fg_m_catalog *c = fg_item_cat(ctx->m, it);
-  if (!c || c->max_unit_price_fen < 0 || it->unit_price_fen <= c->max_unit_price_fen)
+  const int64_t unit_price_fen = fg_m_fen(ctx->m, it->unit_price_f32);
+  if (!c || c->max_unit_price_fen < 0 || unit_price_fen <= c->max_unit_price_fen)
     return false;
-  int64_t over = fg_overage_fen(it->unit_price_fen - c->max_unit_price_fen, it->qty_milli);
+  int64_t over = fg_overage_fen(unit_price_fen - c->max_unit_price_fen,
+                                fg_m_fen(ctx->m, it->qty_milli_f32));
   if (__builtin_add_overflow(*amt, over, amt)) *amt = INT64_MAX;
   char p[32], mx[32];
-  fg_fen_to_yuan(it->unit_price_fen, p, sizeof p);
+  fg_fen_to_yuan(unit_price_fen, p, sizeof p);
   fg_fen_to_yuan(c->max_unit_price_fen, mx, sizeof mx);
-  fg_rk_item(rk, "第 %lld 行 %s 单价 %s 高于限价 %s", (long long)it->line_no,
+  fg_rk_item(rk, "第 %lld 行 %s 单价 %s 高于限价 %s", (long long)fg_m_fen(ctx->m, it->line_f32),
              ctx->m->str[it->item_code], p, mx);
   return true;
 }
@@ -238,9 +240,10 @@ void fg_rule_medical_price_over_limit(const fg_rule_ctx *ctx, fg_findings *out) 
 
 static bool fg_test_scope(const fg_rule_ctx *ctx, const fg_m_item *it, fg_rk *rk, int64_t *amt) {
   const fg_m_catalog *c = fg_item_cat(ctx->m, it);
-  if ((c && c->in_scope) || it->fund_amount_fen <= 0) return false;
-  if (__builtin_add_overflow(*amt, it->fund_amount_fen, amt)) *amt = INT64_MAX;
-  fg_rk_item(rk, "第 %lld 行 %s %s", (long long)it->line_no, ctx->m->str[it->item_code],
+  const int64_t fund_amount_fen = fg_m_fen(ctx->m, it->fund_amount_f32);
+  if ((c && c->in_scope) || fund_amount_fen <= 0) return false;
+  if (__builtin_add_overflow(*amt, fund_amount_fen, amt)) *amt = INT64_MAX;
+  fg_rk_item(rk, "第 %lld 行 %s %s", (long long)fg_m_fen(ctx->m, it->line_f32), ctx->m->str[it->item_code],
              c ? "不在支付范围（in_scope N）" : "不在医保目录中");
   return true;
 }
@@ -264,11 +267,13 @@ static void fg_ix_push(fg_ix *x, int64_t i) {
 }
 
 static int fg_cmp_item_code_date(const void *a, const void *b, void *ctx) {
-  const fg_m_item *items = ctx;
-  const fg_m_item *x = &items[*(const int64_t *)a], *y = &items[*(const int64_t *)b];
+  const fg_model *m = ctx;
+  const fg_m_item *x = &m->items[*(const int64_t *)a], *y = &m->items[*(const int64_t *)b];
   if (x->item_code != y->item_code) return x->item_code < y->item_code ? -1 : 1;
   if (x->service_date != y->service_date) return x->service_date < y->service_date ? -1 : 1;
-  return x->line_no < y->line_no ? -1 : x->line_no > y->line_no;
+  if (x->line_f32 == y->line_f32) return 0;
+  const int64_t lx = fg_m_fen(m, x->line_f32), ly = fg_m_fen(m, y->line_f32);
+  return lx < ly ? -1 : lx > ly;
 }
 
 /* One settlement's lines [i, end): groups (item_code, service_date) of
@@ -279,14 +284,14 @@ static void fg_quantity_run(const fg_model *m, int64_t i, int64_t end, fg_ix *x,
     const fg_m_catalog *c = fg_item_cat(m, &m->items[k]);
     if (c && c->max_qty_milli >= 0) fg_ix_push(x, k);
   }
-  if (x->n > 1) qsort_r(x->v, (size_t)x->n, sizeof x->v[0], fg_cmp_item_code_date, m->items);
+  if (x->n > 1) qsort_r(x->v, (size_t)x->n, sizeof x->v[0], fg_cmp_item_code_date, (void *)m);
   for (int64_t g = 0; g < x->n;) {
     const fg_m_item *first = &m->items[x->v[g]];
     int64_t h = g, sum_milli = 0;
     for (; h < x->n && m->items[x->v[h]].item_code == first->item_code &&
            m->items[x->v[h]].service_date == first->service_date;
          h++)
-      sum_milli = fg_add_sat(sum_milli, m->items[x->v[h]].qty_milli);
+      sum_milli = fg_add_sat(sum_milli, fg_m_fen(m, m->items[x->v[h]].qty_milli_f32));
     int64_t max_milli = fg_item_cat(m, first)->max_qty_milli;
     if (sum_milli > max_milli) {
       char d[11];
