@@ -125,6 +125,21 @@ static fg_store *open_batch(const char *path, int64_t *b) {
   return s;
 }
 
+/* A new store in a new temporary directory (*dir, path) with one batch
+ * open (*b); commit_batch stores the batch and closes it. */
+static fg_store *fresh_batch(char **dir, char *path, size_t n, int64_t *b) {
+  *dir = fg_test_tmpdir();
+  snprintf(path, n, "%s/fg.db", *dir);
+  return open_batch(path, b);
+}
+
+static void commit_batch(fg_store *s, int64_t b) {
+  fg_err err = {0};
+  assert_int_equal(fg_store_batch_finish(s, b, "stored", "2025-01-01T00:00:01", &err), 0);
+  assert_int_equal(fg_store_commit(s, &err), 0);
+  fg_store_close(s);
+}
+
 static void make_store(const char *path) {
   fg_err err = {0};
   int64_t b = 0;
@@ -276,11 +291,10 @@ static void test_chunk_sizes(void **state) {
 #define BIG_PAY 60000
 static void test_merge_runs(void **state) {
   (void)state;
-  char *dir = fg_test_tmpdir(), path[4200];
-  snprintf(path, sizeof path, "%s/fg.db", dir);
+  char *dir = NULL, path[4200];
   fg_err err = {0};
   int64_t b = 0;
-  fg_store *s = open_batch(path, &b);
+  fg_store *s = fresh_batch(&dir, path, sizeof path, &b);
   for (int k = 0; k < BIG_PAY; k++) {
     char id[24], pay[24], period[8], paid[16];
     pid(id, k % 5003); /* every person again after 5,003 rows */
@@ -291,9 +305,7 @@ static void test_merge_runs(void **state) {
                     T(paid), T(k % 11 ? "B1" : "B2")};
     put(s, FG_T_BENEFIT_PAYMENTS, b, v);
   }
-  assert_int_equal(fg_store_batch_finish(s, b, "stored", "2025-01-01T00:00:01", &err), 0);
-  assert_int_equal(fg_store_commit(s, &err), 0);
-  fg_store_close(s);
+  commit_batch(s, b);
   fg_model *ref = reference_model(path);
   assert_int_equal(ref->npayments, BIG_PAY);
   const int64_t sizes[] = {4096, 50000};
@@ -323,11 +335,10 @@ static void test_merge_runs(void **state) {
  * equals the single builder's, byte for byte, in chunks of every size. */
 static void test_settled_then_new_persons(void **state) {
   (void)state;
-  char *dir = fg_test_tmpdir(), path[4200];
-  snprintf(path, sizeof path, "%s/fg.db", dir);
+  char *dir = NULL, path[4200];
   fg_err err = {0};
   int64_t b = 0;
-  fg_store *s = open_batch(path, &b);
+  fg_store *s = fresh_batch(&dir, path, sizeof path, &b);
   char id[24], period[8], paid[16];
   for (int k = 0; k < 200; k++) {
     snprintf(id, sizeof id, "C%04d", (k * 7) % 40); /* out of order: the runs are merged */
@@ -342,9 +353,7 @@ static void test_settled_then_new_persons(void **state) {
     fg_value v[] = {T(id), T("2024-05-01"), T("health")};
     put(s, FG_T_DEATHS, b, v);
   }
-  assert_int_equal(fg_store_batch_finish(s, b, "stored", "2025-01-01T00:00:01", &err), 0);
-  assert_int_equal(fg_store_commit(s, &err), 0);
-  fg_store_close(s);
+  commit_batch(s, b);
   fg_model *ref = reference_model(path);
   assert_int_equal(ref->npk, 50);
   const int64_t sizes[] = {1, 7, 64, (int64_t)1 << 30};
