@@ -112,7 +112,8 @@ static void test_packed_fields(void **state) {
   assert_int_equal(fg_mp_type(b1), FG_BEN_LUMP_SUM);
   assert_int_equal(fg_mp_period(b1), fg_month_from_ym(2099, 12));
   assert_int_equal(b1->paid, fg_day_from_ymd(2099, 12, 31));
-  assert_string_equal(fg_m_uid(m, b1->payment_uid), "B1");
+  fg_uid_buf ub;
+  assert_string_equal(fg_m_uid(m, b1->payment_uid, &ub), "B1");
   assert_int_equal(fg_mp_scheme(b2), 110);
   assert_int_equal(fg_mp_type(b2), FG_BEN_PENSION);
   assert_int_equal(fg_mp_period(b2), fg_month_from_ym(1900, 1));
@@ -149,6 +150,45 @@ static void test_item_big_numbers(void **state) {
   assert_int_equal(fg_m_fen(m, m->items[3].unit_price_f32), 3000000000LL);
   assert_true((m->items[3].unit_price_f32 & FG_FEN32_BIG) &&
               !(m->items[2].fund_amount_f32 & FG_FEN32_BIG));
+  fg_model_free(m);
+}
+
+/* The payment ids' blob is front-coded (model.h FG_UID_HEAD, decision 92):
+ * every text comes back whole; ids that share their start with the head
+ * before them are deltas, a run of ids that shares more with the id before
+ * it than with the head starts a new head, and a text longer than
+ * FG_UID_DELTA_TEXT_MAX or one that shares little is a head. The blob is
+ * smaller than the texts. */
+static void test_uid_front_coding(void **state) {
+  (void)state;
+  static const char *const ids[] = {
+      "BP00009999990118", "BP00009999990119", "BP00009999990120", /* head, deltas */
+      "BP00009999980001", /* shares 11 with the head and with the id before: a delta */
+      "BP00009999980002", /* shares 14 with the id before, 11 with the head: a head */
+      "X1", "X2",         /* share nothing, then 1 byte: heads */
+      "BP0000999998000300000000000000000000000000000000000000000000000000001", /* 69 > 64 */
+      "BP00009999980004"}; /* a delta against the long head */
+  enum { N = sizeof ids / sizeof ids[0] };
+  static const bool head[N] = {true, false, false, false, true, true, true, true, false};
+  char csv[4096];
+  size_t n = (size_t)snprintf(csv, sizeof csv,
+                              "payment_id,person_id,scheme,benefit_type,region,period,amount,"
+                              "paid_date,bank_account\n");
+  size_t raw = 0;
+  for (int i = 0; i < N; i++) {
+    n += (size_t)snprintf(csv + n, sizeof csv - n, "%s,P1,110,pension,,2024-%02d,1,,\n", ids[i],
+                          i + 1);
+    raw += strlen(ids[i]) + 1;
+  }
+  fg_model *m = fg_test_model((fg_test_tables){[FG_T_BENEFIT_PAYMENTS] = csv});
+  assert_int_equal(m->npayments, N);
+  fg_uid_buf ub;
+  for (int i = 0; i < N; i++) { /* one person, by period: row i is ids[i] */
+    const fg_m_payment *p = &m->payments[i];
+    assert_string_equal(fg_m_uid(m, p->payment_uid, &ub), ids[i]);
+    assert_int_equal(m->uid[0][p->payment_uid] == FG_UID_HEAD, head[i]);
+  }
+  assert_true(m->uid_bytes[0] + m->uid_bytes[1] < raw);
   fg_model_free(m);
 }
 
@@ -652,6 +692,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pk_interning),  cmocka_unit_test(test_sort_offsets),
       cmocka_unit_test(test_packed_fields),
+      cmocka_unit_test(test_uid_front_coding),
       cmocka_unit_test(test_item_big_numbers),
       cmocka_unit_test(test_item_linking),  cmocka_unit_test(test_accounts_txns),
       cmocka_unit_test(test_absorb),        cmocka_unit_test(test_skip_absent),

@@ -209,29 +209,105 @@ static int64_t fg_mb_person_get(fg_mb_pool *p, const char *s, size_t n, bool add
 
 /* ---- the uid blob ---------------------------------------------------------- */
 
-/* Append n bytes at s and a NUL to blob p; false (p marked over its limit,
- * which fg_mb_check refuses) when the blob would pass FG_MB_UID_BYTES_MAX. */
-static bool fg_mb_blob_add(fg_mb_blob *p, const char *s, size_t n) {
-  if (p->n + n + 1 > FG_MB_UID_BYTES_MAX) {
+/* Append the npre bytes at pre, the n bytes at s and a NUL to blob p;
+ * false (p marked over its limit, which fg_mb_check refuses) when the blob
+ * would pass FG_MB_UID_BYTES_MAX. */
+static bool fg_mb_blob_add2(fg_mb_blob *p, const void *pre, size_t npre, const char *s, size_t n) {
+  const uint64_t need = (uint64_t)npre + n + 1;
+  if (p->n + need > FG_MB_UID_BYTES_MAX) {
     p->over = true;
     return false;
   }
-  if (p->n + n + 1 > p->cap) {
-    uint64_t cap = FG_MAX(p->cap ? 2 * p->cap : 4096, p->n + n + 1);
+  if (p->n + need > p->cap) {
+    uint64_t cap = FG_MAX(p->cap ? 2 * p->cap : 4096, p->n + need);
     p->cap = FG_MIN(cap, FG_MB_UID_BYTES_MAX);
     p->data = fg_xrealloc(p->data, (size_t)p->cap); /* large: glibc moves it by mremap */
   }
-  if (n) memcpy(p->data + p->n, s, n);
-  p->data[p->n + n] = '\0';
-  p->n += n + 1;
+  if (npre) memcpy(p->data + p->n, pre, npre);
+  if (n) memcpy(p->data + p->n + npre, s, n);
+  p->data[p->n + npre + n] = '\0';
+  p->n += need;
   return true;
 }
 
+static bool fg_mb_blob_add(fg_mb_blob *p, const char *s, size_t n) {
+  return fg_mb_blob_add2(p, NULL, 0, s, n);
+}
+
+/* How many first bytes a and b share, stopping at a NUL of a. */
+static size_t fg_mb_common(const char *a, const char *b, size_t n) {
+  size_t k = 0;
+  while (k < n && a[k] != '\0' && a[k] == b[k]) k++;
+  return k;
+}
+
+/* The uid blob's front coding (model.h): a text becomes a delta against
+ * the current head when it is short, the head is near and they share at
+ * least FG_MB_UID_SHARED_MIN bytes, unless it shares clearly more with the
+ * text before it (a new run of ids begins: it becomes the next head). */
+#define FG_MB_UID_SHARED_MIN 4
+#define FG_MB_UID_REHEAD_GAIN 2
 fg_uid fg_mb_uid(fg_model_builder *b, const fg_value *v) {
   if (v->is_null || v->n <= 0 || !v->s) return 0;
   const uint64_t at = b->uid.n;
   FG_ASSERT_HOT(at >= 1 && at <= FG_MB_UID_BYTES_MAX);
-  return fg_mb_blob_add(&b->uid, v->s, (size_t)v->n) ? (fg_uid)at : 0;
+  const size_t n = (size_t)v->n;
+  size_t shared = 0;
+  const bool short_text = n <= FG_UID_DELTA_TEXT_MAX;
+  if (short_text && b->uid_head > 0 && at - b->uid_head <= FG_UID_BACK_MAX) {
+    FG_ASSERT_HOT(b->uid.data[b->uid_head] == FG_UID_HEAD);
+    shared = fg_mb_common(b->uid.data + b->uid_head + 1, v->s, n);
+    const size_t prev = b->uid_prev_n == SIZE_MAX ? 0 : fg_mb_common(b->uid_prev, v->s,
+                                                                     FG_MIN(n, b->uid_prev_n));
+    if (shared < FG_MB_UID_SHARED_MIN || prev > shared + FG_MB_UID_REHEAD_GAIN) shared = 0;
+  }
+  if (short_text) {
+    memcpy(b->uid_prev, v->s, n);
+    b->uid_prev_n = n;
+  } else {
+    b->uid_prev_n = SIZE_MAX;
+  }
+  unsigned char pre[4];
+  size_t npre = 0;
+  if (shared == 0) { /* a head */
+    pre[npre++] = FG_UID_HEAD;
+    if (!fg_mb_blob_add2(&b->uid, pre, npre, v->s, n)) return 0;
+    b->uid_head = at;
+    return (fg_uid)at;
+  }
+  FG_ASSERT_HOT(shared <= FG_UID_DELTA_TEXT_MAX);
+  for (uint64_t x = at - b->uid_head + 1;; x >>= 7) { /* LEB128 of back + 1 (>= 2) */
+    FG_ASSERT_HOT(npre < 3);
+    pre[npre++] = (unsigned char)((x & 0x7f) | (x >= 0x80 ? 0x80 : 0));
+    if (x < 0x80) break;
+  }
+  pre[npre++] = (unsigned char)shared;
+  return fg_mb_blob_add2(&b->uid, pre, npre, v->s + shared, n - shared) ? (fg_uid)at : 0;
+}
+
+const char *fg_m_uid_delta(const char *part, uint64_t n, uint64_t at, fg_uid_buf *buf) {
+  FG_ASSERT(part && buf && at > 0 && at < n && part[n - 1] == '\0');
+  const unsigned char *p = (const unsigned char *)part + at;
+  uint64_t x = 0;
+  size_t k = 0;
+  for (int shift = 0;; shift += 7) {
+    FG_ASSERT(shift <= 14 && at + k < n);
+    const unsigned char c = p[k++];
+    x |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) break;
+  }
+  FG_ASSERT(x >= 2 && x - 1 <= at && at + k < n);
+  const char *head = part + at - (x - 1);
+  const size_t shared = p[k++];
+  FG_ASSERT(head[0] == FG_UID_HEAD && shared >= 1 && shared <= FG_UID_DELTA_TEXT_MAX);
+  FG_ASSERT(memchr(head + 1, '\0', shared) == NULL); /* the head has that many bytes */
+  memcpy(buf->s, head + 1, shared);
+  const char *rest = (const char *)p + k; /* NUL-terminated: the part ends with one */
+  const size_t nrest = strnlen(rest, FG_UID_DELTA_TEXT_MAX + 1 - shared);
+  FG_ASSERT(shared + nrest <= FG_UID_DELTA_TEXT_MAX);
+  memcpy(buf->s + shared, rest, nrest);
+  buf->s[shared + nrest] = '\0';
+  return buf->s;
 }
 
 void fg_mb_shift_uids(const fg_mb_desc *d, char *row, uint64_t shift) {
@@ -250,6 +326,7 @@ void fg_mb_shift_uids(const fg_mb_desc *d, char *row, uint64_t shift) {
 fg_model_builder *fg_mb_new(void) {
   fg_model_builder *b = fg_xcalloc(1, sizeof *b);
   b->last_pk_len = SIZE_MAX; /* nothing cached */
+  b->uid_prev_n = SIZE_MAX;
   bool ok = fg_mb_blob_add(&b->uid, "", 0); /* uid 0 = "" */
   FG_ASSERT_HOT(ok && b->uid.n == 1);
   (void)ok;
@@ -456,6 +533,8 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
     (void)fg_mb_blob_add(&into->uid, from->uid.data + 1, (size_t)from->uid.n - 2);
   into->uid.over |= from->uid.over;
   if (into->uid.over) ushift = 0; /* fg_mb_check refuses the model: uids moot */
+  into->uid_head = 0; /* from's entries refer into its own texts; into starts afresh */
+  into->uid_prev_n = SIZE_MAX;
   for (int t = 0; t < FG_T_COUNT; t++) {
     if (from->present[t]) into->present[t] = true;
     if (from->rows[t].n == 0) continue;

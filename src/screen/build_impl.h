@@ -70,8 +70,9 @@ typedef struct fg_mb_pool {
   bool over; /* FG_MB_STRINGS_MAX reached: later ids were not kept (fg_mb_check) */
 } fg_mb_pool;
 
-/* The uid blob a builder writes (model.h fg_m_uid): each text with its
- * NUL, appended in the order rows arrive; byte 0 is a NUL (uid 0 = ""). */
+/* The uid blob a builder writes (model.h fg_m_uid): each text's entry,
+ * front-coded, appended in the order rows arrive; byte 0 is a NUL (uid 0 =
+ * ""). */
 typedef struct fg_mb_blob {
   char *data;
   uint64_t n, cap;
@@ -106,6 +107,11 @@ struct fg_model_builder {
   fg_mb_pool str; /* sid pool; id 0 = "" */
   fg_mb_pool pid; /* person ids, upper-cased; id = pk */
   fg_mb_blob uid; /* texts of the unique ids not interned (model.h) */
+  /* the uid blob's front coding (model.h FG_UID_HEAD): the offset of the
+   * head entry deltas refer to (0 = none yet) and the text written last */
+  uint64_t uid_head;
+  size_t uid_prev_n; /* SIZE_MAX: none (or longer than FG_UID_DELTA_TEXT_MAX) */
+  char uid_prev[FG_UID_DELTA_TEXT_MAX];
   bool present[FG_T_COUNT];
   fg_mb_vec rows[FG_T_COUNT];
   /* the last person id fg_mb_pk interned (raw text) and its pk */

@@ -30,7 +30,9 @@
  * table and no pointer per string (issue 19, goal 3; decision 86). Two
  * payments with the same text have different uids: the two rules that join
  * on it look the text up among the few references they join with
- * (rule_kit.h fg_rk_textset).
+ * (rule_kit.h fg_rk_textset). The blob is front-coded (decision 92): an
+ * entry is a whole text (a "head") or the distance back to a head, how
+ * many of its first bytes it shares, and the rest; fg_m_uid decodes.
  *
  * Evidence.  Every row keeps `row`, the store's rowid of the row in its
  * standard table, so a finding can name exactly which rows made it fire.
@@ -264,14 +266,49 @@ static inline int64_t fg_m_fen(const fg_model *m, fg_fen32 v) {
   return (v & FG_FEN32_BIG) ? fg_m_fen_big(m, v) : (int64_t)v;
 }
 
-/* The text of uid u of model m. The blob of each part ends with a NUL
- * (the builder wrote it so, a snapshot's reader checks it), so any u below
- * the total names a NUL-terminated text; a larger one is a broken
+/* The uid blob's entries (issue 19, goal 3; decision 92). Sequential ids
+ * share all but their last few bytes (BP00009999990118, BP00009999990119),
+ * and a million-person city has 21.9 M of them: whole, 348 MiB. So an entry
+ * at offset u (u > 0) is either
+ *   head:  FG_UID_HEAD, the text, NUL;
+ *   delta: LEB128 of back + 1 (back >= 1: the head is at u - back, in the
+ *          same part), the count of the head's first bytes it shares (1 ..
+ *          FG_UID_DELTA_TEXT_MAX), the rest of its text, NUL.
+ * A delta's first byte is never FG_UID_HEAD (it encodes at least 2) and no
+ * byte of either is NUL until the end, so every part still ends with a NUL
+ * and a part's entries refer only into that part: blobs concatenate (the
+ * loader's chunks, a month beside its snapshot) with every offset moved by
+ * the same amount. Only texts of at most FG_UID_DELTA_TEXT_MAX bytes are
+ * deltas, so a decoded one fits an fg_uid_buf; a head is returned in place. */
+#define FG_UID_HEAD 0x01
+#define FG_UID_DELTA_TEXT_MAX 64
+#define FG_UID_BACK_MAX ((uint64_t)1 << 20) /* a delta's distance: 3 LEB128 bytes */
+typedef struct fg_uid_buf {
+  char s[FG_UID_DELTA_TEXT_MAX + 1];
+} fg_uid_buf;
+
+/* A delta entry at offset at of a part of n bytes, decoded into buf. Every
+ * bound is asserted (a snapshot's bytes were verified against the signed
+ * journal; a builder wrote them): a broken one stops the process, it never
+ * reads outside the part. Out of line: fg_m_uid's inline test is a head. */
+const char *fg_m_uid_delta(const char *part, uint64_t n, uint64_t at, fg_uid_buf *buf);
+
+/* The text of uid u of model m: in the blob (a head) or in buf (a delta).
+ * The blob of each part ends with a NUL (the builder wrote it so, a
+ * snapshot's reader checks it); a u at or past the total is a broken
  * invariant. */
-static inline const char *fg_m_uid(const fg_model *m, fg_uid u) {
-  if (u < m->uid_bytes[0]) return m->uid[0] + u;
-  FG_ASSERT((uint64_t)u - m->uid_bytes[0] < m->uid_bytes[1]);
-  return m->uid[1] + ((uint64_t)u - m->uid_bytes[0]);
+static inline const char *fg_m_uid(const fg_model *m, fg_uid u, fg_uid_buf *buf) {
+  if (u == 0) return "";
+  const char *part = m->uid[0];
+  uint64_t at = u, n = m->uid_bytes[0];
+  if (at >= n) {
+    at -= n;
+    n = m->uid_bytes[1];
+    part = m->uid[1];
+    FG_ASSERT(at < n);
+  }
+  if (part[at] == FG_UID_HEAD) return part + at + 1;
+  return fg_m_uid_delta(part, n, at, buf);
 }
 
 #endif

@@ -477,7 +477,8 @@ static int64_t fg_rb_op_lower_bound(const fg_rb_op_ref *refs, int64_t n, fg_sid 
 static void fg_rb_large_one(const fg_model *m, const fg_m_payment *p, const fg_rb_op_ref *refs,
                             int64_t nrefs, const fg_rk_textset *named, fg_rk *rk,
                             fg_findings *out) {
-  const char *id = fg_m_uid(m, p->payment_uid);
+  fg_uid_buf ub;
+  const char *id = fg_m_uid(m, p->payment_uid, &ub);
   const fg_sid ref = fg_rk_textset_find(named, id);
   int64_t a = ref ? fg_rb_op_lower_bound(refs, nrefs, ref) : nrefs, b = a;
   bool reviewed = false;

@@ -227,8 +227,9 @@ static fg_pay_ref *fg_pay_refs(const fg_model *m, int64_t *nrefs) {
     fg_rk_textset named;
     fg_rk_textset_init(&named, m, ids, k);
     free(ids);
+    fg_uid_buf ub;
     for (int64_t i = 0; i < m->npayments; i++) {
-      fg_sid id = fg_rk_textset_find(&named, fg_m_uid(m, m->payments[i].payment_uid));
+      fg_sid id = fg_rk_textset_find(&named, fg_m_uid(m, m->payments[i].payment_uid, &ub));
       if (id == 0) continue;
       fg_pay_ref *r = fg_find_ref(refs, k, id);
       FG_ASSERT(r != NULL);

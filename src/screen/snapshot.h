@@ -40,8 +40,9 @@
  *    benefit payments);
  * 7: contributions and benefit payments without their pk (32-byte rows);
  * 8: their small fields packed, payments without region (24-byte rows);
- * 9: medical items' numbers as fg_fen32, without their amount (40 bytes) */
-#define FG_SNAPSHOT_VERSION 9
+ * 9: medical items' numbers as fg_fen32, without their amount (40 bytes);
+ * 10: the uid blob front-coded (model.h FG_UID_HEAD) */
+#define FG_SNAPSHOT_VERSION 10
 #define FG_SNAPSHOT_SUFFIX ".model"
 #define FG_SNAPSHOT_BYTES_MAX ((uint64_t)64 << 30) /* refuse larger files */
 #define FG_SNAPSHOT_PATH_MAX 4096
