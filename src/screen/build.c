@@ -525,8 +525,9 @@ void fg_mb_absorb(fg_model_builder *into, fg_model_builder *from) {
   into->over |= from->over || from->str.over || from->pid.over;
   into->row_over |= from->row_over;
   into->region_bad |= from->region_bad;
-  /* from's uid texts follow into's (from's leading NUL dropped): the blob
-   * one builder fed into's rows and then from's would hold */
+  /* from's uid entries follow into's (from's leading NUL dropped): every
+   * entry refers back only within from's own entries (model.h
+   * FG_UID_HEAD), so they move as one by ushift */
   FG_ASSERT_HOT(into->uid.n >= 1 && from->uid.n >= 1);
   uint64_t ushift = into->uid.n - 1;
   if (from->uid.n > 1) /* its texts and their NULs; the last NUL is added back */

@@ -13,8 +13,10 @@
  * Whenever the next chunk in sequence is read, one worker at a time merges
  * it into chunk 0's builder (fg_mb_absorb), so merging overlaps reading and
  * the ids handed out are exactly those of reading the whole sequence on one
- * thread: first appearance, in sequence order. Nothing depends on which
- * worker was faster. The merging worker also sorts each merged chunk of a
+ * thread: first appearance, in sequence order. (The payment ids' blob is
+ * the exception: each chunk front-codes its own texts, model.h
+ * FG_UID_HEAD, so their uids depend on where chunks begin; their texts do
+ * not.) Nothing depends on which worker was faster. The merging worker also sorts each merged chunk of a
  * "by pk" table by person (fg_mb_sort_run), so that finishing merges the
  * chunks instead of copying the whole table, and once a table's last chunk
  * is merged, sorts a table whose model rows drop the pk into its final
