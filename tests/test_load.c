@@ -377,6 +377,43 @@ static void test_settled_then_new_persons(void **state) {
   free(dir);
 }
 
+/* A table settled before any person is known: the benefit payments and
+ * the deaths are the same size, so the payments take side 0 and an empty
+ * contributions table joins them there, ahead of them in table order; it
+ * is settled with no persons at all, and finishing extends its offsets
+ * from that empty start. */
+static void test_settled_before_any_person(void **state) {
+  (void)state;
+  char *dir = NULL, path[4200];
+  fg_err err = {0};
+  int64_t b = 0;
+  fg_store *s = fresh_batch(&dir, path, sizeof path, &b);
+  char id[24], pay[24];
+  for (int k = 0; k < 3; k++) {
+    snprintf(id, sizeof id, "Q%04d", k);
+    snprintf(pay, sizeof pay, "PAY%04d", k);
+    fg_value p[] = {T(pay), T(id), T("110"), T("pension"), T("110105"), T("2024-01"),
+                    I(300000), T("2024-01-10"), T("B1")};
+    put(s, FG_T_BENEFIT_PAYMENTS, b, p);
+    fg_value d[] = {T(id), T("2024-05-01"), T("health")};
+    put(s, FG_T_DEATHS, b, d);
+  }
+  commit_batch(s, b);
+  fg_model *ref = reference_model(path);
+  const int64_t sizes[] = {1, (int64_t)1 << 30};
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+    fg_model *m = NULL;
+    assert_int_equal(fg_model_load_chunked(path, sizes[i], &m, &err), 0);
+    same_model(ref, m);
+    assert_int_equal(m->npk, 3);
+    assert_int_equal(m->contributions_off[m->npk], 0);
+    fg_model_free(m);
+  }
+  fg_model_free(ref);
+  fg_test_rmrf(dir);
+  free(dir);
+}
+
 static void test_missing_store(void **state) {
   (void)state;
   fg_model *m = NULL;
@@ -460,6 +497,7 @@ int main(void) {
       cmocka_unit_test(test_chunk_sizes),
       cmocka_unit_test(test_merge_runs),
       cmocka_unit_test(test_settled_then_new_persons),
+      cmocka_unit_test(test_settled_before_any_person),
       cmocka_unit_test(test_limit_is_an_error),
       cmocka_unit_test(test_region_not_a_code),
       cmocka_unit_test(test_item_escaped_lines),

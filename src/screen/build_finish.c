@@ -353,6 +353,7 @@ void fg_mb_settle(fg_model_builder *b, fg_table_id t) {
     b->pk_off[t] = fg_mb_bucket_sort(&b->rows[t], es, os, &keys, fg_mb_key_pk,
                                      fg_mb_pk_sorts[i].cmp, NULL, &b->runs[t]);
     b->pk_off_npk[t] = npk;
+    b->settled[t] = true;
     return;
   }
   FG_ASSERT(!"a table that drops its pk is a by-pk table");
@@ -437,11 +438,11 @@ static void fg_mb_sort_pk_tables(fg_model_builder *b, int64_t npk, int64_t **off
   for (int i = 0; i < NT; i++) {
     const fg_table_id t = fg_mb_pk_sorts[i].t;
     const int64_t settled = b->pk_off_npk[t];
-    if (b->pk_off[t] && settled > 0 && settled < npk) { /* persons come after fg_mb_settle */
+    FG_ASSERT(!b->settled[t] || (b->pk_off[t] != NULL && settled >= 0 && settled <= npk));
+    if (b->settled[t] && settled < npk) { /* persons came after fg_mb_settle */
       b->pk_off[t] = fg_xrealloc(b->pk_off[t], ((size_t)npk + 1) * sizeof *b->pk_off[t]);
       for (int64_t k = settled + 1; k <= npk; k++) b->pk_off[t][k] = b->pk_off[t][settled];
     }
-    FG_ASSERT(b->pk_off[t] == NULL || settled <= npk);
     int64_t **given = &b->pk_off[fg_mb_pk_sorts[i].t];
     offs[i] = *given ? *given : job[0].mine[i] ? job[0].offs[i] : job[1].offs[i];
     if (*given) FG_ASSERT((*given)[npk] == b->rows[fg_mb_pk_sorts[i].t].n);

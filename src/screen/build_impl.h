@@ -128,9 +128,11 @@ struct fg_model_builder {
    * model): set by an extension (build_extend.c), which knows both;
    * fg_mb_finish then neither sorts nor counts it */
   int64_t *pk_off[FG_T_COUNT];
-  /* the persons pk_off[t] counts when fg_mb_settle made it (npk then); 0 =
-   * every person (an extension's). Later persons have no rows of t:
-   * fg_mb_finish extends the offsets with empty groups. */
+  /* pk_off[t] was made by fg_mb_settle (settled[t]) and counts the persons
+   * known then (pk_off_npk[t], 0 or more); an extension's counts every
+   * person. Later persons have no rows of t: fg_mb_finish extends the
+   * offsets with empty groups. */
+  bool settled[FG_T_COUNT];
   int64_t pk_off_npk[FG_T_COUNT];
   bool defer; /* unique columns are appended unchecked (fg_mb_defer) */
   bool over;  /* a row did not fit its window: the model is incomplete (fg_mb_check) */
