@@ -125,13 +125,19 @@ bool fg_province_prefix_ok(int two_digits) {
          p == 81 || p == 82 || p == 83;
 }
 
-bool fg_region_ok(const char *s, size_t n) {
+int32_t fg_region_digits(const char *s, size_t n) {
   FG_ASSERT_HOT(s != NULL || n == 0);
-  if (n != FG_FIELDS_REGION_LEN) return false;
+  if (n != FG_FIELDS_REGION_LEN) return -1;
+  int32_t code = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!fg_is_digit(s[i])) return false;
+    if (!fg_is_digit(s[i])) return -1;
+    code = 10 * code + (s[i] - '0');
   }
-  return fg_province_prefix_ok((s[0] - '0') * 10 + (s[1] - '0'));
+  return code;
+}
+
+bool fg_region_ok(const char *s, size_t n) {
+  return fg_region_digits(s, n) >= 0 && fg_province_prefix_ok((s[0] - '0') * 10 + (s[1] - '0'));
 }
 
 bool fg_agency_id_ok(const char *s, size_t n) {

@@ -33,6 +33,10 @@ bool fg_person_id_normalize(const char *s, size_t n, char *out);
  * (11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82, 83). */
 bool fg_province_prefix_ok(int two_digits);
 bool fg_region_ok(const char *s, size_t n);
+/* The value of a text of exactly six ASCII digits (0 ..
+ * 999999), -1 for any other text: a division code's number, without
+ * fg_region_ok's province check (the screening model holds regions so). */
+int32_t fg_region_digits(const char *s, size_t n);
 
 /* (v1.3) agency_id: 1-20 ASCII letters and digits. */
 #define FG_FIELDS_AGENCY_ID_LEN_MAX 20

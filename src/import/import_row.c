@@ -327,6 +327,14 @@ static int64_t *fg_imp_check_key(fg_imp_file_ctx *fc, bool *unchanged, fg_err *e
   return tag;
 }
 
+/* The column of t's key when the key is one text column, else -1: its
+ * bytes are the key, so the read-ahead's hash of it is the key's hash. */
+static int fg_imp_text_key_col(const fg_table *t) {
+  if (fg_schema_keyless(t) || t->nkey != 1) return -1;
+  const int c = t->key_cols[0];
+  return fg_schema_is_int(t->cols[c].type) ? -1 : c;
+}
+
 /* The hash of the judged value (s, n): ahead's when the read-ahead made one
  * from the same field (fg_imp_prefetch_ahead). It hashed the field as the
  * judge keeps an accepted value — a person id normalized, any other as its
@@ -357,9 +365,8 @@ static void fg_imp_prepare(fg_imp_file_ctx *fc) {
       if (fc->key_whole) fg_imp_key_add(&fc->key, &t->cols[c], &fc->vals[c]);
     }
     if (fc->key_whole) {
-      const int c0 = t->key_cols[0]; /* one text column: the key is its bytes */
-      const bool one = t->nkey == 1 && !fg_schema_is_int(t->cols[c0].type);
-      const uint64_t ahead = one ? fc->held_hash[c0] : 0;
+      const int kc = fg_imp_text_key_col(t);
+      const uint64_t ahead = kc >= 0 ? fc->held_hash[kc] : 0;
       fc->key_hash = fg_imp_hash_known(fc->key.buf ? fc->key.buf : "", fc->key.len, ahead);
       if (!ahead) fg_keyset_prefetch(&fc->im->tabs[t->id].keys, fc->key_hash);
     }
@@ -618,9 +625,7 @@ static const fg_csv_record *fg_imp_hold(fg_imp_file_ctx *fc, const fg_csv_record
 static void fg_imp_prefetch_ahead(fg_imp_file_ctx *fc, const fg_csv_record *rec) {
   const fg_table *t = fc->t;
   if (rec->nf != fc->nheader) return;
-  const bool one_key = !fg_schema_keyless(t) && t->nkey == 1 &&
-                       !fg_schema_is_int(t->cols[t->key_cols[0]].type);
-  const int key_col = one_key ? t->key_cols[0] : -1;
+  const int key_col = fg_imp_text_key_col(t);
   for (int i = 0; i < rec->nf; i++) {
     const int c = fc->colmap[i];
     if (c < 0 || rec->f[i].n == 0) continue;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields/fields.h"
 #include "screen/build_impl.h"
 
 /* Every model struct starts with its fg_row32 row (fg_mb_add writes it
@@ -160,18 +161,13 @@ static uint32_t fg_mb_pack_day(fg_day d) {
  * one, so the store was written some other way). */
 static uint32_t fg_mb_region_code(fg_model_builder *b, const fg_value *v) {
   if (v->is_null || !v->s || v->n == 0) return 0;
-  uint32_t code = 0;
-  bool ok = v->n == 6;
-  for (int i = 0; ok && i < 6; i++) {
-    ok = v->s[i] >= '0' && v->s[i] <= '9';
-    code = 10 * code + (uint32_t)(v->s[i] - '0');
-  }
-  if (!ok) {
+  const int32_t code = fg_region_digits(v->s, (size_t)v->n);
+  if (code < 0) {
     b->region_bad = true;
     return 0;
   }
   FG_ASSERT_HOT(code <= FG_PACK_REGION_MAX);
-  return code + 1;
+  return (uint32_t)code + 1;
 }
 
 static void fg_conv_contribution(fg_model_builder *b, void *row, const fg_value *v) {

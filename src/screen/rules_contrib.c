@@ -11,7 +11,9 @@
  * Read-only on the model; writes only to `out` (thread-safe).
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "fields/fields.h"
 #include "screen/rule_kit.h"
 #include "screen/rules.h"
 
@@ -35,14 +37,11 @@ typedef struct fg_rc_wb {
   const fg_m_wage_base *w;
 } fg_rc_wb;
 
+/* A wage_bases row's region text keyed as fg_mc_region holds it. */
 static int32_t fg_rc_region_code(const char *s) {
   if (s[0] == '\0') return -1;
-  int32_t code = 0;
-  for (int i = 0; i < 6; i++) {
-    if (s[i] < '0' || s[i] > '9') return -2;
-    code = 10 * code + (s[i] - '0');
-  }
-  return s[6] == '\0' ? code : -2;
+  const int32_t code = fg_region_digits(s, strlen(s));
+  return code >= 0 ? code : -2;
 }
 
 static int fg_rc_wb_cmp(const void *a, const void *b) {
